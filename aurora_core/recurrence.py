@@ -1,0 +1,540 @@
+"""Recurrence: RRULE/RDATE/EXDATE/overrides to occurrences, and series edits.
+
+Rules expand in the event's own frame: a zoned event on its wall clock in its
+IANA zone (a daily 09:00 Europe/Berlin meeting is 09:00 on both sides of a
+DST change), all-day events by date, floating events on their wall clock.
+
+Wall times that do not exist or exist twice (DST) resolve as RFC 5545 §3.3.5
+says: a time in a gap is read with the offset in force before the gap (02:30
+on a spring-forward night in Berlin becomes 03:30 CEST), and a time in an
+overlap means its first occurrence (01:30 on a fall-back night in New York is
+01:30 EDT). Python's zoneinfo does exactly this with ``fold=0``.
+
+COUNT counts the instances the rule generates (EXDATEs remove instances but
+still count, RDATEs add without counting). DTSTART is always the first
+instance, even when it does not match the rule; it is then counted by COUNT
+too, as RFC 5545 says ("the DTSTART property value always counts as the first
+occurrence"). UNTIL is inclusive; for a zoned event it is a UTC instant.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from functools import lru_cache
+
+from dateutil.rrule import rrule, rrulestr
+
+from aurora_core.model import (
+    AllDayDate,
+    Event,
+    EventTime,
+    FloatingTime,
+    Occurrence,
+    ValidationError,
+    ZonedTime,
+    get_zone,
+    new_id,
+    shift,
+    time_key,
+)
+
+__all__ = [
+    "Rule",
+    "SeriesChange",
+    "delete_following",
+    "delete_occurrence",
+    "edit_all",
+    "edit_occurrence",
+    "expand",
+    "instances",
+    "parse_rule",
+    "split_series",
+]
+
+FREQS = ("YEARLY", "MONTHLY", "WEEKLY", "DAILY", "HOURLY", "MINUTELY", "SECONDLY")
+KNOWN_PARTS = (
+    "FREQ", "UNTIL", "COUNT", "INTERVAL", "BYSECOND", "BYMINUTE", "BYHOUR", "BYDAY",
+    "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO", "BYMONTH", "BYSETPOS", "WKST",
+)
+# Past this many instances an open-ended rule is not expanded further.
+MAX_INSTANCES = 100_000
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A parsed RRULE: its parts in order, as text, upper-case."""
+
+    parts: tuple[tuple[str, str], ...]
+
+    def get(self, name: str) -> str | None:
+        for k, v in self.parts:
+            if k == name:
+                return v
+        return None
+
+    def with_parts(self, **changes: str | None) -> Rule:
+        """A copy with parts replaced (None removes a part); new parts go last."""
+        out: list[tuple[str, str]] = []
+        seen = set()
+        for k, v in self.parts:
+            if k in changes:
+                seen.add(k)
+                nv = changes[k]
+                if nv is not None:
+                    out.append((k, nv))
+            else:
+                out.append((k, v))
+        for k, nv in changes.items():
+            if k not in seen and nv is not None:
+                out.append((k, nv))
+        return Rule(tuple(out))
+
+    def text(self) -> str:
+        return ";".join(f"{k}={v}" for k, v in self.parts)
+
+    @property
+    def bounded(self) -> bool:
+        return self.get("COUNT") is not None or self.get("UNTIL") is not None
+
+
+def _frame(t: EventTime) -> datetime:
+    """The naive wall-clock datetime a rule expands on."""
+    if isinstance(t, ZonedTime):
+        return t.local.replace(tzinfo=None)
+    if isinstance(t, AllDayDate):
+        return datetime.combine(t.day, time())
+    return t.wall
+
+
+def _from_frame(wall: datetime, like: EventTime) -> EventTime:
+    if isinstance(like, ZonedTime):
+        return ZonedTime.from_local(wall, like.tz)
+    if isinstance(like, AllDayDate):
+        return AllDayDate(wall.date())
+    return FloatingTime(wall)
+
+
+def _parse_until(value: str, start: EventTime) -> datetime:
+    """UNTIL as a naive wall time in the start's frame (inclusive bound)."""
+    v = value.strip()
+    try:
+        if len(v) == 8:
+            d = datetime.strptime(v, "%Y%m%d")
+            if isinstance(start, AllDayDate):
+                return d
+            # A date UNTIL on a timed event includes that whole day.
+            return d.replace(hour=23, minute=59, second=59)
+        if v.endswith("Z"):
+            instant = datetime.strptime(v, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+            if isinstance(start, ZonedTime):
+                return instant.astimezone(get_zone(start.tz)).replace(tzinfo=None)
+            if isinstance(start, AllDayDate):
+                return instant.replace(tzinfo=None)
+            return instant.replace(tzinfo=None)
+        return datetime.strptime(v, "%Y%m%dT%H%M%S")
+    except ValueError:
+        raise ValidationError(f"UNTIL value {value!r} is not a date or date-time") from None
+
+
+def parse_rule(text: str, start: EventTime) -> Rule:
+    """Parse and check an RRULE value (with or without the ``RRULE:`` prefix).
+
+    Raises :class:`ValidationError` for a rule that does not parse, names an
+    unknown part, or would never end at a sub-hourly frequency.
+    """
+    t = text.strip()
+    if t.upper().startswith("RRULE:"):
+        t = t[6:]
+    if not t:
+        raise ValidationError("the repeat rule is empty")
+    parts: list[tuple[str, str]] = []
+    for chunk in t.split(";"):
+        if not chunk:
+            continue
+        if "=" not in chunk:
+            raise ValidationError(f"repeat rule part {chunk!r} is not NAME=VALUE")
+        k, v = chunk.split("=", 1)
+        k, v = k.strip().upper(), v.strip().upper()
+        if k not in KNOWN_PARTS:
+            raise ValidationError(f"repeat rule has an unknown part {k!r}")
+        if any(k == pk for pk, _ in parts):
+            raise ValidationError(f"repeat rule names {k} twice")
+        parts.append((k, v))
+    rule = Rule(tuple(parts))
+    freq = rule.get("FREQ")
+    if freq not in FREQS:
+        raise ValidationError(f"repeat rule has no valid FREQ (got {freq!r})")
+    if rule.get("COUNT") is not None and rule.get("UNTIL") is not None:
+        raise ValidationError("a repeat rule cannot have both COUNT and UNTIL")
+    if freq in ("SECONDLY", "MINUTELY") and not rule.bounded:
+        raise ValidationError(f"a {freq.lower()} repeat rule must end (COUNT or UNTIL)")
+    count = rule.get("COUNT")
+    if count is not None and (not count.isdigit() or not 1 <= int(count) <= MAX_INSTANCES):
+        raise ValidationError(f"COUNT must be a number from 1 to {MAX_INSTANCES}")
+    interval = rule.get("INTERVAL")
+    if interval is not None and (not interval.isdigit() or not 1 <= int(interval) <= 10_000):
+        raise ValidationError("INTERVAL must be a number from 1 to 10000")
+    until = rule.get("UNTIL")
+    if until is not None:
+        _parse_until(until, start)
+    try:
+        _build(rule.text(), _frame(start), start_kind(start),
+               start.tz if isinstance(start, ZonedTime) else None)
+    except (ValueError, TypeError, IndexError) as exc:
+        raise ValidationError(f"repeat rule does not parse: {exc}") from None
+    return rule
+
+
+def start_kind(t: EventTime) -> str:
+    return type(t).__name__
+
+
+@lru_cache(maxsize=4096)
+def _build(rule_text: str, dtstart: datetime, kind: str, tz: str | None) -> rrule:
+    """A dateutil rrule on the naive wall frame, its UNTIL rewritten to that frame."""
+    like: EventTime
+    if tz is not None:
+        like = ZonedTime.from_local(dtstart, tz)
+    elif kind == "AllDayDate":
+        like = AllDayDate(dtstart.date())
+    else:
+        like = FloatingTime(dtstart)
+    parts = []
+    until: datetime | None = None
+    for chunk in rule_text.split(";"):
+        k, v = chunk.split("=", 1)
+        if k == "UNTIL":
+            until = _parse_until(v, like)
+        else:
+            parts.append(chunk)
+    r = rrulestr("RRULE:" + ";".join(parts), dtstart=dtstart, cache=False)
+    if not isinstance(r, rrule):
+        raise ValueError("not a single rule")
+    if until is not None:
+        r = r.replace(until=until)
+    return r
+
+
+def _rule_for(master: Event) -> rrule | None:
+    if master.rrule is None:
+        return None
+    rule = parse_rule(master.rrule, master.start)
+    tz = master.start.tz if isinstance(master.start, ZonedTime) else None
+    return _build(rule.text(), _frame(master.start), start_kind(master.start), tz)
+
+
+def _rule_walls(master: Event, hi: datetime | None = None) -> Iterator[datetime]:
+    """The rule's own instances (naive walls, ascending, DTSTART first), up to ``hi``.
+
+    COUNT is applied with DTSTART counted even where it does not match the rule.
+    """
+    start_wall = _frame(master.start)
+    yield start_wall
+    r = _rule_for(master)
+    if r is None:
+        return
+    count = r._count  # noqa: SLF001 - dateutil keeps COUNT here
+    if count is not None:
+        # DTSTART is the first instance and counts, whether or not it matches.
+        yield from itertools.islice((w for w in r if w != start_wall), count - 1)
+        return
+    n = 0
+    for w in r:
+        if w == start_wall:
+            continue
+        if hi is not None and w > hi:
+            return
+        n += 1
+        if n > MAX_INSTANCES:
+            return
+        yield w
+
+
+def _rule_walls_between(master: Event, lo: datetime, hi: datetime) -> list[datetime]:
+    """Rule instances (walls) in [lo, hi], DTSTART included when it falls there."""
+    r = _rule_for(master)
+    start_wall = _frame(master.start)
+    if r is None or r._count is not None:  # noqa: SLF001
+        return [w for w in _rule_walls(master, hi) if lo <= w <= hi]
+    out = [w for w in r.between(lo, hi, inc=True) if w != start_wall]
+    if lo <= start_wall <= hi:
+        out.insert(0, start_wall)
+    return out
+
+
+def _window_walls(master: Event, ws: datetime, we: datetime, local_tz: tzinfo) -> tuple[
+        datetime, datetime]:
+    """A naive wall range in the master's frame that covers [ws, we) with slack."""
+    dur = master.duration
+    slack = timedelta(days=2)
+    if isinstance(master.start, ZonedTime):
+        z = get_zone(master.start.tz)
+        lo = ws.astimezone(z).replace(tzinfo=None) - dur - slack
+        hi = we.astimezone(z).replace(tzinfo=None) + slack
+    else:
+        lo = ws.astimezone(local_tz).replace(tzinfo=None) - dur - slack
+        hi = we.astimezone(local_tz).replace(tzinfo=None) + slack
+    return lo, hi
+
+
+def _overlaps(start: datetime, end: datetime, ws: datetime, we: datetime) -> bool:
+    if end <= start:  # zero-length: an instant inside the window
+        return ws <= start < we
+    return start < we and end > ws
+
+
+def instances(master: Event, lo_wall: datetime, hi_wall: datetime) -> list[EventTime]:
+    """The series' instance starts (rule + RDATE − EXDATE) with walls in [lo, hi]."""
+    walls = _rule_walls_between(master, lo_wall, hi_wall)
+    starts: dict[str, EventTime] = {}
+    for w in walls:
+        t = _from_frame(w, master.start)
+        starts[time_key(t)] = t
+    for rd in master.rdates:
+        if lo_wall <= _frame(rd) <= hi_wall:
+            starts[time_key(rd)] = rd
+    for ex in master.exdates:
+        starts.pop(time_key(ex), None)
+    return list(starts.values())
+
+
+def expand(
+    master: Event,
+    overrides: Sequence[Event],
+    window_start: datetime,
+    window_end: datetime,
+    local_tz: tzinfo,
+) -> list[Occurrence]:
+    """All occurrences of ``master`` overlapping [window_start, window_end), sorted.
+
+    A non-recurring event gives itself when it overlaps. Overrides replace the
+    instance their ``recurrence_id`` names (even when they move it out of or
+    into the window); a cancelled override removes its instance. Window
+    bounds must be aware; all-day and floating times are read in ``local_tz``.
+    """
+    if window_start.tzinfo is None or window_end.tzinfo is None:
+        raise ValueError("window bounds must be aware datetimes")
+    ws, we = window_start.astimezone(UTC), window_end.astimezone(UTC)
+    out: list[Occurrence] = []
+    if not master.is_recurring:
+        s, e = master.start.instant(local_tz), master.end.instant(local_tz)
+        if _overlaps(s, e, ws, we):
+            out.append(Occurrence(master, master.start, master.end, None))
+        return out
+
+    by_rid = {time_key(o.recurrence_id): o for o in overrides if o.recurrence_id is not None}
+    lo, hi = _window_walls(master, ws, we, local_tz)
+    dur = master.duration
+    for t in instances(master, lo, hi):
+        key = time_key(t)
+        if key in by_rid:
+            continue
+        end = shift(t, dur)
+        if _overlaps(t.instant(local_tz), end.instant(local_tz), ws, we):
+            out.append(Occurrence(master, t, end, t))
+    excluded = {time_key(x) for x in master.exdates}
+    for key, ov in by_rid.items():
+        if key in excluded or ov.status == "cancelled":
+            continue
+        assert ov.recurrence_id is not None
+        if _overlaps(ov.start.instant(local_tz), ov.end.instant(local_tz), ws, we):
+            out.append(Occurrence(ov, ov.start, ov.end, ov.recurrence_id))
+    out.sort(key=lambda o: (o.start.instant(local_tz), o.event.title))
+    return out
+
+
+def last_instance(master: Event) -> EventTime | None:
+    """The last instance start of a bounded series, or None if it never ends."""
+    if master.rrule is not None:
+        rule = parse_rule(master.rrule, master.start)
+        if not rule.bounded:
+            return None
+    last: EventTime = master.start
+    if master.rrule is not None:
+        for w in _rule_walls(master):
+            last = _from_frame(w, master.start)
+    for rd in master.rdates:
+        if _frame(rd) > _frame(last):
+            last = rd
+    return last
+
+
+# --------------------------------------------------------------------------
+# Series edits: each returns what to write and what to delete.
+
+
+@dataclass
+class SeriesChange:
+    """The result of a series edit: events to write (insert or update) and to delete."""
+
+    upserts: list[Event] = field(default_factory=list)
+    deletes: list[Event] = field(default_factory=list)
+
+
+def _until_before(t: EventTime) -> str:
+    """An UNTIL value that ends a series just before instance ``t``."""
+    if isinstance(t, ZonedTime):
+        return (t.at - timedelta(seconds=1)).strftime("%Y%m%dT%H%M%SZ")
+    if isinstance(t, AllDayDate):
+        return (t.day - timedelta(days=1)).strftime("%Y%m%d")
+    return (t.wall - timedelta(seconds=1)).strftime("%Y%m%dT%H%M%S")
+
+
+def _count_before(master: Event, t: EventTime) -> int:
+    limit = _frame(t)
+    return sum(1 for w in _rule_walls(master, limit) if w < limit)
+
+
+def _check_instance(master: Event, rid: EventTime) -> None:
+    if not master.is_recurring:
+        raise ValidationError("this event does not repeat")
+    w = _frame(rid)
+    if time_key(rid) not in {time_key(t) for t in instances(master, w, w)}:
+        raise ValidationError("that occurrence is not part of the series")
+
+
+def edit_occurrence(
+    master: Event, overrides: Sequence[Event], rid: EventTime, **changes: object
+) -> SeriesChange:
+    """Change only the instance ``rid``: creates or updates its override."""
+    key = time_key(rid)
+    existing = next((o for o in overrides if o.recurrence_id is not None
+                     and time_key(o.recurrence_id) == key), None)
+    if existing is None:
+        _check_instance(master, rid)
+        base = master.replace(id=new_id(), rrule=None, rdates=(), exdates=(), recurrence_id=rid,
+                              start=rid, end=shift(rid, master.duration))
+    else:
+        base = existing
+    ov = base.replace(**changes)
+    ov.validate()
+    return SeriesChange(upserts=[ov])
+
+
+def delete_occurrence(master: Event, overrides: Sequence[Event], rid: EventTime) -> SeriesChange:
+    """Delete only the instance ``rid`` (an EXDATE; its override goes too)."""
+    key = time_key(rid)
+    ch = SeriesChange()
+    if key not in {time_key(x) for x in master.exdates}:
+        ch.upserts.append(master.replace(exdates=(*master.exdates, rid)))
+    ch.deletes.extend(o for o in overrides
+                      if o.recurrence_id is not None and time_key(o.recurrence_id) == key)
+    return ch
+
+
+def _truncate(master: Event, overrides: Sequence[Event], rid: EventTime) -> tuple[
+        Event | None, list[Event], list[Event]]:
+    """The series ended before ``rid``: (truncated master or None, kept, dropped overrides)."""
+    w = _frame(rid)
+    kept = [o for o in overrides if o.recurrence_id is not None and _frame(o.recurrence_id) < w]
+    dropped = [o for o in overrides if o not in kept]
+    if w <= _frame(master.start):
+        return None, [], list(overrides)
+    ex = tuple(x for x in master.exdates if _frame(x) < w)
+    rd = tuple(x for x in master.rdates if _frame(x) < w)
+    rule = parse_rule(master.rrule, master.start) if master.rrule else None
+    new_rule = None
+    if rule is not None:
+        if rule.get("COUNT") is not None:
+            n = _count_before(master, rid)
+            new_rule = rule.with_parts(COUNT=str(max(n, 1))).text()
+        else:
+            new_rule = rule.with_parts(UNTIL=_until_before(rid)).text()
+    return master.replace(rrule=new_rule, exdates=ex, rdates=rd), kept, dropped
+
+
+def delete_following(master: Event, overrides: Sequence[Event], rid: EventTime) -> SeriesChange:
+    """Delete instance ``rid`` and every later one (the series gets an UNTIL)."""
+    truncated, _kept, dropped = _truncate(master, overrides, rid)
+    ch = SeriesChange(deletes=list(dropped))
+    if truncated is None:
+        ch.deletes.insert(0, master)
+    else:
+        ch.upserts.append(truncated)
+    return ch
+
+
+def split_series(
+    master: Event, overrides: Sequence[Event], rid: EventTime, **changes: object
+) -> SeriesChange:
+    """"This and following": the series ends before ``rid`` and a new one starts there.
+
+    ``changes`` apply to the new series; a change of start moves its later
+    EXDATEs and overrides with it. Overrides after ``rid`` move to the new
+    series; a COUNT is shared out between the two.
+    """
+    _check_instance(master, rid)
+    truncated, kept, moved = _truncate(master, overrides, rid)
+    w = _frame(rid)
+    new_uid = new_id() if truncated is not None else master.uid
+    new_id_ = new_id() if truncated is not None else master.id
+    rule = parse_rule(master.rrule, master.start) if master.rrule else None
+    new_rule_text = master.rrule
+    if rule is not None and rule.get("COUNT") is not None:
+        remaining = int(rule.get("COUNT") or 0) - _count_before(master, rid)
+        new_rule_text = rule.with_parts(COUNT=str(max(remaining, 1))).text()
+    tail = master.replace(
+        id=new_id_, uid=new_uid, start=rid, end=shift(rid, master.duration), rrule=new_rule_text,
+        exdates=tuple(x for x in master.exdates if _frame(x) >= w),
+        rdates=tuple(x for x in master.rdates if _frame(x) >= w),
+    )
+    ch = edit_all(tail, moved, **changes) if changes else SeriesChange(
+        upserts=[tail, *moved])
+    # Moved overrides follow the new series: new uid, fresh ids.
+    fixed: list[Event] = []
+    for ev in ch.upserts:
+        if ev.recurrence_id is not None and truncated is not None:
+            fixed.append(ev.replace(uid=new_uid, id=new_id()))
+        else:
+            fixed.append(ev)
+    ch.upserts = fixed
+    if truncated is not None:
+        ch.upserts.insert(0, truncated)
+        ch.deletes = [*moved, *ch.deletes]
+    else:
+        ch.deletes = [d for d in ch.deletes if d.id not in {u.id for u in ch.upserts}]
+    del kept
+    ch.deletes = [d for d in ch.deletes if d.id not in {u.id for u in ch.upserts}]
+    return ch
+
+
+def edit_all(master: Event, overrides: Sequence[Event], **changes: object) -> SeriesChange:
+    """Change the whole series. A moved start moves EXDATEs, RDATEs and overrides by
+    the same amount; overrides that no longer name an instance of the new series go."""
+    new = master.replace(**changes)
+    delta_wall = _frame(new.start) - _frame(master.start)
+    if "start" in changes and delta_wall and "exdates" not in changes:
+        new = new.replace(exdates=tuple(shift(x, delta_wall) for x in master.exdates))
+    if "start" in changes and delta_wall and "rdates" not in changes:
+        new = new.replace(rdates=tuple(shift(x, delta_wall) for x in master.rdates))
+    if type(new.start) is not type(master.start):
+        # Changing the kind of time (e.g. to all-day) cannot keep instance identities.
+        new = new.replace(exdates=(), rdates=())
+    new.validate()
+    ch = SeriesChange(upserts=[new])
+    for ov in overrides:
+        assert ov.recurrence_id is not None
+        if type(new.start) is not type(master.start):
+            ch.deletes.append(ov)
+            continue
+        rid = shift(ov.recurrence_id, delta_wall) if delta_wall else ov.recurrence_id
+        w = _frame(rid)
+        if time_key(rid) in {time_key(t) for t in instances(new, w, w)}:
+            if rid != ov.recurrence_id:
+                ov = ov.replace(recurrence_id=rid)
+            ch.upserts.append(ov)
+        else:
+            ch.deletes.append(ov)
+    return ch
+
+
+def first_instance_on_or_after(master: Event, after: date) -> EventTime | None:
+    """Helper for UIs: the first instance whose date is ``after`` or later."""
+    lo = datetime.combine(after, time())
+    for w in _rule_walls(master):
+        if w >= lo:
+            return _from_frame(w, master.start)
+    return None
