@@ -362,3 +362,19 @@ class Occurrence:
 def sort_occurrences(occs: Iterable[Occurrence], local_tz: tzinfo) -> list[Occurrence]:
     return sorted(occs, key=lambda o: (o.start.instant(local_tz), o.end.instant(local_tz),
                                        o.event.title, o.event.uid))
+
+
+def time_from_key(key: str, like: EventTime) -> EventTime:
+    """The inverse of :func:`time_key` for a time of the same kind as ``like``.
+
+    Raises :class:`ValidationError` when ``key`` is not of that kind's form.
+    """
+    try:
+        if isinstance(like, ZonedTime):
+            at = datetime.strptime(key, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+            return ZonedTime(at, like.tz)
+        if isinstance(like, AllDayDate):
+            return AllDayDate(datetime.strptime(key, "%Y%m%d").date())
+        return FloatingTime(datetime.strptime(key, "%Y%m%dT%H%M%S"))
+    except ValueError:
+        raise ValidationError(f"{key!r} is not a {type(like).__name__} key") from None

@@ -1,0 +1,113 @@
+"""The local database schema and its forward migrations.
+
+``PRAGMA user_version`` holds the schema version. ``MIGRATIONS[n]`` takes a
+database from version n to n+1; each runs in its own transaction. A database
+whose version is higher than ``len(MIGRATIONS)`` was written by a newer Aurora
+Time and is refused (never "downgraded" by guessing).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+# Time columns: *_key are integer seconds. For zoned times (local = 0) they
+# are UTC epoch seconds; for all-day and floating times (local = 1) they are
+# the wall clock read as if it were UTC ("wall seconds"), so a query converts
+# its window to the viewer's wall clock for those rows.
+
+_V1 = """
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+CREATE TABLE calendars (
+    id        TEXT PRIMARY KEY,
+    name      TEXT NOT NULL,
+    color     TEXT NOT NULL,
+    visible   INTEGER NOT NULL DEFAULT 1,
+    read_only INTEGER NOT NULL DEFAULT 0,
+    position  INTEGER NOT NULL DEFAULT 0,
+    version   INTEGER,                  -- server version, NULL until synced
+    deleted   INTEGER NOT NULL DEFAULT 0,
+    updated   INTEGER NOT NULL
+);
+
+CREATE TABLE events (
+    rowid       INTEGER PRIMARY KEY,
+    id          TEXT NOT NULL UNIQUE,
+    uid         TEXT NOT NULL,
+    calendar_id TEXT NOT NULL REFERENCES calendars(id),
+    rid         TEXT,                   -- recurrence-id key of an override, else NULL
+    title       TEXT NOT NULL,
+    location    TEXT NOT NULL DEFAULT '',
+    notes       TEXT NOT NULL DEFAULT '',
+    status      TEXT NOT NULL DEFAULT 'confirmed',
+    kind        INTEGER NOT NULL,       -- 0 zoned, 1 all-day, 2 floating
+    tz          TEXT,
+    start_key   INTEGER NOT NULL,
+    end_key     INTEGER NOT NULL,
+    rrule       TEXT,
+    exdates     TEXT NOT NULL DEFAULT '',  -- space-separated time keys
+    rdates      TEXT NOT NULL DEFAULT '',
+    reminders   TEXT NOT NULL DEFAULT '',  -- "15:notification 1440:email"
+    created     INTEGER NOT NULL,
+    updated     INTEGER NOT NULL,
+    version     INTEGER,                -- server version, NULL until synced
+    deleted     INTEGER NOT NULL DEFAULT 0,
+    expanded_to INTEGER                 -- series materialised up to here (NULL: complete)
+);
+CREATE INDEX events_uid ON events(uid);
+CREATE INDEX events_calendar ON events(calendar_id);
+
+-- Every occurrence of every live event, series expanded up to the horizon.
+CREATE TABLE instances (
+    event_rowid  INTEGER NOT NULL REFERENCES events(rowid) ON DELETE CASCADE,
+    series_rowid INTEGER NOT NULL REFERENCES events(rowid) ON DELETE CASCADE,
+    local        INTEGER NOT NULL,
+    start_key    INTEGER NOT NULL,
+    end_key      INTEGER NOT NULL,
+    rid          TEXT                   -- instance key within its series, NULL for singles
+);
+CREATE INDEX instances_range ON instances(local, start_key);
+CREATE INDEX instances_series ON instances(series_rowid);
+
+-- What sync must tell the server, written in the same transaction as the change.
+CREATE TABLE outbox (
+    seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+    entity       TEXT NOT NULL,         -- 'event' | 'calendar' | 'reminder_state'
+    entity_id    TEXT NOT NULL,
+    op           TEXT NOT NULL,         -- 'put' | 'delete'
+    base_version INTEGER,               -- server version the change was made on
+    created      INTEGER NOT NULL
+);
+CREATE INDEX outbox_entity ON outbox(entity, entity_id);
+"""
+
+_V2 = """
+-- Reminder state per occurrence and reminder, so fired/snoozed/dismissed
+-- survive restarts (and, through the outbox, follow the user).
+CREATE TABLE reminder_state (
+    occurrence_key TEXT NOT NULL,       -- "<uid>/<rid key or empty>"
+    reminder       TEXT NOT NULL,       -- "<minutes_before>:<channel>"
+    state          TEXT NOT NULL,       -- 'fired' | 'snoozed' | 'dismissed'
+    due            INTEGER NOT NULL,    -- the reminder's own due instant (UTC epoch)
+    snoozed_until  INTEGER,
+    updated        INTEGER NOT NULL,
+    PRIMARY KEY (occurrence_key, reminder)
+);
+"""
+
+
+def _script(sql: str) -> Callable[[sqlite3.Connection], None]:
+    def run(conn: sqlite3.Connection) -> None:
+        for statement in sql.split(";\n"):
+            if statement.strip():
+                conn.execute(statement)
+
+    return run
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_script(_V1), _script(_V2)]
+SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,33 @@
+"""The IANA name of the machine's time zone."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from aurora_core.model import ValidationError, get_zone
+
+
+def system_zone_name() -> str:
+    """The system's IANA zone: $TZ, /etc/timezone, or the /etc/localtime link; else UTC."""
+    candidates: list[str] = []
+    tz_env = os.environ.get("TZ", "").lstrip(":")
+    if tz_env:
+        candidates.append(tz_env)
+    try:
+        candidates.append(Path("/etc/timezone").read_text(encoding="utf-8").strip())
+    except OSError:
+        pass
+    try:
+        target = os.readlink("/etc/localtime")
+        if "zoneinfo/" in target:
+            candidates.append(target.split("zoneinfo/", 1)[1])
+    except OSError:
+        pass
+    for name in candidates:
+        try:
+            get_zone(name)
+        except ValidationError:
+            continue
+        return name
+    return "UTC"
