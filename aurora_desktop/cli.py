@@ -1,0 +1,251 @@
+"""The `aurora` command line: import, export, list, and (with no command) the window.
+
+Errors reach the user as one line on stderr and exit code 2; no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import TextIO
+
+from aurora_core import __version__
+from aurora_core.model import AllDayDate, Calendar, FloatingTime, Occurrence, ValidationError, get_zone
+
+from .store import Store, StoreError
+from .systemzone import system_zone_name
+
+EXIT_ERROR = 2
+DB_NAME = "aurora.sqlite3"
+
+
+class CliError(Exception):
+    """A problem to report to the user as one line (exit code 2)."""
+
+
+def default_data_dir() -> Path:
+    env = os.environ.get("AURORA_DATA_DIR")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("aurora-time", appauthor=False))
+
+
+def open_store(data_dir: Path) -> Store:
+    return Store(data_dir / DB_NAME)
+
+
+def _parse_day(text: str, what: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise CliError(f"{what} {text!r} is not a date of the form YYYY-MM-DD") from None
+
+
+def _calendar_named(store: Store, name: str | None, *, create: bool) -> Calendar:
+    if name is None:
+        return store.default_calendar()
+    cal = store.calendar_by_name(name)
+    if cal is not None:
+        return cal
+    if not create:
+        names = ", ".join(c.name for c in store.calendars()) or "none"
+        raise CliError(f"no calendar named {name!r} (calendars: {names})")
+    from aurora_core.model import new_id
+
+    cal = Calendar(new_id(), name)
+    store.put_calendar(cal)
+    return cal
+
+
+def _iso(t: AllDayDate | FloatingTime | object, local_tz: object) -> str:
+    if isinstance(t, AllDayDate):
+        return t.day.isoformat()
+    from aurora_core.model import ZonedTime
+
+    if isinstance(t, ZonedTime):
+        return t.at.astimezone(local_tz).isoformat()  # type: ignore[arg-type]
+    assert isinstance(t, FloatingTime)
+    return t.wall.replace(tzinfo=local_tz).isoformat()  # type: ignore[arg-type]
+
+
+def occurrence_json(occ: Occurrence, calendar_name: str, local_tz: object) -> dict[str, object]:
+    ev = occ.event
+    rid = occ.recurrence_id
+    return {
+        "uid": ev.uid,
+        "id": ev.id,
+        "title": ev.title,
+        "calendar": calendar_name,
+        "start": _iso(occ.start, local_tz),
+        "end": _iso(occ.end, local_tz),
+        "all_day": isinstance(occ.start, AllDayDate),
+        "timezone": getattr(occ.start, "tz", None),
+        "location": ev.location,
+        "recurrence_id": None if rid is None else _iso(rid, local_tz),
+    }
+
+
+# ------------------------------------------------------------------ commands
+
+
+def cmd_list(args: argparse.Namespace, out: TextIO) -> int:
+    start_day = _parse_day(args.date_from, "--from")
+    end_day = _parse_day(args.date_to, "--to") if args.date_to else start_day + timedelta(days=30)
+    if end_day < start_day:
+        raise CliError("--to is before --from")
+    tz_name = args.timezone or system_zone_name()
+    try:
+        tz = get_zone(tz_name)
+    except ValidationError as exc:
+        raise CliError(str(exc)) from None
+    store = open_store(args.data_dir)
+    with store:
+        names = {c.id: c.name for c in store.calendars()}
+        ids = None
+        if args.calendar:
+            ids = [_calendar_named(store, args.calendar, create=False).id]
+        ws = datetime(start_day.year, start_day.month, start_day.day, tzinfo=tz)
+        # --to is inclusive: the window ends at the start of the day after.
+        e = end_day + timedelta(days=1)
+        we = datetime(e.year, e.month, e.day, tzinfo=tz)
+        occs = store.occurrences(ws, we, tz, calendar_ids=ids)
+        rows = [occurrence_json(o, names.get(o.event.calendar_id, "?"), tz) for o in occs]
+    if args.json:
+        json.dump(rows, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+        return 0
+    if not rows:
+        out.write(f"No events from {start_day} to {end_day}.\n")
+        return 0
+    current = None
+    for row in rows:
+        day = str(row["start"])[:10]
+        if day != current:
+            out.write(f"\n{day}\n" if current else f"{day}\n")
+            current = day
+        when = "all day" if row["all_day"] else f"{str(row['start'])[11:16]}–{str(row['end'])[11:16]}"
+        extra = f"  @ {row['location']}" if row["location"] else ""
+        out.write(f"  {when:<13} {row['title']}  [{row['calendar']}]{extra}\n")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
+    from aurora_core.ical import parse_ics
+
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CliError(f"cannot read {path}: {exc.strerror or exc}") from None
+    store = open_store(args.data_dir)
+    with store:
+        cal = _calendar_named(store, args.calendar, create=True)
+        if cal.read_only:
+            raise CliError(f"calendar {cal.name!r} is read-only")
+        show = sys.stderr.isatty() or args.progress
+        last = [-1]
+
+        def progress(done: int, total: int) -> None:
+            pct = 100 * done // max(total, 1)
+            if show and pct != last[0]:
+                last[0] = pct
+                sys.stderr.write(f"\rimporting {path.name}: {done}/{total} ({pct}%)")
+                sys.stderr.flush()
+
+        result = parse_ics(data, calendar_id=cal.id, progress=progress)
+        stored = store.put_events(result.events, touch=False, progress=progress)
+        if show:
+            sys.stderr.write("\n")
+    for s in result.skipped:
+        print(f"skipped: {s}", file=sys.stderr)
+    out.write(f"Imported {len(stored)} events into {cal.name!r}"
+              f"{f'; skipped {len(result.skipped)}' if result.skipped else ''}.\n")
+    if not stored and result.skipped:
+        return EXIT_ERROR
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
+    from aurora_core.ical import to_ics
+
+    store = open_store(args.data_dir)
+    with store:
+        cals = {c.id: c for c in store.calendars()}
+        cal = _calendar_named(store, args.calendar, create=False) if args.calendar else None
+        events = store.events(cal.id if cal else None)
+        data = to_ics(events, cals, calendar_name=cal.name if cal else None)
+    target = Path(args.output)
+    if str(target) == "-":
+        sys.stdout.buffer.write(data)
+        return 0
+    tmp = target.with_name(target.name + ".part")
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise CliError(f"cannot write {target}: {exc.strerror or exc}") from None
+    out.write(f"Exported {len(events)} events to {target}.\n")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS,
+                        help="where the calendar database lives (default: $AURORA_DATA_DIR or "
+                             "the platform data folder)")
+    p = argparse.ArgumentParser(
+        prog="aurora", parents=[common],
+        description="Aurora Time: a calendar that works offline. With no command, opens the window.",
+    )
+    p.add_argument("--version", action="version", version=f"Aurora Time {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    imp = sub.add_parser("import", parents=[common], help="import events from an .ics file")
+    imp.add_argument("file", metavar="FILE.ics")
+    imp.add_argument("--calendar", metavar="NAME", help="calendar to import into (created if new)")
+    imp.add_argument("--progress", action="store_true", help="show progress even when not a tty")
+    imp.set_defaults(func=cmd_import)
+
+    exp = sub.add_parser("export", parents=[common], help="export events to an .ics file")
+    exp.add_argument("--calendar", metavar="NAME", help="only this calendar")
+    exp.add_argument("-o", "--output", required=True, metavar="FILE.ics", help="'-' for stdout")
+    exp.set_defaults(func=cmd_export)
+
+    ls = sub.add_parser("list", parents=[common], help="list occurrences in a date range")
+    ls.add_argument("--from", dest="date_from", required=True, metavar="YYYY-MM-DD")
+    ls.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="inclusive (default: +30 days)")
+    ls.add_argument("--calendar", metavar="NAME")
+    ls.add_argument("--timezone", metavar="ZONE", help="IANA zone to show times in (default: system)")
+    ls.add_argument("--json", action="store_true", help="print one JSON array")
+    ls.set_defaults(func=cmd_list)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    # argparse prints usage and exits 2 on bad arguments: that is our contract too.
+    args = parser.parse_args(argv)
+    if not hasattr(args, "data_dir"):
+        args.data_dir = default_data_dir()
+    try:
+        if args.command is None:
+            from .app import run_app
+
+            return run_app(args.data_dir, [sys.argv[0]])
+        return int(args.func(args, sys.stdout))
+    except (CliError, StoreError, ValidationError) as exc:
+        print(f"aurora: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("aurora: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
