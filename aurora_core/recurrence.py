@@ -522,13 +522,29 @@ def edit_all(master: Event, overrides: Sequence[Event], **changes: object) -> Se
             continue
         rid = shift(ov.recurrence_id, delta_wall) if delta_wall else ov.recurrence_id
         w = _frame(rid)
-        if time_key(rid) in {time_key(t) for t in instances(new, w, w)}:
-            if rid != ov.recurrence_id:
-                ov = ov.replace(recurrence_id=rid)
-            ch.upserts.append(ov)
-        else:
+        if time_key(rid) not in {time_key(t) for t in instances(new, w, w)}:
             ch.deletes.append(ov)
+            continue
+        ch.upserts.append(_follow(ov, master, new, rid))
     return ch
+
+
+_FOLLOWED_FIELDS = ("title", "location", "notes", "status", "reminders", "calendar_id")
+
+
+def _follow(ov: Event, old_master: Event, new_master: Event, rid: EventTime) -> Event:
+    """An override after its series changed: what it had not changed itself follows the
+    series (a three-way merge per field); what it had changed stays its own."""
+    changes: dict[str, object] = {"recurrence_id": rid}
+    for name in _FOLLOWED_FIELDS:
+        if getattr(ov, name) == getattr(old_master, name):
+            changes[name] = getattr(new_master, name)
+    assert ov.recurrence_id is not None
+    kept_time = ov.start == ov.recurrence_id and ov.duration == old_master.duration
+    if kept_time:
+        changes["start"] = rid
+        changes["end"] = shift(rid, new_master.duration)
+    return ov.replace(**changes)
 
 
 def first_instance_on_or_after(master: Event, after: date) -> EventTime | None:

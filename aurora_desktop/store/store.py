@@ -697,9 +697,12 @@ class Store:
             "SELECT seq, entity, entity_id, op, base_version FROM outbox ORDER BY seq")]
 
     def day_bounds(self, day: date, local_tz: tzinfo) -> tuple[datetime, datetime]:
-        """[start, end) of a local day as aware datetimes (23 or 25 hours on DST days)."""
+        """[start, end) of a local day as UTC instants (23 or 25 hours apart on DST days).
+
+        UTC, because Python subtracts two datetimes sharing a tzinfo by wall clock.
+        """
         s = datetime(day.year, day.month, day.day, tzinfo=local_tz)
         nxt = day + timedelta(days=1)
         e = datetime(nxt.year, nxt.month, nxt.day, tzinfo=local_tz)
-        return s, e
+        return s.astimezone(UTC), e.astimezone(UTC)
 

@@ -1,0 +1,254 @@
+"""The local store: what a user's data goes through on disk."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from aurora_core.model import (
+    AllDayDate,
+    Calendar,
+    Event,
+    FloatingTime,
+    Reminder,
+    ValidationError,
+    ZonedTime,
+    get_zone,
+    new_id,
+)
+from aurora_core.recurrence import delete_occurrence, edit_occurrence, split_series
+from aurora_desktop.store import DEFAULT_CALENDAR_NAME, Store, StoreError
+from aurora_desktop.store.schema import MIGRATIONS, SCHEMA_VERSION
+
+BERLIN = get_zone("Europe/Berlin")
+NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    s = Store(tmp_path / "aurora.sqlite3", clock=lambda: NOW)
+    yield s
+    s.close()
+
+
+def at(*a: int, tz: str = "Europe/Berlin") -> ZonedTime:
+    return ZonedTime.from_local(datetime(*a), tz)  # type: ignore[arg-type]
+
+
+def meeting(store: Store, title: str = "Meeting", day: int = 26, **kw: object) -> Event:
+    cal = store.default_calendar()
+    return Event.new(cal.id, title, at(2026, 11, day, 10), at(2026, 11, day, 11), **kw)
+
+
+def month(store: Store, year: int = 2026, m: int = 11) -> list[str]:
+    ws = datetime(year, m, 1, tzinfo=BERLIN)
+    we = datetime(year + (m == 12), m % 12 + 1, 1, tzinfo=BERLIN)
+    return [o.event.title for o in store.occurrences(ws, we, BERLIN)]
+
+
+def test_first_run_has_a_personal_calendar_and_wal(store: Store) -> None:
+    assert [c.name for c in store.calendars()] == [DEFAULT_CALENDAR_NAME]
+    db = sqlite3.connect(store.path)
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_reopening_keeps_one_personal_calendar(tmp_path: Path) -> None:
+    Store(tmp_path / "a.db").close()
+    with Store(tmp_path / "a.db") as s:
+        assert len(s.calendars()) == 1
+
+
+def test_migrates_a_version_1_database_forward_keeping_data(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    db = sqlite3.connect(path, isolation_level=None)
+    MIGRATIONS[0](db)
+    db.execute("PRAGMA user_version = 1")
+    db.execute("INSERT INTO calendars (id, name, color, updated) VALUES ('c1', 'Work', '#ff0000', 0)")
+    db.execute("INSERT INTO meta VALUES ('initialised', '1')")
+    db.close()
+    with Store(path) as s:
+        assert s.schema_version == SCHEMA_VERSION
+        assert [c.name for c in s.calendars()] == ["Work"]
+        assert s.reminder_states() == {}  # the v2 table exists
+
+
+def test_a_newer_database_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "new.db"
+    Store(path).close()
+    db = sqlite3.connect(path)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
+    db.commit()
+    db.close()
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match="newer Aurora Time"):
+        Store(path)
+    assert path.read_bytes() == before
+
+
+def test_a_file_that_is_not_a_database_gives_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "junk.db"
+    path.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StoreError, match="damaged"):
+        Store(path)
+
+
+def test_every_mutation_leaves_an_outbox_entry(store: Store) -> None:
+    start = len(store.outbox())
+    ev = store.put_event(meeting(store))
+    store.put_event(ev.replace(title="Renamed"))
+    store.delete_event(ev.id)
+    entries = store.outbox()[start:]
+    assert [(e[1], e[2], e[3]) for e in entries] == [
+        ("event", ev.id, "put"), ("event", ev.id, "put"), ("event", ev.id, "delete")]
+
+
+def test_delete_is_a_tombstone_that_vanishes_from_views(store: Store) -> None:
+    ev = store.put_event(meeting(store))
+    store.delete_event(ev.id)
+    assert month(store) == []
+    with pytest.raises(KeyError):
+        store.get_event(ev.id)
+    row = sqlite3.connect(store.path).execute(
+        "SELECT deleted FROM events WHERE id = ?", (ev.id,)).fetchone()
+    assert row == (1,)
+
+
+def test_invalid_event_is_refused_and_nothing_is_written(store: Store) -> None:
+    before = store.outbox()
+    bad = meeting(store).replace(end=at(2026, 11, 26, 9))
+    with pytest.raises(ValidationError, match="ends before"):
+        store.put_events([meeting(store, "good"), bad])
+    assert store.outbox() == before and month(store) == []
+
+
+def test_occurrences_cover_all_kinds_and_hidden_calendars(store: Store) -> None:
+    personal = store.default_calendar()
+    work = Calendar(new_id(), "Work", "#ef4444")
+    store.put_calendar(work)
+    store.put_events([
+        meeting(store, "zoned"),
+        Event.new(personal.id, "all-day", AllDayDate(date(2026, 11, 27)),
+                  AllDayDate(date(2026, 11, 28))),
+        Event.new(personal.id, "floating", FloatingTime(datetime(2026, 11, 28, 7)),
+                  FloatingTime(datetime(2026, 11, 28, 8))),
+        Event.new(work.id, "work", at(2026, 11, 3, 9), at(2026, 11, 3, 10), rrule="FREQ=WEEKLY"),
+        Event.new(personal.id, "december", at(2026, 12, 1, 9), at(2026, 12, 1, 10)),
+    ])
+    assert month(store) == ["work", "work", "work", "work", "zoned", "all-day", "floating"]
+    store.put_calendar(Calendar(work.id, "Work", "#ef4444", visible=False))
+    assert month(store) == ["zoned", "all-day", "floating"]
+
+
+def test_event_spanning_the_window_start_is_found(store: Store) -> None:
+    cal = store.default_calendar()
+    store.put_event(Event.new(cal.id, "trip", at(2026, 10, 20, 8), at(2026, 11, 3, 20)))
+    assert month(store) == ["trip"]
+
+
+def test_series_edits_through_the_store(store: Store) -> None:
+    m = store.put_event(meeting(store, "weekly", day=2, rrule="FREQ=WEEKLY"))
+    store.apply(edit_occurrence(m, [], at(2026, 11, 9, 10), title="special"))
+    master, ovs = store.series(m.uid)
+    assert master is not None
+    store.apply(delete_occurrence(master, ovs, at(2026, 11, 16, 10)))
+    assert month(store) == ["weekly", "special", "weekly", "weekly"]
+    master, ovs = store.series(m.uid)
+    assert master is not None
+    store.apply(split_series(master, ovs, at(2026, 11, 23, 10), title="weekly v2"))
+    assert month(store) == ["weekly", "special", "weekly v2", "weekly v2"]
+    assert month(store, 2027, 1)[0] == "weekly v2"
+
+
+def test_open_ended_series_reaches_far_future(store: Store) -> None:
+    store.put_event(meeting(store, "forever", rrule="FREQ=YEARLY"))
+    assert month(store, 2041, 11) == ["forever"]
+    assert month(store, 2035, 11) == ["forever"]
+
+
+def test_search_finds_title_location_and_notes(store: Store) -> None:
+    store.put_events([meeting(store, "Dentist"), meeting(store, "Lunch", location="Dental 50%"),
+                      meeting(store, "Call", notes="about dentures")])
+    assert sorted(e.title for e in store.search("DENT")) == ["Call", "Dentist", "Lunch"]
+    assert [e.title for e in store.search("50%")] == ["Lunch"]
+    assert store.search("%") == store.search("50%")
+
+
+def test_deleting_a_calendar_tombstones_its_events(store: Store) -> None:
+    work = Calendar(new_id(), "Work")
+    store.put_calendar(work)
+    store.put_event(Event.new(work.id, "x", at(2026, 11, 5, 9), at(2026, 11, 5, 10)))
+    assert store.delete_calendar(work.id) == 1
+    assert month(store) == [] and [c.name for c in store.calendars()] == ["Personal"]
+
+
+def test_reminders_round_trip(store: Store) -> None:
+    ev = store.put_event(meeting(store, reminders=(Reminder(15), Reminder(1440, "email"))))
+    assert store.get_event(ev.id).reminders == (Reminder(15), Reminder(1440, "email"))
+
+
+CRASH_SCRIPT = textwrap.dedent("""
+    import os, sys
+    from datetime import datetime
+    from aurora_core.model import Event, ZonedTime
+    from aurora_desktop.store import Store
+    from aurora_desktop.store import store as mod
+
+    s = Store(sys.argv[1])
+    cal = s.default_calendar()
+    if sys.argv[2] == "crash":
+        real = mod.Store._outbox
+        def dying(self, *a):
+            if a[0] == "event":
+                os._exit(9)  # killed between the row and its outbox entry
+            return real(self, *a)
+        mod.Store._outbox = dying
+    t = ZonedTime.from_local(datetime(2026, 11, 26, 10), "Europe/Berlin")
+    s.put_event(Event.new(cal.id, "saved?", t, t))
+    os._exit(0)
+""")
+
+
+@pytest.mark.parametrize("mode", ["crash", "normal"])
+def test_a_killed_process_leaves_both_row_and_outbox_or_neither(tmp_path: Path, mode: str) -> None:
+    path = tmp_path / "crash.db"
+    Store(path).close()
+    proc = subprocess.run([sys.executable, "-c", CRASH_SCRIPT, str(path), mode],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == (9 if mode == "crash" else 0), proc.stderr
+    with Store(path) as s:
+        rows = sqlite3.connect(path).execute("SELECT COUNT(*) FROM events").fetchone()[0]
+        outbox = [e for e in s.outbox() if e[1] == "event"]
+        assert (rows, len(outbox)) == ((0, 0) if mode == "crash" else (1, 1))
+
+
+def test_disk_full_is_reported_and_loses_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "full.db"
+    with Store(path, clock=lambda: NOW) as s:
+        s.put_event(meeting(s, "kept"))
+        # Cap the file at its current size: the next big write cannot fit.
+        pages = s._db.execute("PRAGMA page_count").fetchone()[0]
+        s._db.execute(f"PRAGMA max_page_count = {pages}")
+        big = [meeting(s, "x" * 400, notes="n" * 15000) for _ in range(50)]
+        with pytest.raises(StoreError, match="full"):
+            s.put_events(big)
+        assert month(s) == ["kept"]
+
+
+def test_window_bounds_must_be_aware(store: Store) -> None:
+    with pytest.raises(ValueError, match="aware"):
+        store.occurrences(datetime(2026, 1, 1), datetime(2026, 2, 1), BERLIN)
+
+
+def test_dst_day_query_in_the_viewers_zone(store: Store) -> None:
+    cal = store.default_calendar()
+    store.put_event(Event.new(cal.id, "late", at(2026, 10, 25, 23, 30), at(2026, 10, 25, 23, 45)))
+    s, e = store.day_bounds(date(2026, 10, 25), BERLIN)
+    assert e - s == timedelta(hours=25)
+    assert [o.event.title for o in store.occurrences(s, e, BERLIN)] == ["late"]
