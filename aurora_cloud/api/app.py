@@ -1,0 +1,310 @@
+"""The API Lambda: thin Powertools handlers over :class:`aurora_cloud.logic.Service`.
+
+Handlers route, validate bodies with the wire models, take the user from
+the JWT claims the authorizer verified, call the logic and shape responses.
+Every error leaves as application/problem+json (RFC 9457).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from functools import cache
+from http import HTTPStatus
+from importlib import resources
+from typing import Any, TypeVar
+
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import BaseModel
+from pydantic import ValidationError as PydanticValidationError
+
+from aurora_cloud.errors import (
+    AuroraError,
+    InvalidInput,
+    NotFound,
+    PayloadTooLarge,
+    Unauthorized,
+)
+from aurora_cloud.logic import Precondition, Service, parse_bound
+from aurora_cloud.storage import Stored
+from aurora_core import wire
+
+MAX_BODY = 256 * 1024
+PROBLEM = "application/problem+json"
+JSON = "application/json"
+
+logger = Logger(service="aurora-api")
+M = TypeVar("M", bound=BaseModel)
+
+
+def openapi_document() -> dict[str, Any]:
+    """The OpenAPI 3.1 document shipped in the package (aurora_cloud/openapi.json)."""
+    text = resources.files("aurora_cloud").joinpath("openapi.json").read_text("utf-8")
+    doc: dict[str, Any] = json.loads(text)
+    return doc
+
+
+def problem(status: int, detail: str | None = None, *, title: str | None = None,
+            headers: dict[str, str] | None = None, **extra: Any) -> Response:
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": title or HTTPStatus(status).phrase,
+        "status": status,
+    }
+    if detail:
+        body["detail"] = detail
+    body.update(extra)
+    return Response(status_code=status, content_type=PROBLEM, body=json.dumps(body),
+                    headers=headers or {})
+
+
+def _current_json(current: Any) -> Any:
+    if isinstance(current, Stored):
+        from aurora_cloud.logic import stored_calendar, stored_event
+
+        item = stored_event(current) if current.kind == "event" else stored_calendar(current)
+        return item.model_dump(mode="json")
+    if isinstance(current, BaseModel):
+        return current.model_dump(mode="json")
+    return current
+
+
+def json_response(model: BaseModel, status: int = 200, *,
+                  etag: int | None = None) -> Response:
+    headers = {"ETag": f'"{etag}"'} if etag is not None else {}
+    return Response(status_code=status, content_type=JSON,
+                    body=model.model_dump_json(), headers=headers)
+
+
+class ApiApp:
+    """One API "container": a resolver bound to a service. Not thread-safe, like Lambda."""
+
+    def __init__(self, service: Service, config: wire.ServerConfig, *,
+                 metrics: bool = True) -> None:
+        self.service = service
+        self.config = config
+        self.metrics = Metrics(namespace="AuroraTime", service="api") if metrics else None
+        self.resolver = self._build()
+
+    # -- helpers ----------------------------------------------------------
+
+    def _sub(self) -> str:
+        ctx = self.resolver.current_event.request_context
+        claims = ((ctx.get("authorizer") or {}).get("jwt") or {}).get("claims") or {}
+        sub = claims.get("sub")
+        if not isinstance(sub, str) or not sub:
+            raise Unauthorized("no verified user in the request")
+        return sub
+
+    def _raw_body(self) -> str:
+        ev = self.resolver.current_event
+        raw = ev.get("body") or ""
+        if ev.get("isBase64Encoded"):
+            try:
+                raw = base64.b64decode(raw).decode("utf-8")
+            except (ValueError, UnicodeDecodeError):
+                raise InvalidInput("the body is not valid UTF-8") from None
+        if len(raw.encode("utf-8")) > MAX_BODY:
+            raise PayloadTooLarge(f"the body is over {MAX_BODY // 1024} KB")
+        return raw
+
+    def _body(self, model: type[M]) -> M:
+        raw = self._raw_body()
+        if not raw:
+            raise InvalidInput("a JSON body is required")
+        try:
+            json.loads(raw)
+        except (ValueError, RecursionError):
+            raise InvalidInput("the body is not valid JSON") from None
+        return model.model_validate_json(raw)
+
+    def _header(self, name: str) -> str | None:
+        headers = self.resolver.current_event.headers or {}
+        for k, v in headers.items():
+            if k.lower() == name:
+                return str(v)
+        return None
+
+    def _query(self, name: str) -> str | None:
+        params = self.resolver.current_event.query_string_parameters or {}
+        value = params.get(name)
+        return None if value is None else str(value)
+
+    def _precondition(self) -> Precondition:
+        return Precondition.from_headers(self._header("if-match"), self._header("if-none-match"))
+
+    # -- routes -----------------------------------------------------------
+
+    def _build(self) -> APIGatewayHttpResolver:
+        app = APIGatewayHttpResolver()
+        svc = self.service
+
+        @app.exception_handler(AuroraError)
+        def _domain(exc: AuroraError) -> Response:
+            extra: dict[str, Any] = {}
+            if exc.current is not None:
+                extra["current"] = _current_json(exc.current)
+            if exc.status >= 500:
+                logger.exception("server error")
+            return problem(exc.status, exc.detail, title=exc.title, headers=exc.headers,
+                           **extra)
+
+        @app.exception_handler(PydanticValidationError)
+        def _invalid(exc: PydanticValidationError) -> Response:
+            errors = [{"loc": [str(p) for p in e["loc"]], "msg": e["msg"][:300]}
+                      for e in exc.errors(include_url=False, include_input=False)[:20]]
+            return problem(400, "the request does not match the schema", title="Invalid input",
+                           errors=errors)
+
+        @app.not_found
+        def _not_found(exc: Exception) -> Response:
+            return problem(404, "no such route", title="Not found")
+
+        @app.get("/config")
+        def get_config() -> Response:
+            return json_response(self.config)
+
+        @app.get("/openapi.json")
+        def get_openapi() -> Response:
+            return Response(200, JSON, json.dumps(openapi_document()))
+
+        @app.get("/me/settings")
+        def get_settings() -> Response:
+            s = svc.get_settings(self._sub())
+            return json_response(s, etag=s.version)
+
+        @app.put("/me/settings")
+        def put_settings() -> Response:
+            sub = self._sub()
+            s = svc.put_settings(sub, self._body(wire.SettingsWire))
+            return json_response(s, etag=s.version)
+
+        @app.get("/calendars")
+        def list_calendars() -> Response:
+            return json_response(svc.list_calendars(self._sub()))
+
+        @app.put("/calendars/<cal_id>")
+        def put_calendar(cal_id: str) -> Response:
+            sub = self._sub()
+            pre = self._precondition()
+            cal, status = svc.put_calendar(sub, cal_id, self._body(wire.CalendarWire), pre)
+            return json_response(cal, status, etag=cal.version)
+
+        @app.delete("/calendars/<cal_id>")
+        def delete_calendar(cal_id: str) -> Response:
+            svc.delete_calendar(self._sub(), cal_id, self._precondition())
+            return Response(204, None, "")
+
+        @app.get("/events")
+        def list_events() -> Response:
+            sub = self._sub()
+            start, end = self._query("from"), self._query("to")
+            if not start or not end:
+                raise InvalidInput("'from' and 'to' are required")
+            zone_name = self._query("tz")
+            zone = svc.user_zone(sub)
+            if zone_name:
+                from aurora_core.model import ValidationError, get_zone
+
+                try:
+                    zone = get_zone(zone_name[:64])
+                except ValidationError as exc:
+                    raise InvalidInput(str(exc)) from None
+            return json_response(svc.occurrences(
+                sub, parse_bound(start[:64], "from", zone), parse_bound(end[:64], "to", zone),
+                self._query("calendar"), zone_name[:64] if zone_name else None))
+
+        @app.post("/events/batch")
+        def batch() -> Response:
+            sub = self._sub()
+            return json_response(svc.batch_create(sub, self._body(wire.BatchRequest)))
+
+        @app.get("/events/<event_id>")
+        def get_event(event_id: str) -> Response:
+            ev = svc.get_event(self._sub(), _event_id(event_id))
+            return json_response(ev, etag=ev.version)
+
+        @app.put("/events/<event_id>")
+        def put_event(event_id: str) -> Response:
+            sub = self._sub()
+            event_id = _event_id(event_id)
+            pre = self._precondition()
+            ev, status = svc.put_event(sub, event_id, self._body(wire.EventWire), pre)
+            return json_response(ev, status, etag=ev.version)
+
+        @app.delete("/events/<event_id>")
+        def delete_event(event_id: str) -> Response:
+            svc.delete_event(self._sub(), _event_id(event_id), self._precondition())
+            return Response(204, None, "")
+
+        @app.get("/sync")
+        def sync() -> Response:
+            sub = self._sub()
+            limit_text = self._query("limit") or "500"
+            if not limit_text.isdigit() or not 1 <= int(limit_text) <= wire.MAX_SYNC_LIMIT:
+                raise InvalidInput(f"'limit' must be a number from 1 to {wire.MAX_SYNC_LIMIT}")
+            cursor = self._query("cursor")
+            return json_response(svc.sync(sub, cursor[:64] if cursor else None,
+                                          int(limit_text)))
+
+        return app
+
+    # -- entry ------------------------------------------------------------
+
+    def handle(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
+        """Run one API Gateway HTTP API (payload 2.0) event; never raises."""
+        try:
+            result: dict[str, Any] = self.resolver.resolve(event, context)
+        except Exception:  # the last line of defence: a 500 problem, logged
+            logger.exception("unhandled error")
+            resp = problem(500, "an unexpected error; it has been logged")
+            return {"statusCode": 500, "headers": {"Content-Type": PROBLEM}, "body": resp.body,
+                    "isBase64Encoded": False}
+        if self.metrics is not None:
+            self.metrics.add_metric(name="Requests", unit=MetricUnit.Count, value=1)
+            if result.get("statusCode", 200) >= 500:
+                self.metrics.add_metric(name="ServerErrors", unit=MetricUnit.Count, value=1)
+        return result
+
+
+def _event_id(text: str) -> str:
+    if len(text) != 36:
+        raise NotFound("no such event")
+    return text.lower()
+
+
+# --------------------------------------------------------------------------
+# Lambda entry point: built once per container from the environment.
+
+
+@cache
+def _from_environment() -> ApiApp:
+    import os
+
+    import boto3
+
+    from aurora_cloud.storage import Storage
+
+    region = os.environ.get("AWS_REGION", "us-east-1")
+    client = boto3.client("dynamodb", region_name=region,
+                          endpoint_url=os.environ.get("DYNAMODB_ENDPOINT") or None)
+    storage = Storage(client, os.environ["TABLE_NAME"],
+                      tombstone_days=int(os.environ.get("TOMBSTONE_DAYS", "30")))
+    config = wire.ServerConfig(region=region, user_pool_id=os.environ["USER_POOL_ID"],
+                               client_id=os.environ["USER_POOL_CLIENT_ID"],
+                               cognito_endpoint=os.environ.get("COGNITO_ENDPOINT") or None)
+    return ApiApp(Service(storage), config)
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    api = _from_environment()
+    result = api.handle(event, context)
+    if api.metrics is not None:
+        api.metrics.flush_metrics()
+    return result
+

@@ -1,0 +1,490 @@
+"""The rules of the API, between the thin handlers and the storage module.
+
+Every method takes the caller's Cognito ``sub`` (from the verified JWT,
+never from a body) and wire models, and returns wire models or raises an
+:class:`aurora_cloud.errors.AuroraError`. Writes follow HTTP preconditions:
+``If-None-Match: *`` creates, ``If-Match: <version>`` updates; retrying the
+same write returns the stored item instead of failing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Any
+
+from pydantic import ValidationError as PydanticValidationError
+
+from aurora_cloud.errors import (
+    Conflict,
+    Contention,
+    Gone,
+    InvalidInput,
+    NotFound,
+    PreconditionFailed,
+    PreconditionRequired,
+)
+from aurora_cloud.reminders.schedule import next_email_due
+from aurora_cloud.storage import Due, Storage, Stored, Write
+from aurora_cloud.storage.dynamo import series_key
+from aurora_core import recurrence, wire
+from aurora_core.model import Event, EventTime, Occurrence, ValidationError, get_zone
+
+RETRIES = 6
+MARGIN = timedelta(hours=15)  # every UTC offset is within this: bounds floating/all-day times
+FOREVER = 10**11  # an epoch second after any event
+MAX_WINDOW = timedelta(days=370)
+MAX_OCCURRENCES = 5_000
+CURSOR_RE = re.compile(r"^c1\.(\d{1,15})\.(\d{1,12})$")
+CHUNK = 50
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Precondition:
+    """What the request's If-Match / If-None-Match demand."""
+
+    create_only: bool = False
+    version: int | None = None
+
+    @classmethod
+    def from_headers(cls, if_match: str | None, if_none_match: str | None) -> Precondition:
+        if if_none_match is not None:
+            if if_none_match.strip() != "*":
+                raise InvalidInput("If-None-Match supports only '*' (create)")
+            return cls(create_only=True)
+        if if_match is not None:
+            return cls(version=parse_version(if_match))
+        return cls()
+
+
+def parse_version(text: str) -> int:
+    t = text.strip().removeprefix("W/").strip('"')
+    if not t.isdigit() or len(t) > 15:
+        raise InvalidInput(f"If-Match must be an item version (a number), got {text[:40]!r}")
+    return int(t)
+
+
+def _epoch(at: datetime) -> int:
+    return int(at.timestamp())
+
+
+def envelope(event: Event) -> tuple[int, int]:
+    """Epoch seconds [first, last] that any instance of ``event`` may touch, in any zone.
+
+    An override's envelope also covers the instance it replaces, so a window
+    that shows the original slot finds the override that moved it.
+    """
+    times: list[EventTime] = [event.start, event.end, *event.rdates]
+    if event.recurrence_id is not None:
+        times.append(event.recurrence_id)
+    instants = [t.instant(UTC) for t in times]
+    lo = min(instants) - MARGIN
+    hi = max(instants) + MARGIN
+    if event.is_recurring:
+        last = recurrence.last_instance(event)
+        if last is None:
+            return _epoch(lo), FOREVER
+        hi = max(hi, last.instant(UTC) + event.duration + MARGIN)
+    return _epoch(lo), _epoch(hi)
+
+
+def stored_event(s: Stored) -> wire.EventWire:
+    return wire.EventWire.model_validate({
+        **s.doc, "version": s.version, "created_at": s.created_at,
+        "updated_at": s.updated_at, "deleted": s.deleted})
+
+
+def stored_calendar(s: Stored) -> wire.CalendarWire:
+    return wire.CalendarWire.model_validate({
+        **s.doc, "version": s.version, "created_at": s.created_at,
+        "updated_at": s.updated_at, "deleted": s.deleted})
+
+
+def to_core(w: wire.EventWire) -> Event:
+    """The core event of a wire event, fully validated (raises InvalidInput)."""
+    try:
+        event = wire.event_from_wire(w)
+        event.validate()
+    except ValidationError as exc:
+        raise InvalidInput(str(exc)) from None
+    return event
+
+
+def _event_sk(event_id: str) -> str:
+    return f"EVT#{event_id.lower()}"
+
+
+def _cal_sk(cal_id: str) -> str:
+    return f"CAL#{cal_id}"
+
+
+class Service:
+    """The API's behaviour over one :class:`Storage`; ``clock`` gives aware UTC now."""
+
+    def __init__(self, storage: Storage, *, clock: Callable[[], datetime] = utcnow,
+                 sync_settle: timedelta = timedelta(seconds=2)) -> None:
+        self.storage = storage
+        self.clock = clock
+        self.sync_settle = sync_settle
+
+    # -- settings ---------------------------------------------------------
+
+    def get_settings(self, sub: str) -> wire.SettingsWire:
+        data = self.storage.get_settings(sub)
+        return wire.SettingsWire.model_validate(data) if data else wire.SettingsWire()
+
+    def put_settings(self, sub: str, body: wire.SettingsWire) -> wire.SettingsWire:
+        current = self.get_settings(sub)
+        new = body.model_copy(update={"version": current.version + 1,
+                                      "updated_at": self.clock().replace(microsecond=0)})
+        self.storage.put_settings(sub, new.model_dump(mode="json"))
+        return new
+
+    def user_zone(self, sub: str) -> tzinfo:
+        return get_zone(self.get_settings(sub).timezone)
+
+    # -- versioned writes -------------------------------------------------
+
+    def _write_loop(self, sub: str, sk: str, pre: Precondition,
+                    content: dict[str, Any] | None,
+                    make: Callable[[Stored | None], Write]) -> tuple[Stored, int]:
+        """Read, check ``pre``, commit; retry lost races. ``content`` None means delete.
+
+        Returns the stored item and the HTTP status (201 created, 200 updated
+        or an idempotent retry, 204 deleted).
+        """
+        for _ in range(RETRIES):
+            cur = self.storage.get(sub, sk)
+            live = cur is not None and not cur.deleted
+            if content is None:  # delete
+                if cur is None:
+                    raise NotFound("no such item")
+                if pre.version is not None and pre.version != cur.version and not (
+                        cur.deleted and pre.version + 1 == cur.version):
+                    raise PreconditionFailed("the item changed since that version", current=cur)
+                if cur.deleted:
+                    return cur, 204
+            elif pre.create_only:
+                if live:
+                    assert cur is not None
+                    if cur.doc == content:
+                        return cur, 200
+                    raise PreconditionFailed("an item with this id exists", current=cur)
+            elif pre.version is not None:
+                if cur is None:
+                    raise NotFound("no such item; create it with If-None-Match: *")
+                if cur.version != pre.version:
+                    if cur.version == pre.version + 1 and cur.doc == content and not cur.deleted:
+                        return cur, 200
+                    raise PreconditionFailed("the item changed since that version", current=cur)
+                if cur.deleted:
+                    raise PreconditionFailed("the item was deleted", current=cur)
+            else:
+                raise PreconditionRequired(
+                    "send If-Match: <version> to update or If-None-Match: * to create")
+            try:
+                [stored] = self.storage.commit(sub, [make(cur)], self.clock())
+            except Contention:
+                continue
+            return stored, (204 if content is None else 201 if not live else 200)
+        raise Conflict("too many concurrent writes to this item; retry")
+
+    # -- calendars --------------------------------------------------------
+
+    def list_calendars(self, sub: str) -> wire.CalendarList:
+        return wire.CalendarList(calendars=[
+            stored_calendar(s) for s in self.storage.query_prefix(sub, "CAL#")])
+
+    def put_calendar(self, sub: str, cal_id: str, body: wire.CalendarWire,
+                     pre: Precondition) -> tuple[wire.CalendarWire, int]:
+        if body.id != cal_id:
+            raise InvalidInput("the id in the body differs from the id in the path")
+        try:
+            wire.calendar_from_wire(body).validate()
+        except ValidationError as exc:
+            raise InvalidInput(str(exc)) from None
+        content = body.content()
+
+        def make(cur: Stored | None) -> Write:
+            return Write(sk=_cal_sk(cal_id), doc=content,
+                         prev_version=cur.version if cur else None,
+                         created_at=cur.created_at if cur and not cur.deleted else None)
+
+        stored, status = self._write_loop(sub, _cal_sk(cal_id), pre, content, make)
+        return stored_calendar(stored), status
+
+    def delete_calendar(self, sub: str, cal_id: str, pre: Precondition) -> None:
+        """Delete a calendar and (as tombstones) every event in it."""
+        cur = self.storage.get(sub, _cal_sk(cal_id))
+        if cur is None or (cur.deleted and pre.version is None):
+            if cur is None:
+                raise NotFound("no such calendar")
+            return
+        events = [s for s in self.storage.query_prefix(sub, "EVT#")
+                  if s.doc.get("calendar_id") == cal_id]
+        for ev in events:
+            with contextlib.suppress(NotFound, PreconditionFailed):
+                self.delete_event(sub, ev.sk.removeprefix("EVT#"), Precondition())
+
+        def make(c: Stored | None) -> Write:
+            assert c is not None
+            return Write(sk=c.sk, doc=c.doc, prev_version=c.version, deleted=True,
+                         created_at=c.created_at)
+
+        self._write_loop(sub, _cal_sk(cal_id), pre, None, make)
+
+    # -- events -----------------------------------------------------------
+
+    def get_event(self, sub: str, event_id: str) -> wire.EventWire:
+        cur = self.storage.get(sub, _event_sk(event_id))
+        if cur is None or cur.deleted:
+            raise NotFound("no such event")
+        return stored_event(cur)
+
+    def _plan_due(self, sub: str, event: Event, zone: tzinfo) -> Due | None:
+        if event.recurrence_id is not None or (not any(
+                r.channel == "email" for r in event.reminders) and not event.is_recurring):
+            return None
+        overrides: list[Event] = []
+        if event.is_recurring:
+            overrides = [to_core_quiet(m) for m in self.storage.series_members(sub, event.uid)
+                         if not m.deleted and m.doc.get("recurrence_id")
+                         and m.sk != _event_sk(event.id)]
+            overrides = [o for o in overrides if o is not None]
+        return next_email_due(event, overrides, self.clock(), zone)
+
+    def _write_for(self, sub: str, event: Event, content: dict[str, Any],
+                   zone: tzinfo) -> Callable[[Stored | None], Write]:
+        due = self._plan_due(sub, event, zone)
+        series = series_key(sub, event.uid) if (
+            event.is_recurring or event.recurrence_id is not None) else None
+        env = envelope(event)
+
+        def make(cur: Stored | None) -> Write:
+            return Write(sk=_event_sk(event.id), doc=content,
+                         prev_version=cur.version if cur else None,
+                         created_at=cur.created_at if cur and not cur.deleted else None,
+                         due=due, series=series, envelope=env)
+        return make
+
+    def put_event(self, sub: str, event_id: str, body: wire.EventWire,
+                  pre: Precondition) -> tuple[wire.EventWire, int]:
+        if body.id.lower() != event_id.lower():
+            raise InvalidInput("the id in the body differs from the id in the path")
+        if pre.version is None and not pre.create_only:
+            raise PreconditionRequired(
+                "send If-Match: <version> to update or If-None-Match: * to create")
+        event = to_core(body)
+        content = body.content()
+        zone = self.user_zone(sub)
+        make = self._write_for(sub, event, content, zone)
+        stored, status = self._write_loop(sub, _event_sk(event_id), pre, content, make)
+        if event.recurrence_id is not None:
+            self.refresh_series_due(sub, event.uid, zone)
+        return stored_event(stored), status
+
+    def delete_event(self, sub: str, event_id: str, pre: Precondition) -> None:
+        def make(cur: Stored | None) -> Write:
+            assert cur is not None
+            return Write(sk=cur.sk, doc=cur.doc, prev_version=cur.version, deleted=True,
+                         created_at=cur.created_at)
+
+        stored, _ = self._write_loop(sub, _event_sk(event_id), pre, None, make)
+        if stored.doc.get("recurrence_id"):
+            self.refresh_series_due(sub, stored.doc.get("uid") or event_id, self.user_zone(sub))
+
+    def refresh_series_due(self, sub: str, uid: str, zone: tzinfo) -> None:
+        """Recompute the master's next email reminder after one of its overrides changed."""
+        for _ in range(RETRIES):
+            members = [m for m in self.storage.series_members(sub, uid) if not m.deleted]
+            masters = [m for m in members if not m.doc.get("recurrence_id")]
+            if not masters:
+                return
+            fresh = self.storage.get(sub, masters[0].sk)
+            if fresh is None or fresh.deleted:
+                return
+            master = to_core_quiet(fresh)
+            if master is None:
+                return
+            overrides = [o for o in (to_core_quiet(m) for m in members if m is not masters[0])
+                         if o is not None and o.recurrence_id is not None]
+            due = next_email_due(master, overrides, self.clock(), zone)
+            if self.storage.set_due(sub, fresh.sk, fresh.version, due):
+                return
+
+    # -- batch ------------------------------------------------------------
+
+    def batch_create(self, sub: str, body: wire.BatchRequest) -> wire.BatchResponse:
+        """Create many events (first upload). Per item: 201, 200 (same content was
+        already there), 412 (other content there) or 400 (invalid)."""
+        zone = self.user_zone(sub)
+        results: dict[str, wire.BatchItemResult] = {}
+        pending: list[tuple[Event, dict[str, Any]]] = []
+        seen: set[str] = set()
+        for w in body.events:
+            key = w.id.lower()
+            if key in seen:
+                results[key] = wire.BatchItemResult(id=w.id, status=400,
+                                                    detail="the same id twice in one batch")
+                continue
+            seen.add(key)
+            try:
+                pending.append((to_core(w), w.content()))
+            except InvalidInput as exc:
+                results[key] = wire.BatchItemResult(id=w.id, status=400, detail=exc.detail)
+        for i in range(0, len(pending), CHUNK):
+            self._batch_chunk(sub, pending[i:i + CHUNK], zone, results)
+        uids = {e.uid for e, _ in pending if e.is_recurring or e.recurrence_id is not None}
+        for uid in sorted(uids):
+            self.refresh_series_due(sub, uid, zone)
+        return wire.BatchResponse(results=[results[w.id.lower()] for w in body.events
+                                           if w.id.lower() in results])
+
+    def _batch_chunk(self, sub: str, chunk: Sequence[tuple[Event, dict[str, Any]]],
+                     zone: tzinfo, results: dict[str, wire.BatchItemResult]) -> None:
+        makers = {e.id.lower(): self._write_for(sub, e, c, zone) for e, c in chunk}
+        for _ in range(RETRIES):
+            writes: list[Write] = []
+            for event, content in chunk:
+                key = event.id.lower()
+                if key in results:
+                    continue
+                cur = self.storage.get(sub, _event_sk(event.id))
+                if cur is not None and not cur.deleted:
+                    if cur.doc == content:
+                        results[key] = wire.BatchItemResult(id=event.id, status=200,
+                                                            version=cur.version)
+                    else:
+                        results[key] = wire.BatchItemResult(
+                            id=event.id, status=412, version=cur.version,
+                            detail="an event with this id exists", current=stored_event(cur))
+                    continue
+                writes.append(makers[key](cur))
+            if not writes:
+                return
+            try:
+                stored = self.storage.commit(sub, writes, self.clock())
+            except Contention:
+                continue
+            for s in stored:
+                ev_id = s.sk.removeprefix("EVT#")
+                results[ev_id] = wire.BatchItemResult(id=s.doc["id"], status=201,
+                                                      version=s.version)
+            return
+        raise Conflict("too many concurrent writes; retry the batch")
+
+    # -- reads ------------------------------------------------------------
+
+    def occurrences(self, sub: str, start: datetime, end: datetime, calendar: str | None,
+                    zone_name: str | None) -> wire.OccurrenceList:
+        """Occurrences overlapping [start, end), expanded; floating and all-day read in
+        ``zone_name`` or else the user's zone."""
+        if end <= start:
+            raise InvalidInput("'to' must be after 'from'")
+        if end - start > MAX_WINDOW:
+            raise InvalidInput(f"the window is longer than {MAX_WINDOW.days} days")
+        zone = get_zone(zone_name) if zone_name else self.user_zone(sub)
+        masters: dict[str, Event] = {}
+        overrides: dict[str, list[Event]] = defaultdict(list)
+        versions: dict[str, Stored] = {}
+        for s in self.storage.query_prefix(sub, "EVT#", window=(_epoch(start), _epoch(end))):
+            ev = to_core_quiet(s)
+            if ev is None:
+                continue
+            if calendar is not None and ev.calendar_id != calendar:
+                continue
+            versions[ev.id] = s
+            if ev.recurrence_id is None:
+                masters[ev.uid] = ev
+            else:
+                overrides[ev.uid].append(ev)
+        occs: list[Occurrence] = []
+        for uid, master in masters.items():
+            occs.extend(recurrence.expand(master, overrides.get(uid, ()), start, end, zone))
+        for uid, ovs in overrides.items():
+            if uid not in masters:  # an orphan override stands alone
+                for ov in ovs:
+                    occs.extend(recurrence.expand(ov.replace(recurrence_id=None), (), start,
+                                                  end, zone))
+        occs.sort(key=lambda o: (o.start.instant(zone), o.event.title, o.event.id))
+        truncated = len(occs) > MAX_OCCURRENCES
+        out = []
+        for o in occs[:MAX_OCCURRENCES]:
+            stored = versions.get(o.event.id)
+            ev_wire = stored_event(stored) if stored else wire.event_to_wire(o.event)
+            out.append(wire.OccurrenceWire(
+                event=ev_wire, start=wire.format_time(o.start), end=wire.format_time(o.end),
+                recurrence_id=None if o.recurrence_id is None
+                else wire.format_time(o.recurrence_id)))
+        return wire.OccurrenceList(occurrences=out, truncated=truncated)
+
+    def sync(self, sub: str, cursor: str | None, limit: int) -> wire.SyncPage:
+        """Changes after ``cursor`` in change order, tombstones included.
+
+        Raises :class:`Gone` when the cursor is older than the tombstone
+        horizon: deletions since then may be forgotten, so resync from scratch.
+        Changes younger than ``sync_settle`` are sent but the returned cursor
+        stays before them, so a change that an eventually consistent index
+        showed late is still sent next time.
+        """
+        now = self.clock()
+        after = 0
+        if cursor:
+            match = CURSOR_RE.match(cursor)
+            if not match:
+                raise InvalidInput("the cursor is not one this server issued")
+            after = int(match.group(1))
+            issued = datetime.fromtimestamp(int(match.group(2)), UTC)
+            if now - issued >= self.storage.tombstone_horizon:
+                raise Gone("the cursor is older than the deletion horizon; "
+                           "do a full sync (no cursor)")
+        items, more = self.storage.changes(sub, after, limit)
+        items.sort(key=lambda s: s.seq)
+        next_seq = after
+        settle_from = now - self.sync_settle
+        for s in items:
+            if datetime.fromisoformat(s.updated_at.replace("Z", "+00:00")) > settle_from:
+                break
+            next_seq = s.seq
+        if next_seq < (items[-1].seq if items else after):
+            more = False  # the client should come back later, not loop
+        return wire.SyncPage(
+            calendars=[stored_calendar(s) for s in items if s.kind == "calendar"],
+            events=[stored_event(s) for s in items if s.kind == "event"],
+            cursor=f"c1.{next_seq}.{int(now.timestamp())}",
+            has_more=more,
+        )
+
+
+def to_core_quiet(s: Stored) -> Event | None:
+    """The core event of a stored item, or None if it no longer validates."""
+    try:
+        return wire.event_from_wire(stored_event(s))
+    except (ValidationError, PydanticValidationError, ValueError):
+        return None
+
+
+def parse_bound(text: str, name: str, zone: tzinfo) -> datetime:
+    """A window bound: an offset date-time, or a date (midnight in ``zone``)."""
+    t = text.strip()
+    try:
+        if len(t) == 10:
+            d = date.fromisoformat(t)
+            return datetime.combine(d, time(), zone).astimezone(UTC)
+        at = datetime.fromisoformat(t.replace("Z", "+00:00"))
+    except ValueError:
+        raise InvalidInput(f"'{name}' is not an ISO 8601 date or date-time") from None
+    if not wire.MIN_YEAR <= at.year <= wire.MAX_YEAR:
+        raise InvalidInput(f"'{name}' is out of range")
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=zone)
+    return at.astimezone(UTC)
+

@@ -1,0 +1,76 @@
+"""When is an event's next email reminder due? Pure functions over the core model."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta, tzinfo
+
+from aurora_cloud.storage import Due
+from aurora_core import recurrence
+from aurora_core.model import Event, EventStatus, Occurrence
+from aurora_core.wire import format_time
+
+SEARCH_SPAN = timedelta(days=366)
+MAX_SPANS = 12  # a series with no instance in 12 years reminds no more
+
+
+def _email_minutes(events: Sequence[Event]) -> list[int]:
+    return [r.minutes_before for e in events for r in e.reminders if r.channel == "email"]
+
+
+def _candidates(occ: Occurrence, local_tz: tzinfo, after: datetime) -> list[Due]:
+    if occ.event.status == EventStatus.CANCELLED:
+        return []
+    start = occ.start.instant(local_tz)
+    out = []
+    for r in occ.event.reminders:
+        if r.channel != "email":
+            continue
+        at = start - timedelta(minutes=r.minutes_before)
+        if at > after:
+            out.append(Due(at=at, info={
+                "event_id": occ.event.id,
+                "start": format_time(occ.start),
+                "end": format_time(occ.end),
+                "recurrence_id": None if occ.recurrence_id is None
+                else format_time(occ.recurrence_id),
+                "minutes_before": r.minutes_before,
+            }))
+    return out
+
+
+def next_email_due(master: Event, overrides: Sequence[Event], after: datetime,
+                   local_tz: tzinfo) -> Due | None:
+    """The earliest email reminder of ``master``'s series due strictly after ``after``.
+
+    Overrides replace their instances (their own reminders count for them);
+    cancelled events remind nobody. All-day and floating times are read in
+    ``local_tz`` (the user's zone). None when nothing is due any more.
+    """
+    if master.recurrence_id is not None:
+        return None
+    minutes = _email_minutes([master, *overrides])
+    if not minutes:
+        return None
+    lo_lead, hi_lead = min(minutes), max(minutes)
+    if not master.is_recurring:
+        occ = Occurrence(master, master.start, master.end, None)
+        return min(_candidates(occ, local_tz, after), key=lambda d: d.at, default=None)
+    # An occurrence whose reminder is due after ``after`` starts after after + lo_lead.
+    slack = max(master.duration, timedelta(0)) + timedelta(days=1)
+    lo = after + timedelta(minutes=lo_lead) - slack
+    best: Due | None = None
+    for _ in range(MAX_SPANS):
+        hi = lo + SEARCH_SPAN
+        for occ in recurrence.expand(master, overrides, lo, hi, local_tz):
+            for due in _candidates(occ, local_tz, after):
+                if best is None or due.at < best.at:
+                    best = due
+        # Anything in a later span starts at or after ``hi``: due no earlier than this.
+        if best is not None and best.at <= hi - timedelta(minutes=hi_lead):
+            return best
+        if (last := recurrence.last_instance(master)) is not None and \
+                last.instant(local_tz) < lo and not overrides:
+            return best
+        lo = hi
+    return best

@@ -1,0 +1,446 @@
+"""All DynamoDB access: one single table, one module, an injected boto3 client.
+
+The layout (docs/data-model.md has every access pattern):
+
+==================  ==========================  =====================================
+PK                  SK                          what
+==================  ==========================  =====================================
+``USER#<sub>``      ``META``                    change counter, settings
+``USER#<sub>``      ``CAL#<id>``                a calendar (or its tombstone)
+``USER#<sub>``      ``EVT#<id>``                an event (or its tombstone)
+``SYSTEM``          ``DISPATCHER``              the dispatcher's last processed minute
+==================  ==========================  =====================================
+
+GSIs: ``sync`` (PK, seq) is the per-user change feed; ``due`` (due_pk,
+due_sk) holds the next email reminder of each event, write-sharded by minute;
+``series`` (series, SK) groups a recurring master with its overrides.
+
+Every versioned write is one transaction of two items: the user's counter
+moves from the value read to value + n, and the item is written only if it
+is still the version that was read. So ``seq`` order is commit order, a
+/sync reader never skips a write that commits late, and a lost race surfaces
+as :class:`aurora_cloud.errors.Contention` for the caller to retry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from aurora_cloud.errors import Contention, TooManyRequests
+
+GSI_SYNC = "sync"
+GSI_DUE = "due"
+GSI_SERIES = "series"
+DUE_SHARDS = 10
+META_SK = "META"
+DISPATCHER_KEY = {"PK": {"S": "SYSTEM"}, "SK": {"S": "DISPATCHER"}}
+THROTTLE_CODES = {"ProvisionedThroughputExceededException", "ThrottlingException",
+                  "RequestLimitExceeded"}
+
+
+def user_pk(sub: str) -> str:
+    return f"USER#{sub}"
+
+
+def minute_text(at: datetime) -> str:
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M")
+
+
+def due_bucket(at: datetime, shard: int) -> str:
+    """The ``due`` GSI partition for reminders due in ``at``'s minute on ``shard``."""
+    return f"DUE#{minute_text(at)}#{shard}"
+
+
+def shard_of(sub: str, event_id: str, shards: int = DUE_SHARDS) -> int:
+    digest = hashlib.blake2b(f"{sub}/{event_id}".encode(), digest_size=4).digest()
+    return int.from_bytes(digest, "big") % shards
+
+
+def iso(at: datetime) -> str:
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_iso(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Due:
+    """When an event's next email reminder is due, and for which occurrence."""
+
+    at: datetime
+    info: dict[str, Any]  # occurrence start, recurrence id, minutes before: for the email
+
+
+@dataclass
+class Stored:
+    """One versioned item as stored: the wire document plus server fields."""
+
+    sk: str
+    doc: dict[str, Any]
+    version: int
+    seq: int
+    created_at: str
+    updated_at: str
+    deleted: bool
+    due_sk: str | None = None
+    due_info: dict[str, Any] | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def kind(self) -> str:
+        return "calendar" if self.sk.startswith("CAL#") else "event"
+
+
+@dataclass(frozen=True)
+class Write:
+    """One item to write in a versioned commit."""
+
+    sk: str
+    doc: dict[str, Any]
+    prev_version: int | None  # None: the item must not exist
+    deleted: bool = False
+    created_at: str | None = None
+    due: Due | None = None
+    series: str | None = None
+    envelope: tuple[int, int] | None = None  # epoch seconds an event can touch: [rs, re]
+
+
+class Storage:
+    """The table, for one deployment. Methods raise :class:`Contention` on a lost race
+    and :class:`TooManyRequests` when DynamoDB throttles; nothing else of botocore leaks.
+    """
+
+    def __init__(self, client: Any, table: str, *, tombstone_days: int = 30,
+                 due_shards: int = DUE_SHARDS, capacity_log: list[dict[str, Any]] | None = None
+                 ) -> None:
+        self.client = client
+        self.table = table
+        self.tombstone_horizon = timedelta(days=tombstone_days)
+        self.due_shards = due_shards
+        self.capacity_log = capacity_log  # when a list, ConsumedCapacity of each call lands here
+
+    # -- plumbing ---------------------------------------------------------
+
+    def _call(self, op: str, **kw: Any) -> Any:
+        if self.capacity_log is not None:
+            kw["ReturnConsumedCapacity"] = "TOTAL"
+        try:
+            resp = getattr(self.client, op)(**kw)
+        except ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code", "")
+            if code in THROTTLE_CODES:
+                raise TooManyRequests("the database is busy; retry shortly",
+                                      headers={"Retry-After": "1"}) from exc
+            raise
+        if self.capacity_log is not None:
+            cc = resp.get("ConsumedCapacity")
+            self.capacity_log.append({"op": op, "capacity": cc})
+        return resp
+
+    @staticmethod
+    def _is_condition_failure(exc: ClientError) -> bool:
+        code = exc.response.get("Error", {}).get("Code", "")
+        return code in ("ConditionalCheckFailedException", "TransactionCanceledException",
+                        "TransactionConflictException")
+
+    def _from_item(self, item: dict[str, Any]) -> Stored:
+        due_info = item.get("due_info", {}).get("S")
+        return Stored(
+            sk=item["SK"]["S"],
+            doc=json.loads(item["doc"]["S"]),
+            version=int(item["version"]["N"]),
+            seq=int(item["seq"]["N"]),
+            created_at=item["created_at"]["S"],
+            updated_at=item["updated_at"]["S"],
+            deleted=item.get("deleted", {}).get("BOOL", False),
+            due_sk=item.get("due_sk", {}).get("S"),
+            due_info=json.loads(due_info) if due_info else None,
+            extra={"pk": item["PK"]["S"]},
+        )
+
+    # -- versioned items --------------------------------------------------
+
+    def get(self, sub: str, sk: str) -> Stored | None:
+        resp = self._call("get_item", TableName=self.table, ConsistentRead=True,
+                          Key={"PK": {"S": user_pk(sub)}, "SK": {"S": sk}})
+        item = resp.get("Item")
+        return self._from_item(item) if item else None
+
+    def counter(self, sub: str) -> int:
+        resp = self._call("get_item", TableName=self.table, ConsistentRead=True,
+                          Key={"PK": {"S": user_pk(sub)}, "SK": {"S": META_SK}},
+                          ProjectionExpression="#c", ExpressionAttributeNames={"#c": "counter"})
+        return int(resp.get("Item", {}).get("counter", {}).get("N", "0"))
+
+    def commit(self, sub: str, writes: Sequence[Write], now: datetime) -> list[Stored]:
+        """Write ``writes`` in one transaction with consecutive change numbers.
+
+        Each write succeeds only if its item is still at ``prev_version`` (or
+        absent for None). Raises :class:`Contention` when anything moved.
+        """
+        if not writes or len(writes) > 99:
+            raise ValueError("commit takes 1..99 writes")
+        pk = user_pk(sub)
+        base = self.counter(sub)
+        stamp = iso(now)
+        counter_update: dict[str, Any] = {
+            "TableName": self.table,
+            "Key": {"PK": {"S": pk}, "SK": {"S": META_SK}},
+            "UpdateExpression": "SET #c = :new",
+            "ExpressionAttributeNames": {"#c": "counter"},
+            "ExpressionAttributeValues": {":new": {"N": str(base + len(writes))}},
+        }
+        if base == 0:
+            counter_update["ConditionExpression"] = "attribute_not_exists(#c)"
+        else:
+            counter_update["ConditionExpression"] = "#c = :old"
+            counter_update["ExpressionAttributeValues"][":old"] = {"N": str(base)}
+        actions: list[dict[str, Any]] = [{"Update": counter_update}]
+        stored: list[Stored] = []
+        for i, w in enumerate(writes, start=1):
+            version = (w.prev_version or 0) + 1
+            item: dict[str, Any] = {
+                "PK": {"S": pk},
+                "SK": {"S": w.sk},
+                "doc": {"S": json.dumps(w.doc, separators=(",", ":"), ensure_ascii=False)},
+                "version": {"N": str(version)},
+                "seq": {"N": str(base + i)},
+                "created_at": {"S": w.created_at or stamp},
+                "updated_at": {"S": stamp},
+                "deleted": {"BOOL": w.deleted},
+            }
+            if w.deleted:
+                item["expires_at"] = {"N": str(int((now + self.tombstone_horizon).timestamp()))}
+            if w.series:
+                item["series"] = {"S": w.series}
+            if w.envelope:
+                item["rs"] = {"N": str(w.envelope[0])}
+                item["re"] = {"N": str(w.envelope[1])}
+            due_sk = None
+            if w.due is not None and not w.deleted:
+                due_attrs = self._due_attrs(sub, w.sk, w.due)
+                item.update(due_attrs)
+                due_sk = due_attrs["due_sk"]["S"]
+            put: dict[str, Any] = {"TableName": self.table, "Item": item}
+            if w.prev_version is None:
+                put["ConditionExpression"] = "attribute_not_exists(PK)"
+            else:
+                put["ConditionExpression"] = "version = :v"
+                put["ExpressionAttributeValues"] = {":v": {"N": str(w.prev_version)}}
+            actions.append({"Put": put})
+            stored.append(Stored(sk=w.sk, doc=w.doc, version=version, seq=base + i,
+                                 created_at=w.created_at or stamp, updated_at=stamp,
+                                 deleted=w.deleted, due_sk=due_sk,
+                                 due_info=w.due.info if w.due else None))
+        try:
+            self._call("transact_write_items", TransactItems=actions)
+        except ClientError as exc:
+            if self._is_condition_failure(exc):
+                raise Contention(str(exc)) from exc
+            raise
+        return stored
+
+    def query_prefix(self, sub: str, prefix: str, *, include_deleted: bool = False,
+                     window: tuple[int, int] | None = None) -> Iterator[Stored]:
+        """Items of ``sub`` whose SK starts with ``prefix``; ``window`` filters events
+        by their envelope (they may touch [from, to] epoch seconds)."""
+        kw: dict[str, Any] = {
+            "TableName": self.table,
+            "KeyConditionExpression": "PK = :pk AND begins_with(SK, :p)",
+            "ExpressionAttributeValues": {":pk": {"S": user_pk(sub)}, ":p": {"S": prefix}},
+        }
+        filters = []
+        if not include_deleted:
+            filters.append("deleted = :f")
+            kw["ExpressionAttributeValues"][":f"] = {"BOOL": False}
+        if window is not None:
+            filters.append("rs <= :to AND re >= :from")
+            kw["ExpressionAttributeValues"][":from"] = {"N": str(window[0])}
+            kw["ExpressionAttributeValues"][":to"] = {"N": str(window[1])}
+        if filters:
+            kw["FilterExpression"] = " AND ".join(filters)
+        while True:
+            resp = self._call("query", **kw)
+            for item in resp.get("Items", []):
+                yield self._from_item(item)
+            if "LastEvaluatedKey" not in resp:
+                return
+            kw["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
+
+    def series_members(self, sub: str, uid: str) -> list[Stored]:
+        """The master and overrides sharing ``uid`` (eventually consistent GSI read)."""
+        kw: dict[str, Any] = {
+            "TableName": self.table, "IndexName": GSI_SERIES,
+            "KeyConditionExpression": "series = :s",
+            "ExpressionAttributeValues": {":s": {"S": series_key(sub, uid)}},
+        }
+        out = []
+        while True:
+            resp = self._call("query", **kw)
+            out.extend(self._from_item(i) for i in resp.get("Items", []))
+            if "LastEvaluatedKey" not in resp:
+                return out
+            kw["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
+
+    def changes(self, sub: str, after_seq: int, limit: int) -> tuple[list[Stored], bool]:
+        """Items of ``sub`` changed after ``after_seq``, in change order; True if more."""
+        resp = self._call(
+            "query", TableName=self.table, IndexName=GSI_SYNC,
+            KeyConditionExpression="PK = :pk AND seq > :s",
+            ExpressionAttributeValues={":pk": {"S": user_pk(sub)}, ":s": {"N": str(after_seq)}},
+            Limit=limit,
+        )
+        items = [self._from_item(i) for i in resp.get("Items", [])]
+        return items, "LastEvaluatedKey" in resp
+
+    # -- settings ---------------------------------------------------------
+
+    def get_settings(self, sub: str) -> dict[str, Any] | None:
+        resp = self._call("get_item", TableName=self.table, ConsistentRead=True,
+                          Key={"PK": {"S": user_pk(sub)}, "SK": {"S": META_SK}},
+                          ProjectionExpression="settings")
+        text = resp.get("Item", {}).get("settings", {}).get("S")
+        return json.loads(text) if text else None
+
+    def put_settings(self, sub: str, settings: dict[str, Any]) -> None:
+        self._call("update_item", TableName=self.table,
+                   Key={"PK": {"S": user_pk(sub)}, "SK": {"S": META_SK}},
+                   UpdateExpression="SET settings = :s",
+                   ExpressionAttributeValues={":s": {"S": json.dumps(settings)}})
+
+    # -- due reminders ----------------------------------------------------
+
+    def _due_attrs(self, sub: str, sk: str, due: Due) -> dict[str, Any]:
+        event_id = sk.removeprefix("EVT#")
+        shard = shard_of(sub, event_id, self.due_shards)
+        return {
+            "due_pk": {"S": due_bucket(due.at, shard)},
+            "due_sk": {"S": f"{iso(due.at)}#{sub}#{event_id}"},
+            "due_info": {"S": json.dumps(due.info)},
+        }
+
+    def set_due(self, sub: str, sk: str, version: int, due: Due | None) -> bool:
+        """Point an event's next reminder at ``due`` if it is still ``version``."""
+        key = {"PK": {"S": user_pk(sub)}, "SK": {"S": sk}}
+        values: dict[str, Any] = {":v": {"N": str(version)}}
+        if due is None:
+            expr = "REMOVE due_pk, due_sk, due_info"
+        else:
+            attrs = self._due_attrs(sub, sk, due)
+            expr = "SET due_pk = :dp, due_sk = :ds, due_info = :di"
+            values.update({":dp": attrs["due_pk"], ":ds": attrs["due_sk"],
+                           ":di": attrs["due_info"]})
+        try:
+            self._call("update_item", TableName=self.table, Key=key, UpdateExpression=expr,
+                       ConditionExpression="version = :v AND deleted = :f",
+                       ExpressionAttributeValues={**values, ":f": {"BOOL": False}})
+        except ClientError as exc:
+            if self._is_condition_failure(exc):
+                return False
+            raise
+        return True
+
+    def due_in_bucket(self, bucket: str, upto: datetime) -> list[dict[str, Any]]:
+        """Raw items in one due bucket whose reminder is due at or before ``upto``."""
+        kw: dict[str, Any] = {
+            "TableName": self.table, "IndexName": GSI_DUE,
+            "KeyConditionExpression": "due_pk = :b AND due_sk <= :u",
+            "ExpressionAttributeValues": {":b": {"S": bucket}, ":u": {"S": iso(upto) + "~"}},
+        }
+        out: list[dict[str, Any]] = []
+        while True:
+            resp = self._call("query", **kw)
+            out.extend(resp.get("Items", []))
+            if "LastEvaluatedKey" not in resp:
+                return out
+            kw["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
+
+    def advance_due(self, pk: str, sk: str, old_due_sk: str, due: Due | None,
+                    sent_at: datetime) -> bool:
+        """Move an event's reminder from ``old_due_sk`` to ``due`` (None: no more).
+
+        Conditional on the reminder still being ``old_due_sk``: of two
+        dispatchers racing for one reminder exactly one gets True.
+        """
+        sub = pk.removeprefix("USER#")
+        values: dict[str, Any] = {":old": {"S": old_due_sk}, ":sent": {"S": iso(sent_at)}}
+        if due is None:
+            expr = "SET last_sent = :sent REMOVE due_pk, due_sk, due_info"
+        else:
+            attrs = self._due_attrs(sub, sk, due)
+            expr = "SET due_pk = :dp, due_sk = :ds, due_info = :di, last_sent = :sent"
+            values.update({":dp": attrs["due_pk"], ":ds": attrs["due_sk"],
+                           ":di": attrs["due_info"]})
+        try:
+            self._call("update_item", TableName=self.table,
+                       Key={"PK": {"S": pk}, "SK": {"S": sk}}, UpdateExpression=expr,
+                       ConditionExpression="due_sk = :old", ExpressionAttributeValues=values)
+        except ClientError as exc:
+            if self._is_condition_failure(exc):
+                return False
+            raise
+        return True
+
+    def restore_due(self, pk: str, sk: str, claimed_due_sk: str | None,
+                    raw: dict[str, Any]) -> bool:
+        """Undo :meth:`advance_due` after a failed send, so the next run retries."""
+        names = {"due_pk": raw["due_pk"], "due_sk": raw["due_sk"], "due_info": raw["due_info"]}
+        if claimed_due_sk is None:
+            cond = "attribute_not_exists(due_sk)"
+            values: dict[str, Any] = {}
+        else:
+            cond = "due_sk = :claimed"
+            values = {":claimed": {"S": claimed_due_sk}}
+        try:
+            self._call("update_item", TableName=self.table,
+                       Key={"PK": {"S": pk}, "SK": {"S": sk}},
+                       UpdateExpression="SET due_pk = :dp, due_sk = :ds, due_info = :di",
+                       ConditionExpression=cond + " AND deleted = :f",
+                       ExpressionAttributeValues={**values, ":f": {"BOOL": False},
+                                                  ":dp": names["due_pk"], ":ds": names["due_sk"],
+                                                  ":di": names["due_info"]})
+        except ClientError as exc:
+            if self._is_condition_failure(exc):
+                return False
+            raise
+        return True
+
+    def get_raw(self, pk: str, sk: str) -> dict[str, Any] | None:
+        resp = self._call("get_item", TableName=self.table, ConsistentRead=True,
+                          Key={"PK": {"S": pk}, "SK": {"S": sk}})
+        item: dict[str, Any] | None = resp.get("Item")
+        return item
+
+    def dispatcher_mark(self) -> datetime | None:
+        resp = self._call("get_item", TableName=self.table, ConsistentRead=True,
+                          Key=DISPATCHER_KEY)
+        text = resp.get("Item", {}).get("done_through", {}).get("S")
+        return parse_iso(text) if text else None
+
+    def set_dispatcher_mark(self, done_through: datetime) -> None:
+        """Record that every bucket up to ``done_through``'s minute is done.
+
+        Never moves the mark backwards past a later mark another run wrote.
+        """
+        try:
+            self._call("put_item", TableName=self.table,
+                       Item={**DISPATCHER_KEY, "done_through": {"S": iso(done_through)}},
+                       ConditionExpression="attribute_not_exists(done_through) OR "
+                                           "done_through < :d",
+                       ExpressionAttributeValues={":d": {"S": iso(done_through)}})
+        except ClientError as exc:
+            if not self._is_condition_failure(exc):
+                raise
+
+
+def series_key(sub: str, uid: str) -> str:
+    digest = hashlib.sha256(uid.encode()).hexdigest()[:32]
+    return f"USER#{sub}#UID#{digest}"

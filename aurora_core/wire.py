@@ -1,0 +1,390 @@
+"""The JSON wire format shared by the server and the desktop sync client.
+
+One definition: the API validates request bodies with these models, renders
+responses with them, and publishes their JSON Schema in its OpenAPI
+document. The desktop client uses the same models to talk to the API.
+
+Times on the wire, per event kind:
+
+- zoned: ``start``/``end`` are ISO 8601 datetimes *with* an offset and
+  ``timezone`` names the IANA zone (``"2026-11-25T09:00:00+01:00"``,
+  ``"Europe/Berlin"``);
+- all-day: ``all_day`` is true, ``start``/``end`` are dates
+  (``"2026-11-25"``; the end is exclusive) and ``timezone`` is null;
+- floating: ``all_day`` is false, ``timezone`` is null and the datetimes have
+  no offset (``"2026-11-25T09:00:00"``).
+
+``exdates``, ``rdates`` and ``recurrence_id`` use the same form as ``start``.
+
+Server-owned fields (``version``, ``updated_at``, ``deleted``) are ignored
+when a client sends them. Every string and list has a limit, so a request
+can never make the server do unbounded work.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from aurora_core import model as m
+
+__all__ = [
+    "BatchItemResult",
+    "BatchRequest",
+    "BatchResponse",
+    "CalendarList",
+    "CalendarWire",
+    "EventWire",
+    "OccurrenceList",
+    "OccurrenceWire",
+    "Problem",
+    "ReminderWire",
+    "ServerConfig",
+    "SettingsWire",
+    "SyncPage",
+    "calendar_from_wire",
+    "calendar_to_wire",
+    "event_from_wire",
+    "event_to_wire",
+    "format_time",
+    "parse_time",
+]
+
+MIN_YEAR = 1900
+MAX_YEAR = 2200
+MAX_ID = 64
+MAX_UID = 1_000
+MAX_RRULE = 1_000
+MAX_TIME_TEXT = 40
+MAX_ZONE = 64
+MAX_BATCH = 100
+MAX_SYNC_LIMIT = 1_000
+
+UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+
+EventId = Annotated[str, StringConstraints(pattern=UUID_PATTERN, max_length=36)]
+CalendarId = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=MAX_ID)]
+TimeText = Annotated[str, StringConstraints(min_length=10, max_length=MAX_TIME_TEXT)]
+ZoneName = Annotated[str, StringConstraints(min_length=1, max_length=MAX_ZONE)]
+Status = Literal["confirmed", "tentative", "cancelled"]
+
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?")
+
+
+class _Wire(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+
+# --------------------------------------------------------------------------
+# Times
+
+
+def _check_year(year: int) -> None:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise m.ValidationError(f"year {year} is outside {MIN_YEAR}..{MAX_YEAR}")
+
+
+def parse_time(text: str, *, all_day: bool, timezone: str | None) -> m.EventTime:
+    """Read one wire time as the kind the event says it is.
+
+    Raises :class:`aurora_core.model.ValidationError` when the text does not
+    match the kind (a date for all-day, an offset datetime for zoned, a naive
+    datetime for floating) or is out of range.
+    """
+    if all_day:
+        if not _DATE_RE.match(text):
+            raise m.ValidationError(f"{text!r} is not a date (YYYY-MM-DD) for an all-day event")
+        try:
+            day = date.fromisoformat(text)
+        except ValueError:
+            raise m.ValidationError(f"{text!r} is not a valid date") from None
+        _check_year(day.year)
+        return m.AllDayDate(day)
+    if not _DATETIME_RE.match(text):
+        raise m.ValidationError(f"{text!r} is not an ISO 8601 date-time")
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        raise m.ValidationError(f"{text!r} is not a valid ISO 8601 date-time") from None
+    _check_year(when.year)
+    if timezone is None:
+        if when.tzinfo is not None:
+            raise m.ValidationError(
+                f"{text!r} has an offset but the event has no time zone (floating)"
+            )
+        return m.FloatingTime(when)
+    if when.tzinfo is None:
+        raise m.ValidationError(f"{text!r} needs an offset: the event is in {timezone}")
+    return m.ZonedTime(when.astimezone(UTC), timezone)
+
+
+def format_time(t: m.EventTime) -> str:
+    """One event time as wire text (see the module docstring)."""
+    if isinstance(t, m.ZonedTime):
+        return t.local.isoformat()
+    if isinstance(t, m.AllDayDate):
+        return t.day.isoformat()
+    return t.wall.isoformat()
+
+
+def _kind(t: m.EventTime) -> tuple[bool, str | None]:
+    if isinstance(t, m.ZonedTime):
+        return False, t.tz
+    return isinstance(t, m.AllDayDate), None
+
+
+# --------------------------------------------------------------------------
+# Models
+
+
+class ReminderWire(_Wire):
+    minutes_before: int = Field(ge=-m.MAX_REMINDER_MINUTES, le=m.MAX_REMINDER_MINUTES)
+    channel: Literal["notification", "email"] = "notification"
+
+
+class EventWire(_Wire):
+    """An event, a recurring master or an override (``recurrence_id`` set)."""
+
+    id: EventId
+    uid: Annotated[str, StringConstraints(min_length=1, max_length=MAX_UID)] | None = Field(
+        default=None, description="iCalendar UID; defaults to the id"
+    )
+    calendar_id: CalendarId
+    title: Annotated[str, StringConstraints(max_length=m.MAX_TITLE)] = ""
+    location: Annotated[str, StringConstraints(max_length=m.MAX_LOCATION)] = ""
+    notes: Annotated[str, StringConstraints(max_length=m.MAX_NOTES)] = ""
+    status: Status = "confirmed"
+    start: TimeText
+    end: TimeText
+    timezone: ZoneName | None = None
+    all_day: bool = False
+    rrule: Annotated[str, StringConstraints(min_length=1, max_length=MAX_RRULE)] | None = None
+    exdates: list[TimeText] = Field(default_factory=list, max_length=m.MAX_DATES)
+    rdates: list[TimeText] = Field(default_factory=list, max_length=m.MAX_DATES)
+    recurrence_id: TimeText | None = None
+    reminders: list[ReminderWire] = Field(default_factory=list, max_length=m.MAX_REMINDERS)
+    version: int = Field(default=0, ge=0, description="server-assigned; ignored on input")
+    created_at: datetime | None = Field(default=None, description="server-assigned")
+    updated_at: datetime | None = Field(default=None, description="server-assigned")
+    deleted: bool = Field(default=False, description="server-assigned; true for a tombstone")
+
+    @model_validator(mode="after")
+    def _times_match_kind(self) -> EventWire:
+        if self.deleted:
+            return self
+        if self.all_day and self.timezone is not None:
+            raise ValueError("an all-day event has no time zone (timezone must be null)")
+        if self.timezone is not None:
+            try:
+                m.get_zone(self.timezone)
+            except m.ValidationError as exc:
+                raise ValueError(str(exc)) from None
+        for text in (self.start, self.end, *self.exdates, *self.rdates,
+                     *([self.recurrence_id] if self.recurrence_id else [])):
+            try:
+                parse_time(text, all_day=self.all_day, timezone=self.timezone)
+            except m.ValidationError as exc:
+                raise ValueError(str(exc)) from None
+        return self
+
+    def content(self) -> dict[str, Any]:
+        """The client-owned fields, for comparing two writes of the same event."""
+        data = self.model_dump(mode="json", exclude={"version", "created_at", "updated_at",
+                                                     "deleted"})
+        if data["uid"] is None:
+            data["uid"] = self.id
+        return data
+
+
+class CalendarWire(_Wire):
+    id: CalendarId
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    color: Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")] = "#3b82f6"
+    visible: bool = True
+    read_only: bool = False
+    version: int = Field(default=0, ge=0, description="server-assigned; ignored on input")
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    deleted: bool = False
+
+    def content(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", exclude={"version", "created_at", "updated_at",
+                                                     "deleted"})
+
+
+class CalendarList(_Wire):
+    calendars: list[CalendarWire]
+
+
+class SettingsWire(_Wire):
+    """The user's server-side preferences."""
+
+    reminder_email: bool = Field(default=True, description="send email reminders")
+    timezone: ZoneName = Field(default="UTC", description="zone for emails and all-day events")
+    version: int = Field(default=0, ge=0, description="server-assigned; ignored on input")
+    updated_at: datetime | None = None
+
+    @model_validator(mode="after")
+    def _zone_exists(self) -> SettingsWire:
+        try:
+            m.get_zone(self.timezone)
+        except m.ValidationError as exc:
+            raise ValueError(str(exc)) from None
+        return self
+
+
+class OccurrenceWire(_Wire):
+    """One instance of an event in a window: the event (master or override) and its times."""
+
+    event: EventWire
+    start: str
+    end: str
+    recurrence_id: str | None = None
+
+
+class OccurrenceList(_Wire):
+    occurrences: list[OccurrenceWire]
+    truncated: bool = Field(default=False, description="true when the window held more")
+
+
+class SyncPage(_Wire):
+    """Changes since a cursor, in change order, tombstones included."""
+
+    calendars: list[CalendarWire]
+    events: list[EventWire]
+    cursor: str = Field(description="pass back as ?cursor= to continue")
+    has_more: bool
+
+
+class BatchRequest(_Wire):
+    """A first upload: events created if absent (retries of the same content succeed)."""
+
+    events: list[EventWire] = Field(min_length=1, max_length=MAX_BATCH)
+
+
+class BatchItemResult(_Wire):
+    id: str
+    status: int = Field(description="201 created, 200 already there with this content, "
+                                    "412 exists with other content, 400 invalid")
+    version: int | None = None
+    detail: str | None = None
+    current: EventWire | None = None
+
+
+class BatchResponse(_Wire):
+    results: list[BatchItemResult]
+
+
+class ServerConfig(_Wire):
+    """What a client needs to sign in (GET /config, no authentication)."""
+
+    region: str
+    user_pool_id: str
+    client_id: str
+    cognito_endpoint: str | None = Field(
+        default=None, description="set only when Cognito is not AWS's own (local stack)")
+    api_version: str = "1"
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem document (application/problem+json)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str | None = None
+    instance: str | None = None
+
+
+# --------------------------------------------------------------------------
+# Conversions against the core model
+
+
+def event_to_wire(
+    event: m.Event,
+    *,
+    version: int = 0,
+    updated_at: datetime | None = None,
+    created_at: datetime | None = None,
+    deleted: bool = False,
+) -> EventWire:
+    """The wire form of a core event."""
+    all_day, tz = _kind(event.start)
+    return EventWire(
+        id=event.id,
+        uid=event.uid,
+        calendar_id=event.calendar_id,
+        title=event.title,
+        location=event.location,
+        notes=event.notes,
+        status=event.status.value,
+        start=format_time(event.start),
+        end=format_time(event.end),
+        timezone=tz,
+        all_day=all_day,
+        rrule=event.rrule,
+        exdates=[format_time(t) for t in event.exdates],
+        rdates=[format_time(t) for t in event.rdates],
+        recurrence_id=None if event.recurrence_id is None else format_time(event.recurrence_id),
+        reminders=[ReminderWire(minutes_before=r.minutes_before, channel=r.channel)
+                   for r in event.reminders],
+        version=version,
+        created_at=created_at if created_at is not None else event.created,
+        updated_at=updated_at if updated_at is not None else event.updated,
+        deleted=deleted,
+    )
+
+
+def event_from_wire(w: EventWire) -> m.Event:
+    """The core event a wire event describes.
+
+    Raises :class:`aurora_core.model.ValidationError` when the times do not
+    fit the event's kind. It does not run ``Event.validate()``: call it.
+    """
+    def t(text: str) -> m.EventTime:
+        return parse_time(text, all_day=w.all_day, timezone=w.timezone)
+
+    now = datetime.now(UTC).replace(microsecond=0)
+    return m.Event(
+        id=w.id,
+        uid=w.uid or w.id,
+        calendar_id=w.calendar_id,
+        title=w.title,
+        start=t(w.start),
+        end=t(w.end),
+        location=w.location,
+        notes=w.notes,
+        status=m.EventStatus(w.status),
+        rrule=w.rrule,
+        exdates=tuple(t(x) for x in w.exdates),
+        rdates=tuple(t(x) for x in w.rdates),
+        recurrence_id=None if w.recurrence_id is None else t(w.recurrence_id),
+        reminders=tuple(m.Reminder(r.minutes_before, r.channel) for r in w.reminders),
+        created=w.created_at or now,
+        updated=w.updated_at or now,
+    )
+
+
+def calendar_to_wire(
+    cal: m.Calendar,
+    *,
+    version: int = 0,
+    updated_at: datetime | None = None,
+    created_at: datetime | None = None,
+    deleted: bool = False,
+) -> CalendarWire:
+    return CalendarWire(id=cal.id, name=cal.name, color=cal.color, visible=cal.visible,
+                        read_only=cal.read_only, version=version, updated_at=updated_at,
+                        created_at=created_at, deleted=deleted)
+
+
+def calendar_from_wire(w: CalendarWire) -> m.Calendar:
+    return m.Calendar(id=w.id, name=w.name, color=w.color, visible=w.visible,
+                      read_only=w.read_only)
