@@ -1,0 +1,953 @@
+"""iCalendar (.ics, RFC 5545) import and export.
+
+Import (:func:`parse_ics`) parses the file once with the ``icalendar``
+library and converts each VEVENT to an :class:`~aurora_core.model.Event`. It
+never raises for bad content: whatever cannot be imported is reported in
+:attr:`ImportResult.skipped` with a reason a user can act on, and the rest
+still imports. A file the library cannot parse as a whole (cut off, junk
+between components, several calendars run together) is taken apart into its
+components, and each is parsed on its own.
+
+How the file's times become our three kinds of time:
+
+- ``VALUE=DATE`` → :class:`AllDayDate` (DTEND exclusive; no DTEND means one
+  day).
+- A ``TZID`` → :class:`ZonedTime` in an IANA zone. The TZID may be an IANA
+  name (also with a vendor prefix such as ``/freeassociation.sourceforge.net/``),
+  a Windows name as Outlook writes it (``W. Europe Standard Time``) or its
+  display label (``(UTC+01:00) Amsterdam, Berlin, ...``), see
+  :mod:`aurora_core.windows_zones`. Any other TZID must be defined by a
+  VTIMEZONE in the file; its offsets over the year of the event are matched
+  against every IANA zone and the best match is used (Windows primary zones
+  first, then zones whose city appears in the TZID). A VTIMEZONE with a
+  single whole-hour offset that matches no real zone becomes the fixed-offset
+  IANA zone ``Etc/GMT±N``. A TZID that cannot be resolved skips the event: we
+  never silently guess UTC.
+- ``Z`` (UTC) → :class:`ZonedTime` in ``UTC``.
+- No TZID and no ``Z`` → :class:`FloatingTime`.
+- ``X-WR-TIMEZONE`` (Google Calendar): floating and UTC times are read in
+  that zone, as Google means them (a weekly 09:00 stays 09:00 across DST).
+
+No DTEND and no DURATION gives a zero-length timed event; ``DURATION`` adds
+nominal days on the wall clock and hours/minutes/seconds as elapsed time.
+A DTEND in another zone than DTSTART is moved to DTSTART's zone (same instant).
+
+VALARMs become reminders: ACTION DISPLAY/AUDIO → ``notification``, EMAIL →
+``email``. Triggers relative to the start map exactly; triggers relative to
+the end add the event's duration; absolute triggers map for one-off zoned
+events; anything else is dropped and reported.
+
+Overrides (RECURRENCE-ID) import as separate events sharing the master's
+UID, also when the master is not in the file (an invitation update for one
+instance). ``RANGE=THISANDFUTURE`` overrides are skipped and reported.
+
+Ids are stable: an event's id is a UUID5 of its UID and recurrence-id key
+(or the ``X-AURORA-ID`` we wrote on export), so importing the same file again,
+on any machine, updates the same events instead of duplicating them. An event
+without a UID gets a UID derived from its content the same way.
+
+Text longer than the model allows (title, location, notes) is shortened,
+not refused.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+import warnings
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from functools import lru_cache
+from typing import Any
+from zoneinfo import available_timezones
+
+import icalendar
+from icalendar.prop import vRecur
+
+from aurora_core.model import (
+    MAX_LOCATION,
+    MAX_NOTES,
+    MAX_REMINDER_MINUTES,
+    MAX_REMINDERS,
+    MAX_TITLE,
+    AllDayDate,
+    Calendar,
+    Channel,
+    Event,
+    EventStatus,
+    EventTime,
+    FloatingTime,
+    Reminder,
+    ValidationError,
+    ZonedTime,
+    get_zone,
+    shift,
+    time_key,
+)
+from aurora_core.recurrence import parse_rule
+from aurora_core.windows_zones import primary_zones, windows_to_iana
+
+__all__ = ["PRODID", "ImportResult", "Skipped", "parse_ics", "resolve_tzid", "to_ics"]
+
+PRODID = "-//Aurora Time//EN"
+# Namespace of the UUID5 ids given to imported events.
+ID_NAMESPACE = uuid.UUID("6f1c3f5e-8a7b-4d0e-9c51-2b7d3e9a4f10")
+X_ID = "X-AURORA-ID"
+X_CHANNEL = "X-AURORA-CHANNEL"
+X_CALENDAR = "X-AURORA-CALENDAR"
+
+_TIME_PROPS = {
+    "DTSTART": "start (DTSTART)",
+    "DTEND": "end (DTEND)",
+    "DURATION": "duration (DURATION)",
+    "RECURRENCE-ID": "recurrence id (RECURRENCE-ID)",
+    "EXDATE": "excluded dates (EXDATE)",
+    "RDATE": "extra dates (RDATE)",
+    "RRULE": "repeat rule (RRULE)",
+}
+_STATUS = {
+    "CONFIRMED": EventStatus.CONFIRMED,
+    "TENTATIVE": EventStatus.TENTATIVE,
+    "CANCELLED": EventStatus.CANCELLED,
+}
+_CHANNELS: dict[str, Channel] = {"DISPLAY": "notification", "AUDIO": "notification",
+                                 "EMAIL": "email"}
+_OTHER_COMPONENTS = {
+    "VTODO": "to-dos are not imported, only events",
+    "VJOURNAL": "journal entries are not imported, only events",
+    "VFREEBUSY": "free/busy information is not imported, only events",
+    "VAVAILABILITY": "availability is not imported, only events",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """Something in the file that was not imported, and why.
+
+    ``component`` names it for a user (``VEVENT 'Dentist' (UID abc…)``);
+    ``line`` is the line of the file where it begins, when known.
+    """
+
+    component: str
+    reason: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"line {self.line}: " if self.line is not None else ""
+        return f"{where}{self.component}: {self.reason}"
+
+
+@dataclass(slots=True)
+class ImportResult:
+    """What an import found: the events (masters and overrides) and what it skipped."""
+
+    events: list[Event] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    calendar_name: str | None = None
+
+
+class _Skip(Exception):  # control flow only; never leaves this module
+    """Raised inside the converter: skip this component for ``reason``."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+# --------------------------------------------------------------------------
+# Time zones
+
+
+@lru_cache(maxsize=1024)
+def _named_zone(tzid: str) -> str | None:
+    """The IANA zone a TZID names without looking at VTIMEZONEs, or None."""
+    name = tzid.strip().strip('"').strip()
+    if not name:
+        return None
+    candidates = [name]
+    if name.startswith("/"):
+        # RFC 5545 "globally unique" TZIDs: /vendor/.../Area/City
+        parts = [p for p in name.split("/") if p]
+        candidates = ["/".join(parts[i:]) for i in range(len(parts))]
+    for cand in candidates:
+        if cand.upper() in ("UTC", "GMT", "Z", "ETC/UTC", "ETC/GMT"):
+            return "UTC"
+        if "/" in cand or cand in _plain_zone_names():
+            try:
+                get_zone(cand)
+            except ValidationError:
+                continue
+            return cand
+    return windows_to_iana(name)
+
+
+@lru_cache(maxsize=1)
+def _plain_zone_names() -> frozenset[str]:
+    """IANA names without a slash (``EST5EDT``, ``Japan``…), which zoneinfo also accepts."""
+    return frozenset(n for n in available_timezones() if "/" not in n)
+
+
+def resolve_tzid(tzid: str) -> str | None:
+    """The IANA zone for a TZID that is an IANA or Windows name (no VTIMEZONE needed)."""
+    return _named_zone(tzid)
+
+
+@lru_cache(maxsize=8)
+def _zone_offsets(year: int) -> dict[str, tuple[timedelta | None, ...]]:
+    """For every IANA zone: its UTC offsets at four instants of ``year`` (a quick filter)."""
+    probes = [datetime(year, m, 15, 12, tzinfo=UTC) for m in (1, 4, 7, 10)]
+    out: dict[str, tuple[timedelta | None, ...]] = {}
+    for name in sorted(available_timezones()):
+        if name.startswith(("posix/", "right/")) or name in ("localtime", "Factory"):
+            continue
+        try:
+            z = get_zone(name)
+        except ValidationError:
+            continue
+        out[name] = tuple(p.astimezone(z).utcoffset() for p in probes)
+    return out
+
+
+def _offsets_over_year(tz: tzinfo, year: int) -> list[timedelta | None]:
+    start = datetime(year, 1, 1, tzinfo=UTC)
+    return [(start + timedelta(hours=h)).astimezone(tz).utcoffset() for h in range(0, 8784, 1)]
+
+
+def _match_vtimezone(tzid: str, component: Any, year: int) -> str | None:
+    """The IANA zone whose offsets over ``year`` equal those of a custom VTIMEZONE."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            custom = component.to_tz(lookup_tzid=False)
+            probes = [datetime(year, m, 15, 12, tzinfo=UTC) for m in (1, 4, 7, 10)]
+            key = tuple(p.astimezone(custom).utcoffset() for p in probes)
+            wanted = _offsets_over_year(custom, year)
+    except Exception:  # a broken VTIMEZONE simply matches nothing
+        return None
+    candidates = [n for n, offs in _zone_offsets(year).items() if offs == key]
+    words = {w.casefold() for w in re.findall(r"[A-Za-z]{3,}", tzid)}
+
+    def rank(name: str) -> tuple[int, int, str]:
+        city = name.rsplit("/", 1)[-1].replace("_", " ").casefold()
+        return (0 if name in primary_zones() else 1,
+                0 if any(w in city.split() or w == city for w in words) else 1, name)
+
+    for name in sorted(candidates, key=rank):
+        if _offsets_over_year(get_zone(name), year) == wanted:
+            return name
+    # No real zone fits: a fixed whole-hour offset still has an IANA name.
+    if len(set(wanted)) == 1 and wanted[0] is not None:
+        secs = int(wanted[0].total_seconds())
+        if secs % 3600 == 0 and -12 <= secs // 3600 <= 14:
+            hours = secs // 3600
+            return "UTC" if hours == 0 else f"Etc/GMT{-hours:+d}"
+    return None
+
+
+class _Zones:
+    """Resolves the TZIDs of one file (cached per TZID)."""
+
+    def __init__(self, vtimezones: Mapping[str, Any]) -> None:
+        self.vtimezones = vtimezones
+        self.cache: dict[str, str | None] = {}
+
+    def resolve(self, tzid: str, year: int) -> str:
+        if tzid in self.cache:
+            found = self.cache[tzid]
+        else:
+            found = _named_zone(tzid)
+            if found is None and tzid in self.vtimezones:
+                found = _match_vtimezone(tzid, self.vtimezones[tzid], year)
+            self.cache[tzid] = found
+        if found is None:
+            if tzid in self.vtimezones:
+                raise _Skip(f"its time zone {tzid!r} (defined in the file) matches no known "
+                            "time zone")
+            raise _Skip(f"unknown time zone {tzid!r} (not an IANA or Windows zone name, and "
+                        "no VTIMEZONE in the file defines it)")
+        return found
+
+
+# --------------------------------------------------------------------------
+# Import
+
+
+def parse_ics(
+    data: bytes | str,
+    *,
+    calendar_id: str,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportResult:
+    """Read iCalendar data into events for the calendar ``calendar_id``.
+
+    Never raises for bad content: what cannot be imported is listed in
+    ``skipped`` (data that is not iCalendar at all gives no events and one
+    entry saying so). Every returned event passes :meth:`Event.validate`.
+    ``progress(done, total)`` is called as VEVENTs are converted.
+    """
+    text, problem = _decode(data)
+    if problem is not None:
+        return ImportResult(skipped=[Skipped("file", problem)])
+    parsed = _parse_whole(text)
+    if parsed is None:
+        parsed = _salvage(text)
+    if parsed is None:
+        return ImportResult(skipped=[Skipped(
+            "file", "this is not iCalendar data (no BEGIN:VCALENDAR … END:VCALENDAR "
+            "calendar or VEVENT in it)")])
+    conv = _Converter(parsed, calendar_id, text)
+    conv.run(progress)
+    return ImportResult(events=conv.events, skipped=conv.skipped,
+                        calendar_name=parsed.calendar_name)
+
+
+def _decode(data: bytes | str) -> tuple[str, str | None]:
+    if isinstance(data, bytes):
+        if b"\x00" in data[:4096]:
+            return "", "this is not iCalendar data (the file is binary)"
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            # Some exporters write Windows-1252; latin-1 never fails.
+            text = data.decode("cp1252", errors="replace")
+    else:
+        text = data
+    text = text.lstrip("\ufeff")
+    if not text.strip():
+        return "", "the file is empty"
+    if "\x00" in text[:4096]:
+        return "", "this is not iCalendar data (the file is binary)"
+    if not re.search(r"^[ \t]*BEGIN:(VCALENDAR|VEVENT)[ \t]*\r?$", text, re.I | re.M):
+        return "", ("this is not iCalendar data (no BEGIN:VCALENDAR line; is it the right "
+                    "file?)")
+    return text, None
+
+
+@dataclass
+class _Parsed:
+    """Components found in a file.
+
+    Each: (component or None, first line or None, problem or None, kind such as
+    "VEVENT", description for a user or None to build it from the component).
+    """
+
+    components: list[tuple[Any, int | None, str | None, str, str | None]]
+    vtimezones: dict[str, Any]
+    calendar_name: str | None
+    x_wr_timezone: str | None
+    lines_known: bool
+
+
+def _calendar_prop(cal: Any, name: str) -> str | None:
+    v = cal.get(name)
+    if isinstance(v, list):
+        v = v[0] if v else None
+    if v is None:
+        return None
+    s = str(v).strip()
+    return s or None
+
+
+def _parse_whole(text: str) -> _Parsed | None:
+    """Parse the whole file with icalendar; None if it cannot (then we salvage)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            cals = icalendar.Calendar.from_ical(text, multiple=True)
+    except Exception:  # any library failure means: take the file apart
+        return None
+    cals = [c for c in cals if getattr(c, "name", "") == "VCALENDAR"]
+    if not cals:
+        return None
+    comps: list[tuple[Any, int | None, str | None, str, str | None]] = []
+    tzs: dict[str, Any] = {}
+    name = xwr = None
+    for cal in cals:
+        name = name or _calendar_prop(cal, "X-WR-CALNAME") or _calendar_prop(cal, "NAME")
+        xwr = xwr or _calendar_prop(cal, "X-WR-TIMEZONE")
+        for sub in cal.subcomponents:
+            if sub.name == "VTIMEZONE":
+                tzid = sub.get("TZID")
+                if tzid is not None:
+                    tzs[str(tzid)] = sub
+            else:
+                comps.append((sub, None, None, str(sub.name), None))
+    return _Parsed(comps, tzs, name, xwr, lines_known=False)
+
+
+_TOP_LEVEL = {"VEVENT", "VTODO", "VJOURNAL", "VFREEBUSY", "VTIMEZONE", "VCALENDAR",
+              "VAVAILABILITY"}
+
+
+def _unfold(text: str) -> list[tuple[int, str]]:
+    out: list[tuple[int, str]] = []
+    for i, line in enumerate(text.splitlines(), 1):
+        if line[:1] in (" ", "\t") and out:
+            out[-1] = (out[-1][0], out[-1][1] + line[1:])
+        else:
+            out.append((i, line))
+    return out
+
+
+def _salvage(text: str) -> _Parsed | None:
+    """Take a file apart into components and parse each on its own."""
+    blocks: list[tuple[str, int, list[str], bool]] = []  # name, line, lines, complete
+    cal_props: dict[str, str] = {}
+    current: tuple[str, int, list[str]] | None = None
+    depth = 0
+    for ln, line in _unfold(text):
+        u = line.strip().upper()
+        if u.startswith("BEGIN:"):
+            name = u[6:].strip()
+            if current is not None and name in _TOP_LEVEL:
+                blocks.append((*current, False))
+                current = None
+            if name == "VCALENDAR":
+                continue
+            if current is None:
+                current, depth = (name, ln, [line.strip()]), 1
+            else:
+                current[2].append(line.strip())
+                depth += 1
+        elif u.startswith("END:"):
+            if current is None:
+                continue
+            if u[4:].strip() == "VCALENDAR":
+                blocks.append((*current, False))
+                current = None
+                continue
+            current[2].append(line.strip())
+            depth -= 1
+            if depth == 0:
+                blocks.append((*current, True))
+                current = None
+        elif current is not None:
+            current[2].append(line)
+        elif ":" in line:
+            key = line.split(":", 1)[0].split(";", 1)[0].strip().upper()
+            if key in ("X-WR-CALNAME", "X-WR-TIMEZONE", "NAME") and key not in cal_props:
+                cal_props[key] = line.split(":", 1)[1].strip()
+    if current is not None:
+        blocks.append((*current, False))
+    if not blocks:
+        return None
+    comps: list[tuple[Any, int | None, str | None, str, str | None]] = []
+    tzs: dict[str, Any] = {}
+    # Time zones first: events refer to them.
+    for name, ln, lines, complete in sorted(blocks, key=lambda b: b[0] != "VTIMEZONE"):
+        if not complete:
+            comps.append((None, ln, f"the {name} is cut off (no END:{name}; is the file "
+                                    "complete?)", name, _block_summary(name, lines)))
+            continue
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                comp = icalendar.Component.from_ical("\r\n".join(lines) + "\r\n")
+        except Exception as exc:  # library failure: report this component
+            comps.append((None, ln, f"the {name} cannot be read: {_short(str(exc))}",
+                          name, _block_summary(name, lines)))
+            continue
+        if name == "VTIMEZONE":
+            tzid = comp.get("TZID")
+            if tzid is not None:
+                tzs[str(tzid)] = comp
+        else:
+            comps.append((comp, ln, None, name, None))
+    comps.sort(key=lambda c: c[1] or 0)
+    return _Parsed(comps, tzs, cal_props.get("X-WR-CALNAME") or cal_props.get("NAME"),
+                   cal_props.get("X-WR-TIMEZONE"), lines_known=True)
+
+
+def _block_summary(name: str, lines: list[str]) -> str:
+    summary = uid = None
+    for line in lines:
+        key = line.split(":", 1)[0].split(";", 1)[0].upper()
+        if key == "SUMMARY" and ":" in line and summary is None:
+            summary = line.split(":", 1)[1].replace("\\,", ",").replace("\\;", ";")
+        elif key == "UID" and ":" in line and uid is None:
+            uid = line.split(":", 1)[1]
+    return _describe(name, summary, uid)
+
+
+def _describe(name: str, summary: str | None, uid: str | None) -> str:
+    out = name
+    if summary:
+        s = summary.strip()
+        out += f" '{s[:60]}…'" if len(s) > 60 else f" '{s}'"
+    if uid:
+        u = uid.strip()
+        out += f" (UID {u[:24]}…)" if len(u) > 24 else f" (UID {u})"
+    return out
+
+
+def _short(msg: str) -> str:
+    msg = " ".join(msg.split())
+    return msg if len(msg) <= 160 else msg[:157] + "…"
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _first(comp: Any, name: str) -> Any:
+    v = comp.get(name)
+    if isinstance(v, list):
+        return v[0] if v else None
+    return v
+
+
+def _text(comp: Any, name: str) -> str:
+    v = _first(comp, name)
+    return "" if v is None else str(v)
+
+
+def _stamp(comp: Any, name: str) -> datetime | None:
+    v = _first(comp, name)
+    try:
+        dt = getattr(v, "dt", None)
+    except ValueError:
+        return None
+    if isinstance(dt, datetime):
+        dt = dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
+        return dt.replace(microsecond=0)
+    if isinstance(dt, date):
+        return datetime(dt.year, dt.month, dt.day, tzinfo=UTC)
+    return None
+
+
+class _Converter:
+    def __init__(self, parsed: _Parsed, calendar_id: str, text: str) -> None:
+        self.parsed = parsed
+        self.calendar_id = calendar_id
+        self.text = text
+        self.zones = _Zones(parsed.vtimezones)
+        self.events: list[Event] = []
+        self.skipped: list[Skipped] = []
+        self.now = datetime.now(UTC).replace(microsecond=0)
+        self.xwr: str | None = None
+        if parsed.x_wr_timezone:
+            self.xwr = _named_zone(parsed.x_wr_timezone)
+            if self.xwr is None:
+                self.skipped.append(Skipped(
+                    "calendar", f"its X-WR-TIMEZONE {parsed.x_wr_timezone!r} is not a known "
+                    "time zone; times without a zone are imported as floating"))
+        self._lines: list[int] | None = None
+        self._by_key: dict[tuple[str, str], int] = {}
+        self._ids: set[str] = set()
+
+    # -- reporting ---------------------------------------------------------
+
+    def _event_lines(self) -> list[int]:
+        """Line numbers of the file's top-level BEGIN:VEVENT lines (computed on demand)."""
+        if self._lines is None:
+            self._lines = [i for i, line in enumerate(self.text.splitlines(), 1)
+                           if line.strip().upper() == "BEGIN:VEVENT"]
+        return self._lines
+
+    def _skip(self, desc: str, reason: str, line: int | None, vevent_index: int | None) -> None:
+        if line is None and vevent_index is not None and not self.parsed.lines_known:
+            lines = self._event_lines()
+            if vevent_index < len(lines):
+                line = lines[vevent_index]
+        self.skipped.append(Skipped(desc, reason, line))
+
+    # -- the loop ----------------------------------------------------------
+
+    def run(self, progress: Callable[[int, int], None] | None) -> None:
+        comps = self.parsed.components
+        total = sum(1 for c in comps if c[3] == "VEVENT")
+        step = max(1, total // 100)
+        if progress is not None:
+            progress(0, total)
+        done = 0
+        for comp, line, problem, name, given_desc in comps:
+            if name != "VEVENT":
+                if problem is not None:
+                    self._skip(given_desc or name, problem, line, None)
+                elif name in _OTHER_COMPONENTS:
+                    self._skip(_describe(name, _text(comp, "SUMMARY") or None,
+                                         _text(comp, "UID") or None),
+                               _OTHER_COMPONENTS[name], line, None)
+                continue
+            index = done
+            done += 1
+            if problem is not None:
+                self._skip(given_desc or name, problem, line, None)
+            else:
+                desc = _describe("VEVENT", _text(comp, "SUMMARY") or None,
+                                 _text(comp, "UID") or None)
+                try:
+                    self._convert(comp, desc, line, index)
+                except _Skip as skip:
+                    self._skip(desc, skip.reason, line, index)
+                except (ValidationError, ValueError, TypeError, OverflowError) as exc:
+                    self._skip(desc, _short(str(exc)) or type(exc).__name__, line, index)
+            if progress is not None and (done % step == 0 or done == total):
+                progress(done, total)
+
+    # -- one VEVENT --------------------------------------------------------
+
+    def _convert(self, comp: Any, desc: str, line: int | None, index: int) -> None:
+        errors = {name: msg for name, msg in getattr(comp, "errors", []) if name}
+        for prop, label in _TIME_PROPS.items():
+            if prop in errors:
+                raw = _first(comp, prop)
+                value = getattr(raw, "raw_value", None) or getattr(raw, "value", None) or ""
+                shown = f" {str(value)!r}" if value else ""
+                if prop == "RRULE":
+                    raise _Skip(f"its {label}{shown} does not parse: {_short(errors[prop])}")
+                raise _Skip(f"its {label}{shown} is not a valid date or time: "
+                            f"{_short(errors[prop])}")
+        dtstart = _first(comp, "DTSTART")
+        if dtstart is None:
+            raise _Skip("it has no start (DTSTART)")
+        start_year = _year(dtstart.dt)
+        start = self._time(dtstart.dt, dtstart.params.get("TZID"), start_year)
+        end = self._end(comp, start, start_year)
+
+        rrule: str | None = None
+        rr = comp.get("RRULE")
+        if isinstance(rr, list):
+            if len(rr) > 1:
+                raise _Skip("it has more than one repeat rule (RRULE), which RFC 5545 no "
+                            "longer allows")
+            rr = rr[0] if rr else None
+        if rr is not None:
+            rrule = rr.to_ical().decode()
+
+        rid: EventTime | None = None
+        rid_prop = _first(comp, "RECURRENCE-ID")
+        if rid_prop is not None:
+            if str(rid_prop.params.get("RANGE", "")).upper() == "THISANDFUTURE":
+                raise _Skip("it changes 'this and all following' instances "
+                            "(RANGE=THISANDFUTURE), which is not supported; the series keeps "
+                            "its original instances")
+            rid = self._coerce(self._time(rid_prop.dt, rid_prop.params.get("TZID"), start_year),
+                               start)
+            rrule = None  # an override carries no rule of its own
+        exdates = self._dates(comp, "EXDATE", start, start_year)
+        rdates = self._dates(comp, "RDATE", start, start_year)
+        if rid is not None:
+            exdates, rdates = (), ()
+
+        uid = _text(comp, "UID").strip()
+        title = _clip(_text(comp, "SUMMARY"), MAX_TITLE)
+        location = _clip(_text(comp, "LOCATION"), MAX_LOCATION)
+        notes = _clip(_text(comp, "DESCRIPTION"), MAX_NOTES)
+        status = _STATUS.get(_text(comp, "STATUS").strip().upper(), EventStatus.CONFIRMED)
+        dtstamp = _stamp(comp, "DTSTAMP")
+        created = _stamp(comp, "CREATED") or dtstamp or _stamp(comp, "LAST-MODIFIED") or self.now
+        updated = _stamp(comp, "LAST-MODIFIED") or dtstamp or created
+        if not uid:
+            content = "\x1f".join((title, time_key(start), time_key(end), rrule or "",
+                                   location, notes))
+            uid = str(uuid.uuid5(ID_NAMESPACE, content)) + "@aurora-import"
+        rid_key = "" if rid is None else time_key(rid)
+        ident = self._ident(comp, uid, rid_key)
+
+        reminders = self._reminders(comp, desc, start, end, rrule is not None or bool(rdates))
+        event = Event(
+            id=ident, uid=uid, calendar_id=self.calendar_id, title=title, start=start, end=end,
+            location=location, notes=notes, status=status, rrule=rrule, exdates=exdates,
+            rdates=rdates, recurrence_id=rid, reminders=reminders, created=created,
+            updated=updated,
+        )
+        event.validate()
+        key = (uid, rid_key)
+        if key in self._by_key:
+            pos = self._by_key[key]
+            self._skip(desc, "another VEVENT later in the file has the same UID"
+                       + (" and RECURRENCE-ID" if rid is not None else "")
+                       + "; the later one was imported", line, index)
+            self.events[pos] = event
+        else:
+            self._by_key[key] = len(self.events)
+            self.events.append(event)
+        self._ids.add(ident)
+
+    def _ident(self, comp: Any, uid: str, rid_key: str) -> str:
+        given = _text(comp, X_ID).strip()
+        if given and given not in self._ids:
+            try:
+                return str(uuid.UUID(given))
+            except ValueError:
+                pass
+        return str(uuid.uuid5(ID_NAMESPACE, f"{uid}\x1f{rid_key}"))
+
+    def _time(self, value: object, tzid: object, year: int) -> EventTime:
+        if isinstance(value, datetime):
+            if tzid:
+                zone = self.zones.resolve(str(tzid), year)
+                return ZonedTime.from_local(value.replace(tzinfo=None, microsecond=0), zone)
+            if value.tzinfo is not None:  # "Z": UTC
+                return ZonedTime(value.replace(microsecond=0), self.xwr or "UTC")
+            if self.xwr is not None:
+                return ZonedTime.from_local(value.replace(microsecond=0), self.xwr)
+            return FloatingTime(value.replace(microsecond=0))
+        if isinstance(value, date):
+            return AllDayDate(value)
+        if isinstance(value, tuple) and value:  # RDATE;VALUE=PERIOD: its start
+            return self._time(value[0], tzid, year)
+        raise _Skip(f"it has a time value of an unexpected type ({type(value).__name__})")
+
+    def _end(self, comp: Any, start: EventTime, year: int) -> EventTime:
+        dtend = _first(comp, "DTEND")
+        if dtend is not None:
+            end = self._time(dtend.dt, dtend.params.get("TZID"), year)
+            if isinstance(start, ZonedTime) and isinstance(end, ZonedTime):
+                if end.tz != start.tz:
+                    end = ZonedTime(end.at, start.tz)
+            elif isinstance(start, ZonedTime) and isinstance(end, FloatingTime):
+                end = ZonedTime.from_local(end.wall, start.tz)
+            return end
+        dur_prop = _first(comp, "DURATION")
+        if dur_prop is not None:
+            dur = dur_prop.dt
+            if not isinstance(dur, timedelta):
+                raise _Skip("its duration (DURATION) is not a duration")
+            if isinstance(start, AllDayDate):
+                days = dur.days + (1 if dur.seconds or dur.microseconds else 0)
+                return AllDayDate(start.day + timedelta(days=days))
+            if isinstance(start, ZonedTime):
+                # Nominal days on the wall clock, the rest as elapsed time (RFC 5545 3.3.6).
+                mid = shift(start, timedelta(days=dur.days)) if dur.days else start
+                assert isinstance(mid, ZonedTime)
+                return ZonedTime(mid.at + timedelta(seconds=dur.seconds), start.tz)
+            return shift(start, dur)
+        if isinstance(start, AllDayDate):
+            return AllDayDate(start.day + timedelta(days=1))
+        return start
+
+    def _coerce(self, t: EventTime, like: EventTime) -> EventTime:
+        """``t`` as the same kind of time as ``like`` (EXDATE;VALUE=DATE on a timed series…)."""
+        if type(t) is type(like):
+            return t
+        if isinstance(t, AllDayDate):
+            if isinstance(like, ZonedTime):
+                wall = datetime.combine(t.day, like.local.replace(tzinfo=None).time())
+                return ZonedTime.from_local(wall, like.tz)
+            if isinstance(like, FloatingTime):
+                return FloatingTime(datetime.combine(t.day, like.wall.time()))
+        if isinstance(like, AllDayDate):
+            if isinstance(t, ZonedTime):
+                return AllDayDate(t.local.date())
+            if isinstance(t, FloatingTime):
+                return AllDayDate(t.wall.date())
+        if isinstance(like, ZonedTime) and isinstance(t, FloatingTime):
+            return ZonedTime.from_local(t.wall, like.tz)
+        if isinstance(like, FloatingTime) and isinstance(t, ZonedTime):
+            return FloatingTime(t.local.replace(tzinfo=None))
+        return t
+
+    def _dates(self, comp: Any, name: str, start: EventTime, year: int) -> tuple[EventTime, ...]:
+        prop = comp.get(name)
+        if prop is None:
+            return ()
+        props = prop if isinstance(prop, list) else [prop]
+        out: dict[str, EventTime] = {}
+        for p in props:
+            tzid = p.params.get("TZID")
+            for item in getattr(p, "dts", ()):
+                t = self._coerce(self._time(item.dt, tzid, year), start)
+                out.setdefault(time_key(t), t)
+        return tuple(out.values())
+
+    def _reminders(self, comp: Any, desc: str, start: EventTime, end: EventTime,
+                   recurring: bool) -> tuple[Reminder, ...]:
+        out: list[Reminder] = []
+        for alarm in comp.subcomponents:
+            if alarm.name != "VALARM":
+                continue
+            what = f"reminder (VALARM) of {desc}"
+            action = _text(alarm, "ACTION").strip().upper() or "DISPLAY"
+            channel: Channel | None = _CHANNELS.get(action)
+            x_channel = _text(alarm, X_CHANNEL).strip().lower()
+            if x_channel in ("notification", "email"):
+                channel = "email" if x_channel == "email" else "notification"
+            if channel is None:
+                self.skipped.append(Skipped(what, f"its action {action!r} is not supported "
+                                            "(only DISPLAY, AUDIO and EMAIL)"))
+                continue
+            trig = _first(alarm, "TRIGGER")
+            try:
+                value = None if trig is None else trig.dt
+            except ValueError:
+                value = None
+            if value is None:
+                self.skipped.append(Skipped(what, "it has no valid TRIGGER"))
+                continue
+            if isinstance(value, timedelta):
+                offset = value
+                if str(trig.params.get("RELATED", "START")).upper() == "END":
+                    offset = value + (end.instant(UTC) - start.instant(UTC))
+                minutes = _minutes_before(-offset)
+            elif isinstance(value, datetime):
+                if recurring or not isinstance(start, ZonedTime):
+                    self.skipped.append(Skipped(what, "it fires at a fixed date and time, "
+                                                "which only maps to a reminder for a one-off "
+                                                "event with a time zone"))
+                    continue
+                at = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+                minutes = _minutes_before(start.at - at)
+            else:
+                self.skipped.append(Skipped(what, "its TRIGGER is not a duration or date-time"))
+                continue
+            if abs(minutes) > MAX_REMINDER_MINUTES:
+                self.skipped.append(Skipped(what, "it fires more than a year away from the "
+                                            "event"))
+                continue
+            r = Reminder(minutes, channel)
+            if r not in out:
+                out.append(r)
+        if len(out) > MAX_REMINDERS:
+            self.skipped.append(Skipped(f"reminders (VALARM) of {desc}",
+                                        f"only the first {MAX_REMINDERS} reminders were kept"))
+            out = out[:MAX_REMINDERS]
+        return tuple(out)
+
+
+def _minutes_before(delta: timedelta) -> int:
+    return round(delta.total_seconds() / 60)
+
+
+def _year(value: object) -> int:
+    if isinstance(value, date):
+        return value.year
+    if isinstance(value, tuple) and value and isinstance(value[0], date):
+        return value[0].year
+    return datetime.now(UTC).year
+
+
+# --------------------------------------------------------------------------
+# Export
+
+
+def to_ics(
+    events: Iterable[Event],
+    calendars: Mapping[str, Calendar] | None = None,
+    *,
+    calendar_name: str | None = None,
+) -> bytes:
+    """The events as an RFC 5545 calendar (UTF-8, CRLF lines).
+
+    Every zone used gets a VTIMEZONE. Masters come before their overrides.
+    ``calendars`` (by id) names each event's calendar in ``X-AURORA-CALENDAR``;
+    with one calendar and no ``calendar_name``, that calendar's name becomes
+    the file's name. Email reminders are written as DISPLAY alarms marked
+    ``X-AURORA-CHANNEL:email`` (an RFC 5545 EMAIL alarm needs an attendee
+    address we do not have); our import reads them back as email reminders.
+    """
+    evs = sorted(events, key=lambda e: (e.uid, e.recurrence_id is not None,
+                                        "" if e.recurrence_id is None
+                                        else time_key(e.recurrence_id)))
+    cal = icalendar.Calendar()
+    cal.add("PRODID", PRODID)
+    cal.add("VERSION", "2.0")
+    cal.add("CALSCALE", "GREGORIAN")
+    name = calendar_name
+    if name is None and calendars is not None:
+        used = {e.calendar_id for e in evs} or set(calendars)
+        if len(used) == 1:
+            only = calendars.get(next(iter(used)))
+            name = only.name if only is not None else None
+    if name:
+        cal.add("X-WR-CALNAME", name)
+        cal.add("NAME", name)
+    lo: date | None = None
+    hi: date | None = None
+    for ev in evs:
+        cal.add_component(_vevent(ev, calendars))
+        d = _as_date(ev.start)
+        lo = d if lo is None or d < lo else lo
+        hi = d if hi is None or d > hi else hi
+    first = date(1970, 1, 1)
+    last = date(2038, 1, 1)
+    if lo is not None and hi is not None:
+        first = min(first, date(max(lo.year - 1, 1), 1, 1))
+        last = max(last, date(min(hi.year + 5, 9998), 1, 1))
+    cal.add_missing_timezones(first_date=first, last_date=last)
+    return bytes(cal.to_ical())
+
+
+def _as_date(t: EventTime) -> date:
+    if isinstance(t, ZonedTime):
+        return t.local.date()
+    if isinstance(t, AllDayDate):
+        return t.day
+    return t.wall.date()
+
+
+def _ical_value(t: EventTime, tz: str | None = None) -> date | datetime:
+    """The value icalendar writes for ``t`` (zoned times in ``tz`` or their own zone)."""
+    if isinstance(t, ZonedTime):
+        zone = tz or t.tz
+        if zone == "UTC":
+            return t.at
+        return t.at.astimezone(get_zone(zone))
+    if isinstance(t, AllDayDate):
+        return t.day
+    return t.wall
+
+
+def _export_rule(text: str, start: EventTime) -> vRecur:
+    """The rule with UNTIL in the form RFC 5545 wants for ``start``'s kind."""
+    rule = parse_rule(text, start)
+    until = rule.get("UNTIL")
+    if until is not None and isinstance(start, ZonedTime):
+        if not until.endswith("Z"):
+            if len(until) == 8:
+                wall = datetime.strptime(until, "%Y%m%d").replace(hour=23, minute=59, second=59)
+            else:
+                wall = datetime.strptime(until, "%Y%m%dT%H%M%S")
+            instant = ZonedTime.from_local(wall, start.tz).at
+            rule = rule.with_parts(UNTIL=instant.strftime("%Y%m%dT%H%M%SZ"))
+    elif until is not None and isinstance(start, FloatingTime) and len(until) == 8:
+        rule = rule.with_parts(UNTIL=until + "T235959")
+    recur: vRecur = vRecur.from_ical(rule.text())
+    return recur
+
+
+def _vevent(ev: Event, calendars: Mapping[str, Calendar] | None) -> icalendar.Event:
+    v = icalendar.Event()
+    v.add("UID", ev.uid)
+    v.add("DTSTAMP", ev.updated.astimezone(UTC))
+    v.add("CREATED", ev.created.astimezone(UTC))
+    v.add("LAST-MODIFIED", ev.updated.astimezone(UTC))
+    tz = ev.start.tz if isinstance(ev.start, ZonedTime) else None
+    if ev.recurrence_id is not None:
+        rid = ev.recurrence_id
+        v.add("RECURRENCE-ID", _ical_value(rid, rid.tz if isinstance(rid, ZonedTime) else None))
+    v.add("DTSTART", _ical_value(ev.start))
+    v.add("DTEND", _ical_value(ev.end, tz))
+    v.add("SUMMARY", ev.title)
+    if ev.location:
+        v.add("LOCATION", ev.location)
+    if ev.notes:
+        v.add("DESCRIPTION", ev.notes)
+    v.add("STATUS", str(ev.status).upper())
+    if ev.rrule is not None and ev.recurrence_id is None:
+        v.add("RRULE", _export_rule(ev.rrule, ev.start))
+    if ev.recurrence_id is None:
+        if ev.exdates:
+            v.add("EXDATE", [_ical_value(x, tz) for x in ev.exdates])
+        if ev.rdates:
+            v.add("RDATE", [_ical_value(x, tz) for x in ev.rdates])
+    v.add(X_ID, ev.id)
+    if calendars is not None and ev.calendar_id in calendars:
+        v.add(X_CALENDAR, calendars[ev.calendar_id].name)
+    for r in ev.reminders:
+        alarm = icalendar.Alarm()
+        alarm.add("ACTION", "DISPLAY")
+        alarm.add("DESCRIPTION", ev.title or "Reminder")
+        alarm.add("TRIGGER", timedelta(minutes=-r.minutes_before))
+        if r.channel == "email":
+            alarm.add(X_CHANNEL, "email")
+        v.add_component(alarm)
+    return v
+
+
+def iter_skipped_lines(result: ImportResult) -> Iterator[str]:
+    """The skipped entries as one line each, for a command line or a log."""
+    for s in result.skipped:
+        yield str(s)
