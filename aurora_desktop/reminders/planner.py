@@ -1,0 +1,291 @@
+"""The reminder planner: which desktop reminders are due, pending or coming up.
+
+Pure Python, no Qt. Two parts:
+
+- :func:`decide` is the state machine, a pure function of the reminders in
+  the planning window, their persisted states, "now" and the watermark (the
+  instant up to which the app has been watching).
+- :class:`Planner` builds and keeps the reminders of the planning window from
+  the store (recurring occurrences included) and updates them incrementally
+  when events change, so a re-plan after an edit stays cheap.
+
+A reminder is identified by ``(occurrence key, "<minutes>:<channel>")`` and
+its ``due`` instant. A persisted state counts only while its ``due`` equals
+the reminder's current due: when an edit moves the event, the old state no
+longer applies and the reminder is armed again for the new time.
+
+The state machine (per reminder, docs/reminders.md has the long version)::
+
+    no state --due reached--> deliver --> fired (listed, never notified again)
+    fired/new --snooze--> snoozed(until) --until reached--> deliver --> fired
+    any --dismiss--> dismissed (never listed or notified again)
+
+A reminder without a state whose due has passed is delivered when it fell
+due after the watermark (missed while the app was closed, asleep, paused or
+the clock jumped) or when its event has not started yet (just created or
+moved); otherwise it came into being after its time and is not shown.
+Nothing older than the look-back is delivered or listed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, tzinfo
+
+from aurora_core.model import Event, EventStatus, Occurrence
+from aurora_core.recurrence import expand
+from aurora_desktop.store import ReminderState, Store
+
+__all__ = [
+    "DEFAULT_HORIZON",
+    "DEFAULT_LOOKBACK",
+    "MISSED_GRACE",
+    "Decision",
+    "Delivery",
+    "DueReminder",
+    "Planner",
+    "decide",
+    "reminders_of",
+]
+
+DEFAULT_LOOKBACK = timedelta(days=7)
+DEFAULT_HORIZON = timedelta(days=2)
+# A reminder delivered more than this after its time is marked "missed".
+MISSED_GRACE = timedelta(minutes=2)
+
+ReminderKey = tuple[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class DueReminder:
+    """One desktop reminder of one occurrence, with what the window shows of it."""
+
+    occurrence_key: str
+    reminder: str  # "<minutes_before>:notification"
+    due: datetime  # aware UTC
+    event_id: str
+    uid: str
+    title: str
+    location: str
+    start: datetime  # the occurrence's start instant, aware UTC
+    end: datetime
+    all_day: bool
+    minutes_before: int
+
+    @property
+    def key(self) -> ReminderKey:
+        return (self.occurrence_key, self.reminder)
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """A reminder to show now. ``missed``: it is late (closed, asleep, paused, clock jump)."""
+
+    reminder: DueReminder
+    missed: bool
+    snoozed: bool = False  # a snooze ran out (rather than the first showing)
+
+
+@dataclass(slots=True)
+class Decision:
+    """What :func:`decide` found at ``now``.
+
+    ``deliver``: show now and record as fired. ``listed``: already shown and
+    neither dismissed nor snoozed (the reminder window lists them without a
+    new notification). ``next_due``: when the next upcoming reminder or
+    snooze falls due (None: nothing within the window).
+    """
+
+    deliver: list[Delivery] = field(default_factory=list)
+    listed: list[DueReminder] = field(default_factory=list)
+    snoozed: list[tuple[DueReminder, datetime]] = field(default_factory=list)
+    next_due: datetime | None = None
+
+
+def _valid_state(states: Mapping[ReminderKey, ReminderState], r: DueReminder
+                 ) -> ReminderState | None:
+    st = states.get(r.key)
+    if st is None or st.due != r.due:
+        return None  # none, or one recorded for an earlier time of a moved event
+    return st
+
+
+def decide(
+    reminders: Iterable[DueReminder],
+    states: Mapping[ReminderKey, ReminderState],
+    now: datetime,
+    watermark: datetime | None,
+    lookback: timedelta = DEFAULT_LOOKBACK,
+) -> Decision:
+    """Apply the state machine to every reminder (see the module docstring).
+
+    ``watermark``: the instant up to which reminders have been delivered in
+    an earlier run (None on the very first run: treated as ``now``).
+    Results are sorted by due time, then title.
+    """
+    oldest = now - lookback
+    mark = now if watermark is None else watermark
+    out = Decision()
+    nxt: datetime | None = None
+    for r in reminders:
+        st = _valid_state(states, r)
+        if st is None:
+            if r.due > now:
+                nxt = r.due if nxt is None or r.due < nxt else nxt
+            elif r.due >= oldest and (r.due > mark or r.start > now):
+                out.deliver.append(Delivery(r, missed=now - r.due > MISSED_GRACE))
+        elif st.state == "fired":
+            if r.due >= oldest:
+                out.listed.append(r)
+        elif st.state == "snoozed":
+            until = st.snoozed_until or r.due
+            if until > now:
+                out.snoozed.append((r, until))
+                nxt = until if nxt is None or until < nxt else nxt
+            elif until >= oldest:
+                out.deliver.append(Delivery(r, missed=now - until > MISSED_GRACE, snoozed=True))
+        # dismissed: nothing, ever (for this due).
+    out.deliver.sort(key=lambda d: (d.reminder.due, d.reminder.title))
+    out.listed.sort(key=lambda r: (r.due, r.title))
+    out.next_due = nxt
+    return out
+
+
+def reminders_of(occurrences: Iterable[Occurrence], local_tz: tzinfo) -> list[DueReminder]:
+    """The desktop (notification-channel) reminders of ``occurrences``.
+
+    Cancelled events have none; email reminders belong to the server.
+    """
+    out: list[DueReminder] = []
+    for occ in occurrences:
+        ev = occ.event
+        if ev.status == EventStatus.CANCELLED or not ev.reminders:
+            continue
+        start = occ.start.instant(local_tz)
+        end = occ.end.instant(local_tz)
+        key = occ.key
+        seen: set[int] = set()
+        for rem in ev.reminders:
+            if rem.channel != "notification" or rem.minutes_before in seen:
+                continue
+            seen.add(rem.minutes_before)
+            out.append(DueReminder(
+                occurrence_key=key, reminder=f"{rem.minutes_before}:notification",
+                due=start - timedelta(minutes=rem.minutes_before), event_id=ev.id, uid=ev.uid,
+                title=ev.title, location=ev.location, start=start, end=end,
+                all_day=ev.all_day, minutes_before=rem.minutes_before))
+    return out
+
+
+def _leads(events: Iterable[Event]) -> tuple[int, int]:
+    """(largest minutes before, largest minutes after) over the notification reminders."""
+    lead = lag = 0
+    for ev in events:
+        for rem in ev.reminders:
+            if rem.channel == "notification":
+                lead = max(lead, rem.minutes_before)
+                lag = max(lag, -rem.minutes_before)
+    return lead, lag
+
+
+class Planner:
+    """The reminders whose due lies in [now - look-back, now + horizon], from the store.
+
+    :meth:`rebuild` reads the whole window; :meth:`update` re-reads only the
+    series of the changed events. Not thread-safe (like the store).
+    """
+
+    def __init__(self, store: Store, local_tz: tzinfo, *, lookback: timedelta = DEFAULT_LOOKBACK,
+                 horizon: timedelta = DEFAULT_HORIZON) -> None:
+        self.store = store
+        self.local_tz = local_tz
+        self.lookback = lookback
+        self.horizon = horizon
+        self._by_uid: dict[str, list[DueReminder]] = {}
+        self._uid_of: dict[str, str] = {}  # event id -> uid, to drop deleted events
+        self._lo = self._hi = datetime.min.replace(tzinfo=UTC)
+        self._lead = self._lag = 0
+        self.built_at: datetime | None = None
+
+    # --------------------------------------------------------------- queries
+
+    @property
+    def window(self) -> tuple[datetime, datetime]:
+        """[lo, hi] of due instants covered by the last rebuild."""
+        return self._lo, self._hi
+
+    def reminders(self) -> list[DueReminder]:
+        return [r for rs in self._by_uid.values() for r in rs]
+
+    def __len__(self) -> int:
+        return sum(len(rs) for rs in self._by_uid.values())
+
+    def needs_rebuild(self, now: datetime) -> bool:
+        """True when ``now`` has moved far enough that the window must move with it."""
+        if self.built_at is None:
+            return True
+        return now < self._lo + self.lookback - timedelta(minutes=1) or \
+            now >= self._hi - self.horizon / 2
+
+    # --------------------------------------------------------------- building
+
+    def _calendar_ids(self) -> list[str]:
+        # Reminders fire for every calendar, shown or hidden in the views.
+        return [c.id for c in self.store.calendars()]
+
+    def rebuild(self, now: datetime) -> None:
+        """Re-read every reminder due in [now - look-back, now + horizon]."""
+        self._lo, self._hi = now - self.lookback, now + self.horizon
+        self._lead, self._lag = _leads(self.store.events())
+        occs = self.store.occurrences(
+            self._lo - timedelta(minutes=self._lag), self._hi + timedelta(minutes=self._lead),
+            self.local_tz, calendar_ids=self._calendar_ids())
+        self._by_uid.clear()
+        self._uid_of.clear()
+        for r in reminders_of(occs, self.local_tz):
+            if self._lo <= r.due <= self._hi:
+                self._by_uid.setdefault(r.uid, []).append(r)
+                self._uid_of[r.event_id] = r.uid
+        self.built_at = now
+
+    def update(self, event_ids: Iterable[str]) -> None:
+        """Re-read the series of the changed (created, edited, deleted) events."""
+        uids: set[str] = set()
+        for eid in event_ids:
+            old = self._uid_of.pop(eid, None)
+            if old is not None:
+                uids.add(old)
+            try:
+                ev = self.store.get_event(eid)
+            except KeyError:
+                continue
+            uids.add(ev.uid)
+        for uid in uids:
+            self._by_uid.pop(uid, None)
+            master, overrides = self.store.series(uid)
+            rs = self._series_reminders(master, overrides)
+            if rs:
+                self._by_uid[uid] = rs
+                for r in rs:
+                    self._uid_of[r.event_id] = uid
+
+    def _series_reminders(self, master: Event | None, overrides: Sequence[Event]
+                          ) -> list[DueReminder]:
+        evs = [e for e in (master, *overrides) if e is not None]
+        lead, lag = _leads(evs)
+        if lead > self._lead or lag > self._lag:
+            self._lead, self._lag = max(lead, self._lead), max(lag, self._lag)
+        if not any(r.channel == "notification" for e in evs for r in e.reminders):
+            return []
+        live = {c.id for c in self.store.calendars()}
+        ws = self._lo - timedelta(minutes=lag)
+        we = self._hi + timedelta(minutes=lead) + timedelta(seconds=1)
+        occs: list[Occurrence] = []
+        if master is not None and master.calendar_id in live:
+            occs = expand(master, overrides, ws, we, self.local_tz)
+        else:  # orphan overrides show as single events
+            for ov in overrides:
+                if ov.calendar_id in live:
+                    occs += expand(ov.replace(recurrence_id=None), (), ws, we, self.local_tz)
+        return [r for r in reminders_of(occs, self.local_tz) if self._lo <= r.due <= self._hi]
