@@ -253,8 +253,9 @@ def _rule_walls(master: Event, hi: datetime | None = None) -> Iterator[datetime]
         yield w
 
 
-def _rule_walls_between(master: Event, lo: datetime, hi: datetime) -> list[datetime]:
-    """Rule instances (walls) in [lo, hi], DTSTART included when it falls there."""
+def rule_walls_between(master: Event, lo: datetime, hi: datetime) -> list[datetime]:
+    """The rule's instances as naive walls in [lo, hi] (DTSTART included when it falls
+    there; RDATE and EXDATE not applied)."""
     r = _rule_for(master)
     start_wall = _frame(master.start)
     if r is None or r._count is not None:  # noqa: SLF001
@@ -288,7 +289,7 @@ def _overlaps(start: datetime, end: datetime, ws: datetime, we: datetime) -> boo
 
 def instances(master: Event, lo_wall: datetime, hi_wall: datetime) -> list[EventTime]:
     """The series' instance starts (rule + RDATE − EXDATE) with walls in [lo, hi]."""
-    walls = _rule_walls_between(master, lo_wall, hi_wall)
+    walls = rule_walls_between(master, lo_wall, hi_wall)
     starts: dict[str, EventTime] = {}
     for w in walls:
         t = _from_frame(w, master.start)

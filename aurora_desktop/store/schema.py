@@ -68,7 +68,7 @@ CREATE TABLE instances (
     local        INTEGER NOT NULL,
     start_key    INTEGER NOT NULL,
     end_key      INTEGER NOT NULL,
-    rid          TEXT                   -- instance key within its series, NULL for singles
+    rid          INTEGER                -- recurrence key (as start_key), NULL for singles
 );
 CREATE INDEX instances_range ON instances(local, start_key);
 CREATE INDEX instances_series ON instances(series_rowid);

@@ -39,14 +39,21 @@ from aurora_core.model import (
     time_from_key,
     time_key,
 )
-from aurora_core.recurrence import MAX_INSTANCES, SeriesChange, instances, parse_rule
+from aurora_core.recurrence import (
+    MAX_INSTANCES,
+    SeriesChange,
+    _frame,
+    parse_rule,
+    rule_walls_between,
+)
 
 from .schema import MIGRATIONS, SCHEMA_VERSION
 
 __all__ = ["DEFAULT_CALENDAR_NAME", "ChangeNotice", "ReminderState", "Store", "StoreError"]
 
 DEFAULT_CALENDAR_NAME = "Personal"
-HORIZON_YEARS = 3  # open-ended series are materialised this far past "now"
+# Open-ended series are materialised this far past "now"; a view beyond moves it.
+HORIZON = timedelta(days=400)
 _EPOCH = datetime(1970, 1, 1)
 _KIND = {ZonedTime: 0, AllDayDate: 1, FloatingTime: 2}
 
@@ -102,6 +109,19 @@ def _time(kind: int, tz: str | None, k: int) -> EventTime:
     if kind == 1:
         return AllDayDate(_from_wall_seconds(k).date())
     return FloatingTime(_from_wall_seconds(k))
+
+
+def _event_values(ev: Event) -> tuple[object, ...]:
+    """The events-table columns id..updated of ``ev``."""
+    return (
+        ev.id, ev.uid, ev.calendar_id,
+        None if ev.recurrence_id is None else time_key(ev.recurrence_id),
+        ev.title, ev.location, ev.notes, str(ev.status), _KIND[type(ev.start)],
+        ev.start.tz if isinstance(ev.start, ZonedTime) else None,
+        _key(ev.start), _key(ev.end), ev.rrule,
+        " ".join(time_key(x) for x in ev.exdates), " ".join(time_key(x) for x in ev.rdates),
+        _reminders_text(ev.reminders), int(ev.created.timestamp()), int(ev.updated.timestamp()),
+    )
 
 
 def _reminders_text(rs: Sequence[Reminder]) -> str:
@@ -418,8 +438,9 @@ class Store:
         if row is None:
             return False
         rowid, version, uid, rid = row
-        self._db.execute("DELETE FROM instances WHERE event_rowid = ? OR series_rowid = ?",
-                         (rowid, rowid))
+        # A master's or single's instances carry its rowid as series_rowid; an
+        # override's are rebuilt with its series below.
+        self._db.execute("DELETE FROM instances WHERE series_rowid = ?", (rowid,))
         self._db.execute("UPDATE events SET deleted = 1, updated = ? WHERE rowid = ?",
                          (self._stamp(), rowid))
         self._outbox("event", event_id, "delete", version)
@@ -431,14 +452,25 @@ class Store:
         self, events: Sequence[Event], touched: set[str],
         progress: Callable[[int, int], None] | None, touch: bool,
     ) -> list[Event]:
+        """Validate and write events in bulk, then rebuild the instances they affect."""
         stamp = self._clock().replace(microsecond=0)
-        stored = []
-        series_to_build: set[str] = set()
         total = len(events)
+        stored = [ev.replace(updated=stamp) for ev in events] if touch else list(events)
+        existing: dict[str, tuple[int, int | None, str]] = {}
+        ids = [ev.id for ev in stored]
+        for i in range(0, len(ids), 900):
+            chunk = ids[i:i + 900]
+            for row in self._db.execute(
+                    f"SELECT id, rowid, version, uid FROM events WHERE id IN "
+                    f"({','.join('?' * len(chunk))})", chunk):
+                existing[row[0]] = (row[1], row[2], row[3])
         cal_ok: dict[str, bool] = {}
-        for i, ev in enumerate(events):
-            if touch:
-                ev = ev.replace(updated=stamp)
+        next_rowid = int(self._db.execute("SELECT COALESCE(MAX(rowid), 0) + 1 FROM events")
+                         .fetchone()[0])
+        inserts, updates, outbox, singles = [], [], [], []
+        series_to_build: set[str] = set()
+        now = self._stamp()
+        for i, ev in enumerate(stored):
             ev.validate()
             if ev.calendar_id not in cal_ok:
                 r = self._db.execute(
@@ -449,53 +481,45 @@ class Store:
                 cal_ok[ev.calendar_id] = not r[0]
             if not cal_ok[ev.calendar_id]:
                 raise ValidationError("that calendar is read-only")
-            rowid, uid_changed = self._write_event_row(ev)
-            touched.add(ev.id)
-            if ev.recurrence_id is not None or ev.is_recurring or uid_changed:
-                series_to_build.add(ev.uid)
-                if uid_changed:
-                    series_to_build.add(uid_changed)
+            values = _event_values(ev)
+            old = existing.get(ev.id)
+            if old is None:
+                rowid = next_rowid
+                next_rowid += 1
+                existing[ev.id] = (rowid, None, ev.uid)
+                inserts.append((rowid, *values))
+                outbox.append(("event", ev.id, "put", None, now))
             else:
+                rowid, version, old_uid = old
+                updates.append((*values, rowid))
+                outbox.append(("event", ev.id, "put", version, now))
+                self._event_cache.pop(rowid, None)
+                if old_uid != ev.uid:
+                    series_to_build.add(old_uid)
                 self._db.execute("DELETE FROM instances WHERE series_rowid = ?", (rowid,))
-                self._insert_single_instance(rowid, ev)
-            stored.append(ev)
+            touched.add(ev.id)
+            if ev.recurrence_id is not None or ev.is_recurring or old is not None:
+                series_to_build.add(ev.uid)
+            else:
+                singles.append((rowid, rowid, 0 if isinstance(ev.start, ZonedTime) else 1,
+                                _key(ev.start), _key(ev.end), None))
             if progress is not None and (i % 500 == 0 or i == total - 1):
                 progress(i + 1, total)
+        self._db.executemany(
+            "INSERT INTO events (rowid, id, uid, calendar_id, rid, title, location, notes, "
+            "status, kind, tz, start_key, end_key, rrule, exdates, rdates, reminders, created, "
+            "updated) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", inserts)
+        self._db.executemany(
+            "UPDATE events SET id=?, uid=?, calendar_id=?, rid=?, title=?, location=?, notes=?, "
+            "status=?, kind=?, tz=?, start_key=?, end_key=?, rrule=?, exdates=?, rdates=?, "
+            "reminders=?, created=?, updated=?, deleted=0 WHERE rowid = ?", updates)
+        self._db.executemany(
+            "INSERT INTO outbox (entity, entity_id, op, base_version, created) VALUES (?,?,?,?,?)",
+            outbox)
+        self._db.executemany("INSERT INTO instances VALUES (?,?,?,?,?,?)", singles)
         for uid in series_to_build:
             self._rematerialise_uid(uid)
         return stored
-
-    def _write_event_row(self, ev: Event) -> tuple[int, str | None]:
-        """Insert or update the row; returns (rowid, the old uid if the uid changed)."""
-        old = self._db.execute(
-            "SELECT rowid, version, uid, created FROM events WHERE id = ?", (ev.id,)
-        ).fetchone()
-        kind = _KIND[type(ev.start)]
-        tz = ev.start.tz if isinstance(ev.start, ZonedTime) else None
-        values = (
-            ev.id, ev.uid, ev.calendar_id,
-            None if ev.recurrence_id is None else time_key(ev.recurrence_id),
-            ev.title, ev.location, ev.notes, str(ev.status), kind, tz,
-            _key(ev.start), _key(ev.end), ev.rrule,
-            " ".join(time_key(x) for x in ev.exdates), " ".join(time_key(x) for x in ev.rdates),
-            _reminders_text(ev.reminders), int(ev.created.timestamp()), int(ev.updated.timestamp()),
-        )
-        if old is None:
-            cur = self._db.execute(
-                "INSERT INTO events (id, uid, calendar_id, rid, title, location, notes, status, "
-                "kind, tz, start_key, end_key, rrule, exdates, rdates, reminders, created, "
-                "updated) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", values)
-            self._outbox("event", ev.id, "put", None)
-            assert cur.lastrowid is not None
-            return cur.lastrowid, None
-        rowid, version, old_uid, _created = old
-        self._db.execute(
-            "UPDATE events SET id=?, uid=?, calendar_id=?, rid=?, title=?, location=?, notes=?, "
-            "status=?, kind=?, tz=?, start_key=?, end_key=?, rrule=?, exdates=?, rdates=?, "
-            "reminders=?, created=?, updated=?, deleted=0 WHERE rowid = ?", (*values, rowid))
-        self._outbox("event", ev.id, "put", version)
-        self._event_cache.pop(rowid, None)
-        return rowid, (old_uid if old_uid != ev.uid else None)
 
     def _insert_single_instance(self, rowid: int, ev: Event) -> None:
         local = 0 if isinstance(ev.start, ZonedTime) else 1
@@ -511,8 +535,7 @@ class Store:
         row = self._db.execute("SELECT value FROM meta WHERE key = 'horizon'").fetchone()
         if row is not None:
             return int(row[0])
-        h = _wall_seconds(self._clock().replace(tzinfo=None)
-                          + timedelta(days=365 * HORIZON_YEARS))
+        h = _wall_seconds(self._clock().replace(tzinfo=None) + HORIZON)
         self._db.execute("INSERT OR REPLACE INTO meta VALUES ('horizon', ?)", (str(h),))
         return h
 
@@ -523,52 +546,64 @@ class Store:
         rowids = [int(r[0]) for r in rows]
         if rowids:
             marks = ",".join("?" * len(rowids))
-            self._db.execute(f"DELETE FROM instances WHERE series_rowid IN ({marks})"
-                             f" OR event_rowid IN ({marks})", (*rowids, *rowids))
+            self._db.execute(f"DELETE FROM instances WHERE series_rowid IN ({marks})", rowids)
         evs = [(int(r[0]), self._row_to_event(r)) for r in rows]
         masters = [(rid, e) for rid, e in evs if e.recurrence_id is None]
         overrides = [(rid, e) for rid, e in evs if e.recurrence_id is not None]
-        if not masters:
-            # Orphan overrides (master not (yet) there) show as single events.
-            for rowid, e in overrides:
+        if not masters or not masters[0][1].is_recurring:
+            # A single event, or overrides whose master is not (yet) here: shown as they are.
+            for rowid, e in masters + overrides:
                 self._insert_single_instance(rowid, e)
             return
         master_rowid, master = masters[0]
-        if not master.is_recurring:
-            self._insert_single_instance(master_rowid, master)
-            for rowid, e in overrides:
-                self._insert_single_instance(rowid, e)
-            return
         self._materialise(master_rowid, master, overrides, self._horizon())
 
     def _materialise(self, master_rowid: int, master: Event,
                      overrides: Sequence[tuple[int, Event]], horizon: int,
                      from_wall: int | None = None) -> None:
-        """Write the instances of a series with walls in [from_wall, horizon]."""
-        local = 0 if isinstance(master.start, ZonedTime) else 1
-        by_key = {time_key(e.recurrence_id): (rid, e) for rid, e in overrides
-                  if e.recurrence_id is not None}
-        rule = parse_rule(master.rrule, master.start) if master.rrule else None
+        """Write the instances of a series with walls in [from_wall, horizon].
+
+        Works on wall clocks and integer keys (no per-instance objects): this is
+        the hot path of an import.
+        """
+        start = master.start
+        zone = get_zone(start.tz) if isinstance(start, ZonedTime) else None
+        local = 0 if zone is not None else 1
+        rule = parse_rule(master.rrule, start) if master.rrule else None
         bounded = rule is None or rule.bounded
         lo = _from_wall_seconds(from_wall) if from_wall is not None else datetime.min
         hi = _from_wall_seconds(horizon) if not bounded else datetime.max
-        starts = instances(master, lo, hi)
-        if len(starts) > MAX_INSTANCES:
-            starts = starts[:MAX_INSTANCES]
         dur = master.duration
+        whole_days = zone is not None and dur.seconds == 0 and dur.microseconds == 0
+        dur_s = int(dur.total_seconds())
+
+        def key_of(wall: datetime) -> int:
+            if zone is None:
+                return _wall_seconds(wall)
+            return int(wall.replace(tzinfo=zone).timestamp())
+
+        walls = rule_walls_between(master, lo, hi)[:MAX_INSTANCES]
+        skip = {_key(x) for x in master.exdates}
+        skip.update(_key(e.recurrence_id) for _, e in overrides if e.recurrence_id is not None)
         rows = []
-        excluded = {time_key(x) for x in master.exdates}
-        for t in starts:
-            k = time_key(t)
-            if k in by_key:
+        seen: set[int] = set()
+        extra = [_frame(r) for r in master.rdates if lo <= _frame(r) <= hi]
+        for wall in (*walls, *extra):
+            k = key_of(wall)
+            if k in skip or k in seen:
                 continue
-            rows.append((master_rowid, master_rowid, local, _key(t), _key(shift(t, dur)), k))
+            seen.add(k)
+            end = key_of(wall + dur) if whole_days else k + dur_s
+            rows.append((master_rowid, master_rowid, local, k, end, k))
         if from_wall is None:
-            for k, (rowid, ov) in by_key.items():
-                if k in excluded or ov.status == EventStatus.CANCELLED:
+            excluded = {_key(x) for x in master.exdates}
+            for rowid, ov in overrides:
+                assert ov.recurrence_id is not None
+                rk = _key(ov.recurrence_id)
+                if rk in excluded or ov.status == EventStatus.CANCELLED:
                     continue
                 ov_local = 0 if isinstance(ov.start, ZonedTime) else 1
-                rows.append((rowid, master_rowid, ov_local, _key(ov.start), _key(ov.end), k))
+                rows.append((rowid, master_rowid, ov_local, _key(ov.start), _key(ov.end), rk))
         self._db.executemany("INSERT INTO instances VALUES (?,?,?,?,?,?)", rows)
         self._db.execute("UPDATE events SET expanded_to = ? WHERE rowid = ?",
                          (None if bounded else horizon, master_rowid))
@@ -578,7 +613,7 @@ class Store:
         old = self._horizon()
         if wall_needed <= old:
             return
-        new = wall_needed + 365 * 86400
+        new = wall_needed + int(HORIZON.total_seconds())
         with self._tx():
             for r in self._db.execute(
                 f"SELECT {_EVENT_COLS} FROM events WHERE expanded_to IS NOT NULL AND deleted = 0"

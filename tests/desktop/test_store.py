@@ -203,12 +203,22 @@ CRASH_SCRIPT = textwrap.dedent("""
     s = Store(sys.argv[1])
     cal = s.default_calendar()
     if sys.argv[2] == "crash":
-        real = mod.Store._outbox
-        def dying(self, *a):
-            if a[0] == "event":
-                os._exit(9)  # killed between the row and its outbox entry
-            return real(self, *a)
-        mod.Store._outbox = dying
+        class Dying:
+            # The connection, except that the process dies as the outbox is written.
+            def __init__(self, db):
+                self._db = db
+            def __getattr__(self, name):
+                return getattr(self._db, name)
+            def _check(self, sql):
+                if "INTO outbox" in sql:
+                    os._exit(9)  # killed after the event row, before its outbox entry
+            def execute(self, sql, *a):
+                self._check(sql)
+                return self._db.execute(sql, *a)
+            def executemany(self, sql, *a):
+                self._check(sql)
+                return self._db.executemany(sql, *a)
+        s._db = Dying(s._db)
     t = ZonedTime.from_local(datetime(2026, 11, 26, 10), "Europe/Berlin")
     s.put_event(Event.new(cal.id, "saved?", t, t))
     os._exit(0)
