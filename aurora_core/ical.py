@@ -604,8 +604,9 @@ class _Converter:
         for prop, label in _TIME_PROPS.items():
             if prop in errors:
                 raw = _first(props, prop)
-                value = getattr(raw, "raw_value", None) or getattr(raw, "value", None) or ""
-                shown = f" {str(value)!r}" if value else ""
+                # A property icalendar could not parse is kept as its raw text.
+                value = str(raw) if isinstance(raw, str) else ""
+                shown = f" {value!r}" if value else ""
                 if prop == "RRULE":
                     raise _Skip(f"its {label}{shown} does not parse: {_short(errors[prop])}")
                 raise _Skip(f"its {label}{shown} is not a valid date or time: "
