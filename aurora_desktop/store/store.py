@@ -34,8 +34,6 @@ from aurora_core.model import (
     ZonedTime,
     get_zone,
     new_id,
-    now_utc,
-    shift,
     time_from_key,
     time_key,
 )
@@ -156,6 +154,8 @@ _EVENT_COLS = (
     "rowid, id, uid, calendar_id, rid, title, location, notes, status, kind, tz, start_key, "
     "end_key, rrule, exdates, rdates, reminders, created, updated"
 )
+
+_E_COLS = ", ".join("e." + c.strip() for c in _EVENT_COLS.split(","))
 
 
 class Store:
@@ -339,7 +339,7 @@ class Store:
         )
 
     def _row_to_event(self, r: Sequence[object]) -> Event:
-        rowid, updated = int(r[0]), int(r[18])  # type: ignore[call-overload]
+        rowid, updated = int(r[0]), int(r[18])  # type: ignore[call-overload]  # sqlite row
         cached = self._event_cache.get(rowid)
         if cached is not None and cached[0] == updated:
             return cached[1]
@@ -467,7 +467,10 @@ class Store:
         cal_ok: dict[str, bool] = {}
         next_rowid = int(self._db.execute("SELECT COALESCE(MAX(rowid), 0) + 1 FROM events")
                          .fetchone()[0])
-        inserts, updates, outbox, singles = [], [], [], []
+        inserts: list[tuple[object, ...]] = []
+        updates: list[tuple[object, ...]] = []
+        outbox: list[tuple[str, str, str, int | None, int]] = []
+        singles: list[tuple[object, ...]] = []
         series_to_build: set[str] = set()
         now = self._stamp()
         for i, ev in enumerate(stored):
@@ -651,7 +654,7 @@ class Store:
             args = list(ids)
         span = self._max_span()
         sql = (
-            f"SELECT i.start_key, i.end_key, i.rid, i.local, {', '.join('e.' + c.strip() for c in _EVENT_COLS.split(','))} "
+            f"SELECT i.start_key, i.end_key, i.rid, i.local, {_E_COLS} "
             "FROM instances i JOIN events e ON e.rowid = i.event_rowid "
             "JOIN calendars c ON c.id = e.calendar_id "
             "WHERE i.local = ? AND i.start_key >= ? AND i.start_key < ? "
@@ -683,7 +686,7 @@ class Store:
         escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         needle = f"%{escaped}%"
         rows = self._db.execute(
-            f"SELECT {', '.join('e.' + c.strip() for c in _EVENT_COLS.split(','))} "
+            f"SELECT {_E_COLS} "
             "FROM events e JOIN calendars c ON c.id = e.calendar_id "
             "WHERE e.deleted = 0 AND c.deleted = 0 AND (e.title LIKE ? ESCAPE '\\' "
             "OR e.location LIKE ? ESCAPE '\\' OR e.notes LIKE ? ESCAPE '\\') "
@@ -728,7 +731,7 @@ class Store:
 
     def outbox(self) -> list[tuple[int, str, str, str, int | None]]:
         """Pending outbox entries: (seq, entity, entity_id, op, base_version)."""
-        return [tuple(r) for r in self._db.execute(  # type: ignore[misc]
+        return [tuple(r) for r in self._db.execute(
             "SELECT seq, entity, entity_id, op, base_version FROM outbox ORDER BY seq")]
 
     def day_bounds(self, day: date, local_tz: tzinfo) -> tuple[datetime, datetime]:
