@@ -542,7 +542,8 @@ class _Converter:
                     "calendar", f"its X-WR-TIMEZONE {parsed.x_wr_timezone!r} is not a known "
                     "time zone; times without a zone are imported as floating"))
         self._lines: list[int] | None = None
-        self._by_key: dict[tuple[str, str], int] = {}
+        # (uid, recurrence key) -> (position in events, description, line, VEVENT index)
+        self._by_key: dict[tuple[str, str], tuple[int, str, int | None, int]] = {}
         self._ids: set[str] = set()
 
     # -- reporting ---------------------------------------------------------
@@ -668,13 +669,14 @@ class _Converter:
         event.validate()
         key = (uid, rid_key)
         if key in self._by_key:
-            pos = self._by_key[key]
-            self._skip(desc, "another VEVENT later in the file has the same UID"
+            pos, old_desc, old_line, old_index = self._by_key[key]
+            self._skip(old_desc, "another VEVENT later in the file has the same UID"
                        + (" and RECURRENCE-ID" if rid is not None else "")
-                       + "; the later one was imported", line, index)
+                       + "; the later one was imported", old_line, old_index)
             self.events[pos] = event
+            self._by_key[key] = (pos, desc, line, index)
         else:
-            self._by_key[key] = len(self.events)
+            self._by_key[key] = (len(self.events), desc, line, index)
             self.events.append(event)
         self._ids.add(ident)
 
@@ -733,6 +735,8 @@ class _Converter:
 
     def _coerce(self, t: EventTime, like: EventTime) -> EventTime:
         """``t`` as the same kind of time as ``like`` (EXDATE;VALUE=DATE on a timed series…)."""
+        if isinstance(t, ZonedTime) and isinstance(like, ZonedTime):
+            return t if t.tz == like.tz else ZonedTime(t.at, like.tz)
         if type(t) is type(like):
             return t
         if isinstance(t, AllDayDate):
