@@ -364,12 +364,14 @@ class Storage:
             kw["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
 
     def advance_due(self, pk: str, sk: str, old_due_sk: str, due: Due | None,
-                    sent_at: datetime) -> bool:
+                    sent_at: datetime) -> tuple[bool, str | None]:
         """Move an event's reminder from ``old_due_sk`` to ``due`` (None: no more).
 
         Conditional on the reminder still being ``old_due_sk``: of two
-        dispatchers racing for one reminder exactly one gets True.
+        dispatchers racing for one reminder exactly one gets True. Returns
+        (claimed, the new due_sk).
         """
+        new_sk: str | None = None
         sub = pk.removeprefix("USER#")
         values: dict[str, Any] = {":old": {"S": old_due_sk}, ":sent": {"S": iso(sent_at)}}
         if due is None:
@@ -379,15 +381,16 @@ class Storage:
             expr = "SET due_pk = :dp, due_sk = :ds, due_info = :di, last_sent = :sent"
             values.update({":dp": attrs["due_pk"], ":ds": attrs["due_sk"],
                            ":di": attrs["due_info"]})
+            new_sk = attrs["due_sk"]["S"]
         try:
             self._call("update_item", TableName=self.table,
                        Key={"PK": {"S": pk}, "SK": {"S": sk}}, UpdateExpression=expr,
                        ConditionExpression="due_sk = :old", ExpressionAttributeValues=values)
         except ClientError as exc:
             if self._is_condition_failure(exc):
-                return False
+                return False, None
             raise
-        return True
+        return True, new_sk
 
     def restore_due(self, pk: str, sk: str, claimed_due_sk: str | None,
                     raw: dict[str, Any]) -> bool:

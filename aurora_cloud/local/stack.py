@@ -1,0 +1,249 @@
+"""The whole backend on 127.0.0.1: moto + the HTTP front + the dispatcher schedule.
+
+``LocalStack(data_dir).start()`` brings up (or, with saved state, brings
+back) the table, user pool and client defined in template.yaml, serves the
+API and Cognito on one port, runs the dispatcher every minute and copies
+every email it sends into ``data_dir/outbox/*.eml``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+from typing import Any
+
+import boto3
+from botocore.config import Config
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+from aurora_cloud.api.app import ApiApp
+from aurora_cloud.local.cognito import CognitoProxy
+from aurora_cloud.local.front import Front, JwtVerifier, RateLimiter
+from aurora_cloud.local.moto_state import MotoServer
+from aurora_cloud.local.template import Template
+from aurora_cloud.logic import Service
+from aurora_cloud.reminders.dispatcher import CognitoDirectory, Dispatcher, RunReport
+from aurora_cloud.storage import Storage
+from aurora_core import wire
+
+REGION = "us-east-1"
+ACCOUNT = "123456789012"
+STACK_FILE = "stack.json"
+
+
+def keep_local() -> None:
+    """Never let a proxy variable send 127.0.0.1 traffic elsewhere; no real AWS creds."""
+    for name in ("NO_PROXY", "no_proxy"):
+        current = [p for p in os.environ.get(name, "").split(",") if p]
+        for host in ("127.0.0.1", "localhost"):
+            if host not in current:
+                current.append(host)
+        os.environ[name] = ",".join(current)
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_request(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+
+class OutboxMailer:
+    """Sends through (moto's) SES and keeps a copy of every message as an .eml file."""
+
+    def __init__(self, ses: Any, outbox: Path) -> None:
+        self.ses = ses
+        self.outbox = outbox
+        outbox.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._n = 0
+
+    def send(self, message: EmailMessage) -> None:
+        if "Date" not in message:
+            message["Date"] = format_datetime(datetime.now(UTC))
+        if "Message-ID" not in message:
+            message["Message-ID"] = make_msgid(domain="aurora.local")
+        data = message.as_bytes()
+        self.ses.send_raw_email(Source=str(message["From"]), Destinations=[str(message["To"])],
+                                RawMessage={"Data": data})
+        with self._lock:
+            self._n += 1
+            n = self._n
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+        name = f"{stamp}-{n:05d}-{uuid.uuid4().hex[:8]}.eml"
+        tmp = self.outbox / (name + ".tmp")
+        tmp.write_bytes(data)
+        tmp.replace(self.outbox / name)
+
+
+class LocalStack:
+    """See the module docstring. ``clock`` drives the API and dispatcher (tests pin it)."""
+
+    def __init__(self, data_dir: Path, *, port: int = 0,
+                 clock: Callable[[], datetime] | None = None, schedule: bool = True,
+                 rate: float = 200.0, burst: int = 400, api_containers: int = 4,
+                 sync_settle_seconds: float = 2.0, quiet: bool = True) -> None:
+        self.quiet = quiet
+        self.data_dir = Path(data_dir)
+        self.port = port
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.schedule = schedule
+        self.rate, self.burst = rate, burst
+        self.api_containers = api_containers
+        self.sync_settle_seconds = sync_settle_seconds
+        self.outbox = self.data_dir / "outbox"
+        self.moto = MotoServer(ACCOUNT, REGION)
+        self.template = Template(region=REGION, account=ACCOUNT)
+        self._server: BaseWSGIServer | None = None
+        self._threads: list[threading.Thread] = []
+        self._stop = threading.Event()
+        self._dirty = threading.Event()
+        self.ids: dict[str, str] = {}
+        self.dispatcher: Dispatcher | None = None
+        self.storage: Storage | None = None
+
+    # -- lifecycle --------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        assert self._server is not None
+        return f"http://127.0.0.1:{self._server.server_port}"
+
+    def session(self) -> boto3.Session:
+        return boto3.Session(aws_access_key_id="local", aws_secret_access_key="local",
+                             region_name=REGION)
+
+    def client(self, service: str) -> Any:
+        """A boto3 client on moto (for tests and tools)."""
+        return self.session().client(service, endpoint_url=self.moto.url,
+                                     config=Config(max_pool_connections=32,
+                                                   retries={"max_attempts": 2}))
+
+    def start(self) -> LocalStack:
+        keep_local()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        restored = self.moto.restore(self.data_dir)
+        self.moto.start()
+        stack_file = self.data_dir / STACK_FILE
+        if restored and stack_file.exists():
+            self.ids = json.loads(stack_file.read_text("utf-8"))
+            self.template.refs.update({"Table": self.ids["table"],
+                                       "UserPool": self.ids["user_pool_id"],
+                                       "UserPoolClient": self.ids["client_id"]})
+        else:
+            self.ids = self.template.create_all(self.session(), self.moto.url)
+            self.client("ses").verify_email_identity(EmailAddress=self.sender)
+            stack_file.write_text(json.dumps(self.ids, indent=2), "utf-8")
+            self.moto.snapshot(self.data_dir)
+        self.storage = Storage(self.client("dynamodb"), self.ids["table"],
+                               tombstone_days=int(self.template.parameter("TombstoneDays")),
+                               due_shards=int(self.template.parameter("DueShards")))
+        mailer = OutboxMailer(self.client("ses"), self.outbox)
+        self.dispatcher = Dispatcher(
+            self.storage, mailer,
+            CognitoDirectory(self.client("cognito-idp"), self.ids["user_pool_id"]),
+            sender=self.sender, clock=self.clock)
+        pool_res = self.template.resource("UserPool")["Properties"]
+        verification = pool_res.get("VerificationMessageTemplate", {})
+        client_res = self.template.resource("UserPoolClient")["Properties"]
+        cognito = CognitoProxy(
+            self.moto.url, self.ids["user_pool_id"], self.ids["client_id"],
+            self.data_dir / "cognito-local.json", mailer.send, self.sender,
+            list(client_res.get("ExplicitAuthFlows", [])),
+            str(verification.get("EmailSubject", "Your confirmation code")),
+            str(verification.get("EmailMessage", "Your confirmation code is {####}")))
+        # The server must exist before the config can name its URL: bind first.
+        holder: dict[str, Front] = {}
+
+        def app(environ: dict[str, Any], start_response: Any) -> Any:
+            return holder["front"](environ, start_response)
+
+        self._server = make_server("127.0.0.1", self.port, app, threaded=True,
+                                   request_handler=_QuietHandler if self.quiet else None)
+        config = wire.ServerConfig(region=REGION, user_pool_id=self.ids["user_pool_id"],
+                                   client_id=self.ids["client_id"], cognito_endpoint=self.url)
+        apis: queue.Queue[ApiApp] = queue.Queue()
+        from datetime import timedelta
+
+        for _ in range(self.api_containers):
+            service = Service(self.storage, clock=self.clock,
+                              sync_settle=timedelta(seconds=self.sync_settle_seconds))
+            apis.put(ApiApp(service, config, metrics=False))
+        issuer = f"https://cognito-idp.{REGION}.amazonaws.com/{self.ids['user_pool_id']}"
+        front = Front(self.template.routes(), apis, JwtVerifier(
+            lambda: holder["front"].jwks(), issuer, self.ids["client_id"],
+            clock=lambda: self.clock().timestamp()),
+            cognito, self.moto.url, self.ids["user_pool_id"],
+            RateLimiter(self.rate, self.burst), on_write=self._dirty.set)
+        holder["front"] = front
+        self._spawn("aurora-front", self._server.serve_forever)
+        self._spawn("aurora-saver", self._saver)
+        if self.schedule:
+            self._spawn("aurora-dispatcher", self._every_minute)
+        return self
+
+    @property
+    def sender(self) -> str:
+        return str(self.template.parameter("SenderEmail"))
+
+    def _spawn(self, name: str, target: Callable[[], None]) -> None:
+        t = threading.Thread(target=target, name=name, daemon=True)
+        t.start()
+        self._threads.append(t)
+
+    def stop(self) -> None:
+        """Stop serving, save the state, stop moto. Safe to call twice."""
+        self._stop.set()
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+        for t in self._threads:
+            t.join(timeout=30)
+        self._threads.clear()
+        if self._server is not None:
+            self.moto.snapshot(self.data_dir)
+            self._server = None
+        self.moto.stop()
+
+    def __enter__(self) -> LocalStack:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- background work --------------------------------------------------
+
+    def _saver(self) -> None:
+        while not self._stop.wait(2.0):
+            if self._dirty.is_set():
+                self._dirty.clear()
+                self.moto.snapshot(self.data_dir)
+
+    def _every_minute(self) -> None:
+        while True:
+            delay = 60.0 - (time.time() % 60.0) + 1.0  # just after each minute starts
+            if self._stop.wait(delay):
+                return
+            try:
+                self.run_dispatcher()
+            except Exception as exc:  # keep the schedule alive, like EventBridge would
+                print(f"dispatcher run failed: {exc!r}", flush=True)
+
+    def run_dispatcher(self) -> RunReport:
+        """One dispatcher run now (what the schedule does every minute)."""
+        assert self.dispatcher is not None
+        report = self.dispatcher.run()
+        self._dirty.set()
+        return report
+
+    def config(self) -> dict[str, str]:
+        return {"api_url": self.url, "region": REGION,
+                "user_pool_id": self.ids["user_pool_id"], "client_id": self.ids["client_id"],
+                "cognito_endpoint": self.url, "outbox": str(self.outbox)}

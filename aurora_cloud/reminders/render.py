@@ -1,0 +1,86 @@
+"""The reminder email: plain text and HTML, user strings escaped, times in the user's zone."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import UTC, datetime, tzinfo
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+
+from aurora_core.model import AllDayDate, Event, EventTime, FloatingTime, ZonedTime
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+
+
+def one_line(text: str, limit: int = 120) -> str:
+    """``text`` without control characters (no header injection), shortened."""
+    flat = _CONTROL.sub(" ", text).strip()
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def describe_time(t: EventTime, zone: tzinfo, zone_name: str) -> str:
+    """A time as the user reads it: zoned times in the user's zone."""
+    if isinstance(t, AllDayDate):
+        return f"{t.day:%a %d %b %Y} (all day)"
+    if isinstance(t, FloatingTime):
+        return f"{t.wall:%a %d %b %Y, %H:%M}"
+    assert isinstance(t, ZonedTime)
+    local = t.at.astimezone(zone)
+    text = f"{local:%a %d %b %Y, %H:%M} ({zone_name})"
+    if t.tz != zone_name:
+        there = t.local
+        text += f" — {there:%H:%M} in {t.tz}"
+    return text
+
+
+def render_reminder(event: Event, start: EventTime, *, minutes_before: int, zone: tzinfo,
+                    zone_name: str, to: str, sender: str, now: datetime | None = None
+                    ) -> EmailMessage:
+    """The email for one reminder of one occurrence (``start``) of ``event``."""
+    title = event.title.strip() or "(untitled event)"
+    when = describe_time(start, zone, zone_name)
+    msg = EmailMessage()
+    msg["Subject"] = f"Reminder: {one_line(title)} — {one_line(when, 80)}"
+    msg["From"] = f"Aurora Time <{sender}>"
+    msg["To"] = to
+    msg["Date"] = format_datetime(now or datetime.now(UTC))
+    msg["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[-1])
+    msg["Auto-Submitted"] = "auto-generated"
+    lead = _lead(minutes_before)
+    lines = [f"{title}", "", f"When: {when}"]
+    if event.location:
+        lines.append(f"Where: {event.location}")
+    if event.notes:
+        lines += ["", event.notes]
+    lines += ["", f"This reminder was sent {lead}.", "— Aurora Time"]
+    msg.set_content("\n".join(lines))
+    e = html.escape
+    parts = [
+        "<!DOCTYPE html><html><body style=\"font-family:sans-serif\">",
+        f"<h2>{e(title)}</h2>",
+        f"<p><strong>When:</strong> {e(when)}</p>",
+    ]
+    if event.location:
+        parts.append(f"<p><strong>Where:</strong> {e(event.location)}</p>")
+    if event.notes:
+        notes = e(event.notes).replace("\n", "<br>\n")
+        parts.append(f"<p>{notes}</p>")
+    parts.append(f"<p style=\"color:#666\">This reminder was sent {e(lead)}. "
+                 "— Aurora Time</p></body></html>")
+    msg.add_alternative("\n".join(parts), subtype="html")
+    return msg
+
+
+def _lead(minutes: int) -> str:
+    if minutes == 0:
+        return "as the event starts"
+    if minutes < 0:
+        return f"{-minutes} minutes after the start"
+    if minutes % 1440 == 0:
+        days = minutes // 1440
+        return f"{days} day{'s' if days > 1 else ''} before"
+    if minutes % 60 == 0:
+        hours = minutes // 60
+        return f"{hours} hour{'s' if hours > 1 else ''} before"
+    return f"{minutes} minutes before"
