@@ -209,22 +209,43 @@ def _zone_offsets(year: int) -> dict[str, tuple[timedelta | None, ...]]:
     return out
 
 
-def _offsets_over_year(tz: tzinfo, year: int) -> list[timedelta | None]:
-    start = datetime(year, 1, 1, tzinfo=UTC)
-    return [(start + timedelta(hours=h)).astimezone(tz).utcoffset() for h in range(0, 8784, 1)]
+def _signature(tz: tzinfo, year: int) -> tuple[tuple[timedelta | None, ...], tuple[datetime, ...]]:
+    """How ``tz`` behaves over ``year``: its offset each day, and each change to the minute.
+
+    Two zones with the same signature read every wall time of that year alike.
+    Cheap in calls (about 400), because a VTIMEZONE-made tzinfo is slow.
+    """
+    start = datetime(year, 1, 1, 12, tzinfo=UTC)
+    days = [start + timedelta(days=d) for d in range(367)]
+    offsets = [d.astimezone(tz).utcoffset() for d in days]
+    changes: list[datetime] = []
+    for i in range(1, len(days)):
+        if offsets[i] == offsets[i - 1]:
+            continue
+        lo, hi = days[i - 1], days[i]  # offset changes somewhere in (lo, hi]
+        before = offsets[i - 1]
+        while hi - lo > timedelta(minutes=1):
+            mid = lo + (hi - lo) / 2
+            if mid.astimezone(tz).utcoffset() == before:
+                lo = mid
+            else:
+                hi = mid
+        changes.append(hi.replace(second=0, microsecond=0))
+    return tuple(offsets), tuple(changes)
 
 
-def _match_vtimezone(tzid: str, component: Any, year: int) -> str | None:
-    """The IANA zone whose offsets over ``year`` equal those of a custom VTIMEZONE."""
+@lru_cache(maxsize=64)
+def _match_vtimezone_text(tzid: str, ical: bytes, year: int) -> str | None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
+            component: Any = icalendar.Timezone.from_ical(ical)
             custom = component.to_tz(lookup_tzid=False)
-            probes = [datetime(year, m, 15, 12, tzinfo=UTC) for m in (1, 4, 7, 10)]
-            key = tuple(p.astimezone(custom).utcoffset() for p in probes)
-            wanted = _offsets_over_year(custom, year)
+            wanted = _signature(custom, year)
     except Exception:  # a broken VTIMEZONE simply matches nothing
         return None
+    probes = [datetime(year, m, 15, 12, tzinfo=UTC) for m in (1, 4, 7, 10)]
+    key = tuple(wanted[0][(p - datetime(year, 1, 1, 12, tzinfo=UTC)).days] for p in probes)
     candidates = [n for n, offs in _zone_offsets(year).items() if offs == key]
     words = {w.casefold() for w in re.findall(r"[A-Za-z]{3,}", tzid)}
 
@@ -234,15 +255,31 @@ def _match_vtimezone(tzid: str, component: Any, year: int) -> str | None:
                 0 if any(w in city.split() or w == city for w in words) else 1, name)
 
     for name in sorted(candidates, key=rank):
-        if _offsets_over_year(get_zone(name), year) == wanted:
+        if _signature(get_zone(name), year) == wanted:
             return name
     # No real zone fits: a fixed whole-hour offset still has an IANA name.
-    if len(set(wanted)) == 1 and wanted[0] is not None:
-        secs = int(wanted[0].total_seconds())
-        if secs % 3600 == 0 and -12 <= secs // 3600 <= 14:
-            hours = secs // 3600
-            return "UTC" if hours == 0 else f"Etc/GMT{-hours:+d}"
+    offsets = set(wanted[0])
+    if len(offsets) == 1 and not wanted[1]:
+        only = next(iter(offsets))
+        if only is not None and int(only.total_seconds()) % 3600 == 0:
+            hours = int(only.total_seconds()) // 3600
+            if -12 <= hours <= 14:
+                return "UTC" if hours == 0 else f"Etc/GMT{-hours:+d}"
     return None
+
+
+def _match_vtimezone(tzid: str, component: Any, year: int) -> str | None:
+    """The IANA zone that behaves like a custom VTIMEZONE over ``year``, or None.
+
+    Among equal zones, Windows primary zones win, then zones whose city is
+    named in the TZID, then the alphabetically first. Cached by the
+    VTIMEZONE's text, so a calendar full of Outlook invitations pays once.
+    """
+    try:
+        ical = bytes(component.to_ical())
+    except Exception:  # an unserialisable component matches nothing
+        return None
+    return _match_vtimezone_text(tzid, ical, year)
 
 
 class _Zones:
