@@ -76,6 +76,7 @@ class ReminderScheduler(QtCore.QObject):
 
     pending_changed = QtCore.Signal(object, object)
     replanned = QtCore.Signal(str)  # why: "drift", "zone"
+    checked = QtCore.Signal()  # after every successful check
 
     def __init__(
         self,
@@ -140,6 +141,7 @@ class ReminderScheduler(QtCore.QObject):
             log.exception("reminder check failed; retrying at the next tick")
             return
         self._arm(self.engine.next_wakeup)
+        self.checked.emit()
 
     def _arm(self, at: datetime | None) -> None:
         if not self.scheduler.running:

@@ -1,0 +1,192 @@
+"""The reminder service: engine, scheduler, notifier, reminder window and tray, wired.
+
+Built once by the composition root (app.py). The app supplies what belongs to
+the main window through callables (open an event, show a message where there
+is no tray), so this module does not depend on the main window's class.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta, tzinfo
+from pathlib import Path
+
+from aurora_core.model import ValidationError, get_zone
+from aurora_desktop.qt import QtCore, QtWidgets
+from aurora_desktop.store import Store
+from aurora_desktop.systemzone import system_zone_name
+from aurora_desktop.ui.reminder_window import ReminderWindow
+from aurora_desktop.ui.tray import AppTray
+
+from .engine import FileWatermark, PendingReminder, ReminderEngine, Watermark
+from .notifier import InWindowNotifier, Notifier, TrayNotifier, describe_time
+from .planner import DEFAULT_LOOKBACK, Delivery
+from .scheduler import ReminderScheduler
+
+__all__ = ["PAUSE_FOR", "ReminderService", "watermark_path"]
+
+log = logging.getLogger("aurora.reminders")
+PAUSE_FOR = timedelta(hours=1)
+
+
+def watermark_path(data_dir: Path) -> Path:
+    return Path(data_dir) / "reminders-watermark.json"
+
+
+def _zone(name: str) -> tzinfo:
+    try:
+        return get_zone(name)
+    except ValidationError:
+        return UTC
+
+
+class ReminderService(QtCore.QObject):
+    """Desktop reminders for one store.
+
+    ``tray``: the app's tray (None or without icon: messages go to
+    ``show_message`` inside the main window). ``open_event(event_id,
+    occurrence_start)`` opens an event in the main window. ``notifier``
+    overrides the choice (tests pass a recording one).
+    """
+
+    paused_changed = QtCore.Signal(bool)
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        data_dir: Path | None = None,
+        tray: AppTray | None = None,
+        show_message: Callable[[str, str], None] | None = None,
+        open_event: Callable[[str, datetime], None] | None = None,
+        notifier: Notifier | None = None,
+        watermark: Watermark | None = None,
+        clock: Callable[[], datetime] | None = None,
+        zone_name: Callable[[], str] = system_zone_name,
+        lookback: timedelta = DEFAULT_LOOKBACK,
+        sound: bool = False,
+        window_parent: QtWidgets.QWidget | None = None,
+        parent: QtCore.QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.tray = tray
+        self.sound = sound
+        self.open_event = open_event
+        self._zone_name = zone_name
+        if notifier is None:
+            if tray is not None and tray.icon is not None:
+                notifier = TrayNotifier(tray.icon, self.local_tz, sound=lambda: self.sound)
+            else:
+                notifier = InWindowNotifier(show_message or (lambda _t, _b: None), self.local_tz,
+                                            sound=lambda: self.sound)
+        if watermark is None:
+            base = Path(data_dir) if data_dir is not None else store.path.parent
+            watermark = FileWatermark(watermark_path(base))
+        self.engine = ReminderEngine(store, notifier, local_tz=_zone(zone_name()), clock=clock,
+                                     watermark=watermark, lookback=lookback)
+        self.scheduler = ReminderScheduler(self.engine, zone_name=zone_name, parent=self)
+        self.window = ReminderWindow(window_parent)
+        self.window.snooze_requested.connect(self.snooze)
+        self.window.dismiss_requested.connect(self.dismiss)
+        self.window.dismiss_all_requested.connect(self.dismiss_all)
+        self.window.open_requested.connect(self._open)
+        self.scheduler.pending_changed.connect(self._on_pending)
+        self.scheduler.checked.connect(self.refresh_tooltip)
+        self._pause_timer = QtCore.QTimer(self)
+        self._pause_timer.setSingleShot(True)
+        self._pause_timer.timeout.connect(self._pause_over)
+        if tray is not None:
+            tray.pause_toggled.connect(self.set_paused)
+            tray.reminders_requested.connect(self.show_window)
+
+    # ---------------------------------------------------------------- life
+
+    def local_tz(self) -> tzinfo:
+        return self.engine.planner.local_tz if hasattr(self, "engine") else _zone(
+            self._zone_name())
+
+    def start(self) -> None:
+        """Arm everything and deliver what is due or was missed while we were away."""
+        self.scheduler.start()
+
+    def stop(self) -> None:
+        self.scheduler.shutdown()
+        self.window.hide()
+
+    # ------------------------------------------------------------- actions
+
+    def snooze(self, keys: list[tuple[str, str]], delay: timedelta) -> None:
+        self.engine.snooze(keys, delay)
+
+    def dismiss(self, keys: list[tuple[str, str]]) -> None:
+        self.engine.dismiss(keys)
+
+    def dismiss_all(self) -> None:
+        self.engine.dismiss_all()
+
+    def show_window(self) -> None:
+        self._refresh_window()
+        self.window.present()
+
+    def set_paused(self, paused: bool) -> None:
+        """Pause reminders for :data:`PAUSE_FOR` (True) or resume now (False)."""
+        if paused:
+            until = self.engine.clock() + PAUSE_FOR
+            self.engine.pause(until)
+            self._pause_timer.start(int(PAUSE_FOR.total_seconds() * 1000))
+        else:
+            self.engine.resume()
+            self._pause_timer.stop()
+        if self.tray is not None:
+            self.tray.set_paused(paused)
+        self.paused_changed.emit(paused)
+        self.refresh_tooltip()
+
+    def is_paused(self) -> bool:
+        return self.engine.is_paused()
+
+    def _pause_over(self) -> None:
+        self.set_paused(False)
+
+    def set_sound(self, on: bool) -> None:
+        self.sound = bool(on)
+
+    def set_lookback_days(self, days: int) -> None:
+        self.engine.set_lookback(timedelta(days=max(0, min(int(days), 60))))
+
+    # ---------------------------------------------------------------- view
+
+    def _on_pending(self, pending: list[PendingReminder], new: list[Delivery]) -> None:
+        self.window.set_pending(pending, self.local_tz(), self.engine.clock())
+        if new:
+            self.window.present()
+        elif not pending:
+            self.window.hide()
+
+    def _refresh_window(self) -> None:
+        self.window.set_pending(self.engine.pending(), self.local_tz(), self.engine.clock())
+
+    def _open(self, event_id: str, start: datetime) -> None:
+        if self.open_event is not None:
+            self.open_event(event_id, start)
+
+    def next_event_text(self) -> str:
+        """"Standup — Wed 25 Nov 09:00–09:15" for the next event starting after now."""
+        now = self.engine.clock()
+        try:
+            occs = self.store.occurrences(now, now + timedelta(days=2), self.local_tz())
+        except Exception:  # the tooltip must never break a check
+            log.exception("cannot read the next event for the tray tooltip")
+            return ""
+        for occ in occs:
+            start = occ.start.instant(self.local_tz())
+            if start >= now:
+                end = occ.end.instant(self.local_tz())
+                return f"{occ.event.title} — {describe_time(start, end, occ.event.all_day, self.local_tz())}"
+        return ""
+
+    def refresh_tooltip(self) -> None:
+        if self.tray is not None:
+            self.tray.set_tooltip(self.next_event_text())

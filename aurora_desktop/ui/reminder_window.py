@@ -1,0 +1,263 @@
+"""The reminder window: every pending reminder, with Snooze, Dismiss and Open event.
+
+Rows are grouped ("Missed", "Due now", "Earlier") in a tree backed by one
+model that is rebuilt in a single reset, so 500 reminders due in the same
+minute appear at once without a widget per row. Actions apply to the
+selected rows; the window only emits requests, the reminder service acts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta, tzinfo
+
+from aurora_desktop.qt import Qt, QtCore, QtGui, QtWidgets
+from aurora_desktop.reminders.engine import PendingReminder
+from aurora_desktop.reminders.notifier import describe_time
+
+__all__ = ["SNOOZE_CHOICES", "ReminderWindow"]
+
+SNOOZE_CHOICES: tuple[tuple[str, timedelta], ...] = (
+    ("5 minutes", timedelta(minutes=5)),
+    ("15 minutes", timedelta(minutes=15)),
+    ("1 hour", timedelta(hours=1)),
+)
+KEY_ROLE = Qt.ItemDataRole.UserRole + 1
+EVENT_ROLE = Qt.ItemDataRole.UserRole + 2
+GROUPS = (("missed", "Missed"), ("now", "Due now"), ("earlier", "Earlier"))
+
+
+def _relative(start: datetime, now: datetime) -> str:
+    mins = round((start - now).total_seconds() / 60)
+    if mins == 0:
+        return "starts now"
+    if mins > 0:
+        return f"starts in {_span(mins)}"
+    return f"started {_span(-mins)} ago"
+
+
+def _span(mins: int) -> str:
+    if mins < 60:
+        return f"{mins} min"
+    if mins < 48 * 60:
+        h, m = divmod(mins, 60)
+        return f"{h} h" + (f" {m} min" if m else "")
+    return f"{mins // (24 * 60)} days"
+
+
+class ReminderWindow(QtWidgets.QWidget):
+    """Lists pending reminders. Emits requests; call :meth:`set_pending` to refresh."""
+
+    snooze_requested = QtCore.Signal(object, object)  # list of keys, timedelta
+    dismiss_requested = QtCore.Signal(object)  # list of keys
+    dismiss_all_requested = QtCore.Signal()
+    open_requested = QtCore.Signal(str, object)  # event id, occurrence start (aware UTC)
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.setObjectName("reminderWindow")
+        self.setWindowTitle("Reminders — Aurora Time")
+        self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, True)
+        self.resize(560, 360)
+        self._pending: list[PendingReminder] = []
+
+        self.summary = QtWidgets.QLabel()
+        self.summary.setObjectName("reminderSummary")
+        font = self.summary.font()
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        font.setBold(True)
+        self.summary.setFont(font)
+
+        self.model = QtGui.QStandardItemModel(0, 3, self)
+        self.model.setHorizontalHeaderLabels(["Event", "When", "Where"])
+        self.view = QtWidgets.QTreeView()
+        self.view.setModel(self.model)
+        self.view.setUniformRowHeights(True)
+        self.view.setAlternatingRowColors(True)
+        self.view.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.view.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setRootIsDecorated(True)
+        self.view.header().setStretchLastSection(True)
+        self.view.doubleClicked.connect(self._open_index)
+        self.view.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.view.setAccessibleName("Pending reminders")
+
+        self.snooze_button = QtWidgets.QToolButton()
+        self.snooze_button.setText("Snooze")
+        self.snooze_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.snooze_button.setPopupMode(QtWidgets.QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QtWidgets.QMenu(self.snooze_button)
+        self.snooze_actions: list[QtGui.QAction] = []
+        for label, delay in SNOOZE_CHOICES:
+            act = menu.addAction(f"Snooze {label}")
+            act.triggered.connect(lambda _=False, d=delay: self._snooze(d))
+            self.snooze_actions.append(act)
+        menu.addSeparator()
+        self.custom_snooze_action = menu.addAction("Snooze for…")
+        self.custom_snooze_action.triggered.connect(self._snooze_custom)
+        self.snooze_button.setMenu(menu)
+
+        self.dismiss_button = QtWidgets.QPushButton("&Dismiss")
+        self.dismiss_button.clicked.connect(self._dismiss)
+        self.open_button = QtWidgets.QPushButton("&Open event")
+        self.open_button.clicked.connect(self._open_selected)
+        self.dismiss_all_button = QtWidgets.QPushButton("Dismiss &all")
+        self.dismiss_all_button.clicked.connect(self.dismiss_all_requested)
+
+        buttons = QtWidgets.QHBoxLayout()
+        buttons.addWidget(self.snooze_button)
+        buttons.addWidget(self.dismiss_button)
+        buttons.addWidget(self.open_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.dismiss_all_button)
+
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(buttons)
+
+        QtGui.QShortcut(QtGui.QKeySequence(Qt.Key.Key_Delete), self.view, self._dismiss)
+        QtGui.QShortcut(QtGui.QKeySequence(Qt.Key.Key_Escape), self, self.hide)
+        self._update_buttons()
+
+    # ------------------------------------------------------------ content
+
+    def set_pending(self, pending: Sequence[PendingReminder], local_tz: tzinfo,
+                    now: datetime) -> None:
+        """Show ``pending`` (grouped); keeps the selection of rows still there."""
+        keep = set(self.selected_keys())
+        self._pending = list(pending)
+        groups: dict[str, list[PendingReminder]] = {g: [] for g, _ in GROUPS}
+        for p in pending:
+            groups["missed" if p.missed else "now" if p.new else "earlier"].append(p)
+        self.view.setUpdatesEnabled(False)
+        try:
+            self.model.removeRows(0, self.model.rowCount())
+            root = self.model.invisibleRootItem()
+            bold = QtGui.QFont(self.view.font())
+            bold.setBold(True)
+            for gid, label in GROUPS:
+                rows = groups[gid]
+                if not rows:
+                    continue
+                head = QtGui.QStandardItem(f"{label} ({len(rows)})")
+                head.setFont(bold)
+                head.setSelectable(False)
+                head.setData(gid, KEY_ROLE)
+                blank1, blank2 = QtGui.QStandardItem(), QtGui.QStandardItem()
+                blank1.setSelectable(False)
+                blank2.setSelectable(False)
+                items = []
+                for p in rows:
+                    r = p.reminder
+                    title = QtGui.QStandardItem(r.title or "(no title)")
+                    title.setData(p.key, KEY_ROLE)
+                    title.setData((r.event_id, r.start), EVENT_ROLE)
+                    title.setToolTip(f"Reminder {r.minutes_before} min before · due "
+                                     f"{r.due.astimezone(local_tz):%a %d %b %H:%M}")
+                    when = QtGui.QStandardItem(
+                        f"{describe_time(r.start, r.end, r.all_day, local_tz)} "
+                        f"({_relative(r.start, now)})")
+                    where = QtGui.QStandardItem(r.location)
+                    items.append([title, when, where])
+                for row in items:
+                    head.appendRow(row)
+                root.appendRow([head, blank1, blank2])
+                self.view.setExpanded(head.index(), True)
+                self.view.setFirstColumnSpanned(head.row(), QtCore.QModelIndex(), True)
+        finally:
+            self.view.setUpdatesEnabled(True)
+        n = len(pending)
+        missed = len(groups["missed"])
+        self.summary.setText("No reminders" if n == 0 else
+                             f"{n} reminder{'s' if n != 1 else ''}"
+                             + (f" — {missed} missed" if missed else ""))
+        self.view.resizeColumnToContents(0)
+        self.view.resizeColumnToContents(1)
+        self._restore_selection(keep)
+        self._update_buttons()
+
+    def _rows(self) -> list[QtGui.QStandardItem]:
+        out = []
+        for g in range(self.model.rowCount()):
+            head = self.model.item(g, 0)
+            out += [head.child(i, 0) for i in range(head.rowCount())]
+        return out
+
+    def _restore_selection(self, keys: set[object]) -> None:
+        sel = self.view.selectionModel()
+        rows = self._rows()
+        chosen = [it for it in rows if it.data(KEY_ROLE) in keys] or rows[:1]
+        flags = (QtCore.QItemSelectionModel.SelectionFlag.Select
+                 | QtCore.QItemSelectionModel.SelectionFlag.Rows)
+        sel.clearSelection()
+        for it in chosen:
+            sel.select(it.index(), flags)
+        if chosen:
+            sel.setCurrentIndex(chosen[0].index(),
+                                QtCore.QItemSelectionModel.SelectionFlag.NoUpdate)
+
+    def row_count(self) -> int:
+        return len(self._rows())
+
+    def group_titles(self) -> list[str]:
+        return [self.model.item(g, 0).text() for g in range(self.model.rowCount())]
+
+    def selected_keys(self) -> list[tuple[str, str]]:
+        out = []
+        for idx in self.view.selectionModel().selectedRows(0):
+            key = idx.data(KEY_ROLE)
+            if isinstance(key, tuple):
+                out.append(key)
+        return out
+
+    def select_all_rows(self) -> None:
+        self._restore_selection({it.data(KEY_ROLE) for it in self._rows()})
+
+    # ------------------------------------------------------------ actions
+
+    def _update_buttons(self, *_: object) -> None:
+        has = bool(self.selected_keys())
+        self.snooze_button.setEnabled(has)
+        self.dismiss_button.setEnabled(has)
+        self.open_button.setEnabled(len(self.selected_keys()) == 1)
+        self.dismiss_all_button.setEnabled(bool(self._pending))
+
+    def _snooze(self, delay: timedelta) -> None:
+        keys = self.selected_keys()
+        if keys:
+            self.snooze_requested.emit(keys, delay)
+
+    def ask_custom_minutes(self) -> int | None:
+        """Ask how long to snooze (minutes); None when cancelled. Tests replace this."""
+        value, ok = QtWidgets.QInputDialog.getInt(
+            self, "Snooze", "Snooze for how many minutes?", 30, 1, 7 * 24 * 60)
+        return value if ok else None
+
+    def _snooze_custom(self) -> None:
+        minutes = self.ask_custom_minutes()
+        if minutes:
+            self._snooze(timedelta(minutes=minutes))
+
+    def _dismiss(self) -> None:
+        keys = self.selected_keys()
+        if keys:
+            self.dismiss_requested.emit(keys)
+
+    def _open_index(self, index: QtCore.QModelIndex) -> None:
+        data = index.siblingAtColumn(0).data(EVENT_ROLE)
+        if data:
+            self.open_requested.emit(data[0], data[1])
+
+    def _open_selected(self) -> None:
+        rows = self.view.selectionModel().selectedRows(0)
+        if len(rows) == 1:
+            self._open_index(rows[0])
+
+    def present(self) -> None:
+        """Show on top (without stealing focus where the platform allows)."""
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
