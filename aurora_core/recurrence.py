@@ -238,10 +238,14 @@ def _rule_walls(master: Event, hi: datetime | None = None) -> Iterator[datetime]
     COUNT is applied with DTSTART counted even where it does not match the rule.
     """
     start_wall = _frame(master.start)
-    yield start_wall
     r = _rule_for(master)
     if r is None:
+        yield start_wall
         return
+    until: datetime | None = r.__dict__.get("_until")
+    if until is not None and start_wall > until:
+        return  # a series that ends before it starts has no instances
+    yield start_wall
     count = _rule_count(r)
     if count is not None:
         # DTSTART is the first instance and counts, whether or not it matches.
@@ -262,14 +266,78 @@ def _rule_walls(master: Event, hi: datetime | None = None) -> Iterator[datetime]
 def rule_walls_between(master: Event, lo: datetime, hi: datetime) -> list[datetime]:
     """The rule's instances as naive walls in [lo, hi] (DTSTART included when it falls
     there; RDATE and EXDATE not applied)."""
-    r = _rule_for(master)
     start_wall = _frame(master.start)
+    if master.rrule is not None:
+        fast = _simple_walls(parse_rule(master.rrule, master.start), start_wall, master.start,
+                             lo, hi)
+        if fast is not None:
+            return fast
+    r = _rule_for(master)
     if r is None or _rule_count(r) is not None:
         return [w for w in _rule_walls(master, hi) if lo <= w <= hi]
     out = [w for w in r.between(lo, hi, inc=True) if w != start_wall]
-    if lo <= start_wall <= hi:
+    until: datetime | None = r.__dict__.get("_until")
+    if lo <= start_wall <= hi and (until is None or start_wall <= until):
         out.insert(0, start_wall)
     return out
+
+
+_WEEKDAYS = {"MO": 0, "TU": 1, "WE": 2, "TH": 3, "FR": 4, "SA": 5, "SU": 6}
+_SIMPLE_PARTS = frozenset({"FREQ", "INTERVAL", "COUNT", "UNTIL", "BYDAY", "WKST"})
+
+
+def _simple_walls(rule: Rule, start_wall: datetime, start: EventTime, lo: datetime,
+                  hi: datetime) -> list[datetime] | None:
+    """Instances of a plain DAILY or WEEKLY rule by arithmetic, or None for any other rule.
+
+    Same results as dateutil (the property tests compare both with
+    recurring-ical-events) at a fraction of the cost: this is the hot path of
+    materialising a large import.
+    """
+    freq = rule.get("FREQ")
+    if freq not in ("DAILY", "WEEKLY") or any(k not in _SIMPLE_PARTS for k, _ in rule.parts):
+        return None
+    byday = rule.get("BYDAY")
+    if byday is not None and (freq == "DAILY" or any(d not in _WEEKDAYS for d in byday.split(","))):
+        return None
+    interval = int(rule.get("INTERVAL") or 1)
+    count = int(rule.get("COUNT") or 0) or None
+    until_text = rule.get("UNTIL")
+    until = _parse_until(until_text, start) if until_text else None
+    end = hi if until is None else min(hi, until)
+    step = timedelta(days=interval if freq == "DAILY" else 7 * interval)
+    if freq == "DAILY":
+        offsets = [timedelta(0)]
+        first = start_wall
+    else:
+        wkst = _WEEKDAYS.get(rule.get("WKST") or "MO", 0)
+        week_start = start_wall - timedelta(days=(start_wall.weekday() - wkst) % 7)
+        days = sorted(((_WEEKDAYS[d] - wkst) % 7 for d in byday.split(","))
+                      if byday else [(start_wall.weekday() - wkst) % 7])
+        offsets = [timedelta(days=d) for d in days]
+        first = week_start
+    out: list[datetime] = []
+    n = 1  # DTSTART is instance 1 and counts
+    if lo <= start_wall <= hi and (until is None or start_wall <= until):
+        out.append(start_wall)
+    base = first
+    if count is None and lo > start_wall + step:
+        # Skip whole periods that end before the window.
+        skip = (lo - start_wall) // step - 1
+        base = first + skip * step
+    while True:
+        for off in offsets:
+            w = base + off
+            if w <= start_wall:
+                continue
+            if w > end or (count is not None and n >= count):
+                return out
+            n += 1
+            if n > MAX_INSTANCES:
+                return out
+            if w >= lo:
+                out.append(w)
+        base += step
 
 
 def _window_walls(master: Event, ws: datetime, we: datetime, local_tz: tzinfo) -> tuple[

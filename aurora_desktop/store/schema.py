@@ -59,7 +59,6 @@ CREATE TABLE events (
     expanded_to INTEGER                 -- series materialised up to here (NULL: complete)
 );
 CREATE INDEX events_uid ON events(uid);
-CREATE INDEX events_calendar ON events(calendar_id);
 
 -- Every occurrence of every live event, series expanded up to the horizon.
 CREATE TABLE instances (
@@ -82,7 +81,6 @@ CREATE TABLE outbox (
     base_version INTEGER,               -- server version the change was made on
     created      INTEGER NOT NULL
 );
-CREATE INDEX outbox_entity ON outbox(entity, entity_id);
 """
 
 _V2 = """

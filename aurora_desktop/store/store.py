@@ -179,6 +179,7 @@ class Store:
             self._db.execute("PRAGMA busy_timeout = 5000")
             self._db.execute("PRAGMA journal_mode = WAL")
             self._db.execute("PRAGMA synchronous = NORMAL")
+            self._db.execute("PRAGMA cache_size = -32000")  # 32 MB: bulk imports stay in memory
             self._migrate()
             self._ensure_default_calendar()
         except sqlite3.Error as exc:

@@ -149,3 +149,46 @@ def test_all_day_series_match_recurring_ical_events(
     ws = datetime(2025, 6, 1, tzinfo=UTC) + timedelta(days=win_offset)
     we = ws + timedelta(days=win_days)
     assert ours(ev, ws, we) == theirs(ev, ws, we), rule
+
+
+@given(
+    freq=st.sampled_from(["DAILY", "WEEKLY"]),
+    interval=st.integers(1, 4),
+    days=st.lists(st.sampled_from(DAYS), max_size=4, unique=True),
+    wkst=st.sampled_from([None, "MO", "SU", "WE"]),
+    end=st.sampled_from(["none", "count", "until"]),
+    count=st.integers(1, 60),
+    until_days=st.integers(0, 500),
+    day_offset=st.integers(0, 400),
+    hour=st.integers(0, 23),
+    win_offset=st.integers(-30, 700),
+    win_days=st.integers(1, 200),
+)
+def test_arithmetic_fast_path_equals_dateutil(
+    freq: str, interval: int, days: list[str], wkst: str | None, end: str, count: int,
+    until_days: int, day_offset: int, hour: int, win_offset: int, win_days: int,
+) -> None:
+    import aurora_core.recurrence as rec
+
+    parts = [f"FREQ={freq}", f"INTERVAL={interval}"]
+    if days and freq == "WEEKLY":
+        parts.append("BYDAY=" + ",".join(days))
+    if wkst:
+        parts.append(f"WKST={wkst}")
+    wall = datetime(2025, 3, 1, hour) + timedelta(days=day_offset)
+    if end == "count":
+        parts.append(f"COUNT={count}")
+    elif end == "until":
+        parts.append("UNTIL=" + (wall + timedelta(days=until_days)).strftime("%Y%m%dT%H%M%SZ"))
+    start = ZonedTime.from_local(wall, "Europe/Berlin")
+    ev = Event.new("cal", "s", start, start, rrule=";".join(parts))
+    lo = wall + timedelta(days=win_offset)
+    hi = lo + timedelta(days=win_days)
+    fast = rec.rule_walls_between(ev, lo, hi)
+    saved = rec._simple_walls
+    try:
+        rec._simple_walls = lambda *a: None  # type: ignore[assignment]
+        slow = rec.rule_walls_between(ev, lo, hi)
+    finally:
+        rec._simple_walls = saved
+    assert fast == slow, ";".join(parts)
