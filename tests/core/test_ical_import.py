@@ -145,7 +145,7 @@ def test_google_x_wr_timezone_reads_utc_and_floating_times_in_that_zone() -> Non
     occs = expand(run, [], datetime(2024, 3, 20, tzinfo=UTC), datetime(2024, 4, 10, tzinfo=UTC),
                   BERLIN)
     assert [wall(o.start).hour for o in occs] == [9, 9, 9, 9, 9]
-    assert occs[-1].start.at == datetime(2024, 4, 2, 7, 0, tzinfo=UTC)
+    assert occs[-1].start == ZonedTime(datetime(2024, 4, 2, 7, 0, tzinfo=UTC), "Europe/Berlin")
     assert run.reminders == (Reminder(30, "email"), Reminder(10, "notification"))
     assert run.created == datetime(2024, 3, 1, 10, 0, tzinfo=UTC)
     assert run.updated == datetime(2024, 3, 1, 10, 5, tzinfo=UTC)
