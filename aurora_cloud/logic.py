@@ -323,61 +323,59 @@ class Service:
     # -- batch ------------------------------------------------------------
 
     def batch_create(self, sub: str, body: wire.BatchRequest) -> wire.BatchResponse:
-        """Create many events (first upload). Per item: 201, 200 (same content was
-        already there), 412 (other content there) or 400 (invalid)."""
+        """Create many events (first upload). Per item, in request order: 201, 200 (the
+        same content was already there), 412 (other content there) or 400 (invalid, or
+        an id already used earlier in the batch)."""
         zone = self.user_zone(sub)
-        results: dict[str, wire.BatchItemResult] = {}
-        pending: list[tuple[Event, dict[str, Any]]] = []
-        seen: set[str] = set()
-        for w in body.events:
+        results: list[wire.BatchItemResult | None] = [None] * len(body.events)
+        pending: dict[str, tuple[int, Event, dict[str, Any]]] = {}
+        for i, w in enumerate(body.events):
             key = w.id.lower()
-            if key in seen:
-                results[key] = wire.BatchItemResult(id=w.id, status=400,
-                                                    detail="the same id twice in one batch")
+            if key in pending:
+                results[i] = wire.BatchItemResult(id=w.id, status=400,
+                                                  detail="the same id twice in one batch")
                 continue
-            seen.add(key)
             try:
-                pending.append((to_core(w), w.content()))
+                pending[key] = (i, to_core(w), w.content())
             except InvalidInput as exc:
-                results[key] = wire.BatchItemResult(id=w.id, status=400, detail=exc.detail)
-        for i in range(0, len(pending), CHUNK):
-            self._batch_chunk(sub, pending[i:i + CHUNK], zone, results)
-        uids = {e.uid for e, _ in pending if e.is_recurring or e.recurrence_id is not None}
+                results[i] = wire.BatchItemResult(id=w.id, status=400, detail=exc.detail)
+        items = list(pending.values())
+        for start in range(0, len(items), CHUNK):
+            self._batch_chunk(sub, items[start:start + CHUNK], zone, results)
+        uids = {e.uid for _, e, _ in items if e.is_recurring or e.recurrence_id is not None}
         for uid in sorted(uids):
             self.refresh_series_due(sub, uid, zone)
-        return wire.BatchResponse(results=[results[w.id.lower()] for w in body.events
-                                           if w.id.lower() in results])
+        return wire.BatchResponse(results=[r for r in results if r is not None])
 
-    def _batch_chunk(self, sub: str, chunk: Sequence[tuple[Event, dict[str, Any]]],
-                     zone: tzinfo, results: dict[str, wire.BatchItemResult]) -> None:
-        makers = {e.id.lower(): self._write_for(sub, e, c, zone) for e, c in chunk}
+    def _batch_chunk(self, sub: str, chunk: Sequence[tuple[int, Event, dict[str, Any]]],
+                     zone: tzinfo, results: list[wire.BatchItemResult | None]) -> None:
+        makers = {i: self._write_for(sub, e, c, zone) for i, e, c in chunk}
         for _ in range(RETRIES):
             writes: list[Write] = []
-            for event, content in chunk:
-                key = event.id.lower()
-                if key in results:
+            index: list[int] = []
+            for i, event, content in chunk:
+                if results[i] is not None:
                     continue
                 cur = self.storage.get(sub, _event_sk(event.id))
                 if cur is not None and not cur.deleted:
                     if cur.doc == content:
-                        results[key] = wire.BatchItemResult(id=event.id, status=200,
-                                                            version=cur.version)
+                        results[i] = wire.BatchItemResult(id=event.id, status=200,
+                                                          version=cur.version)
                     else:
-                        results[key] = wire.BatchItemResult(
+                        results[i] = wire.BatchItemResult(
                             id=event.id, status=412, version=cur.version,
                             detail="an event with this id exists", current=stored_event(cur))
                     continue
-                writes.append(makers[key](cur))
+                writes.append(makers[i](cur))
+                index.append(i)
             if not writes:
                 return
             try:
                 stored = self.storage.commit(sub, writes, self.clock())
             except Contention:
                 continue
-            for s in stored:
-                ev_id = s.sk.removeprefix("EVT#")
-                results[ev_id] = wire.BatchItemResult(id=s.doc["id"], status=201,
-                                                      version=s.version)
+            for i, s in zip(index, stored, strict=True):
+                results[i] = wire.BatchItemResult(id=s.doc["id"], status=201, version=s.version)
             return
         raise Conflict("too many concurrent writes; retry the batch")
 
