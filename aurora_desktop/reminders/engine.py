@@ -166,7 +166,14 @@ class ReminderEngine:
         self._full = True
         self._writing = False
         self._housekept: datetime | None = None
+        self._closed = False
         store.subscribe(self._on_store_change)
+
+    def close(self) -> None:
+        """Stop reacting to the store (it has no unsubscribe) and drop the callbacks."""
+        self._closed = True
+        self.on_dirty = None
+        self.on_pending = None
 
     # ----------------------------------------------------------- settings
 
@@ -203,7 +210,7 @@ class ReminderEngine:
     # -------------------------------------------------------------- store
 
     def _on_store_change(self, notice: ChangeNotice) -> None:
-        if self._writing:
+        if self._writing or self._closed:
             return
         if notice.calendar_ids and not notice.event_ids:
             self._full = True

@@ -112,7 +112,10 @@ class ReminderService(QtCore.QObject):
         self.scheduler.start()
 
     def stop(self) -> None:
+        """Stop for good (quit): no more checks, the engine lets go of the store."""
         self.scheduler.shutdown()
+        self.engine.close()
+        self._pause_timer.stop()
         self.window.hide()
 
     # ------------------------------------------------------------- actions

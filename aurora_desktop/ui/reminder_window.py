@@ -149,7 +149,7 @@ class ReminderWindow(QtWidgets.QWidget):
                 blank1.setSelectable(False)
                 blank2.setSelectable(False)
                 items = []
-                for p in rows:
+                for p in sorted(rows, key=lambda p: (p.reminder.start, p.reminder.title)):
                     r = p.reminder
                     title = QtGui.QStandardItem(r.title or "(no title)")
                     title.setData(p.key, KEY_ROLE)

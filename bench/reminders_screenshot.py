@@ -1,0 +1,89 @@
+"""Screenshot of the reminder window (for docs/screenshots), on a fake clock.
+
+Run under X (e.g. Xvfb): xvfb-run -a -s "-screen 0 1280x800x24" .venv/bin/python
+bench/reminders_screenshot.py docs/screenshots
+Writes reminders.png (the window) and reminders-tray-menu.png (the tray menu).
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from datetime import datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from aurora_core.model import Event, Reminder, ZonedTime, get_zone
+from aurora_desktop.qt import QtCore, QtWidgets
+from aurora_desktop.reminders.engine import MemoryWatermark
+from aurora_desktop.reminders.notifier import RecordingNotifier
+from aurora_desktop.reminders.service import ReminderService
+from aurora_desktop.store import Store
+from aurora_desktop.ui.tray import AppTray
+
+ZONE = "Europe/Berlin"
+
+
+def main() -> None:
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")
+    out.mkdir(parents=True, exist_ok=True)
+    app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(sys.argv[:1])
+    z = get_zone(ZONE)
+    morning = datetime(2026, 11, 25, 7, 30, tzinfo=z)
+    now = [morning]
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(Path(tmp) / "shot.sqlite", clock=lambda: now[0])
+        cal = store.default_calendar().id
+
+        def add(title: str, local: datetime, minutes: int, location: str = "",
+                length: int = 60) -> None:
+            store.put_event(Event.new(cal, title, ZonedTime(local, ZONE),
+                                      ZonedTime(local + timedelta(minutes=length), ZONE),
+                                      location=location, reminders=(Reminder(minutes),)))
+
+        day = datetime(2026, 11, 25, tzinfo=z)
+        add("Gym", day.replace(hour=7, minute=45), 15, "Fitness First, Alexanderplatz")
+        wm = MemoryWatermark()
+        svc = ReminderService(store, notifier=RecordingNotifier(), watermark=wm,
+                              clock=lambda: now[0], zone_name=lambda: ZONE)
+        svc.start()  # 07:30: the gym reminder shows
+        svc.stop()
+        # The laptop sleeps until 09:05: these fall due meanwhile.
+        add("Standup", day.replace(hour=9), 15, "Room Aurora 4.12", length=15)
+        add("Dentist — Dr. Weber", day.replace(hour=8, minute=30), 30, "Torstraße 91")
+        add("Design review: reminders", day.replace(hour=9, minute=15), 10,
+            "https://meet.example.org/aurora")
+        add("Call Mum", day.replace(hour=9, minute=20), 15)
+        add("Lunch with Priya", day.replace(hour=12, minute=30), 210, "Café Einstein")
+        now[0] = day.replace(hour=9, minute=5)
+        tray = AppTray(force=True)
+        svc = ReminderService(store, notifier=RecordingNotifier(), watermark=wm, tray=tray,
+                              clock=lambda: now[0], zone_name=lambda: ZONE)
+        svc.start()
+        w = svc.window
+        w.resize(720, 360)
+        w.present()
+        for _ in range(20):
+            app.processEvents()
+        QtCore.QThread.msleep(200)
+        app.processEvents()
+        shot = w.screen().grabWindow(w.winId())
+        shot.save(str(out / "reminders.png"))
+        tray.set_paused(False)
+        tray.menu.popup(QtCore.QPoint(40, 40))
+        for _ in range(20):
+            app.processEvents()
+        tray.menu.grab().save(str(out / "reminders-tray-menu.png"))
+        tray.menu.hide()
+        svc.stop()
+        store.close()
+        tray.hide()
+        svc.window.deleteLater()
+        tray.deleteLater()
+        app.processEvents()
+    print("wrote", out / "reminders.png", "and", out / "reminders-tray-menu.png")
+
+
+if __name__ == "__main__":
+    main()
