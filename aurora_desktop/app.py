@@ -1,0 +1,94 @@
+"""The composition root: builds the Qt application, the store, settings and the window.
+
+No module-level state: everything is made in :func:`build` and handed down.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from aurora_core.model import ValidationError, get_zone
+from aurora_desktop.qt import QtCore, QtGui, QtWidgets
+from aurora_desktop.settings import Settings
+from aurora_desktop.store import Store, StoreError
+from aurora_desktop.systemzone import system_zone_name
+from aurora_desktop.ui.main_window import MainWindow
+
+log = logging.getLogger("aurora.app")
+
+APP_ICON = Path(__file__).resolve().parents[1] / "resources" / "aurora-time.svg"
+
+
+@dataclass
+class App:
+    """Everything the running application is made of."""
+
+    qapp: QtWidgets.QApplication
+    store: Store
+    settings: Settings
+    window: MainWindow
+    services: list[object]
+
+
+def make_qapp(argv: list[str]) -> QtWidgets.QApplication:
+    existing = QtWidgets.QApplication.instance()
+    if isinstance(existing, QtWidgets.QApplication):
+        return existing
+    QtCore.QCoreApplication.setOrganizationName("Aurora")
+    QtCore.QCoreApplication.setApplicationName("Aurora Time")
+    QtGui.QGuiApplication.setDesktopFileName("aurora-time")
+    qapp = QtWidgets.QApplication(argv)
+    if APP_ICON.exists():
+        qapp.setWindowIcon(QtGui.QIcon(str(APP_ICON)))
+    return qapp
+
+
+def user_zone(settings: Settings) -> tuple[str, ZoneInfo]:
+    name = settings.get("ui/time_zone") or system_zone_name()
+    try:
+        return name, get_zone(name)
+    except ValidationError:
+        return "UTC", get_zone("UTC")
+
+
+def build(data_dir: Path, argv: list[str], qsettings: QtCore.QSettings | None = None) -> App:
+    """Build the app without running it (tests and benches use this). Raises StoreError."""
+    qapp = make_qapp(argv)
+    if qsettings is None:
+        qsettings = QtCore.QSettings(str(Path(data_dir) / "settings.ini"),
+                                     QtCore.QSettings.Format.IniFormat)
+    settings = Settings(qsettings)
+    store = Store(Path(data_dir) / "aurora.sqlite3")
+    zone_name, zone = user_zone(settings)
+    window = MainWindow(store, settings, zone=zone, zone_name=zone_name)
+    app = App(qapp, store, settings, window, services=[])
+
+    # --- services: build them here and hand them the window -------------
+    # (reminders: ReminderService(store, settings, window) and the tray go here,
+    #  appended to app.services so they live as long as the app.)
+
+    return app
+
+
+def run_app(data_dir: Path, argv: list[str]) -> int:
+    """Run the desktop app on the store in ``data_dir``; returns the exit code."""
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        app = build(Path(data_dir), argv)
+    except StoreError as exc:
+        make_qapp(argv)
+        QtWidgets.QMessageBox.critical(None, "Aurora Time", f"Cannot open the calendar: {exc}")
+        return 1
+    app.window.show()
+    try:
+        return app.qapp.exec()
+    finally:
+        app.store.close()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(run_app(Path(sys.argv[1]) if len(sys.argv) > 1 else Path.cwd(), sys.argv))

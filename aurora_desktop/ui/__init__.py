@@ -1,0 +1,1 @@
+"""The calendar window: views, models, painters, controllers, editor and dialogs."""

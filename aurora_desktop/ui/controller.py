@@ -1,0 +1,218 @@
+"""Turns user intents (create, edit, move, resize, delete) into store edits on the undo stack.
+
+Series occurrences ask which part of the series to change through
+``ask_scope`` (a callable the window sets; tests replace it). Errors from
+the store or validation reach ``report_error`` as a message, never a
+traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta, tzinfo
+from typing import Any, Literal
+
+from aurora_core.model import (
+    AllDayDate,
+    Event,
+    EventTime,
+    FloatingTime,
+    Occurrence,
+    ValidationError,
+    ZonedTime,
+    shift,
+)
+from aurora_core.recurrence import (
+    SeriesChange,
+    delete_following,
+    delete_occurrence,
+    edit_all,
+    edit_occurrence,
+    split_series,
+)
+from aurora_desktop.qt import QtCore, QtGui
+from aurora_desktop.store import Store, StoreError
+from aurora_desktop.ui.commands import StoreCommand
+
+log = logging.getLogger("aurora.ui.controller")
+
+Scope = Literal["this", "following", "all"]
+
+
+def wall_to_time(wall: datetime, like: EventTime, zone: tzinfo, zone_name: str) -> EventTime:
+    """A wall time in the user's zone as a time of the same kind as ``like``.
+
+    Zoned times keep their own zone (a New York meeting moved in Berlin stays
+    a New York meeting); floating stay floating; all-day become dates.
+    """
+    if isinstance(like, ZonedTime):
+        at = wall.replace(tzinfo=zone)
+        return ZonedTime(at.astimezone(like.at.tzinfo), like.tz)
+    if isinstance(like, AllDayDate):
+        return AllDayDate(wall.date())
+    if isinstance(like, FloatingTime):
+        return FloatingTime(wall)
+    return ZonedTime.from_local(wall, zone_name)
+
+
+class Controller(QtCore.QObject):
+    """Edits through the undo stack. ``changed(event_id)`` after each successful edit."""
+
+    edited = QtCore.Signal(str)
+
+    def __init__(self, store: Store, undo: QtGui.QUndoStack, zone: tzinfo, zone_name: str,
+                 parent: QtCore.QObject | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.undo = undo
+        self.zone = zone
+        self.zone_name = zone_name
+        self.ask_scope: Callable[[str, bool], Scope | None] = lambda _verb, _following: "this"
+        self.report_error: Callable[[str], None] = lambda msg: log.warning("%s", msg)
+
+    # -------------------------------------------------------------- basics
+    def run(self, change: SeriesChange, text: str) -> bool:
+        """Apply ``change`` and push it on the undo stack; False (and a message) on failure."""
+        try:
+            cmd = StoreCommand.prepare(self.store, change, text)
+            self.store.apply(change)
+        except ValidationError as exc:
+            self.report_error(f"Cannot {text.lower()}: {exc}")
+            return False
+        except StoreError as exc:
+            self.report_error(f"The calendar database cannot be written: {exc}")
+            return False
+        self.undo.push(cmd)
+        if change.upserts:
+            self.edited.emit(change.upserts[-1].id)
+        return True
+
+    def create(self, event: Event) -> bool:
+        return self.run(SeriesChange(upserts=[event]), f"Create “{_short(event.title)}”")
+
+    def series_of(self, occ: Occurrence) -> tuple[Event | None, list[Event]]:
+        return self.store.series(occ.event.uid)
+
+    def is_series(self, occ: Occurrence) -> bool:
+        return occ.recurrence_id is not None
+
+    # ---------------------------------------------------------------- edit
+    def update(self, occ: Occurrence, new: Event, scope: Scope | None = None) -> bool:
+        """Save the editor's ``new`` version of ``occ`` (fields taken from ``new``)."""
+        text = f"Edit “{_short(new.title)}”"
+        if not self.is_series(occ):
+            return self.run(SeriesChange(upserts=[new.replace(id=occ.event.id,
+                                                              uid=occ.event.uid)]), text)
+        master, overrides = self.series_of(occ)
+        if master is None:
+            return self.run(SeriesChange(upserts=[new]), text)
+        scope = scope or self.ask_scope("edit", True)
+        if scope is None:
+            return False
+        fields = _fields(new)
+        try:
+            change = self._series_change(master, overrides, occ, scope, fields, new.rrule)
+        except ValidationError as exc:
+            self.report_error(f"Cannot {text.lower()}: {exc}")
+            return False
+        return self.run(change, text)
+
+    def _series_change(self, master: Event, overrides: list[Event], occ: Occurrence,
+                       scope: Scope, fields: dict[str, Any], rrule: str | None) -> SeriesChange:
+        rid = occ.recurrence_id
+        assert rid is not None
+        if scope == "this":
+            fields.pop("rrule", None)
+            return edit_occurrence(master, overrides, rid, **fields)
+        if scope == "following":
+            fields["rrule"] = rrule
+            return split_series(master, overrides, rid, **fields)
+        # all: move the series by as much as this occurrence moved
+        new_start, new_end = fields.pop("start"), fields.pop("end")
+        fields["rrule"] = rrule
+        if type(new_start) is type(occ.start):
+            delta = _delta(occ.start, new_start)
+            start = shift(master.start, delta) if delta else master.start
+            dur = _delta(new_start, new_end)
+            end = shift(start, dur)
+        else:
+            start, end = new_start, new_end
+        return edit_all(master, overrides, start=start, end=end, **fields)
+
+    # ---------------------------------------------------------- move/resize
+    def move(self, occ: Occurrence, wall_start: datetime, wall_end: datetime) -> bool:
+        """Move or resize ``occ`` to [wall_start, wall_end) (user's wall clock)."""
+        start = wall_to_time(wall_start, occ.start, self.zone, self.zone_name)
+        end = wall_to_time(wall_end, occ.end, self.zone, self.zone_name)
+        if isinstance(start, AllDayDate) and isinstance(end, AllDayDate) and end.day <= start.day:
+            end = AllDayDate(start.day + timedelta(days=1))
+        resized = _delta(occ.start, occ.end) != _delta(start, end)
+        text = f"{'Resize' if resized else 'Move'} “{_short(occ.event.title)}”"
+        if not self.is_series(occ):
+            return self.run(SeriesChange(upserts=[occ.event.replace(start=start, end=end)]), text)
+        master, overrides = self.series_of(occ)
+        if master is None:
+            return False
+        scope = self.ask_scope("move" if not resized else "resize", True)
+        if scope is None:
+            return False
+        fields = {"start": start, "end": end}
+        try:
+            change = self._series_change(master, overrides, occ, scope, fields, master.rrule)
+        except ValidationError as exc:
+            self.report_error(f"Cannot {text.lower()}: {exc}")
+            return False
+        return self.run(change, text)
+
+    # --------------------------------------------------------------- delete
+    def delete(self, occ: Occurrence, scope: Scope | None = None) -> bool:
+        text = f"Delete “{_short(occ.event.title)}”"
+        if not self.is_series(occ):
+            return self.run(SeriesChange(deletes=[occ.event]), text)
+        master, overrides = self.series_of(occ)
+        if master is None:
+            return self.run(SeriesChange(deletes=[occ.event]), text)
+        scope = scope or self.ask_scope("delete", True)
+        if scope is None:
+            return False
+        rid = occ.recurrence_id
+        assert rid is not None
+        try:
+            if scope == "this":
+                change = delete_occurrence(master, overrides, rid)
+            elif scope == "following":
+                change = delete_following(master, overrides, rid)
+            else:
+                change = SeriesChange(deletes=[master, *overrides])
+        except ValidationError as exc:
+            self.report_error(f"Cannot {text.lower()}: {exc}")
+            return False
+        return self.run(change, text)
+
+
+def _fields(ev: Event) -> dict[str, Any]:
+    return {
+        "title": ev.title, "calendar_id": ev.calendar_id, "start": ev.start, "end": ev.end,
+        "location": ev.location, "notes": ev.notes, "reminders": ev.reminders,
+        "rrule": ev.rrule,
+    }
+
+
+def _delta(a: EventTime, b: EventTime) -> timedelta:
+    if isinstance(a, ZonedTime) and isinstance(b, ZonedTime):
+        # whole-day moves keep the wall clock (shift() handles DST)
+        wall = b.local.replace(tzinfo=None) - a.local.replace(tzinfo=None)
+        if wall.seconds == 0 and wall.microseconds == 0:
+            return wall
+        return b.at - a.at
+    if isinstance(a, AllDayDate) and isinstance(b, AllDayDate):
+        return b.day - a.day
+    if isinstance(a, FloatingTime) and isinstance(b, FloatingTime):
+        return b.wall - a.wall
+    return timedelta(0)
+
+
+def _short(title: str) -> str:
+    title = title or "(no title)"
+    return title if len(title) <= 40 else title[:39] + "…"

@@ -1,0 +1,244 @@
+"""Small dialogs: series scope, calendar properties, settings pages, shortcuts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from aurora_core.model import Calendar
+from aurora_desktop.qt import Qt, QtCore, QtGui, QtWidgets
+from aurora_desktop.settings import Settings
+
+PALETTE = ["#3b82f6", "#10b981", "#f59e0b", "#ef4444", "#8b5cf6", "#ec4899", "#14b8a6",
+           "#f97316", "#64748b", "#84cc16"]
+
+
+def ask_scope(parent: QtWidgets.QWidget | None, verb: str) -> str | None:
+    """Ask which part of a series to change: "this", "following", "all" or None (cancel)."""
+    box = QtWidgets.QMessageBox(parent)
+    box.setWindowTitle(f"{verb.capitalize()} recurring event")
+    box.setIcon(QtWidgets.QMessageBox.Icon.Question)
+    box.setText(f"{verb.capitalize()} only this occurrence, this and the following ones, or "
+                "every occurrence of the series?")
+    this = box.addButton("Only this one", QtWidgets.QMessageBox.ButtonRole.AcceptRole)
+    following = box.addButton("This and following", QtWidgets.QMessageBox.ButtonRole.AcceptRole)
+    every = box.addButton("All", QtWidgets.QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QtWidgets.QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(this)
+    box.exec()
+    clicked = box.clickedButton()
+    return {id(this): "this", id(following): "following", id(every): "all"}.get(id(clicked))
+
+
+class CalendarDialog(QtWidgets.QDialog):
+    """Name and colour of a calendar."""
+
+    def __init__(self, cal: Calendar | None, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Calendar" if cal else "New calendar")
+        self.name = QtWidgets.QLineEdit(cal.name if cal else "")
+        self.name.setAccessibleName("Calendar name")
+        self.name.setPlaceholderText("Name")
+        self.color = cal.color if cal else PALETTE[0]
+        self.swatches = QtWidgets.QButtonGroup(self)
+        row = QtWidgets.QHBoxLayout()
+        for c in PALETTE:
+            b = QtWidgets.QToolButton()
+            b.setCheckable(True)
+            b.setAccessibleName(f"Colour {c}")
+            b.setFixedSize(26, 26)
+            b.setStyleSheet(f"QToolButton {{ background: {c}; border-radius: 13px; border: 2px "
+                            f"solid transparent; }} QToolButton:checked {{ border: 2px solid "
+                            f"palette(text); }}")
+            b.setChecked(c.lower() == self.color.lower())
+            b.clicked.connect(lambda _=False, c=c: self._pick(c))
+            self.swatches.addButton(b)
+            row.addWidget(b)
+        more = QtWidgets.QPushButton("Other…")
+        more.setAccessibleName("Choose another colour")
+        more.clicked.connect(self._other)
+        row.addWidget(more)
+        form = QtWidgets.QFormLayout(self)
+        form.addRow("Name", self.name)
+        form.addRow("Colour", row)
+        bb = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Ok
+                                        | QtWidgets.QDialogButtonBox.StandardButton.Cancel)
+        bb.accepted.connect(self._ok)
+        bb.rejected.connect(self.reject)
+        form.addRow(bb)
+
+    def _pick(self, c: str) -> None:
+        self.color = c
+
+    def _other(self) -> None:
+        c = QtWidgets.QColorDialog.getColor(QtGui.QColor(self.color), self, "Calendar colour")
+        if c.isValid():
+            self.color = c.name()
+            for b in self.swatches.buttons():
+                b.setChecked(False)
+
+    def _ok(self) -> None:
+        if self.name.text().strip():
+            self.accept()
+        else:
+            self.name.setFocus()
+
+
+class SettingsPage(QtWidgets.QWidget):
+    """A page of the settings dialog: shows settings and writes them on :meth:`apply`."""
+
+    title = "Page"
+
+    def apply(self) -> None:  # pragma: no cover - pages override
+        pass
+
+
+class GeneralPage(SettingsPage):
+    title = "Calendar"
+
+    def __init__(self, settings: Settings, calendars: list[Calendar],
+                 parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.s = settings
+        loc = QtCore.QLocale()
+        self.week_start = QtWidgets.QComboBox()
+        self.week_start.setAccessibleName("Week starts on")
+        self.week_start.addItem(f"Locale default ({loc.dayName(loc.firstDayOfWeek().value)})", 0)
+        for d in range(1, 8):
+            self.week_start.addItem(loc.dayName(d), d)
+        self.week_start.setCurrentIndex(max(self.week_start.findData(settings.get(
+            "ui/week_start")), 0))
+        self.clock = QtWidgets.QComboBox()
+        self.clock.setAccessibleName("Clock")
+        for label, v in (("Locale default", "auto"), ("24-hour", "24"), ("12-hour", "12")):
+            self.clock.addItem(label, v)
+        self.clock.setCurrentIndex(max(self.clock.findData(settings.get("ui/clock_24h")), 0))
+        self.work_start = QtWidgets.QSpinBox()
+        self.work_start.setRange(0, 23)
+        self.work_start.setSuffix(":00")
+        self.work_start.setValue(settings.get("ui/work_start_hour"))
+        self.work_start.setAccessibleName("Working hours start")
+        self.work_end = QtWidgets.QSpinBox()
+        self.work_end.setRange(1, 24)
+        self.work_end.setSuffix(":00")
+        self.work_end.setValue(settings.get("ui/work_end_hour"))
+        self.work_end.setAccessibleName("Working hours end")
+        self.default_cal = QtWidgets.QComboBox()
+        self.default_cal.setAccessibleName("Default calendar")
+        self.default_cal.addItem("First calendar", "")
+        for c in calendars:
+            if not c.read_only:
+                self.default_cal.addItem(c.name, c.id)
+        self.default_cal.setCurrentIndex(max(self.default_cal.findData(
+            settings.get("ui/default_calendar")), 0))
+        self.default_rem = QtWidgets.QComboBox()
+        self.default_rem.setAccessibleName("Default reminder")
+        for label, v in (("None", -1), ("At start", 0), ("5 minutes before", 5),
+                         ("10 minutes before", 10), ("15 minutes before", 15),
+                         ("30 minutes before", 30), ("1 hour before", 60),
+                         ("1 day before", 1440)):
+            self.default_rem.addItem(label, v)
+        i = self.default_rem.findData(settings.get("ui/default_reminder"))
+        self.default_rem.setCurrentIndex(i if i >= 0 else 4)
+        self.theme = QtWidgets.QComboBox()
+        self.theme.setAccessibleName("Theme")
+        for label, v in (("Follow system", "system"), ("Light", "light"), ("Dark", "dark")):
+            self.theme.addItem(label, v)
+        self.theme.setCurrentIndex(max(self.theme.findData(settings.get("ui/theme")), 0))
+        self.week_numbers = QtWidgets.QCheckBox("Show week numbers in the month view")
+        self.week_numbers.setChecked(settings.get("ui/week_numbers"))
+        hours = QtWidgets.QHBoxLayout()
+        hours.addWidget(self.work_start)
+        hours.addWidget(QtWidgets.QLabel("to"))
+        hours.addWidget(self.work_end)
+        hours.addStretch(1)
+        form = QtWidgets.QFormLayout(self)
+        form.addRow("Week starts on", self.week_start)
+        form.addRow("Clock", self.clock)
+        form.addRow("Working hours", hours)
+        form.addRow("Default calendar", self.default_cal)
+        form.addRow("Default reminder", self.default_rem)
+        form.addRow("Theme", self.theme)
+        form.addRow("", self.week_numbers)
+
+    def apply(self) -> None:
+        s = self.s
+        s.set("ui/week_start", self.week_start.currentData())
+        s.set("ui/clock_24h", self.clock.currentData())
+        start, end = self.work_start.value(), self.work_end.value()
+        if end <= start:
+            end = min(start + 1, 24)
+        s.set("ui/work_start_hour", start)
+        s.set("ui/work_end_hour", end)
+        s.set("ui/default_calendar", self.default_cal.currentData())
+        s.set("ui/default_reminder", self.default_rem.currentData())
+        s.set("ui/theme", self.theme.currentData())
+        s.set("ui/week_numbers", self.week_numbers.isChecked())
+
+
+class SettingsDialog(QtWidgets.QDialog):
+    """A list of pages on the left, the page on the right. ``add_page`` adds one."""
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Settings")
+        self.setMinimumSize(620, 380)
+        self.pages: list[SettingsPage] = []
+        self.list = QtWidgets.QListWidget()
+        self.list.setAccessibleName("Settings pages")
+        self.list.setFixedWidth(150)
+        self.stack = QtWidgets.QStackedWidget()
+        self.list.currentRowChanged.connect(self.stack.setCurrentIndex)
+        bb = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Ok
+                                        | QtWidgets.QDialogButtonBox.StandardButton.Cancel)
+        bb.accepted.connect(self._ok)
+        bb.rejected.connect(self.reject)
+        top = QtWidgets.QHBoxLayout()
+        top.addWidget(self.list)
+        top.addWidget(self.stack, 1)
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.addLayout(top, 1)
+        lay.addWidget(bb)
+
+    def add_page(self, page: SettingsPage) -> None:
+        self.pages.append(page)
+        self.list.addItem(page.title)
+        self.stack.addWidget(page)
+        if self.list.currentRow() < 0:
+            self.list.setCurrentRow(0)
+
+    def _ok(self) -> None:
+        for p in self.pages:
+            p.apply()
+        self.accept()
+
+
+SettingsPageFactory = Callable[[], SettingsPage]
+
+
+def shortcuts_dialog(parent: QtWidgets.QWidget, rows: list[tuple[str, str]]) -> QtWidgets.QDialog:
+    dlg = QtWidgets.QDialog(parent)
+    dlg.setWindowTitle("Keyboard shortcuts")
+    table = QtWidgets.QTableWidget(len(rows), 2)
+    table.setAccessibleName("Keyboard shortcuts")
+    table.setHorizontalHeaderLabels(["Action", "Keys"])
+    table.verticalHeader().setVisible(False)
+    table.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
+    for i, (a, k) in enumerate(rows):
+        table.setItem(i, 0, QtWidgets.QTableWidgetItem(a))
+        table.setItem(i, 1, QtWidgets.QTableWidgetItem(k))
+    table.horizontalHeader().setSectionResizeMode(0, QtWidgets.QHeaderView.ResizeMode.Stretch)
+    table.resizeColumnToContents(1)
+    lay = QtWidgets.QVBoxLayout(dlg)
+    lay.addWidget(table)
+    bb = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Close)
+    bb.rejected.connect(dlg.reject)
+    lay.addWidget(bb)
+    dlg.resize(460, 520)
+    return dlg
+
+
+def error_box(parent: QtWidgets.QWidget | None, title: str, text: str) -> None:
+    box = QtWidgets.QMessageBox(QtWidgets.QMessageBox.Icon.Warning, title, text,
+                                QtWidgets.QMessageBox.StandardButton.Ok, parent)
+    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    box.exec()

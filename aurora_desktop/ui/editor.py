@@ -1,0 +1,546 @@
+"""The event editor dialog.
+
+It edits one event (or one occurrence of a series: its times are the
+occurrence's, its repeat rule the series') and returns a new :class:`Event`
+from :meth:`EventEditor.event`; it never writes to the store itself.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import available_timezones
+
+from aurora_core.model import (
+    AllDayDate,
+    Calendar,
+    Event,
+    FloatingTime,
+    Occurrence,
+    Reminder,
+    ValidationError,
+    ZonedTime,
+)
+from aurora_core.recurrence import parse_rule
+from aurora_desktop.qt import Qt, QtCore, QtGui, QtWidgets
+from aurora_desktop.ui.theme import swatch
+
+FLOATING = "Floating (same clock time everywhere)"
+REPEATS = ["Does not repeat", "Daily", "Weekly", "Monthly (same date)",
+           "Monthly (same weekday)", "Yearly", "Custom rule"]
+WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+UNITS = [("minutes", 1), ("hours", 60), ("days", 1440)]
+ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", -1: "last"}
+
+
+@lru_cache(maxsize=1)
+def zone_names() -> list[str]:
+    return sorted(z for z in available_timezones() if "/" in z or z == "UTC")
+
+
+def _qdate(d: date) -> QtCore.QDate:
+    return QtCore.QDate(d.year, d.month, d.day)
+
+
+def _pydate(q: QtCore.QDate) -> date:
+    return date(q.year(), q.month(), q.day())
+
+
+def _qtime(t: time) -> QtCore.QTime:
+    return QtCore.QTime(t.hour, t.minute)
+
+
+def _pytime(q: QtCore.QTime) -> time:
+    return time(q.hour(), q.minute())
+
+
+class ReminderRow(QtWidgets.QWidget):
+    removed = QtCore.Signal(object)
+
+    def __init__(self, reminder: Reminder, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        lay = QtWidgets.QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.amount = QtWidgets.QSpinBox()
+        self.amount.setRange(0, 9999)
+        self.amount.setAccessibleName("Reminder amount")
+        self.unit = QtWidgets.QComboBox()
+        self.unit.addItems([f"{u} before" for u, _ in UNITS])
+        self.unit.setAccessibleName("Reminder unit")
+        self.channel = QtWidgets.QComboBox()
+        self.channel.addItem("Notification", "notification")
+        self.channel.addItem("Email", "email")
+        self.channel.setAccessibleName("Reminder channel")
+        self.remove = QtWidgets.QToolButton()
+        self.remove.setText("✕")
+        self.remove.setToolTip("Remove this reminder")
+        self.remove.setAccessibleName("Remove reminder")
+        self.remove.clicked.connect(lambda: self.removed.emit(self))
+        for w in (self.amount, self.unit, self.channel):
+            lay.addWidget(w)
+        lay.addWidget(self.remove)
+        lay.addStretch(1)
+        m = reminder.minutes_before
+        for i, (_u, f) in reversed(list(enumerate(UNITS))):
+            if m % f == 0 and (m or f == 1):
+                self.unit.setCurrentIndex(i)
+                self.amount.setValue(m // f)
+                break
+        self.channel.setCurrentIndex(max(self.channel.findData(reminder.channel), 0))
+
+    def reminder(self) -> Reminder:
+        return Reminder(self.amount.value() * UNITS[self.unit.currentIndex()][1],
+                        self.channel.currentData())
+
+
+class EventEditor(QtWidgets.QDialog):
+    """Create or edit an event. ``result_action`` is "save" or "delete" after exec()."""
+
+    def __init__(self, calendars: list[Calendar], *, zone_name: str,
+                 event: Event | None = None, occurrence: Occurrence | None = None,
+                 start: datetime | None = None, end: datetime | None = None,
+                 all_day: bool = False, calendar_id: str | None = None,
+                 default_reminder: int = -1, h24: bool = True,
+                 parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Edit event" if event else "New event")
+        self.setAccessibleName(self.windowTitle())
+        self.setMinimumWidth(560)
+        self.result_action = ""
+        self._base = event
+        self._occ = occurrence
+        self._zone_name = zone_name
+        self._calendars = [c for c in calendars if not c.read_only or (event and
+                                                                        c.id == event.calendar_id)]
+        tfmt = "HH:mm" if h24 else "h:mm AP"
+
+        self.title = QtWidgets.QLineEdit()
+        self.title.setPlaceholderText("Add a title")
+        self.title.setAccessibleName("Title")
+        f = self.title.font()
+        f.setPointSizeF(f.pointSizeF() * 1.35)
+        self.title.setFont(f)
+
+        self.calendar = QtWidgets.QComboBox()
+        self.calendar.setAccessibleName("Calendar")
+        for c in self._calendars:
+            self.calendar.addItem(swatch(c.color), c.name, c.id)
+
+        self.all_day = QtWidgets.QCheckBox("All day")
+        self.all_day.setAccessibleName("All day")
+        self.start_date = QtWidgets.QDateEdit(calendarPopup=True)
+        self.start_date.setAccessibleName("Start date")
+        self.start_time = QtWidgets.QTimeEdit()
+        self.start_time.setDisplayFormat(tfmt)
+        self.start_time.setAccessibleName("Start time")
+        self.end_date = QtWidgets.QDateEdit(calendarPopup=True)
+        self.end_date.setAccessibleName("End date")
+        self.end_time = QtWidgets.QTimeEdit()
+        self.end_time.setDisplayFormat(tfmt)
+        self.end_time.setAccessibleName("End time")
+        for w in (self.start_date, self.end_date):
+            w.setDisplayFormat("ddd d MMM yyyy")
+
+        self.zone = QtWidgets.QComboBox()
+        self.zone.setEditable(True)
+        self.zone.setAccessibleName("Time zone")
+        self.zone.setInsertPolicy(QtWidgets.QComboBox.InsertPolicy.NoInsert)
+        self.zone.addItem(FLOATING)
+        self.zone.addItems(zone_names())
+        comp = self.zone.completer()
+        comp.setFilterMode(Qt.MatchFlag.MatchContains)
+        comp.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        comp.setCompletionMode(QtWidgets.QCompleter.CompletionMode.PopupCompletion)
+
+        self.repeat = QtWidgets.QComboBox()
+        self.repeat.addItems(REPEATS)
+        self.repeat.setAccessibleName("Repeat")
+        self.interval = QtWidgets.QSpinBox()
+        self.interval.setRange(1, 999)
+        self.interval.setPrefix("every ")
+        self.interval.setAccessibleName("Repeat interval")
+        self.interval_unit = QtWidgets.QLabel()
+        self.weekday_box = QtWidgets.QWidget()
+        wl = QtWidgets.QHBoxLayout(self.weekday_box)
+        wl.setContentsMargins(0, 0, 0, 0)
+        wl.setSpacing(2)
+        self.weekday_buttons: list[QtWidgets.QToolButton] = []
+        locale = QtCore.QLocale()
+        for i, code in enumerate(WEEKDAYS):
+            b = QtWidgets.QToolButton()
+            b.setText(locale.dayName(i + 1, QtCore.QLocale.FormatType.ShortFormat)[:2])
+            b.setCheckable(True)
+            b.setAccessibleName(f"Repeat on {locale.dayName(i + 1)}")
+            b.setProperty("code", code)
+            b.setMinimumWidth(34)
+            wl.addWidget(b)
+            self.weekday_buttons.append(b)
+        wl.addStretch(1)
+        self.custom = QtWidgets.QLineEdit()
+        self.custom.setPlaceholderText("RRULE, e.g. FREQ=MONTHLY;BYDAY=MO,TU;BYSETPOS=-1")
+        self.custom.setAccessibleName("Custom repeat rule")
+        self.ends = QtWidgets.QComboBox()
+        self.ends.addItems(["never", "on date", "after"])
+        self.ends.setAccessibleName("Repeat ends")
+        self.until = QtWidgets.QDateEdit(calendarPopup=True)
+        self.until.setDisplayFormat("d MMM yyyy")
+        self.until.setAccessibleName("Repeat until")
+        self.count = QtWidgets.QSpinBox()
+        self.count.setRange(1, 10000)
+        self.count.setSuffix(" times")
+        self.count.setAccessibleName("Number of occurrences")
+
+        self.reminder_box = QtWidgets.QVBoxLayout()
+        self.reminder_box.setSpacing(4)
+        self.reminder_rows: list[ReminderRow] = []
+        self.add_reminder = QtWidgets.QPushButton("Add reminder")
+        self.add_reminder.setAccessibleName("Add reminder")
+        self.add_reminder.clicked.connect(lambda: self._add_reminder(Reminder(15)))
+
+        self.location = QtWidgets.QLineEdit()
+        self.location.setPlaceholderText("Add a location")
+        self.location.setAccessibleName("Location")
+        self.notes = QtWidgets.QPlainTextEdit()
+        self.notes.setPlaceholderText("Notes")
+        self.notes.setAccessibleName("Notes")
+        self.notes.setTabChangesFocus(True)
+        self.notes.setFixedHeight(90)
+
+        self.error = QtWidgets.QLabel()
+        self.error.setObjectName("errorLabel")
+        self.error.setWordWrap(True)
+        self.error.setAccessibleName("Problem")
+
+        self.buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Save
+                                                  | QtWidgets.QDialogButtonBox.StandardButton.Cancel)
+        self.save_button = self.buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Save)
+        self.save_button.setAccessibleName("Save")
+        self.delete_button: QtWidgets.QPushButton | None = None
+        if event is not None:
+            self.delete_button = self.buttons.addButton(
+                "Delete", QtWidgets.QDialogButtonBox.ButtonRole.DestructiveRole)
+            self.delete_button.setAccessibleName("Delete event")
+            self.delete_button.clicked.connect(self._delete)
+        self.buttons.accepted.connect(self._save)
+        self.buttons.rejected.connect(self.reject)
+
+        # layout
+        form = QtWidgets.QFormLayout()
+        form.setFieldGrowthPolicy(QtWidgets.QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        form.addRow(self.title)
+        form.addRow("Calendar", self.calendar)
+        when = QtWidgets.QGridLayout()
+        when.addWidget(self.start_date, 0, 0)
+        when.addWidget(self.start_time, 0, 1)
+        when.addWidget(QtWidgets.QLabel("to"), 0, 2)
+        when.addWidget(self.end_date, 0, 3)
+        when.addWidget(self.end_time, 0, 4)
+        when.setColumnStretch(0, 1)
+        when.setColumnStretch(3, 1)
+        form.addRow("When", when)
+        form.addRow("", self.all_day)
+        form.addRow("Time zone", self.zone)
+        rep = QtWidgets.QHBoxLayout()
+        rep.addWidget(self.repeat, 1)
+        rep.addWidget(self.interval)
+        rep.addWidget(self.interval_unit)
+        form.addRow("Repeat", rep)
+        form.addRow("", self.weekday_box)
+        form.addRow("", self.custom)
+        ends = QtWidgets.QHBoxLayout()
+        self.ends_label = QtWidgets.QLabel("Ends")
+        ends.addWidget(self.ends)
+        ends.addWidget(self.until)
+        ends.addWidget(self.count)
+        ends.addStretch(1)
+        self.ends_row = QtWidgets.QWidget()
+        self.ends_row.setLayout(ends)
+        ends.setContentsMargins(0, 0, 0, 0)
+        form.addRow(self.ends_label, self.ends_row)
+        rem = QtWidgets.QVBoxLayout()
+        rem.addLayout(self.reminder_box)
+        rem.addWidget(self.add_reminder, 0, Qt.AlignmentFlag.AlignLeft)
+        form.addRow("Reminders", rem)
+        form.addRow("Location", self.location)
+        form.addRow("Notes", self.notes)
+        outer = QtWidgets.QVBoxLayout(self)
+        outer.addLayout(form)
+        outer.addWidget(self.error)
+        outer.addWidget(self.buttons)
+
+        self._load(event, occurrence, start, end, all_day, calendar_id, default_reminder)
+        for sig in (self.title.textChanged, self.all_day.toggled, self.start_date.dateChanged,
+                    self.start_time.timeChanged, self.end_date.dateChanged,
+                    self.end_time.timeChanged, self.zone.currentTextChanged,
+                    self.repeat.currentIndexChanged, self.interval.valueChanged,
+                    self.custom.textChanged, self.ends.currentIndexChanged,
+                    self.until.dateChanged, self.count.valueChanged):
+            sig.connect(self._refresh)
+        for b in self.weekday_buttons:
+            b.toggled.connect(self._refresh)
+        self.start_date.dateChanged.connect(self._keep_duration)
+        self.start_time.timeChanged.connect(self._keep_duration)
+        self._refresh()
+        self.title.setFocus()
+
+    # ------------------------------------------------------------- loading
+    def _load(self, event: Event | None, occ: Occurrence | None, start: datetime | None,
+              end: datetime | None, all_day: bool, calendar_id: str | None,
+              default_reminder: int) -> None:
+        if event is not None:
+            s, e = (occ.start, occ.end) if occ is not None else (event.start, event.end)
+            self.title.setText(event.title)
+            self.location.setText(event.location)
+            self.notes.setPlainText(event.notes)
+            cal = event.calendar_id
+            for r in event.reminders:
+                self._add_reminder(r)
+            if isinstance(s, AllDayDate):
+                self.all_day.setChecked(True)
+                sw = datetime.combine(s.day, time(9))
+                ew = datetime.combine(e.day - timedelta(days=1), time(10))  # type: ignore[union-attr]
+                self._set_zone(self._zone_name)
+            elif isinstance(s, ZonedTime):
+                sw = s.local.replace(tzinfo=None)
+                ew = e.local.replace(tzinfo=None)  # type: ignore[union-attr]
+                self._set_zone(s.tz)
+            else:
+                sw, ew = s.wall, e.wall  # type: ignore[union-attr]
+                self.zone.setCurrentIndex(0)
+            master_rule = event.rrule
+            if occ is not None and occ.recurrence_id is not None and event.recurrence_id:
+                master_rule = None  # an override: the rule lives on the master
+            self._series_rule = master_rule
+            self._load_rule(master_rule, s)
+        else:
+            now = datetime.now().replace(second=0, microsecond=0)
+            sw = start or (now.replace(minute=0) + timedelta(hours=1))
+            ew = end or (sw + timedelta(hours=1))
+            if all_day:
+                self.all_day.setChecked(True)
+                ew = ew - timedelta(days=1)
+                sw, ew = sw.replace(hour=9), ew.replace(hour=10)
+            cal = calendar_id or (self._calendars[0].id if self._calendars else "")
+            self._set_zone(self._zone_name)
+            if default_reminder >= 0:
+                self._add_reminder(Reminder(default_reminder))
+            self._load_rule(None, None)
+        self.calendar.setCurrentIndex(max(self.calendar.findData(cal), 0))
+        self.start_date.setDate(_qdate(sw.date()))
+        self.start_time.setTime(_qtime(sw.time()))
+        self.end_date.setDate(_qdate(ew.date()))
+        self.end_time.setTime(_qtime(ew.time()))
+        self._duration = self._start_wall_raw(), self._end_wall_raw()
+
+    def _set_zone(self, name: str) -> None:
+        i = self.zone.findText(name)
+        if i < 0:
+            self.zone.addItem(name)
+            i = self.zone.count() - 1
+        self.zone.setCurrentIndex(i)
+
+    def _load_rule(self, text: str | None, start: object) -> None:
+        self.until.setDate(self.start_date.date().addMonths(3))
+        self.count.setValue(10)
+        if not text:
+            self.repeat.setCurrentIndex(0)
+            return
+        try:
+            rule = parse_rule(text, start)  # type: ignore[arg-type]
+        except ValidationError:
+            self.repeat.setCurrentIndex(6)
+            self.custom.setText(text)
+            return
+        parts = dict(rule.parts)
+        freq = parts.pop("FREQ")
+        interval = int(parts.pop("INTERVAL", "1"))
+        parts.pop("WKST", None)
+        count, until = parts.pop("COUNT", None), parts.pop("UNTIL", None)
+        preset = None
+        if freq == "DAILY" and not parts:
+            preset = 1
+        elif freq == "WEEKLY" and set(parts) <= {"BYDAY"} and all(
+                d in WEEKDAYS for d in parts.get("BYDAY", "").split(",") if d):
+            preset = 2
+            days = [d for d in parts.get("BYDAY", "").split(",") if d]
+            for b in self.weekday_buttons:
+                b.setChecked(b.property("code") in days)
+        elif freq == "MONTHLY" and set(parts) <= {"BYMONTHDAY"} and \
+                "," not in parts.get("BYMONTHDAY", ""):
+            preset = 3
+        elif freq == "MONTHLY" and set(parts) == {"BYDAY"} and \
+                re.fullmatch(r"-?\d[A-Z]{2}", parts["BYDAY"]):
+            preset = 4
+        elif freq == "YEARLY" and not parts:
+            preset = 5
+        if preset is None:
+            self.repeat.setCurrentIndex(6)
+            self.custom.setText(rule.text())
+            return
+        self.repeat.setCurrentIndex(preset)
+        self.interval.setValue(interval)
+        if count:
+            self.ends.setCurrentIndex(2)
+            self.count.setValue(int(count))
+        elif until:
+            self.ends.setCurrentIndex(1)
+            self.until.setDate(_qdate(datetime.strptime(until[:8], "%Y%m%d").date()))
+
+    def _add_reminder(self, r: Reminder) -> None:
+        row = ReminderRow(r, self)
+        row.removed.connect(self._remove_reminder)
+        self.reminder_rows.append(row)
+        self.reminder_box.addWidget(row)
+
+    def _remove_reminder(self, row: ReminderRow) -> None:
+        self.reminder_rows.remove(row)
+        row.setParent(None)
+        row.deleteLater()
+
+    # ---------------------------------------------------------- behaviour
+    def _start_wall_raw(self) -> datetime:
+        return datetime.combine(_pydate(self.start_date.date()), _pytime(self.start_time.time()))
+
+    def _end_wall_raw(self) -> datetime:
+        return datetime.combine(_pydate(self.end_date.date()), _pytime(self.end_time.time()))
+
+    def _keep_duration(self) -> None:
+        """Moving the start moves the end with it (the duration stays)."""
+        old_s, old_e = self._duration
+        new_s = self._start_wall_raw()
+        if new_s != old_s:
+            new_e = new_s + (old_e - old_s)
+            for w in (self.end_date, self.end_time):
+                w.blockSignals(True)
+            self.end_date.setDate(_qdate(new_e.date()))
+            self.end_time.setTime(_qtime(new_e.time()))
+            for w in (self.end_date, self.end_time):
+                w.blockSignals(False)
+        self._duration = self._start_wall_raw(), self._end_wall_raw()
+        self._refresh()
+
+    def _refresh(self) -> None:
+        ad = self.all_day.isChecked()
+        self.start_time.setVisible(not ad)
+        self.end_time.setVisible(not ad)
+        self.zone.setEnabled(not ad)
+        i = self.repeat.currentIndex()
+        repeating = i != 0
+        self.interval.setVisible(0 < i < 6)
+        self.interval_unit.setVisible(0 < i < 6)
+        self.interval_unit.setText({1: "day(s)", 2: "week(s)", 3: "month(s)", 4: "month(s)",
+                                    5: "year(s)"}.get(i, ""))
+        self.weekday_box.setVisible(i == 2)
+        self.custom.setVisible(i == 6)
+        self.ends_label.setVisible(repeating)
+        self.ends_row.setVisible(repeating)
+        self.until.setVisible(self.ends.currentIndex() == 1)
+        self.count.setVisible(self.ends.currentIndex() == 2)
+        if i == 3:
+            self.repeat.setItemText(3, f"Monthly on day {self.start_date.date().day()}")
+        if i == 4:
+            n, wd = self._nth_weekday()
+            self.repeat.setItemText(4, f"Monthly on the {ORDINALS[n]} "
+                                       f"{QtCore.QLocale().dayName(wd)}")
+        if self._duration != (self._start_wall_raw(), self._end_wall_raw()):
+            self._duration = self._start_wall_raw(), self._end_wall_raw()
+        problem = self.problem()
+        self.error.setText(problem or "")
+        self.error.setVisible(bool(problem))
+        self.save_button.setEnabled(problem is None)
+
+    def _nth_weekday(self) -> tuple[int, int]:
+        d = _pydate(self.start_date.date())
+        n = (d.day - 1) // 7 + 1
+        if (d + timedelta(days=7)).month != d.month and n >= 4:
+            n = -1
+        return n, d.isoweekday()
+
+    # ------------------------------------------------------------- result
+    def rrule(self) -> str | None:
+        i = self.repeat.currentIndex()
+        if i == 0:
+            return None
+        if i == 6:
+            return self.custom.text().strip() or None
+        parts = [f"FREQ={['', 'DAILY', 'WEEKLY', 'MONTHLY', 'MONTHLY', 'YEARLY'][i]}"]
+        if self.interval.value() > 1:
+            parts.append(f"INTERVAL={self.interval.value()}")
+        if i == 2:
+            days = [b.property("code") for b in self.weekday_buttons if b.isChecked()]
+            if not days:
+                days = [WEEKDAYS[_pydate(self.start_date.date()).weekday()]]
+            parts.append("BYDAY=" + ",".join(days))
+        elif i == 3:
+            parts.append(f"BYMONTHDAY={self.start_date.date().day()}")
+        elif i == 4:
+            n, wd = self._nth_weekday()
+            parts.append(f"BYDAY={n}{WEEKDAYS[wd - 1]}")
+        if self.ends.currentIndex() == 1:
+            parts.append("UNTIL=" + _pydate(self.until.date()).strftime("%Y%m%d"))
+        elif self.ends.currentIndex() == 2:
+            parts.append(f"COUNT={self.count.value()}")
+        return ";".join(parts)
+
+    def times(self) -> tuple[object, object]:
+        """(start, end) as model times; raises ValidationError with the reason."""
+        if self.all_day.isChecked():
+            s = _pydate(self.start_date.date())
+            e = _pydate(self.end_date.date())
+            if e < s:
+                raise ValidationError("the end date is before the start date")
+            return AllDayDate(s), AllDayDate(e + timedelta(days=1))
+        sw, ew = self._start_wall_raw(), self._end_wall_raw()
+        if ew < sw:
+            raise ValidationError("the event ends before it starts")
+        zone = self.zone.currentText().strip()
+        if zone == FLOATING:
+            return FloatingTime(sw), FloatingTime(ew)
+        return ZonedTime.from_local(sw, zone), ZonedTime.from_local(ew, zone)
+
+    def event(self) -> Event:
+        """The edited event (validated); raises ValidationError."""
+        start, end = self.times()
+        kw = dict(
+            calendar_id=self.calendar.currentData() or "", title=self.title.text().strip(),
+            start=start, end=end, location=self.location.text().strip(),
+            notes=self.notes.toPlainText(), rrule=self.rrule(),
+            reminders=tuple(r.reminder() for r in self.reminder_rows),
+        )
+        if self._base is None:
+            ev = Event.new(**kw)  # type: ignore[arg-type]
+        else:
+            ev = self._base.replace(**kw)
+            if ev.recurrence_id is not None:
+                ev = ev.replace(rrule=None) if kw["rrule"] is None else ev
+        if not kw["calendar_id"]:
+            raise ValidationError("choose a calendar (all calendars are read-only)")
+        check = ev.replace(recurrence_id=None) if ev.recurrence_id is not None and ev.rrule \
+            else ev
+        check.validate()
+        return ev
+
+    def problem(self) -> str | None:
+        try:
+            self.event()
+        except ValidationError as exc:
+            msg = str(exc)
+            return msg[:1].upper() + msg[1:] + "."
+        return None
+
+    def _save(self) -> None:
+        if self.problem() is None:
+            self.result_action = "save"
+            self.accept()
+
+    def _delete(self) -> None:
+        self.result_action = "delete"
+        self.accept()
+
+    def keyPressEvent(self, event: QtGui.QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and \
+                event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self._save()
+            return
+        super().keyPressEvent(event)

@@ -1,0 +1,81 @@
+"""File > Import / Export .ics.
+
+Import runs off the GUI thread: a worker parses the file and writes the
+events through its *own* :class:`Store` on the same database file (a Store
+is not thread-safe), reporting progress and the result by signal.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from aurora_core.model import Calendar, Event
+from aurora_desktop.qt import QtCore, Signal
+from aurora_desktop.store import Store, StoreError
+
+log = logging.getLogger("aurora.ui.import")
+
+
+@dataclass
+class ImportSummary:
+    path: Path
+    imported: int = 0
+    skipped: list[str] = field(default_factory=list)
+    calendar_name: str | None = None
+    error: str | None = None
+
+
+class ImportWorker(QtCore.QObject):
+    """Parses and stores one .ics file; lives in a QThread."""
+
+    progress = Signal(str, int, int)  # phase, done, total
+    finished = Signal(object)         # ImportSummary
+
+    def __init__(self, db_path: Path, ics_path: Path, calendar_id: str) -> None:
+        super().__init__()
+        self.db_path = db_path
+        self.ics_path = ics_path
+        self.calendar_id = calendar_id
+
+    def run(self) -> None:
+        summary = ImportSummary(self.ics_path)
+        try:
+            from aurora_core.ical import parse_ics
+
+            data = self.ics_path.read_bytes()
+            result = parse_ics(data, calendar_id=self.calendar_id,
+                               progress=lambda d, t: self.progress.emit("Reading", d, t))
+            summary.skipped = [str(s) for s in result.skipped]
+            summary.calendar_name = result.calendar_name
+            if result.events:
+                store = Store(self.db_path)
+                try:
+                    store.put_events(result.events, touch=False,
+                                     progress=lambda d, t: self.progress.emit("Saving", d, t))
+                finally:
+                    store.close()
+            summary.imported = sum(1 for e in result.events if e.recurrence_id is None)
+        except OSError as exc:
+            summary.error = f"Cannot read {self.ics_path.name}: {exc.strerror or exc}"
+        except StoreError as exc:
+            summary.error = f"The calendar database cannot be written: {exc}"
+        except ValueError as exc:  # ValidationError included
+            summary.error = f"The file could not be imported: {exc}"
+        except Exception as exc:  # a bug: still tell the user, and log it whole
+            log.exception("import failed")
+            summary.error = f"Import failed unexpectedly: {exc!r}"
+        self.finished.emit(summary)
+
+
+def export_ics(path: Path, events: list[Event], calendars: dict[str, Calendar],
+               name: str | None = None) -> int:
+    """Write ``events`` to ``path``; returns how many events (masters) went out."""
+    from aurora_core.ical import to_ics
+
+    data = to_ics(events, calendars, calendar_name=name)
+    tmp = path.with_suffix(path.suffix + ".part")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+    return sum(1 for e in events if e.recurrence_id is None)

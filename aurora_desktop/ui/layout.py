@@ -1,0 +1,283 @@
+"""Pure layout for the calendar views (no Qt): where each occurrence goes.
+
+Everything works on *display items*: an occurrence with its start and end as
+naive wall-clock datetimes in the user's zone, so a meeting at 09:00 New York
+shows at 15:00 for a user in Berlin.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, tzinfo
+
+from aurora_core.model import AllDayDate, Calendar, FloatingTime, Occurrence, ZonedTime
+
+__all__ = [
+    "Item",
+    "MonthCell",
+    "Piece",
+    "layout_day_columns",
+    "layout_month",
+    "layout_span_lanes",
+    "to_items",
+]
+
+MIN_PIECE = timedelta(minutes=20)
+
+
+@dataclass(eq=False)
+class Item:
+    """One occurrence as the views see it."""
+
+    occ: Occurrence
+    start: datetime  # naive, user's wall clock
+    end: datetime
+    all_day: bool
+    color: str
+    calendar_name: str = ""
+
+    @property
+    def key(self) -> str:
+        return self.occ.key
+
+    @property
+    def title(self) -> str:
+        return self.occ.event.title or "(no title)"
+
+    @property
+    def spans_days(self) -> bool:
+        """Shown as a bar in all-day rows: all-day events and timed ones of 24 h or more."""
+        return self.all_day or self.end - self.start >= timedelta(hours=24)
+
+    @property
+    def first_day(self) -> date:
+        return self.start.date()
+
+    @property
+    def last_day(self) -> date:
+        """The last day the item touches (an end at midnight does not touch that day)."""
+        if self.end <= self.start:
+            return self.start.date()
+        e = self.end - timedelta(microseconds=1)
+        return e.date()
+
+
+def wall(t: ZonedTime | AllDayDate | FloatingTime, zone: tzinfo) -> datetime:
+    if isinstance(t, ZonedTime):
+        return t.at.astimezone(zone).replace(tzinfo=None)
+    if isinstance(t, AllDayDate):
+        return datetime.combine(t.day, time())
+    return t.wall
+
+
+def to_items(occs: Iterable[Occurrence], zone: tzinfo,
+             calendars: dict[str, Calendar]) -> list[Item]:
+    out = []
+    for o in occs:
+        cal = calendars.get(o.event.calendar_id)
+        out.append(Item(o, wall(o.start, zone), wall(o.end, zone), isinstance(o.start, AllDayDate),
+                        cal.color if cal else "#3b82f6", cal.name if cal else ""))
+    return out
+
+
+# --------------------------------------------------------------- time grid
+
+
+@dataclass(eq=False)
+class Piece:
+    """The part of a timed item inside one day column."""
+
+    item: Item
+    day_index: int
+    start: datetime  # clipped to the day
+    end: datetime
+    col: int = 0
+    ncols: int = 1
+    cont_before: bool = False  # the item started on an earlier day
+    cont_after: bool = False
+
+
+def layout_day_columns(items: Sequence[Item], days: Sequence[date]) -> list[Piece]:
+    """Timed items clipped to each day, with overlapping ones side by side.
+
+    Overlaps form clusters; in a cluster each piece takes the lowest free
+    column and every piece shares the cluster's column count.
+    """
+    pieces: list[Piece] = []
+    for di, d in enumerate(days):
+        d0 = datetime.combine(d, time())
+        d1 = d0 + timedelta(days=1)
+        day_pieces = []
+        for it in items:
+            if it.spans_days:
+                continue
+            if it.end <= d0 or it.start >= d1:
+                if not (it.start == it.end and d0 <= it.start < d1):
+                    continue
+            s, e = max(it.start, d0), min(it.end, d1)
+            day_pieces.append(Piece(it, di, s, e, cont_before=it.start < d0, cont_after=it.end > d1))
+        day_pieces.sort(key=lambda p: (p.start, -(p.end - p.start).total_seconds(), p.item.title))
+        _assign_columns(day_pieces)
+        pieces.extend(day_pieces)
+    return pieces
+
+
+def _assign_columns(ps: list[Piece]) -> None:
+    cluster: list[Piece] = []
+    col_ends: list[datetime] = []
+    cluster_end: datetime | None = None
+    for p in ps:
+        vis_end = max(p.end, p.start + MIN_PIECE)
+        if cluster_end is not None and p.start >= cluster_end:
+            for c in cluster:
+                c.ncols = len(col_ends)
+            cluster, col_ends, cluster_end = [], [], None
+        for i, ce in enumerate(col_ends):
+            if ce <= p.start:
+                p.col = i
+                col_ends[i] = vis_end
+                break
+        else:
+            p.col = len(col_ends)
+            col_ends.append(vis_end)
+        cluster.append(p)
+        cluster_end = vis_end if cluster_end is None else max(cluster_end, vis_end)
+    for c in cluster:
+        c.ncols = max(len(col_ends), 1)
+
+
+# ------------------------------------------------------------ spanning bars
+
+
+@dataclass(eq=False)
+class Bar:
+    """A spanning item inside one row of days: columns [first, last] and a lane."""
+
+    item: Item
+    first: int
+    last: int
+    lane: int
+    cont_before: bool
+    cont_after: bool
+
+
+def layout_span_lanes(items: Sequence[Item], days: Sequence[date],
+                      only_spanning: bool = True) -> list[Bar]:
+    """Bars for items across a row of consecutive ``days``, each in the lowest free lane."""
+    if not days:
+        return []
+    d_first, d_last = days[0], days[-1]
+    cands = []
+    for it in items:
+        if only_spanning and not it.spans_days:
+            continue
+        f, la = it.first_day, it.last_day
+        if la < d_first or f > d_last:
+            continue
+        cands.append(it)
+    cands.sort(key=lambda it: (it.first_day, -(it.last_day - it.first_day).days, not it.all_day,
+                               it.start, it.title))
+    lanes: list[int] = []  # per lane: last occupied column
+    bars = []
+    for it in cands:
+        first = max((it.first_day - d_first).days, 0)
+        last = min((it.last_day - d_first).days, len(days) - 1)
+        for lane, occupied_to in enumerate(lanes):
+            if occupied_to < first:
+                lanes[lane] = last
+                break
+        else:
+            lane = len(lanes)
+            lanes.append(last)
+        bars.append(Bar(it, first, last, lane, it.first_day < d_first, it.last_day > d_last))
+    return bars
+
+
+# ------------------------------------------------------------------- month
+
+
+@dataclass(eq=False)
+class MonthCell:
+    day: date
+    # slot index -> the item shown there: a Bar starting in this row or a timed Item
+    timed: list[tuple[int, Item]] = field(default_factory=list)
+    hidden: int = 0  # how many items did not fit ("+N more")
+    all_items: list[Item] = field(default_factory=list)
+
+
+def layout_month(items: Sequence[Item], first_day: date, weeks: int,
+                 slots: int) -> tuple[list[list[Bar]], list[list[MonthCell]]]:
+    """Bars (per week row) and cells (per week row, 7 each) for a month grid.
+
+    ``slots`` is how many one-line chips fit in a cell. Bars whose lane does
+    not fit are dropped and counted in their days' ``hidden``; when something
+    is hidden the last slot shows "+N more" instead.
+    """
+    rows_bars: list[list[Bar]] = []
+    rows_cells: list[list[MonthCell]] = []
+    by_day: dict[date, list[Item]] = {}
+    for it in items:
+        d = it.first_day
+        while d <= it.last_day:
+            by_day.setdefault(d, []).append(it)
+            d += timedelta(days=1)
+            if (d - it.first_day).days > 400:
+                break
+    for w in range(weeks):
+        days = [first_day + timedelta(days=w * 7 + i) for i in range(7)]
+        bars = layout_span_lanes(items, days)
+        cells = [MonthCell(d, all_items=sorted(by_day.get(d, []), key=_day_order))
+                 for d in days]
+        used: list[set[int]] = [set() for _ in days]
+        for b in bars:
+            for c in range(b.first, b.last + 1):
+                used[c].add(b.lane)
+        # How many slots are usable: all when nothing overflows, else one less for "+N".
+        kept_bars = []
+        for ci, cell in enumerate(cells):
+            timed = [it for it in cell.all_items if not it.spans_days]
+            need = len(used[ci]) + len(timed)
+            cap = slots if need <= slots else max(slots - 1, 0)
+            free = [s for s in range(cap) if s not in used[ci]]
+            for s, it in zip(free, timed, strict=False):
+                cell.timed.append((s, it))
+            shown_timed = min(len(free), len(timed))
+            hidden_bars = sum(1 for lane in used[ci] if lane >= cap)
+            cell.hidden = len(timed) - shown_timed + hidden_bars
+        for b in bars:
+            caps = []
+            for c in range(b.first, b.last + 1):
+                cell = cells[c]
+                n = len(used[c]) + sum(1 for it in cell.all_items if not it.spans_days)
+                caps.append(slots if n <= slots else max(slots - 1, 0))
+            if b.lane < min(caps):
+                kept_bars.append(b)
+            else:
+                # Partly visible bars are split into the runs of days where they fit.
+                run_start = None
+                for off, cap in enumerate([*caps, -1]):
+                    fits = b.lane < cap
+                    if fits and run_start is None:
+                        run_start = off
+                    elif not fits and run_start is not None:
+                        kept_bars.append(Bar(b.item, b.first + run_start, b.first + off - 1,
+                                             b.lane, b.cont_before or run_start > 0,
+                                             b.cont_after or off - 1 < b.last - b.first))
+                        run_start = None
+        rows_bars.append(kept_bars)
+        rows_cells.append(cells)
+    return rows_bars, rows_cells
+
+
+def _day_order(it: Item) -> tuple[int, datetime, str]:
+    return (0 if it.spans_days else 1, it.start, it.title)
+
+
+def week_start_of(d: date, first_weekday: int) -> date:
+    """The first day of the week holding ``d``; ``first_weekday`` is ISO (1 = Monday)."""
+    return d - timedelta(days=(d.isoweekday() - first_weekday) % 7)
+
+
+def month_grid_start(d: date, first_weekday: int) -> date:
+    return week_start_of(d.replace(day=1), first_weekday)

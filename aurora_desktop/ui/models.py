@@ -1,0 +1,290 @@
+"""Qt models over the store: occurrences of the visible range, calendars, agenda, search."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, datetime, time, timedelta, tzinfo
+from typing import Any
+
+from aurora_core.model import Calendar, Event
+from aurora_desktop.qt import Qt, QtCore, QtGui
+from aurora_desktop.store import Store
+from aurora_desktop.ui import theme
+from aurora_desktop.ui.layout import Item, to_items
+
+ItemRole = Qt.ItemDataRole.UserRole + 1
+KindRole = Qt.ItemDataRole.UserRole + 2
+DateRole = Qt.ItemDataRole.UserRole + 3
+IdRole = Qt.ItemDataRole.UserRole + 4
+
+
+def local_bounds(first: date, end_exclusive: date, zone: tzinfo) -> tuple[datetime, datetime]:
+    return (datetime.combine(first, time(), zone), datetime.combine(end_exclusive, time(), zone))
+
+
+class OccurrenceModel(QtCore.QAbstractListModel):
+    """The occurrences of one date range (the visible window), as display :class:`Item`s.
+
+    ``load(first, end)`` queries the store once; the views paint from
+    :meth:`items`. The model reloads itself when the store commits a change.
+    """
+
+    loaded = QtCore.Signal()
+
+    def __init__(self, store: Store, zone: tzinfo, parent: QtCore.QObject | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._zone = zone
+        self._items: list[Item] = []
+        self._range: tuple[date, date] | None = None
+        self._calendars: dict[str, Calendar] = {}
+
+    def set_zone(self, zone: tzinfo) -> None:
+        self._zone = zone
+        self.reload()
+
+    @property
+    def zone(self) -> tzinfo:
+        return self._zone
+
+    def rowCount(self, parent: QtCore.QModelIndex | None = None) -> int:
+        if parent is not None and parent.isValid():
+            return 0
+        return len(self._items)
+
+    def data(self, index: QtCore.QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._items):
+            return None
+        it = self._items[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return it.title
+        if role == ItemRole:
+            return it
+        return None
+
+    def items(self) -> list[Item]:
+        return self._items
+
+    def range(self) -> tuple[date, date] | None:
+        return self._range
+
+    def load(self, first: date, end_exclusive: date) -> None:
+        self._range = (first, end_exclusive)
+        self.reload()
+
+    def reload(self) -> None:
+        if self._range is None:
+            return
+        self.beginResetModel()
+        self._calendars = {c.id: c for c in self._store.calendars()}
+        s, e = local_bounds(*self._range, self._zone)
+        self._items = to_items(self._store.occurrences(s, e, self._zone), self._zone,
+                               self._calendars)
+        self.endResetModel()
+        self.loaded.emit()
+
+    def find(self, key: str) -> Item | None:
+        return next((it for it in self._items if it.key == key), None)
+
+
+class CalendarListModel(QtCore.QAbstractListModel):
+    """The calendars, checkable for visibility, with a colour swatch."""
+
+    def __init__(self, store: Store, parent: QtCore.QObject | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._cals: list[Calendar] = store.calendars()
+
+    def refresh(self) -> None:
+        self.beginResetModel()
+        self._cals = self._store.calendars()
+        self.endResetModel()
+
+    def calendar_at(self, row: int) -> Calendar | None:
+        return self._cals[row] if 0 <= row < len(self._cals) else None
+
+    def rowCount(self, parent: QtCore.QModelIndex | None = None) -> int:
+        if parent is not None and parent.isValid():
+            return 0
+        return len(self._cals)
+
+    def data(self, index: QtCore.QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        cal = self.calendar_at(index.row()) if index.isValid() else None
+        if cal is None:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return cal.name + (" (read-only)" if cal.read_only else "")
+        if role == Qt.ItemDataRole.DecorationRole:
+            return theme.swatch(cal.color)
+        if role == Qt.ItemDataRole.CheckStateRole:
+            return Qt.CheckState.Checked if cal.visible else Qt.CheckState.Unchecked
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{cal.name}, {'shown' if cal.visible else 'hidden'}"
+        if role == IdRole:
+            return cal.id
+        return None
+
+    def flags(self, index: QtCore.QModelIndex) -> Qt.ItemFlag:
+        return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+                | Qt.ItemFlag.ItemIsUserCheckable)
+
+    def setData(self, index: QtCore.QModelIndex, value: Any,
+                role: int = Qt.ItemDataRole.EditRole) -> bool:
+        cal = self.calendar_at(index.row())
+        if cal is None or role != Qt.ItemDataRole.CheckStateRole:
+            return False
+        checked = Qt.CheckState(value) == Qt.CheckState.Checked if not isinstance(value, bool) \
+            else value
+        self._store.put_calendar(dataclasses.replace(cal, visible=checked))
+        return True
+
+
+class AgendaModel(QtCore.QAbstractListModel):
+    """Upcoming occurrences grouped by day: header rows and item rows, growing on demand.
+
+    ``canFetchMore``/``fetchMore`` load the next chunk of days when the view
+    scrolls to the bottom.
+    """
+
+    CHUNK_DAYS = 30
+    MAX_DAYS = 3 * 366
+
+    def __init__(self, store: Store, zone: tzinfo, parent: QtCore.QObject | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._zone = zone
+        self._start = date.today()
+        self._loaded_to = self._start
+        self._rows: list[tuple[str, Any]] = []
+        self._calendars: dict[str, Calendar] = {}
+
+    def set_zone(self, zone: tzinfo) -> None:
+        self._zone = zone
+        self.reset_to(self._start)
+
+    @property
+    def start(self) -> date:
+        return self._start
+
+    @property
+    def loaded_to(self) -> date:
+        return self._loaded_to
+
+    def reset_to(self, start: date) -> None:
+        self.beginResetModel()
+        self._start = start
+        self._loaded_to = start
+        self._rows = []
+        self._calendars = {c.id: c for c in self._store.calendars()}
+        self._append_days(self.CHUNK_DAYS)
+        self.endResetModel()
+
+    def _fetch_rows(self, days: int) -> list[tuple[str, Any]]:
+        first = self._loaded_to
+        end = first + timedelta(days=days)
+        s, e = local_bounds(first, end, self._zone)
+        items = to_items(self._store.occurrences(s, e, self._zone), self._zone, self._calendars)
+        by_day: dict[date, list[Item]] = {}
+        for it in items:
+            d = max(it.first_day, first)
+            by_day.setdefault(d, []).append(it)
+        rows: list[tuple[str, Any]] = []
+        for d in sorted(by_day):
+            rows.append(("day", d))
+            for it in sorted(by_day[d], key=lambda i: (not i.all_day, i.start, i.title)):
+                rows.append(("item", it))
+        self._loaded_to = end
+        return rows
+
+    def _append_days(self, days: int) -> None:
+        self._rows.extend(self._fetch_rows(days))
+
+    def rowCount(self, parent: QtCore.QModelIndex | None = None) -> int:
+        if parent is not None and parent.isValid():
+            return 0
+        return len(self._rows)
+
+    def canFetchMore(self, parent: QtCore.QModelIndex) -> bool:
+        return not parent.isValid() and (self._loaded_to - self._start).days < self.MAX_DAYS
+
+    def fetchMore(self, parent: QtCore.QModelIndex) -> None:
+        if parent.isValid():
+            return
+        rows = self._fetch_rows(self.CHUNK_DAYS)
+        if not rows:
+            return
+        self.beginInsertRows(QtCore.QModelIndex(), len(self._rows), len(self._rows) + len(rows) - 1)
+        self._rows.extend(rows)
+        self.endInsertRows()
+
+    def data(self, index: QtCore.QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        kind, value = self._rows[index.row()]
+        if role == KindRole:
+            return kind
+        if role == ItemRole:
+            return value if kind == "item" else None
+        if role == DateRole:
+            return value if kind == "day" else value.start.date()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            if kind == "day":
+                return value.isoformat()
+            return value.title
+        return None
+
+    def flags(self, index: QtCore.QModelIndex) -> Qt.ItemFlag:
+        if index.isValid() and self._rows[index.row()][0] == "item":
+            return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return Qt.ItemFlag.ItemIsEnabled
+
+    def row_of_key(self, key: str) -> int:
+        for i, (kind, v) in enumerate(self._rows):
+            if kind == "item" and v.key == key:
+                return i
+        return -1
+
+    def item_rows(self) -> list[int]:
+        return [i for i, (k, _) in enumerate(self._rows) if k == "item"]
+
+
+class SearchModel(QtCore.QAbstractListModel):
+    """Search results: events whose title, location or notes match."""
+
+    def __init__(self, parent: QtCore.QObject | None = None) -> None:
+        super().__init__(parent)
+        self._events: list[Event] = []
+        self._labels: list[str] = []
+        self._colors: dict[str, str] = {}
+
+    def set_results(self, events: list[Event], labels: list[str],
+                    colors: dict[str, str]) -> None:
+        self.beginResetModel()
+        self._events, self._labels, self._colors = events, labels, colors
+        self.endResetModel()
+
+    def event_at(self, row: int) -> Event | None:
+        return self._events[row] if 0 <= row < len(self._events) else None
+
+    def rowCount(self, parent: QtCore.QModelIndex | None = None) -> int:
+        if parent is not None and parent.isValid():
+            return 0
+        return len(self._events)
+
+    def data(self, index: QtCore.QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        ev = self.event_at(index.row()) if index.isValid() else None
+        if ev is None:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return f"{ev.title or '(no title)'}\n{self._labels[index.row()]}"
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{ev.title}, {self._labels[index.row()]}"
+        if role == Qt.ItemDataRole.DecorationRole:
+            return theme.swatch(self._colors.get(ev.calendar_id, "#3b82f6"), 10)
+        if role == IdRole:
+            return ev.id
+        return None
+
+
+def qcolor(c: str) -> QtGui.QColor:
+    return QtGui.QColor(c)

@@ -1,0 +1,154 @@
+"""Painting of event chips, bars and the "now" line, shared by the views."""
+
+from __future__ import annotations
+
+from aurora_desktop.qt import Qt, QtCore, QtGui
+from aurora_desktop.ui.theme import ChipColors, Theme
+
+RectF = QtCore.QRectF
+
+
+def elide(fm: QtGui.QFontMetrics, text: str, width: float) -> str:
+    return fm.elidedText(text, Qt.TextElideMode.ElideRight, max(int(width), 0))
+
+
+def timed_block(p: QtGui.QPainter, r: RectF, cc: ChipColors, title: str, when: str,
+                location: str, selected: bool, font: QtGui.QFont, small: QtGui.QFont,
+                theme: Theme, ghost: bool = False) -> None:
+    """An event in the time grid: tinted block, coloured left stripe, title then time."""
+    p.save()
+    path = QtGui.QPainterPath()
+    path.addRoundedRect(r, 5, 5)
+    fill = QtGui.QColor(cc.solid if selected else cc.fill)
+    if ghost:
+        fill.setAlpha(150)
+    p.fillPath(path, fill)
+    p.setClipPath(path)
+    p.fillRect(RectF(r.left(), r.top(), 4, r.height()), cc.solid if not selected else
+               QtGui.QColor(theme.surface))
+    p.setClipping(False)
+    if selected:
+        p.setPen(QtGui.QPen(QtGui.QColor(theme.surface), 1))
+        p.drawPath(path)
+    text_c = cc.solid_text if selected else cc.text
+    sub_c = cc.solid_text if selected else cc.subtext
+    inner = r.adjusted(8, 3, -4, -2)
+    fm = QtGui.QFontMetrics(font)
+    sfm = QtGui.QFontMetrics(small)
+    p.setClipRect(r)
+    if inner.height() < fm.height() * 1.9:
+        # One line: "Title  09:00"
+        p.setFont(font)
+        p.setPen(text_c)
+        t = elide(fm, title, inner.width())
+        p.drawText(inner, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, t)
+        used = fm.horizontalAdvance(t) + 6
+        if used < inner.width() - 20:
+            p.setFont(small)
+            p.setPen(sub_c)
+            p.drawText(inner.adjusted(used, 1, 0, 0),
+                       Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
+                       elide(sfm, when, inner.width() - used))
+    else:
+        p.setFont(font)
+        p.setPen(text_c)
+        lines = max(int((inner.height() - sfm.height()) // fm.height()), 1)
+        doc_rect = RectF(inner.left(), inner.top(), inner.width(), fm.height() * min(lines, 2))
+        if lines >= 2 and fm.horizontalAdvance(title) > inner.width():
+            p.drawText(doc_rect, Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignTop, title)
+            y = doc_rect.bottom()
+        else:
+            p.drawText(inner, Qt.AlignmentFlag.AlignTop, elide(fm, title, inner.width()))
+            y = inner.top() + fm.height()
+        p.setFont(small)
+        p.setPen(sub_c)
+        if y + sfm.height() <= inner.bottom() + 2:
+            p.drawText(RectF(inner.left(), y, inner.width(), sfm.height()),
+                       Qt.AlignmentFlag.AlignLeft, elide(sfm, when, inner.width()))
+            y += sfm.height()
+        if location and y + sfm.height() <= inner.bottom() + 2:
+            p.drawText(RectF(inner.left(), y, inner.width(), sfm.height()),
+                       Qt.AlignmentFlag.AlignLeft, elide(sfm, location, inner.width()))
+    p.restore()
+
+
+def bar(p: QtGui.QPainter, r: RectF, cc: ChipColors, text: str, selected: bool,
+        font: QtGui.QFont, theme: Theme, cont_before: bool = False,
+        cont_after: bool = False) -> None:
+    """An all-day or multi-day bar: solid calendar colour, white or black text."""
+    p.save()
+    path = QtGui.QPainterPath()
+    path.addRoundedRect(r, 4, 4)
+    if cont_before:
+        path.addRect(RectF(r.left(), r.top(), 6, r.height()))
+    if cont_after:
+        path.addRect(RectF(r.right() - 6, r.top(), 6, r.height()))
+    path.setFillRule(Qt.FillRule.WindingFill)
+    p.fillPath(path.simplified(), cc.solid)
+    if selected:
+        p.setPen(QtGui.QPen(QtGui.QColor(theme.text), 1.5))
+        p.drawRoundedRect(r.adjusted(0.75, 0.75, -0.75, -0.75), 4, 4)
+    p.setFont(font)
+    p.setPen(cc.solid_text)
+    fm = QtGui.QFontMetrics(font)
+    inner = r.adjusted(7, 0, -5, 0)
+    p.drawText(inner, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+               elide(fm, text, inner.width()))
+    p.restore()
+
+
+def dot_chip(p: QtGui.QPainter, r: RectF, cc: ChipColors, time_text: str, title: str,
+             selected: bool, font: QtGui.QFont, bold: QtGui.QFont, theme: Theme) -> None:
+    """A timed event in the month grid: coloured dot, time, title."""
+    p.save()
+    if selected:
+        path = QtGui.QPainterPath()
+        path.addRoundedRect(r, 4, 4)
+        p.fillPath(path, cc.solid)
+        text_c = sub_c = cc.solid_text
+        dot_c = cc.solid_text
+    else:
+        text_c = QtGui.QColor(theme.text)
+        sub_c = QtGui.QColor(theme.muted)
+        dot_c = cc.stripe
+    p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(dot_c)
+    cy = r.center().y()
+    p.drawEllipse(QtCore.QPointF(r.left() + 7, cy), 3.5, 3.5)
+    x = r.left() + 15
+    fm = QtGui.QFontMetrics(font)
+    if time_text:
+        p.setFont(font)
+        p.setPen(sub_c)
+        w = fm.horizontalAdvance(time_text)
+        p.drawText(RectF(x, r.top(), w + 1, r.height()), Qt.AlignmentFlag.AlignVCenter, time_text)
+        x += w + 5
+    bfm = QtGui.QFontMetrics(bold)
+    p.setFont(bold)
+    p.setPen(text_c)
+    p.drawText(RectF(x, r.top(), r.right() - x - 2, r.height()), Qt.AlignmentFlag.AlignVCenter,
+               elide(bfm, title, r.right() - x - 2))
+    p.restore()
+
+
+def now_line(p: QtGui.QPainter, x0: float, x1: float, y: float, theme: Theme,
+             dot: bool = True) -> None:
+    p.save()
+    p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
+    c = QtGui.QColor(theme.now_line)
+    p.setPen(QtGui.QPen(c, 2))
+    p.drawLine(QtCore.QPointF(x0, y), QtCore.QPointF(x1, y))
+    if dot:
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(c)
+        p.drawEllipse(QtCore.QPointF(x0, y), 5, 5)
+    p.restore()
+
+
+def ui_font(size_pt: float, weight: QtGui.QFont.Weight = QtGui.QFont.Weight.Normal
+            ) -> QtGui.QFont:
+    f = QtGui.QFont(QtGui.QGuiApplication.font())
+    f.setPointSizeF(size_pt)
+    f.setWeight(weight)
+    return f

@@ -1,0 +1,241 @@
+"""Colours, fonts and the application palette (light and dark)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from aurora_desktop.qt import QtCore, QtGui, QtSvg, QtWidgets
+
+ICON_DIR = Path(__file__).resolve().parents[2] / "resources" / "icons"
+
+
+@dataclass(frozen=True)
+class Theme:
+    dark: bool
+    window: str
+    surface: str        # view background
+    surface_alt: str    # weekends, out-of-month days, headers
+    sidebar: str
+    grid: str           # grid lines
+    grid_strong: str
+    text: str
+    muted: str
+    accent: str
+    accent_text: str
+    now_line: str
+    selection: str
+
+    def c(self, name: str) -> QtGui.QColor:
+        return QtGui.QColor(getattr(self, name))
+
+
+LIGHT = Theme(
+    dark=False, window="#f6f7f9", surface="#ffffff", surface_alt="#f8f9fb", sidebar="#f3f4f7",
+    grid="#e9ebef", grid_strong="#d7dae0", text="#1d2330", muted="#6b7382",
+    accent="#2f6fed", accent_text="#ffffff", now_line="#e5484d", selection="#2f6fed",
+)
+DARK = Theme(
+    dark=True, window="#1b1d21", surface="#202227", surface_alt="#1c1e22", sidebar="#191b1f",
+    grid="#2d3037", grid_strong="#3a3e46", text="#e8eaed", muted="#9aa1ad",
+    accent="#5b8def", accent_text="#ffffff", now_line="#ff6369", selection="#8ab4ff",
+)
+
+
+def system_prefers_dark() -> bool:
+    hints = QtGui.QGuiApplication.styleHints()
+    try:
+        return hints.colorScheme() == QtCore.Qt.ColorScheme.Dark
+    except AttributeError:  # pragma: no cover - older Qt
+        return False
+
+
+def resolve(mode: str) -> Theme:
+    if mode == "dark":
+        return DARK
+    if mode == "light":
+        return LIGHT
+    return DARK if system_prefers_dark() else LIGHT
+
+
+def apply(app: QtWidgets.QApplication, theme: Theme) -> None:
+    """Fusion style with our palette and a small style sheet."""
+    app.setStyle("Fusion")
+    p = QtGui.QPalette()
+    C = QtGui.QColor
+    role = QtGui.QPalette.ColorRole
+    p.setColor(role.Window, C(theme.window))
+    p.setColor(role.WindowText, C(theme.text))
+    p.setColor(role.Base, C(theme.surface))
+    p.setColor(role.AlternateBase, C(theme.surface_alt))
+    p.setColor(role.Text, C(theme.text))
+    p.setColor(role.Button, C(theme.surface))
+    p.setColor(role.ButtonText, C(theme.text))
+    p.setColor(role.Highlight, C(theme.accent))
+    p.setColor(role.HighlightedText, C(theme.accent_text))
+    p.setColor(role.ToolTipBase, C(theme.surface))
+    p.setColor(role.ToolTipText, C(theme.text))
+    p.setColor(role.PlaceholderText, C(theme.muted))
+    p.setColor(role.Mid, C(theme.grid_strong))
+    p.setColor(role.Midlight, C(theme.grid))
+    p.setColor(role.Light, C(theme.surface))
+    p.setColor(role.Dark, C(theme.grid_strong))
+    p.setColor(role.Link, C(theme.accent))
+    disabled = QtGui.QPalette.ColorGroup.Disabled
+    for r in (role.Text, role.ButtonText, role.WindowText):
+        p.setColor(disabled, r, C(theme.muted))
+    app.setPalette(p)
+    app.setStyleSheet(style_sheet(theme))
+
+
+def style_sheet(t: Theme) -> str:
+    return f"""
+QMainWindow {{ background: {t.window}; }}
+QToolBar#mainToolbar {{ background: {t.window}; border: none;
+    border-bottom: 1px solid {t.grid}; padding: 6px 10px; spacing: 6px; }}
+QToolBar#mainToolbar QToolButton {{ border: 1px solid transparent; border-radius: 6px;
+    padding: 4px 8px; color: {t.text}; }}
+QToolBar#mainToolbar QToolButton:hover {{ background: {t.grid}; }}
+QToolButton#todayButton {{ border: 1px solid {t.grid_strong}; border-radius: 6px;
+    padding: 4px 12px; font-weight: 600; }}
+QToolButton#todayButton:hover {{ background: {t.grid}; }}
+QLabel#rangeTitle {{ font-size: 17px; font-weight: 600; color: {t.text}; padding-left: 8px; }}
+QFrame#viewSwitcher {{ border: 1px solid {t.grid_strong}; border-radius: 7px;
+    background: {t.surface}; }}
+QFrame#viewSwitcher QToolButton {{ border: none; border-radius: 5px; padding: 4px 11px;
+    margin: 2px; color: {t.muted}; }}
+QFrame#viewSwitcher QToolButton:checked {{ background: {t.accent}; color: {t.accent_text};
+    font-weight: 600; }}
+QFrame#viewSwitcher QToolButton:hover:!checked {{ background: {t.grid}; color: {t.text}; }}
+QLineEdit#searchField {{ border: 1px solid {t.grid_strong}; border-radius: 7px;
+    padding: 5px 8px; background: {t.surface}; min-width: 200px; }}
+QLineEdit#searchField:focus {{ border: 1px solid {t.accent}; }}
+QWidget#sidebar {{ background: {t.sidebar}; border-right: 1px solid {t.grid}; }}
+QLabel#sidebarHeading {{ color: {t.muted}; font-size: 11px; font-weight: 700;
+    letter-spacing: 1px; padding: 10px 4px 2px 4px; }}
+QListView#calendarList, QListView#searchResults {{ background: transparent; border: none;
+    outline: 0; }}
+QListView#calendarList::item {{ padding: 4px 2px; border-radius: 5px; }}
+QListView#calendarList::item:selected {{ background: {t.grid}; color: {t.text}; }}
+QListView#searchResults::item {{ padding: 6px 4px; border-bottom: 1px solid {t.grid}; }}
+QListView#searchResults::item:selected {{ background: {t.accent}; color: {t.accent_text}; }}
+QWidget#searchPanel {{ background: {t.sidebar}; border-left: 1px solid {t.grid}; }}
+QToolButton#sidebarButton {{ border: none; border-radius: 5px; padding: 3px; }}
+QToolButton#sidebarButton:hover {{ background: {t.grid}; }}
+QCalendarWidget QWidget#qt_calendar_navigationbar {{ background: {t.sidebar}; }}
+QCalendarWidget QToolButton {{ color: {t.text}; font-weight: 600; border: none;
+    padding: 2px 4px; border-radius: 4px; }}
+QCalendarWidget QToolButton:hover {{ background: {t.grid}; }}
+QCalendarWidget QAbstractItemView {{ background: {t.sidebar}; selection-background-color:
+    {t.accent}; selection-color: {t.accent_text}; outline: 0; }}
+QStatusBar {{ background: {t.window}; color: {t.muted}; border-top: 1px solid {t.grid}; }}
+QScrollArea {{ border: none; background: {t.surface}; }}
+QListView#agenda {{ border: none; background: {t.surface}; outline: 0; }}
+QLabel#errorLabel {{ color: #d93036; }}
+QDialog QLabel#dialogHeading {{ font-size: 15px; font-weight: 600; }}
+"""
+
+
+def _svg_path(name: str) -> Path:
+    return ICON_DIR / f"{name}.svg"
+
+
+def icon(name: str, color: str, size: int = 18) -> QtGui.QIcon:
+    """An SVG icon from resources/icons drawn in ``color`` (the file uses currentColor)."""
+    path = _svg_path(name)
+    try:
+        data = path.read_text(encoding="utf-8").replace("currentColor", color)
+    except OSError:
+        return QtGui.QIcon()
+    renderer = QtSvg.QSvgRenderer(QtCore.QByteArray(data.encode()))
+    ic = QtGui.QIcon()
+    for scale in (1, 2):
+        pm = QtGui.QPixmap(size * scale, size * scale)
+        pm.fill(QtCore.Qt.GlobalColor.transparent)
+        painter = QtGui.QPainter(pm)
+        painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
+        renderer.render(painter)
+        painter.end()
+        pm.setDevicePixelRatio(scale)
+        ic.addPixmap(pm)
+    return ic
+
+
+def swatch(color: str, size: int = 12) -> QtGui.QIcon:
+    pm = QtGui.QPixmap(size * 2, size * 2)
+    pm.fill(QtCore.Qt.GlobalColor.transparent)
+    p = QtGui.QPainter(pm)
+    p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
+    p.setPen(QtCore.Qt.PenStyle.NoPen)
+    p.setBrush(QtGui.QColor(color))
+    p.drawRoundedRect(QtCore.QRectF(2, 2, size * 2 - 4, size * 2 - 4), 6, 6)
+    p.end()
+    pm.setDevicePixelRatio(2)
+    return QtGui.QIcon(pm)
+
+
+# ------------------------------------------------------------- event colours
+
+
+def mix(a: QtGui.QColor, b: QtGui.QColor, t: float) -> QtGui.QColor:
+    """``a`` blended towards ``b`` by ``t`` (0 = a, 1 = b)."""
+    return QtGui.QColor(
+        round(a.red() + (b.red() - a.red()) * t),
+        round(a.green() + (b.green() - a.green()) * t),
+        round(a.blue() + (b.blue() - a.blue()) * t),
+    )
+
+
+def luminance(c: QtGui.QColor) -> float:
+    def ch(v: int) -> float:
+        s = v / 255
+        return s / 12.92 if s <= 0.03928 else ((s + 0.055) / 1.055) ** 2.4
+    return 0.2126 * ch(c.red()) + 0.7152 * ch(c.green()) + 0.0722 * ch(c.blue())
+
+
+def contrast(a: QtGui.QColor, b: QtGui.QColor) -> float:
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+@dataclass(frozen=True)
+class ChipColors:
+    fill: QtGui.QColor
+    stripe: QtGui.QColor
+    text: QtGui.QColor
+    subtext: QtGui.QColor
+    solid: QtGui.QColor       # all-day bars: solid calendar colour
+    solid_text: QtGui.QColor
+
+
+_chip_cache: dict[tuple[str, bool, bool], ChipColors] = {}
+
+
+def chip_colors(color: str, theme: Theme, past: bool = False) -> ChipColors:
+    key = (color, theme.dark, past)
+    cached = _chip_cache.get(key)
+    if cached is not None:
+        return cached
+    base = QtGui.QColor(color)
+    surface = QtGui.QColor(theme.surface)
+    if theme.dark:
+        fill = mix(surface, base, 0.30)
+        text = mix(QtGui.QColor("#ffffff"), base, 0.12)
+    else:
+        fill = mix(surface, base, 0.16)
+        text = mix(base, QtGui.QColor("#000000"), 0.55)
+    if contrast(text, fill) < 4.5:
+        text = QtGui.QColor(theme.text)
+    sub = mix(text, fill, 0.28)
+    solid = QtGui.QColor(base)
+    solid_text = QtGui.QColor("#ffffff") if contrast(QtGui.QColor("#ffffff"), solid) >= 3.0 \
+        else QtGui.QColor("#111111")
+    if past:
+        fill = mix(fill, surface, 0.45)
+        text = mix(text, surface, 0.35)
+        sub = mix(sub, surface, 0.35)
+        solid = mix(solid, surface, 0.4)
+        base = mix(base, surface, 0.4)
+    cc = ChipColors(fill, base, text, sub, solid, solid_text)
+    _chip_cache[key] = cc
+    return cc

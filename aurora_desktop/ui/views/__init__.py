@@ -1,0 +1,1 @@
+"""The calendar views: month, time grid (week, work week, day) and agenda."""

@@ -1,0 +1,115 @@
+"""What every calendar view shares: its context, signals and range logic."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, tzinfo
+
+from aurora_desktop.qt import QtCore, QtWidgets, Signal
+from aurora_desktop.ui.fmt import Formatter
+from aurora_desktop.ui.layout import Item
+from aurora_desktop.ui.models import OccurrenceModel
+from aurora_desktop.ui.theme import LIGHT, Theme
+
+
+@dataclass
+class ViewContext:
+    """Shared, mutable display settings; views re-read it on every paint."""
+
+    zone: tzinfo
+    theme: Theme = LIGHT
+    fmt: Formatter = field(default_factory=Formatter)
+    week_start: int = 1  # ISO weekday
+    work_start: int = 8
+    work_end: int = 18
+    work_days: tuple[int, ...] = (1, 2, 3, 4, 5)
+    week_numbers: bool = True
+    now: Callable[[], datetime] = field(default=lambda: datetime.now().astimezone())
+
+    def now_wall(self) -> datetime:
+        return self.now().astimezone(self.zone).replace(tzinfo=None)
+
+    def today(self) -> date:
+        return self.now_wall().date()
+
+
+class CalendarView(QtWidgets.QWidget):
+    """Base of the views. Subclasses define the visible range and paint the model's items.
+
+    Signals carry *wall-clock* datetimes in the user's zone.
+    """
+
+    itemActivated = Signal(object)               # Item: open the editor
+    selectionChanged = Signal(object)            # Item | None
+    createRequested = Signal(object, object, bool)  # start, end, all_day
+    changeRequested = Signal(object, object, object)  # Item, new start, new end (wall)
+    dayActivated = Signal(object)                # date: show that day
+    cursorMoved = Signal(object)                 # date: the keyboard cursor moved to it
+
+    name = "view"
+
+    def __init__(self, model: OccurrenceModel, ctx: ViewContext,
+                 parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.ctx = ctx
+        self.anchor = ctx.today()
+        self.selected_key: str | None = None
+        model.loaded.connect(self._on_loaded)
+        self.setFocusPolicy(QtCore.Qt.FocusPolicy.StrongFocus)
+
+    # --- range
+    def visible_range(self, anchor: date) -> tuple[date, date]:
+        """[first, end) of the dates this view shows around ``anchor``."""
+        raise NotImplementedError
+
+    def step(self, anchor: date, n: int) -> date:
+        """``anchor`` moved by ``n`` pages (previous/next)."""
+        raise NotImplementedError
+
+    def set_anchor(self, anchor: date) -> None:
+        self.anchor = anchor
+
+    def days(self) -> list[date]:
+        first, end = self.visible_range(self.anchor)
+        return [first + timedelta(days=i) for i in range((end - first).days)]
+
+    # --- selection
+    def select_key(self, key: str | None) -> None:
+        self.selected_key = key
+        self.selectionChanged.emit(self.selected_item())
+        self.update_view()
+
+    def selected_item(self) -> Item | None:
+        return self.model.find(self.selected_key) if self.selected_key else None
+
+    def visible_items(self) -> list[Item]:
+        """Items in keyboard (Tab) order."""
+        return sorted(self.model.items(), key=lambda it: (it.start.date(), not it.spans_days,
+                                                          it.start, it.title))
+
+    def select_next(self, forward: bool = True) -> bool:
+        items = self.visible_items()
+        if not items:
+            return False
+        keys = [it.key for it in items]
+        if self.selected_key in keys:
+            i = keys.index(self.selected_key) + (1 if forward else -1)
+            if not 0 <= i < len(keys):
+                return False
+        else:
+            i = 0 if forward else len(keys) - 1
+        self.select_key(keys[i])
+        return True
+
+    def _on_loaded(self) -> None:
+        if self.selected_key and self.model.find(self.selected_key) is None:
+            self.selected_key = None
+        self.update_view()
+
+    def update_view(self) -> None:
+        self.update()
+
+    def scroll_to_time(self, t: datetime) -> None:
+        """Make wall time ``t`` visible (time grids)."""
