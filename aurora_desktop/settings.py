@@ -47,6 +47,16 @@ SETTINGS: list[Setting] = [
     Setting("window/state", bytes, b"", "Main window dock/toolbar state."),
     Setting("window/view", str, "week", "Last view: day, week, workweek, month, agenda."),
     Setting("window/date", str, "", "Last shown date (ISO); '' = today."),
+    # --- reminders (issue 5) ---
+    Setting("reminders/close_to_tray", bool, True,
+            "Closing the window hides it to the tray (where there is a tray)."),
+    Setting("reminders/lookback_days", int, 7,
+            "After start-up or wake, show reminders missed up to this many days ago (0–60)."),
+    Setting("reminders/sound", bool, False, "Play a sound with each reminder."),
+    Setting("reminders/start_at_login", bool, False,
+            "Start Aurora Time (in the tray) when you log in (Linux: XDG autostart)."),
+    Setting("reminders/paused_until", str, "",
+            "Reminders are paused until this instant (ISO, UTC); '' = not paused."),
 ]
 
 
