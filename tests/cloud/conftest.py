@@ -152,9 +152,13 @@ def clock() -> Clock:
 
 @pytest.fixture
 def inproc(clock: Clock) -> Iterator[InProcess]:
-    with mock_aws():
-        t = Template()
-        ddb = boto3.client("dynamodb", region_name="us-east-1")
+    # No reset and another region: the session's local stack (moto's server in this
+    # process shares moto's backends) keeps its data while in-process tests run.
+    mock = mock_aws()
+    mock.start(reset=False)
+    try:
+        t = Template(region="eu-west-1", stack_name=f"t{uuid.uuid4().hex[:12]}")
+        ddb = boto3.client("dynamodb", region_name="eu-west-1")
         ddb.create_table(**t.create_table_args())
         storage = Storage(ddb, t.table_name())
         config = wire.ServerConfig(region="us-east-1", user_pool_id="us-east-1_test",
@@ -165,6 +169,9 @@ def inproc(clock: Clock) -> Iterator[InProcess]:
         dispatcher = Dispatcher(storage, mailbox, Directory(), sender="reminders@aurora.example",
                                 clock=clock, workers=4)
         yield InProcess(api, storage, clock, mailbox, dispatcher)
+        ddb.delete_table(TableName=t.table_name())
+    finally:
+        mock.stop(remove_data=False)
 
 
 # --------------------------------------------------------------------------
