@@ -31,6 +31,7 @@ from aurora_desktop.qt import QtCore
 from aurora_desktop.systemzone import system_zone_name
 
 from .engine import ReminderEngine
+from .qtrefs import emit
 
 __all__ = ["GuiThreadScheduler", "ReminderScheduler"]
 
@@ -110,7 +111,7 @@ class ReminderScheduler(QtCore.QObject):
         engine.on_pending = self._emit_pending
 
     def _emit_pending(self, pending: list[Any], new: list[Any]) -> None:
-        self.pending_changed.emit(pending, new)
+        emit(self.pending_changed, pending, new)
 
     # -------------------------------------------------------------- control
 
@@ -141,7 +142,7 @@ class ReminderScheduler(QtCore.QObject):
             log.exception("reminder check failed; retrying at the next tick")
             return
         self._arm(self.engine.next_wakeup)
-        self.checked.emit()
+        emit(self.checked)
 
     def _arm(self, at: datetime | None) -> None:
         if not self.scheduler.running:
@@ -172,7 +173,7 @@ class ReminderScheduler(QtCore.QObject):
         if abs(drift) > self.drift_threshold:
             log.info("wall clock moved %.0f s against the monotonic clock: re-planning", drift)
             self.engine.replan()
-            self.replanned.emit("drift")
+            emit(self.replanned, "drift")
         zone = self._zone_name()
         if zone != self._zone:
             self._zone = zone
@@ -181,5 +182,5 @@ class ReminderScheduler(QtCore.QObject):
             except ValidationError:
                 log.warning("system zone %r is unknown; keeping the previous one", zone)
             else:
-                self.replanned.emit("zone")
+                emit(self.replanned, "zone")
         self.request_check()

@@ -22,6 +22,7 @@ from aurora_desktop.ui.tray import AppTray
 from .engine import FileWatermark, PendingReminder, ReminderEngine, Watermark
 from .notifier import InWindowNotifier, Notifier, TrayNotifier, describe_time
 from .planner import DEFAULT_LOOKBACK, Delivery
+from .qtrefs import emit
 from .scheduler import ReminderScheduler
 
 __all__ = ["PAUSE_FOR", "ReminderService", "watermark_path"]
@@ -136,16 +137,30 @@ class ReminderService(QtCore.QObject):
     def set_paused(self, paused: bool) -> None:
         """Pause reminders for :data:`PAUSE_FOR` (True) or resume now (False)."""
         if paused:
-            until = self.engine.clock() + PAUSE_FOR
-            self.engine.pause(until)
-            self._pause_timer.start(int(PAUSE_FOR.total_seconds() * 1000))
+            self.pause_until(self.engine.clock() + PAUSE_FOR)
         else:
+            self.pause_until(None)
+
+    def pause_until(self, until: datetime | None) -> None:
+        """Pause until ``until`` (None or a past instant: resume now)."""
+        now = self.engine.clock()
+        if until is not None and until > now:
+            self.engine.pause(until)
+            ms = int((until - now).total_seconds() * 1000)
+            self._pause_timer.start(min(ms, 2_147_483_647))
+        else:
+            until = None
             self.engine.resume()
             self._pause_timer.stop()
+        paused = until is not None
         if self.tray is not None:
             self.tray.set_paused(paused)
-        self.paused_changed.emit(paused)
+        emit(self.paused_changed, paused)
         self.refresh_tooltip()
+
+    @property
+    def paused_until(self) -> datetime | None:
+        return self.engine.paused_until if self.engine.is_paused() else None
 
     def is_paused(self) -> bool:
         return self.engine.is_paused()

@@ -11,11 +11,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta, tzinfo
 
+from aurora_desktop.autostart import Autostart
 from aurora_desktop.qt import Qt, QtCore, QtGui, QtWidgets
 from aurora_desktop.reminders.engine import PendingReminder
 from aurora_desktop.reminders.notifier import describe_time
+from aurora_desktop.reminders.qtrefs import emit
+from aurora_desktop.settings import Settings
+from aurora_desktop.ui.dialogs import SettingsPage
 
-__all__ = ["SNOOZE_CHOICES", "ReminderWindow"]
+__all__ = ["SNOOZE_CHOICES", "ReminderWindow", "RemindersSettingsPage"]
 
 SNOOZE_CHOICES: tuple[tuple[str, timedelta], ...] = (
     ("5 minutes", timedelta(minutes=5)),
@@ -58,6 +62,8 @@ class ReminderWindow(QtWidgets.QWidget):
         self.setObjectName("reminderWindow")
         self.setWindowTitle("Reminders — Aurora Time")
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, True)
+        # Closing this window never quits the app (the main window may be in the tray).
+        self.setAttribute(Qt.WidgetAttribute.WA_QuitOnClose, False)
         self.resize(560, 360)
         self._pending: list[PendingReminder] = []
 
@@ -227,7 +233,7 @@ class ReminderWindow(QtWidgets.QWidget):
     def _snooze(self, delay: timedelta) -> None:
         keys = self.selected_keys()
         if keys:
-            self.snooze_requested.emit(keys, delay)
+            emit(self.snooze_requested, keys, delay)
 
     def ask_custom_minutes(self) -> int | None:
         """Ask how long to snooze (minutes); None when cancelled. Tests replace this."""
@@ -243,12 +249,12 @@ class ReminderWindow(QtWidgets.QWidget):
     def _dismiss(self) -> None:
         keys = self.selected_keys()
         if keys:
-            self.dismiss_requested.emit(keys)
+            emit(self.dismiss_requested, keys)
 
     def _open_index(self, index: QtCore.QModelIndex) -> None:
         data = index.siblingAtColumn(0).data(EVENT_ROLE)
         if data:
-            self.open_requested.emit(data[0], data[1])
+            emit(self.open_requested, data[0], data[1])
 
     def _open_selected(self) -> None:
         rows = self.view.selectionModel().selectedRows(0)
@@ -261,3 +267,64 @@ class ReminderWindow(QtWidgets.QWidget):
             self.showNormal()
         self.show()
         self.raise_()
+
+
+class RemindersSettingsPage(SettingsPage):
+    """The "Reminders" page of the settings dialog.
+
+    ``autostart`` is an :class:`aurora_desktop.autostart.Autostart`; where it
+    is not supported the checkbox is disabled and says so.
+    """
+
+    title = "Reminders"
+
+    def __init__(self, settings: Settings, autostart: Autostart,
+                 parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.autostart = autostart
+        self.close_to_tray = QtWidgets.QCheckBox("Closing the window keeps Aurora Time in the tray")
+        self.close_to_tray.setChecked(bool(settings.get("reminders/close_to_tray")))
+        if not QtWidgets.QSystemTrayIcon.isSystemTrayAvailable():
+            self.close_to_tray.setEnabled(False)
+            self.close_to_tray.setToolTip("This desktop has no system tray.")
+        self.lookback = QtWidgets.QSpinBox()
+        self.lookback.setRange(0, 60)
+        self.lookback.setSuffix(" days")
+        self.lookback.setValue(int(settings.get("reminders/lookback_days")))
+        self.lookback.setToolTip(settings.definition("reminders/lookback_days").help)
+        self.sound = QtWidgets.QCheckBox("Play a sound with each reminder")
+        self.sound.setChecked(bool(settings.get("reminders/sound")))
+        self.login = QtWidgets.QCheckBox("Start Aurora Time when I log in")
+        self.login.setChecked(bool(settings.get("reminders/start_at_login"))
+                              and autostart.is_enabled())
+        self.login_note = QtWidgets.QLabel()
+        self.login_note.setWordWrap(True)
+        if not autostart_supported(autostart):
+            self.login.setEnabled(False)
+            self.login_note.setText("Start at login is not supported on this system yet.")
+        form = QtWidgets.QFormLayout(self)
+        form.addRow(self.close_to_tray)
+        form.addRow("Show missed reminders from the last", self.lookback)
+        form.addRow(self.sound)
+        form.addRow(self.login)
+        form.addRow(self.login_note)
+        note = QtWidgets.QLabel("Email reminders are chosen per reminder in the event editor "
+                                "and sent by the Aurora server, even when this computer is off.")
+        note.setWordWrap(True)
+        note.setEnabled(False)
+        form.addRow(note)
+
+    def apply(self) -> None:
+        s = self.settings
+        s.set("reminders/close_to_tray", self.close_to_tray.isChecked())
+        s.set("reminders/lookback_days", self.lookback.value())
+        s.set("reminders/sound", self.sound.isChecked())
+        if self.login.isEnabled():
+            s.set("reminders/start_at_login", self.login.isChecked())
+
+
+def autostart_supported(autostart: Autostart) -> bool:
+    from aurora_desktop.autostart import supported
+
+    return supported(autostart.platform)

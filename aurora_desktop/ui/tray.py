@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from aurora_desktop.qt import QtCore, QtGui, QtWidgets
+from aurora_desktop.reminders.qtrefs import emit
 
 __all__ = ["AppTray", "app_icon", "icon_path", "resource"]
 
@@ -75,6 +76,9 @@ class AppTray(QtCore.QObject):
 
     @staticmethod
     def available() -> bool:
+        """Whether this session has a tray (False before a QApplication exists)."""
+        if QtWidgets.QApplication.instance() is None:
+            return False  # asking Qt without an application crashes
         return QtWidgets.QSystemTrayIcon.isSystemTrayAvailable()
 
     def show(self) -> None:
@@ -105,9 +109,9 @@ class AppTray(QtCore.QObject):
 
     def _pause_toggled(self, on: bool) -> None:
         self.set_paused(on)
-        self.pause_toggled.emit(on)
+        emit(self.pause_toggled, on)
 
     def _activated(self, reason: QtWidgets.QSystemTrayIcon.ActivationReason) -> None:
         if reason in (QtWidgets.QSystemTrayIcon.ActivationReason.Trigger,
                       QtWidgets.QSystemTrayIcon.ActivationReason.DoubleClick):
-            self.open_requested.emit()
+            emit(self.open_requested)
