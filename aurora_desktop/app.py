@@ -33,6 +33,18 @@ class App:
     window: MainWindow
     services: list[object]
 
+    def shutdown(self) -> None:
+        """Close the window and the store in order (Qt objects before the interpreter exits)."""
+        for svc in reversed(self.services):
+            stop = getattr(svc, "stop", None) or getattr(svc, "close", None)
+            if callable(stop):
+                stop()
+        self.window.hide_on_close = lambda: False
+        self.window.close()
+        self.window.deleteLater()
+        QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.Type.DeferredDelete)
+        self.store.close()
+
 
 def make_qapp(argv: list[str]) -> QtWidgets.QApplication:
     existing = QtWidgets.QApplication.instance()
@@ -87,7 +99,7 @@ def run_app(data_dir: Path, argv: list[str]) -> int:
     try:
         return app.qapp.exec()
     finally:
-        app.store.close()
+        app.shutdown()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -6,10 +6,33 @@ Qt binding and the set of modules we use can be seen (and changed) here.
 
 from __future__ import annotations
 
-from PySide6 import QtCore, QtGui, QtSvg, QtWidgets
+import ctypes
+import sys
+
+from PySide6 import QtCore, QtGui, QtSvg, QtTest, QtWidgets
 from PySide6.QtCore import Qt, Signal, Slot
 
-__all__ = ["Qt", "QtCore", "QtGui", "QtSvg", "QtWidgets", "Signal", "Slot", "qt_version"]
+# PySide6 6.12 wheels assume Python 3.12+'s immortal None/True/False: on
+# CPython 3.11 every call of a void Qt method (and every bool signal argument)
+# drops one reference to None/True/False it never took, so after a few
+# thousand paint calls the interpreter aborts ("none_dealloc: deallocating
+# None"). Until the wheels are fixed (or we run on 3.12+), give those three
+# objects a reference count they can never lose, which is what 3.12 does.
+_IMMORTAL_REFS = 1 << 40
+
+
+def _pin_singletons() -> None:
+    if sys.version_info >= (3, 12) or sys.implementation.name != "cpython":
+        return
+    for obj in (None, True, False):
+        refcnt = ctypes.c_ssize_t.from_address(id(obj))
+        if refcnt.value < _IMMORTAL_REFS:
+            refcnt.value += _IMMORTAL_REFS
+
+
+_pin_singletons()
+
+__all__ = ["Qt", "QtCore", "QtGui", "QtSvg", "QtTest", "QtWidgets", "Signal", "Slot", "qt_version"]
 
 
 def qt_version() -> str:

@@ -281,6 +281,8 @@ class EventEditor(QtWidgets.QDialog):
             b.toggled.connect(self._refresh)
         self.start_date.dateChanged.connect(self._keep_duration)
         self.start_time.timeChanged.connect(self._keep_duration)
+        self.end_date.dateChanged.connect(self._remember_duration)
+        self.end_time.timeChanged.connect(self._remember_duration)
         self._refresh()
         self.title.setFocus()
 
@@ -420,6 +422,9 @@ class EventEditor(QtWidgets.QDialog):
         self._duration = self._start_wall_raw(), self._end_wall_raw()
         self._refresh()
 
+    def _remember_duration(self) -> None:
+        self._duration = self._start_wall_raw(), self._end_wall_raw()
+
     def _refresh(self) -> None:
         ad = self.all_day.isChecked()
         self.start_time.setVisible(not ad)
@@ -443,8 +448,6 @@ class EventEditor(QtWidgets.QDialog):
             n, wd = self._nth_weekday()
             self.repeat.setItemText(4, f"Monthly on the {ORDINALS[n]} "
                                        f"{QtCore.QLocale().dayName(wd)}")
-        if self._duration != (self._start_wall_raw(), self._end_wall_raw()):
-            self._duration = self._start_wall_raw(), self._end_wall_raw()
         problem = self.problem()
         self.error.setText(problem or "")
         self.error.setVisible(bool(problem))
@@ -499,7 +502,7 @@ class EventEditor(QtWidgets.QDialog):
             return FloatingTime(sw), FloatingTime(ew)
         return ZonedTime.from_local(sw, zone), ZonedTime.from_local(ew, zone)
 
-    def event(self) -> Event:
+    def edited_event(self) -> Event:
         """The edited event (validated); raises ValidationError."""
         start, end = self.times()
         kw = dict(
@@ -523,7 +526,7 @@ class EventEditor(QtWidgets.QDialog):
 
     def problem(self) -> str | None:
         try:
-            self.event()
+            self.edited_event()
         except ValidationError as exc:
             msg = str(exc)
             return msg[:1].upper() + msg[1:] + "."

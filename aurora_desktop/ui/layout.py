@@ -112,9 +112,9 @@ def layout_day_columns(items: Sequence[Item], days: Sequence[date]) -> list[Piec
         for it in items:
             if it.spans_days:
                 continue
-            if it.end <= d0 or it.start >= d1:
-                if not (it.start == it.end and d0 <= it.start < d1):
-                    continue
+            zero_inside = it.start == it.end and d0 <= it.start < d1
+            if (it.end <= d0 or it.start >= d1) and not zero_inside:
+                continue
             s, e = max(it.start, d0), min(it.end, d1)
             day_pieces.append(Piece(it, di, s, e, cont_before=it.start < d0, cont_after=it.end > d1))
         day_pieces.sort(key=lambda p: (p.start, -(p.end - p.start).total_seconds(), p.item.title))

@@ -469,7 +469,7 @@ class MainWindow(QtWidgets.QMainWindow):
                                   calendar_id=self._default_calendar_id())
         if self.run_editor(editor) == "save":
             try:
-                ev = editor.event()
+                ev = editor.edited_event()
             except ValidationError as exc:
                 self.report_error(str(exc))
                 return
@@ -487,7 +487,7 @@ class MainWindow(QtWidgets.QMainWindow):
             self.controller.delete(occ)
         elif action == "save":
             try:
-                ev = editor.event()
+                ev = editor.edited_event()
             except ValidationError as exc:
                 self.report_error(str(exc))
                 return

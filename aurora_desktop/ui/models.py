@@ -157,10 +157,15 @@ class AgendaModel(QtCore.QAbstractListModel):
         self._loaded_to = self._start
         self._rows: list[tuple[str, Any]] = []
         self._calendars: dict[str, Calendar] = {}
+        self._active = False
 
     def set_zone(self, zone: tzinfo) -> None:
         self._zone = zone
         self.reset_to(self._start)
+
+    def deactivate(self) -> None:
+        """Stop fetching (the agenda is not shown, or the store is closing)."""
+        self._active = False
 
     @property
     def start(self) -> date:
@@ -172,6 +177,7 @@ class AgendaModel(QtCore.QAbstractListModel):
 
     def reset_to(self, start: date) -> None:
         self.beginResetModel()
+        self._active = True
         self._start = start
         self._loaded_to = start
         self._rows = []
@@ -205,7 +211,8 @@ class AgendaModel(QtCore.QAbstractListModel):
         return len(self._rows)
 
     def canFetchMore(self, parent: QtCore.QModelIndex) -> bool:
-        return not parent.isValid() and (self._loaded_to - self._start).days < self.MAX_DAYS
+        return self._active and not parent.isValid() and \
+            (self._loaded_to - self._start).days < self.MAX_DAYS
 
     def fetchMore(self, parent: QtCore.QModelIndex) -> None:
         if parent.isValid():

@@ -34,6 +34,7 @@ class MonthView(CalendarView):
         self._slots = 0
         self._hits: list[tuple[RectF, Item]] = []
         self._more: list[tuple[RectF, date]] = []
+        self._draw: list[tuple[RectF, Item, str, bool, bool]] = []
         self._press: tuple[QtCore.QPointF, Item | None, date] | None = None
         self._drag_target: date | None = None
 
@@ -93,7 +94,41 @@ class MonthView(CalendarView):
         self._slots = max(int((ch - DAYNUM_H - 2) // CHIP_H), 1)
         first, _ = self.visible_range(self.anchor)
         self._bars, self._cells = layout_month(self.model.items(), first, WEEKS, self._slots)
+        self._compute_geometry()
         self.update()
+
+    def _compute_geometry(self) -> None:
+        """Rectangles of every bar, chip and "+N more" link (for painting and hit tests)."""
+        cw, ch = self.cell_size()
+        left = self._left()
+        self._draw = []
+        self._hits = []
+        self._more = []
+        for r, bars in enumerate(self._bars):
+            for b in bars:
+                y = HEAD_H + r * ch + DAYNUM_H + b.lane * CHIP_H
+                x0 = left + b.first * cw + 3
+                x1 = left + (b.last + 1) * cw - 4
+                rect = RectF(x0, y, x1 - x0, CHIP_H - 2)
+                self._draw.append((rect, b.item, "bar", b.cont_before, b.cont_after))
+                self._hits.append((rect, b.item))
+        for r, cells in enumerate(self._cells):
+            for c, cell in enumerate(cells):
+                cr = self.cell_rect(r, c)
+                for slot, it in cell.timed:
+                    rect = RectF(cr.left() + 3, cr.top() + DAYNUM_H + slot * CHIP_H,
+                                 cr.width() - 6, CHIP_H - 2)
+                    self._draw.append((rect, it, "chip", False, False))
+                    self._hits.append((rect, it))
+                if cell.hidden:
+                    rect = RectF(cr.left() + 6, cr.top() + DAYNUM_H + (self._slots - 1) * CHIP_H,
+                                 cr.width() - 12, CHIP_H - 2)
+                    self._more.append((rect, cell.day))
+
+    def _cell_of(self, d: date) -> MonthCell:
+        first, _ = self.visible_range(self.anchor)
+        i = (d - first).days
+        return self._cells[i // 7][i % 7]
 
     def set_anchor(self, anchor: date) -> None:
         super().set_anchor(anchor)
@@ -169,42 +204,26 @@ class MonthView(CalendarView):
                     p.setBrush(Qt.BrushStyle.NoBrush)
                     p.drawRoundedRect(rect.adjusted(2, 2, -2, -2), 4, 4)
         # events
-        self._hits = []
-        self._more = []
         now_wall = ctx.now_wall()
         bar_font = painters.ui_font(8.5, QtGui.QFont.Weight.DemiBold)
         chip_font = painters.ui_font(8.5)
         chip_bold = painters.ui_font(8.5, QtGui.QFont.Weight.DemiBold)
         sel = self.selected_key
         drag_item = self._press[1] if (self._press and self._drag_target) else None
-        for r, bars in enumerate(self._bars):
-            for b in bars:
-                y = HEAD_H + r * ch + DAYNUM_H + b.lane * CHIP_H
-                x0 = left + b.first * cw + 3
-                x1 = left + (b.last + 1) * cw - 4
-                rect = RectF(x0, y, x1 - x0, CHIP_H - 2)
-                it = b.item
+        for rect, it, kind, cb, ca in self._draw:
+            if kind == "bar":
                 text = it.title if it.all_day else f"{ctx.fmt.time(it.start, True)} {it.title}"
                 painters.bar(p, rect, chip_colors(it.color, t, it.end <= now_wall), text,
-                             it.key == sel, bar_font, t, b.cont_before, b.cont_after)
-                self._hits.append((rect, it))
-        for r, cells in enumerate(self._cells):
-            for c, cell in enumerate(cells):
-                cr = self.cell_rect(r, c)
-                for slot, it in cell.timed:
-                    rect = RectF(cr.left() + 3, cr.top() + DAYNUM_H + slot * CHIP_H,
-                                 cr.width() - 6, CHIP_H - 2)
-                    painters.dot_chip(p, rect, chip_colors(it.color, t, it.end <= now_wall),
-                                      ctx.fmt.time(it.start, True), it.title, it.key == sel,
-                                      chip_font, chip_bold, t)
-                    self._hits.append((rect, it))
-                if cell.hidden:
-                    rect = RectF(cr.left() + 6, cr.top() + DAYNUM_H + (self._slots - 1) * CHIP_H,
-                                 cr.width() - 12, CHIP_H - 2)
-                    p.setFont(chip_bold)
-                    p.setPen(t.c("muted"))
-                    p.drawText(rect, Qt.AlignmentFlag.AlignVCenter, f"+{cell.hidden} more")
-                    self._more.append((rect, cell.day))
+                             it.key == sel, bar_font, t, cb, ca)
+            else:
+                painters.dot_chip(p, rect, chip_colors(it.color, t, it.end <= now_wall),
+                                  ctx.fmt.time(it.start, True), it.title, it.key == sel,
+                                  chip_font, chip_bold, t)
+        p.setFont(chip_bold)
+        p.setPen(t.c("muted"))
+        for rect, d in self._more:
+            n = self._cell_of(d).hidden
+            p.drawText(rect, Qt.AlignmentFlag.AlignVCenter, f"+{n} more")
         if drag_item is not None and self._drag_target is not None:
             first_grid = first
             i = (self._drag_target - first_grid).days
@@ -299,9 +318,7 @@ class MonthView(CalendarView):
         open_day = menu.addAction(f"Open {self.ctx.fmt.long_date(d)}")
         open_day.triggered.connect(lambda: self.dayActivated.emit(d))
         menu.addSeparator()
-        first, _ = self.visible_range(self.anchor)
-        i = (d - first).days
-        cell = self._cells[i // 7][i % 7]
+        cell = self._cell_of(d)
         for it in cell.all_items:
             label = it.title if it.spans_days else f"{self.ctx.fmt.time(it.start)}  {it.title}"
             act = menu.addAction(swatch(it.color), label)
