@@ -13,6 +13,12 @@ from zoneinfo import ZoneInfo
 
 from aurora_core.model import ValidationError, get_zone
 from aurora_desktop.qt import QtCore, QtGui, QtWidgets
+from aurora_desktop.reminders.wiring import (
+    claim_single_instance,
+    connect_single_instance,
+    install_reminders,
+    start_hidden,
+)
 from aurora_desktop.settings import Settings
 from aurora_desktop.store import Store, StoreError
 from aurora_desktop.systemzone import system_zone_name
@@ -89,13 +95,22 @@ def build(data_dir: Path, argv: list[str], qsettings: QtCore.QSettings | None = 
 def run_app(data_dir: Path, argv: list[str]) -> int:
     """Run the desktop app on the store in ``data_dir``; returns the exit code."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    make_qapp(argv)
+    instance = claim_single_instance(Path(data_dir), argv)
+    if instance is None:
+        return 0  # Aurora Time already runs on this data: it was brought forward
     try:
         app = build(Path(data_dir), argv)
     except StoreError as exc:
-        make_qapp(argv)
         QtWidgets.QMessageBox.critical(None, "Aurora Time", f"Cannot open the calendar: {exc}")
         return 1
-    app.window.show()
+    # Reminders, tray and single instance (issue 5): here, not in build(), so tests
+    # and benches that build the window get no timers, tray or socket.
+    app.services.append(instance)
+    connect_single_instance(instance, app.window)
+    install_reminders(app, Path(data_dir))
+    if not start_hidden(argv):
+        app.window.show()
     try:
         return app.qapp.exec()
     finally:
