@@ -2,7 +2,7 @@
 
 ``enable()`` writes ``$XDG_CONFIG_HOME/autostart/aurora-time.desktop`` from
 resources/aurora-time.desktop with an ``Exec`` line that starts this
-installation hidden in the tray; ``disable()`` removes it. Elsewhere
+installation hidden in the tray (``AURORA_START_HIDDEN=1``); ``disable()`` removes it. Elsewhere
 :func:`supported` is False and both raise :class:`AutostartUnsupported` with a
 message for the user.
 """
@@ -19,6 +19,7 @@ from pathlib import Path
 __all__ = ["Autostart", "AutostartUnsupported", "supported"]
 
 ENTRY_NAME = "aurora-time.desktop"
+HIDDEN_ENV = "AURORA_START_HIDDEN"  # set: start in the tray without showing the window
 
 
 class AutostartUnsupported(RuntimeError):
@@ -71,7 +72,9 @@ class Autostart:
     def enable(self) -> Path:
         """Write the entry (replacing an older one). Raises AutostartUnsupported, OSError."""
         self._check()
-        exec_line = " ".join(shlex.quote(a) for a in [*self.command, "--hidden"])
+        # The environment variable (not a flag) so any `aurora` command line accepts it.
+        exec_line = " ".join(shlex.quote(a) for a in
+                             ["env", f"{HIDDEN_ENV}=1", *self.command])
         lines = []
         for line in self.template.read_text(encoding="utf-8").splitlines():
             if line.startswith(("Exec=", "TryExec=")):

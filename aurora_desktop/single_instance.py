@@ -63,6 +63,10 @@ class SingleInstance(QtCore.QObject):
         self.server = server
         return True
 
+    def stop(self) -> None:
+        """Stop answering (the app's shutdown calls this)."""
+        self.release()
+
     def release(self) -> None:
         if self.server is not None:
             self.server.close()

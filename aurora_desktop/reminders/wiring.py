@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from aurora_desktop.autostart import Autostart, AutostartUnsupported
+from aurora_desktop.autostart import HIDDEN_ENV, Autostart, AutostartUnsupported
 from aurora_desktop.qt import QtWidgets
 from aurora_desktop.single_instance import SingleInstance, server_name
 from aurora_desktop.ui.reminder_window import RemindersSettingsPage
@@ -33,8 +33,6 @@ __all__ = [
 
 log = logging.getLogger("aurora.reminders")
 
-# Set by the autostart entry: start in the tray, without showing the window.
-HIDDEN_ENV = "AURORA_START_HIDDEN"
 
 
 def start_hidden(argv: list[str]) -> bool:

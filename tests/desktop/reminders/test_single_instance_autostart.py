@@ -65,7 +65,7 @@ def test_autostart_writes_and_removes_the_xdg_entry(tmp_path):
     path = a.enable()
     assert path == tmp_path / "cfg" / "autostart" / "aurora-time.desktop"
     text = path.read_text(encoding="utf-8")
-    assert "Exec='/opt/aurora time/bin/aurora' --hidden" in text
+    assert "Exec=env AURORA_START_HIDDEN=1 '/opt/aurora time/bin/aurora'" in text
     assert text.count("Exec=") == 1 and "TryExec" not in text
     assert "Icon=aurora-time" in text and "Name=Aurora Time" in text
     assert a.is_enabled()
