@@ -18,7 +18,6 @@ from pathlib import Path
 from PySide6 import QtNetwork
 
 from aurora_desktop.qt import QtCore
-from aurora_desktop.reminders.qtrefs import emit
 
 __all__ = ["SingleInstance", "server_name"]
 
@@ -107,5 +106,5 @@ class SingleInstance(QtCore.QObject):
         sock.flush()
         if isinstance(msg, dict) and msg.get("cmd") == "raise":
             args = msg.get("args")
-            emit(self.activated, [a for a in args if isinstance(a, str)]
+            self.activated.emit([a for a in args if isinstance(a, str)]
                                 if isinstance(args, list) else [])

@@ -31,7 +31,6 @@ from aurora_desktop.qt import QtCore
 from aurora_desktop.systemzone import system_zone_name
 
 from .engine import ReminderEngine
-from .qtrefs import emit
 
 __all__ = ["GuiThreadScheduler", "ReminderScheduler"]
 
@@ -40,7 +39,7 @@ log = logging.getLogger("aurora.reminders")
 _MAX_TIMER_MS = 2_147_483_647
 
 
-class GuiThreadScheduler(QtScheduler):
+class GuiThreadScheduler(QtScheduler):  # type: ignore[misc]  # apscheduler is untyped
     """A QtScheduler that runs jobs on the GUI thread, woken by one precise timer."""
 
     def __init__(self, **options: Any) -> None:
@@ -111,7 +110,7 @@ class ReminderScheduler(QtCore.QObject):
         engine.on_pending = self._emit_pending
 
     def _emit_pending(self, pending: list[Any], new: list[Any]) -> None:
-        emit(self.pending_changed, pending, new)
+        self.pending_changed.emit(pending, new)
 
     # -------------------------------------------------------------- control
 
@@ -142,7 +141,7 @@ class ReminderScheduler(QtCore.QObject):
             log.exception("reminder check failed; retrying at the next tick")
             return
         self._arm(self.engine.next_wakeup)
-        emit(self.checked)
+        self.checked.emit()
 
     def _arm(self, at: datetime | None) -> None:
         if not self.scheduler.running:
@@ -173,7 +172,7 @@ class ReminderScheduler(QtCore.QObject):
         if abs(drift) > self.drift_threshold:
             log.info("wall clock moved %.0f s against the monotonic clock: re-planning", drift)
             self.engine.replan()
-            emit(self.replanned, "drift")
+            self.replanned.emit("drift")
         zone = self._zone_name()
         if zone != self._zone:
             self._zone = zone
@@ -182,5 +181,5 @@ class ReminderScheduler(QtCore.QObject):
             except ValidationError:
                 log.warning("system zone %r is unknown; keeping the previous one", zone)
             else:
-                emit(self.replanned, "zone")
+                self.replanned.emit("zone")
         self.request_check()

@@ -22,7 +22,6 @@ from aurora_desktop.ui.tray import AppTray
 from .engine import FileWatermark, PendingReminder, ReminderEngine, Watermark
 from .notifier import InWindowNotifier, Notifier, TrayNotifier, describe_time
 from .planner import DEFAULT_LOOKBACK, Delivery
-from .qtrefs import emit
 from .scheduler import ReminderScheduler
 
 __all__ = ["PAUSE_FOR", "ReminderService", "watermark_path"]
@@ -77,7 +76,7 @@ class ReminderService(QtCore.QObject):
         self.open_event = open_event
         self._zone_name = zone_name
         if notifier is None:
-            if tray is not None and tray.icon is not None:
+            if tray is not None and tray.icon is not None and tray.icon.supportsMessages():
                 notifier = TrayNotifier(tray.icon, self.local_tz, sound=lambda: self.sound)
             else:
                 notifier = InWindowNotifier(show_message or (lambda _t, _b: None), self.local_tz,
@@ -155,7 +154,7 @@ class ReminderService(QtCore.QObject):
         paused = until is not None
         if self.tray is not None:
             self.tray.set_paused(paused)
-        emit(self.paused_changed, paused)
+        self.paused_changed.emit(paused)
         self.refresh_tooltip()
 
     @property

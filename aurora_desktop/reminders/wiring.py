@@ -92,10 +92,23 @@ def install_reminders(app: Any, data_dir: Path, *, autostart: Autostart | None =
         first = body.splitlines()[0] if body else ""
         window.show_message(f"Reminder: {title} — {first}", 30_000)
 
+    def open_event(event_id: str, start: datetime) -> None:
+        bring_forward(window)
+        window.show_event(event_id, start)
+
+    def new_event() -> None:
+        bring_forward(window)
+        window.new_event()
+
+    def agenda() -> None:
+        bring_forward(window)
+        window.set_agenda_today()
+
+    # APScheduler logs every (re-)armed job at INFO: one line per store change.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     svc = ReminderService(
         store, data_dir=data_dir, tray=tray, show_message=show_message,
-        open_event=lambda event_id, start: (bring_forward(window),
-                                            window.show_event(event_id, start)),
+        open_event=open_event,
         lookback=timedelta(days=int(settings.get("reminders/lookback_days"))),
         sound=bool(settings.get("reminders/sound")), parent=window)
 
@@ -118,9 +131,8 @@ def install_reminders(app: Any, data_dir: Path, *, autostart: Autostart | None =
 
     if tray is not None:
         tray.open_requested.connect(lambda: bring_forward(window))
-        tray.new_event_requested.connect(lambda: (bring_forward(window), window.new_event()))
-        tray.agenda_requested.connect(lambda: (bring_forward(window),
-                                               window.set_agenda_today()))
+        tray.new_event_requested.connect(new_event)
+        tray.agenda_requested.connect(agenda)
         tray.quit_requested.connect(window.quit)
         tray.show()
         window.hide_on_close = lambda: bool(settings.get("reminders/close_to_tray"))

@@ -8,14 +8,13 @@ selected rows; the window only emits requests, the reminder service acts.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta, tzinfo
 
 from aurora_desktop.autostart import Autostart
 from aurora_desktop.qt import Qt, QtCore, QtGui, QtWidgets
 from aurora_desktop.reminders.engine import PendingReminder
 from aurora_desktop.reminders.notifier import describe_time
-from aurora_desktop.reminders.qtrefs import emit
 from aurora_desktop.settings import Settings
 from aurora_desktop.ui.dialogs import SettingsPage
 
@@ -191,7 +190,7 @@ class ReminderWindow(QtWidgets.QWidget):
             out += [head.child(i, 0) for i in range(head.rowCount())]
         return out
 
-    def _restore_selection(self, keys: set[object]) -> None:
+    def _restore_selection(self, keys: Collection[object]) -> None:
         sel = self.view.selectionModel()
         rows = self._rows()
         chosen = [it for it in rows if it.data(KEY_ROLE) in keys] or rows[:1]
@@ -233,7 +232,7 @@ class ReminderWindow(QtWidgets.QWidget):
     def _snooze(self, delay: timedelta) -> None:
         keys = self.selected_keys()
         if keys:
-            emit(self.snooze_requested, keys, delay)
+            self.snooze_requested.emit(keys, delay)
 
     def ask_custom_minutes(self) -> int | None:
         """Ask how long to snooze (minutes); None when cancelled. Tests replace this."""
@@ -249,12 +248,12 @@ class ReminderWindow(QtWidgets.QWidget):
     def _dismiss(self) -> None:
         keys = self.selected_keys()
         if keys:
-            emit(self.dismiss_requested, keys)
+            self.dismiss_requested.emit(keys)
 
     def _open_index(self, index: QtCore.QModelIndex) -> None:
         data = index.siblingAtColumn(0).data(EVENT_ROLE)
         if data:
-            emit(self.open_requested, data[0], data[1])
+            self.open_requested.emit(data[0], data[1])
 
     def _open_selected(self) -> None:
         rows = self.view.selectionModel().selectedRows(0)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from aurora_desktop.qt import QtCore, QtGui, QtWidgets
-from aurora_desktop.reminders.qtrefs import emit
 
 __all__ = ["AppTray", "app_icon", "icon_path", "resource"]
 
@@ -109,9 +108,9 @@ class AppTray(QtCore.QObject):
 
     def _pause_toggled(self, on: bool) -> None:
         self.set_paused(on)
-        emit(self.pause_toggled, on)
+        self.pause_toggled.emit(on)
 
     def _activated(self, reason: QtWidgets.QSystemTrayIcon.ActivationReason) -> None:
         if reason in (QtWidgets.QSystemTrayIcon.ActivationReason.Trigger,
                       QtWidgets.QSystemTrayIcon.ActivationReason.DoubleClick):
-            emit(self.open_requested)
+            self.open_requested.emit()

@@ -11,11 +11,7 @@ from reminder_helpers import T0, FakeClock
 from aurora_core.model import UTC
 from aurora_desktop.reminders.engine import MemoryWatermark, ReminderEngine
 from aurora_desktop.reminders.notifier import RecordingNotifier
-from aurora_desktop.reminders.qtrefs import pin_singletons
 from aurora_desktop.store import Store
-
-# PySide6 6.12 on Python 3.11 loses a reference to None per void call: see qtrefs.
-pin_singletons()
 
 
 @pytest.fixture

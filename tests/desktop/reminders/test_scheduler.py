@@ -172,3 +172,21 @@ def test_a_failing_check_is_retried_not_raised(qtbot, store, clock, recorder, sc
     monkeypatch.setattr(eng, "check", boom)
     sched.run_check()  # logs, does not raise
     assert sched.checks == 1
+
+
+def test_a_day_of_minute_ticks_does_not_wear_anything_out(qtbot, store, clock, recorder,
+                                                            sched_factory):
+    """1,440 ticks (a day) with store changes between: the interpreter survives (PySide6
+    6.12 on 3.11 loses references to None/True; aurora_desktop.qt pins them)."""
+    import sys
+
+    make_event(store, "Daily", T0 + timedelta(minutes=30), rrule="FREQ=DAILY")
+    eng = ReminderEngine(store, recorder, local_tz=UTC, clock=clock)
+    sched = sched_factory(eng)
+    sched.start()
+    for _ in range(1440):
+        clock.advance(minutes=1)
+        sched.tick()
+        sched.run_check()
+    assert sys.getrefcount(None) > 1_000_000 or sys.version_info >= (3, 12)
+    assert recorder.titles() == ["Daily"]
