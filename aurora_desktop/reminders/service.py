@@ -93,7 +93,12 @@ class ReminderService(QtCore.QObject):
         self.window.dismiss_all_requested.connect(self.dismiss_all)
         self.window.open_requested.connect(self._open)
         self.scheduler.pending_changed.connect(self._on_pending)
-        self.scheduler.checked.connect(self.refresh_tooltip)
+        # The tooltip's query stays out of the re-plan path: refreshed a moment later.
+        self._tooltip_timer = QtCore.QTimer(self)
+        self._tooltip_timer.setSingleShot(True)
+        self._tooltip_timer.setInterval(700)
+        self._tooltip_timer.timeout.connect(self.refresh_tooltip)
+        self.scheduler.checked.connect(self._tooltip_timer.start)
         self._pause_timer = QtCore.QTimer(self)
         self._pause_timer.setSingleShot(True)
         self._pause_timer.timeout.connect(self._pause_over)
@@ -116,6 +121,7 @@ class ReminderService(QtCore.QObject):
         self.scheduler.shutdown()
         self.engine.close()
         self._pause_timer.stop()
+        self._tooltip_timer.stop()
         self.window.hide()
 
     # ------------------------------------------------------------- actions
@@ -190,18 +196,25 @@ class ReminderService(QtCore.QObject):
             self.open_event(event_id, start)
 
     def next_event_text(self) -> str:
-        """"Standup — Wed 25 Nov 09:00–09:15" for the next event starting after now."""
+        """"Standup — Wed 25 Nov 09:00–09:15" for the next event starting after now.
+
+        Looks 3 hours ahead first, then a day, then a week (a narrow query is
+        cheap; this runs after every check).
+        """
         now = self.engine.clock()
-        try:
-            occs = self.store.occurrences(now, now + timedelta(days=2), self.local_tz())
-        except Exception:  # the tooltip must never break a check
-            log.exception("cannot read the next event for the tray tooltip")
-            return ""
-        for occ in occs:
-            start = occ.start.instant(self.local_tz())
-            if start >= now:
-                end = occ.end.instant(self.local_tz())
-                return f"{occ.event.title} — {describe_time(start, end, occ.event.all_day, self.local_tz())}"
+        tz = self.local_tz()
+        for ahead in (timedelta(hours=3), timedelta(days=1), timedelta(days=7)):
+            try:
+                occs = self.store.occurrences(now, now + ahead, tz)
+            except Exception:  # the tooltip must never break a check
+                log.exception("cannot read the next event for the tray tooltip")
+                return ""
+            for occ in occs:
+                start = occ.start.instant(tz)
+                if start >= now:
+                    end = occ.end.instant(tz)
+                    when = describe_time(start, end, occ.event.all_day, tz)
+                    return f"{occ.event.title} — {when}"
         return ""
 
     def refresh_tooltip(self) -> None:
