@@ -36,31 +36,20 @@ class Item:
     all_day: bool
     color: str
     calendar_name: str = ""
+    # Derived once (views ask for them thousands of times per layout).
+    key: str = field(init=False)
+    title: str = field(init=False)
+    spans_days: bool = field(init=False)  # a bar in all-day rows: all-day or 24 h and longer
+    first_day: date = field(init=False)
+    last_day: date = field(init=False)  # an end at midnight does not touch that day
 
-    @property
-    def key(self) -> str:
-        return self.occ.key
-
-    @property
-    def title(self) -> str:
-        return self.occ.event.title or "(no title)"
-
-    @property
-    def spans_days(self) -> bool:
-        """Shown as a bar in all-day rows: all-day events and timed ones of 24 h or more."""
-        return self.all_day or self.end - self.start >= timedelta(hours=24)
-
-    @property
-    def first_day(self) -> date:
-        return self.start.date()
-
-    @property
-    def last_day(self) -> date:
-        """The last day the item touches (an end at midnight does not touch that day)."""
-        if self.end <= self.start:
-            return self.start.date()
-        e = self.end - timedelta(microseconds=1)
-        return e.date()
+    def __post_init__(self) -> None:
+        self.key = self.occ.key
+        self.title = self.occ.event.title or "(no title)"
+        self.spans_days = self.all_day or self.end - self.start >= timedelta(hours=24)
+        self.first_day = self.start.date()
+        self.last_day = self.start.date() if self.end <= self.start else \
+            (self.end - timedelta(microseconds=1)).date()
 
 
 def wall(t: ZonedTime | AllDayDate | FloatingTime, zone: tzinfo) -> datetime:

@@ -348,6 +348,8 @@ class MainWindow(QtWidgets.QMainWindow):
         if name not in self.views:
             return
         self.current_view = name
+        for n, v in self.views.items():
+            v.active = n == name
         self.stack.setCurrentWidget(self.views[name])
         for n, b in self.view_buttons.items():
             b.setChecked(n == name)
@@ -382,7 +384,8 @@ class MainWindow(QtWidgets.QMainWindow):
         v = self.view
         v.set_anchor(self.date)
         first, end = v.visible_range(self.date)
-        self.model.load(first, end)
+        neighbours = tuple(v.visible_range(v.step(self.date, n)) for n in (1, -1))
+        self.model.load(first, end, neighbours)
         days = v.days()
         self.title_label.setText(self.ctx.fmt.range_title(days[0], days[-1], self.current_view))
         self.sidebar.mini.show_date(self.date, self.ctx.week_start)
@@ -425,6 +428,8 @@ class MainWindow(QtWidgets.QMainWindow):
             self.calendar_model.refresh()
         if notice.event_ids or notice.calendar_ids:
             self.model.reload()
+            if self.current_view == "agenda":
+                self.views["agenda"].reload()  # type: ignore[attr-defined]
             self._update_status()
             if self.search_panel.isVisible():
                 self.run_search()
@@ -432,6 +437,8 @@ class MainWindow(QtWidgets.QMainWindow):
     def reload_all(self) -> None:
         self.calendar_model.refresh()
         self.model.reload()
+        if self.current_view == "agenda":
+            self.views["agenda"].reload()  # type: ignore[attr-defined]
         self._update_status()
 
     # ================================================================ editing

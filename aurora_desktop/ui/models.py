@@ -25,11 +25,15 @@ def local_bounds(first: date, end_exclusive: date, zone: tzinfo) -> tuple[dateti
 class OccurrenceModel(QtCore.QAbstractListModel):
     """The occurrences of one date range (the visible window), as display :class:`Item`s.
 
-    ``load(first, end)`` queries the store once; the views paint from
-    :meth:`items`. The model reloads itself when the store commits a change.
+    ``load(first, end, neighbours)`` shows a range, querying the store unless
+    the range was prefetched; the ``neighbours`` (previous/next page) are then
+    prefetched when the event loop is idle, so paging needs no query. Any
+    store change drops the prefetched ranges (the window calls
+    :meth:`reload`). The views paint from :meth:`items`.
     """
 
     loaded = QtCore.Signal()
+    CACHE_RANGES = 6
 
     def __init__(self, store: Store, zone: tzinfo, parent: QtCore.QObject | None = None) -> None:
         super().__init__(parent)
@@ -38,6 +42,12 @@ class OccurrenceModel(QtCore.QAbstractListModel):
         self._items: list[Item] = []
         self._range: tuple[date, date] | None = None
         self._calendars: dict[str, Calendar] = {}
+        self._cache: dict[tuple[date, date], list[Item]] = {}
+        self._wanted: list[tuple[date, date]] = []
+        self._prefetch_timer = QtCore.QTimer(self)
+        self._prefetch_timer.setSingleShot(True)
+        self._prefetch_timer.setInterval(0)
+        self._prefetch_timer.timeout.connect(self._prefetch_one)
 
     def set_zone(self, zone: tzinfo) -> None:
         self._zone = zone
@@ -68,20 +78,53 @@ class OccurrenceModel(QtCore.QAbstractListModel):
     def range(self) -> tuple[date, date] | None:
         return self._range
 
-    def load(self, first: date, end_exclusive: date) -> None:
-        self._range = (first, end_exclusive)
-        self.reload()
+    def load(self, first: date, end_exclusive: date,
+             neighbours: tuple[tuple[date, date], ...] = ()) -> None:
+        rng = (first, end_exclusive)
+        self._range = rng
+        items = self._cache.get(rng)
+        if items is None:
+            items = self._query(rng)
+        self._show(items)
+        self._wanted = [r for r in neighbours if r not in self._cache]
+        if self._wanted:
+            self._prefetch_timer.start()
 
     def reload(self) -> None:
+        """Query the shown range again (after a store change); drops prefetched ranges."""
+        self._cache.clear()
+        self._calendars = {c.id: c for c in self._store.calendars()}
         if self._range is None:
             return
+        self._show(self._query(self._range))
+
+    def _query(self, rng: tuple[date, date]) -> list[Item]:
+        if not self._calendars:
+            self._calendars = {c.id: c for c in self._store.calendars()}
+        s, e = local_bounds(*rng, self._zone)
+        items = to_items(self._store.occurrences(s, e, self._zone), self._zone, self._calendars)
+        self._cache[rng] = items
+        while len(self._cache) > self.CACHE_RANGES:
+            self._cache.pop(next(iter(self._cache)))
+        return items
+
+    def _show(self, items: list[Item]) -> None:
         self.beginResetModel()
-        self._calendars = {c.id: c for c in self._store.calendars()}
-        s, e = local_bounds(*self._range, self._zone)
-        self._items = to_items(self._store.occurrences(s, e, self._zone), self._zone,
-                               self._calendars)
+        self._items = items
         self.endResetModel()
         self.loaded.emit()
+
+    def _prefetch_one(self) -> None:
+        while self._wanted:
+            rng = self._wanted.pop(0)
+            if rng not in self._cache:
+                self._query(rng)
+                break
+        if self._wanted:
+            self._prefetch_timer.start()
+
+    def is_cached(self, first: date, end_exclusive: date) -> bool:
+        return (first, end_exclusive) in self._cache
 
     def find(self, key: str) -> Item | None:
         return next((it for it in self._items if it.key == key), None)

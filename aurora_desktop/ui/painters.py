@@ -12,35 +12,51 @@ def elide(fm: QtGui.QFontMetrics, text: str, width: float) -> str:
     return fm.elidedText(text, Qt.TextElideMode.ElideRight, max(int(width), 0))
 
 
+_fm_cache: dict[str, QtGui.QFontMetricsF] = {}
+
+
+def metrics(font: QtGui.QFont) -> QtGui.QFontMetricsF:
+    key = font.key()
+    fm = _fm_cache.get(key)
+    if fm is None:
+        fm = _fm_cache[key] = QtGui.QFontMetricsF(font)
+    return fm
+
+
+def elide_f(fm: QtGui.QFontMetricsF, text: str, width: float) -> str:
+    if fm.horizontalAdvance(text) <= width:
+        return text
+    return fm.elidedText(text, Qt.TextElideMode.ElideRight, max(width, 0))
+
+
 def timed_block(p: QtGui.QPainter, r: RectF, cc: ChipColors, title: str, when: str,
                 location: str, selected: bool, font: QtGui.QFont, small: QtGui.QFont,
                 theme: Theme, ghost: bool = False) -> None:
     """An event in the time grid: tinted block, coloured left stripe, title then time."""
-    p.save()
-    path = QtGui.QPainterPath()
-    path.addRoundedRect(r, 5, 5)
     fill = QtGui.QColor(cc.solid if selected else cc.fill)
     if ghost:
         fill.setAlpha(150)
-    p.fillPath(path, fill)
-    p.setClipPath(path)
-    p.fillRect(RectF(r.left(), r.top(), 4, r.height()), cc.solid if not selected else
-               QtGui.QColor(theme.surface))
-    p.setClipping(False)
-    if selected:
-        p.setPen(QtGui.QPen(QtGui.QColor(theme.surface), 1))
-        p.drawPath(path)
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(fill)
+    p.drawRoundedRect(r, 4, 4)
+    stripe_h = r.height() - 4 if r.height() > 8 else r.height()
+    p.fillRect(RectF(r.left() + 1, r.top() + (r.height() - stripe_h) / 2, 3, stripe_h),
+               cc.solid if not selected else QtGui.QColor(theme.surface))
+    if r.width() < 18 or r.height() < 9:
+        return
     text_c = cc.solid_text if selected else cc.text
     sub_c = cc.solid_text if selected else cc.subtext
-    inner = r.adjusted(8, 3, -4, -2)
-    fm = QtGui.QFontMetrics(font)
-    sfm = QtGui.QFontMetrics(small)
+    fm = metrics(font)
+    sfm = metrics(small)
+    short = r.height() < fm.height() * 1.9
+    inner = r.adjusted(7, 1 if r.height() < fm.height() + 4 else 3, -3, -1)
+    p.save()
     p.setClipRect(r)
-    if inner.height() < fm.height() * 1.9:
+    p.setFont(font)
+    p.setPen(text_c)
+    if short:
         # One line: "Title  09:00"
-        p.setFont(font)
-        p.setPen(text_c)
-        t = elide(fm, title, inner.width())
+        t = elide_f(fm, title, inner.width())
         p.drawText(inner, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, t)
         used = fm.horizontalAdvance(t) + 6
         if used < inner.width() - 20:
@@ -48,27 +64,26 @@ def timed_block(p: QtGui.QPainter, r: RectF, cc: ChipColors, title: str, when: s
             p.setPen(sub_c)
             p.drawText(inner.adjusted(used, 1, 0, 0),
                        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
-                       elide(sfm, when, inner.width() - used))
+                       elide_f(sfm, when, inner.width() - used))
+        p.restore()
+        return
+    lines = max(int((inner.height() - sfm.height()) // fm.height()), 1)
+    if lines >= 2 and fm.horizontalAdvance(title) > inner.width():
+        two = RectF(inner.left(), inner.top(), inner.width(), fm.height() * min(lines, 2))
+        p.drawText(two, Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignTop, title)
+        y = two.bottom()
     else:
-        p.setFont(font)
-        p.setPen(text_c)
-        lines = max(int((inner.height() - sfm.height()) // fm.height()), 1)
-        doc_rect = RectF(inner.left(), inner.top(), inner.width(), fm.height() * min(lines, 2))
-        if lines >= 2 and fm.horizontalAdvance(title) > inner.width():
-            p.drawText(doc_rect, Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignTop, title)
-            y = doc_rect.bottom()
-        else:
-            p.drawText(inner, Qt.AlignmentFlag.AlignTop, elide(fm, title, inner.width()))
-            y = inner.top() + fm.height()
-        p.setFont(small)
-        p.setPen(sub_c)
-        if y + sfm.height() <= inner.bottom() + 2:
-            p.drawText(RectF(inner.left(), y, inner.width(), sfm.height()),
-                       Qt.AlignmentFlag.AlignLeft, elide(sfm, when, inner.width()))
-            y += sfm.height()
-        if location and y + sfm.height() <= inner.bottom() + 2:
-            p.drawText(RectF(inner.left(), y, inner.width(), sfm.height()),
-                       Qt.AlignmentFlag.AlignLeft, elide(sfm, location, inner.width()))
+        p.drawText(inner, Qt.AlignmentFlag.AlignTop, elide_f(fm, title, inner.width()))
+        y = inner.top() + fm.height()
+    p.setFont(small)
+    p.setPen(sub_c)
+    if y + sfm.height() <= inner.bottom() + 2:
+        p.drawText(RectF(inner.left(), y, inner.width(), sfm.height()),
+                   Qt.AlignmentFlag.AlignLeft, elide_f(sfm, when, inner.width()))
+        y += sfm.height()
+    if location and y + sfm.height() <= inner.bottom() + 2:
+        p.drawText(RectF(inner.left(), y, inner.width(), sfm.height()),
+                   Qt.AlignmentFlag.AlignLeft, elide_f(sfm, location, inner.width()))
     p.restore()
 
 

@@ -120,17 +120,17 @@ class AgendaView(CalendarView):
 
     def set_anchor(self, anchor: date) -> None:
         super().set_anchor(anchor)
-        if self.agenda.start != anchor or self.agenda.rowCount() == 0:
-            self.agenda.reset_to(anchor)
+        self.reload()
 
     def reload(self) -> None:
-        self.agenda.reset_to(self.anchor)
-
-    def _on_loaded(self) -> None:
+        """Read the agenda again from the anchor (navigation or a store change)."""
         key = self.selected_key
         self.agenda.reset_to(self.anchor)
         if key:
             self._select_row(self.agenda.row_of_key(key))
+
+    def _on_loaded(self) -> None:
+        pass  # the agenda reads through its own model (see reload)
 
     def _activated(self, index: QtCore.QModelIndex) -> None:
         it = index.data(ItemRole)

@@ -56,7 +56,8 @@ class CalendarView(QtWidgets.QWidget):
         self.ctx = ctx
         self.anchor = ctx.today()
         self.selected_key: str | None = None
-        model.loaded.connect(self._on_loaded)
+        self.active = False  # only the shown view lays out and paints on model changes
+        model.loaded.connect(self._loaded)
         self.setFocusPolicy(QtCore.Qt.FocusPolicy.StrongFocus)
 
     # --- range
@@ -102,6 +103,10 @@ class CalendarView(QtWidgets.QWidget):
             i = 0 if forward else len(keys) - 1
         self.select_key(keys[i])
         return True
+
+    def _loaded(self) -> None:
+        if self.active:
+            self._on_loaded()
 
     def _on_loaded(self) -> None:
         if self.selected_key and self.model.find(self.selected_key) is None:

@@ -58,6 +58,10 @@ class TimeGridView(CalendarView):
                                 "workweek": "Work week view"}[kind])
         self._pieces: list[Piece] = []
         self._bars: list[Bar] = []
+        self._days_cache: list[date] = []
+        self._days_key: object = None
+        self._rects: list[tuple[RectF, Piece]] = []
+        self._rects_key: object = None
         self.header = _Header(self)
         self.grid = _Grid(self)
         self.scroll = QtWidgets.QScrollArea(self)
@@ -84,10 +88,14 @@ class TimeGridView(CalendarView):
         return anchor + timedelta(days=n if self.kind == "day" else 7 * n)
 
     def days(self) -> list[date]:
-        ds = super().days()
-        if self.kind == "workweek":
-            ds = [d for d in ds if d.isoweekday() in self.ctx.work_days] or ds
-        return ds
+        key = (self.anchor, self.ctx.week_start, self.ctx.work_days)
+        if self._days_key != key:
+            ds = super().days()
+            if self.kind == "workweek":
+                ds = [d for d in ds if d.isoweekday() in self.ctx.work_days] or ds
+            self._days_cache = ds
+            self._days_key = key
+        return self._days_cache
 
     # ------------------------------------------------------------ layout
     def _on_loaded(self) -> None:
@@ -173,9 +181,17 @@ class TimeGridView(CalendarView):
         h = max(y1 - y0, HOUR_H * 20 / 60) - 2
         return RectF(x, y0 + 1, width, h)
 
+    def piece_rects(self) -> list[tuple[RectF, Piece]]:
+        """Every piece with its rectangle, computed once per layout and width."""
+        key = (id(self._pieces), self.grid.width())
+        if self._rects_key != key:
+            self._rects = [(self.piece_rect(p), p) for p in self._pieces]
+            self._rects_key = key
+        return self._rects
+
     def piece_at(self, pos: QtCore.QPointF) -> Piece | None:
-        for p in reversed(self._pieces):
-            if self.piece_rect(p).contains(pos):
+        for r, p in reversed(self.piece_rects()):
+            if r.contains(pos):
                 return p
         return None
 
@@ -427,11 +443,12 @@ class _Grid(QtWidgets.QWidget):
         small = painters.ui_font(8)
         now_wall = ctx.now_wall()
         drag = self._drag if self._drag and self._drag.started else None
-        for pc in v.pieces():
-            if drag and drag.item is pc.item and drag.mode in ("move", "resize"):
+        clip_f = RectF(clip)
+        top, bottom = clip_f.top(), clip_f.bottom()
+        for r, pc in v.piece_rects():
+            if r.bottom() < top or r.top() > bottom:
                 continue
-            r = v.piece_rect(pc)
-            if not r.intersects(RectF(clip)):
+            if drag and drag.item is pc.item and drag.mode in ("move", "resize"):
                 continue
             it = pc.item
             when = ctx.fmt.span(it.start, it.end, False)

@@ -1,0 +1,158 @@
+"""Calendar window benchmarks (prints figures; not a test).
+
+    .venv/bin/python bench/ui_bench.py            # uses $QT_QPA_PLATFORM (xcb under Xvfb, or offscreen)
+
+With a 10,000-event store (500 recurring series) it measures:
+1. next month / week / day: key press to repainted view, in process (median, p90);
+2. process start to window shown with the month populated, against a bare
+   PySide6 QMainWindow, side by side in one run (median of 5 each);
+3. resident memory with that store open (VmRSS after the month is shown).
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+RUNS = 5
+
+BARE = r"""
+import sys, time
+from PySide6 import QtCore, QtWidgets
+app = QtWidgets.QApplication(sys.argv)
+w = QtWidgets.QMainWindow()
+w.resize(1280, 820)
+w.show()
+while not w.windowHandle() or not w.windowHandle().isExposed():
+    app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 10)
+w.repaint()
+print("SHOWN", time.time(), flush=True)
+"""
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def child_aurora(data_dir: str) -> None:
+    """Start the real window on the month view, print when it is shown and populated."""
+    from aurora_desktop import app as appmod  # noqa: PLC0415
+    from aurora_desktop.qt import QtCore  # noqa: PLC0415
+
+    app = appmod.build(Path(data_dir), sys.argv[:1])
+    app.window.set_view("month")
+    app.window.show()
+    win = app.window.windowHandle()
+    while win is None or not win.isExposed():
+        app.qapp.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 10)
+        win = app.window.windowHandle()
+    app.window.repaint()
+    n = len(app.window.model.items())
+    print("SHOWN", time.time(), n, f"{rss_mb():.1f}", flush=True)
+    app.shutdown()
+    os._exit(0)
+
+
+def start_once(args: list[str]) -> tuple[float, list[str]]:
+    t0 = time.time()
+    out = subprocess.run(args, capture_output=True, text=True, check=True, cwd=ROOT).stdout
+    line = next(ln for ln in out.splitlines() if ln.startswith("SHOWN"))
+    parts = line.split()
+    return float(parts[1]) - t0, parts[2:]
+
+
+def switching(data_dir: Path) -> None:
+    from aurora_desktop import app as appmod  # noqa: PLC0415
+    from aurora_desktop.qt import Qt, QtCore, QtTest  # noqa: PLC0415
+
+    app = appmod.build(data_dir, sys.argv[:1])
+    w = app.window
+    w.resize(1400, 900)
+    w.show()
+    while w.windowHandle() is None or not w.windowHandle().isExposed():
+        app.qapp.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 10)
+    for view in ("month", "week", "day"):
+        w.set_view(view)
+        app.qapp.processEvents()
+        times, cold, idle = [], [], []
+        counts = []
+        for i in range(45):
+            key = Qt.Key.Key_PageDown if i % 10 < 7 else Qt.Key.Key_PageUp
+            t0 = time.perf_counter()
+            QtTest.QTest.keyClick(w.view, key)
+            w.view.repaint()
+            t1 = time.perf_counter()
+            times.append((t1 - t0) * 1000)
+            counts.append(len(w.model.items()))
+            # the idle work after the repaint: prefetching the neighbouring pages
+            while w.model._wanted or w.model._prefetch_timer.isActive():
+                app.qapp.processEvents()
+            app.qapp.processEvents()
+            idle.append((time.perf_counter() - t1) * 1000)
+            if i % 9 == 0:  # the same step with nothing prefetched (a jump far away)
+                w.model._cache.clear()
+                t0 = time.perf_counter()
+                QtTest.QTest.keyClick(w.view, Qt.Key.Key_PageDown)
+                w.view.repaint()
+                cold.append((time.perf_counter() - t0) * 1000)
+                while w.model._wanted or w.model._prefetch_timer.isActive():
+                    app.qapp.processEvents()
+        times = times[5:]  # warm-up
+        q = statistics.quantiles(times, n=10)
+        print(f"  next {view:5}: median {statistics.median(times):6.2f} ms   p90 {q[-1]:6.2f} ms"
+              f"   max {max(times):6.2f} ms   ({statistics.mean(counts):.0f} occurrences shown)")
+        print(f"              not prefetched (far jump): median {statistics.median(cold):6.2f} ms;"
+              f"  idle prefetch after each page: median {statistics.median(idle):6.2f} ms")
+    app.shutdown()
+
+
+def main() -> None:
+    if len(sys.argv) > 2 and sys.argv[1] == "--child":
+        child_aurora(sys.argv[2])
+        return
+    sys.path.insert(0, str(HERE))
+    from datetime import date  # noqa: PLC0415
+
+    from aurora_desktop.store import Store  # noqa: PLC0415
+    from ui_data import fill_bulk  # noqa: PLC0415
+
+    tmp = Path(tempfile.mkdtemp(prefix="aurora-bench-"))
+    t0 = time.perf_counter()
+    with Store(tmp / "aurora.sqlite3") as store:
+        fill_bulk(store, 10_000, 500, center=date.today())
+        n = store.count_events()
+    print(f"store: {n} events (500 recurring) built in {time.perf_counter() - t0:.1f} s; "
+          f"platform {os.environ.get('QT_QPA_PLATFORM', '(default)')}")
+
+    print("1. view switching, key press to repainted view (in process):")
+    switching(tmp)
+
+    print(f"2. process start to window shown (median of {RUNS}, alternating):")
+    bare, aurora, rss, shown = [], [], [], 0
+    for _ in range(RUNS):
+        bare.append(start_once([sys.executable, "-c", BARE])[0])
+        dt, extra = start_once([sys.executable, __file__, "--child", str(tmp)])
+        aurora.append(dt)
+        shown, r = int(extra[0]), float(extra[1])
+        rss.append(r)
+    b, a = statistics.median(bare), statistics.median(aurora)
+    print(f"  bare PySide6 QMainWindow: {b * 1000:7.0f} ms")
+    print(f"  Aurora Time, month shown: {a * 1000:7.0f} ms  ({shown} occurrences)  "
+          f"ratio {a / b:.2f}x")
+    print("3. memory:")
+    print(f"  resident size with the 10,000-event store open, month shown: "
+          f"{statistics.median(rss):.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
