@@ -110,14 +110,13 @@ class FileWatermark:
 class PendingReminder:
     """A row of the reminder window.
 
-    ``missed``: delivered late this session; ``new``: delivered by the latest
-    check (the rest were shown earlier and are still neither dismissed nor
-    snoozed).
+    ``missed``: delivered late (this session); ``earlier``: shown in an
+    earlier session and still neither dismissed nor snoozed.
     """
 
     reminder: DueReminder
     missed: bool
-    new: bool
+    earlier: bool = False
 
     @property
     def key(self) -> ReminderKey:
@@ -161,7 +160,8 @@ class ReminderEngine:
         self.next_wakeup: datetime | None = None
         self.last_decision = Decision()
         self._pending: dict[ReminderKey, PendingReminder] = {}
-        self._missed: set[ReminderKey] = set()
+        self._missed: set[ReminderKey] = set()  # delivered late, this session
+        self._shown: set[ReminderKey] = set()  # delivered this session
         self._dirty_ids: set[str] = set()
         self._full = True
         self._writing = False
@@ -250,12 +250,15 @@ class ReminderEngine:
         new = list(d.deliver)
         previous = self._pending
         pending: dict[ReminderKey, PendingReminder] = {}
-        for r in d.listed:
-            pending[r.key] = PendingReminder(r, r.key in self._missed, new=False)
         for dl in new:
+            self._shown.add(dl.reminder.key)
             if dl.missed:
                 self._missed.add(dl.reminder.key)
-            pending[dl.reminder.key] = PendingReminder(dl.reminder, dl.missed, new=True)
+        for r in d.listed:
+            pending[r.key] = PendingReminder(r, r.key in self._missed,
+                                             earlier=r.key not in self._shown)
+        for dl in new:
+            pending[dl.reminder.key] = PendingReminder(dl.reminder, dl.missed)
         self._pending = dict(sorted(pending.items(), key=lambda kv: (kv[1].reminder.due,
                                                                     kv[1].reminder.title)))
         if new:
@@ -273,7 +276,7 @@ class ReminderEngine:
                 log.info("%d reminder(s) held while paused", len(held))
         self.next_wakeup = min(wake) if wake else None
         self.last_decision = d
-        if self.on_pending is not None and (new or previous.keys() != self._pending.keys()):
+        if self.on_pending is not None and (new or previous != self._pending):
             self.on_pending(self.pending(), new)
         return d
 

@@ -6,13 +6,19 @@
   precise QTimer (PySide6's ``QTimer.singleShot`` returns None, so the stock
   QtScheduler can neither stop nor replace its timer; and a coarse timer may
   be 5 % late, three seconds on a one-minute wait).
-- :class:`ReminderScheduler` keeps two jobs: ``due`` at the engine's next
-  wake-up and ``tick`` every minute. The tick compares the wall clock with
-  the monotonic clock (a difference means the clock was set or the machine
-  slept: re-plan and deliver what was skipped) and the system zone with the
-  last one seen (re-plan all-day and floating reminders). Store changes,
-  snoozes and pauses ask for a check through a zero-delay timer, so bursts
-  of changes cost one re-plan and jobs never re-arm from inside the scheduler.
+- :class:`ReminderScheduler` keeps one APScheduler job, ``due``, at the
+  engine's next wake-up, and a minute tick. The tick compares the wall clock
+  with the monotonic clock (a difference means the clock was set or the
+  machine slept: re-plan and deliver what was skipped) and the system zone
+  with the last one seen (re-plan all-day and floating reminders), then
+  checks and re-arms ``due`` from the current wall time. The tick is a
+  plain QTimer, not an APScheduler interval job: APScheduler's triggers are
+  wall-clock times, so after the clock is set back an hour an interval job
+  (and the ``due`` job) would sleep an hour too; a QTimer counts monotonic
+  time, so within a minute of any jump ``due`` is armed right again.
+  Store changes, snoozes and pauses ask for a check through a zero-delay
+  timer, so bursts of changes cost one re-plan and jobs never re-arm from
+  inside the scheduler.
 """
 
 from __future__ import annotations
@@ -102,6 +108,9 @@ class ReminderScheduler(QtCore.QObject):
         self.armed_for: datetime | None = None  # engine time of the armed 'due' job
         self.lateness: list[float] = []  # seconds between due and delivery, per 'due' job
         self.checks = 0
+        self._ticker = QtCore.QTimer(self)
+        self._ticker.setInterval(int(tick_seconds * 1000))
+        self._ticker.timeout.connect(self.tick)
         self._soon = QtCore.QTimer(self)
         self._soon.setSingleShot(True)
         self._soon.setInterval(0)
@@ -117,11 +126,15 @@ class ReminderScheduler(QtCore.QObject):
     def start(self) -> None:
         """Start the scheduler, the minute tick, and deliver what is due (or missed) now."""
         self.scheduler.start()
-        self.scheduler.add_job(self.tick, "interval", seconds=self.tick_seconds, id="tick",
-                               replace_existing=True)
+        self._ticker.start()
         self.run_check()
 
+    @property
+    def ticking(self) -> bool:
+        return self._ticker.isActive()
+
     def shutdown(self) -> None:
+        self._ticker.stop()
         self._soon.stop()
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)

@@ -99,6 +99,7 @@ class ReminderService(QtCore.QObject):
         self._tooltip_timer.setInterval(700)
         self._tooltip_timer.timeout.connect(self.refresh_tooltip)
         self.scheduler.checked.connect(self._tooltip_timer.start)
+        self.scheduler.checked.connect(self._refresh_if_visible)  # "starts in 5 min" ages
         self._pause_timer = QtCore.QTimer(self)
         self._pause_timer.setSingleShot(True)
         self._pause_timer.timeout.connect(self._pause_over)
@@ -187,6 +188,10 @@ class ReminderService(QtCore.QObject):
             self.window.present()
         elif not pending:
             self.window.hide()
+
+    def _refresh_if_visible(self) -> None:
+        if self.window.isVisible():
+            self._refresh_window()
 
     def _refresh_window(self) -> None:
         self.window.set_pending(self.engine.pending(), self.local_tz(), self.engine.clock())

@@ -135,7 +135,7 @@ class ReminderWindow(QtWidgets.QWidget):
         self._pending = list(pending)
         groups: dict[str, list[PendingReminder]] = {g: [] for g, _ in GROUPS}
         for p in pending:
-            groups["missed" if p.missed else "now" if p.new else "earlier"].append(p)
+            groups["missed" if p.missed else "earlier" if p.earlier else "now"].append(p)
         self.view.setUpdatesEnabled(False)
         try:
             self.model.removeRows(0, self.model.rowCount())

@@ -113,7 +113,7 @@ def test_an_undismissed_reminder_is_listed_after_restart_but_not_notified_again(
     eng2.check()
     assert rec.shown == []
     assert [p.reminder.title for p in eng2.pending()] == ["Dentist"]
-    assert eng2.pending()[0].new is False
+    assert eng2.pending()[0].earlier is True
     again.close()
 
 
@@ -389,3 +389,25 @@ def test_watermark_file_roundtrip_and_garbage(tmp_path):
 def test_fake_clock_helper():
     c = FakeClock(T0)
     assert c.advance(minutes=1) == T0 + timedelta(minutes=1)
+
+
+def test_a_fresh_reminder_stays_fresh_until_restart(store, clock, make_engine):
+    make_event(store, "Fresh", T0 + timedelta(minutes=15))
+    eng = make_engine()
+    eng.check()
+    for _ in range(3):
+        clock.advance(minutes=1)
+        eng.check()
+    (p,) = eng.pending()
+    assert (p.missed, p.earlier) == (False, False)
+
+
+def test_the_window_hears_about_edits_of_pending_reminders(store, clock, make_engine):
+    ev = make_event(store, "Old title", T0 + timedelta(minutes=15))
+    seen: list[list[str]] = []
+    eng = make_engine(on_pending=lambda pending, new: seen.append(
+        [p.reminder.title for p in pending]))
+    eng.check()
+    store.put_event(ev.replace(title="New title"))
+    eng.check()
+    assert seen == [["Old title"], ["New title"]]

@@ -32,9 +32,9 @@ def window(qtbot):
 
 
 def test_window_groups_missed_now_and_earlier(window):
-    pending = [PendingReminder(_due(1, title="Late"), missed=True, new=True),
-               PendingReminder(_due(2, title="Fresh"), missed=False, new=True),
-               PendingReminder(_due(3, title="Old"), missed=False, new=False)]
+    pending = [PendingReminder(_due(1, title="Late"), missed=True),
+               PendingReminder(_due(2, title="Fresh"), missed=False),
+               PendingReminder(_due(3, title="Old"), missed=False, earlier=True)]
     window.set_pending(pending, UTC, T0)
     assert window.group_titles() == ["Missed (1)", "Due now (1)", "Earlier (1)"]
     assert window.row_count() == 3
@@ -43,7 +43,7 @@ def test_window_groups_missed_now_and_earlier(window):
 
 
 def test_snooze_dismiss_and_open_emit_requests(window, qtbot, monkeypatch):
-    pending = [PendingReminder(_due(i), missed=False, new=True) for i in range(3)]
+    pending = [PendingReminder(_due(i), missed=False) for i in range(3)]
     window.set_pending(pending, UTC, T0)
     with qtbot.waitSignal(window.snooze_requested) as sig:
         window.snooze_actions[2].trigger()  # 1 hour
@@ -66,14 +66,14 @@ def test_snooze_dismiss_and_open_emit_requests(window, qtbot, monkeypatch):
 
 
 def test_cancelled_custom_snooze_does_nothing(window, qtbot, monkeypatch):
-    window.set_pending([PendingReminder(_due(1), False, True)], UTC, T0)
+    window.set_pending([PendingReminder(_due(1), False)], UTC, T0)
     monkeypatch.setattr(window, "ask_custom_minutes", lambda: None)
     with qtbot.assertNotEmitted(window.snooze_requested):
         window.custom_snooze_action.trigger()
 
 
 def test_selection_survives_a_refresh(window):
-    pending = [PendingReminder(_due(i), False, True) for i in range(5)]
+    pending = [PendingReminder(_due(i), False) for i in range(5)]
     window.set_pending(pending, UTC, T0)
     window.select_all_rows()
     window.set_pending(pending[2:], UTC, T0)
@@ -81,7 +81,7 @@ def test_selection_survives_a_refresh(window):
 
 
 def test_five_hundred_rows_fill_fast(window):
-    pending = [PendingReminder(_due(i), False, True) for i in range(500)]
+    pending = [PendingReminder(_due(i), False) for i in range(500)]
     t = time.perf_counter()
     window.set_pending(pending, UTC, T0)
     window.show()

@@ -190,3 +190,22 @@ def test_a_day_of_minute_ticks_does_not_wear_anything_out(qtbot, store, clock, r
         sched.run_check()
     assert sys.getrefcount(None) > 1_000_000 or sys.version_info >= (3, 12)
     assert recorder.titles() == ["Daily"]
+
+
+def test_the_minute_tick_is_monotonic_and_rearms_after_a_backward_jump(qtbot, store, clock,
+                                                                       recorder,
+                                                                       sched_factory):
+    """APScheduler's triggers are wall-clock times; the tick is a QTimer so a clock set back
+    cannot stall it, and each tick re-arms the due job from the current time."""
+    make_event(store, "After the jump", T0 + timedelta(hours=1))
+    eng = ReminderEngine(store, recorder, local_tz=UTC, clock=clock)
+    sched = sched_factory(eng, tick_seconds=0.05)
+    sched.start()
+    assert sched.ticking
+    assert sched.scheduler.get_job("tick") is None
+    job = sched.scheduler.get_job("due")
+    first = job.next_run_time
+    clock.advance(minutes=-30)  # the clock is set back half an hour
+    qtbot.waitUntil(lambda: sched.scheduler.get_job("due").next_run_time
+                    > first + timedelta(minutes=29), timeout=3000)
+    assert sched.armed_for == T0 + timedelta(minutes=45)
