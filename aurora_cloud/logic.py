@@ -255,10 +255,11 @@ class Service:
             return None
         overrides: list[Event] = []
         if event.is_recurring:
-            overrides = [to_core_quiet(m) for m in self.storage.series_members(sub, event.uid)
-                         if not m.deleted and m.doc.get("recurrence_id")
-                         and m.sk != _event_sk(event.id)]
-            overrides = [o for o in overrides if o is not None]
+            for m in self.storage.series_members(sub, event.uid):
+                if m.deleted or not m.doc.get("recurrence_id") or m.sk == _event_sk(event.id):
+                    continue
+                if (o := to_core_quiet(m)) is not None:
+                    overrides.append(o)
         return next_email_due(event, overrides, self.clock(), zone)
 
     def _write_for(self, sub: str, event: Event, content: dict[str, Any],

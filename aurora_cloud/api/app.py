@@ -49,7 +49,7 @@ def openapi_document() -> dict[str, Any]:
 
 
 def problem(status: int, detail: str | None = None, *, title: str | None = None,
-            headers: dict[str, str] | None = None, **extra: Any) -> Response:
+            headers: dict[str, str] | None = None, **extra: Any) -> Response[str]:
     body: dict[str, Any] = {
         "type": "about:blank",
         "title": title or HTTPStatus(status).phrase,
@@ -74,7 +74,7 @@ def _current_json(current: Any) -> Any:
 
 
 def json_response(model: BaseModel, status: int = 200, *,
-                  etag: int | None = None) -> Response:
+                  etag: int | None = None) -> Response[str]:
     headers = {"ETag": f'"{etag}"'} if etag is not None else {}
     return Response(status_code=status, content_type=JSON,
                     body=model.model_dump_json(), headers=headers)
@@ -143,8 +143,7 @@ class ApiApp:
         app = APIGatewayHttpResolver()
         svc = self.service
 
-        @app.exception_handler(AuroraError)
-        def _domain(exc: AuroraError) -> Response:
+        def _domain(exc: AuroraError) -> Response[str]:
             extra: dict[str, Any] = {}
             if exc.current is not None:
                 extra["current"] = _current_json(exc.current)
@@ -153,54 +152,56 @@ class ApiApp:
             return problem(exc.status, exc.detail, title=exc.title, headers=exc.headers,
                            **extra)
 
-        @app.exception_handler(PydanticValidationError)
-        def _invalid(exc: PydanticValidationError) -> Response:
+        def _invalid(exc: PydanticValidationError) -> Response[str]:
             errors = [{"loc": [str(p) for p in e["loc"]], "msg": e["msg"][:300]}
                       for e in exc.errors(include_url=False, include_input=False)[:20]]
             return problem(400, "the request does not match the schema", title="Invalid input",
                            errors=errors)
 
+        app.exception_handler(AuroraError)(_domain)
+        app.exception_handler(PydanticValidationError)(_invalid)
+
         @app.not_found
-        def _not_found(exc: Exception) -> Response:
+        def _not_found(exc: Exception) -> Response[str]:
             return problem(404, "no such route", title="Not found")
 
         @app.get("/config")
-        def get_config() -> Response:
+        def get_config() -> Response[str]:
             return json_response(self.config)
 
         @app.get("/openapi.json")
-        def get_openapi() -> Response:
+        def get_openapi() -> Response[str]:
             return Response(200, JSON, json.dumps(openapi_document()))
 
         @app.get("/me/settings")
-        def get_settings() -> Response:
+        def get_settings() -> Response[str]:
             s = svc.get_settings(self._sub())
             return json_response(s, etag=s.version)
 
         @app.put("/me/settings")
-        def put_settings() -> Response:
+        def put_settings() -> Response[str]:
             sub = self._sub()
             s = svc.put_settings(sub, self._body(wire.SettingsWire))
             return json_response(s, etag=s.version)
 
         @app.get("/calendars")
-        def list_calendars() -> Response:
+        def list_calendars() -> Response[str]:
             return json_response(svc.list_calendars(self._sub()))
 
         @app.put("/calendars/<cal_id>")
-        def put_calendar(cal_id: str) -> Response:
+        def put_calendar(cal_id: str) -> Response[str]:
             sub = self._sub()
             pre = self._precondition()
             cal, status = svc.put_calendar(sub, cal_id, self._body(wire.CalendarWire), pre)
             return json_response(cal, status, etag=cal.version)
 
         @app.delete("/calendars/<cal_id>")
-        def delete_calendar(cal_id: str) -> Response:
+        def delete_calendar(cal_id: str) -> Response[str]:
             svc.delete_calendar(self._sub(), cal_id, self._precondition())
             return Response(204, None, "")
 
         @app.get("/events")
-        def list_events() -> Response:
+        def list_events() -> Response[str]:
             sub = self._sub()
             start, end = self._query("from"), self._query("to")
             if not start or not end:
@@ -219,17 +220,17 @@ class ApiApp:
                 self._query("calendar"), zone_name[:64] if zone_name else None))
 
         @app.post("/events/batch")
-        def batch() -> Response:
+        def batch() -> Response[str]:
             sub = self._sub()
             return json_response(svc.batch_create(sub, self._body(wire.BatchRequest)))
 
         @app.get("/events/<event_id>")
-        def get_event(event_id: str) -> Response:
+        def get_event(event_id: str) -> Response[str]:
             ev = svc.get_event(self._sub(), _event_id(event_id))
             return json_response(ev, etag=ev.version)
 
         @app.put("/events/<event_id>")
-        def put_event(event_id: str) -> Response:
+        def put_event(event_id: str) -> Response[str]:
             sub = self._sub()
             event_id = _event_id(event_id)
             pre = self._precondition()
@@ -237,12 +238,12 @@ class ApiApp:
             return json_response(ev, status, etag=ev.version)
 
         @app.delete("/events/<event_id>")
-        def delete_event(event_id: str) -> Response:
+        def delete_event(event_id: str) -> Response[str]:
             svc.delete_event(self._sub(), _event_id(event_id), self._precondition())
             return Response(204, None, "")
 
         @app.get("/sync")
-        def sync() -> Response:
+        def sync() -> Response[str]:
             sub = self._sub()
             limit_text = self._query("limit") or "500"
             if not limit_text.isdigit() or not 1 <= int(limit_text) <= wire.MAX_SYNC_LIMIT:

@@ -60,7 +60,7 @@ def srp_verifier(pool_id: str, user_id: str, password: str) -> tuple[str, str]:
 
 def _x(pool_id: str, user_id: str, password: str, salt: str) -> int:
     inner = hash_sha256(f"{pool_id.split('_', 1)[1]}{user_id}:{password}".encode())
-    return hex_to_long(hex_hash(pad_hex(salt) + inner))
+    return int(hex_to_long(hex_hash(pad_hex(salt) + inner)))
 
 
 class CognitoError(Exception):

@@ -76,7 +76,7 @@ class MotoServer:
             create_backend_app,
         )
 
-        class Quiet(MotoRequestHandler):  # type: ignore[misc, valid-type]
+        class Quiet(MotoRequestHandler):
             def log_request(self, *args: Any, **kwargs: Any) -> None:
                 pass
 

@@ -17,7 +17,7 @@ import yaml
 STACK_NAME = "aurora-local"
 
 
-class _CfnLoader(yaml.SafeLoader):
+class _CfnLoader(yaml.SafeLoader):  # type: ignore[misc]  # PyYAML ships no stubs here
     """YAML loader that understands CloudFormation's short tags (!Ref, !Sub…)."""
 
 
@@ -30,7 +30,7 @@ def _tag(name: str) -> Any:
         elif isinstance(node, yaml.SequenceNode):
             value = loader.construct_sequence(node, deep=True)
         else:
-            value = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
+            value = loader.construct_mapping(node, deep=True)
         return {name: value}
     return construct
 

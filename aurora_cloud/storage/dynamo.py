@@ -282,7 +282,7 @@ class Storage:
             "KeyConditionExpression": "series = :s",
             "ExpressionAttributeValues": {":s": {"S": series_key(sub, uid)}},
         }
-        out = []
+        out: list[Stored] = []
         while True:
             resp = self._call("query", **kw)
             out.extend(self._from_item(i) for i in resp.get("Items", []))

@@ -44,12 +44,12 @@ import boto3  # noqa: E402
 import requests  # noqa: E402
 from moto import mock_aws  # noqa: E402
 
-from aurora_core import wire  # noqa: E402
 from aurora_cloud.api.app import ApiApp  # noqa: E402
 from aurora_cloud.local.template import Template  # noqa: E402
 from aurora_cloud.logic import Service  # noqa: E402
 from aurora_cloud.reminders.dispatcher import Dispatcher  # noqa: E402
 from aurora_cloud.storage import Storage  # noqa: E402
+from aurora_core import wire  # noqa: E402
 
 
 class Clock:
