@@ -2,7 +2,9 @@
 
 Run under X (e.g. Xvfb): xvfb-run -a -s "-screen 0 1280x800x24" .venv/bin/python
 bench/reminders_screenshot.py docs/screenshots
-Writes reminders.png (the window) and reminders-tray-menu.png (the tray menu).
+Writes reminders.png (the window), reminders-tray-menu.png (the tray menu)
+and reminders-app.png (the whole screen: the real app, main window and
+reminder window, on the real clock, without a tray: status-bar message).
 """
 
 from __future__ import annotations
@@ -85,5 +87,52 @@ def main() -> None:
     print("wrote", out / "reminders.png", "and", out / "reminders-tray-menu.png")
 
 
+def app_shot(out: Path) -> None:
+    """The real app (app.build + install_reminders) with a reminder due now."""
+    from aurora_desktop.app import build
+    from aurora_desktop.reminders.engine import FileWatermark
+    from aurora_desktop.reminders.service import watermark_path
+    from aurora_desktop.reminders.wiring import install_reminders
+
+    qapp = QtWidgets.QApplication.instance()
+    assert qapp is not None
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp)
+        qs = QtCore.QSettings(str(data / "settings.ini"), QtCore.QSettings.Format.IniFormat)
+        app = build(data, ["aurora"], qsettings=qs)
+        store = app.store
+        cal = store.default_calendar().id
+        now = datetime.now().astimezone().replace(second=0, microsecond=0)
+        zone = app.window.zone_name if hasattr(app.window, "zone_name") else "UTC"
+        items = [("Standup", 5, 15, "Room Aurora 4.12"), ("Design review", 12, 15, "Online"),
+                 ("Lunch with Priya", 150, 30, "Café Einstein")]
+        for title, mins, length, where in items:
+            start = now + timedelta(minutes=mins)
+            store.put_event(Event.new(cal, title, ZonedTime(start, zone),
+                                      ZonedTime(start + timedelta(minutes=length), zone),
+                                      location=where, reminders=(Reminder(15),)))
+        # one missed while "closed": due 40 minutes ago, after the watermark
+        FileWatermark(watermark_path(data)).save(now - timedelta(hours=2))
+        past = now - timedelta(minutes=25)
+        store.put_event(Event.new(cal, "Dentist", ZonedTime(past, zone),
+                                  ZonedTime(past + timedelta(minutes=30), zone),
+                                  location="Torstraße 91", reminders=(Reminder(15),)))
+        app.window.resize(1100, 700)
+        app.window.move(0, 0)
+        app.window.show()
+        svc = install_reminders(app, data, tray=None)
+        svc.window.move(560, 330)
+        for _ in range(30):
+            qapp.processEvents()
+        QtCore.QThread.msleep(300)
+        qapp.processEvents()
+        screen = qapp.primaryScreen()
+        screen.grabWindow(0, 0, 0, 1280, 800).save(str(out / "reminders-app.png"))
+        app.shutdown()
+        svc.window.deleteLater()
+        qapp.processEvents()
+
+
 if __name__ == "__main__":
     main()
+    app_shot(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots"))
