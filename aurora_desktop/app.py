@@ -13,12 +13,6 @@ from zoneinfo import ZoneInfo
 
 from aurora_core.model import ValidationError, get_zone
 from aurora_desktop.qt import QtCore, QtGui, QtWidgets
-from aurora_desktop.reminders.wiring import (
-    claim_single_instance,
-    connect_single_instance,
-    install_reminders,
-    start_hidden,
-)
 from aurora_desktop.settings import Settings
 from aurora_desktop.store import Store, StoreError
 from aurora_desktop.systemzone import system_zone_name
@@ -95,6 +89,15 @@ def build(data_dir: Path, argv: list[str], qsettings: QtCore.QSettings | None = 
 def run_app(data_dir: Path, argv: list[str]) -> int:
     """Run the desktop app on the store in ``data_dir``; returns the exit code."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    # Imported here, not at the top: build() (tests, benches) needs none of it, and
+    # APScheduler's import alone is ~0.1 s of start-up.
+    from aurora_desktop.reminders.wiring import (
+        claim_single_instance,
+        connect_single_instance,
+        install_reminders,
+        start_hidden,
+    )
+
     make_qapp(argv)
     instance = claim_single_instance(Path(data_dir), argv)
     if instance is None:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import ctypes
 import sys
+from typing import Any
 
-from PySide6 import QtCore, QtGui, QtSvg, QtTest, QtWidgets
+from PySide6 import QtCore, QtGui, QtSvg, QtWidgets
 from PySide6.QtCore import Qt, Signal, Slot
 
 # PySide6 6.12 wheels assume Python 3.12+'s immortal None/True/False: on
@@ -32,7 +33,17 @@ def _pin_singletons() -> None:
 
 _pin_singletons()
 
-__all__ = ["Qt", "QtCore", "QtGui", "QtSvg", "QtTest", "QtWidgets", "Signal", "Slot", "qt_version"]
+__all__ = ["Qt", "QtCore", "QtGui", "QtSvg", "QtWidgets", "Signal", "Slot", "qt_version"]
+
+
+# QtTest is also available as an attribute, imported on first use.
+def __getattr__(name: str) -> Any:
+    """QtTest on first use only (tests and benches; it costs start-up time otherwise)."""
+    if name == "QtTest":
+        from PySide6 import QtTest
+
+        return QtTest
+    raise AttributeError(name)
 
 
 def qt_version() -> str:

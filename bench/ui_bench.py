@@ -46,8 +46,8 @@ def rss_mb() -> float:
 
 def child_aurora(data_dir: str) -> None:
     """Start the real window on the month view, print when it is shown and populated."""
-    from aurora_desktop import app as appmod  # noqa: PLC0415
-    from aurora_desktop.qt import QtCore  # noqa: PLC0415
+    from aurora_desktop import app as appmod
+    from aurora_desktop.qt import QtCore
 
     app = appmod.build(Path(data_dir), sys.argv[:1])
     app.window.set_view("month")
@@ -72,8 +72,8 @@ def start_once(args: list[str]) -> tuple[float, list[str]]:
 
 
 def switching(data_dir: Path) -> None:
-    from aurora_desktop import app as appmod  # noqa: PLC0415
-    from aurora_desktop.qt import Qt, QtCore, QtTest  # noqa: PLC0415
+    from aurora_desktop import app as appmod
+    from aurora_desktop.qt import Qt, QtCore, QtTest
 
     app = appmod.build(data_dir, sys.argv[:1])
     w = app.window
@@ -121,10 +121,11 @@ def main() -> None:
         child_aurora(sys.argv[2])
         return
     sys.path.insert(0, str(HERE))
-    from datetime import date  # noqa: PLC0415
+    from datetime import date
 
-    from aurora_desktop.store import Store  # noqa: PLC0415
-    from ui_data import fill_bulk  # noqa: PLC0415
+    from ui_data import fill_bulk
+
+    from aurora_desktop.store import Store
 
     tmp = Path(tempfile.mkdtemp(prefix="aurora-bench-"))
     t0 = time.perf_counter()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
+from functools import cached_property
 
 from aurora_core.model import AllDayDate, Calendar, FloatingTime, Occurrence, ZonedTime
 
@@ -37,14 +38,16 @@ class Item:
     color: str
     calendar_name: str = ""
     # Derived once (views ask for them thousands of times per layout).
-    key: str = field(init=False)
     title: str = field(init=False)
     spans_days: bool = field(init=False)  # a bar in all-day rows: all-day or 24 h and longer
     first_day: date = field(init=False)
     last_day: date = field(init=False)  # an end at midnight does not touch that day
 
+    @cached_property
+    def key(self) -> str:
+        return self.occ.key
+
     def __post_init__(self) -> None:
-        self.key = self.occ.key
         self.title = self.occ.event.title or "(no title)"
         self.spans_days = self.all_day or self.end - self.start >= timedelta(hours=24)
         self.first_day = self.start.date()

@@ -14,6 +14,7 @@ import logging
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from aurora_core.model import (
     AllDayDate,
@@ -30,9 +31,7 @@ from aurora_desktop.settings import Settings
 from aurora_desktop.store import ChangeNotice, Store, StoreError
 from aurora_desktop.ui import dialogs, theme
 from aurora_desktop.ui.controller import Controller
-from aurora_desktop.ui.editor import EventEditor
 from aurora_desktop.ui.fmt import Formatter
-from aurora_desktop.ui.importexport import ImportSummary, ImportWorker, export_ics
 from aurora_desktop.ui.layout import Item
 from aurora_desktop.ui.models import AgendaModel, CalendarListModel, OccurrenceModel, SearchModel
 from aurora_desktop.ui.sidebar import Sidebar
@@ -40,6 +39,10 @@ from aurora_desktop.ui.views.agenda import AgendaView
 from aurora_desktop.ui.views.base import CalendarView, ViewContext
 from aurora_desktop.ui.views.month import MonthView
 from aurora_desktop.ui.views.timegrid import TimeGridView
+
+if TYPE_CHECKING:  # imported when first used: they are not needed to show the window
+    from aurora_desktop.ui.editor import EventEditor
+    from aurora_desktop.ui.importexport import ImportSummary, ImportWorker
 
 log = logging.getLogger("aurora.ui")
 
@@ -455,6 +458,8 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def make_editor(self, **kw: object) -> EventEditor:
         """Build the editor (tests patch this to drive it)."""
+        from aurora_desktop.ui.editor import EventEditor
+
         return EventEditor(self._calendars(), zone_name=self.zone_name, h24=self.ctx.fmt.h24,
                            default_reminder=int(self.settings.get("ui/default_reminder")),
                            parent=self, **kw)  # type: ignore[arg-type]
@@ -696,6 +701,8 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def start_import(self, path: Path, calendar_id: str) -> QtCore.QThread:
         """Import off the GUI thread with a progress dialog; a summary when done."""
+        from aurora_desktop.ui.importexport import ImportWorker
+
         progress = QtWidgets.QProgressDialog(f"Importing {path.name}…", "", 0, 0, self)
         progress.setWindowTitle("Import")
         progress.setCancelButton(None)
@@ -759,6 +766,8 @@ class MainWindow(QtWidgets.QMainWindow):
             if not name:
                 return 0
             path = Path(name)
+        from aurora_desktop.ui.importexport import export_ics
+
         try:
             events = self.store.events(calendar_id)
             cal_map = {c.id: c for c in cals}

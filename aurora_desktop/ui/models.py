@@ -46,7 +46,7 @@ class OccurrenceModel(QtCore.QAbstractListModel):
         self._wanted: list[tuple[date, date]] = []
         self._prefetch_timer = QtCore.QTimer(self)
         self._prefetch_timer.setSingleShot(True)
-        self._prefetch_timer.setInterval(0)
+        self._prefetch_timer.setInterval(40)  # after the first paint, not before
         self._prefetch_timer.timeout.connect(self._prefetch_one)
 
     def set_zone(self, zone: tzinfo) -> None:

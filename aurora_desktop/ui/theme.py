@@ -60,7 +60,8 @@ def resolve(mode: str) -> Theme:
 
 def apply(app: QtWidgets.QApplication, theme: Theme) -> None:
     """Fusion style with our palette and a small style sheet."""
-    app.setStyle("Fusion")
+    if app.style().name().lower() != "fusion":
+        app.setStyle("Fusion")
     p = QtGui.QPalette()
     C = QtGui.QColor
     role = QtGui.QPalette.ColorRole
