@@ -90,3 +90,29 @@ def test_autostart_elsewhere_says_not_supported(tmp_path, platform):
         a.enable()
     with pytest.raises(AutostartUnsupported):
         a.disable()
+
+
+def test_resources_are_valid_desktop_entry_and_appstream():
+    import configparser
+    import shutil
+    import subprocess
+    import xml.etree.ElementTree as ET
+
+    from aurora_desktop.ui.tray import resource
+
+    desktop = resource("aurora-time.desktop")
+    cp = configparser.ConfigParser(interpolation=None)
+    cp.optionxform = str  # keys are case-sensitive
+    cp.read(desktop, encoding="utf-8")
+    entry = cp["Desktop Entry"]
+    assert entry["Type"] == "Application" and entry["Icon"] == "aurora-time"
+    assert entry["Exec"].startswith("aurora")
+    meta = ET.parse(resource("aurora-time.metainfo.xml")).getroot()
+    assert meta.findtext("launchable") == "aurora-time.desktop"
+    assert meta.findtext("name") == entry["Name"]
+    if shutil.which("desktop-file-validate"):
+        subprocess.run(["desktop-file-validate", str(desktop)], check=True)
+    if shutil.which("appstreamcli"):
+        subprocess.run(["appstreamcli", "validate", "--no-net",
+                        str(resource("aurora-time.metainfo.xml"))], check=True,
+                       capture_output=True)
