@@ -48,6 +48,7 @@ log = logging.getLogger("aurora.ui")
 
 VIEWS = [("day", "Day", "D"), ("week", "Week", "W"), ("workweek", "Work week", "X"),
          ("month", "Month", "M"), ("agenda", "Agenda", "A")]
+VIEW_NAMES = tuple(name for name, _label, _key in VIEWS)
 
 
 class MainWindow(QtWidgets.QMainWindow):
@@ -80,23 +81,10 @@ class MainWindow(QtWidgets.QMainWindow):
         self.calendar_model = CalendarListModel(store, self)
         self.search_model = SearchModel(self)
 
-        self.views: dict[str, CalendarView] = {
-            "day": TimeGridView(self.model, self.ctx, "day"),
-            "week": TimeGridView(self.model, self.ctx, "week"),
-            "workweek": TimeGridView(self.model, self.ctx, "workweek"),
-            "month": MonthView(self.model, self.ctx),
-            "agenda": AgendaView(self.model, self.agenda_model, self.ctx),
-        }
+        # Views are built the first time they are shown (see view_widget).
+        self.views: dict[str, CalendarView] = {}
         self.stack = QtWidgets.QStackedWidget()
         self.stack.setAccessibleName("Calendar views")
-        for v in self.views.values():
-            self.stack.addWidget(v)
-            v.itemActivated.connect(self.edit_item)
-            v.createRequested.connect(self._create_from_view)
-            v.changeRequested.connect(self._change_from_view)
-            v.dayActivated.connect(self._open_day)
-            v.cursorMoved.connect(self.set_date)
-            v.selectionChanged.connect(lambda _it: self._update_actions())
         self.current_view = "week"
         self.date = self.ctx.today()
 
@@ -345,11 +333,33 @@ class MainWindow(QtWidgets.QMainWindow):
     # ============================================================ navigation
     @property
     def view(self) -> CalendarView:
-        return self.views[self.current_view]
+        return self.view_widget(self.current_view)
+
+    def view_widget(self, name: str) -> CalendarView:
+        """The view called ``name``, built and wired on first use."""
+        v = self.views.get(name)
+        if v is not None:
+            return v
+        if name == "month":
+            v = MonthView(self.model, self.ctx)
+        elif name == "agenda":
+            v = AgendaView(self.model, self.agenda_model, self.ctx)
+        else:
+            v = TimeGridView(self.model, self.ctx, name)
+        self.views[name] = v
+        self.stack.addWidget(v)
+        v.itemActivated.connect(self.edit_item)
+        v.createRequested.connect(self._create_from_view)
+        v.changeRequested.connect(self._change_from_view)
+        v.dayActivated.connect(self._open_day)
+        v.cursorMoved.connect(self.set_date)
+        v.selectionChanged.connect(self._update_actions)
+        return v
 
     def set_view(self, name: str) -> None:
-        if name not in self.views:
+        if name not in VIEW_NAMES:
             return
+        self.view_widget(name)
         self.current_view = name
         for n, v in self.views.items():
             v.active = n == name
@@ -406,7 +416,7 @@ class MainWindow(QtWidgets.QMainWindow):
             span = f"{self.ctx.fmt.short_date(days[0])} – {self.ctx.fmt.short_date(days[-1])}"
         self.status_label.setText(f"{span}  ·  {n} event{'s' if n != 1 else ''}")
 
-    def _update_actions(self) -> None:
+    def _update_actions(self, *_: object) -> None:
         has = self.view.selected_item() is not None
         self.act_edit.setEnabled(has)
         self.act_delete.setEnabled(has)
@@ -838,7 +848,7 @@ class MainWindow(QtWidgets.QMainWindow):
             self.date = date.fromisoformat(d) if d else self.ctx.today()
         except ValueError:
             self.date = self.ctx.today()
-        self.set_view(view if view in self.views else "week")
+        self.set_view(view if view in VIEW_NAMES else "week")
 
     def _save_state(self) -> None:
         s = self.settings
