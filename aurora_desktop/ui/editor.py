@@ -106,7 +106,8 @@ class EventEditor(QtWidgets.QDialog):
         super().__init__(parent)
         self.setWindowTitle("Edit event" if event else "New event")
         self.setAccessibleName(self.windowTitle())
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(600)
+        self.setObjectName("eventEditor")
         self.result_action = ""
         self._base = event
         self._occ = occurrence
@@ -118,9 +119,7 @@ class EventEditor(QtWidgets.QDialog):
         self.title = QtWidgets.QLineEdit()
         self.title.setPlaceholderText("Add a title")
         self.title.setAccessibleName("Title")
-        f = self.title.font()
-        f.setPointSizeF(f.pointSizeF() * 1.35)
-        self.title.setFont(f)
+        self.title.setObjectName("titleField")
 
         self.calendar = QtWidgets.QComboBox()
         self.calendar.setAccessibleName("Calendar")
@@ -173,7 +172,7 @@ class EventEditor(QtWidgets.QDialog):
             b.setCheckable(True)
             b.setAccessibleName(f"Repeat on {locale.dayName(i + 1)}")
             b.setProperty("code", code)
-            b.setMinimumWidth(34)
+            b.setObjectName("weekdayButton")
             wl.addWidget(b)
             self.weekday_buttons.append(b)
         wl.addStretch(1)
@@ -221,7 +220,10 @@ class EventEditor(QtWidgets.QDialog):
             self.delete_button = self.buttons.addButton(
                 "Delete", QtWidgets.QDialogButtonBox.ButtonRole.DestructiveRole)
             self.delete_button.setAccessibleName("Delete event")
+            self.delete_button.setObjectName("deleteButton")
             self.delete_button.clicked.connect(self._delete)
+        for b in self.buttons.buttons():
+            b.setIcon(QtGui.QIcon())
         self.buttons.accepted.connect(self._save)
         self.buttons.rejected.connect(self.reject)
 
@@ -264,7 +266,10 @@ class EventEditor(QtWidgets.QDialog):
         form.addRow("Reminders", rem)
         form.addRow("Location", self.location)
         form.addRow("Notes", self.notes)
+        form.setVerticalSpacing(10)
+        form.setHorizontalSpacing(14)
         outer = QtWidgets.QVBoxLayout(self)
+        outer.setContentsMargins(22, 18, 22, 16)
         outer.addLayout(form)
         outer.addWidget(self.error)
         outer.addWidget(self.buttons)

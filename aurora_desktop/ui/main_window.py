@@ -191,9 +191,19 @@ class MainWindow(QtWidgets.QMainWindow):
         self.search_list.setWordWrap(True)
         self.search_list.activated.connect(self._search_chosen)
         self.search_list.clicked.connect(self._search_chosen)
+        close = QtWidgets.QToolButton()
+        close.setObjectName("closeSearch")
+        close.setAccessibleName("Close search results")
+        close.setToolTip("Close search results (Esc)")
+        close.clicked.connect(self.close_search)
+        self.close_search_button = close
+        head = QtWidgets.QHBoxLayout()
+        head.addWidget(self.search_heading)
+        head.addStretch(1)
+        head.addWidget(close)
         sp = QtWidgets.QVBoxLayout(self.search_panel)
         sp.setContentsMargins(10, 6, 10, 10)
-        sp.addWidget(self.search_heading)
+        sp.addLayout(head)
         sp.addWidget(self.search_list, 1)
         self.search_panel.hide()
         central = QtWidgets.QWidget()
@@ -296,6 +306,7 @@ class MainWindow(QtWidgets.QMainWindow):
                                     QtWidgets.QLineEdit.ActionPosition.LeadingPosition) \
             if not self.search_field.actions() else None
         self.sidebar.set_icons(lambda n: theme.icon(n, t.muted, 16))
+        self.close_search_button.setIcon(theme.icon("close", t.muted, 14))
         self.sidebar.new_button.setIcon(theme.icon("plus", t.accent_text))
         self.sidebar.new_button.setStyleSheet(
             f"QPushButton {{ background: {t.accent}; color: {t.accent_text}; border: none; "
@@ -303,6 +314,8 @@ class MainWindow(QtWidgets.QMainWindow):
             f"QPushButton:hover {{ background: {theme.mix(t.c('accent'), t.c('text'), 0.12).name()};"
             f" }}")
         self.sidebar.mini.style_for(t.text, t.muted, t.accent)
+        self.sidebar.mini.set_arrow_icons(theme.icon("chevron-left", t.muted, 16),
+                                          theme.icon("chevron-right", t.muted, 16))
         for v in self.views.values():
             v.update_view()
 
@@ -611,6 +624,11 @@ class MainWindow(QtWidgets.QMainWindow):
         self.search_heading.setText(f"{n} RESULT{'S' if n != 1 else ''}" if n else "NO RESULTS")
         self.search_panel.show()
 
+    def close_search(self) -> None:
+        self.search_field.clear()
+        self.search_panel.hide()
+        self.view.setFocus()
+
     def _search_enter(self) -> None:
         self._search_timer.stop()
         self.run_search()
@@ -634,9 +652,7 @@ class MainWindow(QtWidgets.QMainWindow):
                 self.search_list.setCurrentIndex(self.search_model.index(0))
                 return True
             if key == Qt.Key.Key_Escape:
-                self.search_field.clear()
-                self.search_panel.hide()
-                self.view.setFocus()
+                self.close_search()
                 return True
         return super().eventFilter(obj, event)
 

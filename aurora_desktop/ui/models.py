@@ -176,8 +176,12 @@ class CalendarListModel(QtCore.QAbstractListModel):
         cal = self.calendar_at(index.row())
         if cal is None or role != Qt.ItemDataRole.CheckStateRole:
             return False
-        checked = Qt.CheckState(value) == Qt.CheckState.Checked if not isinstance(value, bool) \
-            else value
+        if isinstance(value, bool):
+            checked = value
+        elif isinstance(value, Qt.CheckState):
+            checked = value == Qt.CheckState.Checked
+        else:
+            checked = Qt.CheckState(value) == Qt.CheckState.Checked
         self._store.put_calendar(dataclasses.replace(cal, visible=checked))
         return True
 
@@ -330,7 +334,7 @@ class SearchModel(QtCore.QAbstractListModel):
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{ev.title}, {self._labels[index.row()]}"
         if role == Qt.ItemDataRole.DecorationRole:
-            return theme.swatch(self._colors.get(ev.calendar_id, "#3b82f6"), 10)
+            return theme.dot(self._colors.get(ev.calendar_id, "#3b82f6"))
         if role == IdRole:
             return ev.id
         return None

@@ -23,11 +23,28 @@ class MiniMonth(QtWidgets.QCalendarWidget):
         self.setNavigationBarVisible(True)
         self.clicked.connect(self._chosen)
         self.activated.connect(self._chosen)
-        self.setFixedHeight(220)
+        self.setFixedHeight(214)
+        self.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored,
+                           QtWidgets.QSizePolicy.Policy.Fixed)
+        table = self.findChild(QtWidgets.QTableView, "qt_calendar_calendarview")
+        if table is not None:  # seven equal columns whatever the width
+            header = table.horizontalHeader()
+            header.setMinimumSectionSize(16)
+            header.setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.Stretch)
+        f = self.font()
+        f.setPointSizeF(max(f.pointSizeF() - 1, 8))
+        self.setFont(f)
         for name in ("qt_calendar_prevmonth", "qt_calendar_nextmonth"):
             btn = self.findChild(QtWidgets.QToolButton, name)
             if btn is not None:
                 btn.setAccessibleName("Previous month" if "prev" in name else "Next month")
+
+    def set_arrow_icons(self, left: QtGui.QIcon, right: QtGui.QIcon) -> None:
+        for name, ic in (("qt_calendar_prevmonth", left), ("qt_calendar_nextmonth", right)):
+            btn = self.findChild(QtWidgets.QToolButton, name)
+            if btn is not None:
+                btn.setIcon(ic)
+                btn.setIconSize(QtCore.QSize(16, 16))
 
     def _chosen(self, qd: QtCore.QDate) -> None:
         self.dayChosen.emit(date(qd.year(), qd.month(), qd.day()))
@@ -54,6 +71,91 @@ class MiniMonth(QtWidgets.QCalendarWidget):
         self.setDateTextFormat(QtCore.QDate.currentDate(), today)
 
 
+class CalendarDelegate(QtWidgets.QStyledItemDelegate):
+    """A calendar row: a check box in the calendar's colour, then its name.
+
+    Clicking the box (or pressing Space on the row) shows or hides the calendar.
+    """
+
+    BOX = 16
+
+    def sizeHint(self, option: QtWidgets.QStyleOptionViewItem,
+                 index: QtCore.QModelIndex) -> QtCore.QSize:
+        return QtCore.QSize(180, 30)
+
+    def _box(self, rect: QtCore.QRect) -> QtCore.QRectF:
+        return QtCore.QRectF(rect.left() + 8, rect.center().y() - self.BOX / 2 + 1, self.BOX,
+                             self.BOX)
+
+    def paint(self, p: QtGui.QPainter, option: QtWidgets.QStyleOptionViewItem,
+              index: QtCore.QModelIndex) -> None:
+        model = index.model()
+        cal = model.calendar_at(index.row()) if isinstance(model, CalendarListModel) else None
+        if cal is None:
+            return
+        pal = option.palette
+        p.save()
+        p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
+        r = QtCore.QRectF(option.rect).adjusted(2, 1, -2, -1)
+        state = option.state
+        if state & QtWidgets.QStyle.StateFlag.State_Selected or \
+                state & QtWidgets.QStyle.StateFlag.State_MouseOver:
+            bg = QtGui.QColor(pal.color(QtGui.QPalette.ColorRole.Mid))
+            bg.setAlpha(70 if state & QtWidgets.QStyle.StateFlag.State_Selected else 40)
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(bg)
+            p.drawRoundedRect(r, 6, 6)
+        if state & QtWidgets.QStyle.StateFlag.State_HasFocus and \
+                option.widget is not None and option.widget.hasFocus():
+            p.setPen(QtGui.QPen(pal.color(QtGui.QPalette.ColorRole.Highlight), 1.5))
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawRoundedRect(r.adjusted(1, 1, -1, -1), 6, 6)
+        box = self._box(option.rect)
+        color = QtGui.QColor(cal.color)
+        if cal.visible:
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(color)
+            p.drawRoundedRect(box, 4, 4)
+            pen = QtGui.QPen(QtGui.QColor("#ffffff"), 2)
+            pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+            pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+            p.setPen(pen)
+            path = QtGui.QPainterPath()
+            path.moveTo(box.left() + 4, box.center().y())
+            path.lineTo(box.left() + 7, box.bottom() - 4.5)
+            path.lineTo(box.right() - 3.5, box.top() + 4.5)
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawPath(path)
+        else:
+            p.setPen(QtGui.QPen(color, 2))
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawRoundedRect(box.adjusted(1, 1, -1, -1), 4, 4)
+        text_r = QtCore.QRectF(box.right() + 10, r.top(), r.right() - box.right() - 12, r.height())
+        p.setPen(pal.color(QtGui.QPalette.ColorRole.Text) if cal.visible else
+                 pal.color(QtGui.QPalette.ColorRole.PlaceholderText))
+        p.setFont(option.font)
+        name = cal.name + (" (read-only)" if cal.read_only else "")
+        p.drawText(text_r, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                   option.fontMetrics.elidedText(name, Qt.TextElideMode.ElideRight,
+                                                 int(text_r.width())))
+        p.restore()
+
+    def editorEvent(self, event: QtCore.QEvent, model: QtCore.QAbstractItemModel,
+                    option: QtWidgets.QStyleOptionViewItem, index: QtCore.QModelIndex) -> bool:
+        toggle = False
+        if event.type() == QtCore.QEvent.Type.MouseButtonRelease:
+            pos = event.position()  # type: ignore[attr-defined]
+            toggle = self._box(option.rect).adjusted(-4, -4, 4, 4).contains(pos)
+        elif event.type() == QtCore.QEvent.Type.KeyPress:
+            toggle = event.key() in (Qt.Key.Key_Space, Qt.Key.Key_Select)  # type: ignore[attr-defined]
+        if toggle:
+            checked = index.data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
+            model.setData(index, Qt.CheckState.Unchecked if checked else Qt.CheckState.Checked,
+                          Qt.ItemDataRole.CheckStateRole)
+            return True
+        return False
+
+
 class Sidebar(QtWidgets.QWidget):
     newEventRequested = Signal()
     addCalendarRequested = Signal()
@@ -65,7 +167,7 @@ class Sidebar(QtWidgets.QWidget):
         super().__init__(parent)
         self.setObjectName("sidebar")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self.setFixedWidth(250)
+        self.setFixedWidth(266)
         self.model = calendars
         self.new_button = QtWidgets.QPushButton("New event")
         self.new_button.setObjectName("newEventButton")
@@ -89,7 +191,8 @@ class Sidebar(QtWidgets.QWidget):
         self.list.setObjectName("calendarList")
         self.list.setAccessibleName("Calendars")
         self.list.setModel(calendars)
-        self.list.setIconSize(QtCore.QSize(12, 12))
+        self.list.setItemDelegate(CalendarDelegate(self.list))
+        self.list.setMouseTracking(True)
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list.customContextMenuRequested.connect(self._menu)
         self.list.doubleClicked.connect(

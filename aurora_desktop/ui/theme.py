@@ -133,6 +133,17 @@ QStatusBar {{ background: {t.window}; color: {t.muted}; border-top: 1px solid {t
 QScrollArea {{ border: none; background: {t.surface}; }}
 QListView#agenda {{ border: none; background: {t.surface}; outline: 0; }}
 QLabel#errorLabel {{ color: #d93036; }}
+QDialog#eventEditor QLineEdit#titleField {{ border: none; border-bottom: 2px solid {t.grid_strong};
+    border-radius: 0; padding: 4px 2px; background: transparent; font-size: 18px;
+    font-weight: 600; }}
+QDialog#eventEditor QLineEdit#titleField:focus {{ border-bottom: 2px solid {t.accent}; }}
+QToolButton#weekdayButton {{ border: 1px solid {t.grid_strong}; border-radius: 14px;
+    min-width: 28px; max-width: 28px; min-height: 28px; max-height: 28px; padding: 0; }}
+QToolButton#weekdayButton:checked {{ background: {t.accent}; color: {t.accent_text};
+    border: 1px solid {t.accent}; font-weight: 600; }}
+QPushButton#deleteButton {{ color: #d93036; }}
+QToolButton#closeSearch {{ border: none; border-radius: 5px; padding: 2px; }}
+QToolButton#closeSearch:hover {{ background: {t.grid}; }}
 QDialog QLabel#dialogHeading {{ font-size: 15px; font-weight: 600; }}
 """
 
@@ -170,6 +181,19 @@ def swatch(color: str, size: int = 12) -> QtGui.QIcon:
     p.setPen(QtCore.Qt.PenStyle.NoPen)
     p.setBrush(QtGui.QColor(color))
     p.drawRoundedRect(QtCore.QRectF(2, 2, size * 2 - 4, size * 2 - 4), 6, 6)
+    p.end()
+    pm.setDevicePixelRatio(2)
+    return QtGui.QIcon(pm)
+
+
+def dot(color: str, size: int = 10) -> QtGui.QIcon:
+    pm = QtGui.QPixmap(size * 2, size * 2)
+    pm.fill(QtCore.Qt.GlobalColor.transparent)
+    p = QtGui.QPainter(pm)
+    p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
+    p.setPen(QtCore.Qt.PenStyle.NoPen)
+    p.setBrush(QtGui.QColor(color))
+    p.drawEllipse(QtCore.QRectF(4, 4, size * 2 - 8, size * 2 - 8))
     p.end()
     pm.setDevicePixelRatio(2)
     return QtGui.QIcon(pm)

@@ -267,8 +267,8 @@ class _Header(QtWidgets.QWidget):
         w = self._colw()
         today = v.ctx.today()
         small = painters.ui_font(8, QtGui.QFont.Weight.DemiBold)
-        big = painters.ui_font(16 if len(days) > 1 else 18, QtGui.QFont.Weight.Normal)
-        bold_big = painters.ui_font(16 if len(days) > 1 else 18, QtGui.QFont.Weight.DemiBold)
+        big = painters.ui_font(15, QtGui.QFont.Weight.Normal)
+        bold_big = painters.ui_font(15, QtGui.QFont.Weight.DemiBold)
         for i, d in enumerate(days):
             x = GUTTER + i * w
             is_today = d == today
@@ -280,7 +280,7 @@ class _Header(QtWidgets.QWidget):
             if is_today:
                 p.setPen(Qt.PenStyle.NoPen)
                 p.setBrush(t.c("accent"))
-                p.drawEllipse(QtCore.QPointF(x + w / 2, 36), 15, 15)
+                p.drawEllipse(QtCore.QPointF(x + w / 2, 36), 16, 16)
                 p.setPen(t.c("accent_text"))
                 p.setFont(bold_big)
             else:
