@@ -66,8 +66,9 @@ def main() -> None:
         t = time.perf_counter()
         engine.check()
         full = (time.perf_counter() - t) * 1000
+        back, ahead = engine.planner.back.days, engine.planner.horizon.days
         print(f"full plan (start-up): {full:.1f} ms, {len(engine.planner)} reminders in "
-              f"[now - 7 d, now + 2 d]")
+              f"[now - {back} d, now + {ahead} d]")
         replan, put = [], []
         for i in range(args.edits):
             ev = rng.choice(evs)

@@ -32,6 +32,7 @@ from aurora_desktop.store import ChangeNotice, ReminderState, Store
 from .planner import (
     DEFAULT_HORIZON,
     DEFAULT_LOOKBACK,
+    MAX_SNOOZE,
     Decision,
     Delivery,
     DueReminder,
@@ -296,7 +297,8 @@ class ReminderEngine:
         if self._housekept is not None and now - self._housekept < timedelta(hours=12):
             return
         self._housekept = now
-        self.store.forget_reminder_states(now - self.planner.lookback - timedelta(days=2))
+        # Older than anything the planner looks at: no longer needed.
+        self.store.forget_reminder_states(now - self.planner.back - timedelta(days=2))
 
     # ------------------------------------------------------------ actions
 
@@ -309,8 +311,8 @@ class ReminderEngine:
 
     def snooze(self, keys: Iterable[ReminderKey], delay: timedelta) -> int:
         """Snooze pending reminders for ``delay``; they fire again then. Returns how many."""
-        if delay <= timedelta(0):
-            raise ValueError("a snooze must be longer than zero")
+        if not timedelta(0) < delay <= MAX_SNOOZE:
+            raise ValueError("a snooze lasts more than nothing and at most a week")
         until = self.clock() + delay
         targets = self._targets(keys)
         self._write([ReminderState(r.occurrence_key, r.reminder, "snoozed", r.due, until)

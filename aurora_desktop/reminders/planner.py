@@ -24,7 +24,9 @@ A reminder without a state whose due has passed is delivered when it fell
 due after the watermark (missed while the app was closed, asleep, paused or
 the clock jumped) or when its event has not started yet (just created or
 moved); otherwise it came into being after its time and is not shown.
-Nothing older than the look-back is delivered or listed.
+Missed ones older than the look-back are not delivered (on-time ones always
+are); a shown reminder stays listed for the look-back or a week, whichever
+is longer; a snooze (at most a week) always comes back.
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ from aurora_desktop.store import ReminderState, Store
 __all__ = [
     "DEFAULT_HORIZON",
     "DEFAULT_LOOKBACK",
+    "KEEP_LISTED",
+    "MAX_SNOOZE",
     "MISSED_GRACE",
     "Decision",
     "Delivery",
@@ -51,6 +55,11 @@ __all__ = [
 
 DEFAULT_LOOKBACK = timedelta(days=7)
 DEFAULT_HORIZON = timedelta(days=2)
+# A shown, undismissed reminder stays listed at least this long (whatever the
+# look-back), and a snooze is at most this long; the planning window reaches
+# back far enough for both.
+KEEP_LISTED = timedelta(days=7)
+MAX_SNOOZE = timedelta(days=7)
 # A reminder delivered more than this after its time is marked "missed".
 MISSED_GRACE = timedelta(minutes=2)
 
@@ -122,9 +131,13 @@ def decide(
 
     ``watermark``: the instant up to which reminders have been delivered in
     an earlier run (None on the very first run: treated as ``now``).
+    ``lookback`` bounds how late a reminder may still be delivered; one
+    delivered on time (within :data:`MISSED_GRACE`) is never too late, and
+    a shown reminder stays listed for at least :data:`KEEP_LISTED`.
     Results are sorted by due time, then title.
     """
-    oldest = now - lookback
+    missed_from = now - max(lookback, MISSED_GRACE)
+    listed_from = now - max(lookback, KEEP_LISTED)
     mark = now if watermark is None else watermark
     out = Decision()
     nxt: datetime | None = None
@@ -133,17 +146,17 @@ def decide(
         if st is None:
             if r.due > now:
                 nxt = r.due if nxt is None or r.due < nxt else nxt
-            elif r.due >= oldest and (r.due > mark or r.start > now):
+            elif r.start > now or (mark < r.due and r.due >= missed_from):
                 out.deliver.append(Delivery(r, missed=now - r.due > MISSED_GRACE))
         elif st.state == "fired":
-            if r.due >= oldest:
+            if r.due >= listed_from:
                 out.listed.append(r)
         elif st.state == "snoozed":
             until = st.snoozed_until or r.due
             if until > now:
                 out.snoozed.append((r, until))
                 nxt = until if nxt is None or until < nxt else nxt
-            elif until >= oldest:
+            elif until >= missed_from:
                 out.deliver.append(Delivery(r, missed=now - until > MISSED_GRACE, snoozed=True))
         # dismissed: nothing, ever (for this due).
     out.deliver.sort(key=lambda d: (d.reminder.due, d.reminder.title))
@@ -190,7 +203,11 @@ def _leads(events: Iterable[Event]) -> tuple[int, int]:
 
 
 class Planner:
-    """The reminders whose due lies in [now - look-back, now + horizon], from the store.
+    """The reminders whose due lies in [now - back, now + horizon], from the store.
+
+    ``back`` is the look-back or :data:`KEEP_LISTED` (the longer), plus
+    :data:`MAX_SNOOZE`: far enough for every reminder that can still be
+    delivered, listed or snoozed.
 
     :meth:`rebuild` reads the whole window; :meth:`update` re-reads only the
     series of the changed events. Not thread-safe (like the store).
@@ -211,6 +228,10 @@ class Planner:
     # --------------------------------------------------------------- queries
 
     @property
+    def back(self) -> timedelta:
+        return max(self.lookback, KEEP_LISTED) + MAX_SNOOZE
+
+    @property
     def window(self) -> tuple[datetime, datetime]:
         """[lo, hi] of due instants covered by the last rebuild."""
         return self._lo, self._hi
@@ -225,7 +246,7 @@ class Planner:
         """True when ``now`` has moved far enough that the window must move with it."""
         if self.built_at is None:
             return True
-        return now < self._lo + self.lookback - timedelta(minutes=1) or \
+        return now < self._lo + self.back - timedelta(minutes=1) or \
             now >= self._hi - self.horizon / 2
 
     # --------------------------------------------------------------- building
@@ -235,9 +256,11 @@ class Planner:
         return [c.id for c in self.store.calendars()]
 
     def rebuild(self, now: datetime) -> None:
-        """Re-read every reminder due in [now - look-back, now + horizon]."""
-        self._lo, self._hi = now - self.lookback, now + self.horizon
-        self._lead, self._lag = _leads(self.store.events())
+        """Re-read every reminder due in [now - back, now + horizon]."""
+        self._lo, self._hi = now - self.back, now + self.horizon
+        if self.built_at is None:
+            # The longest reminder offsets, read once; edits only widen them (update()).
+            self._lead, self._lag = _leads(self.store.events())
         occs = self.store.occurrences(
             self._lo - timedelta(minutes=self._lag), self._hi + timedelta(minutes=self._lead),
             self.local_tz, calendar_ids=self._calendar_ids())

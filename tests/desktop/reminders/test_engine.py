@@ -418,3 +418,58 @@ def test_the_window_hears_about_edits_of_pending_reminders(store, clock, make_en
     store.put_event(ev.replace(title="New title"))
     eng.check()
     assert seen == [["Old title"], ["New title"]]
+
+
+def test_lookback_zero_still_fires_on_time_lists_and_snoozes(store, clock, recorder,
+                                                             make_engine):
+    make_event(store, "On time", T0 + timedelta(minutes=30))
+    make_event(store, "Missed while closed", T0 - timedelta(minutes=30), minutes=(15,))
+    eng = make_engine(lookback=timedelta(0))
+    eng.watermark.save(T0 - timedelta(hours=1))
+    eng.check()
+    assert recorder.titles() == []  # the missed one is outside a zero look-back
+    clock.set(T0 + timedelta(minutes=15, milliseconds=3))  # the due job runs a bit late
+    eng.check()
+    assert recorder.titles() == ["On time"]
+    clock.advance(hours=2)
+    eng.check()
+    (p,) = eng.pending()  # still listed two hours later
+    eng.snooze([p.key], timedelta(minutes=5))
+    clock.advance(minutes=5, milliseconds=2)
+    eng.check()
+    assert recorder.titles() == ["On time", "On time"]
+
+
+def test_a_snooze_outlives_the_lookback(store, clock, recorder, make_engine):
+    make_event(store, "Old", T0 - timedelta(days=6, hours=23, minutes=45))  # due 7 days ago
+    eng = make_engine(lookback=timedelta(days=7, minutes=1))
+    eng.watermark.save(T0 - timedelta(days=8))
+    eng.check()
+    (p,) = eng.pending()
+    eng.snooze([p.key], timedelta(days=2))
+    clock.advance(days=2)
+    eng.check()
+    assert recorder.titles() == ["Old", "Old"]
+
+
+def test_snooze_is_bounded(store, clock, make_engine):
+    import pytest as _pytest
+
+    make_event(store, "A", T0 + timedelta(minutes=15))
+    eng = make_engine()
+    eng.check()
+    (p,) = eng.pending()
+    for bad in (timedelta(0), timedelta(days=8)):
+        with _pytest.raises(ValueError):
+            eng.snooze([p.key], bad)
+
+
+def test_a_long_lead_added_later_survives_a_full_replan(store, clock, make_engine):
+    eng = make_engine()
+    eng.check()
+    make_event(store, "Conference", T0 + timedelta(days=3, hours=1), minutes=(3 * 24 * 60,))
+    eng.check()
+    assert eng.next_wakeup == T0 + timedelta(hours=1)
+    eng.replan()
+    eng.check()
+    assert eng.next_wakeup == T0 + timedelta(hours=1)
