@@ -5,6 +5,11 @@ bench/reminders_screenshot.py docs/screenshots
 Writes reminders.png (the window), reminders-tray-menu.png (the tray menu)
 and reminders-app.png (the whole screen: the real app, main window and
 reminder window, on the real clock, without a tray: status-bar message).
+
+With a tray host (apt install trayer), the tray icon and its message:
+xvfb-run -a -s "-screen 0 1280x800x24" sh -c 'trayer --edge top --align right
+--widthtype request --height 28 & sleep 1; .venv/bin/python
+bench/reminders_screenshot.py docs/screenshots tray' -> reminders-tray.png
 """
 
 from __future__ import annotations
@@ -134,7 +139,43 @@ def app_shot(out: Path) -> None:
         qapp.processEvents()
 
 
+def tray_shot(out: Path) -> None:
+    """With a tray host running (e.g. `trayer`): the tray icon and its reminder message."""
+    from aurora_desktop.app import build, make_qapp
+    from aurora_desktop.reminders.wiring import install_reminders
+
+    qapp = make_qapp(["aurora"])
+    if not AppTray.available():
+        print("no system tray: start a tray host (trayer) first")
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp)
+        qs = QtCore.QSettings(str(data / "settings.ini"), QtCore.QSettings.Format.IniFormat)
+        app = build(data, ["aurora"], qsettings=qs)
+        cal = app.store.default_calendar().id
+        now = datetime.now().astimezone().replace(microsecond=0)
+        start = now + timedelta(minutes=15, seconds=2)
+        app.store.put_event(Event.new(cal, "Standup", ZonedTime(start, "UTC"),
+                                      ZonedTime(start + timedelta(minutes=15), "UTC"),
+                                      location="Room Aurora 4.12", reminders=(Reminder(15),)))
+        svc = install_reminders(app, data)
+        svc.window.move(700, 420)
+        deadline = QtCore.QDeadlineTimer(8000)
+        while not svc.window.isVisible() and not deadline.hasExpired():
+            qapp.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents)
+            QtCore.QThread.msleep(20)
+        for _ in range(40):
+            qapp.processEvents()
+            QtCore.QThread.msleep(25)
+        qapp.primaryScreen().grabWindow(0).save(str(out / "reminders-tray.png"))
+        print("tray available:", AppTray.available(), "wrote reminders-tray.png", flush=True)
+        app.shutdown()
+
+
 if __name__ == "__main__":
+    if len(sys.argv) > 2 and sys.argv[2] == "tray":
+        tray_shot(Path(sys.argv[1]))
+        os._exit(0)
     main()
     app_shot(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots"))
     print("wrote reminders-app.png", flush=True)
