@@ -319,7 +319,7 @@ class EventEditor(QtWidgets.QDialog):
             if occ is not None and occ.recurrence_id is not None and event.recurrence_id:
                 master_rule = None  # an override: the rule lives on the master
             self._series_rule = master_rule
-            self._load_rule(master_rule, s)
+            rule_args: tuple[str | None, object] = (master_rule, s)
         else:
             now = datetime.now().replace(second=0, microsecond=0)
             sw = start or (now.replace(minute=0) + timedelta(hours=1))
@@ -332,13 +332,14 @@ class EventEditor(QtWidgets.QDialog):
             self._set_zone(self._zone_name)
             if default_reminder >= 0:
                 self._add_reminder(Reminder(default_reminder))
-            self._load_rule(None, None)
+            rule_args = (None, None)
         self.calendar.setCurrentIndex(max(self.calendar.findData(cal), 0))
         self.start_date.setDate(_qdate(sw.date()))
         self.start_time.setTime(_qtime(sw.time()))
         self.end_date.setDate(_qdate(ew.date()))
         self.end_time.setTime(_qtime(ew.time()))
         self._duration = self._start_wall_raw(), self._end_wall_raw()
+        self._load_rule(*rule_args)
 
     def _set_zone(self, name: str) -> None:
         i = self.zone.findText(name)
@@ -370,7 +371,8 @@ class EventEditor(QtWidgets.QDialog):
         elif freq == "WEEKLY" and set(parts) <= {"BYDAY"} and all(
                 d in WEEKDAYS for d in parts.get("BYDAY", "").split(",") if d):
             preset = 2
-            days = [d for d in parts.get("BYDAY", "").split(",") if d]
+            days = [d for d in parts.get("BYDAY", "").split(",") if d] or \
+                [WEEKDAYS[_pydate(self.start_date.date()).weekday()]]
             for b in self.weekday_buttons:
                 b.setChecked(b.property("code") in days)
         elif freq == "MONTHLY" and set(parts) <= {"BYMONTHDAY"} and \
@@ -442,6 +444,11 @@ class EventEditor(QtWidgets.QDialog):
         self.interval_unit.setText({1: "day(s)", 2: "week(s)", 3: "month(s)", 4: "month(s)",
                                     5: "year(s)"}.get(i, ""))
         self.weekday_box.setVisible(i == 2)
+        if i == 2 and not any(b.isChecked() for b in self.weekday_buttons):
+            own = _pydate(self.start_date.date()).weekday()
+            self.weekday_buttons[own].blockSignals(True)
+            self.weekday_buttons[own].setChecked(True)
+            self.weekday_buttons[own].blockSignals(False)
         self.custom.setVisible(i == 6)
         self.ends_label.setVisible(repeating)
         self.ends_row.setVisible(repeating)
@@ -477,9 +484,9 @@ class EventEditor(QtWidgets.QDialog):
             parts.append(f"INTERVAL={self.interval.value()}")
         if i == 2:
             days = [b.property("code") for b in self.weekday_buttons if b.isChecked()]
-            if not days:
-                days = [WEEKDAYS[_pydate(self.start_date.date()).weekday()]]
-            parts.append("BYDAY=" + ",".join(days))
+            own = WEEKDAYS[_pydate(self.start_date.date()).weekday()]
+            if days and days != [own]:  # only the start's own weekday needs no BYDAY
+                parts.append("BYDAY=" + ",".join(days))
         elif i == 3:
             parts.append(f"BYMONTHDAY={self.start_date.date().day()}")
         elif i == 4:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from aurora_core.model import Calendar, Event
-from aurora_desktop.qt import QtCore, Signal
+from aurora_desktop.qt import Qt, QtCore, QtWidgets, Signal
 from aurora_desktop.store import Store, StoreError
 
 log = logging.getLogger("aurora.ui.import")
@@ -67,6 +67,54 @@ class ImportWorker(QtCore.QObject):
             log.exception("import failed")
             summary.error = f"Import failed unexpectedly: {exc!r}"
         self.finished.emit(summary)
+
+
+class ImportJob(QtCore.QObject):
+    """One import: the worker in its thread, the progress dialog, and ``done(job, summary)``.
+
+    Lives in the GUI thread, so the worker's signals reach it queued.
+    """
+
+    done = Signal(object, object)
+
+    def __init__(self, db_path: Path, ics_path: Path, calendar_id: str,
+                 parent: QtWidgets.QWidget) -> None:
+        super().__init__(parent)
+        self.path = ics_path
+        self.thread = QtCore.QThread(self)
+        self.worker = ImportWorker(db_path, ics_path, calendar_id)
+        self.worker.moveToThread(self.thread)
+        self.thread.started.connect(self.worker.run)
+        self.worker.progress.connect(self._progress)
+        self.worker.finished.connect(self._finished)
+        self.progress = QtWidgets.QProgressDialog(f"Importing {ics_path.name}…", "", 0, 0, parent)
+        self.progress.setWindowTitle("Import")
+        self.progress.setAccessibleName("Import progress")
+        self.progress.setCancelButton(None)
+        self.progress.setMinimumDuration(400)
+        self.progress.setWindowModality(Qt.WindowModality.WindowModal)
+        self.progress.setAutoClose(False)
+        self.progress.setAutoReset(False)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.thread.quit()
+        self.thread.wait(10_000)
+
+    def _progress(self, phase: str, done: int, total: int) -> None:
+        self.progress.setLabelText(f"{phase} {self.path.name}… {done} of {total}")
+        self.progress.setMaximum(max(total, 1))
+        self.progress.setValue(done)
+
+    def _finished(self, summary: ImportSummary) -> None:
+        self.progress.close()
+        self.progress.deleteLater()
+        self.thread.quit()
+        self.thread.wait()
+        self.worker.deleteLater()
+        self.done.emit(self, summary)
 
 
 def export_ics(path: Path, events: list[Event], calendars: dict[str, Calendar],

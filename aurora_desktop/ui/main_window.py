@@ -42,7 +42,7 @@ from aurora_desktop.ui.views.timegrid import TimeGridView
 
 if TYPE_CHECKING:  # imported when first used: they are not needed to show the window
     from aurora_desktop.ui.editor import EventEditor
-    from aurora_desktop.ui.importexport import ImportSummary, ImportWorker
+    from aurora_desktop.ui.importexport import ImportJob, ImportSummary
 
 log = logging.getLogger("aurora.ui")
 
@@ -64,7 +64,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.setAccessibleName("Aurora Time")
         self.hide_on_close: Callable[[], bool] = lambda: False
         self._settings_pages: list[Callable[[], dialogs.SettingsPage]] = []
-        self._threads: list[tuple[QtCore.QThread, ImportWorker]] = []
+        self._jobs: list[ImportJob] = []
 
         self.ctx = ViewContext(zone=zone)
         if now is not None:
@@ -727,36 +727,24 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def start_import(self, path: Path, calendar_id: str) -> QtCore.QThread:
         """Import off the GUI thread with a progress dialog; a summary when done."""
-        from aurora_desktop.ui.importexport import ImportWorker
+        from aurora_desktop.ui.importexport import ImportJob
 
-        progress = QtWidgets.QProgressDialog(f"Importing {path.name}…", "", 0, 0, self)
-        progress.setWindowTitle("Import")
-        progress.setCancelButton(None)
-        progress.setMinimumDuration(300)
-        progress.setWindowModality(Qt.WindowModality.WindowModal)
-        thread = QtCore.QThread(self)
-        worker = ImportWorker(self.store.path, path, calendar_id)
-        worker.moveToThread(thread)
-        thread.started.connect(worker.run)
+        job = ImportJob(self.store.path, path, calendar_id, self)
+        job.done.connect(self._import_done)
+        self._jobs.append(job)
+        job.start()
+        return job.thread
 
-        def on_progress(phase: str, done: int, total: int) -> None:
-            progress.setLabelText(f"{phase} {path.name}… {done} of {total}")
-            progress.setMaximum(max(total, 1))
-            progress.setValue(done)
-
-        def on_finished(summary: ImportSummary) -> None:
-            progress.close()
-            thread.quit()
-            thread.wait()
-            self._threads = [(t, w) for t, w in self._threads if t is not thread]
-            self.reload_all()
-            self.import_finished(summary)
-
-        worker.progress.connect(on_progress)
-        worker.finished.connect(on_finished)
-        self._threads.append((thread, worker))
-        thread.start()
-        return thread
+    def _import_done(self, job: object, summary: ImportSummary) -> None:
+        self._jobs = [j for j in self._jobs if j is not job]
+        # The import wrote through its own connection: forget events read before it.
+        invalidate = getattr(self.store, "invalidate_cache", None)
+        if callable(invalidate):
+            invalidate()
+        else:  # until Store has a public way (see docs/ui.md, "Asks")
+            getattr(self.store, "_event_cache", {}).clear()
+        self.reload_all()
+        self.import_finished(summary)
 
     def import_finished(self, s: ImportSummary) -> None:
         """Tell the user what was imported and what was skipped (tests override)."""
@@ -879,7 +867,6 @@ class MainWindow(QtWidgets.QMainWindow):
             event.ignore()
             self.hide()
             return
-        for thread, _w in self._threads:
-            thread.quit()
-            thread.wait(5000)
+        for job in self._jobs:
+            job.stop()
         event.accept()
