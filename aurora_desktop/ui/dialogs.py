@@ -95,7 +95,7 @@ class SettingsPage(QtWidgets.QWidget):
 class GeneralPage(SettingsPage):
     title = "Calendar"
 
-    def __init__(self, settings: Settings, calendars: list[Calendar],
+    def __init__(self, settings: Settings, calendars: list[Calendar], system_zone: str = "UTC",
                  parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
         self.s = settings
@@ -144,6 +144,19 @@ class GeneralPage(SettingsPage):
         for label, v in (("Follow system", "system"), ("Light", "light"), ("Dark", "dark")):
             self.theme.addItem(label, v)
         self.theme.setCurrentIndex(max(self.theme.findData(settings.get("ui/theme")), 0))
+        self.zone = QtWidgets.QComboBox()
+        self.zone.setAccessibleName("Show times in time zone")
+        self.zone.setEditable(True)
+        self.zone.setInsertPolicy(QtWidgets.QComboBox.InsertPolicy.NoInsert)
+        self.zone.addItem(f"System ({system_zone})", "")
+        from aurora_desktop.ui.editor import zone_names
+
+        for z in zone_names():
+            self.zone.addItem(z, z)
+        comp = self.zone.completer()
+        comp.setFilterMode(Qt.MatchFlag.MatchContains)
+        comp.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.zone.setCurrentIndex(max(self.zone.findData(settings.get("ui/time_zone")), 0))
         self.week_numbers = QtWidgets.QCheckBox("Show week numbers in the month view")
         self.week_numbers.setChecked(settings.get("ui/week_numbers"))
         hours = QtWidgets.QHBoxLayout()
@@ -158,6 +171,7 @@ class GeneralPage(SettingsPage):
         form.addRow("Default calendar", self.default_cal)
         form.addRow("Default reminder", self.default_rem)
         form.addRow("Theme", self.theme)
+        form.addRow("Time zone", self.zone)
         form.addRow("", self.week_numbers)
 
     def apply(self) -> None:
@@ -173,6 +187,8 @@ class GeneralPage(SettingsPage):
         s.set("ui/default_reminder", self.default_rem.currentData())
         s.set("ui/theme", self.theme.currentData())
         s.set("ui/week_numbers", self.week_numbers.isChecked())
+        i = self.zone.findText(self.zone.currentText())
+        s.set("ui/time_zone", self.zone.itemData(i) if i >= 0 else "")
 
 
 class SettingsDialog(QtWidgets.QDialog):

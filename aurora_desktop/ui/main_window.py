@@ -23,6 +23,7 @@ from aurora_core.model import (
     FloatingTime,
     ValidationError,
     ZonedTime,
+    get_zone,
     new_id,
 )
 from aurora_core.recurrence import first_instance_on_or_after
@@ -333,9 +334,27 @@ class MainWindow(QtWidgets.QMainWindow):
             days = (1, 2, 3, 4, 5)
         self.ctx.work_days = days or (1, 2, 3, 4, 5)
 
+    def set_zone(self, zone_name: str) -> None:
+        """Show times in ``zone_name`` (an IANA name; '' = the system zone)."""
+        from aurora_desktop.systemzone import system_zone_name
+
+        name = zone_name or system_zone_name()
+        try:
+            zone = get_zone(name)
+        except ValidationError:
+            name, zone = "UTC", get_zone("UTC")
+        self.zone, self.zone_name = zone, name
+        self.ctx.zone = zone
+        self.controller.zone, self.controller.zone_name = zone, name
+        self.agenda_model.set_zone(zone)
+        self.model.set_zone(zone)
+        self.refresh()
+
     def _on_setting(self, key: str) -> None:
         if key == "ui/theme":
             self.apply_theme()
+        elif key == "ui/time_zone":
+            self.set_zone(self.settings.get("ui/time_zone"))
         elif key.startswith("ui/"):
             self._read_display_settings()
             for v in self.views.values():
@@ -800,7 +819,9 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def make_settings_dialog(self) -> dialogs.SettingsDialog:
         dlg = dialogs.SettingsDialog(self)
-        dlg.add_page(dialogs.GeneralPage(self.settings, self._calendars()))
+        from aurora_desktop.systemzone import system_zone_name
+
+        dlg.add_page(dialogs.GeneralPage(self.settings, self._calendars(), system_zone_name()))
         for f in self._settings_pages:
             dlg.add_page(f())
         return dlg

@@ -208,7 +208,8 @@ class AgendaModel(QtCore.QAbstractListModel):
 
     def set_zone(self, zone: tzinfo) -> None:
         self._zone = zone
-        self.reset_to(self._start)
+        if self._active:
+            self.reset_to(self._start)
 
     def deactivate(self) -> None:
         """Stop fetching (the agenda is not shown, or the store is closing)."""

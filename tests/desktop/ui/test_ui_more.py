@@ -201,3 +201,27 @@ def test_overlapping_events_sit_side_by_side() -> None:
     cell = cells[0][d.weekday()]
     assert len(cell.timed) == 1 and cell.hidden == 3  # 2 slots: one chip and "+3 more"
 
+
+
+def test_the_display_zone_can_be_changed_in_settings(window: MainWindow, store, settings) -> None:
+    put(store, "Berlin lunch", at(TODAY, 12))
+    window.refresh()
+    assert window.model.items()[0].start.hour == 12
+    settings.set("ui/time_zone", "Asia/Tokyo")
+    [it] = [i for i in window.model.items() if i.title == "Berlin lunch"]
+    assert it.start == datetime(2026, 11, 25, 20, 0)  # 12:00 Berlin is 20:00 in Tokyo
+
+
+def test_the_agenda_loads_more_days_as_you_scroll(make_window, store) -> None:
+    w = make_window("agenda")
+    for i in range(0, 120, 3):
+        put(store, f"Thing {i}", at(TODAY + timedelta(days=i), 10))
+    w.set_date(TODAY)
+    v = w.view
+    first_rows = v.agenda.rowCount()
+    last = v.agenda.loaded_to
+    for _ in range(6):
+        v.list.scrollToBottom()
+        QtWidgets.QApplication.processEvents()
+    assert v.agenda.loaded_to > last
+    assert v.agenda.rowCount() > first_rows
