@@ -51,6 +51,8 @@ __all__ = [
 
 log = logging.getLogger("aurora.reminders")
 
+REBUILD_AFTER = 200  # changed events beyond which a full re-plan is cheaper
+
 
 class Watermark(Protocol):
     """Where the engine keeps "reminders were delivered up to this instant"."""
@@ -216,6 +218,10 @@ class ReminderEngine:
         if notice.calendar_ids and not notice.event_ids:
             self._full = True
         self._dirty_ids |= notice.event_ids
+        if len(self._dirty_ids) > REBUILD_AFTER:
+            # An import or a big sync: one pass over the window beats series by series.
+            self._full = True
+            self._dirty_ids.clear()
         # reminder_state from elsewhere (sync): the next check re-reads the states.
         self._wanted()
 

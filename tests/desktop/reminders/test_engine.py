@@ -473,3 +473,20 @@ def test_a_long_lead_added_later_survives_a_full_replan(store, clock, make_engin
     eng.replan()
     eng.check()
     assert eng.next_wakeup == T0 + timedelta(hours=1)
+
+
+def test_a_big_import_replans_in_one_pass(store, clock, recorder, make_engine, monkeypatch):
+    eng = make_engine()
+    eng.check()
+    calls: list[str] = []
+    monkeypatch.setattr(eng.planner, "update", lambda ids: calls.append("update"))
+    real_rebuild = eng.planner.rebuild
+    monkeypatch.setattr(eng.planner, "rebuild", lambda now: (calls.append("rebuild"),
+                                                              real_rebuild(now)))
+    cal = store.default_calendar().id
+    store.put_events([Event.new(cal, f"Imported {i}", ZonedTime(T0 + timedelta(hours=1), "UTC"),
+                                ZonedTime(T0 + timedelta(hours=2), "UTC"),
+                                reminders=(Reminder(15),)) for i in range(300)])
+    eng.check()
+    assert calls == ["rebuild"]
+    assert len(eng.planner) == 300
