@@ -145,6 +145,30 @@ def event_body(event_id: str | None = None, **over: Any) -> dict[str, Any]:
     return body
 
 
+class Atomic:
+    """A boto3 client whose calls run one at a time.
+
+    DynamoDB applies each request atomically; moto's in-process mock does
+    not (two threads can both pass one condition). The local stack's moto
+    server serialises requests the same way.
+    """
+
+    _lock = threading.Lock()
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self._client, name)
+        if not callable(attr):
+            return attr
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            with self._lock:
+                return attr(*args, **kwargs)
+        return call
+
+
 @pytest.fixture
 def clock() -> Clock:
     return Clock()
@@ -160,7 +184,7 @@ def inproc(clock: Clock) -> Iterator[InProcess]:
         t = Template(region="eu-west-1", stack_name=f"t{uuid.uuid4().hex[:12]}")
         ddb = boto3.client("dynamodb", region_name="eu-west-1")
         ddb.create_table(**t.create_table_args())
-        storage = Storage(ddb, t.table_name())
+        storage = Storage(Atomic(ddb), t.table_name())
         config = wire.ServerConfig(region="us-east-1", user_pool_id="us-east-1_test",
                                    client_id="client")
         api = ApiApp(Service(storage, clock=clock, sync_settle=timedelta(0)), config,
