@@ -51,6 +51,7 @@ class ReminderService(QtCore.QObject):
     """
 
     paused_changed = QtCore.Signal(bool)
+    pending_count_changed = QtCore.Signal(int)
 
     def __init__(
         self,
@@ -100,6 +101,7 @@ class ReminderService(QtCore.QObject):
         self._tooltip_timer.timeout.connect(self.refresh_tooltip)
         self.scheduler.checked.connect(self._tooltip_timer.start)
         self.scheduler.checked.connect(self._refresh_if_visible)  # "starts in 5 min" ages
+        self.scheduler.checked.connect(self._pause_ran_out)
         self._pause_timer = QtCore.QTimer(self)
         self._pause_timer.setSingleShot(True)
         self._pause_timer.timeout.connect(self._pause_over)
@@ -171,6 +173,12 @@ class ReminderService(QtCore.QObject):
     def is_paused(self) -> bool:
         return self.engine.is_paused()
 
+    def _pause_ran_out(self) -> None:
+        # The pause timer counts monotonic time: after a sleep the wall clock may be
+        # past the pause already; then say so now rather than when the timer fires.
+        if self.engine.paused_until is not None and not self.engine.is_paused():
+            self.pause_until(None)
+
     def _pause_over(self) -> None:
         self.set_paused(False)
 
@@ -184,6 +192,7 @@ class ReminderService(QtCore.QObject):
 
     def _on_pending(self, pending: list[PendingReminder], new: list[Delivery]) -> None:
         self.window.set_pending(pending, self.local_tz(), self.engine.clock())
+        self.pending_count_changed.emit(len(pending))
         if new:
             self.window.present()
         elif not pending:

@@ -129,6 +129,22 @@ def install_reminders(app: Any, data_dir: Path, *, autostart: Autostart | None =
 
     svc.paused_changed.connect(on_paused)
 
+    # "3 reminders" in the status bar: the way back to the reminder window after
+    # closing it (the only one where there is no tray).
+    pending_button = QtWidgets.QToolButton()
+    pending_button.setObjectName("remindersPendingButton")
+    pending_button.setAutoRaise(True)
+    pending_button.setToolTip("Show the reminder window")
+    pending_button.clicked.connect(svc.show_window)
+    pending_button.hide()
+    window.add_status_widget(pending_button)
+
+    def on_count(n: int) -> None:
+        pending_button.setText(f"{n} reminder{'s' if n != 1 else ''}")
+        pending_button.setVisible(n > 0)
+
+    svc.pending_count_changed.connect(on_count)
+
     if tray is not None:
         tray.open_requested.connect(lambda: bring_forward(window))
         tray.new_event_requested.connect(new_event)

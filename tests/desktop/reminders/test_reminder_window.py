@@ -248,3 +248,13 @@ def test_the_app_icon_is_a_real_svg(qtbot):
     assert not pm.isNull()
     img = pm.toImage()
     assert img.pixelColor(32, 40).alpha() > 0
+
+
+def test_a_pause_that_ran_out_during_sleep_is_ended_at_the_next_check(qtbot, service, clock):
+    service.start()
+    service.set_paused(True)
+    assert service.is_paused()
+    clock.advance(hours=2)  # slept through the end of the pause: the QTimer has not fired
+    service.scheduler.run_check()
+    assert service.paused_until is None
+    assert service.engine.paused_until is None

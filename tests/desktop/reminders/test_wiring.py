@@ -8,7 +8,7 @@ import pytest
 
 from aurora_core.model import Event, Reminder, ZonedTime
 from aurora_desktop.autostart import Autostart
-from aurora_desktop.qt import QtCore
+from aurora_desktop.qt import QtCore, QtWidgets
 from aurora_desktop.reminders.wiring import install_reminders, start_hidden
 from aurora_desktop.ui.tray import AppTray
 
@@ -61,6 +61,12 @@ def test_a_due_reminder_opens_its_event_in_the_main_window(qtbot, built, tmp_pat
     qtbot.waitUntil(lambda: svc.window.row_count() == 1, timeout=3000)
     svc.window.open_button.click()
     assert calls == [("show", ev.id, start)]
+    # closed by the user: the status bar button brings it back
+    svc.window.hide()
+    button = app.window.findChild(QtWidgets.QToolButton, "remindersPendingButton")
+    assert button is not None and button.text() == "1 reminder"
+    button.click()
+    assert svc.window.isVisible()
 
 
 def test_settings_page_changes_the_service_and_autostart(qtbot, built, tmp_path):
