@@ -31,6 +31,13 @@ def supported(platform: str | None = None) -> bool:
     return p.startswith(("linux", "freebsd", "openbsd", "netbsd"))
 
 
+def default_command() -> list[str]:
+    """How this installation starts: the bundle's executable, or this Python."""
+    if getattr(sys, "frozen", False):  # a PyInstaller bundle
+        return [sys.executable]
+    return [sys.executable, "-m", "aurora_desktop"]
+
+
 def _config_home(env: dict[str, str]) -> Path:
     xdg = env.get("XDG_CONFIG_HOME", "")
     if xdg and os.path.isabs(xdg):
@@ -52,8 +59,7 @@ class Autostart:
                  template: Path | None = None) -> None:
         self.env = dict(os.environ if env is None else env)
         self.platform = platform or sys.platform
-        self.command = list(command) if command is not None else [
-            sys.executable, "-m", "aurora_desktop"]
+        self.command = list(command) if command is not None else default_command()
         self.template = template or _template()
 
     @property

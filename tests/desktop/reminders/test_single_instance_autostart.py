@@ -116,3 +116,12 @@ def test_resources_are_valid_desktop_entry_and_appstream():
         subprocess.run(["appstreamcli", "validate", "--no-net",
                         str(resource("aurora-time.metainfo.xml"))], check=True,
                        capture_output=True)
+
+
+def test_autostart_command_for_a_bundle_and_for_python(monkeypatch):
+    from aurora_desktop.autostart import default_command
+
+    assert default_command()[1:] == ["-m", "aurora_desktop"]
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "executable", "/opt/Aurora Time/aurora")
+    assert default_command() == ["/opt/Aurora Time/aurora"]
