@@ -81,6 +81,8 @@ def switching(data_dir: Path) -> None:
     w.show()
     while w.windowHandle() is None or not w.windowHandle().isExposed():
         app.qapp.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 10)
+    w.activateWindow()
+    QtTest.QTest.qWaitForWindowActive(w, 2000)  # shortcuts need an active window
     for view in ("month", "week", "day"):
         w.set_view(view)
         app.qapp.processEvents()
@@ -88,10 +90,13 @@ def switching(data_dir: Path) -> None:
         counts = []
         for i in range(45):
             key = Qt.Key.Key_PageDown if i % 10 < 7 else Qt.Key.Key_PageUp
+            before = w.date
             t0 = time.perf_counter()
             QtTest.QTest.keyClick(w.view, key)
             w.view.repaint()
             t1 = time.perf_counter()
+            if w.date == before:
+                raise SystemExit("the key press did not page the view (window not active?)")
             times.append((t1 - t0) * 1000)
             counts.append(len(w.model.items()))
             # the idle work after the repaint: prefetching the neighbouring pages
@@ -101,10 +106,12 @@ def switching(data_dir: Path) -> None:
             idle.append((time.perf_counter() - t1) * 1000)
             if i % 9 == 0:  # the same step with nothing prefetched (a jump far away)
                 w.model._cache.clear()
+                before = w.date
                 t0 = time.perf_counter()
                 QtTest.QTest.keyClick(w.view, Qt.Key.Key_PageDown)
                 w.view.repaint()
                 cold.append((time.perf_counter() - t0) * 1000)
+                assert w.date != before
                 while w.model._wanted or w.model._prefetch_timer.isActive():
                     app.qapp.processEvents()
         times = times[5:]  # warm-up

@@ -30,22 +30,28 @@ from aurora_core.recurrence import first_instance_on_or_after
 from aurora_desktop.qt import Qt, QtCore, QtGui, QtWidgets
 from aurora_desktop.settings import Settings
 from aurora_desktop.store import ChangeNotice, Store, StoreError
-from aurora_desktop.ui import dialogs, theme
+from aurora_desktop.ui import theme
 from aurora_desktop.ui.controller import Controller
 from aurora_desktop.ui.fmt import Formatter
 from aurora_desktop.ui.layout import Item
 from aurora_desktop.ui.models import AgendaModel, CalendarListModel, OccurrenceModel, SearchModel
 from aurora_desktop.ui.sidebar import Sidebar
-from aurora_desktop.ui.views.agenda import AgendaView
 from aurora_desktop.ui.views.base import CalendarView, ViewContext
 from aurora_desktop.ui.views.month import MonthView
-from aurora_desktop.ui.views.timegrid import TimeGridView
 
 if TYPE_CHECKING:  # imported when first used: they are not needed to show the window
+    from aurora_desktop.ui import dialogs
     from aurora_desktop.ui.editor import EventEditor
     from aurora_desktop.ui.importexport import ImportJob, ImportSummary
 
 log = logging.getLogger("aurora.ui")
+
+
+def _dialogs():  # type: ignore[no-untyped-def]
+    """The dialogs module, imported on first use (it is not needed to show the window)."""
+    from aurora_desktop.ui import dialogs
+
+    return dialogs
 
 VIEWS = [("day", "Day", "D"), ("week", "Week", "W"), ("workweek", "Work week", "X"),
          ("month", "Month", "M"), ("agenda", "Agenda", "A")]
@@ -74,7 +80,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
         self.undo_stack = QtGui.QUndoStack(self)
         self.controller = Controller(store, self.undo_stack, zone, zone_name, self)
-        self.controller.ask_scope = lambda verb, _f: dialogs.ask_scope(self, verb)
+        self.controller.ask_scope = lambda verb, _f: _dialogs().ask_scope(self, verb)
         self.controller.report_error = self.report_error
 
         self.model = OccurrenceModel(store, zone, self)
@@ -358,8 +364,9 @@ class MainWindow(QtWidgets.QMainWindow):
         elif key.startswith("ui/"):
             self._read_display_settings()
             for v in self.views.values():
-                if isinstance(v, MonthView | TimeGridView):
-                    v.relayout()
+                relayout = getattr(v, "relayout", None)
+                if callable(relayout):
+                    relayout()
             self.refresh()
 
     # ============================================================ navigation
@@ -375,8 +382,12 @@ class MainWindow(QtWidgets.QMainWindow):
         if name == "month":
             v = MonthView(self.model, self.ctx)
         elif name == "agenda":
+            from aurora_desktop.ui.views.agenda import AgendaView
+
             v = AgendaView(self.model, self.agenda_model, self.ctx)
         else:
+            from aurora_desktop.ui.views.timegrid import TimeGridView
+
             v = TimeGridView(self.model, self.ctx, name)
         self.views[name] = v
         self.stack.addWidget(v)
@@ -465,7 +476,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def report_error(self, message: str) -> None:
         log.warning("%s", message)
-        dialogs.error_box(self, "Aurora Time", message)
+        _dialogs().error_box(self, "Aurora Time", message)
 
     # ========================================================= store changes
     def _on_store_change(self, notice: ChangeNotice) -> None:
@@ -677,7 +688,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     # ============================================================= calendars
     def add_calendar(self) -> None:
-        dlg = dialogs.CalendarDialog(None, self)
+        dlg = _dialogs().CalendarDialog(None, self)
         if dlg.exec():
             self._put_calendar(Calendar(new_id(), dlg.name.text().strip(), dlg.color))
 
@@ -686,7 +697,7 @@ class MainWindow(QtWidgets.QMainWindow):
             cal = self.store.calendar(cal_id)
         except KeyError:
             return
-        dlg = dialogs.CalendarDialog(cal, self)
+        dlg = _dialogs().CalendarDialog(cal, self)
         if dlg.exec():
             self._put_calendar(dataclasses.replace(cal, name=dlg.name.text().strip(),
                                                    color=dlg.color))
@@ -737,7 +748,7 @@ class MainWindow(QtWidgets.QMainWindow):
             i = choices.index(choice)
             if i == 0:
                 cal = Calendar(new_id(), path.stem[:200] or "Imported",
-                               dialogs.PALETTE[len(cals) % len(dialogs.PALETTE)])
+                               _dialogs().PALETTE[len(cals) % len(_dialogs().PALETTE)])
                 self._put_calendar(cal)
                 calendar_id = cal.id
             else:
@@ -818,10 +829,10 @@ class MainWindow(QtWidgets.QMainWindow):
         self._settings_pages.append(factory)
 
     def make_settings_dialog(self) -> dialogs.SettingsDialog:
-        dlg = dialogs.SettingsDialog(self)
+        dlg = _dialogs().SettingsDialog(self)
         from aurora_desktop.systemzone import system_zone_name
 
-        dlg.add_page(dialogs.GeneralPage(self.settings, self._calendars(), system_zone_name()))
+        dlg.add_page(_dialogs().GeneralPage(self.settings, self._calendars(), system_zone_name()))
         for f in self._settings_pages:
             dlg.add_page(f())
         return dlg
@@ -843,7 +854,7 @@ class MainWindow(QtWidgets.QMainWindow):
         return rows
 
     def show_shortcuts(self) -> None:
-        dialogs.shortcuts_dialog(self, self.shortcut_rows()).exec()
+        _dialogs().shortcuts_dialog(self, self.shortcut_rows()).exec()
 
     def about(self) -> None:
         QtWidgets.QMessageBox.about(self, "About Aurora Time",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from aurora_desktop.qt import Qt, QtCore, QtGui
 from aurora_desktop.ui.theme import ChipColors, Theme
 
@@ -29,12 +31,18 @@ def elide_f(fm: QtGui.QFontMetricsF, text: str, width: float) -> str:
     return fm.elidedText(text, Qt.TextElideMode.ElideRight, max(width, 0))
 
 
-def timed_block(p: QtGui.QPainter, r: RectF, cc: ChipColors, title: str, when: str,
-                location: str, selected: bool, font: QtGui.QFont, small: QtGui.QFont,
-                theme: Theme, ghost: bool = False) -> None:
-    """An event in the time grid: tinted block, coloured left stripe, title then time."""
-    fill = QtGui.QColor(cc.solid if selected else cc.fill)
+def timed_block(p: QtGui.QPainter, r: RectF, cc: ChipColors, title: str,
+                when: str | Callable[[], str], location: str, selected: bool, font: QtGui.QFont,
+                small: QtGui.QFont, theme: Theme, ghost: bool = False,
+                fms: tuple[QtGui.QFontMetricsF, QtGui.QFontMetricsF] | None = None) -> None:
+    """An event in the time grid: tinted block, coloured left stripe, title then time.
+
+    ``when`` may be a callable (only called when there is room for it); ``fms``
+    are the metrics of ``font`` and ``small`` when the caller has them.
+    """
+    fill = cc.solid if selected else cc.fill
     if ghost:
+        fill = QtGui.QColor(fill)
         fill.setAlpha(150)
     p.setPen(Qt.PenStyle.NoPen)
     p.setBrush(fill)
@@ -46,12 +54,13 @@ def timed_block(p: QtGui.QPainter, r: RectF, cc: ChipColors, title: str, when: s
         return
     text_c = cc.solid_text if selected else cc.text
     sub_c = cc.solid_text if selected else cc.subtext
-    fm = metrics(font)
-    sfm = metrics(small)
+    fm, sfm = fms if fms is not None else (metrics(font), metrics(small))
     short = r.height() < fm.height() * 1.9
     inner = r.adjusted(7, 1 if r.height() < fm.height() + 4 else 3, -3, -1)
-    p.save()
-    p.setClipRect(r)
+    if inner.height() < fm.height():  # a sliver: the text would spill out
+        inner.setHeight(fm.height())
+        if r.height() < fm.height() * 0.8:
+            return
     p.setFont(font)
     p.setPen(text_c)
     if short:
@@ -64,11 +73,10 @@ def timed_block(p: QtGui.QPainter, r: RectF, cc: ChipColors, title: str, when: s
             p.setPen(sub_c)
             p.drawText(inner.adjusted(used, 1, 0, 0),
                        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
-                       elide_f(sfm, when, inner.width() - used))
-        p.restore()
+                       elide_f(sfm, when() if callable(when) else when, inner.width() - used))
         return
     lines = max(int((inner.height() - sfm.height()) // fm.height()), 1)
-    if lines >= 2 and fm.horizontalAdvance(title) > inner.width():
+    if lines >= 2 and inner.width() > 40 and fm.horizontalAdvance(title) > inner.width():
         two = RectF(inner.left(), inner.top(), inner.width(), fm.height() * min(lines, 2))
         p.drawText(two, Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignTop, title)
         y = two.bottom()
@@ -77,14 +85,14 @@ def timed_block(p: QtGui.QPainter, r: RectF, cc: ChipColors, title: str, when: s
         y = inner.top() + fm.height()
     p.setFont(small)
     p.setPen(sub_c)
-    if y + sfm.height() <= inner.bottom() + 2:
+    if y + sfm.height() <= inner.bottom() + 2 and inner.width() > 24:
         p.drawText(RectF(inner.left(), y, inner.width(), sfm.height()),
-                   Qt.AlignmentFlag.AlignLeft, elide_f(sfm, when, inner.width()))
+                   Qt.AlignmentFlag.AlignLeft,
+                   elide_f(sfm, when() if callable(when) else when, inner.width()))
         y += sfm.height()
     if location and y + sfm.height() <= inner.bottom() + 2:
         p.drawText(RectF(inner.left(), y, inner.width(), sfm.height()),
                    Qt.AlignmentFlag.AlignLeft, elide_f(sfm, location, inner.width()))
-    p.restore()
 
 
 def bar(p: QtGui.QPainter, r: RectF, cc: ChipColors, text: str, selected: bool,

@@ -168,16 +168,15 @@ class TimeGridView(CalendarView):
         y = (tt.hour + tt.minute / 60) * HOUR_H
         return QtCore.QPoint(int(self.col_x(i) + self.col_width() * dx), int(y))
 
-    def piece_rect(self, p: Piece) -> RectF:
-        w = self.col_width()
-        x0 = self.col_x(p.day_index) + 2
-        avail = w - 10
-        cw = avail / p.ncols
+    def piece_rect(self, p: Piece, w: float | None = None) -> RectF:
+        w = self.col_width() if w is None else w
+        x0 = GUTTER + p.day_index * w + 2
+        cw = (w - 10) / p.ncols
         x = x0 + p.col * cw
         width = cw - 2 if p.col < p.ncols - 1 else cw
-        day = self.days()[p.day_index]
-        y0 = self.y_for(p.start, day)
-        y1 = self.y_for(p.end, day)
+        base = datetime.combine(p.start.date(), time())
+        y0 = (p.start - base).total_seconds() / 3600 * HOUR_H
+        y1 = (p.end - base).total_seconds() / 3600 * HOUR_H
         h = max(y1 - y0, HOUR_H * 20 / 60) - 2
         return RectF(x, y0 + 1, width, h)
 
@@ -185,7 +184,8 @@ class TimeGridView(CalendarView):
         """Every piece with its rectangle, computed once per layout and width."""
         key = (id(self._pieces), self.grid.width())
         if self._rects_key != key:
-            self._rects = [(self.piece_rect(p), p) for p in self._pieces]
+            w = self.col_width()
+            self._rects = [(self.piece_rect(p, w), p) for p in self._pieces]
             self._rects_key = key
         return self._rects
 
@@ -442,19 +442,21 @@ class _Grid(QtWidgets.QWidget):
         font = painters.ui_font(8.5, QtGui.QFont.Weight.DemiBold)
         small = painters.ui_font(8)
         now_wall = ctx.now_wall()
+        fms = (painters.metrics(font), painters.metrics(small))
+        span = ctx.fmt.span
         drag = self._drag if self._drag and self._drag.started else None
         clip_f = RectF(clip)
         top, bottom = clip_f.top(), clip_f.bottom()
+        sel = v.selected_key
         for r, pc in v.piece_rects():
             if r.bottom() < top or r.top() > bottom:
                 continue
             if drag and drag.item is pc.item and drag.mode in ("move", "resize"):
                 continue
             it = pc.item
-            when = ctx.fmt.span(it.start, it.end, False)
             painters.timed_block(p, r, chip_colors(it.color, t, it.end <= now_wall), it.title,
-                                 when, it.occ.event.location, it.key == v.selected_key, font,
-                                 small, t)
+                                 lambda it=it: span(it.start, it.end, False),
+                                 it.occ.event.location, it.key == sel, font, small, t, fms=fms)
         if drag:
             self._paint_drag(p, drag, font, small)
         # now line
