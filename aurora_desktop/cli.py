@@ -213,6 +213,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Aurora Time: a calendar that works offline. With no command, opens the window.",
     )
     p.add_argument("--version", action="version", version=f"Aurora Time {__version__}")
+    p.add_argument("--hidden", action="store_true",
+                   help="start in the tray without showing the window (used at login)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     imp = sub.add_parser("import", parents=[common], help="import events from an .ics file")
@@ -246,7 +248,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             from .app import run_app
 
-            return int(run_app(args.data_dir, [sys.argv[0]]))
+            return int(run_app(args.data_dir, [sys.argv[0], *(["--hidden"] if args.hidden else [])]))
         func: Callable[[argparse.Namespace, TextIO], int] = args.func
         return func(args, sys.stdout)
     except (CliError, StoreError, ValidationError) as exc:

@@ -169,6 +169,8 @@ class Store:
         self._clock = clock or (lambda: datetime.now(UTC))
         self._listeners: list[Callable[[ChangeNotice], None]] = []
         self._event_cache: dict[int, tuple[int, Event]] = {}
+        self._span: int | None = None  # see _max_span
+        self._span_version = -1
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -244,6 +246,11 @@ class Store:
     def subscribe(self, listener: Callable[[ChangeNotice], None]) -> None:
         """Call ``listener`` after every committed mutation."""
         self._listeners.append(listener)
+
+    def unsubscribe(self, listener: Callable[[ChangeNotice], None]) -> None:
+        """Stop calling ``listener``; unknown listeners are ignored."""
+        if listener in self._listeners:
+            self._listeners.remove(listener)
 
     def _notify(self, notice: ChangeNotice) -> None:
         for listener in list(self._listeners):
@@ -520,17 +527,22 @@ class Store:
         self._db.executemany(
             "INSERT INTO outbox (entity, entity_id, op, base_version, created) VALUES (?,?,?,?,?)",
             outbox)
-        self._db.executemany("INSERT INTO instances VALUES (?,?,?,?,?,?)", singles)
+        self._insert_instances(singles)
         for uid in series_to_build:
             self._rematerialise_uid(uid)
         return stored
 
     def _insert_single_instance(self, rowid: int, ev: Event) -> None:
         local = 0 if isinstance(ev.start, ZonedTime) else 1
-        self._db.execute(
-            "INSERT INTO instances VALUES (?, ?, ?, ?, ?, NULL)",
-            (rowid, rowid, local, _key(ev.start), _key(ev.end)),
-        )
+        self._insert_instances([(rowid, rowid, local, _key(ev.start), _key(ev.end), None)])
+
+    def _insert_instances(self, rows: Sequence[tuple[object, ...]]) -> None:
+        """Insert instance rows (event, series, local, start, end, rid), keeping the longest
+        span known so range queries stay bounded without scanning the table."""
+        self._db.executemany("INSERT INTO instances VALUES (?,?,?,?,?,?)", rows)
+        if rows and self._span is not None:
+            longest = max(int(r[4]) - int(r[3]) for r in rows)  # type: ignore[call-overload]
+            self._span = max(self._span, longest)
 
     # ------------------------------------------------------------ instances
 
@@ -608,7 +620,7 @@ class Store:
                     continue
                 ov_local = 0 if isinstance(ov.start, ZonedTime) else 1
                 rows.append((rowid, master_rowid, ov_local, _key(ov.start), _key(ov.end), rk))
-        self._db.executemany("INSERT INTO instances VALUES (?,?,?,?,?,?)", rows)
+        self._insert_instances(rows)
         self._db.execute("UPDATE events SET expanded_to = ? WHERE rowid = ?",
                          (None if bounded else horizon, master_rowid))
 
@@ -679,8 +691,17 @@ class Store:
         return [o for _, _, o in out]
 
     def _max_span(self) -> int:
-        r = self._db.execute("SELECT MAX(end_key - start_key) FROM instances").fetchone()
-        return int(r[0] or 0)
+        """The longest instance (seconds): the lower bound of every range scan.
+
+        Kept up to date by our own writes; rescanned only when another
+        connection (another Aurora process) has committed since.
+        """
+        version = int(self._db.execute("PRAGMA data_version").fetchone()[0])
+        if self._span is None or version != self._span_version:
+            r = self._db.execute("SELECT MAX(end_key - start_key) FROM instances").fetchone()
+            self._span = int(r[0] or 0)
+            self._span_version = version
+        return self._span
 
     def search(self, text: str, *, limit: int = 200) -> list[Event]:
         """Live events whose title, location or notes contain ``text`` (case-insensitive)."""

@@ -262,3 +262,21 @@ def test_dst_day_query_in_the_viewers_zone(store: Store) -> None:
     s, e = store.day_bounds(date(2026, 10, 25), BERLIN)
     assert e - s == timedelta(hours=25)
     assert [o.event.title for o in store.occurrences(s, e, BERLIN)] == ["late"]
+
+
+def test_a_long_event_written_by_another_process_is_found(tmp_path: Path) -> None:
+    path = tmp_path / "shared.db"
+    with Store(path, clock=lambda: NOW) as app, Store(path, clock=lambda: NOW) as cli:
+        assert month(app) == []  # the app has looked once: it knows the longest span
+        cal = cli.default_calendar()
+        cli.put_event(Event.new(cal.id, "sabbatical", at(2026, 6, 1, 9), at(2026, 11, 20, 17)))
+        assert month(app) == ["sabbatical"]
+
+
+def test_unsubscribed_listeners_hear_nothing(store: Store) -> None:
+    heard: list[object] = []
+    store.subscribe(heard.append)
+    store.put_event(meeting(store))
+    store.unsubscribe(heard.append)
+    store.put_event(meeting(store, "second"))
+    assert len(heard) == 1
