@@ -50,7 +50,7 @@ def timed_block(p: QtGui.QPainter, r: RectF, cc: ChipColors, title: str,
     stripe_h = r.height() - 4 if r.height() > 8 else r.height()
     p.fillRect(RectF(r.left() + 1, r.top() + (r.height() - stripe_h) / 2, 3, stripe_h),
                cc.solid if not selected else QtGui.QColor(theme.surface))
-    if r.width() < 18 or r.height() < 9:
+    if r.width() < 32 or r.height() < 9:  # too narrow for readable text
         return
     text_c = cc.solid_text if selected else cc.text
     sub_c = cc.solid_text if selected else cc.subtext
