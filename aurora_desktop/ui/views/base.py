@@ -79,7 +79,14 @@ class CalendarView(QtWidgets.QWidget):
     # --- selection
     def select_key(self, key: str | None) -> None:
         self.selected_key = key
-        self.selectionChanged.emit(self.selected_item())
+        it = self.selected_item()
+        # Screen readers: the selected event, as words.
+        self.setAccessibleDescription(
+            "" if it is None else
+            f"Selected: {it.title}, {self.ctx.fmt.short_date(it.start.date())}, "
+            f"{self.ctx.fmt.span(it.start, it.end, it.all_day)}"
+            + (f", {it.occ.event.location}" if it.occ.event.location else ""))
+        self.selectionChanged.emit(it)
         self.update_view()
 
     def selected_item(self) -> Item | None:
