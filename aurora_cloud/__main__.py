@@ -2,6 +2,7 @@
 
     aurora-cloud local [--port N] [--data-dir DIR]
     aurora-cloud openapi [--write]
+    aurora-cloud build-lambda [--out build/lambda]
 """
 
 from __future__ import annotations
@@ -59,6 +60,31 @@ def _openapi(args: argparse.Namespace) -> int:
     return 0
 
 
+LAMBDA_REQUIREMENTS = """\
+aws-lambda-powertools>=3.0
+pydantic>=2.7
+python-dateutil>=2.9
+tzdata>=2024.1
+"""
+
+
+def _build_lambda(args: argparse.Namespace) -> int:
+    """Stage the Lambda code (aurora_core + aurora_cloud without the local stack)."""
+    import shutil  # noqa: PLC0415
+
+    root = Path(__file__).resolve().parent.parent
+    out = Path(args.out).resolve()
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "local", "template.yaml")
+    for package in ("aurora_core", "aurora_cloud"):
+        shutil.copytree(root / package, out / package, ignore=ignore)
+    (out / "requirements.txt").write_text(LAMBDA_REQUIREMENTS, "utf-8")
+    print(f"staged Lambda code in {out}; now: sam build -t aurora_cloud/template.yaml")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="aurora-cloud", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -69,6 +95,9 @@ def main(argv: list[str] | None = None) -> int:
                        help="where state and the email outbox live")
     local.add_argument("--verbose", action="store_true", help="log every request")
     local.set_defaults(func=_local)
+    bl = sub.add_parser("build-lambda", help="stage the Lambda code for sam build")
+    bl.add_argument("--out", default="build/lambda", help="folder (template CodeUri)")
+    bl.set_defaults(func=_build_lambda)
     oa = sub.add_parser("openapi", help="print (or --write) the OpenAPI document")
     oa.add_argument("--write", action="store_true")
     oa.set_defaults(func=_openapi)

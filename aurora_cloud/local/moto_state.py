@@ -52,6 +52,68 @@ class _Locked:
             return list(self.app(environ, start_response))
 
 
+_PATCHED = False
+
+
+def patch_moto_transactions() -> None:
+    """Make moto's TransactWriteItems cost O(items), not O(table) per item.
+
+    moto deep-copies the whole table once per transaction item to roll back
+    a failed transaction, which makes the stack crawl (and eat gigabytes)
+    past a few thousand events. Here the table copy is skipped and the
+    rollback restores just the touched items. Safe because the local stack
+    runs one moto request at a time (see :class:`_Locked`).
+    """
+    global _PATCHED
+    if _PATCHED:
+        return
+    import copy  # noqa: PLC0415
+
+    from moto.dynamodb import models  # noqa: PLC0415
+    from moto.dynamodb.models.dynamo_type import DynamoType  # noqa: PLC0415
+    from moto.dynamodb.models.table import Table  # noqa: PLC0415
+
+    class _NoTableCopy:
+        @staticmethod
+        def deepcopy(obj: Any, memo: Any = None) -> Any:
+            return obj if isinstance(obj, Table) else copy.deepcopy(obj, memo)
+
+    original = models.DynamoDBBackend.transact_write_items
+
+    def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
+        saved: list[tuple[Any, Any, Any, Any]] = []
+        for entry in transact_items:
+            _, op = next(iter(entry.items()))
+            table = self.tables.get(op.get("TableName"))
+            if table is None:
+                continue
+            key = op.get("Key") or op.get("Item") or {}
+            try:
+                hk = DynamoType(key[table.hash_key_attr])
+                rk = DynamoType(key[table.range_key_attr]) if table.range_key_attr else None
+            except KeyError:
+                continue
+            saved.append((table, hk, rk, copy.deepcopy(table.get_item(hk, rk))))
+        try:
+            original(self, transact_items)
+        except Exception:
+            for table, hk, rk, old in reversed(saved):
+                if old is None:
+                    if rk is None:
+                        table.items.pop(hk, None)
+                    else:
+                        table.items.get(hk, {}).pop(rk, None)
+                elif rk is None:
+                    table.items[hk] = old
+                else:
+                    table.items[hk][rk] = old
+            raise
+
+    models.copy = _NoTableCopy  # type: ignore[assignment]
+    models.DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
+    _PATCHED = True
+
+
 class MotoServer:
     """moto's server on 127.0.0.1 (ephemeral port unless given)."""
 
@@ -70,6 +132,7 @@ class MotoServer:
         return f"http://127.0.0.1:{self._server.server_port}"
 
     def start(self) -> None:
+        patch_moto_transactions()
         from moto.moto_server.werkzeug_app import (
             DomainDispatcherApplication,
             MotoRequestHandler,
