@@ -70,7 +70,7 @@ tzdata>=2024.1
 
 def _build_lambda(args: argparse.Namespace) -> int:
     """Stage the Lambda code (aurora_core + aurora_cloud without the local stack)."""
-    import shutil  # noqa: PLC0415
+    import shutil
 
     root = Path(__file__).resolve().parent.parent
     out = Path(args.out).resolve()

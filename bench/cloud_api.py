@@ -26,11 +26,11 @@ os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "bench")
 os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
 os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "CRITICAL")
 
-import boto3  # noqa: E402
-import requests  # noqa: E402
-from pycognito.aws_srp import AWSSRP  # noqa: E402
+import boto3
+import requests
+from pycognito.aws_srp import AWSSRP
 
-from aurora_cloud.local.stack import LocalStack  # noqa: E402
+from aurora_cloud.local.stack import LocalStack
 
 
 def pct(values: list[float], p: float) -> float:

@@ -27,14 +27,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.update({"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench",
                    "AWS_DEFAULT_REGION": "us-east-1", "POWERTOOLS_METRICS_DISABLED": "true"})
 
-import boto3  # noqa: E402
-from moto import mock_aws  # noqa: E402
+import boto3
+from moto import mock_aws
 
-from aurora_core import wire  # noqa: E402
-from aurora_cloud.local.template import Template  # noqa: E402
-from aurora_cloud.logic import Precondition, Service  # noqa: E402
-from aurora_cloud.reminders.dispatcher import Dispatcher  # noqa: E402
-from aurora_cloud.storage import Storage  # noqa: E402
+from aurora_cloud.local.template import Template
+from aurora_cloud.logic import Precondition, Service
+from aurora_cloud.reminders.dispatcher import Dispatcher
+from aurora_cloud.storage import Storage
+from aurora_core import wire
 
 GSI_KEYS = {"sync": "seq", "due": "due_pk", "series": "series"}
 

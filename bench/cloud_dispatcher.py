@@ -25,11 +25,11 @@ os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "bench")
 os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
 os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "CRITICAL")
 
-from cloud_api import sign_up  # noqa: E402
+from cloud_api import sign_up
 
-from aurora_core import wire  # noqa: E402
-from aurora_cloud.local.stack import LocalStack  # noqa: E402
-from aurora_cloud.logic import Service  # noqa: E402
+from aurora_cloud.local.stack import LocalStack
+from aurora_cloud.logic import Service
+from aurora_core import wire
 
 
 class Pinned:
@@ -57,7 +57,7 @@ def main() -> None:
         t0 = time.perf_counter()
         for u in range(args.users):
             token = sign_up(stack, f"user{u}@example.com", "Bench-Password-1")
-            import jwt  # noqa: PLC0415
+            import jwt
 
             sub = jwt.decode(token, options={"verify_signature": False})["sub"]
             for off in range(0, args.per_user, 100):

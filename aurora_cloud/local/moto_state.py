@@ -67,11 +67,11 @@ def patch_moto_transactions() -> None:
     global _PATCHED
     if _PATCHED:
         return
-    import copy  # noqa: PLC0415
+    import copy
 
-    from moto.dynamodb import models  # noqa: PLC0415
-    from moto.dynamodb.models.dynamo_type import DynamoType  # noqa: PLC0415
-    from moto.dynamodb.models.table import Table  # noqa: PLC0415
+    from moto.dynamodb import models
+    from moto.dynamodb.models.dynamo_type import DynamoType
+    from moto.dynamodb.models.table import Table
 
     class _NoTableCopy:
         @staticmethod
