@@ -385,6 +385,8 @@ class _Grid(QtWidgets.QWidget):
         self.setMouseTracking(True)
         self.setAccessibleName("Time grid")
         self._drag: _Drag | None = None
+        self._bg: QtGui.QPixmap | None = None
+        self._bg_key: object = None
         self._timer = QtCore.QTimer(self)
         self._timer.timeout.connect(self.update)
         self._timer.start(60_000)
@@ -392,18 +394,22 @@ class _Grid(QtWidgets.QWidget):
     def sizeHint(self) -> QtCore.QSize:
         return QtCore.QSize(600, 24 * HOUR_H + 1)
 
-    # ----------------------------------------------------------- painting
-    def paintEvent(self, event: QtGui.QPaintEvent) -> None:
+    def _background(self, days: list[date], today: date) -> QtGui.QPixmap:
+        """The static grid (shading, lines, hour labels), drawn once per size and week."""
         v = self.view
         ctx = v.ctx
         t = ctx.theme
-        p = QtGui.QPainter(self)
-        clip = event.rect()
-        p.fillRect(clip, t.c("surface"))
-        days = v.days()
+        dpr = self.devicePixelRatioF()
+        # Weekdays and where today is, not the dates: paging keeps the same background.
+        key = (self.width(), self.height(), dpr, tuple((d.isoweekday(), d == today) for d in days),
+               t, ctx.work_start, ctx.work_end, ctx.work_days, ctx.fmt.h24)
+        if self._bg_key == key and self._bg is not None:
+            return self._bg
+        pm = QtGui.QPixmap(int(self.width() * dpr), int(self.height() * dpr))
+        pm.setDevicePixelRatio(dpr)
+        pm.fill(t.c("surface"))
+        p = QtGui.QPainter(pm)
         w = v.col_width()
-        today = ctx.today()
-        # off-hours shading
         off = t.c("surface_alt")
         for i, d in enumerate(days):
             x = v.col_x(i)
@@ -416,7 +422,6 @@ class _Grid(QtWidgets.QWidget):
                 tint = t.c("accent")
                 tint.setAlpha(14 if not t.dark else 22)
                 p.fillRect(RectF(x, 0, w, self.height()), tint)
-        # hour lines and labels
         p.setPen(QtGui.QPen(t.c("grid"), 1))
         for h in range(1, 24):
             y = h * HOUR_H + 0.5
@@ -437,6 +442,21 @@ class _Grid(QtWidgets.QWidget):
             p.drawText(RectF(0, h * HOUR_H - 8, GUTTER - 10, 16),
                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
                        ctx.fmt.hour_label(h))
+        p.end()
+        self._bg, self._bg_key = pm, key
+        return pm
+
+    # ----------------------------------------------------------- painting
+    def paintEvent(self, event: QtGui.QPaintEvent) -> None:
+        v = self.view
+        ctx = v.ctx
+        t = ctx.theme
+        clip = event.rect()
+        days = v.days()
+        w = v.col_width()
+        today = ctx.today()
+        p = QtGui.QPainter(self)
+        p.drawPixmap(clip, self._background(days, today), clip)
         # events
         p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
         font = painters.ui_font(8.5, QtGui.QFont.Weight.DemiBold)
