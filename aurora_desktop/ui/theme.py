@@ -133,6 +133,12 @@ QStatusBar {{ background: {t.window}; color: {t.muted}; border-top: 1px solid {t
 QScrollArea {{ border: none; background: {t.surface}; }}
 QListView#agenda {{ border: none; background: {t.surface}; outline: 0; }}
 QLabel#errorLabel {{ color: #d93036; }}
+QScrollBar:vertical {{ background: transparent; width: 11px; margin: 0; }}
+QScrollBar::handle:vertical {{ background: {t.grid_strong}; border-radius: 4px; min-height: 30px;
+    margin: 2px 2px 2px 3px; }}
+QScrollBar::handle:vertical:hover {{ background: {t.muted}; }}
+QScrollBar::add-line:vertical, QScrollBar::sub-line:vertical {{ height: 0; }}
+QScrollBar::add-page:vertical, QScrollBar::sub-page:vertical {{ background: transparent; }}
 QDialog#eventEditor QLineEdit#titleField {{ border: none; border-bottom: 2px solid {t.grid_strong};
     border-radius: 0; padding: 4px 2px; background: transparent; font-size: 18px;
     font-weight: 600; }}
