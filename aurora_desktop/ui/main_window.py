@@ -260,6 +260,11 @@ class MainWindow(QtWidgets.QMainWindow):
             a = self._action(label, lambda n=name: self.set_view(n), key)
             a.setCheckable(True)
             self.view_actions[name] = a
+        self.act_weeknumbers = self._action(
+            "Show &week numbers",
+            lambda: self.settings.set("ui/week_numbers", self.act_weeknumbers.isChecked()))
+        self.act_weeknumbers.setCheckable(True)
+        self.act_weeknumbers.setChecked(bool(self.settings.get("ui/week_numbers")))
         self.act_sidebar = self._action("Show &sidebar", self._toggle_sidebar, "F9")
         self.act_sidebar.setCheckable(True)
         self.act_sidebar.setChecked(True)
@@ -294,6 +299,7 @@ class MainWindow(QtWidgets.QMainWindow):
         v.addAction(self.act_prev)
         v.addAction(self.act_next)
         v.addSeparator()
+        v.addAction(self.act_weeknumbers)
         v.addAction(self.act_sidebar)
         h = mb.addMenu("&Help")
         h.addAction(self.act_shortcuts)

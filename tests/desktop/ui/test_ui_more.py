@@ -225,3 +225,32 @@ def test_the_agenda_loads_more_days_as_you_scroll(make_window, store) -> None:
         QtWidgets.QApplication.processEvents()
     assert v.agenda.loaded_to > last
     assert v.agenda.rowCount() > first_rows
+
+
+def test_a_store_failure_is_a_message_not_a_traceback(window: MainWindow, store,
+                                                      monkeypatch) -> None:
+    from aurora_desktop.store import StoreError
+
+    ev = put(store, "Locked", at(TODAY, 10))
+    window.refresh()
+    messages: list[str] = []
+    window.controller.report_error = messages.append
+
+    def boom(change: object) -> None:
+        raise StoreError("database is locked by another program")
+
+    monkeypatch.setattr(store, "apply", boom)
+    item = window.model.find(f"{ev.uid}/")
+    assert not window.controller.move(item.occ, datetime(2026, 11, 25, 12),
+                                      datetime(2026, 11, 25, 13))
+    assert messages == ["The calendar database cannot be written: database is locked by "
+                        "another program"]
+    assert window.undo_stack.count() == 0
+
+
+def test_an_invalid_edit_is_explained(window: MainWindow, store) -> None:
+    messages: list[str] = []
+    window.controller.report_error = messages.append
+    bad = Event.new(store.default_calendar().id, "x" * 600, at(TODAY, 9), at(TODAY, 10))
+    assert not window.controller.create(bad)
+    assert messages and "title is longer than" in messages[0]
