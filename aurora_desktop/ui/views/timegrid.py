@@ -217,6 +217,14 @@ class TimeGridView(CalendarView):
         else:
             super().keyPressEvent(event)
 
+    def focusInEvent(self, event: QtGui.QFocusEvent) -> None:
+        super().focusInEvent(event)
+        self.header.update()
+
+    def focusOutEvent(self, event: QtGui.QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        self.header.update()
+
     def focusNextPrevChild(self, forward: bool) -> bool:
         if self.hasFocus() and self.select_next(forward):
             it = self.selected_item()
@@ -287,6 +295,11 @@ class _Header(QtWidgets.QWidget):
                 p.setPen(t.c("text") if d.isoweekday() < 6 else t.c("muted"))
                 p.setFont(big)
             p.drawText(RectF(x, 21, w, 30), Qt.AlignmentFlag.AlignCenter, num)
+            if d == v.anchor and v.hasFocus() and len(days) > 1:
+                # the keyboard's day cursor
+                p.setPen(Qt.PenStyle.NoPen)
+                p.setBrush(t.c("accent"))
+                p.drawRoundedRect(RectF(x + w / 2 - 14, HEADER_H - 4, 28, 3), 1.5, 1.5)
             p.setPen(QtGui.QPen(t.c("grid"), 1))
             if i > 0:
                 p.drawLine(QtCore.QPointF(x + 0.5, HEADER_H - 4), QtCore.QPointF(x + 0.5,
