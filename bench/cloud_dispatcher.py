@@ -70,6 +70,8 @@ def main() -> None:
                     for i in range(n)]
                 res = service.batch_create(sub, wire.BatchRequest(events=events))
                 assert all(r.status == 201 for r in res.results)
+            print(f"  ... user {u + 1}/{args.users} uploaded ({time.perf_counter() - t0:.0f} s)",
+                  file=sys.stderr, flush=True)
         setup = time.perf_counter() - t0
         before = len(list(stack.outbox.glob("*.eml")))
         clock.at = now + timedelta(minutes=1, seconds=2)  # the due minute, just started

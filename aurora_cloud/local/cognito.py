@@ -27,7 +27,6 @@ import secrets
 import threading
 import time
 from collections.abc import Callable
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -43,6 +42,8 @@ from pycognito.aws_srp import (
     long_to_hex,
     pad_hex,
 )
+
+from aurora_cloud.reminders.render import Email
 
 TARGET_PREFIX = "AWSCognitoIdentityProviderService."
 BIG_N = hex_to_long(N_HEX)
@@ -77,7 +78,7 @@ class CognitoProxy:
     """Handles one AWS JSON 1.1 Cognito request; forwards to moto what it need not change."""
 
     def __init__(self, moto_url: str, pool_id: str, client_id: str, state_file: Path,
-                 send_mail: Callable[[EmailMessage], None], sender: str,
+                 send_mail: Callable[[Email], None], sender: str,
                  allowed_flows: list[str], subject: str, body_template: str) -> None:
         self.moto = urlsplit(moto_url)
         self.pool_id = pool_id
@@ -147,12 +148,8 @@ class CognitoProxy:
             self._state["codes"][f"{purpose}:{internal}"] = code
             self._save()
         to = self._email_of(internal)
-        msg = EmailMessage()
-        msg["Subject"] = self.subject
-        msg["From"] = f"Aurora Time <{self.sender}>"
-        msg["To"] = to
-        msg.set_content(self.body_template.replace("{####}", code) + "\n")
-        self.send_mail(msg)
+        self.send_mail(Email(sender=self.sender, to=to, subject=self.subject,
+                             text=self.body_template.replace("{####}", code) + "\n"))
         masked = to[:1] + "***@" + to.rsplit("@", 1)[-1] if "@" in to else "***"
         return {"Destination": masked, "DeliveryMedium": "EMAIL", "AttributeName": "email"}
 

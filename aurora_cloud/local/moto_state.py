@@ -109,7 +109,7 @@ def patch_moto_transactions() -> None:
                     table.items[hk][rk] = old
             raise
 
-    models.copy = _NoTableCopy  # type: ignore[assignment]
+    models.copy = _NoTableCopy  # type: ignore[attr-defined]  # moto imports copy there
     models.DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
     _PATCHED = True
 
@@ -157,6 +157,35 @@ class MotoServer:
         if self._thread is not None:
             self._thread.join(timeout=10)
         self._server = None
+
+    def attach_in_process(self, client: Any) -> Any:
+        """Serve ``client``'s calls from moto in this process, skipping HTTP.
+
+        The stack's own clients (storage, SES, the user directory) use this:
+        same moto backends, same lock, a few milliseconds less per call.
+        Anything moto does not recognise still goes over HTTP to 127.0.0.1.
+        """
+        from botocore.awsrequest import AWSPreparedRequest
+        from moto.core.botocore_stubber import BotocoreStubber
+
+        stubber = BotocoreStubber()
+        stubber.enabled = True
+        prefix = client.meta.service_model.endpoint_prefix
+        base = f"https://{prefix}.{self.region}.amazonaws.com"
+        local = self.url
+
+        def before_send(request: AWSPreparedRequest, **kwargs: Any) -> Any:
+            if not request.url.startswith(local):
+                return None
+            aws = AWSPreparedRequest(method=request.method,
+                                     url=base + request.url[len(local):],
+                                     headers=request.headers, body=request.body,
+                                     stream_output=request.stream_output)
+            with self.lock:
+                return stubber(event_name="before-send", request=aws)
+
+        client.meta.events.register_first("before-send", before_send)
+        return client
 
     # -- state ------------------------------------------------------------
 

@@ -29,12 +29,11 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
-from email.message import EmailMessage
 from typing import Any, Protocol
 
-from aurora_cloud.reminders.render import render_reminder
+from aurora_cloud.reminders.render import Email, render_reminder
 from aurora_cloud.reminders.schedule import next_email_due
-from aurora_cloud.storage import Storage
+from aurora_cloud.storage import Due, Storage
 from aurora_cloud.storage.dynamo import due_bucket, parse_iso
 from aurora_core import wire
 from aurora_core.model import Event, ValidationError, get_zone
@@ -42,9 +41,12 @@ from aurora_core.model import Event, ValidationError, get_zone
 log = logging.getLogger("aurora.dispatcher")
 
 
+CLAIM_CHUNK = 25  # reminders claimed per transaction
+
+
 class Mailer(Protocol):
-    def send(self, message: EmailMessage) -> None:
-        """Send ``message``; raise on failure."""
+    def send(self, email: Email) -> None:
+        """Send ``email``; raise on failure."""
 
 
 class UserDirectory(Protocol):
@@ -53,15 +55,18 @@ class UserDirectory(Protocol):
 
 
 class SesMailer:
-    """Sends through SES (SendRawEmail, so text and HTML travel as one MIME message)."""
+    """Sends through SES SendEmail (SES builds the text + HTML alternative)."""
 
     def __init__(self, client: Any) -> None:
         self.client = client
 
-    def send(self, message: EmailMessage) -> None:
-        self.client.send_raw_email(
-            Source=str(message["From"]), Destinations=[str(message["To"])],
-            RawMessage={"Data": message.as_bytes()})
+    def send(self, email: Email) -> None:
+        body: dict[str, Any] = {"Text": {"Data": email.text, "Charset": "UTF-8"}}
+        if email.html is not None:
+            body["Html"] = {"Data": email.html, "Charset": "UTF-8"}
+        self.client.send_email(
+            Source=email.from_header, Destination={"ToAddresses": [email.to]},
+            Message={"Subject": {"Data": email.subject, "Charset": "UTF-8"}, "Body": body})
 
 
 class CognitoDirectory:
@@ -133,19 +138,21 @@ class Dispatcher:
         cache = _RunCache(self.storage, self.users)
         lock = threading.Lock()
 
-        def work(raw: dict[str, Any]) -> None:
-            outcome, due_at = self._one(raw, now, cache)
+        def work(chunk: list[dict[str, Any]]) -> None:
+            outcomes = self._chunk(chunk, now, cache)
             with lock:
-                setattr(report, outcome, getattr(report, outcome) + 1)
-                if outcome == "failed":
-                    report.failed_minutes.append(_floor_minute(due_at))
+                for outcome, due_at in outcomes:
+                    setattr(report, outcome, getattr(report, outcome) + 1)
+                    if outcome == "failed":
+                        report.failed_minutes.append(_floor_minute(due_at))
 
-        if self.workers > 1 and len(items) > 1:
+        chunks = [items[i:i + CLAIM_CHUNK] for i in range(0, len(items), CLAIM_CHUNK)]
+        if self.workers > 1 and len(chunks) > 1:
             with ThreadPoolExecutor(self.workers) as pool:
-                list(pool.map(work, items))
+                list(pool.map(work, chunks))
         else:
-            for raw in items:
-                work(raw)
+            for chunk in chunks:
+                work(chunk)
         done_through = last if last < this_minute else this_minute - timedelta(minutes=1)
         if report.failed_minutes:
             done_through = min(done_through, min(report.failed_minutes) - timedelta(minutes=1))
@@ -154,44 +161,72 @@ class Dispatcher:
         log.info("dispatch run", extra={"report": report.__dict__ | {"failed_minutes": None}})
         return report
 
-    def _one(self, raw: dict[str, Any], now: datetime, cache: _RunCache
-             ) -> tuple[str, datetime]:
+    def _chunk(self, chunk: list[dict[str, Any]], now: datetime, cache: _RunCache
+               ) -> list[tuple[str, datetime]]:
+        """Claim a chunk of due reminders, then send the ones this run won."""
+        plans = [self._plan(raw, cache) for raw in chunk]
+        claims = self.storage.claim_many(
+            [(p.pk, p.sk, p.due_sk, p.next_due) for p in plans], now)
+        return [self._deliver(p, claimed, new_sk, now, cache)
+                for p, (claimed, new_sk) in zip(plans, claims, strict=True)]
+
+    def _plan(self, raw: dict[str, Any], cache: _RunCache) -> _Plan:
         pk, sk = raw["PK"]["S"], raw["SK"]["S"]
         due_sk = raw["due_sk"]["S"]
         due_at = parse_iso(due_sk.split("#", 1)[0])
         sub = pk.removeprefix("USER#")
-        info: dict[str, Any] = json.loads(raw["due_info"]["S"])
         settings = cache.settings(sub)
-        zone_name = settings.timezone
-        zone = get_zone(zone_name)
+        zone = get_zone(settings.timezone)
         master = _event(json.loads(raw["doc"]["S"]))
         overrides: list[Event] = []
         if master is not None and master.is_recurring:
             overrides = cache.overrides(sub, master.uid)
         nxt = next_email_due(master, overrides, due_at, zone) if master is not None else None
-        claimed, new_sk = self.storage.advance_due(pk, sk, due_sk, nxt, now)
+        return _Plan(raw, pk, sk, sub, due_sk, due_at, nxt, master, overrides,
+                     json.loads(raw["due_info"]["S"]), settings, zone)
+
+    def _deliver(self, p: _Plan, claimed: bool, new_sk: str | None, now: datetime,
+                 cache: _RunCache) -> tuple[str, datetime]:
         if not claimed:
-            return "lost_race", due_at
-        if master is None or now - due_at > self.stale_after or not settings.reminder_email:
-            return "skipped", due_at
-        to = cache.email(sub)
+            return "lost_race", p.due_at
+        if p.master is None or now - p.due_at > self.stale_after or \
+                not p.settings.reminder_email:
+            return "skipped", p.due_at
+        to = cache.email(p.sub)
         if not to:
-            return "skipped", due_at
-        event = master
-        if info.get("event_id") and info["event_id"] != master.id:
-            event = next((o for o in overrides if o.id == info["event_id"]), master)
+            return "skipped", p.due_at
+        event = p.master
+        if p.info.get("event_id") and p.info["event_id"] != p.master.id:
+            event = next((o for o in p.overrides if o.id == p.info["event_id"]), p.master)
         try:
-            start = wire.parse_time(info["start"], all_day=event.all_day,
+            start = wire.parse_time(p.info["start"], all_day=event.all_day,
                                     timezone=getattr(event.start, "tz", None))
-            message = render_reminder(event, start, minutes_before=int(info["minutes_before"]),
-                                      zone=zone, zone_name=zone_name, to=to,
-                                      sender=self.sender, now=now)
-            self.mailer.send(message)
+            email = render_reminder(event, start,
+                                    minutes_before=int(p.info["minutes_before"]),
+                                    zone=p.zone, zone_name=p.settings.timezone, to=to,
+                                    sender=self.sender, now=now)
+            self.mailer.send(email)
         except Exception:
             log.exception("sending a reminder failed; it will be retried")
-            self.storage.restore_due(pk, sk, new_sk, raw)
-            return "failed", due_at
-        return "sent", due_at
+            self.storage.restore_due(p.pk, p.sk, new_sk, p.raw)
+            return "failed", p.due_at
+        return "sent", p.due_at
+
+
+@dataclass
+class _Plan:
+    raw: dict[str, Any]
+    pk: str
+    sk: str
+    sub: str
+    due_sk: str
+    due_at: datetime
+    next_due: Due | None
+    master: Event | None
+    overrides: list[Event]
+    info: dict[str, Any]
+    settings: wire.SettingsWire
+    zone: tzinfo
 
 
 def _event(doc: dict[str, Any]) -> Event | None:
@@ -240,6 +275,3 @@ class _RunCache:
                 out.append(ev)
         return out
 
-
-def zone_of(name: str) -> tzinfo:
-    return get_zone(name)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 import html
 import re
+import uuid
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
+from email.header import Header
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
@@ -34,19 +38,70 @@ def describe_time(t: EventTime, zone: tzinfo, zone_name: str) -> str:
     return text
 
 
+@dataclass(frozen=True)
+class Email:
+    """One email: plain text and (optionally) HTML. ``subject`` has no line breaks."""
+
+    sender: str
+    to: str
+    subject: str
+    text: str
+    html: str | None = None
+    date: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    @property
+    def from_header(self) -> str:
+        return f"Aurora Time <{self.sender}>"
+
+    def to_mime(self) -> EmailMessage:
+        """The message as MIME (multipart/alternative when there is HTML)."""
+        msg = EmailMessage()
+        msg["Subject"] = self.subject
+        msg["From"] = self.from_header
+        msg["To"] = self.to
+        msg["Date"] = format_datetime(self.date)
+        msg["Message-ID"] = make_msgid(domain=self.sender.rsplit("@", 1)[-1])
+        msg["Auto-Submitted"] = "auto-generated"
+        msg.set_content(self.text)
+        if self.html is not None:
+            msg.add_alternative(self.html, subtype="html")
+        return msg
+
+    def to_bytes(self) -> bytes:
+        """The MIME bytes, built directly (several times faster than ``to_mime``)."""
+        boundary = f"=_aurora_{uuid.uuid4().hex}"
+        domain = self.sender.rsplit("@", 1)[-1]
+        head = [
+            f"Subject: {Header(self.subject, 'utf-8').encode()}",
+            f"From: {self.from_header}",
+            f"To: {self.to}",
+            f"Date: {format_datetime(self.date)}",
+            f"Message-ID: <{uuid.uuid4().hex}@{domain}>",
+            "Auto-Submitted: auto-generated",
+            "MIME-Version: 1.0",
+        ]
+
+        def part(body: str, subtype: str) -> list[str]:
+            data = base64.encodebytes(body.encode("utf-8")).decode("ascii")
+            return [f"Content-Type: text/{subtype}; charset=\"utf-8\"",
+                    "Content-Transfer-Encoding: base64", "", data]
+
+        if self.html is None:
+            lines = head + part(self.text, "plain")
+        else:
+            lines = [*head, f"Content-Type: multipart/alternative; boundary=\"{boundary}\"",
+                     "", f"--{boundary}", *part(self.text, "plain"), f"--{boundary}",
+                     *part(self.html, "html"), f"--{boundary}--", ""]
+        return "\r\n".join(lines).encode("ascii")
+
+
 def render_reminder(event: Event, start: EventTime, *, minutes_before: int, zone: tzinfo,
                     zone_name: str, to: str, sender: str, now: datetime | None = None
-                    ) -> EmailMessage:
+                    ) -> Email:
     """The email for one reminder of one occurrence (``start``) of ``event``."""
     title = event.title.strip() or "(untitled event)"
     when = describe_time(start, zone, zone_name)
-    msg = EmailMessage()
-    msg["Subject"] = f"Reminder: {one_line(title)} — {one_line(when, 80)}"
-    msg["From"] = f"Aurora Time <{sender}>"
-    msg["To"] = to
-    msg["Date"] = format_datetime(now or datetime.now(UTC))
-    msg["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[-1])
-    msg["Auto-Submitted"] = "auto-generated"
+    subject = f"Reminder: {one_line(title)} — {one_line(when, 80)}"
     lead = _lead(minutes_before)
     lines = [f"{title}", "", f"When: {when}"]
     if event.location:
@@ -54,7 +109,6 @@ def render_reminder(event: Event, start: EventTime, *, minutes_before: int, zone
     if event.notes:
         lines += ["", event.notes]
     lines += ["", f"This reminder was sent {lead}.", "— Aurora Time"]
-    msg.set_content("\n".join(lines))
     e = html.escape
     parts = [
         "<!DOCTYPE html><html><body style=\"font-family:sans-serif\">",
@@ -68,8 +122,8 @@ def render_reminder(event: Event, start: EventTime, *, minutes_before: int, zone
         parts.append(f"<p>{notes}</p>")
     parts.append(f"<p style=\"color:#666\">This reminder was sent {e(lead)}. "
                  "— Aurora Time</p></body></html>")
-    msg.add_alternative("\n".join(parts), subtype="html")
-    return msg
+    return Email(sender=sender, to=to, subject=subject, text="\n".join(lines) + "\n",
+                 html="\n".join(parts) + "\n", date=now or datetime.now(UTC))
 
 
 def _lead(minutes: int) -> str:

@@ -363,17 +363,11 @@ class Storage:
                 return out
             kw["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
 
-    def advance_due(self, pk: str, sk: str, old_due_sk: str, due: Due | None,
-                    sent_at: datetime) -> tuple[bool, str | None]:
-        """Move an event's reminder from ``old_due_sk`` to ``due`` (None: no more).
-
-        Conditional on the reminder still being ``old_due_sk``: of two
-        dispatchers racing for one reminder exactly one gets True. Returns
-        (claimed, the new due_sk).
-        """
-        new_sk: str | None = None
+    def _advance(self, pk: str, sk: str, old_due_sk: str, due: Due | None,
+                 sent_at: datetime) -> tuple[dict[str, Any], str | None]:
         sub = pk.removeprefix("USER#")
         values: dict[str, Any] = {":old": {"S": old_due_sk}, ":sent": {"S": iso(sent_at)}}
+        new_sk: str | None = None
         if due is None:
             expr = "SET last_sent = :sent REMOVE due_pk, due_sk, due_info"
         else:
@@ -382,15 +376,42 @@ class Storage:
             values.update({":dp": attrs["due_pk"], ":ds": attrs["due_sk"],
                            ":di": attrs["due_info"]})
             new_sk = attrs["due_sk"]["S"]
+        update = {"TableName": self.table, "Key": {"PK": {"S": pk}, "SK": {"S": sk}},
+                  "UpdateExpression": expr, "ConditionExpression": "due_sk = :old",
+                  "ExpressionAttributeValues": values}
+        return update, new_sk
+
+    def advance_due(self, pk: str, sk: str, old_due_sk: str, due: Due | None,
+                    sent_at: datetime) -> tuple[bool, str | None]:
+        """Move an event's reminder from ``old_due_sk`` to ``due`` (None: no more).
+
+        Conditional on the reminder still being ``old_due_sk``: of two
+        dispatchers racing for one reminder exactly one gets True. Returns
+        (claimed, the new due_sk).
+        """
+        update, new_sk = self._advance(pk, sk, old_due_sk, due, sent_at)
         try:
-            self._call("update_item", TableName=self.table,
-                       Key={"PK": {"S": pk}, "SK": {"S": sk}}, UpdateExpression=expr,
-                       ConditionExpression="due_sk = :old", ExpressionAttributeValues=values)
+            self._call("update_item", **update)
         except ClientError as exc:
             if self._is_condition_failure(exc):
                 return False, None
             raise
         return True, new_sk
+
+    def claim_many(self, claims: Sequence[tuple[str, str, str, Due | None]],
+                   sent_at: datetime) -> list[tuple[bool, str | None]]:
+        """:meth:`advance_due` for many reminders: one transaction when none is
+        contested, one conditional update each otherwise (same answers)."""
+        if len(claims) > 1:
+            parts = [self._advance(pk, sk, old, due, sent_at) for pk, sk, old, due in claims]
+            try:
+                self._call("transact_write_items",
+                           TransactItems=[{"Update": update} for update, _ in parts])
+                return [(True, new_sk) for _, new_sk in parts]
+            except ClientError as exc:
+                if not self._is_condition_failure(exc):
+                    raise
+        return [self.advance_due(pk, sk, old, due, sent_at) for pk, sk, old, due in claims]
 
     def restore_due(self, pk: str, sk: str, claimed_due_sk: str | None,
                     raw: dict[str, Any]) -> bool:

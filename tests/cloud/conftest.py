@@ -86,12 +86,14 @@ class Mailbox:
     fail: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, email: Any) -> None:
         with self.lock:
             if self.fail:
                 self.fail -= 1
                 raise RuntimeError("SES is down")
-            self.sent.append(message)
+            parsed = BytesParser(policy=policy.default).parsebytes(email.to_bytes())
+            assert isinstance(parsed, EmailMessage)
+            self.sent.append(parsed)
 
 
 @dataclass
