@@ -45,8 +45,11 @@ def sign_up(stack: LocalStack, email: str, password: str) -> str:
     idp = boto3.client("cognito-idp", endpoint_url=stack.url, region_name="us-east-1")
     idp.sign_up(ClientId=stack.ids["client_id"], Username=email, Password=password,
                 UserAttributes=[{"Name": "email", "Value": email}])
-    mail = sorted(stack.outbox.glob("*.eml"))[-1].read_text()
-    code = re.findall(r"\b(\d{6})\b", mail)[-1]
+    from email import message_from_bytes, policy
+
+    raw = sorted(stack.outbox.glob("*.eml"))[-1].read_bytes()
+    mail = message_from_bytes(raw, policy=policy.default)
+    code = re.findall(r"\b(\d{6})\b", mail.get_body(("plain",)).get_content())[-1]
     idp.confirm_sign_up(ClientId=stack.ids["client_id"], Username=email, ConfirmationCode=code)
     tokens = AWSSRP(username=email, password=password, pool_id=stack.ids["user_pool_id"],
                     client_id=stack.ids["client_id"], client=idp).authenticate_user()

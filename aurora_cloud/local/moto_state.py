@@ -109,7 +109,7 @@ def patch_moto_transactions() -> None:
                     table.items[hk][rk] = old
             raise
 
-    models.copy = _NoTableCopy  # type: ignore[attr-defined]  # moto imports copy there
+    models.copy = _NoTableCopy  # type: ignore[attr-defined, assignment]  # moto imports copy there
     models.DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
     _PATCHED = True
 
