@@ -289,7 +289,7 @@ class Service:
         make = self._write_for(sub, event, content, zone)
         stored, status = self._write_loop(sub, _event_sk(event_id), pre, content, make)
         if event.recurrence_id is not None:
-            self.refresh_series_due(sub, event.uid, zone)
+            self.refresh_series_due(sub, event.uid, zone, known=[stored])
         return stored_event(stored), status
 
     def delete_event(self, sub: str, event_id: str, pre: Precondition) -> None:
@@ -300,12 +300,20 @@ class Service:
 
         stored, _ = self._write_loop(sub, _event_sk(event_id), pre, None, make)
         if stored.doc.get("recurrence_id"):
-            self.refresh_series_due(sub, stored.doc.get("uid") or event_id, self.user_zone(sub))
+            self.refresh_series_due(sub, stored.doc.get("uid") or event_id, self.user_zone(sub),
+                                    known=[stored])
 
-    def refresh_series_due(self, sub: str, uid: str, zone: tzinfo) -> None:
-        """Recompute the master's next email reminder after one of its overrides changed."""
+    def refresh_series_due(self, sub: str, uid: str, zone: tzinfo,
+                           known: Sequence[Stored] = ()) -> None:
+        """Recompute the master's next email reminder after one of its overrides changed.
+
+        ``known`` are items just written: they replace what the (eventually
+        consistent) series index returns for the same keys.
+        """
         for _ in range(RETRIES):
-            members = [m for m in self.storage.series_members(sub, uid) if not m.deleted]
+            by_sk = {m.sk: m for m in self.storage.series_members(sub, uid)}
+            by_sk.update({k.sk: k for k in known})
+            members = [m for m in by_sk.values() if not m.deleted]
             masters = [m for m in members if not m.doc.get("recurrence_id")]
             if not masters:
                 return
