@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from conftest import InProcess, event_body
@@ -221,7 +222,8 @@ def test_malformed_bodies_are_400_problems(inproc: InProcess, raw: str) -> None:
     {"unknown_field": 1},
     {"id": "not-a-uuid"},
 ])
-def test_absurd_values_are_4xx_problems_never_5xx(inproc: InProcess, change: dict) -> None:
+def test_absurd_values_are_4xx_problems_never_5xx(inproc: InProcess,
+                                                  change: dict[str, Any]) -> None:
     body = event_body(**change)
     eid = body["id"] if len(str(body["id"])) == 36 else str(uuid.uuid4())
     status, headers, problem = inproc.call("PUT", f"/events/{eid}", body, headers=CREATE)

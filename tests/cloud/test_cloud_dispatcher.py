@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from conftest import InProcess, event_body
 
@@ -18,12 +19,13 @@ def _body(message) -> tuple[str, str]:  # type: ignore[no-untyped-def]
             message.get_body(("html",)).get_content())
 
 
-def _create(inproc: InProcess, **over: object) -> dict:
+def _create(inproc: InProcess, **over: Any) -> dict[str, Any]:
     body = event_body(start="2026-11-25T09:10:00+01:00", end="2026-11-25T10:00:00+01:00",
                       reminders=[{"minutes_before": 10, "channel": "email"}], **over)
     status, _, created = inproc.call("PUT", f"/events/{body['id']}", body, headers=CREATE)
     assert status == 201, created
-    return created
+    result: dict[str, Any] = created
+    return result
 
 
 def test_a_reminder_due_in_a_minute_is_emailed_once_and_escaped(inproc: InProcess) -> None:

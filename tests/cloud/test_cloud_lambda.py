@@ -27,6 +27,10 @@ class Context:
         return 10_000
 
 
+def _ctx(**kw: Any) -> Any:
+    return Context(**kw)
+
+
 @pytest.fixture
 def lambda_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
     from aurora_cloud.api import app
@@ -66,22 +70,22 @@ def _event(method: str, path: str, body: Any = None, sub: str | None = "u1",
 def test_the_api_lambda_handler_serves_an_http_api_event(lambda_env: dict[str, str]) -> None:
     from aurora_cloud.api.app import handler
 
-    cfg = handler(_event("GET", "/config", sub=None), Context())
+    cfg = handler(_event("GET", "/config", sub=None), _ctx())
     assert cfg["statusCode"] == 200
     assert json.loads(cfg["body"])["user_pool_id"] == lambda_env["USER_POOL_ID"]
     eid = str(uuid.uuid4())
     body = {"id": eid, "calendar_id": "c", "title": "t", "start": "2026-11-25",
             "end": "2026-11-26", "all_day": True}
     put = handler(_event("PUT", f"/events/{eid}", body, headers={"if-none-match": "*"}),
-                  Context())
+                  _ctx())
     assert put["statusCode"] == 201
-    assert handler(_event("GET", "/sync"), Context())["statusCode"] == 200
-    assert handler(_event("GET", "/sync", sub=None), Context())["statusCode"] == 401
+    assert handler(_event("GET", "/sync"), _ctx())["statusCode"] == 200
+    assert handler(_event("GET", "/sync", sub=None), _ctx())["statusCode"] == 401
 
 
 def test_the_dispatcher_lambda_handler_runs(lambda_env: dict[str, str]) -> None:
     from aurora_cloud.reminders.handler import handler
 
     result = handler({"source": "aws.events", "detail-type": "Scheduled Event"},
-                     Context(function_name="aurora-dispatcher"))
+                     _ctx(function_name="aurora-dispatcher"))
     assert result["sent"] == 0 and result["failed"] == 0

@@ -127,7 +127,7 @@ def test_expired_forged_and_wrong_client_tokens_are_401(stack: Any, make_user: A
     claims = jwt.decode(user.token, options={"verify_signature": False})
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     forged = jwt.encode(claims, key, algorithm="RS256", headers={"kid": "dummy"})
-    unsigned = jwt.encode(claims, None, algorithm="none")
+    unsigned = jwt.encode(claims, "", algorithm="none")
     wrong_issuer = jwt.encode({**claims, "iss": "https://evil.example"}, key, algorithm="RS256",
                               headers={"kid": "dummy"})
     for token in (expired, wrong_client, forged, unsigned, wrong_issuer, "garbage", ""):
@@ -187,9 +187,11 @@ def test_an_email_reminder_due_in_a_minute_is_sent_once_even_with_two_runs(
     mails = [m for m in read_outbox(stack.outbox) if m["To"] == user.email
              and "Reminder" in m["Subject"]]
     assert len(mails) == 1
-    html = mails[0].get_body(("html",)).get_content()
+    html_part, text_part = mails[0].get_body(("html",)), mails[0].get_body(("plain",))
+    assert html_part is not None and text_part is not None
+    html = html_part.get_content()
     assert "&lt;b&gt;Call&lt;/b&gt; &amp;" in html and "<b>Call</b>" not in html
-    assert "(Europe/Paris)" in mails[0].get_body(("plain",)).get_content()
+    assert "(Europe/Paris)" in text_part.get_content()
     ses = stack.client("ses")
     assert ses.get_send_quota()["SentLast24Hours"] >= 1
 
