@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from conftest import InProcess, event_body
+from cloud_helpers import InProcess, event_body
 
 CREATE = {"If-None-Match": "*"}
 

@@ -6,7 +6,7 @@ import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from conftest import InProcess, event_body
+from cloud_helpers import InProcess, event_body
 
 from aurora_cloud.reminders.dispatcher import Dispatcher
 

@@ -13,7 +13,7 @@ import boto3
 import jwt
 import pytest
 import requests
-from conftest import Clock, User, confirmation_code, event_body, read_outbox
+from cloud_helpers import Clock, User, confirmation_code, event_body, read_outbox
 from cryptography.hazmat.primitives.asymmetric import rsa
 from pycognito.aws_srp import AWSSRP
 

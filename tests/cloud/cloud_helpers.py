@@ -1,0 +1,169 @@
+"""Helpers shared by the backend tests (imported by conftest.py and the test modules)."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from pathlib import Path
+from typing import Any
+
+from aurora_cloud.api.app import ApiApp
+from aurora_cloud.reminders.dispatcher import Dispatcher
+from aurora_cloud.storage import Storage
+
+
+class Clock:
+    """Real time plus an offset that tests move forward (never back)."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta(0)
+        self.pinned: datetime | None = None
+        self._lock = threading.Lock()
+
+    def __call__(self) -> datetime:
+        with self._lock:
+            if self.pinned is not None:
+                return self.pinned
+            return datetime.now(UTC) + self.offset
+
+    def advance(self, delta: timedelta) -> None:
+        assert delta >= timedelta(0)
+        with self._lock:
+            if self.pinned is not None:
+                self.pinned += delta
+            self.offset += delta
+
+    def pin(self, at: datetime) -> None:
+        with self._lock:
+            self.pinned = at
+
+
+@dataclass
+class Mailbox:
+    """A Mailer that keeps messages in memory; ``fail`` makes the next sends raise."""
+
+    sent: list[EmailMessage] = field(default_factory=list)
+    fail: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def send(self, email: Any) -> None:
+        with self.lock:
+            if self.fail:
+                self.fail -= 1
+                raise RuntimeError("SES is down")
+            parsed = BytesParser(policy=policy.default).parsebytes(email.to_bytes())
+            assert isinstance(parsed, EmailMessage)
+            self.sent.append(parsed)
+
+
+@dataclass
+class Directory:
+    emails: dict[str, str] = field(default_factory=dict)
+
+    def email_of(self, sub: str) -> str | None:
+        return self.emails.get(sub, f"{sub}@example.com")
+
+
+@dataclass
+class InProcess:
+    """The API and dispatcher over moto's in-process DynamoDB."""
+
+    api: ApiApp
+    storage: Storage
+    clock: Clock
+    mailbox: Mailbox
+    dispatcher: Dispatcher
+
+    def call(self, method: str, path: str, body: Any = None, *, sub: str | None = "alice",
+             headers: dict[str, str] | None = None, query: dict[str, str] | None = None,
+             raw: str | None = None) -> tuple[int, dict[str, str], Any]:
+        """Call the handler with an HTTP API payload 2.0 event; returns (status, headers, json)."""
+        ctx: dict[str, Any] = {"http": {"method": method, "path": path,
+                                        "sourceIp": "127.0.0.1"},
+                               "requestId": str(uuid.uuid4()), "stage": "$default"}
+        if sub is not None:
+            ctx["authorizer"] = {"jwt": {"claims": {"sub": sub, "token_use": "access"}}}
+        event = {"version": "2.0", "routeKey": f"{method} {path}", "rawPath": path,
+                 "rawQueryString": "", "headers": {k.lower(): v for k, v in
+                                                   (headers or {}).items()},
+                 "queryStringParameters": query, "requestContext": ctx,
+                 "body": raw if raw is not None else (
+                     None if body is None else json.dumps(body)),
+                 "isBase64Encoded": False}
+        result = self.api.handle(event, None)
+        text = result.get("body") or ""
+        data = json.loads(text) if text else None
+        return result["statusCode"], result.get("headers") or {}, data
+
+
+def event_body(event_id: str | None = None, **over: Any) -> dict[str, Any]:
+    eid = event_id or str(uuid.uuid4())
+    body: dict[str, Any] = {
+        "id": eid, "calendar_id": "work", "title": "Planning",
+        "start": "2026-11-25T09:00:00+01:00", "end": "2026-11-25T10:00:00+01:00",
+        "timezone": "Europe/Berlin",
+    }
+    body.update(over)
+    return body
+
+
+class Atomic:
+    """A boto3 client whose calls run one at a time.
+
+    DynamoDB applies each request atomically; moto's in-process mock does
+    not (two threads can both pass one condition). The local stack's moto
+    server serialises requests the same way.
+    """
+
+    _lock = threading.Lock()
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self._client, name)
+        if not callable(attr):
+            return attr
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            with self._lock:
+                return attr(*args, **kwargs)
+        return call
+
+
+def read_outbox(folder: Path) -> list[EmailMessage]:
+    out = []
+    for path in sorted(folder.glob("*.eml")):
+        msg = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
+        assert isinstance(msg, EmailMessage)
+        out.append(msg)
+    return out
+
+
+@dataclass
+class User:
+    email: str
+    password: str
+    token: str
+    sub: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+def confirmation_code(outbox: Path, email: str) -> str:
+    codes = [m for m in read_outbox(outbox) if m["To"] == email and "code" in m["Subject"]]
+    assert codes, f"no confirmation email for {email}"
+    body = codes[-1].get_body(("plain",))
+    assert body is not None
+    match = re.search(r"\b(\d{6})\b", body.get_content())
+    assert match
+    return match.group(1)
