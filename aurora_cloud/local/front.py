@@ -174,9 +174,7 @@ class Front:
         if request.method == "POST" and target.startswith(TARGET_PREFIX):
             body = request.get_data(cache=False)
             status, headers, data = self.cognito.handle(target, body, dict(request.headers))
-            if target.endswith(("SignUp", "ConfirmSignUp", "ChangePassword",
-                                "ConfirmForgotPassword")):
-                self.on_write()
+            self.on_write()  # sign-ups, codes, sessions, refresh tokens: keep them all
             return Response(data, status=status, headers=headers)
         if request.method == "GET" and request.path == f"/{self.pool_id}/.well-known/jwks.json":
             return Response(json.dumps(self.jwks()), content_type="application/json")
