@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import schemathesis
+from schemathesis import GenerationMode
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -21,6 +22,8 @@ from schemathesis.specs.openapi.checks import (
 from aurora_cloud.api import openapi
 
 schema = schemathesis.openapi.from_dict(openapi.build())
+# Valid and invalid requests both: invalid ones must be 4xx problems, never 5xx.
+schema.config.generation.update(modes=list(GenerationMode))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance]
 
