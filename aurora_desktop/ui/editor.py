@@ -95,13 +95,17 @@ class ReminderRow(QtWidgets.QWidget):
 
 
 class EventEditor(QtWidgets.QDialog):
-    """Create or edit an event. ``result_action`` is "save" or "delete" after exec()."""
+    """Create or edit an event. ``result_action`` is "save" or "delete" after exec().
+
+    For an overridden occurrence of a series, ``series_rule`` is the master's
+    rule (shown and returned, so "this and following" and "all" keep it).
+    """
 
     def __init__(self, calendars: list[Calendar], *, zone_name: str,
                  event: Event | None = None, occurrence: Occurrence | None = None,
                  start: datetime | None = None, end: datetime | None = None,
                  all_day: bool = False, calendar_id: str | None = None,
-                 default_reminder: int = -1, h24: bool = True,
+                 default_reminder: int = -1, h24: bool = True, series_rule: str | None = None,
                  parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Edit event" if event else "New event")
@@ -109,6 +113,7 @@ class EventEditor(QtWidgets.QDialog):
         self.setMinimumWidth(600)
         self.setObjectName("eventEditor")
         self.result_action = ""
+        self._given_series_rule = series_rule
         self._base = event
         self._occ = occurrence
         self._zone_name = zone_name
@@ -316,8 +321,8 @@ class EventEditor(QtWidgets.QDialog):
                 sw, ew = s.wall, e.wall  # type: ignore[union-attr]
                 self.zone.setCurrentIndex(0)
             master_rule = event.rrule
-            if occ is not None and occ.recurrence_id is not None and event.recurrence_id:
-                master_rule = None  # an override: the rule lives on the master
+            if event.recurrence_id is not None:
+                master_rule = self._given_series_rule  # an override: the master's rule
             self._series_rule = master_rule
             rule_args: tuple[str | None, object] = (master_rule, s)
         else:

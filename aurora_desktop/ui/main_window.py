@@ -552,7 +552,11 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def edit_item(self, item: Item) -> None:
         occ = item.occ
-        editor = self.make_editor(event=occ.event, occurrence=occ)
+        series_rule = None
+        if occ.event.recurrence_id is not None:  # an override: show the series' rule
+            master, _ = self.store.series(occ.event.uid)
+            series_rule = master.rrule if master is not None else None
+        editor = self.make_editor(event=occ.event, occurrence=occ, series_rule=series_rule)
         action = self.run_editor(editor)
         if action == "delete":
             self.controller.delete(occ)

@@ -53,6 +53,7 @@ def make_window(qtbot, store: Store, settings: Settings):  # type: ignore[no-unt
         settings.set("window/view", view)
         w = MainWindow(store, settings, zone=ZONE, zone_name=TZ, now=lambda: NOW)
         w.controller.report_error = _fail_on_error
+        w.controller.ask_scope = _unexpected_question
         qtbot.addWidget(w)
         w.show()
         qtbot.waitExposed(w)
@@ -70,6 +71,10 @@ def make_window(qtbot, store: Store, settings: Settings):  # type: ignore[no-unt
 @pytest.fixture
 def window(make_window) -> MainWindow:  # type: ignore[no-untyped-def]
     return make_window("week")
+
+
+def _unexpected_question(verb: str, _following: bool) -> None:
+    raise AssertionError(f"the window asked which occurrences to {verb}; the test must answer")
 
 
 def _fail_on_error(msg: str) -> None:

@@ -254,3 +254,28 @@ def test_an_invalid_edit_is_explained(window: MainWindow, store) -> None:
     bad = Event.new(store.default_calendar().id, "x" * 600, at(TODAY, 9), at(TODAY, 10))
     assert not window.controller.create(bad)
     assert messages and "title is longer than" in messages[0]
+
+
+def test_editing_all_from_a_moved_occurrence_keeps_the_series_rule(window: MainWindow,
+                                                                   store) -> None:
+    master = put(store, "Standup", at(TODAY - timedelta(weeks=2), 9), 15,
+                 rrule="FREQ=WEEKLY;BYDAY=MO,WE")
+    window.refresh()
+    wed = next(it for it in window.model.items() if it.start.date() == TODAY)
+    window.controller.ask_scope = lambda verb, f: "this"
+    window.controller.move(wed.occ, datetime(2026, 11, 25, 10), datetime(2026, 11, 25, 10, 15))
+    assert len(store.series(master.uid)[1]) == 1
+    moved = next(it for it in window.model.items() if it.start.date() == TODAY)
+    window.controller.ask_scope = lambda verb, f: "all"
+
+    def fill(editor: EventEditor) -> str:
+        assert editor.repeat.currentIndex() == 2
+        assert [b.isChecked() for b in editor.weekday_buttons][:3] == [True, False, True]
+        editor.title.setText("Stand-up")
+        editor.save_button.click()
+        return editor.result_action
+
+    window.run_editor = fill  # type: ignore[method-assign]
+    window.edit_item(moved)
+    got = store.get_event(master.id)
+    assert got.title == "Stand-up" and got.rrule == "FREQ=WEEKLY;BYDAY=MO,WE"
