@@ -10,6 +10,7 @@ import ctypes
 import sys
 from typing import Any
 
+import shiboken6
 from PySide6 import QtCore, QtGui, QtSvg, QtWidgets
 from PySide6.QtCore import Qt, Signal, Slot
 
@@ -33,7 +34,7 @@ def _pin_singletons() -> None:
 
 _pin_singletons()
 
-__all__ = ["Qt", "QtCore", "QtGui", "QtSvg", "QtWidgets", "Signal", "Slot", "qt_version"]
+__all__ = ["Qt", "QtCore", "QtGui", "QtSvg", "QtWidgets", "Signal", "Slot", "is_alive", "qt_version"]
 
 
 # QtTest is also available as an attribute, imported on first use.
@@ -44,6 +45,11 @@ def __getattr__(name: str) -> Any:
 
         return QtTest
     raise AttributeError(name)
+
+
+def is_alive(obj: object) -> bool:
+    """False once the C++ side of a Qt object has been deleted."""
+    return bool(shiboken6.isValid(obj))
 
 
 def qt_version() -> str:

@@ -27,7 +27,7 @@ from aurora_core.model import (
     new_id,
 )
 from aurora_core.recurrence import first_instance_on_or_after
-from aurora_desktop.qt import Qt, QtCore, QtGui, QtWidgets
+from aurora_desktop.qt import Qt, QtCore, QtGui, QtWidgets, is_alive
 from aurora_desktop.settings import Settings
 from aurora_desktop.store import ChangeNotice, Store, StoreError
 from aurora_desktop.ui import theme
@@ -70,6 +70,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.setWindowTitle("Aurora Time")
         self.setAccessibleName("Aurora Time")
         self.hide_on_close: Callable[[], bool] = lambda: False
+        self._closed = False
         self._settings_pages: list[Callable[[], dialogs.SettingsPage]] = []
         self._jobs: list[ImportJob] = []
 
@@ -486,6 +487,9 @@ class MainWindow(QtWidgets.QMainWindow):
 
     # ========================================================= store changes
     def _on_store_change(self, notice: ChangeNotice) -> None:
+        # The store outlives windows and has no unsubscribe: ignore a closed window.
+        if self._closed or not is_alive(self):
+            return
         if notice.calendar_ids:
             self.calendar_model.refresh()
         if notice.event_ids or notice.calendar_ids:
@@ -911,4 +915,5 @@ class MainWindow(QtWidgets.QMainWindow):
             return
         for job in self._jobs:
             job.stop()
+        self._closed = True
         event.accept()

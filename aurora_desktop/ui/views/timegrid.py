@@ -117,7 +117,7 @@ class TimeGridView(CalendarView):
         super().showEvent(event)
         if not self._scrolled_once:
             self._scrolled_once = True
-            QtCore.QTimer.singleShot(0, self.scroll_to_working_hours)
+            QtCore.QTimer.singleShot(0, self, self.scroll_to_working_hours)
 
     def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
         super().resizeEvent(event)

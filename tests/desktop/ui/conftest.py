@@ -17,7 +17,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from ui_helpers import NOW, TODAY, TZ, ZONE
 
-from aurora_desktop.qt import QtCore
+from aurora_desktop.qt import QtCore, is_alive
 from aurora_desktop.settings import Settings
 from aurora_desktop.store import Store
 from aurora_desktop.ui.main_window import MainWindow
@@ -62,6 +62,8 @@ def make_window(qtbot, store: Store, settings: Settings):  # type: ignore[no-unt
     yield make
     # Close the windows before the store closes (this fixture ends first).
     for w in made:
+        if not is_alive(w):
+            continue
         w.agenda_model.deactivate()
         w.close()
         w.deleteLater()

@@ -279,3 +279,10 @@ def test_editing_all_from_a_moved_occurrence_keeps_the_series_rule(window: MainW
     window.edit_item(moved)
     got = store.get_event(master.id)
     assert got.title == "Stand-up" and got.rrule == "FREQ=WEEKLY;BYDAY=MO,WE"
+
+
+def test_a_closed_window_ignores_later_store_changes(make_window, store) -> None:
+    w = make_window("week")
+    w.close()
+    put(store, "After close", at(TODAY, 9))  # must not raise from the dead window's listener
+    assert store.search("After close")
