@@ -71,6 +71,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.setAccessibleName("Aurora Time")
         self.hide_on_close: Callable[[], bool] = lambda: False
         self._closed = False
+        self._shown_once = False
         self._settings_pages: list[Callable[[], dialogs.SettingsPage]] = []
         self._jobs: list[ImportJob] = []
 
@@ -906,6 +907,12 @@ class MainWindow(QtWidgets.QMainWindow):
         s.set("window/view", self.current_view)
         s.set("window/date", self.date.isoformat())
         s.sync()
+
+    def showEvent(self, event: QtGui.QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._shown_once:  # keys go to the calendar from the start
+            self._shown_once = True
+            self.view.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
 
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:
         self._save_state()

@@ -384,3 +384,10 @@ def test_events_from_other_zones_show_in_the_users_zone(window: MainWindow, stor
     window.refresh()
     [it] = window.model.items()
     assert it.start == datetime(2026, 11, 25, 15, 0)  # 09:00 New York is 15:00 Berlin
+
+
+def test_the_calendar_has_the_keyboard_when_the_window_opens(make_window, qtbot) -> None:
+    w = make_window("month")
+    qtbot.waitUntil(lambda: w.view.hasFocus())
+    QTest.keyClick(w.focusWidget(), Qt.Key.Key_Right)
+    assert w.date == TODAY + timedelta(days=1)
