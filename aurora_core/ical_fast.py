@@ -1,0 +1,466 @@
+"""A lean reader for well-formed .ics files, the fast path of :func:`aurora_core.ical.parse_ics`.
+
+``icalendar.Calendar.from_ical`` builds a ``Contentline``, a ``Parameters``
+object and a typed property value for every line of a file, including the
+many we never read; on a calendar of ten thousand events that is most of an
+import. :func:`read` instead splits the file into content lines with the
+library's own unfolding rules (RFC 5545 §3.1), parses each line's name and
+parameters once per distinct ``NAME;PARAM=…`` head (quoted parameter values
+may hold ``:``, ``;`` and ``,``), and builds for each VEVENT a plain dict that
+holds, for exactly the properties :mod:`aurora_core.ical` reads, values that
+behave like icalendar's (``.dt`` and ``.params`` for times, ``.dts`` for
+EXDATE/RDATE lists, text unescaped, the RRULE as icalendar's own ``vRecur``).
+The converter in :mod:`aurora_core.ical` then runs unchanged on them, so the
+two paths cannot give different events as long as the values are the same;
+tests/core/test_ical_fast.py checks that field by field.
+
+The reader is deliberately conservative. It answers ``None`` (and the caller
+parses the whole file with icalendar, with the salvage of broken files that
+brings) for anything whose meaning it does not fully share with icalendar:
+
+- structure: not exactly one VCALENDAR, lines outside it, BEGIN/END that do not
+  pair, lone CR line ends, a subcomponent of a VEVENT other than VALARM;
+- lines: a name or parameter name outside ``[A-Za-z0-9-]``, a backslash or
+  ``^`` (RFC 6868) in the parameters, whitespace outside quotes in a line that
+  also has quoted parameter values, a list-valued VALUE or TZID, a line
+  without ``:``;
+- values we read that are not the plain forms: a DATE-TIME other than
+  ``YYYYMMDDTHHMMSS[Z]``, a DATE with a TZID, TIME values, an invalid date,
+  a duration, PERIOD or RRULE icalendar rejects (those three are read by
+  icalendar's own functions), an unexpected VALUE type for a property we read;
+- anything in a component icalendar parses strictly (VCALENDAR, VALARM) that
+  would make icalendar fail, and any error icalendar would not tolerate.
+
+VTIMEZONE components, and other components we do not convert (VTODO,
+VJOURNAL, …), are parsed by icalendar from their own lines, which is cheap
+and keeps the VTIMEZONE matching in :mod:`aurora_core.ical` as it is. In a
+VEVENT, properties we do not read are only checked as far as needed to know
+icalendar would tolerate them (it records their errors and goes on).
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from dataclasses import dataclass, field
+from datetime import date, datetime, tzinfo
+from typing import Any
+
+import icalendar
+from icalendar.prop import (
+    vBoolean,
+    vCalAddress,
+    vDDDLists,
+    vDDDTypes,
+    vDuration,
+    vInt,
+    vPeriod,
+    vRecur,
+    vText,
+    vUnknown,
+    vUri,
+)
+from icalendar.timezone import tzp
+
+__all__ = ["DateList", "DateValue", "FastComponent", "FastRead", "read"]
+
+# The library's own unfolding and line splitting (icalendar.parser.content_line),
+# so that both paths see exactly the same content lines.
+_UFOLD = re.compile(r"(?:(?<!\n)\r\n|(?<![\r\n])\n)(?:\r?\n)*[ \t]")
+_NEWLINE = re.compile(r"\r?\n")
+_UNESCAPE = re.compile(r"\\([\\,;:nN])")
+
+_NAME = re.compile(r"[A-Za-z0-9-]+")
+# A parameter value: quoted (no control characters but tab, no '"'), or unquoted
+# (no control characters, whitespace, '"', ',', ':' or ';'). Neither may hold a
+# backslash or '^', whose handling in icalendar we do not copy.
+_QUOTED = r'"[^"\x00-\x08\x0a-\x1f\x7f\\^]*"'
+_UNQUOTED = r'[^"\x00-\x20\x7f,:;\\^]*'
+_PVALUE = re.compile(rf"{_QUOTED}|{_UNQUOTED}")
+# Without quotes in a line, unquoted values may hold spaces and tabs (Outlook's
+# "TZID=W. Europe Standard Time"); whitespace around ';' and '=' is dropped first.
+_UNQUOTED_WS_RE = re.compile(r'[^"\x00-\x08\x0a-\x1f\x7f,:;\\^]*')
+_OWS_BEFORE = re.compile(r"(?<![ \t])[ \t]+([;=])")
+_OWS_AFTER = re.compile(r"([;=])[ \t]+")
+_QLINE = re.compile(
+    rf"([A-Za-z0-9-]+)((?:;[A-Za-z0-9-]+=(?:{_QUOTED}|{_UNQUOTED})"
+    rf"(?:,(?:{_QUOTED}|{_UNQUOTED}))*)+):(.*)", re.S)
+_QPARAM = re.compile(
+    rf";([A-Za-z0-9-]+)=((?:{_QUOTED}|{_UNQUOTED})(?:,(?:{_QUOTED}|{_UNQUOTED}))*)")
+_DATETIME = re.compile(r"(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(Z?)", re.A)
+_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})", re.A)
+
+# Properties whose date values icalendar reads with their TZID.
+_DATETIME_NAMES = frozenset({"DTSTART", "DTEND", "RECURRENCE-ID", "DUE", "RDATE", "EXDATE"})
+# The VEVENT properties aurora_core.ical reads (keep in step with _Converter).
+_EVENT_READ = frozenset({"DTSTART", "DTEND", "DURATION", "RRULE", "RECURRENCE-ID", "EXDATE",
+                         "RDATE", "UID", "SUMMARY", "LOCATION", "DESCRIPTION", "STATUS",
+                         "DTSTAMP", "CREATED", "LAST-MODIFIED", "X-AURORA-ID"})
+# Value types whose parse error icalendar tolerates in a VEVENT and that raise
+# nothing else: a VEVENT property of these types that we do not read needs no look.
+_HARMLESS = (vText, vUnknown, vCalAddress, vUri, vInt, vBoolean)
+_TYPES: Any = icalendar.Component.types_factory
+_DURATION: Any = vDuration  # untyped in icalendar
+_PERIOD: Any = vPeriod
+
+
+class Fallback(Exception):  # control flow inside this module only
+    """The fast reader does not fully understand the file: use icalendar."""
+
+
+class FastComponent(dict[str, Any]):
+    """A component as a dict of upper-case property names to values (a list when repeated)."""
+
+    errors: tuple[()] = ()
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+        self.subcomponents: list[FastComponent] = []
+
+
+class DateValue:
+    """A DATE, DATE-TIME or DURATION value, as icalendar's ``vDDDTypes`` (``.dt``, ``.params``)."""
+
+    __slots__ = ("dt", "params")
+
+    def __init__(self, dt: Any, params: dict[str, Any]) -> None:
+        self.dt = dt
+        self.params = params
+
+
+class DateList:
+    """An EXDATE/RDATE line, as icalendar's ``vDDDLists`` (``.dts``, ``.params``)."""
+
+    __slots__ = ("dts", "params")
+
+    def __init__(self, dts: list[DateValue], params: dict[str, Any]) -> None:
+        self.dts = dts
+        self.params = params
+
+
+@dataclass
+class FastRead:
+    """A file read by :func:`read`: components in file order, VTIMEZONEs by TZID."""
+
+    components: list[tuple[Any, str]] = field(default_factory=list)
+    vtimezones: dict[str, Any] = field(default_factory=dict)
+    calendar: FastComponent = field(default_factory=lambda: FastComponent("VCALENDAR"))
+
+
+def _unescape(raw: str) -> str:
+    if "\\" not in raw:
+        return raw
+    return _UNESCAPE.sub(lambda m: "\n" if m.group(1) in "nN" else m.group(1), raw)
+
+
+def _param_values(text: str) -> str | list[str]:
+    """A parameter's value(s) as icalendar's ``Parameters`` holds them (quotes removed)."""
+    if '"' not in text:
+        vals = text.split(",")
+        for v in vals:
+            if not _UNQUOTED_WS_RE.fullmatch(v):
+                raise Fallback
+    else:
+        vals = []
+        pos, end = 0, len(text)
+        while True:
+            m = _PVALUE.match(text, pos)
+            if m is None:
+                raise Fallback
+            v = m.group()
+            vals.append(v[1:-1] if v[:1] == '"' else v)
+            pos = m.end()
+            if pos >= end:
+                break
+            if text[pos] != ",":
+                raise Fallback
+            pos += 1
+            if pos == end:
+                vals.append("")
+                break
+    return vals[0] if len(vals) == 1 else vals
+
+
+def _factory(name: str, params: dict[str, Any]) -> Any:
+    value = params.get("VALUE")
+    if value is not None and not isinstance(value, str):
+        raise Fallback  # icalendar itself fails on a list-valued VALUE
+    return _TYPES.for_property(name, None if value is None else value.upper())
+
+
+def _head(head: str) -> tuple[str, dict[str, Any], Any]:
+    """``NAME;P=V;…`` (no quotes in it) as (upper-case name, parameters, value type)."""
+    name, semi, section = head.partition(";")
+    if not _NAME.fullmatch(name):
+        raise Fallback
+    params: dict[str, Any] = {}
+    if semi and (" " in section or "\t" in section):
+        # icalendar's lenient reading: no whitespace around ';' and '=' or at the ends
+        section = _OWS_AFTER.sub(r"\1", _OWS_BEFORE.sub(r"\1", section)).strip()
+    if semi and not section:
+        raise Fallback
+    for p in section.split(";") if semi else ():
+        key, eq, value = p.partition("=")
+        if not eq or not _NAME.fullmatch(key):
+            raise Fallback
+        params[key.upper()] = _param_values(value)
+    uname = name.upper()
+    return uname, params, _factory(uname, params)
+
+
+def _quoted_line(line: str) -> tuple[str, dict[str, Any], Any, str]:
+    m = _QLINE.fullmatch(line)
+    if m is None or m.group(2) != m.group(2).rstrip():
+        raise Fallback  # icalendar would strip that trailing whitespace
+    params: dict[str, Any] = {}
+    for pm in _QPARAM.finditer(m.group(2)):
+        params[pm.group(1).upper()] = _param_values(pm.group(2))
+    uname = m.group(1).upper()
+    return uname, params, _factory(uname, params), m.group(3)
+
+
+class _Reader:
+    def __init__(self) -> None:
+        self.heads: dict[str, tuple[str, dict[str, Any], Any]] = {}
+        self.zones: dict[str, tzinfo | None] = {}
+
+    # -- values, as icalendar's vDDDTypes.from_ical ------------------------
+
+    def zone(self, tzid: str) -> tzinfo | None:
+        try:
+            return self.zones[tzid]
+        except KeyError:
+            pass
+        try:
+            found = tzp.timezone(tzid)
+        except Exception as exc:  # icalendar would fail the whole file
+            raise Fallback from exc
+        self.zones[tzid] = found
+        return found
+
+    def ddd(self, value: str, tzid: Any) -> Any:
+        n = len(value)
+        if n in (15, 16):
+            m = _DATETIME.fullmatch(value)
+            if m is None:
+                raise Fallback
+            y, mo, d, h, mi, s, z = m.groups()
+            try:
+                dt = datetime(int(y), int(mo), int(d), int(h), int(mi), int(s))
+            except ValueError as exc:
+                raise Fallback from exc
+            if tzid:
+                if not isinstance(tzid, str):
+                    raise Fallback
+                zone = self.zone(tzid)
+                if zone:
+                    return tzp.localize(dt, zone)
+            return tzp.localize_utc(dt) if z else dt
+        if n == 8 and not tzid:
+            m = _DATE.fullmatch(value)
+            if m is None:
+                raise Fallback
+            try:
+                return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            except ValueError as exc:
+                raise Fallback from exc
+        if value[:1] in "Pp" or value[:2] in ("-P", "+P", "-p", "+p"):
+            try:
+                return _DURATION.from_ical(value)
+            except Exception as exc:
+                raise Fallback from exc
+        if "/" in value and (not tzid or isinstance(tzid, str)):
+            try:  # a PERIOD (RDATE;VALUE=PERIOD): icalendar's own reading
+                return _PERIOD.from_ical(value, timezone=tzid or None)
+            except Exception as exc:
+                raise Fallback from exc
+        raise Fallback  # times, dates with a TZID, malformed values
+
+    def value(self, name: str, params: dict[str, Any], factory: Any, raw: str) -> Any:
+        """The value of a property we read, as icalendar would hold it; None: no property."""
+        if factory is vText:
+            return _unescape(raw)
+        if factory is vUnknown:
+            return raw
+        tzid = params.get("TZID") if name in _DATETIME_NAMES else None
+        if factory is vDDDTypes:
+            return DateValue(self.ddd(_unescape(raw), tzid), params)
+        if factory is vDDDLists:
+            if raw == "" and name == "RDATE":
+                return None  # icalendar drops an empty RDATE
+            return DateList([DateValue(self.ddd(v, tzid), params)
+                             for v in _unescape(raw).split(",")], params)
+        if factory is vRecur:
+            try:
+                return vRecur.from_ical(_unescape(raw))
+            except Exception as exc:
+                raise Fallback from exc
+        raise Fallback  # a VALUE type we do not expect for this property
+
+    def library_value(self, name: str, params: dict[str, Any], factory: Any, raw: str,
+                      tolerant: bool) -> Any:
+        """A value built by icalendar itself; None when icalendar would record an error."""
+        val = raw if hasattr(factory, "get_value_from_content_line") else _unescape(raw)
+        tzid = params.get("TZID") if name in _DATETIME_NAMES else None
+        try:
+            parsed = factory.from_ical(val, tzid) if tzid else factory.from_ical(val)
+        except (ValueError, TypeError) as exc:
+            if tolerant:
+                return None
+            raise Fallback from exc
+        except Exception as exc:
+            raise Fallback from exc
+        try:
+            inst = factory(parsed)
+            inst.params = params
+        except Exception as exc:
+            raise Fallback from exc
+        return inst
+
+    def strict_property(self, comp: FastComponent, name: str, params: dict[str, Any],
+                        factory: Any, raw: str) -> None:
+        """A property of a component icalendar parses without tolerance (VCALENDAR, VALARM)."""
+        if name in ("CATEGORIES", "FREEBUSY"):
+            raise Fallback
+        if factory in (vText, vUnknown, vDDDTypes):
+            value = self.value(name, params, factory, raw)
+        elif name == "RDATE" and raw == "":
+            return
+        else:
+            value = self.library_value(name, params, factory, raw, tolerant=False)
+        _add(comp, name, value)
+
+    # -- the file ----------------------------------------------------------
+
+    def split(self, line: str) -> tuple[str, dict[str, Any], Any, str]:
+        i = line.find(":")
+        if i <= 0:
+            raise Fallback
+        head = line[:i]
+        if '"' in head:
+            return _quoted_line(line)
+        h = self.heads.get(head)
+        if h is None:
+            h = self.heads[head] = _head(head)
+        return h[0], h[1], h[2], line[i + 1:]
+
+    def read(self, text: str) -> FastRead:
+        unfolded = _UFOLD.sub("", text)
+        if unfolded.count("\r") != unfolded.count("\r\n"):
+            raise Fallback  # lone CRs: icalendar keeps them inside lines
+        lines = [ln for ln in _NEWLINE.split(unfolded) if ln]
+        out = FastRead()
+        cal = out.calendar
+        it = iter(lines)
+        name, params, _, value = self.split(next(it, "x"))
+        if name != "BEGIN" or params or value.upper() != "VCALENDAR":
+            raise Fallback
+        event: FastComponent | None = None
+        alarm: FastComponent | None = None
+        closed = False
+        for line in it:
+            if closed:
+                raise Fallback  # anything after END:VCALENDAR
+            name, params, factory, raw = self.split(line)
+            if alarm is not None:
+                if name == "END":
+                    if params or raw.upper() != "VALARM":
+                        raise Fallback
+                    assert event is not None
+                    event.subcomponents.append(alarm)
+                    alarm = None
+                elif name == "BEGIN":
+                    raise Fallback
+                else:
+                    self.strict_property(alarm, name, params, factory, raw)
+            elif event is not None:
+                if name in _EVENT_READ:
+                    v = self.value(name, params, factory, raw)
+                    if v is not None:
+                        _add(event, name, v)
+                elif name == "END":
+                    if params or raw.upper() != "VEVENT":
+                        raise Fallback
+                    out.components.append((event, "VEVENT"))
+                    event = None
+                elif name == "BEGIN":
+                    if params or raw.upper() != "VALARM":
+                        raise Fallback
+                    alarm = FastComponent("VALARM")
+                elif factory in _HARMLESS or name == "CATEGORIES":
+                    pass  # not read, and icalendar tolerates whatever is in it
+                elif name == "FREEBUSY":
+                    raise Fallback
+                else:
+                    self.library_value(name, params, factory, raw, tolerant=True)
+            elif name == "BEGIN":
+                kind = raw.upper()
+                if params or not _NAME.fullmatch(kind) or kind == "VCALENDAR":
+                    raise Fallback
+                if kind == "VEVENT":
+                    event = FastComponent("VEVENT")
+                else:
+                    self.other(out, kind, line, it)
+            elif name == "END":
+                if params or raw.upper() != "VCALENDAR":
+                    raise Fallback
+                closed = True
+            else:
+                self.strict_property(cal, name, params, factory, raw)
+        if not closed:
+            raise Fallback
+        return out
+
+    def other(self, out: FastRead, kind: str, first: str, it: Any) -> None:
+        """A top-level component we do not convert (VTIMEZONE, VTODO…): icalendar parses it."""
+        block = [first]
+        stack = [kind]
+        for line in it:
+            name, params, _, raw = self.split(line)
+            block.append(line)
+            if name == "BEGIN":
+                sub = raw.upper()
+                if params or not _NAME.fullmatch(sub):
+                    raise Fallback
+                stack.append(sub)
+            elif name == "END":
+                if params or raw.upper() != stack[-1]:
+                    raise Fallback
+                stack.pop()
+                if not stack:
+                    break
+        if stack:
+            raise Fallback
+        try:
+            comp: Any = icalendar.Component.from_ical("\r\n".join(block) + "\r\n")
+        except Exception as exc:  # icalendar would fail on the whole file
+            raise Fallback from exc
+        if kind == "VTIMEZONE":
+            tzid = comp.get("TZID")
+            if tzid is not None:
+                out.vtimezones[str(tzid)] = comp
+        else:
+            out.components.append((comp, kind))
+
+
+def _add(comp: FastComponent, name: str, value: Any) -> None:
+    """Add like icalendar's ``Component.add``: a repeated property becomes a list."""
+    if name in comp:
+        old = comp[name]
+        if isinstance(old, list):
+            old.append(value)
+        else:
+            comp[name] = [old, value]
+    else:
+        comp[name] = value
+
+
+def read(text: str) -> FastRead | None:
+    """The components of a well-formed file, or None: then parse it with icalendar."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return _Reader().read(text)
+    except Fallback:
+        return None
