@@ -209,7 +209,7 @@ def layout_month(items: Sequence[Item], first_day: date, weeks: int,
     rows_bars: list[list[Bar]] = []
     rows_cells: list[list[MonthCell]] = []
     by_day: dict[date, list[Item]] = {}
-    for it in items:
+    for it in sorted(items, key=_day_order):  # buckets keep this order
         d = it.first_day
         while d <= it.last_day:
             by_day.setdefault(d, []).append(it)
@@ -219,8 +219,7 @@ def layout_month(items: Sequence[Item], first_day: date, weeks: int,
     for w in range(weeks):
         days = [first_day + timedelta(days=w * 7 + i) for i in range(7)]
         bars = layout_span_lanes(items, days)
-        cells = [MonthCell(d, all_items=sorted(by_day.get(d, []), key=_day_order))
-                 for d in days]
+        cells = [MonthCell(d, all_items=by_day.get(d, [])) for d in days]
         used: list[set[int]] = [set() for _ in days]
         for b in bars:
             for c in range(b.first, b.last + 1):

@@ -14,14 +14,18 @@ def elide(fm: QtGui.QFontMetrics, text: str, width: float) -> str:
     return fm.elidedText(text, Qt.TextElideMode.ElideRight, max(int(width), 0))
 
 
-_fm_cache: dict[str, QtGui.QFontMetricsF] = {}
+_fm_cache: dict[int, tuple[QtGui.QFont, QtGui.QFontMetricsF]] = {}
 
 
 def metrics(font: QtGui.QFont) -> QtGui.QFontMetricsF:
-    key = font.key()
-    fm = _fm_cache.get(key)
-    if fm is None:
-        fm = _fm_cache[key] = QtGui.QFontMetricsF(font)
+    """Metrics of ``font``, cached per font object (ui_font returns the same objects)."""
+    hit = _fm_cache.get(id(font))
+    if hit is not None and hit[0] is font:
+        return hit[1]
+    fm = QtGui.QFontMetricsF(font)
+    if len(_fm_cache) > 64:
+        _fm_cache.clear()
+    _fm_cache[id(font)] = (font, fm)
     return fm
 
 
@@ -113,46 +117,55 @@ def bar(p: QtGui.QPainter, r: RectF, cc: ChipColors, text: str, selected: bool,
         p.drawRoundedRect(r.adjusted(0.75, 0.75, -0.75, -0.75), 4, 4)
     p.setFont(font)
     p.setPen(cc.solid_text)
-    fm = QtGui.QFontMetrics(font)
     inner = r.adjusted(7, 0, -5, 0)
     p.drawText(inner, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-               elide(fm, text, inner.width()))
+               elide_f(metrics(font), text, inner.width()))
     p.restore()
 
 
 def dot_chip(p: QtGui.QPainter, r: RectF, cc: ChipColors, time_text: str, title: str,
              selected: bool, font: QtGui.QFont, bold: QtGui.QFont, theme: Theme) -> None:
-    """A timed event in the month grid: coloured dot, time, title."""
-    p.save()
+    """A timed event in the month grid: coloured dot, time, title.
+
+    The painter must have antialiasing on; pen, brush and font are left changed.
+    """
     if selected:
-        path = QtGui.QPainterPath()
-        path.addRoundedRect(r, 4, 4)
-        p.fillPath(path, cc.solid)
-        text_c = sub_c = cc.solid_text
-        dot_c = cc.solid_text
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(cc.solid)
+        p.drawRoundedRect(r, 4, 4)
+        text_c = sub_c = dot_c = cc.solid_text
     else:
-        text_c = QtGui.QColor(theme.text)
-        sub_c = QtGui.QColor(theme.muted)
+        text_c = _color(theme.text)
+        sub_c = _color(theme.muted)
         dot_c = cc.stripe
-    p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
     p.setPen(Qt.PenStyle.NoPen)
     p.setBrush(dot_c)
     cy = r.center().y()
     p.drawEllipse(QtCore.QPointF(r.left() + 7, cy), 3.5, 3.5)
     x = r.left() + 15
-    fm = QtGui.QFontMetrics(font)
     if time_text:
+        fm = metrics(font)
         p.setFont(font)
         p.setPen(sub_c)
         w = fm.horizontalAdvance(time_text)
         p.drawText(RectF(x, r.top(), w + 1, r.height()), Qt.AlignmentFlag.AlignVCenter, time_text)
         x += w + 5
-    bfm = QtGui.QFontMetrics(bold)
+    if r.right() - x < 8:
+        return
     p.setFont(bold)
     p.setPen(text_c)
     p.drawText(RectF(x, r.top(), r.right() - x - 2, r.height()), Qt.AlignmentFlag.AlignVCenter,
-               elide(bfm, title, r.right() - x - 2))
-    p.restore()
+               elide_f(metrics(bold), title, r.right() - x - 2))
+
+
+_colors: dict[str, QtGui.QColor] = {}
+
+
+def _color(name: str) -> QtGui.QColor:
+    c = _colors.get(name)
+    if c is None:
+        c = _colors[name] = QtGui.QColor(name)
+    return c
 
 
 def now_line(p: QtGui.QPainter, x0: float, x1: float, y: float, theme: Theme,
@@ -169,9 +182,18 @@ def now_line(p: QtGui.QPainter, x0: float, x1: float, y: float, theme: Theme,
     p.restore()
 
 
+_fonts: dict[tuple[str, float, int], QtGui.QFont] = {}
+
+
 def ui_font(size_pt: float, weight: QtGui.QFont.Weight = QtGui.QFont.Weight.Normal
             ) -> QtGui.QFont:
-    f = QtGui.QFont(QtGui.QGuiApplication.font())
-    f.setPointSizeF(size_pt)
-    f.setWeight(weight)
+    """The application font at ``size_pt`` and ``weight`` (the same object each time)."""
+    base = QtGui.QGuiApplication.font()
+    key = (base.family(), size_pt, int(weight.value))
+    f = _fonts.get(key)
+    if f is None:
+        f = QtGui.QFont(base)
+        f.setPointSizeF(size_pt)
+        f.setWeight(weight)
+        _fonts[key] = f
     return f
