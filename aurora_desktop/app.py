@@ -86,6 +86,28 @@ def build(data_dir: Path, argv: list[str], qsettings: QtCore.QSettings | None = 
     return app
 
 
+def install_excepthook(window: MainWindow) -> None:
+    """A bug (an exception nobody caught) is logged whole and shown as a short message."""
+    previous = sys.excepthook
+
+    def hook(kind: type[BaseException], exc: BaseException, tb: object) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            previous(kind, exc, tb)  # type: ignore[arg-type]
+            return
+        log.error("unexpected error", exc_info=(kind, exc, tb))  # type: ignore[arg-type]
+        if isinstance(exc, StoreError | ValidationError):
+            text = str(exc)
+        else:
+            text = (f"Something went wrong ({kind.__name__}: {exc}). Your calendar is safe; "
+                    "the details were written to the log.")
+        try:
+            window.report_error(text)
+        except RuntimeError:  # the window is gone
+            previous(kind, exc, tb)  # type: ignore[arg-type]
+
+    sys.excepthook = hook
+
+
 def run_app(data_dir: Path, argv: list[str]) -> int:
     """Run the desktop app on the store in ``data_dir``; returns the exit code."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
@@ -107,6 +129,7 @@ def run_app(data_dir: Path, argv: list[str]) -> int:
     except StoreError as exc:
         QtWidgets.QMessageBox.critical(None, "Aurora Time", f"Cannot open the calendar: {exc}")
         return 1
+    install_excepthook(app.window)
     # Reminders, tray and single instance (issue 5): here, not in build(), so tests
     # and benches that build the window get no timers, tray or socket.
     app.services.append(instance)

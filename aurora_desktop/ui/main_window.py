@@ -86,6 +86,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.controller.report_error = self.report_error
 
         self.model = OccurrenceModel(store, zone, self)
+        self.model.failed.connect(self._read_failed)
         self.agenda_model = AgendaModel(store, zone, self)
         self.calendar_model = CalendarListModel(store, self)
         self.search_model = SearchModel(self)
@@ -481,6 +482,11 @@ class MainWindow(QtWidgets.QMainWindow):
             self.statusBar().addPermanentWidget(widget)
         else:
             self.statusBar().addWidget(widget)
+
+    def _read_failed(self, message: str) -> None:
+        # Shown in the status bar (a dialog per page would be a storm of them).
+        log.warning("%s", message)
+        self.show_message(message, 15_000)
 
     def report_error(self, message: str) -> None:
         log.warning("%s", message)

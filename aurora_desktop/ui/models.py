@@ -8,7 +8,7 @@ from typing import Any
 
 from aurora_core.model import Calendar, Event
 from aurora_desktop.qt import Qt, QtCore, QtGui
-from aurora_desktop.store import Store
+from aurora_desktop.store import Store, StoreError
 from aurora_desktop.ui import theme
 from aurora_desktop.ui.layout import Item, to_items
 
@@ -33,6 +33,7 @@ class OccurrenceModel(QtCore.QAbstractListModel):
     """
 
     loaded = QtCore.Signal()
+    failed = QtCore.Signal(str)  # the store could not be read; the message is for the user
     CACHE_RANGES = 6
 
     def __init__(self, store: Store, zone: tzinfo, parent: QtCore.QObject | None = None) -> None:
@@ -99,10 +100,15 @@ class OccurrenceModel(QtCore.QAbstractListModel):
         self._show(self._query(self._range))
 
     def _query(self, rng: tuple[date, date]) -> list[Item]:
-        if not self._calendars:
-            self._calendars = {c.id: c for c in self._store.calendars()}
-        s, e = local_bounds(*rng, self._zone)
-        items = to_items(self._store.occurrences(s, e, self._zone), self._zone, self._calendars)
+        try:
+            if not self._calendars:
+                self._calendars = {c.id: c for c in self._store.calendars()}
+            s, e = local_bounds(*rng, self._zone)
+            occs = self._store.occurrences(s, e, self._zone)
+        except StoreError as exc:
+            self.failed.emit(f"The calendar database cannot be read: {exc}")
+            return []
+        items = to_items(occs, self._zone, self._calendars)
         self._cache[rng] = items
         while len(self._cache) > self.CACHE_RANGES:
             self._cache.pop(next(iter(self._cache)))

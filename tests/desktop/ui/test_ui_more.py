@@ -286,3 +286,17 @@ def test_a_closed_window_ignores_later_store_changes(make_window, store) -> None
     w.close()
     put(store, "After close", at(TODAY, 9))  # must not raise from the dead window's listener
     assert store.search("After close")
+
+
+def test_a_store_that_cannot_be_read_says_so_in_the_status_bar(window: MainWindow, store,
+                                                               monkeypatch) -> None:
+    from aurora_desktop.store import StoreError
+
+    def broken(*a: object, **k: object) -> None:
+        raise StoreError("disk I/O error")
+
+    monkeypatch.setattr(store, "occurrences", broken)
+    window.model.reload()  # drops prefetched pages
+    window.step(1)
+    assert window.model.items() == []
+    assert "cannot be read: disk I/O error" in window.statusBar().currentMessage()
