@@ -72,6 +72,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.hide_on_close: Callable[[], bool] = lambda: False
         self._closed = False
         self._shown_once = False
+        self._search_icon: QtGui.QAction | None = None
         self._settings_pages: list[Callable[[], dialogs.SettingsPage]] = []
         self._jobs: list[ImportJob] = []
 
@@ -318,9 +319,11 @@ class MainWindow(QtWidgets.QMainWindow):
             theme.apply(app, t)
         self.prev_button.setIcon(theme.icon("chevron-left", t.text))
         self.next_button.setIcon(theme.icon("chevron-right", t.text))
-        self.search_field.addAction(theme.icon("search", t.muted),
-                                    QtWidgets.QLineEdit.ActionPosition.LeadingPosition) \
-            if not self.search_field.actions() else None
+        if self._search_icon is None:
+            self._search_icon = self.search_field.addAction(
+                theme.icon("search", t.muted), QtWidgets.QLineEdit.ActionPosition.LeadingPosition)
+        else:
+            self._search_icon.setIcon(theme.icon("search", t.muted))
         self.sidebar.set_icons(lambda n: theme.icon(n, t.muted, 16))
         self.close_search_button.setIcon(theme.icon("close", t.muted, 14))
         self.sidebar.new_button.setIcon(theme.icon("plus", t.accent_text))

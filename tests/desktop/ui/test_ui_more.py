@@ -300,3 +300,15 @@ def test_a_store_that_cannot_be_read_says_so_in_the_status_bar(window: MainWindo
     window.step(1)
     assert window.model.items() == []
     assert "cannot be read: disk I/O error" in window.statusBar().currentMessage()
+
+
+def test_switching_the_theme_restyles_the_window(window: MainWindow, settings) -> None:
+    from aurora_desktop.ui.theme import DARK, LIGHT
+
+    assert window.ctx.theme is LIGHT
+    settings.set("ui/theme", "dark")
+    assert window.ctx.theme is DARK
+    assert QtWidgets.QApplication.palette().color(
+        QtWidgets.QApplication.palette().ColorRole.Base).name() == DARK.surface
+    settings.set("ui/theme", "light")
+    assert window.ctx.theme is LIGHT
