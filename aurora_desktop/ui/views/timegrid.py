@@ -245,6 +245,7 @@ class _Header(QtWidgets.QWidget):
         self.setMouseTracking(True)
         self._press: tuple[QtCore.QPointF, Bar | None] | None = None
         self._drag_days = 0
+        self._create: tuple[int, int] | None = None  # all-day range being dragged out
         self.relayout()
 
     def lanes(self) -> int:
@@ -325,6 +326,14 @@ class _Header(QtWidgets.QWidget):
             text = it.title if it.all_day else f"{v.ctx.fmt.time(it.start, True)} {it.title}"
             painters.bar(p, r, chip_colors(it.color, t, it.end <= v.ctx.now_wall()), text,
                          it.key == sel, font, t, b.cont_before, b.cont_after)
+        if self._create is not None:
+            a, b2 = sorted(self._create)
+            ghost = t.c("accent")
+            ghost.setAlpha(60)
+            p.setPen(QtGui.QPen(t.c("accent"), 1))
+            p.setBrush(ghost)
+            p.drawRoundedRect(RectF(GUTTER + a * w + 2, HEADER_H + 1, (b2 - a + 1) * w - 5,
+                                    LANE_H - 3), 4, 4)
         p.setFont(painters.ui_font(8, QtGui.QFont.Weight.DemiBold))
         p.setPen(t.c("muted"))
         for c, n in more.items():
@@ -357,8 +366,19 @@ class _Header(QtWidgets.QWidget):
             self.view.select_key(b.item.key)
         elif pos.y() < HEADER_H and pos.x() > GUTTER:
             self.view.dayActivated.emit(self.view.days()[self._day_at(pos)])
+            self._press = None
+        elif pos.x() > GUTTER:
+            i = self._day_at(pos)
+            self._create = (i, i)
 
     def mouseMoveEvent(self, event: QtGui.QMouseEvent) -> None:
+        if self._create is not None and self._press is not None:
+            moved = (event.position() - self._press[0]).manhattanLength()
+            i = self._day_at(event.position())
+            if moved >= QtWidgets.QApplication.startDragDistance() and i != self._create[1]:
+                self._create = (self._create[0], i)
+                self.update()
+            return
         if self._press is None or self._press[1] is None:
             b = self._bar_at(event.position())
             self.setCursor(Qt.CursorShape.PointingHandCursor if b else Qt.CursorShape.ArrowCursor)
@@ -371,6 +391,17 @@ class _Header(QtWidgets.QWidget):
     def mouseReleaseEvent(self, event: QtGui.QMouseEvent) -> None:
         press, self._press = self._press, None
         days, self._drag_days = self._drag_days, 0
+        create, self._create = self._create, None
+        if create is not None and press is not None and \
+                (event.position() - press[0]).manhattanLength() >= \
+                QtWidgets.QApplication.startDragDistance():
+            a, b = sorted(create)
+            ds = self.view.days()
+            s = datetime.combine(ds[a], time())
+            self.view.createRequested.emit(s, datetime.combine(ds[b], time()) + timedelta(days=1),
+                                           True)
+            self.update()
+            return
         if press and press[1] is not None and days:
             it = press[1].item
             delta = timedelta(days=days)
@@ -379,6 +410,7 @@ class _Header(QtWidgets.QWidget):
 
     def mouseDoubleClickEvent(self, event: QtGui.QMouseEvent) -> None:
         pos = event.position()
+        self._create = None
         b = self._bar_at(pos)
         if b is not None:
             self.view.itemActivated.emit(b.item)

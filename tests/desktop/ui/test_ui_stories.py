@@ -391,3 +391,27 @@ def test_the_calendar_has_the_keyboard_when_the_window_opens(make_window, qtbot)
     qtbot.waitUntil(lambda: w.view.hasFocus())
     QTest.keyClick(w.focusWidget(), Qt.Key.Key_Right)
     assert w.date == TODAY + timedelta(days=1)
+
+
+def test_dragging_across_the_all_day_row_creates_a_multi_day_event(window: MainWindow,
+                                                                   store) -> None:
+    got: dict[str, object] = {}
+
+    def fill(editor: EventEditor) -> str:
+        got["all_day"] = editor.all_day.isChecked()
+        got["dates"] = (editor.start_date.date(), editor.end_date.date())
+        editor.title.setText("Trade fair")
+        editor.save_button.click()
+        return editor.result_action
+
+    window.run_editor = fill  # type: ignore[method-assign]
+    v = week_view(window)
+    h = v.header
+    y = 54 + 10  # inside the first all-day lane
+    x_thu = int(58 + h._colw() * 3.5)
+    x_sat = int(58 + h._colw() * 5.5)
+    drag(h, QtCore.QPoint(x_thu, y), QtCore.QPoint(x_sat, y))
+    assert got == {"all_day": True,
+                   "dates": (QtCore.QDate(2026, 11, 26), QtCore.QDate(2026, 11, 28))}
+    [ev] = store.search("Trade fair")
+    assert ev.duration == timedelta(days=3)
