@@ -82,7 +82,10 @@ def timed_block(p: QtGui.QPainter, r: RectF, cc: ChipColors, title: str,
     lines = max(int((inner.height() - sfm.height()) // fm.height()), 1)
     if lines >= 2 and inner.width() > 40 and fm.horizontalAdvance(title) > inner.width():
         two = RectF(inner.left(), inner.top(), inner.width(), fm.height() * min(lines, 2))
+        p.save()
+        p.setClipRect(two)  # a word longer than the block must not spill into its neighbour
         p.drawText(two, Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignTop, title)
+        p.restore()
         y = two.bottom()
     else:
         p.drawText(inner, Qt.AlignmentFlag.AlignTop, elide_f(fm, title, inner.width()))
