@@ -11,7 +11,7 @@ import sys
 from typing import Any
 
 import shiboken6
-from PySide6 import QtCore, QtGui, QtSvg, QtWidgets
+from PySide6 import QtCore, QtGui, QtNetwork, QtSvg, QtWidgets
 from PySide6.QtCore import Qt, Signal, Slot
 
 # PySide6 6.12 wheels assume Python 3.12+'s immortal None/True/False: on
@@ -34,7 +34,10 @@ def _pin_singletons() -> None:
 
 _pin_singletons()
 
-__all__ = ["Qt", "QtCore", "QtGui", "QtSvg", "QtWidgets", "Signal", "Slot", "is_alive", "qt_version"]
+__all__ = [
+    "Qt", "QtCore", "QtGui", "QtNetwork", "QtSvg", "QtWidgets", "Signal", "Slot", "is_alive",
+    "qt_version",
+]
 
 
 # QtTest is also available as an attribute, imported on first use.

@@ -14,10 +14,7 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
-# QtNetwork is not (yet) exported by aurora_desktop.qt; asked for in the reminders report.
-from PySide6 import QtNetwork
-
-from aurora_desktop.qt import QtCore
+from aurora_desktop.qt import QtCore, QtNetwork
 
 __all__ = ["SingleInstance", "server_name"]
 

@@ -5,6 +5,11 @@ from __future__ import annotations
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# Before any test touches Qt: aurora_desktop.qt carries the guard against PySide6
+# 6.12's reference-count bug on Python 3.11 (see that module).
+import aurora_desktop.qt  # noqa: F401
+
 # Never pick up a developer's real AWS credentials or config.
 for _name, _value in {
     "AWS_ACCESS_KEY_ID": "testing",

@@ -170,7 +170,7 @@ class Store:
         self._listeners: list[Callable[[ChangeNotice], None]] = []
         self._event_cache: dict[int, tuple[int, Event]] = {}
         self._span: int | None = None  # see _max_span
-        self._span_version = -1
+        self._seen_version = -1  # PRAGMA data_version when the caches were last valid
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -373,6 +373,7 @@ class Store:
 
     def get_event(self, event_id: str) -> Event:
         """The live event with this id; raises KeyError if there is none."""
+        self._sync_with_other_writers()
         r = self._db.execute(
             f"SELECT {_EVENT_COLS} FROM events WHERE id = ? AND deleted = 0", (event_id,)
         ).fetchone()
@@ -382,6 +383,7 @@ class Store:
 
     def series(self, uid: str) -> tuple[Event | None, list[Event]]:
         """The master with this UID and its overrides."""
+        self._sync_with_other_writers()
         rows = self._db.execute(
             f"SELECT {_EVENT_COLS} FROM events WHERE uid = ? AND deleted = 0", (uid,)
         ).fetchall()
@@ -391,6 +393,7 @@ class Store:
 
     def events(self, calendar_id: str | None = None) -> list[Event]:
         """Every live event (masters and overrides), optionally of one calendar."""
+        self._sync_with_other_writers()
         sql = f"SELECT {_EVENT_COLS} FROM events WHERE deleted = 0"
         args: tuple[str, ...] = ()
         if calendar_id is not None:
@@ -665,6 +668,7 @@ class Store:
             ids = list(calendar_ids)
             cal_filter = f"c.id IN ({','.join('?' * len(ids))})"
             args = list(ids)
+        self._sync_with_other_writers()
         span = self._max_span()
         sql = (
             f"SELECT i.start_key, i.end_key, i.rid, i.local, {_E_COLS} "
@@ -693,18 +697,26 @@ class Store:
     def _max_span(self) -> int:
         """The longest instance (seconds): the lower bound of every range scan.
 
-        Kept up to date by our own writes; rescanned only when another
-        connection (another Aurora process) has committed since.
+        Kept up to date by our own writes; rescanned after another connection
+        has committed (see :meth:`_sync_with_other_writers`).
         """
-        version = int(self._db.execute("PRAGMA data_version").fetchone()[0])
-        if self._span is None or version != self._span_version:
+        if self._span is None:
             r = self._db.execute("SELECT MAX(end_key - start_key) FROM instances").fetchone()
             self._span = int(r[0] or 0)
-            self._span_version = version
         return self._span
+
+    def _sync_with_other_writers(self) -> None:
+        """Drop what this connection derived from the file if another connection (another
+        Aurora process, an import worker) committed since we last looked."""
+        version = int(self._db.execute("PRAGMA data_version").fetchone()[0])
+        if version != self._seen_version:
+            self._seen_version = version
+            self._span = None
+            self._event_cache.clear()
 
     def search(self, text: str, *, limit: int = 200) -> list[Event]:
         """Live events whose title, location or notes contain ``text`` (case-insensitive)."""
+        self._sync_with_other_writers()
         escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         needle = f"%{escaped}%"
         rows = self._db.execute(

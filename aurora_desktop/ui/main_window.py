@@ -791,12 +791,8 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _import_done(self, job: object, summary: ImportSummary) -> None:
         self._jobs = [j for j in self._jobs if j is not job]
-        # The import wrote through its own connection: forget events read before it.
-        invalidate = getattr(self.store, "invalidate_cache", None)
-        if callable(invalidate):
-            invalidate()
-        else:  # until Store has a public way (see docs/ui.md, "Asks")
-            getattr(self.store, "_event_cache", {}).clear()
+        # The import wrote through its own connection; the store notices that
+        # (PRAGMA data_version) and drops what it had read before.
         self.reload_all()
         self.import_finished(summary)
 

@@ -280,3 +280,14 @@ def test_unsubscribed_listeners_hear_nothing(store: Store) -> None:
     store.unsubscribe(heard.append)
     store.put_event(meeting(store, "second"))
     assert len(heard) == 1
+
+
+def test_an_import_by_another_connection_is_seen_even_with_the_same_stamp(tmp_path: Path) -> None:
+    path = tmp_path / "shared.db"
+    with Store(path, clock=lambda: NOW) as app, Store(path, clock=lambda: NOW) as worker:
+        ev = app.put_event(meeting(app, "Old title"))
+        assert month(app) == ["Old title"]
+        # An import keeps the file's stamps (touch=False): `updated` does not change.
+        worker.put_events([ev.replace(title="New title")], touch=False)
+        assert month(app) == ["New title"]
+        assert app.get_event(ev.id).title == "New title"
