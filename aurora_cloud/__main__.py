@@ -29,7 +29,8 @@ def _local(args: argparse.Namespace) -> int:
     print(f"  user pool {cfg['user_pool_id']}, app client {cfg['client_id']}")
     print(f"  Cognito endpoint {cfg['cognito_endpoint']} (GET {cfg['api_url']}/config)")
     print(f"  emails (sign-up codes, reminders) land in {cfg['outbox']}")
-    print(f"  point the desktop app at it:  AURORA_API_URL={cfg['api_url']} aurora")
+    print(f"  point the desktop app at it:  AURORA_API_URL={cfg['api_url']} aurora"
+          "   (used by desktop sync, which is not built yet)")
     print("  Ctrl+C stops it; data stays in", stack.data_dir, flush=True)
     done = threading.Event()
 
