@@ -1,12 +1,16 @@
 """iCalendar (.ics, RFC 5545) import and export.
 
-Import (:func:`parse_ics`) parses the file once with the ``icalendar``
-library and converts each VEVENT to an :class:`~aurora_core.model.Event`. It
-never raises for bad content: whatever cannot be imported is reported in
-:attr:`ImportResult.skipped` with a reason a user can act on, and the rest
-still imports. A file the library cannot parse as a whole (cut off, junk
-between components, several calendars run together) is taken apart into its
-components, and each is parsed on its own.
+Import (:func:`parse_ics`) reads the file once and converts each VEVENT to
+an :class:`~aurora_core.model.Event`. A well-formed file is read by the lean
+reader in :mod:`aurora_core.ical_fast`, which gives the converter the same
+values the ``icalendar`` library would, several times faster (VTIMEZONEs
+are still parsed by the library); anything that reader does not fully
+understand is parsed with ``icalendar`` as a whole, and tests compare the two
+paths event by event. Import never raises for bad content: whatever cannot
+be imported is reported in :attr:`ImportResult.skipped` with a reason a user
+can act on, and the rest still imports. A file the library cannot parse as a
+whole (cut off, junk between components, several calendars run together) is
+taken apart into its components, and each is parsed on its own.
 
 How the file's times become our three kinds of time:
 

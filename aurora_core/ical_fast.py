@@ -346,7 +346,8 @@ class _Reader:
         return h[0], h[1], h[2], line[i + 1:]
 
     def read(self, text: str) -> FastRead:
-        unfolded = _UFOLD.sub("", text)
+        # (no line starts with a space or tab: nothing to unfold, skip the regex)
+        unfolded = _UFOLD.sub("", text) if "\n " in text or "\n\t" in text else text
         if unfolded.count("\r") != unfolded.count("\r\n"):
             raise Fallback  # lone CRs: icalendar keeps them inside lines
         lines = [ln for ln in _NEWLINE.split(unfolded) if ln]
