@@ -79,7 +79,7 @@ def main() -> None:
             w.set_view(view)
             w.set_date(today)
             if view in ("week", "day", "workweek"):
-                w.view.scroll.verticalScrollBar().setValue(int(7.5 * 50))  # type: ignore[attr-defined]
+                w.view.scroll_area.verticalScrollBar().setValue(int(7.5 * 50))  # type: ignore[attr-defined]
             if view == "week":
                 # select one event so the selected look is shown too
                 items = [it for it in w.model.items() if it.title.startswith("Quarterly")]

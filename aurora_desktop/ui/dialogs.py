@@ -132,11 +132,11 @@ class GeneralPage(SettingsPage):
             settings.get("ui/default_calendar")), 0))
         self.default_rem = QtWidgets.QComboBox()
         self.default_rem.setAccessibleName("Default reminder")
-        for label, v in (("None", -1), ("At start", 0), ("5 minutes before", 5),
-                         ("10 minutes before", 10), ("15 minutes before", 15),
-                         ("30 minutes before", 30), ("1 hour before", 60),
-                         ("1 day before", 1440)):
-            self.default_rem.addItem(label, v)
+        for label, minutes in (("None", -1), ("At start", 0), ("5 minutes before", 5),
+                               ("10 minutes before", 10), ("15 minutes before", 15),
+                               ("30 minutes before", 30), ("1 hour before", 60),
+                               ("1 day before", 1440)):
+            self.default_rem.addItem(label, minutes)
         i = self.default_rem.findData(settings.get("ui/default_reminder"))
         self.default_rem.setCurrentIndex(i if i >= 0 else 4)
         self.theme = QtWidgets.QComboBox()
@@ -154,6 +154,7 @@ class GeneralPage(SettingsPage):
         for z in zone_names():
             self.zone.addItem(z, z)
         comp = self.zone.completer()
+        assert comp is not None  # an editable combo box always has one
         comp.setFilterMode(Qt.MatchFlag.MatchContains)
         comp.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.zone.setCurrentIndex(max(self.zone.findData(settings.get("ui/time_zone")), 0))

@@ -133,12 +133,14 @@ class EventEditor(QtWidgets.QDialog):
 
         self.all_day = QtWidgets.QCheckBox("All day")
         self.all_day.setAccessibleName("All day")
-        self.start_date = QtWidgets.QDateEdit(calendarPopup=True)
+        self.start_date = QtWidgets.QDateEdit()
+        self.start_date.setCalendarPopup(True)
         self.start_date.setAccessibleName("Start date")
         self.start_time = QtWidgets.QTimeEdit()
         self.start_time.setDisplayFormat(tfmt)
         self.start_time.setAccessibleName("Start time")
-        self.end_date = QtWidgets.QDateEdit(calendarPopup=True)
+        self.end_date = QtWidgets.QDateEdit()
+        self.end_date.setCalendarPopup(True)
         self.end_date.setAccessibleName("End date")
         self.end_time = QtWidgets.QTimeEdit()
         self.end_time.setDisplayFormat(tfmt)
@@ -153,6 +155,7 @@ class EventEditor(QtWidgets.QDialog):
         self.zone.addItem(FLOATING)
         self.zone.addItems(zone_names())
         comp = self.zone.completer()
+        assert comp is not None  # an editable combo box always has one
         comp.setFilterMode(Qt.MatchFlag.MatchContains)
         comp.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         comp.setCompletionMode(QtWidgets.QCompleter.CompletionMode.PopupCompletion)
@@ -187,7 +190,8 @@ class EventEditor(QtWidgets.QDialog):
         self.ends = QtWidgets.QComboBox()
         self.ends.addItems(["never", "on date", "after"])
         self.ends.setAccessibleName("Repeat ends")
-        self.until = QtWidgets.QDateEdit(calendarPopup=True)
+        self.until = QtWidgets.QDateEdit()
+        self.until.setCalendarPopup(True)
         self.until.setDisplayFormat("d MMM yyyy")
         self.until.setAccessibleName("Repeat until")
         self.count = QtWidgets.QSpinBox()
@@ -227,8 +231,8 @@ class EventEditor(QtWidgets.QDialog):
             self.delete_button.setAccessibleName("Delete event")
             self.delete_button.setObjectName("deleteButton")
             self.delete_button.clicked.connect(self._delete)
-        for b in self.buttons.buttons():
-            b.setIcon(QtGui.QIcon())
+        for button in self.buttons.buttons():
+            button.setIcon(QtGui.QIcon())
         self.buttons.accepted.connect(self._save)
         self.buttons.rejected.connect(self.reject)
 

@@ -81,10 +81,10 @@ class ImportJob(QtCore.QObject):
                  parent: QtWidgets.QWidget) -> None:
         super().__init__(parent)
         self.path = ics_path
-        self.thread = QtCore.QThread(self)
+        self.worker_thread = QtCore.QThread(self)
         self.worker = ImportWorker(db_path, ics_path, calendar_id)
-        self.worker.moveToThread(self.thread)
-        self.thread.started.connect(self.worker.run)
+        self.worker.moveToThread(self.worker_thread)
+        self.worker_thread.started.connect(self.worker.run)
         self.worker.progress.connect(self._progress)
         self.worker.finished.connect(self._finished)
         self.progress = QtWidgets.QProgressDialog(f"Importing {ics_path.name}…", "", 0, 0, parent)
@@ -97,11 +97,11 @@ class ImportJob(QtCore.QObject):
         self.progress.setAutoReset(False)
 
     def start(self) -> None:
-        self.thread.start()
+        self.worker_thread.start()
 
     def stop(self) -> None:
-        self.thread.quit()
-        self.thread.wait(10_000)
+        self.worker_thread.quit()
+        self.worker_thread.wait(10_000)
 
     def _progress(self, phase: str, done: int, total: int) -> None:
         self.progress.setLabelText(f"{phase} {self.path.name}… {done} of {total}")
@@ -111,8 +111,8 @@ class ImportJob(QtCore.QObject):
     def _finished(self, summary: ImportSummary) -> None:
         self.progress.close()
         self.progress.deleteLater()
-        self.thread.quit()
-        self.thread.wait()
+        self.worker_thread.quit()
+        self.worker_thread.wait()
         self.worker.deleteLater()
         self.done.emit(self, summary)
 

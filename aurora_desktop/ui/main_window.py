@@ -787,7 +787,7 @@ class MainWindow(QtWidgets.QMainWindow):
         job.done.connect(self._import_done)
         self._jobs.append(job)
         job.start()
-        return job.thread
+        return job.worker_thread
 
     def _import_done(self, job: object, summary: ImportSummary) -> None:
         self._jobs = [j for j in self._jobs if j is not job]

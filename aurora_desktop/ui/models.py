@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date, datetime, time, timedelta, tzinfo
-from typing import Any
+from typing import Any, TypeAlias
 
 from aurora_core.model import Calendar, Event
 from aurora_desktop.qt import Qt, QtCore, QtGui
@@ -16,6 +16,10 @@ ItemRole = Qt.ItemDataRole.UserRole + 1
 KindRole = Qt.ItemDataRole.UserRole + 2
 DateRole = Qt.ItemDataRole.UserRole + 3
 IdRole = Qt.ItemDataRole.UserRole + 4
+
+# What Qt passes to the model and delegate virtuals (data, flags, paint, ...).
+ModelIndex: TypeAlias = "QtCore.QModelIndex | QtCore.QPersistentModelIndex"
+_ROOT = QtCore.QModelIndex()  # the invalid index: the parent of a list's rows
 
 
 def local_bounds(first: date, end_exclusive: date, zone: tzinfo) -> tuple[datetime, datetime]:
@@ -58,12 +62,12 @@ class OccurrenceModel(QtCore.QAbstractListModel):
     def zone(self) -> tzinfo:
         return self._zone
 
-    def rowCount(self, parent: QtCore.QModelIndex | None = None) -> int:
-        if parent is not None and parent.isValid():
+    def rowCount(self, parent: ModelIndex = _ROOT) -> int:
+        if parent.isValid():
             return 0
         return len(self._items)
 
-    def data(self, index: QtCore.QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._items):
             return None
         it = self._items[index.row()]
@@ -152,12 +156,12 @@ class CalendarListModel(QtCore.QAbstractListModel):
     def calendar_at(self, row: int) -> Calendar | None:
         return self._cals[row] if 0 <= row < len(self._cals) else None
 
-    def rowCount(self, parent: QtCore.QModelIndex | None = None) -> int:
-        if parent is not None and parent.isValid():
+    def rowCount(self, parent: ModelIndex = _ROOT) -> int:
+        if parent.isValid():
             return 0
         return len(self._cals)
 
-    def data(self, index: QtCore.QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         cal = self.calendar_at(index.row()) if index.isValid() else None
         if cal is None:
             return None
@@ -173,11 +177,11 @@ class CalendarListModel(QtCore.QAbstractListModel):
             return cal.id
         return None
 
-    def flags(self, index: QtCore.QModelIndex) -> Qt.ItemFlag:
+    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
         return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
                 | Qt.ItemFlag.ItemIsUserCheckable)
 
-    def setData(self, index: QtCore.QModelIndex, value: Any,
+    def setData(self, index: ModelIndex, value: Any,
                 role: int = Qt.ItemDataRole.EditRole) -> bool:
         cal = self.calendar_at(index.row())
         if cal is None or role != Qt.ItemDataRole.CheckStateRole:
@@ -259,16 +263,16 @@ class AgendaModel(QtCore.QAbstractListModel):
     def _append_days(self, days: int) -> None:
         self._rows.extend(self._fetch_rows(days))
 
-    def rowCount(self, parent: QtCore.QModelIndex | None = None) -> int:
-        if parent is not None and parent.isValid():
+    def rowCount(self, parent: ModelIndex = _ROOT) -> int:
+        if parent.isValid():
             return 0
         return len(self._rows)
 
-    def canFetchMore(self, parent: QtCore.QModelIndex) -> bool:
+    def canFetchMore(self, parent: ModelIndex) -> bool:
         return self._active and not parent.isValid() and \
             (self._loaded_to - self._start).days < self.MAX_DAYS
 
-    def fetchMore(self, parent: QtCore.QModelIndex) -> None:
+    def fetchMore(self, parent: ModelIndex) -> None:
         if parent.isValid():
             return
         rows = self._fetch_rows(self.CHUNK_DAYS)
@@ -278,7 +282,7 @@ class AgendaModel(QtCore.QAbstractListModel):
         self._rows.extend(rows)
         self.endInsertRows()
 
-    def data(self, index: QtCore.QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         kind, value = self._rows[index.row()]
@@ -294,7 +298,7 @@ class AgendaModel(QtCore.QAbstractListModel):
             return value.title
         return None
 
-    def flags(self, index: QtCore.QModelIndex) -> Qt.ItemFlag:
+    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
         if index.isValid() and self._rows[index.row()][0] == "item":
             return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         return Qt.ItemFlag.ItemIsEnabled
@@ -327,12 +331,12 @@ class SearchModel(QtCore.QAbstractListModel):
     def event_at(self, row: int) -> Event | None:
         return self._events[row] if 0 <= row < len(self._events) else None
 
-    def rowCount(self, parent: QtCore.QModelIndex | None = None) -> int:
-        if parent is not None and parent.isValid():
+    def rowCount(self, parent: ModelIndex = _ROOT) -> int:
+        if parent.isValid():
             return 0
         return len(self._events)
 
-    def data(self, index: QtCore.QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         ev = self.event_at(index.row()) if index.isValid() else None
         if ev is None:
             return None

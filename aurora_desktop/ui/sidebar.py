@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from aurora_desktop.qt import Qt, QtCore, QtGui, QtWidgets, Signal
-from aurora_desktop.ui.models import CalendarListModel
+from aurora_desktop.ui.models import CalendarListModel, ModelIndex
 
 
 class MiniMonth(QtWidgets.QCalendarWidget):
@@ -80,7 +80,7 @@ class CalendarDelegate(QtWidgets.QStyledItemDelegate):
     BOX = 16
 
     def sizeHint(self, option: QtWidgets.QStyleOptionViewItem,
-                 index: QtCore.QModelIndex) -> QtCore.QSize:
+                 index: ModelIndex) -> QtCore.QSize:
         return QtCore.QSize(180, 30)
 
     def _box(self, rect: QtCore.QRect) -> QtCore.QRectF:
@@ -88,7 +88,7 @@ class CalendarDelegate(QtWidgets.QStyledItemDelegate):
                              self.BOX)
 
     def paint(self, p: QtGui.QPainter, option: QtWidgets.QStyleOptionViewItem,
-              index: QtCore.QModelIndex) -> None:
+              index: ModelIndex) -> None:
         model = index.model()
         cal = model.calendar_at(index.row()) if isinstance(model, CalendarListModel) else None
         if cal is None:
@@ -141,7 +141,7 @@ class CalendarDelegate(QtWidgets.QStyledItemDelegate):
         p.restore()
 
     def editorEvent(self, event: QtCore.QEvent, model: QtCore.QAbstractItemModel,
-                    option: QtWidgets.QStyleOptionViewItem, index: QtCore.QModelIndex) -> bool:
+                    option: QtWidgets.QStyleOptionViewItem, index: ModelIndex) -> bool:
         toggle = False
         if event.type() == QtCore.QEvent.Type.MouseButtonRelease:
             pos = event.position()  # type: ignore[attr-defined]
@@ -196,7 +196,7 @@ class Sidebar(QtWidgets.QWidget):
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list.customContextMenuRequested.connect(self._menu)
         self.list.doubleClicked.connect(
-            lambda idx: self.editCalendarRequested.emit(calendars.calendar_at(idx.row()).id))
+            lambda idx: self._with_index(idx, self.editCalendarRequested))
         lay = QtWidgets.QVBoxLayout(self)
         lay.setContentsMargins(12, 12, 12, 8)
         lay.setSpacing(6)
@@ -221,7 +221,9 @@ class Sidebar(QtWidgets.QWidget):
             b.setIcon(make(b.property("iconName")))  # type: ignore[operator]
 
     def _with_current(self, signal: QtCore.SignalInstance) -> None:
-        idx = self.list.currentIndex()
+        self._with_index(self.list.currentIndex(), signal)
+
+    def _with_index(self, idx: QtCore.QModelIndex, signal: QtCore.SignalInstance) -> None:
         cal = self.model.calendar_at(idx.row()) if idx.isValid() else None
         if cal is not None:
             signal.emit(cal.id)

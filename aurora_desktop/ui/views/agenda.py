@@ -7,7 +7,14 @@ from datetime import date, timedelta
 from aurora_desktop.qt import Qt, QtCore, QtGui, QtWidgets
 from aurora_desktop.ui import painters
 from aurora_desktop.ui.layout import Item
-from aurora_desktop.ui.models import AgendaModel, DateRole, ItemRole, KindRole, OccurrenceModel
+from aurora_desktop.ui.models import (
+    AgendaModel,
+    DateRole,
+    ItemRole,
+    KindRole,
+    ModelIndex,
+    OccurrenceModel,
+)
 from aurora_desktop.ui.theme import chip_colors
 from aurora_desktop.ui.views.base import CalendarView, ViewContext
 
@@ -22,14 +29,14 @@ class AgendaDelegate(QtWidgets.QStyledItemDelegate):
         self.ctx = ctx
 
     def sizeHint(self, option: QtWidgets.QStyleOptionViewItem,
-                 index: QtCore.QModelIndex) -> QtCore.QSize:
+                 index: ModelIndex) -> QtCore.QSize:
         if index.data(KindRole) == "day":
             return QtCore.QSize(200, 44)
         it: Item = index.data(ItemRole)
         return QtCore.QSize(200, 50 if it.occ.event.location else 38)
 
     def paint(self, p: QtGui.QPainter, option: QtWidgets.QStyleOptionViewItem,
-              index: QtCore.QModelIndex) -> None:
+              index: ModelIndex) -> None:
         ctx = self.ctx
         t = ctx.theme
         r = RectF(option.rect)

@@ -332,7 +332,8 @@ class MonthView(CalendarView):
     # ----------------------------------------------------------- keyboard
     def keyPressEvent(self, event: QtGui.QKeyEvent) -> None:
         key = event.key()
-        moves = {Qt.Key.Key_Left: -1, Qt.Key.Key_Right: 1, Qt.Key.Key_Up: -7, Qt.Key.Key_Down: 7}
+        moves: dict[int, int] = {Qt.Key.Key_Left: -1, Qt.Key.Key_Right: 1,
+                                 Qt.Key.Key_Up: -7, Qt.Key.Key_Down: 7}
         if key in moves and not event.modifiers():
             self.cursorMoved.emit(self.anchor + timedelta(days=moves[key]))
         elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):

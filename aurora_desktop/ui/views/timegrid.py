@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import partial
 
 from aurora_desktop.qt import Qt, QtCore, QtGui, QtWidgets
 from aurora_desktop.ui import painters
@@ -64,17 +65,17 @@ class TimeGridView(CalendarView):
         self._rects_key: object = None
         self.header = _Header(self)
         self.grid = _Grid(self)
-        self.scroll = QtWidgets.QScrollArea(self)
-        self.scroll.setWidget(self.grid)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll_area = QtWidgets.QScrollArea(self)
+        self.scroll_area.setWidget(self.grid)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.scroll_area.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         lay = QtWidgets.QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(0)
         lay.addWidget(self.header)
-        lay.addWidget(self.scroll, 1)
+        lay.addWidget(self.scroll_area, 1)
         self._scrolled_once = False
 
     # ------------------------------------------------------------- range
@@ -124,18 +125,18 @@ class TimeGridView(CalendarView):
         self._sync_header_margin()
 
     def _sync_header_margin(self) -> None:
-        sb = self.scroll.verticalScrollBar()
+        sb = self.scroll_area.verticalScrollBar()
         self.header.right_margin = sb.width() if sb.isVisible() else 0
         self.header.update()
 
     def scroll_to_working_hours(self) -> None:
-        self.scroll.verticalScrollBar().setValue(max(self.ctx.work_start * HOUR_H - 20, 0))
+        self.scroll_area.verticalScrollBar().setValue(max(self.ctx.work_start * HOUR_H - 20, 0))
         self._sync_header_margin()
 
     def scroll_to_time(self, t: datetime) -> None:
         y = int((t.hour + t.minute / 60) * HOUR_H)
-        sb = self.scroll.verticalScrollBar()
-        page = self.scroll.viewport().height()
+        sb = self.scroll_area.verticalScrollBar()
+        page = self.scroll_area.viewport().height()
         if not sb.value() <= y <= sb.value() + page - HOUR_H:
             sb.setValue(max(y - HOUR_H, 0))
 
@@ -208,7 +209,7 @@ class TimeGridView(CalendarView):
             self.cursorMoved.emit(self.anchor + timedelta(days=-1 if key == Qt.Key.Key_Left
                                                           else 1))
         elif key in (Qt.Key.Key_Up, Qt.Key.Key_Down) and not event.modifiers():
-            sb = self.scroll.verticalScrollBar()
+            sb = self.scroll_area.verticalScrollBar()
             sb.setValue(sb.value() + (-HOUR_H if key == Qt.Key.Key_Up else HOUR_H))
         elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.selected_item():
             self.itemActivated.emit(self.selected_item())
@@ -520,7 +521,7 @@ class _Grid(QtWidgets.QWidget):
                 continue
             it = pc.item
             painters.timed_block(p, r, chip_colors(it.color, t, it.end <= now_wall), it.title,
-                                 lambda it=it: span(it.start, it.end, False),
+                                 partial(span, it.start, it.end, False),
                                  it.occ.event.location, it.key == sel, font, small, t, fms=fms)
         if drag:
             self._paint_drag(p, drag, font, small)
@@ -606,7 +607,7 @@ class _Grid(QtWidgets.QWidget):
                 d.start, d.end = a, max(b, a + timedelta(minutes=SNAP))
             else:
                 d.start, d.end = b, a + timedelta(minutes=SNAP)
-        v.scroll.ensureVisible(int(pos.x()), int(pos.y()), 0, 20)
+        v.scroll_area.ensureVisible(int(pos.x()), int(pos.y()), 0, 20)
         self.update()
 
     def mouseReleaseEvent(self, event: QtGui.QMouseEvent) -> None:
