@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from aurora_core.model import Calendar
 from aurora_desktop.qt import Qt, QtCore, QtGui, QtWidgets
 from aurora_desktop.settings import Settings
 
+if TYPE_CHECKING:
+    from aurora_desktop.ui.controller import Scope
+
 PALETTE = ["#3b82f6", "#10b981", "#f59e0b", "#ef4444", "#8b5cf6", "#ec4899", "#14b8a6",
            "#f97316", "#64748b", "#84cc16"]
 
 
-def ask_scope(parent: QtWidgets.QWidget | None, verb: str) -> str | None:
+def ask_scope(parent: QtWidgets.QWidget | None, verb: str) -> Scope | None:
     """Ask which part of a series to change: "this", "following", "all" or None (cancel)."""
     box = QtWidgets.QMessageBox(parent)
     box.setWindowTitle(f"{verb.capitalize()} recurring event")
@@ -26,7 +30,8 @@ def ask_scope(parent: QtWidgets.QWidget | None, verb: str) -> str | None:
     box.setDefaultButton(this)
     box.exec()
     clicked = box.clickedButton()
-    return {id(this): "this", id(following): "following", id(every): "all"}.get(id(clicked))
+    scopes: dict[int, Scope] = {id(this): "this", id(following): "following", id(every): "all"}
+    return scopes.get(id(clicked))
 
 
 class CalendarDialog(QtWidgets.QDialog):

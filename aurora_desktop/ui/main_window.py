@@ -13,6 +13,7 @@ import dataclasses
 import logging
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta, tzinfo
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,7 +32,7 @@ from aurora_desktop.qt import Qt, QtCore, QtGui, QtWidgets, is_alive
 from aurora_desktop.settings import Settings
 from aurora_desktop.store import ChangeNotice, Store, StoreError
 from aurora_desktop.ui import theme
-from aurora_desktop.ui.controller import Controller
+from aurora_desktop.ui.controller import Controller, Scope
 from aurora_desktop.ui.fmt import Formatter
 from aurora_desktop.ui.layout import Item
 from aurora_desktop.ui.models import AgendaModel, CalendarListModel, OccurrenceModel, SearchModel
@@ -46,12 +47,6 @@ if TYPE_CHECKING:  # imported when first used: they are not needed to show the w
 
 log = logging.getLogger("aurora.ui")
 
-
-def _dialogs():  # type: ignore[no-untyped-def]
-    """The dialogs module, imported on first use (it is not needed to show the window)."""
-    from aurora_desktop.ui import dialogs
-
-    return dialogs
 
 VIEWS = [("day", "Day", "D"), ("week", "Week", "W"), ("workweek", "Work week", "X"),
          ("month", "Month", "M"), ("agenda", "Agenda", "A")]
@@ -83,7 +78,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
         self.undo_stack = QtGui.QUndoStack(self)
         self.controller = Controller(store, self.undo_stack, zone, zone_name, self)
-        self.controller.ask_scope = lambda verb, _f: _dialogs().ask_scope(self, verb)
+        self.controller.ask_scope = self._ask_scope
         self.controller.report_error = self.report_error
 
         self.model = OccurrenceModel(store, zone, self)
@@ -174,12 +169,12 @@ class MainWindow(QtWidgets.QMainWindow):
         self.search_field.setAccessibleName("Search events")
         self.search_field.setClearButtonEnabled(True)
         self.search_field.returnPressed.connect(self._search_enter)
-        self.search_field.textChanged.connect(lambda _t: self._search_timer.start())
-        self.search_field.installEventFilter(self)
         self._search_timer = QtCore.QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(250)
         self._search_timer.timeout.connect(self.run_search)
+        self.search_field.textChanged.connect(lambda _t: self._search_timer.start())
+        self.search_field.installEventFilter(self)
         tb.addWidget(self.search_field)
 
     def _build_sidebar_and_search(self) -> None:
@@ -226,7 +221,8 @@ class MainWindow(QtWidgets.QMainWindow):
         lay.addWidget(self.search_panel)
         self.setCentralWidget(central)
 
-    def _action(self, text: str, slot: Callable[[], object], shortcut: str | QtGui.QKeySequence |
+    def _action(self, text: str, slot: Callable[[], object],
+                shortcut: str | QtGui.QKeySequence | QtGui.QKeySequence.StandardKey |
                 list[QtGui.QKeySequence] | None = None, tip: str = "") -> QtGui.QAction:
         a = QtGui.QAction(text, self)
         a.triggered.connect(lambda _=False: slot())
@@ -261,7 +257,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.act_next = self._action("&Next", lambda: self.step(1), [K("PgDown"), K("Alt+Right")])
         self.view_actions: dict[str, QtGui.QAction] = {}
         for name, label, key in VIEWS:
-            a = self._action(label, lambda n=name: self.set_view(n), key)
+            a = self._action(label, partial(self.set_view, name), key)
             a.setCheckable(True)
             self.view_actions[name] = a
         self.act_weeknumbers = self._action(
@@ -492,8 +488,15 @@ class MainWindow(QtWidgets.QMainWindow):
         self.show_message(message, 15_000)
 
     def report_error(self, message: str) -> None:
+        from aurora_desktop.ui import dialogs
+
         log.warning("%s", message)
-        _dialogs().error_box(self, "Aurora Time", message)
+        dialogs.error_box(self, "Aurora Time", message)
+
+    def _ask_scope(self, verb: str, _following: bool) -> Scope | None:
+        from aurora_desktop.ui import dialogs
+
+        return dialogs.ask_scope(self, verb)
 
     # ========================================================= store changes
     def _on_store_change(self, notice: ChangeNotice) -> None:
@@ -525,7 +528,7 @@ class MainWindow(QtWidgets.QMainWindow):
         cid = self.settings.get("ui/default_calendar")
         cals = {c.id: c for c in self._calendars() if not c.read_only}
         if cid in cals:
-            return cid
+            return cals[cid].id
         candidates = [c for c in cals.values() if c.visible] or list(cals.values())
         return candidates[0].id if candidates else None
 
@@ -712,7 +715,9 @@ class MainWindow(QtWidgets.QMainWindow):
 
     # ============================================================= calendars
     def add_calendar(self) -> None:
-        dlg = _dialogs().CalendarDialog(None, self)
+        from aurora_desktop.ui import dialogs
+
+        dlg = dialogs.CalendarDialog(None, self)
         if dlg.exec():
             self._put_calendar(Calendar(new_id(), dlg.name.text().strip(), dlg.color))
 
@@ -721,7 +726,9 @@ class MainWindow(QtWidgets.QMainWindow):
             cal = self.store.calendar(cal_id)
         except KeyError:
             return
-        dlg = _dialogs().CalendarDialog(cal, self)
+        from aurora_desktop.ui import dialogs
+
+        dlg = dialogs.CalendarDialog(cal, self)
         if dlg.exec():
             self._put_calendar(dataclasses.replace(cal, name=dlg.name.text().strip(),
                                                    color=dlg.color))
@@ -771,8 +778,10 @@ class MainWindow(QtWidgets.QMainWindow):
                 return
             i = choices.index(choice)
             if i == 0:
+                from aurora_desktop.ui import dialogs
+
                 cal = Calendar(new_id(), path.stem[:200] or "Imported",
-                               _dialogs().PALETTE[len(cals) % len(_dialogs().PALETTE)])
+                               dialogs.PALETTE[len(cals) % len(dialogs.PALETTE)])
                 self._put_calendar(cal)
                 calendar_id = cal.id
             else:
@@ -849,10 +858,12 @@ class MainWindow(QtWidgets.QMainWindow):
         self._settings_pages.append(factory)
 
     def make_settings_dialog(self) -> dialogs.SettingsDialog:
-        dlg = _dialogs().SettingsDialog(self)
+        from aurora_desktop.ui import dialogs
+
+        dlg = dialogs.SettingsDialog(self)
         from aurora_desktop.systemzone import system_zone_name
 
-        dlg.add_page(_dialogs().GeneralPage(self.settings, self._calendars(), system_zone_name()))
+        dlg.add_page(dialogs.GeneralPage(self.settings, self._calendars(), system_zone_name()))
         for f in self._settings_pages:
             dlg.add_page(f())
         return dlg
@@ -874,7 +885,9 @@ class MainWindow(QtWidgets.QMainWindow):
         return rows
 
     def show_shortcuts(self) -> None:
-        _dialogs().shortcuts_dialog(self, self.shortcut_rows()).exec()
+        from aurora_desktop.ui import dialogs
+
+        dialogs.shortcuts_dialog(self, self.shortcut_rows()).exec()
 
     def about(self) -> None:
         QtWidgets.QMessageBox.about(self, "About Aurora Time",
