@@ -127,7 +127,7 @@ def app_shot(out: Path) -> None:
         app.window.move(0, 0)
         app.window.show()
         svc = install_reminders(app, data, tray=None)
-        svc.window.move(560, 330)
+        svc.window.move(660, 290)  # clear of the main window's status bar
         for _ in range(30):
             qapp.processEvents()
         QtCore.QThread.msleep(300)

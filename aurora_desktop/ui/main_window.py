@@ -99,8 +99,11 @@ class MainWindow(QtWidgets.QMainWindow):
         self._build_actions()
         self._build_menus()
         self.status_label = QtWidgets.QLabel()
+        self.status_label.setObjectName("statusRange")
         self.status_label.setAccessibleName("Shown range")
-        self.statusBar().addWidget(self.status_label, 1)
+        # A permanent widget (right-hand side): transient messages (show_message,
+        # status tips) are drawn left of it and never over it.
+        self.statusBar().addPermanentWidget(self.status_label)
 
         store.subscribe(self._on_store_change)
         self.settings.changed.connect(self._on_setting)

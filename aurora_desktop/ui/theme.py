@@ -127,9 +127,14 @@ QCalendarWidget QWidget#qt_calendar_navigationbar {{ background: {t.sidebar}; }}
 QCalendarWidget QToolButton {{ color: {t.text}; font-weight: 600; border: none;
     padding: 2px 4px; border-radius: 4px; }}
 QCalendarWidget QToolButton:hover {{ background: {t.grid}; }}
+QCalendarWidget QToolButton#qt_calendar_monthbutton {{ padding-right: 16px; }}
+QCalendarWidget QToolButton#qt_calendar_monthbutton::menu-indicator {{
+    subcontrol-origin: padding; subcontrol-position: right center; right: 4px; }}
 QCalendarWidget QAbstractItemView {{ background: {t.sidebar}; selection-background-color:
     {t.accent}; selection-color: {t.accent_text}; outline: 0; }}
 QStatusBar {{ background: {t.window}; color: {t.muted}; border-top: 1px solid {t.grid}; }}
+QStatusBar::item {{ border: none; }}
+QLabel#statusRange {{ padding: 0 8px; }}
 QScrollArea {{ border: none; background: {t.surface}; }}
 QListView#agenda {{ border: none; background: {t.surface}; outline: 0; }}
 QLabel#errorLabel {{ color: #d93036; }}
