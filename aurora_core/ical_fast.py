@@ -23,7 +23,8 @@ brings) for anything whose meaning it does not fully share with icalendar:
 - lines: a name or parameter name outside ``[A-Za-z0-9-]``, a backslash or
   ``^`` (RFC 6868) in the parameters, whitespace outside quotes in a line that
   also has quoted parameter values, a list-valued VALUE or TZID, a line
-  without ``:``;
+  without ``:`` (such a line in a VEVENT is handed to icalendar's own line
+  parser instead when it is a property we do not read);
 - values we read that are not the plain forms: a DATE-TIME other than
   ``YYYYMMDDTHHMMSS[Z]``, a DATE with a TZID, TIME values, an invalid date,
   a duration, PERIOD or RRULE icalendar rejects (those three are read by
@@ -47,6 +48,7 @@ from datetime import date, datetime, tzinfo
 from typing import Any
 
 import icalendar
+from icalendar.parser import Contentline
 from icalendar.prop import (
     vBoolean,
     vCalAddress,
@@ -71,6 +73,7 @@ _NEWLINE = re.compile(r"\r?\n")
 _UNESCAPE = re.compile(r"\\([\\,;:nN])")
 
 _NAME = re.compile(r"[A-Za-z0-9-]+")
+_NAME_PREFIX = re.compile(r"([A-Za-z0-9-]+)(?:[;:]|$)")
 # A parameter value: quoted (no control characters but tab, no '"'), or unquoted
 # (no control characters, whitespace, '"', ',', ':' or ';'). Neither may hold a
 # backslash or '^', whose handling in icalendar we do not copy.
@@ -102,6 +105,7 @@ _HARMLESS = (vText, vUnknown, vCalAddress, vUri, vInt, vBoolean)
 _TYPES: Any = icalendar.Component.types_factory
 _DURATION: Any = vDuration  # untyped in icalendar
 _PERIOD: Any = vPeriod
+_CONTENTLINE: Any = Contentline
 
 
 class Fallback(Exception):  # control flow inside this module only
@@ -363,7 +367,13 @@ class _Reader:
         for line in it:
             if closed:
                 raise Fallback  # anything after END:VCALENDAR
-            name, params, factory, raw = self.split(line)
+            try:
+                name, params, factory, raw = self.split(line)
+            except Fallback:
+                if event is None or alarm is not None:
+                    raise
+                self.odd_event_line(line)
+                continue
             if alarm is not None:
                 if name == "END":
                     if params or raw.upper() != "VALARM":
@@ -412,6 +422,33 @@ class _Reader:
         if not closed:
             raise Fallback
         return out
+
+    def odd_event_line(self, line: str) -> None:
+        """A VEVENT line the tokenizer does not take: fine if it is a property we do not read.
+
+        icalendar itself parses it (Apple's ``X-APPLE-STRUCTURED-LOCATION``
+        has backslashes in quoted parameters); in a VEVENT it tolerates
+        lines and values it cannot parse, so only its other errors count.
+        """
+        m = _NAME_PREFIX.match(line)
+        if m is None or m.group(1).upper() in _EVENT_READ or m.group(1).upper() in (
+                "BEGIN", "END", "FREEBUSY"):
+            raise Fallback
+        try:
+            cl = _CONTENTLINE(line)
+            try:
+                name, params, raw = cl.raw_parts()
+            except ValueError:
+                return  # icalendar records the error and drops the line
+            uname = name.upper()
+            factory = _TYPES.for_property(uname, params.value)
+        except Exception as exc:
+            raise Fallback from exc
+        if uname != m.group(1).upper():
+            raise Fallback
+        if factory in _HARMLESS or uname == "CATEGORIES":
+            return
+        self.library_value(uname, params, factory, raw, tolerant=True)
 
     def other(self, out: FastRead, kind: str, first: str, it: Any) -> None:
         """A top-level component we do not convert (VTIMEZONE, VTODO…): icalendar parses it."""

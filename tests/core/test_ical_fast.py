@@ -167,7 +167,7 @@ def test_unread_properties_icalendar_tolerates_keep_the_fast_path() -> None:
     comp = read_one(["UID:a", "DTSTART:20240105T100000", "SEQUENCE:many", "GEO:north",
                      'ATTENDEE;CN="Doe, John";ROLE=REQ-PARTICIPANT:mailto:j@example.org',
                      "ORGANIZER;CN=Jane Roe:mailto:jane@example.org", "CATEGORIES:a,b\\,c",
-                     "DUE:whenever", "X-ODD;X-P=1:\\q"])
+                     "DUE:whenever", "X-ODD;X-P=1:\\q", APPLE_LOCATION, 'X-BROKEN;P="a:b'])
     assert set(comp) == {"UID", "DTSTART"}
 
 
@@ -191,11 +191,15 @@ TEXT = st.lists(st.sampled_from(["a", "Z", " ", "é", "日", ":", '"', ";", ",",
 RULES = ["FREQ=DAILY;COUNT=5", "FREQ=WEEKLY;BYDAY=MO,WE;COUNT=6", "FREQ=MONTHLY;BYMONTHDAY=15",
          "FREQ=WEEKLY;UNTIL=20250301T000000Z", "FREQ=DAILY;UNTIL=20250301", "FREQ=YEARLY;",
          "FREQ=MINUTELY", "freq=weekly;interval=2;count=3"]
+APPLE_LOCATION = ("X-APPLE-STRUCTURED-LOCATION;VALUE=URI;X-ADDRESS=\"Apple Park Way\\nCupertino"
+                  "\\, CA\";X-APPLE-RADIUS=141;X-TITLE=Apple Park:geo:37.334886,-122.008988")
 UNREAD = ['ATTENDEE;CN="Doe, John";ROLE=REQ-PARTICIPANT;RSVP=TRUE:mailto:j@example.org',
           "ORGANIZER;CN=Jane Roe:mailto:jane@example.org", "CATEGORIES:Work,Home\\,Garden",
           "SEQUENCE:2", "SEQUENCE:two", "CLASS:PUBLIC", "TRANSP:OPAQUE", "URL:http://x.org/a",
           "GEO:52.5;13.4", "GEO:bad", "PRIORITY:5", 'X-FOO;X-P="a:b;c":v', "X-BAR:\\q;r",
-          "COMMENT;LANGUAGE=de:Hallo\\, Welt", "ATTACH;FMTTYPE=text/plain:http://x.org/f"]
+          "COMMENT;LANGUAGE=de:Hallo\\, Welt", "ATTACH;FMTTYPE=text/plain:http://x.org/f",
+          APPLE_LOCATION, "ATTENDEE;CN=\"Jo ^'Boss^' Doe\":mailto:jo@example.org",
+          'X-BROKEN;P="a:b', "X-NO-VALUE", "DUE;TZID=Europe/Berlin:20240105T100000"]
 
 
 @st.composite
