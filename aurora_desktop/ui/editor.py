@@ -16,6 +16,7 @@ from aurora_core.model import (
     AllDayDate,
     Calendar,
     Event,
+    EventTime,
     FloatingTime,
     Occurrence,
     Reminder,
@@ -315,20 +316,23 @@ class EventEditor(QtWidgets.QDialog):
             if isinstance(s, AllDayDate):
                 self.all_day.setChecked(True)
                 sw = datetime.combine(s.day, time(9))
-                ew = datetime.combine(e.day - timedelta(days=1), time(10))  # type: ignore[union-attr]
+                assert isinstance(e, AllDayDate)  # start and end are of one kind (validated)
+                ew = datetime.combine(e.day - timedelta(days=1), time(10))
                 self._set_zone(self._zone_name)
             elif isinstance(s, ZonedTime):
                 sw = s.local.replace(tzinfo=None)
-                ew = e.local.replace(tzinfo=None)  # type: ignore[union-attr]
+                assert isinstance(e, ZonedTime)
+                ew = e.local.replace(tzinfo=None)
                 self._set_zone(s.tz)
             else:
-                sw, ew = s.wall, e.wall  # type: ignore[union-attr]
+                assert isinstance(e, FloatingTime)
+                sw, ew = s.wall, e.wall
                 self.zone.setCurrentIndex(0)
             master_rule = event.rrule
             if event.recurrence_id is not None:
                 master_rule = self._given_series_rule  # an override: the master's rule
             self._series_rule = master_rule
-            rule_args: tuple[str | None, object] = (master_rule, s)
+            rule_args: tuple[str | None, EventTime | None] = (master_rule, s)
         else:
             now = datetime.now().replace(second=0, microsecond=0)
             sw = start or (now.replace(minute=0) + timedelta(hours=1))
@@ -357,14 +361,15 @@ class EventEditor(QtWidgets.QDialog):
             i = self.zone.count() - 1
         self.zone.setCurrentIndex(i)
 
-    def _load_rule(self, text: str | None, start: object) -> None:
+    def _load_rule(self, text: str | None, start: EventTime | None) -> None:
         self.until.setDate(self.start_date.date().addMonths(3))
         self.count.setValue(10)
         if not text:
             self.repeat.setCurrentIndex(0)
             return
+        assert start is not None  # a rule comes with its event's start
         try:
-            rule = parse_rule(text, start)  # type: ignore[arg-type]
+            rule = parse_rule(text, start)
         except ValidationError:
             self.repeat.setCurrentIndex(6)
             self.custom.setText(text)

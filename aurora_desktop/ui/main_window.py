@@ -705,8 +705,9 @@ class MainWindow(QtWidgets.QMainWindow):
             self.show_event(ev.id, None)
 
     def eventFilter(self, obj: QtCore.QObject, event: QtCore.QEvent) -> bool:
-        if obj is self.search_field and event.type() == QtCore.QEvent.Type.KeyPress:
-            key = event.key()  # type: ignore[attr-defined]
+        if obj is self.search_field and event.type() == QtCore.QEvent.Type.KeyPress and \
+                isinstance(event, QtGui.QKeyEvent):
+            key = event.key()
             if key == Qt.Key.Key_Down and self.search_model.rowCount():
                 self.search_list.setFocus()
                 self.search_list.setCurrentIndex(self.search_model.index(0))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from aurora_desktop.qt import Qt, QtCore, QtGui, QtWidgets, Signal
@@ -143,11 +144,12 @@ class CalendarDelegate(QtWidgets.QStyledItemDelegate):
     def editorEvent(self, event: QtCore.QEvent, model: QtCore.QAbstractItemModel,
                     option: QtWidgets.QStyleOptionViewItem, index: ModelIndex) -> bool:
         toggle = False
-        if event.type() == QtCore.QEvent.Type.MouseButtonRelease:
-            pos = event.position()  # type: ignore[attr-defined]
+        if event.type() == QtCore.QEvent.Type.MouseButtonRelease and \
+                isinstance(event, QtGui.QMouseEvent):
+            pos = event.position()
             toggle = self._box(option.rect).adjusted(-4, -4, 4, 4).contains(pos)
-        elif event.type() == QtCore.QEvent.Type.KeyPress:
-            toggle = event.key() in (Qt.Key.Key_Space, Qt.Key.Key_Select)  # type: ignore[attr-defined]
+        elif event.type() == QtCore.QEvent.Type.KeyPress and isinstance(event, QtGui.QKeyEvent):
+            toggle = event.key() in (Qt.Key.Key_Space, Qt.Key.Key_Select)
         if toggle:
             checked = index.data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
             model.setData(index, Qt.CheckState.Unchecked if checked else Qt.CheckState.Checked,
@@ -216,9 +218,9 @@ class Sidebar(QtWidgets.QWidget):
         b.clicked.connect(slot)
         return b
 
-    def set_icons(self, make: object) -> None:
+    def set_icons(self, make: Callable[[str], QtGui.QIcon]) -> None:
         for b in (self.add_button, self.edit_button, self.delete_button):
-            b.setIcon(make(b.property("iconName")))  # type: ignore[operator]
+            b.setIcon(make(b.property("iconName")))
 
     def _with_current(self, signal: QtCore.SignalInstance) -> None:
         self._with_index(self.list.currentIndex(), signal)
