@@ -64,7 +64,7 @@ from icalendar.prop import (
 )
 from icalendar.timezone import tzp
 
-__all__ = ["DateList", "DateValue", "FastComponent", "FastRead", "read"]
+__all__ = ["DateList", "DateValue", "FastComponent", "FastRead", "read", "read_or_raise"]
 
 # The library's own unfolding and line splitting (icalendar.parser.content_line),
 # so that both paths see exactly the same content lines.
@@ -495,7 +495,20 @@ def _add(comp: FastComponent, name: str, value: Any) -> None:
 
 
 def read(text: str) -> FastRead | None:
-    """The components of a well-formed file, or None: then parse it with icalendar."""
+    """The components of a well-formed file, or None: then parse it with icalendar.
+
+    Never raises: an unexpected error here is a bug in this module, and the
+    import must still succeed, so it also means "use icalendar" (the tests
+    call :func:`read_or_raise`, which lets such errors through).
+    """
+    try:
+        return read_or_raise(text)
+    except Exception:
+        return None
+
+
+def read_or_raise(text: str) -> FastRead | None:
+    """:func:`read`, but errors other than "not for the fast reader" propagate."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
