@@ -10,6 +10,8 @@ so that the comparison is not empty.
 from __future__ import annotations
 
 import dataclasses
+import inspect
+import re
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -17,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from aurora_core import ical_fast
+from aurora_core import ical, ical_fast
 from aurora_core.ical import ImportResult, _decode, _import
 
 ICS = Path(__file__).parent / "ics"
@@ -368,3 +370,15 @@ def test_mangled_files_give_the_same_import_both_ways(data: st.DataObject) -> No
         elif op == "cut":
             del raw[i:]
     assert_same_import(bytes(raw))
+
+
+def test_the_fast_reader_gives_every_property_the_converter_reads() -> None:
+    """A tripwire: a property the converter starts to read must be added to the fast reader."""
+    source = inspect.getsource(ical._Converter)
+    source = source.replace("X_ID", f'"{ical.X_ID}"').replace("X_CHANNEL", f'"{ical.X_CHANNEL}"')
+    read = set(re.findall(r'(?:_text|_first|_stamp|_dates|\.get)\((?:self, )?(?:props|comp|alarm), '
+                          r'"([A-Z][A-Z-]+)"', source))
+    read |= set(re.findall(r'props\.get\("([A-Z][A-Z-]+)"\)', source))
+    assert {"DTSTART", "RRULE", "EXDATE", "X-AURORA-ID", "TRIGGER"} <= read
+    alarm_props = {"ACTION", "TRIGGER", "X-AURORA-CHANNEL"}  # VALARMs keep every property
+    assert read - alarm_props <= ical_fast._EVENT_READ
