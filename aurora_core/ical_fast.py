@@ -244,6 +244,12 @@ class _Reader:
         return found
 
     def ddd(self, value: str, tzid: Any) -> Any:
+        first = value[:1]
+        if first and (first in "Pp" or (first in "+-" and value[1:2] in ("P", "p"))):
+            try:  # a duration, whatever its length (icalendar looks at this first too)
+                return _DURATION.from_ical(value)
+            except Exception as exc:
+                raise Fallback from exc
         n = len(value)
         if n in (15, 16):
             m = _DATETIME.fullmatch(value)
@@ -268,11 +274,6 @@ class _Reader:
             try:
                 return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
             except ValueError as exc:
-                raise Fallback from exc
-        if value[:1] in "Pp" or value[:2] in ("-P", "+P", "-p", "+p"):
-            try:
-                return _DURATION.from_ical(value)
-            except Exception as exc:
                 raise Fallback from exc
         if "/" in value and (not tzid or isinstance(tzid, str)):
             try:  # a PERIOD (RDATE;VALUE=PERIOD): icalendar's own reading

@@ -18,9 +18,11 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_ical_roundtrip import events as our_events  # the round-trip test's events
 
 from aurora_core import ical, ical_fast
-from aurora_core.ical import ImportResult, _decode, _import
+from aurora_core.ical import ImportResult, _decode, _import, to_ics
+from aurora_core.model import Event
 
 ICS = Path(__file__).parent / "ics"
 # Fixtures that are well-formed enough for the fast reader (the rest are broken on purpose).
@@ -276,7 +278,8 @@ def calendars(draw: st.DrawFn) -> tuple[str, bool]:
                                             draw(st.sampled_from(ZONES[:3])))))
         elif ending == "duration":
             lines.append("DURATION:" + draw(st.sampled_from(
-                ["PT1H", "P1D", "-PT5M", "P1W", "PT90M", "P1DT2H", "PT0S"])))
+                ["PT1H", "P1D", "-PT5M", "P1W", "PT90M", "P1DT2H", "PT0S", "PT1H10M",
+                 "P0DT1H0M0S", "+PT15M0S"])))
         for name in ("SUMMARY", "LOCATION", "DESCRIPTION"):
             if draw(st.booleans()):
                 lines.append(prop(name, ":" + draw(TEXT)))
@@ -312,6 +315,7 @@ def calendars(draw: st.DrawFn) -> tuple[str, bool]:
         lines += draw(st.lists(st.sampled_from(UNREAD), max_size=4))
         for _ in range(draw(st.integers(0, 2))):
             trig = draw(st.sampled_from(["TRIGGER:-PT15M", "TRIGGER:PT0S", "TRIGGER:-P1D",
+                                         "TRIGGER:-PT1H10M", "TRIGGER:-P0DT0H30M0S",
                                          "TRIGGER;RELATED=END:PT5M", "TRIGGER;VALUE=DATE-TIME:"
                                          f"{start - timedelta(hours=1):%Y%m%dT%H%M%S}Z",
                                          "TRIGGER:soon", None]))
@@ -382,3 +386,11 @@ def test_the_fast_reader_gives_every_property_the_converter_reads() -> None:
     assert {"DTSTART", "RRULE", "EXDATE", "X-AURORA-ID", "TRIGGER"} <= read
     alarm_props = {"ACTION", "TRIGGER", "X-AURORA-CHANNEL"}  # VALARMs keep every property
     assert read - alarm_props <= ical_fast._EVENT_READ
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(our_events(), min_size=1, max_size=4))
+def test_our_own_exports_take_the_fast_path(evs: list[Event]) -> None:
+    data = to_ics(evs)
+    assert takes_fast_path(data)
+    assert_same_import(data)
