@@ -467,6 +467,8 @@ def _salvage(text: str) -> _Parsed | None:
         u = line.strip().upper()
         if u.startswith("BEGIN:"):
             name = u[6:].strip()
+            if not name and current is None:
+                continue  # a bare "BEGIN:" (a file cut right after it) begins nothing
             if current is not None and name in _TOP_LEVEL:
                 blocks.append((*current, False))
                 current = None
