@@ -67,7 +67,7 @@ from typing import Any
 from zoneinfo import available_timezones
 
 import icalendar
-from icalendar.prop import vRecur
+from icalendar.prop import vInline, vRecur
 
 from aurora_core import ical_fast
 from aurora_core.model import (
@@ -939,7 +939,7 @@ def to_ics(
             only = calendars.get(next(iter(used)))
             name = only.name if only is not None else None
     if name:
-        cal.add("X-WR-CALNAME", name)
+        cal.add("X-WR-CALNAME", _text_value(name))
         cal.add("NAME", name)
     lo: date | None = None
     hi: date | None = None
@@ -995,9 +995,21 @@ def _export_rule(text: str, start: EventTime) -> vRecur:
     return recur
 
 
+def _text_value(text: str) -> vInline:
+    """A TEXT value escaped as RFC 5545 §3.3.11 says, written as is.
+
+    icalendar's own writer does not escape backslashes (and turns a literal
+    ``\\N`` into a newline escape), so ``C:\\Notes`` would come back as
+    ``C:`` + newline + ``otes``; we escape ourselves and hand it over raw.
+    """
+    escaped = (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+               .replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n"))
+    return vInline(escaped)
+
+
 def _vevent(ev: Event, calendars: Mapping[str, Calendar] | None) -> icalendar.Event:
     v = icalendar.Event()
-    v.add("UID", ev.uid)
+    v.add("UID", _text_value(ev.uid))
     v.add("DTSTAMP", ev.updated.astimezone(UTC))
     v.add("CREATED", ev.created.astimezone(UTC))
     v.add("LAST-MODIFIED", ev.updated.astimezone(UTC))
@@ -1007,11 +1019,11 @@ def _vevent(ev: Event, calendars: Mapping[str, Calendar] | None) -> icalendar.Ev
         v.add("RECURRENCE-ID", _ical_value(rid, rid.tz if isinstance(rid, ZonedTime) else None))
     v.add("DTSTART", _ical_value(ev.start))
     v.add("DTEND", _ical_value(ev.end, tz))
-    v.add("SUMMARY", ev.title)
+    v.add("SUMMARY", _text_value(ev.title))
     if ev.location:
-        v.add("LOCATION", ev.location)
+        v.add("LOCATION", _text_value(ev.location))
     if ev.notes:
-        v.add("DESCRIPTION", ev.notes)
+        v.add("DESCRIPTION", _text_value(ev.notes))
     v.add("STATUS", str(ev.status).upper())
     if ev.rrule is not None and ev.recurrence_id is None:
         v.add("RRULE", _export_rule(ev.rrule, ev.start))
@@ -1022,11 +1034,11 @@ def _vevent(ev: Event, calendars: Mapping[str, Calendar] | None) -> icalendar.Ev
             v.add("RDATE", [_ical_value(x, tz) for x in ev.rdates])
     v.add(X_ID, ev.id)
     if calendars is not None and ev.calendar_id in calendars:
-        v.add(X_CALENDAR, calendars[ev.calendar_id].name)
+        v.add(X_CALENDAR, _text_value(calendars[ev.calendar_id].name))
     for r in ev.reminders:
         alarm = icalendar.Alarm()
         alarm.add("ACTION", "DISPLAY")
-        alarm.add("DESCRIPTION", ev.title or "Reminder")
+        alarm.add("DESCRIPTION", _text_value(ev.title or "Reminder"))
         alarm.add("TRIGGER", timedelta(minutes=-r.minutes_before))
         if r.channel == "email":
             alarm.add(X_CHANNEL, "email")

@@ -186,8 +186,13 @@ def test_fixture_round_trip_keeps_every_event() -> None:
 
 # -- property: import(export(x)) == x ------------------------------------------------
 
-text = st.text(st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\x85\u2028\u2029"),
-               max_size=40) | st.just("two\nlines")
+# Not generated: control characters (iCalendar cannot carry a lone CR; CR LF
+# comes back as LF) and U+FEFF, which icalendar's writer drops at the start of
+# a value. Backslashes, ';' and ',' are generated, and some texts are made of
+# nothing else, because icalendar's own writer mangles them (we escape ourselves).
+text = st.text(st.characters(blacklist_categories=("Cs", "Cc"),
+                             blacklist_characters="\x85\u2028\u2029\ufeff"),
+               max_size=40) | st.just("two\nlines") | st.text("\\;,nN:", max_size=12)
 walls = st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2060, 12, 31)).map(
     lambda d: d.replace(second=0, microsecond=0))
 stamps = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2040, 1, 1)).map(
@@ -262,3 +267,12 @@ def test_import_of_export_gives_the_same_events(evs: list[Event]) -> None:
     assert result.skipped == []
     got = {e.uid: same(e) for e in result.events}
     assert got == {e.uid: same(e) for e in evs}
+
+
+def test_backslashes_commas_and_semicolons_survive_export() -> None:
+    start = ZonedTime.from_local(datetime(2026, 1, 5, 9), "Europe/Berlin")
+    odd = ["C:\\Notes\\new", "a;b,c\\;d", "\\N\\n\\\\", "two\nlines"]
+    evs = [ev(f"uid-{i}\\N", t, start, start, notes=t, location=t) for i, t in enumerate(odd)]
+    back = parse_ics(to_ics(evs), calendar_id="cal").events
+    assert [(e.uid, e.title, e.notes, e.location) for e in back] == [
+        (e.uid, e.title, e.notes, e.location) for e in evs]
