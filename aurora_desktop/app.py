@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from aurora_core.model import ValidationError, get_zone
 from aurora_desktop.qt import QtCore, QtGui, QtWidgets
+from aurora_desktop.resources import resource
 from aurora_desktop.settings import Settings
 from aurora_desktop.store import Store, StoreError
 from aurora_desktop.systemzone import system_zone_name
@@ -20,7 +21,7 @@ from aurora_desktop.ui.main_window import MainWindow
 
 log = logging.getLogger("aurora.app")
 
-APP_ICON = Path(__file__).resolve().parents[1] / "resources" / "aurora-time.svg"
+APP_ICON = resource("aurora-time.svg")
 
 
 @dataclass

@@ -46,7 +46,7 @@ def _config_home(env: dict[str, str]) -> Path:
 
 
 def _template() -> Path:
-    from aurora_desktop.ui.tray import resource
+    from aurora_desktop.resources import resource
 
     return resource(ENTRY_NAME)
 

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aurora_desktop.qt import QtCore, QtGui, QtSvg, QtWidgets
+from aurora_desktop.resources import resource
 
-ICON_DIR = Path(__file__).resolve().parents[2] / "resources" / "icons"
+ICON_DIR = resource("icons")
 
 
 @dataclass(frozen=True)

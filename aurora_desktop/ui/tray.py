@@ -10,19 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from aurora_desktop.qt import QtCore, QtGui, QtWidgets
+from aurora_desktop.resources import resource
 
-__all__ = ["AppTray", "app_icon", "icon_path", "resource"]
-
-_PACKAGE = Path(__file__).resolve().parents[1]
-
-
-def resource(name: str) -> Path:
-    """A file from resources/: the packaged copy if there is one, else the repo's."""
-    for folder in (_PACKAGE / "resources", _PACKAGE.parent / "resources"):
-        if (folder / name).exists():
-            return folder / name
-    return _PACKAGE.parent / "resources" / name
-
+__all__ = ["AppTray", "app_icon", "icon_path"]
 
 def icon_path() -> Path:
     """The app icon (SVG)."""

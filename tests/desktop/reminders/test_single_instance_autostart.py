@@ -98,7 +98,7 @@ def test_resources_are_valid_desktop_entry_and_appstream():
     import subprocess
     import xml.etree.ElementTree as ET
 
-    from aurora_desktop.ui.tray import resource
+    from aurora_desktop.resources import resource
 
     desktop = resource("aurora-time.desktop")
     cp = configparser.ConfigParser(interpolation=None)
