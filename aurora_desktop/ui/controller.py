@@ -110,13 +110,7 @@ class Controller(QtCore.QObject):
         scope = scope or self.ask_scope("edit", True)
         if scope is None:
             return False
-        fields = _fields(new)
-        try:
-            change = self._series_change(master, overrides, occ, scope, fields, new.rrule)
-        except ValidationError as exc:
-            self.report_error(f"Cannot {text.lower()}: {exc}")
-            return False
-        return self.run(change, text)
+        return self._run_series_edit(master, overrides, occ, scope, _fields(new), new.rrule, text)
 
     def _series_change(self, master: Event, overrides: list[Event], occ: Occurrence,
                        scope: Scope, fields: dict[str, Any], rrule: str | None) -> SeriesChange:
@@ -140,6 +134,17 @@ class Controller(QtCore.QObject):
             start, end = new_start, new_end
         return edit_all(master, overrides, start=start, end=end, **fields)
 
+    def _run_series_edit(self, master: Event, overrides: list[Event], occ: Occurrence,
+                         scope: Scope, fields: dict[str, Any], rrule: str | None,
+                         text: str) -> bool:
+        """Turn a scoped edit of a series into a change and run it (undoably)."""
+        try:
+            change = self._series_change(master, overrides, occ, scope, fields, rrule)
+        except ValidationError as exc:
+            self.report_error(f"Cannot {text.lower()}: {exc}")
+            return False
+        return self.run(change, text)
+
     # ---------------------------------------------------------- move/resize
     def move(self, occ: Occurrence, wall_start: datetime, wall_end: datetime) -> bool:
         """Move or resize ``occ`` to [wall_start, wall_end) (user's wall clock)."""
@@ -157,13 +162,8 @@ class Controller(QtCore.QObject):
         scope = self.ask_scope("move" if not resized else "resize", True)
         if scope is None:
             return False
-        fields = {"start": start, "end": end}
-        try:
-            change = self._series_change(master, overrides, occ, scope, fields, master.rrule)
-        except ValidationError as exc:
-            self.report_error(f"Cannot {text.lower()}: {exc}")
-            return False
-        return self.run(change, text)
+        return self._run_series_edit(master, overrides, occ, scope, {"start": start, "end": end},
+                                     master.rrule, text)
 
     # --------------------------------------------------------------- delete
     def delete(self, occ: Occurrence, scope: Scope | None = None) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -185,30 +186,31 @@ def icon(name: str, color: str, size: int = 18) -> QtGui.QIcon:
     return ic
 
 
-def swatch(color: str, size: int = 12) -> QtGui.QIcon:
+def _painted_icon(color: str, size: int,
+                  draw: Callable[[QtGui.QPainter, int], None]) -> QtGui.QIcon:
+    """A crisp (2x) icon of one filled shape in ``color``."""
     pm = QtGui.QPixmap(size * 2, size * 2)
     pm.fill(QtCore.Qt.GlobalColor.transparent)
     p = QtGui.QPainter(pm)
     p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
     p.setPen(QtCore.Qt.PenStyle.NoPen)
     p.setBrush(QtGui.QColor(color))
-    p.drawRoundedRect(QtCore.QRectF(2, 2, size * 2 - 4, size * 2 - 4), 6, 6)
+    draw(p, size * 2)
     p.end()
     pm.setDevicePixelRatio(2)
     return QtGui.QIcon(pm)
+
+
+def swatch(color: str, size: int = 12) -> QtGui.QIcon:
+    """A rounded square of ``color`` (calendar lists)."""
+    return _painted_icon(color, size, lambda p, px: p.drawRoundedRect(
+        QtCore.QRectF(2, 2, px - 4, px - 4), 6, 6))
 
 
 def dot(color: str, size: int = 10) -> QtGui.QIcon:
-    pm = QtGui.QPixmap(size * 2, size * 2)
-    pm.fill(QtCore.Qt.GlobalColor.transparent)
-    p = QtGui.QPainter(pm)
-    p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
-    p.setPen(QtCore.Qt.PenStyle.NoPen)
-    p.setBrush(QtGui.QColor(color))
-    p.drawEllipse(QtCore.QRectF(4, 4, size * 2 - 8, size * 2 - 8))
-    p.end()
-    pm.setDevicePixelRatio(2)
-    return QtGui.QIcon(pm)
+    """A round dot of ``color``."""
+    return _painted_icon(color, size, lambda p, px: p.drawEllipse(
+        QtCore.QRectF(4, 4, px - 8, px - 8)))
 
 
 # ------------------------------------------------------------- event colours
