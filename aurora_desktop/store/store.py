@@ -638,7 +638,11 @@ class Store:
                 f"SELECT {_EVENT_COLS} FROM events WHERE expanded_to IS NOT NULL AND deleted = 0"
             ).fetchall():
                 master = self._row_to_event(r)
-                self._materialise(int(r[0]), master, [], new, from_wall=old + 1)
+                # Its overrides' instances already exist; their originals must be skipped.
+                overrides = [(int(o[0]), self._row_to_event(o)) for o in self._db.execute(
+                    f"SELECT {_EVENT_COLS} FROM events WHERE uid = ? AND rid IS NOT NULL "
+                    "AND deleted = 0", (master.uid,))]
+                self._materialise(int(r[0]), master, overrides, new, from_wall=old + 1)
             self._db.execute("INSERT OR REPLACE INTO meta VALUES ('horizon', ?)", (str(new),))
 
     # -------------------------------------------------------------- queries

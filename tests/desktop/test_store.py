@@ -291,3 +291,14 @@ def test_an_import_by_another_connection_is_seen_even_with_the_same_stamp(tmp_pa
         worker.put_events([ev.replace(title="New title")], touch=False)
         assert month(app) == ["New title"]
         assert app.get_event(ev.id).title == "New title"
+
+
+def test_an_override_beyond_the_horizon_replaces_its_instance(store: Store) -> None:
+    # The series is materialised 400 days ahead; the override is further out.
+    m = store.put_event(meeting(store, "weekly", day=2, rrule="FREQ=WEEKLY"))
+    far = at(2028, 6, 5, 10)
+    store.apply(edit_occurrence(m, [], far, title="moved far", start=at(2028, 6, 6, 15),
+                                end=at(2028, 6, 6, 16)))
+    june = month(store, 2028, 6)
+    assert june.count("moved far") == 1
+    assert june.count("weekly") == 3  # 12, 19, 26 June; the 5th is the override
