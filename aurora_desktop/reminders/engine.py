@@ -170,6 +170,9 @@ class ReminderEngine:
         self._writing = False
         self._housekept: datetime | None = None
         self._closed = False
+        # Writes by other connections (the window's import worker, `aurora import` in a
+        # terminal) send no notice to this store's listeners: we compare versions.
+        self._store_version = store.data_version()
         store.subscribe(self._on_store_change)
 
     def close(self) -> None:
@@ -238,6 +241,10 @@ class ReminderEngine:
         """
         now = self.clock()
         planner = self.planner
+        version = self.store.data_version()
+        if version != self._store_version:
+            self._store_version = version
+            self._full = True
         if self._full or planner.needs_rebuild(now):
             planner.rebuild(now)
             self._full = False

@@ -709,10 +709,15 @@ class Store:
             self._span = int(r[0] or 0)
         return self._span
 
+    def data_version(self) -> int:
+        """A number that changes whenever another connection (another Aurora process, an
+        import worker) commits to this file; this connection's own commits leave it."""
+        return int(self._db.execute("PRAGMA data_version").fetchone()[0])
+
     def _sync_with_other_writers(self) -> None:
         """Drop what this connection derived from the file if another connection (another
         Aurora process, an import worker) committed since we last looked."""
-        version = int(self._db.execute("PRAGMA data_version").fetchone()[0])
+        version = self.data_version()
         if version != self._seen_version:
             self._seen_version = version
             self._span = None

@@ -490,3 +490,21 @@ def test_a_big_import_replans_in_one_pass(store, clock, recorder, make_engine, m
     eng.check()
     assert calls == ["rebuild"]
     assert len(eng.planner) == 300
+
+
+def test_an_event_written_by_another_process_gets_its_reminder(store_path, store, clock,
+                                                               recorder, make_engine):
+    eng = make_engine()
+    eng.check()
+    # `aurora import` in a terminal (or the window's import worker) writes through its
+    # own connection: this store's listeners hear nothing.
+    other = Store(store_path, clock=clock)
+    try:
+        make_event(other, "Imported standup", T0 + timedelta(minutes=30))  # due 08:15
+    finally:
+        other.close()
+    clock.advance(minutes=1)
+    eng.check()
+    clock.set(T0 + timedelta(minutes=15))
+    eng.check()
+    assert recorder.titles() == ["Imported standup"]
