@@ -308,23 +308,41 @@ class Store:
         self._notify(ChangeNotice(calendar_ids=frozenset({cal.id})))
 
     def delete_calendar(self, calendar_id: str) -> int:
-        """Delete a calendar and all its events (tombstones). Returns how many events went."""
+        """Delete a calendar and all its events (tombstones). Returns how many events went.
+
+        Set-based, so a calendar of thousands of events goes at once; a series that
+        keeps rows in another calendar (an occurrence moved there) is rebuilt.
+        """
         with self._tx():
             ver = self._db.execute(
                 "SELECT version FROM calendars WHERE id = ? AND deleted = 0", (calendar_id,)
             ).fetchone()
             if ver is None:
                 raise KeyError(calendar_id)
-            ids = [r[0] for r in self._db.execute(
-                "SELECT id FROM events WHERE calendar_id = ? AND deleted = 0", (calendar_id,))]
-            for eid in ids:
-                self._tombstone(eid)
+            rows = self._db.execute(
+                "SELECT rowid, id, uid, version FROM events WHERE calendar_id = ? AND deleted = 0",
+                (calendar_id,)).fetchall()
+            stamp = self._stamp()
+            self._db.execute("CREATE TEMP TABLE IF NOT EXISTS doomed (rowid INTEGER PRIMARY KEY)")
+            self._db.execute("DELETE FROM doomed")
+            self._db.executemany("INSERT INTO doomed VALUES (?)", [(r[0],) for r in rows])
+            self._db.execute("DELETE FROM instances WHERE series_rowid IN (SELECT rowid FROM doomed)"
+                             " OR event_rowid IN (SELECT rowid FROM doomed)")
+            self._db.execute("UPDATE events SET deleted = 1, updated = ? "
+                             "WHERE rowid IN (SELECT rowid FROM doomed)", (stamp,))
+            self._db.executemany(
+                "INSERT INTO outbox (entity, entity_id, op, base_version, created) "
+                "VALUES ('event', ?, 'delete', ?, ?)", [(r[1], r[3], stamp) for r in rows])
+            for uid in {r[2] for r in rows}:
+                if self._db.execute("SELECT 1 FROM events WHERE uid = ? AND deleted = 0 LIMIT 1",
+                                    (uid,)).fetchone():
+                    self._rematerialise_uid(uid)
+            self._db.execute("DELETE FROM doomed")
             self._db.execute(
-                "UPDATE calendars SET deleted = 1, updated = ? WHERE id = ?",
-                (self._stamp(), calendar_id),
-            )
+                "UPDATE calendars SET deleted = 1, updated = ? WHERE id = ?", (stamp, calendar_id))
             self._outbox("calendar", calendar_id, "delete", ver[0])
-        self._notify(ChangeNotice(event_ids=frozenset(ids), calendar_ids=frozenset({calendar_id})))
+        ids = frozenset(r[1] for r in rows)
+        self._notify(ChangeNotice(event_ids=ids, calendar_ids=frozenset({calendar_id})))
         return len(ids)
 
     def count_events(self, calendar_id: str | None = None) -> int:
@@ -455,7 +473,10 @@ class Store:
         self._db.execute("UPDATE events SET deleted = 1, updated = ? WHERE rowid = ?",
                          (self._stamp(), rowid))
         self._outbox("event", event_id, "delete", version)
-        if rid is not None:
+        if rid is not None or self._db.execute(
+                "SELECT 1 FROM events WHERE uid = ? AND deleted = 0 LIMIT 1", (uid,)).fetchone():
+            # An override went (its series is rebuilt), or a master went while overrides
+            # stay (they show on their own).
             self._rematerialise_uid(uid)
         return True
 

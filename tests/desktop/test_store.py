@@ -302,3 +302,17 @@ def test_an_override_beyond_the_horizon_replaces_its_instance(store: Store) -> N
     june = month(store, 2028, 6)
     assert june.count("moved far") == 1
     assert june.count("weekly") == 3  # 12, 19, 26 June; the 5th is the override
+
+
+def test_an_occurrence_moved_to_another_calendar_outlives_its_calendar(store: Store) -> None:
+    work = Calendar(new_id(), "Work")
+    store.put_calendar(work)
+    personal = store.default_calendar()
+    m = store.put_event(Event.new(work.id, "weekly", at(2026, 11, 2, 10), at(2026, 11, 2, 11),
+                                  rrule="FREQ=WEEKLY"))
+    store.apply(edit_occurrence(m, [], at(2026, 11, 9, 10), calendar_id=personal.id,
+                                title="moved to Personal"))
+    assert store.delete_calendar(work.id) == 1
+    assert month(store) == ["moved to Personal"]
+    outbox = [(e[1], e[3]) for e in store.outbox()[-2:]]
+    assert outbox == [("event", "delete"), ("calendar", "delete")]
