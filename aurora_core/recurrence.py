@@ -443,10 +443,16 @@ def last_instance(master: Event) -> EventTime | None:
 
 @dataclass
 class SeriesChange:
-    """The result of a series edit: events to write (insert or update) and to delete."""
+    """The result of a series edit: events to write (insert or update) and to delete.
+
+    ``handed_over`` is set by a split: (old uid, new uid, first recurrence key) —
+    instances from that key on now belong to the new series, so per-occurrence
+    state (a reminder already shown) can follow them.
+    """
 
     upserts: list[Event] = field(default_factory=list)
     deletes: list[Event] = field(default_factory=list)
+    handed_over: tuple[str, str, str] | None = None
 
 
 def _until_before(t: EventTime) -> str:
@@ -569,6 +575,7 @@ def split_series(
     if truncated is not None:
         ch.upserts.insert(0, truncated)
         ch.deletes = [*moved, *ch.deletes]
+        ch.handed_over = (master.uid, new_uid, time_key(rid))
     else:
         ch.deletes = [d for d in ch.deletes if d.id not in {u.id for u in ch.upserts}]
     del kept

@@ -444,7 +444,25 @@ class Store:
                 if self._tombstone(ev.id):
                     touched.add(ev.id)
             self._put_many(change.upserts, touched, None, True)
+            if change.handed_over is not None:
+                self._hand_over_reminder_states(*change.handed_over)
         self._notify(ChangeNotice(event_ids=frozenset(touched)))
+
+    def _hand_over_reminder_states(self, old_uid: str, new_uid: str, from_key: str) -> None:
+        """After a split, reminder states of instances from ``from_key`` on follow them to
+        the new series (a reminder already shown is not shown again)."""
+        prefix = old_uid + "/"
+        rows = self._db.execute(
+            "SELECT occurrence_key, reminder FROM reminder_state "
+            "WHERE substr(occurrence_key, 1, ?) = ?", (len(prefix), prefix)).fetchall()
+        for key, reminder in rows:
+            rid = key[len(prefix):]
+            if rid >= from_key:  # keys of one series share one format: text order is time order
+                new_key = f"{new_uid}/{rid}"
+                self._db.execute(
+                    "UPDATE reminder_state SET occurrence_key = ? "
+                    "WHERE occurrence_key = ? AND reminder = ?", (new_key, key, reminder))
+                self._outbox("reminder_state", f"{new_key}#{reminder}", "put", None)
 
     def delete_event(self, event_id: str) -> None:
         """Delete an event; for a series master, its overrides go too. KeyError if absent."""

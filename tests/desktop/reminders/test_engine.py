@@ -508,3 +508,26 @@ def test_an_event_written_by_another_process_gets_its_reminder(store_path, store
     clock.set(T0 + timedelta(minutes=15))
     eng.check()
     assert recorder.titles() == ["Imported standup"]
+
+
+def test_this_and_following_after_a_reminder_fired_does_not_fire_it_again(
+        store, clock, recorder, make_engine):
+    from aurora_core.recurrence import split_series
+
+    # A daily 08:30 standup that began yesterday; today's reminder is due at 08:15.
+    master = make_event(store, "Standup", T0 - timedelta(days=1) + timedelta(minutes=30),
+                        rrule="FREQ=DAILY")
+    eng = make_engine()
+    clock.set(T0 + timedelta(minutes=15))
+    eng.check()
+    assert recorder.titles() == ["Standup"]
+    clock.advance(minutes=5)
+    # Rename today's occurrence and all after it: the tail becomes a new series.
+    rid = ZonedTime(T0 + timedelta(minutes=30), "UTC")
+    change = split_series(master, [], rid, title="Stand-up (new format)")
+    assert change.handed_over is not None
+    store.apply(change)
+    eng.check()
+    clock.advance(minutes=1)
+    eng.check()
+    assert recorder.titles() == ["Standup"]
