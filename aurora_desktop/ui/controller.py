@@ -21,6 +21,7 @@ from aurora_core.model import (
     Occurrence,
     ValidationError,
     ZonedTime,
+    get_zone,
     shift,
 )
 from aurora_core.recurrence import (
@@ -125,7 +126,18 @@ class Controller(QtCore.QObject):
         # all: move the series by as much as this occurrence moved
         new_start, new_end = fields.pop("start"), fields.pop("end")
         fields["rrule"] = rrule
-        if type(new_start) is type(occ.start):
+        if (isinstance(master.start, ZonedTime) and isinstance(occ.start, ZonedTime)
+                and isinstance(new_start, ZonedTime)):
+            # Measured on the series' own wall clock: a drag from Saturday 09:00 to
+            # Sunday 10:00 across a DST night moves every instance to 10:00, though only
+            # 24 elapsed hours lie between the two.
+            z = get_zone(master.start.tz)
+            moved = (new_start.at.astimezone(z).replace(tzinfo=None)
+                     - occ.start.at.astimezone(z).replace(tzinfo=None))
+            start = (ZonedTime.from_local(master.start.local.replace(tzinfo=None) + moved,
+                                          master.start.tz) if moved else master.start)
+            end = shift(start, _delta(new_start, new_end))
+        elif type(new_start) is type(occ.start):
             delta = _delta(occ.start, new_start)
             start = shift(master.start, delta) if delta else master.start
             dur = _delta(new_start, new_end)
