@@ -126,6 +126,8 @@ class Controller(QtCore.QObject):
         # all: move the series by as much as this occurrence moved
         new_start, new_end = fields.pop("start"), fields.pop("end")
         fields["rrule"] = rrule
+        start: EventTime
+        end: EventTime
         if (isinstance(master.start, ZonedTime) and isinstance(occ.start, ZonedTime)
                 and isinstance(new_start, ZonedTime)):
             # Measured on the series' own wall clock: a drag from Saturday 09:00 to
