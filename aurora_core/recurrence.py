@@ -588,6 +588,13 @@ def edit_all(master: Event, overrides: Sequence[Event], **changes: object) -> Se
     the same amount; overrides that no longer name an instance of the new series go."""
     new = master.replace(**changes)
     delta_wall = _frame(new.start) - _frame(master.start)
+    if new.rrule is not None and new.rrule == master.rrule and type(new.start) is type(
+            master.start):
+        moved_days = (_frame(new.start).date() - _frame(master.start).date()).days
+        if moved_days:
+            new = new.replace(rrule=_rule_moved_by_days(
+                parse_rule(new.rrule, master.start), moved_days, _frame(master.start).date(),
+                _frame(new.start).date()))
     if "start" in changes and delta_wall and "exdates" not in changes:
         new = new.replace(exdates=tuple(shift(x, delta_wall) for x in master.exdates))
     if "start" in changes and delta_wall and "rdates" not in changes:
@@ -609,6 +616,32 @@ def edit_all(master: Event, overrides: Sequence[Event], **changes: object) -> Se
             continue
         ch.upserts.append(_follow(ov, master, new, rid))
     return ch
+
+
+_DAY_NAMES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+def _rule_moved_by_days(rule: Rule, days: int, old: date, new: date) -> str:
+    """The rule of a series whose start moved by ``days``: the days it names move too.
+
+    "Weekly on Saturday" dragged to Sunday becomes "weekly on Sunday" (BYDAY entries
+    shift, ordinals kept: 2TH -> 2FR); "monthly on the 15th" moved to the 17th becomes
+    the 17th. Rules that name days the start does not determine stay as they were.
+    """
+    changes: dict[str, str | None] = {}
+    byday = rule.get("BYDAY")
+    if byday and days % 7:
+        moved = []
+        for entry in byday.split(","):
+            prefix, name = entry[:-2], entry[-2:]
+            if name not in _DAY_NAMES:
+                return rule.text()
+            moved.append(prefix + _DAY_NAMES[(_DAY_NAMES.index(name) + days) % 7])
+        changes["BYDAY"] = ",".join(moved)
+    bymonthday = rule.get("BYMONTHDAY")
+    if bymonthday and bymonthday.isdigit() and int(bymonthday) == old.day:
+        changes["BYMONTHDAY"] = str(new.day)
+    return rule.with_parts(**changes).text() if changes else rule.text()
 
 
 _FOLLOWED_FIELDS = ("title", "location", "notes", "status", "reminders", "calendar_id")

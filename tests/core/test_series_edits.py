@@ -162,3 +162,24 @@ def test_all_day_series_split() -> None:
         for e in evs for o in expand(e, [], ws, ws + timedelta(days=22), utc))
     assert days == [(date(2026, 1, 26), "Bins"), (date(2026, 2, 3), "Bins (new day)"),
                     (date(2026, 2, 10), "Bins (new day)")]
+
+
+def test_moving_all_to_another_weekday_moves_the_rule_days_too() -> None:
+    m = Event.new("cal", "Yoga", at(2026, 3, 7, 9), at(2026, 3, 7, 10),
+                  rrule="FREQ=WEEKLY;BYDAY=SA")  # Saturdays
+    ch = edit_all(m, [], start=at(2026, 3, 8, 10), end=at(2026, 3, 8, 11))  # to Sundays 10:00
+    evs = apply([m], ch)
+    assert evs[0].rrule == "FREQ=WEEKLY;BYDAY=SU"
+    assert occurrences(evs, date(2026, 3, 1), date(2026, 3, 29)) == [
+        ("03-08 10:00", "Yoga"), ("03-15 10:00", "Yoga"), ("03-22 10:00", "Yoga")]
+
+
+def test_moving_all_keeps_ordinals_and_month_days_in_step() -> None:
+    m = Event.new("cal", "Board", at(2026, 1, 8, 9), at(2026, 1, 8, 10),
+                  rrule="FREQ=MONTHLY;BYDAY=2TH")  # second Thursday
+    moved = edit_all(m, [], start=at(2026, 1, 9, 9), end=at(2026, 1, 9, 10)).upserts[0]
+    assert moved.rrule == "FREQ=MONTHLY;BYDAY=2FR"
+    m2 = Event.new("cal", "Rent", at(2026, 1, 15, 9), at(2026, 1, 15, 10),
+                   rrule="FREQ=MONTHLY;BYMONTHDAY=15")
+    moved2 = edit_all(m2, [], start=at(2026, 1, 17, 9), end=at(2026, 1, 17, 10)).upserts[0]
+    assert moved2.rrule == "FREQ=MONTHLY;BYMONTHDAY=17"
