@@ -52,6 +52,7 @@ __all__ = ["DEFAULT_CALENDAR_NAME", "ChangeNotice", "ReminderState", "Store", "S
 DEFAULT_CALENDAR_NAME = "Personal"
 # Open-ended series are materialised this far past "now"; a view beyond moves it.
 HORIZON = timedelta(days=400)
+HORIZON_STEP = timedelta(days=62)  # how much further a view past the horizon moves it
 _EPOCH = datetime(1970, 1, 1)
 _KIND = {ZonedTime: 0, AllDayDate: 1, FloatingTime: 2}
 
@@ -671,7 +672,9 @@ class Store:
         old = self._horizon()
         if wall_needed <= old:
             return
-        new = wall_needed + int(HORIZON.total_seconds())
+        # Only as far as asked plus two months: this runs on the GUI thread, and a
+        # step of HORIZON took seconds with a thousand open-ended series.
+        new = wall_needed + int(HORIZON_STEP.total_seconds())
         with self._tx():
             for r in self._db.execute(
                 f"SELECT {_EVENT_COLS} FROM events WHERE expanded_to IS NOT NULL AND deleted = 0"
