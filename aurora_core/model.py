@@ -21,7 +21,6 @@ from __future__ import annotations
 import dataclasses
 import enum
 import uuid
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import lru_cache
@@ -346,22 +345,11 @@ class Occurrence:
     end: EventTime
     recurrence_id: EventTime | None = None
 
-    def start_instant(self, local_tz: tzinfo) -> datetime:
-        return self.start.instant(local_tz)
-
-    def end_instant(self, local_tz: tzinfo) -> datetime:
-        return self.end.instant(local_tz)
-
     @property
     def key(self) -> str:
         """Identifies this occurrence for good: event uid plus its recurrence key."""
         rid = "" if self.recurrence_id is None else time_key(self.recurrence_id)
         return f"{self.event.uid}/{rid}"
-
-
-def sort_occurrences(occs: Iterable[Occurrence], local_tz: tzinfo) -> list[Occurrence]:
-    return sorted(occs, key=lambda o: (o.start.instant(local_tz), o.end.instant(local_tz),
-                                       o.event.title, o.event.uid))
 
 
 def time_from_key(key: str, like: EventTime) -> EventTime:

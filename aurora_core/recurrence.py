@@ -548,7 +548,7 @@ def split_series(
     series; a COUNT is shared out between the two.
     """
     _check_instance(master, rid)
-    truncated, kept, moved = _truncate(master, overrides, rid)
+    truncated, _kept, moved = _truncate(master, overrides, rid)
     w = _frame(rid)
     new_uid = new_id() if truncated is not None else master.uid
     new_id_ = new_id() if truncated is not None else master.id
@@ -576,10 +576,8 @@ def split_series(
         ch.upserts.insert(0, truncated)
         ch.deletes = [*moved, *ch.deletes]
         ch.handed_over = (master.uid, new_uid, time_key(rid))
-    else:
-        ch.deletes = [d for d in ch.deletes if d.id not in {u.id for u in ch.upserts}]
-    del kept
-    ch.deletes = [d for d in ch.deletes if d.id not in {u.id for u in ch.upserts}]
+    written = {u.id for u in ch.upserts}
+    ch.deletes = [d for d in ch.deletes if d.id not in written]
     return ch
 
 

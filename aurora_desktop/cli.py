@@ -10,7 +10,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TextIO
 
@@ -18,10 +18,12 @@ from aurora_core import __version__
 from aurora_core.model import (
     AllDayDate,
     Calendar,
-    FloatingTime,
+    EventTime,
     Occurrence,
     ValidationError,
+    ZonedTime,
     get_zone,
+    new_id,
 )
 
 from .store import Store, StoreError
@@ -64,25 +66,21 @@ def _calendar_named(store: Store, name: str | None, *, create: bool) -> Calendar
     if not create:
         names = ", ".join(c.name for c in store.calendars()) or "none"
         raise CliError(f"no calendar named {name!r} (calendars: {names})")
-    from aurora_core.model import new_id
-
     cal = Calendar(new_id(), name)
     store.put_calendar(cal)
     return cal
 
 
-def _iso(t: AllDayDate | FloatingTime | object, local_tz: object) -> str:
+def _iso(t: EventTime, local_tz: tzinfo) -> str:
+    """ISO 8601 in ``local_tz`` (with its offset); a plain date for all-day times."""
     if isinstance(t, AllDayDate):
         return t.day.isoformat()
-    from aurora_core.model import ZonedTime
-
     if isinstance(t, ZonedTime):
-        return t.at.astimezone(local_tz).isoformat()  # type: ignore[arg-type]
-    assert isinstance(t, FloatingTime)
-    return t.wall.replace(tzinfo=local_tz).isoformat()  # type: ignore[arg-type]
+        return t.at.astimezone(local_tz).isoformat()
+    return t.wall.replace(tzinfo=local_tz).isoformat()
 
 
-def occurrence_json(occ: Occurrence, calendar_name: str, local_tz: object) -> dict[str, object]:
+def occurrence_json(occ: Occurrence, calendar_name: str, local_tz: tzinfo) -> dict[str, object]:
     ev = occ.event
     rid = occ.recurrence_id
     return {

@@ -550,7 +550,6 @@ class Store:
                 self._event_cache.pop(rowid, None)
                 if old_uid != ev.uid:
                     series_to_build.add(old_uid)
-                self._db.execute("DELETE FROM instances WHERE series_rowid = ?", (rowid,))
             touched.add(ev.id)
             if ev.recurrence_id is not None or ev.is_recurring or old is not None:
                 series_to_build.add(ev.uid)
