@@ -201,6 +201,12 @@ def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _account_errors() -> tuple[type[Exception], ...]:
+    from .account_cli import ERRORS
+
+    return ERRORS
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS,
@@ -233,6 +239,10 @@ def build_parser() -> argparse.ArgumentParser:
     ls.add_argument("--timezone", metavar="ZONE", help="IANA zone to show times in (default: system)")
     ls.add_argument("--json", action="store_true", help="print one JSON array")
     ls.set_defaults(func=cmd_list)
+
+    from .account_cli import add_account_commands
+
+    add_account_commands(sub, common)
     return p
 
 
@@ -249,7 +259,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return int(run_app(args.data_dir, [sys.argv[0], *(["--hidden"] if args.hidden else [])]))
         func: Callable[[argparse.Namespace, TextIO], int] = args.func
         return func(args, sys.stdout)
-    except (CliError, StoreError, ValidationError) as exc:
+    except (CliError, StoreError, ValidationError, *_account_errors()) as exc:
         print(f"aurora: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
