@@ -10,7 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from cloud_process import CloudProcess  # noqa: E402
+from cloud_process import CloudProcess
 
 
 @pytest.fixture(scope="session")
