@@ -1,5 +1,23 @@
-"""The local SQLite store (no Qt): calendars, events, occurrences, outbox."""
+"""The local SQLite store (no Qt): calendars, events, occurrences, reminder state, sync state.
 
-from .store import DEFAULT_CALENDAR_NAME, ChangeNotice, ReminderState, Store, StoreError
+One module per concern, composed into :class:`Store` (see ``base`` for the
+contract every part keeps).
+"""
 
-__all__ = ["DEFAULT_CALENDAR_NAME", "ChangeNotice", "ReminderState", "Store", "StoreError"]
+from .base import DEFAULT_CALENDAR_NAME, ChangeNotice, ReminderState, StoreBase, StoreError
+from .calendars import CalendarsMixin
+from .events import EventsMixin
+from .instances import InstancesMixin
+from .reminder_state import ReminderStateMixin
+from .sync_state import ApplyReport, Conflict, Outgoing, SyncMixin
+
+
+class Store(SyncMixin, ReminderStateMixin, InstancesMixin, EventsMixin, CalendarsMixin,
+            StoreBase):
+    """The local calendar database. Not thread-safe: use it from one thread (a worker opens
+    its own Store on the same file). ``clock`` gives "now" (aware UTC); tests pass a fake one.
+    """
+
+
+__all__ = ["DEFAULT_CALENDAR_NAME", "ApplyReport", "ChangeNotice", "Conflict", "Outgoing",
+           "ReminderState", "Store", "StoreError"]

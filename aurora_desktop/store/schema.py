@@ -98,6 +98,71 @@ CREATE TABLE reminder_state (
 """
 
 
+_V3 = """
+-- Sync (issue 9). Calendars belong to this computer (account NULL) or to an
+-- account ("<server URL>|<sub>"); events and reminder states follow their calendar.
+ALTER TABLE calendars ADD COLUMN account TEXT;
+
+-- Per synced item: the item exactly as the server last confirmed it (wire JSON)
+-- and its server version. No row: the server has never confirmed it.
+CREATE TABLE sync_base (
+    entity  TEXT NOT NULL,              -- 'calendar' | 'event' | 'reminder_state'
+    id      TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    base    TEXT NOT NULL,
+    PRIMARY KEY (entity, id)
+) WITHOUT ROWID;
+
+-- One pending change per item (coalesced): "this item differs from its base".
+-- What to send is read from the item itself at push time.
+CREATE TABLE pending (
+    entity   TEXT NOT NULL,
+    id       TEXT NOT NULL,
+    since    INTEGER NOT NULL,          -- first unsent local change (epoch seconds)
+    attempts INTEGER NOT NULL DEFAULT 0,
+    problem  TEXT,                      -- set aside: the server refused it (shown to the user)
+    PRIMARY KEY (entity, id)
+) WITHOUT ROWID;
+
+-- Where both sides changed the same part: what won (everywhere) and what this desktop lost.
+CREATE TABLE sync_conflicts (
+    seq     INTEGER PRIMARY KEY AUTOINCREMENT,
+    entity  TEXT NOT NULL,
+    id      TEXT NOT NULL,
+    account TEXT,
+    unit    TEXT NOT NULL,              -- title, time, rrule, deleted, orphaned, …
+    title   TEXT NOT NULL,              -- the item's title when it happened
+    kept    TEXT,                       -- JSON
+    lost    TEXT,                       -- JSON
+    at      INTEGER NOT NULL
+);
+
+-- Per-account sync bookkeeping (cursor, last pull/push): key "<account>|<name>".
+CREATE TABLE sync_meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID
+"""
+
+
+def _v3(conn: sqlite3.Connection) -> None:
+    _script(_V3)(conn)
+    # Today's outbox rows become pending changes (one per item); the outbox goes.
+    conn.execute(
+        "INSERT OR IGNORE INTO pending (entity, id, since) "
+        "SELECT entity, entity_id, MIN(created) FROM outbox GROUP BY entity, entity_id")
+    # Every live item is pending too: nothing has ever been sent, and an item whose
+    # outbox row was missing must not be forgotten by a first sign-in.
+    conn.execute("INSERT OR IGNORE INTO pending (entity, id, since) "
+                 "SELECT 'event', id, updated FROM events")
+    conn.execute("INSERT OR IGNORE INTO pending (entity, id, since) "
+                 "SELECT 'calendar', id, updated FROM calendars")
+    conn.execute("DROP TABLE outbox")
+    # The never-written version columns: versions live in sync_base now.
+    conn.execute("ALTER TABLE events DROP COLUMN version")
+    conn.execute("ALTER TABLE calendars DROP COLUMN version")
+
+
 def _script(sql: str) -> Callable[[sqlite3.Connection], None]:
     def run(conn: sqlite3.Connection) -> None:
         for statement in sql.split(";\n"):
@@ -107,5 +172,5 @@ def _script(sql: str) -> Callable[[sqlite3.Connection], None]:
     return run
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_script(_V1), _script(_V2)]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_script(_V1), _script(_V2), _v3]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -99,14 +99,36 @@ def test_a_file_that_is_not_a_database_gives_a_clear_error(tmp_path: Path) -> No
         Store(path)
 
 
-def test_every_mutation_leaves_an_outbox_entry(store: Store) -> None:
-    start = len(store.outbox())
+def test_every_mutation_leaves_one_pending_change_per_item(store: Store) -> None:
     ev = store.put_event(meeting(store))
+    assert ("event", ev.id) in store.pending()
     store.put_event(ev.replace(title="Renamed"))
     store.delete_event(ev.id)
-    entries = store.outbox()[start:]
-    assert [(e[1], e[2], e[3]) for e in entries] == [
-        ("event", ev.id, "put"), ("event", ev.id, "put"), ("event", ev.id, "delete")]
+    assert store.pending("event") == [("event", ev.id)]  # three edits, one change
+
+
+def test_a_change_back_to_what_the_server_has_is_no_change(store: Store) -> None:
+    from aurora_desktop.store.sync_state import event_content
+
+    ev = store.put_event(meeting(store))
+    sent = event_content(ev)
+    store.confirm_sent("event", ev.id, sent, None, 3)  # the server took it as version 3
+    assert store.pending("event") == []
+    renamed = store.put_event(ev.replace(title="Renamed"))
+    assert store.pending("event") == [("event", ev.id)]
+    store.put_event(renamed.replace(title=ev.title))
+    assert store.pending("event") == []
+
+
+def test_an_edit_made_while_it_was_being_sent_stays_pending(store: Store) -> None:
+    from aurora_desktop.store.sync_state import event_content
+
+    ev = store.put_event(meeting(store))
+    sent = event_content(ev)
+    store.put_event(ev.replace(title="edited meanwhile"))
+    store.confirm_sent("event", ev.id, sent, None, 1)
+    assert store.pending("event") == [("event", ev.id)]
+    assert store.base("event", ev.id)[0] == 1  # type: ignore[index]
 
 
 def test_delete_is_a_tombstone_that_vanishes_from_views(store: Store) -> None:
@@ -121,11 +143,11 @@ def test_delete_is_a_tombstone_that_vanishes_from_views(store: Store) -> None:
 
 
 def test_invalid_event_is_refused_and_nothing_is_written(store: Store) -> None:
-    before = store.outbox()
+    before = store.pending()
     bad = meeting(store).replace(end=at(2026, 11, 26, 9))
     with pytest.raises(ValidationError, match="ends before"):
         store.put_events([meeting(store, "good"), bad])
-    assert store.outbox() == before and month(store) == []
+    assert store.pending() == before and month(store) == []
 
 
 def test_occurrences_cover_all_kinds_and_hidden_calendars(store: Store) -> None:
@@ -198,20 +220,19 @@ CRASH_SCRIPT = textwrap.dedent("""
     from datetime import datetime
     from aurora_core.model import Event, ZonedTime
     from aurora_desktop.store import Store
-    from aurora_desktop.store import store as mod
 
     s = Store(sys.argv[1])
     cal = s.default_calendar()
     if sys.argv[2] == "crash":
         class Dying:
-            # The connection, except that the process dies as the outbox is written.
+            # The connection, except that the process dies as the pending change is written.
             def __init__(self, db):
                 self._db = db
             def __getattr__(self, name):
                 return getattr(self._db, name)
             def _check(self, sql):
-                if "INTO outbox" in sql:
-                    os._exit(9)  # killed after the event row, before its outbox entry
+                if "INTO pending" in sql and "'event'" not in sql and s._armed:
+                    os._exit(9)  # killed after the event row, before its pending change
             def execute(self, sql, *a):
                 self._check(sql)
                 return self._db.execute(sql, *a)
@@ -219,6 +240,7 @@ CRASH_SCRIPT = textwrap.dedent("""
                 self._check(sql)
                 return self._db.executemany(sql, *a)
         s._db = Dying(s._db)
+        s._armed = True
     t = ZonedTime.from_local(datetime(2026, 11, 26, 10), "Europe/Berlin")
     s.put_event(Event.new(cal.id, "saved?", t, t))
     os._exit(0)
@@ -226,7 +248,8 @@ CRASH_SCRIPT = textwrap.dedent("""
 
 
 @pytest.mark.parametrize("mode", ["crash", "normal"])
-def test_a_killed_process_leaves_both_row_and_outbox_or_neither(tmp_path: Path, mode: str) -> None:
+def test_a_killed_process_leaves_both_row_and_pending_change_or_neither(tmp_path: Path,
+                                                                       mode: str) -> None:
     path = tmp_path / "crash.db"
     Store(path).close()
     proc = subprocess.run([sys.executable, "-c", CRASH_SCRIPT, str(path), mode],
@@ -234,8 +257,8 @@ def test_a_killed_process_leaves_both_row_and_outbox_or_neither(tmp_path: Path, 
     assert proc.returncode == (9 if mode == "crash" else 0), proc.stderr
     with Store(path) as s:
         rows = sqlite3.connect(path).execute("SELECT COUNT(*) FROM events").fetchone()[0]
-        outbox = [e for e in s.outbox() if e[1] == "event"]
-        assert (rows, len(outbox)) == ((0, 0) if mode == "crash" else (1, 1))
+        pending = s.pending("event")
+        assert (rows, len(pending)) == ((0, 0) if mode == "crash" else (1, 1))
 
 
 def test_disk_full_is_reported_and_loses_nothing(tmp_path: Path) -> None:
@@ -314,5 +337,38 @@ def test_an_occurrence_moved_to_another_calendar_outlives_its_calendar(store: St
                                 title="moved to Personal"))
     assert store.delete_calendar(work.id) == 1
     assert month(store) == ["moved to Personal"]
-    outbox = [(e[1], e[3]) for e in store.outbox()[-2:]]
-    assert outbox == [("event", "delete"), ("calendar", "delete")]
+    assert ("calendar", work.id) in store.pending()
+    assert ("event", m.id) in store.pending()
+
+
+V2_SCHEMA_SCRIPT = """
+import sqlite3, sys
+from aurora_desktop.store.schema import MIGRATIONS
+db = sqlite3.connect(sys.argv[1], isolation_level=None)
+for m in MIGRATIONS[:2]:
+    m(db)
+db.execute("PRAGMA user_version = 2")
+db.execute("INSERT INTO meta VALUES ('initialised', '1')")
+db.execute("INSERT INTO calendars (id, name, color, updated) VALUES ('c1', 'Personal', '#3b82f6', 0)")
+db.execute("INSERT INTO events (rowid, id, uid, calendar_id, title, kind, tz, start_key, end_key, "
+           "created, updated) VALUES (1, 'e1', 'e1', 'c1', 'kept', 0, 'UTC', 1796000000, "
+           "1796003600, 0, 0)")
+db.execute("INSERT INTO instances VALUES (1, 1, 0, 1796000000, 1796003600, NULL)")
+db.execute("INSERT INTO outbox (entity, entity_id, op, base_version, created) "
+           "VALUES ('event', 'e1', 'put', NULL, 0), ('event', 'e1', 'put', NULL, 1), "
+           "('reminder_state', 'e1/#15:notification', 'put', NULL, 2)")
+"""
+
+
+def test_a_version_2_store_keeps_its_events_and_its_outbox_becomes_pending_changes(
+        tmp_path: Path) -> None:
+    path = tmp_path / "v2.db"
+    subprocess.run([sys.executable, "-c", V2_SCHEMA_SCRIPT, str(path)], check=True, timeout=60)
+    with Store(path) as s:
+        assert s.schema_version == 3
+        assert [e.title for e in s.events()] == ["kept"]
+        assert ("event", "e1") in s.pending()
+        assert ("reminder_state", "e1/#15:notification") in s.pending()
+        tables = {r[0] for r in sqlite3.connect(path).execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        assert "outbox" not in tables

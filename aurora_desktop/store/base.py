@@ -1,0 +1,322 @@
+"""The store's foundation: the connection, transactions, change notices, time keys.
+
+Contract (for the whole :class:`aurora_desktop.store.Store`):
+- Every local mutation writes its rows and marks each changed item as having
+  a pending change (for sync) in a single transaction: after a crash both are
+  there or neither is. Changes that come from the server are applied through
+  the remote path (``sync_state``), which marks nothing.
+- Deletions are tombstones (``deleted = 1``) until the server has them.
+- ``occurrences()`` answers from the ``instances`` table, which always holds
+  every occurrence of every live event up to the horizon (``meta.horizon``);
+  a query past the horizon first moves it.
+- Errors from the environment (disk full, database locked, corrupt or
+  read-only file, a newer schema) raise :class:`StoreError` with a message for
+  the user; anything else is a bug and propagates.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from pathlib import Path
+from typing import Self
+
+from aurora_core.model import (
+    AllDayDate,
+    Calendar,
+    Event,
+    EventTime,
+    FloatingTime,
+    Reminder,
+    ZonedTime,
+    new_id,
+    time_key,
+)
+
+from .schema import MIGRATIONS, SCHEMA_VERSION
+
+__all__ = ["DEFAULT_CALENDAR_NAME", "ChangeNotice", "ReminderState", "StoreBase", "StoreError"]
+
+DEFAULT_CALENDAR_NAME = "Personal"
+# Open-ended series are materialised this far past "now"; a view beyond moves it.
+HORIZON = timedelta(days=400)
+HORIZON_STEP = timedelta(days=62)  # how much further a view past the horizon moves it
+_EPOCH = datetime(1970, 1, 1)
+_KIND = {ZonedTime: 0, AllDayDate: 1, FloatingTime: 2}
+
+
+class StoreError(Exception):
+    """The database cannot be used (its file, the disk, or its version); the message says why."""
+
+
+@dataclass(frozen=True)
+class ReminderState:
+    """What happened to one reminder of one occurrence.
+
+    ``occurrence_key`` is :attr:`Occurrence.key`; ``reminder`` is
+    ``"<minutes_before>:<channel>"``; ``state`` is fired, snoozed or dismissed.
+    """
+
+    occurrence_key: str
+    reminder: str
+    state: str
+    due: datetime
+    snoozed_until: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ChangeNotice:
+    """What a committed mutation touched (for views and the reminder planner)."""
+
+    event_ids: frozenset[str] = frozenset()
+    calendar_ids: frozenset[str] = frozenset()
+    reminder_state: bool = False
+
+
+def _wall_seconds(wall: datetime) -> int:
+    return int((wall - _EPOCH).total_seconds())
+
+
+def _from_wall_seconds(s: int) -> datetime:
+    return _EPOCH + timedelta(seconds=s)
+
+
+def _key(t: EventTime) -> int:
+    if isinstance(t, ZonedTime):
+        return int(t.at.timestamp())
+    if isinstance(t, AllDayDate):
+        return _wall_seconds(datetime(t.day.year, t.day.month, t.day.day))
+    return _wall_seconds(t.wall)
+
+
+def _time(kind: int, tz: str | None, k: int) -> EventTime:
+    if kind == 0:
+        assert tz is not None
+        return ZonedTime(datetime.fromtimestamp(k, UTC), tz)
+    if kind == 1:
+        return AllDayDate(_from_wall_seconds(k).date())
+    return FloatingTime(_from_wall_seconds(k))
+
+
+def _event_values(ev: Event) -> tuple[object, ...]:
+    """The events-table columns id..updated of ``ev``."""
+    return (
+        ev.id, ev.uid, ev.calendar_id,
+        None if ev.recurrence_id is None else time_key(ev.recurrence_id),
+        ev.title, ev.location, ev.notes, str(ev.status), _KIND[type(ev.start)],
+        ev.start.tz if isinstance(ev.start, ZonedTime) else None,
+        _key(ev.start), _key(ev.end), ev.rrule,
+        " ".join(time_key(x) for x in ev.exdates), " ".join(time_key(x) for x in ev.rdates),
+        _reminders_text(ev.reminders), int(ev.created.timestamp()), int(ev.updated.timestamp()),
+    )
+
+
+def _reminders_text(rs: Sequence[Reminder]) -> str:
+    return " ".join(f"{r.minutes_before}:{r.channel}" for r in rs)
+
+
+def _reminders_parse(text: str) -> tuple[Reminder, ...]:
+    out = []
+    for part in text.split():
+        m, ch = part.split(":", 1)
+        out.append(Reminder(int(m), ch))  # type: ignore[arg-type]  # checked on write
+    return tuple(out)
+
+
+def _environment_error(exc: sqlite3.Error, path: Path) -> StoreError | None:
+    """A user-facing StoreError for environment failures, None for bugs."""
+    msg = str(exc).lower()
+    if "full" in msg:
+        return StoreError(f"the disk holding {path} is full; nothing was saved")
+    if "locked" in msg or "busy" in msg:
+        return StoreError(f"{path} is locked by another program; try again")
+    if "readonly" in msg or "read-only" in msg:
+        return StoreError(f"{path} is read-only; nothing was saved")
+    if "not a database" in msg or "malformed" in msg or "corrupt" in msg:
+        return StoreError(f"{path} is damaged (not a readable Aurora database)")
+    if "unable to open" in msg or "disk i/o" in msg:
+        return StoreError(f"cannot open or write {path}: {exc}")
+    return None
+
+
+_EVENT_COLS = (
+    "rowid, id, uid, calendar_id, rid, title, location, notes, status, kind, tz, start_key, "
+    "end_key, rrule, exdates, rdates, reminders, created, updated"
+)
+
+_E_COLS = ", ".join("e." + c.strip() for c in _EVENT_COLS.split(","))
+
+
+
+class StoreBase:
+    """The connection and what every part of the store shares. Not thread-safe: use a
+    store from one thread (other threads open their own on the same file).
+
+    ``clock`` gives "now" (aware UTC); tests pass a fake one.
+    """
+
+    def __init__(self, path: Path | str, *, clock: Callable[[], datetime] | None = None) -> None:
+        self.path = Path(path)
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self._listeners: list[Callable[[ChangeNotice], None]] = []
+        self._event_cache: dict[int, tuple[int, Event]] = {}
+        self._span: int | None = None  # see _max_span
+        self._seen_version = -1  # PRAGMA data_version when the caches were last valid
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create the folder {self.path.parent}: {exc.strerror}") from None
+        try:
+            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self._db.execute("PRAGMA foreign_keys = ON")
+            self._db.execute("PRAGMA busy_timeout = 5000")
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA synchronous = NORMAL")
+            self._db.execute("PRAGMA cache_size = -32000")  # 32 MB: bulk imports stay in memory
+            self._migrate()
+            self._ensure_default_calendar()
+        except sqlite3.Error as exc:
+            err = _environment_error(exc, self.path)
+            if err is None:
+                raise
+            raise err from None
+
+    # ------------------------------------------------------------------ setup
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        return int(self._db.execute("PRAGMA user_version").fetchone()[0])
+
+    def _migrate(self) -> None:
+        version = self.schema_version
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path} was written by a newer Aurora Time (schema {version}; this "
+                f"version knows up to {SCHEMA_VERSION}). Update Aurora Time to open it."
+            )
+        for v in range(version, SCHEMA_VERSION):
+            with self._tx():
+                MIGRATIONS[v](self._db)
+                self._db.execute(f"PRAGMA user_version = {v + 1}")
+
+    def _ensure_default_calendar(self) -> None:
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'initialised'").fetchone()
+        if row is None:
+            with self._tx() as notice:
+                cal = Calendar(new_id(), DEFAULT_CALENDAR_NAME)
+                self._write_calendar(cal, notice)
+                self._db.execute("INSERT INTO meta VALUES ('initialised', '1')")
+                # Remembered so a first sign-in can tell "the empty calendar every new
+                # store starts with" from one the user made (it is not uploaded twice).
+                self._db.execute("INSERT INTO meta VALUES ('default_calendar', ?)", (cal.id,))
+
+    def _meta(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def _set_meta(self, key: str, value: str | None) -> None:
+        if value is None:
+            self._db.execute("DELETE FROM meta WHERE key = ?", (key,))
+        else:
+            self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    def current_account(self) -> str | None:
+        """The account this store syncs with now ("<server>|<sub>"), None when signed out."""
+        return self._meta("account")
+
+    @contextmanager
+    def _tx(self) -> Iterator[set[str]]:
+        """One write transaction. Yields a set the body fills with touched event ids."""
+        touched: set[str] = set()
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield touched
+                self._db.execute("COMMIT")
+            except BaseException:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            err = _environment_error(exc, self.path)
+            if err is None:
+                raise
+            raise err from None
+
+    def subscribe(self, listener: Callable[[ChangeNotice], None]) -> None:
+        """Call ``listener`` after every committed mutation."""
+        self._listeners.append(listener)
+
+    def unsubscribe(self, listener: Callable[[ChangeNotice], None]) -> None:
+        """Stop calling ``listener``; unknown listeners are ignored."""
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
+    def _notify(self, notice: ChangeNotice) -> None:
+        for listener in list(self._listeners):
+            listener(notice)
+
+    def now(self) -> datetime:
+        return self._clock()
+
+    # ------------------------------------------------- shared between parts
+    # (implemented by the part named; declared here so each part type-checks alone)
+
+    def _stamp(self) -> int:
+        return int(self._clock().timestamp())
+
+    def _mark_changed(self, entity: str, ids: Iterable[str]) -> None:  # sync_state
+        raise NotImplementedError
+
+    def _rematerialise_uid(self, uid: str) -> None:  # instances
+        raise NotImplementedError
+
+    def _insert_instances(self, rows: Sequence[tuple[object, ...]]) -> None:  # instances
+        raise NotImplementedError
+
+    def _row_to_event(self, r: Sequence[object]) -> Event:  # events
+        raise NotImplementedError
+
+    def _write_calendar(self, cal: Calendar, touched: set[str], *,  # calendars
+                        local: bool = True) -> None:
+        raise NotImplementedError
+
+    def calendar_accounts(self) -> dict[str, str | None]:  # calendars
+        raise NotImplementedError
+
+    def data_version(self) -> int:
+        """A number that changes whenever another connection (another Aurora process, an
+        import worker) commits to this file; this connection's own commits leave it."""
+        return int(self._db.execute("PRAGMA data_version").fetchone()[0])
+
+    def _sync_with_other_writers(self) -> None:
+        """Drop what this connection derived from the file if another connection (another
+        Aurora process, an import worker) committed since we last looked."""
+        version = self.data_version()
+        if version != self._seen_version:
+            self._seen_version = version
+            self._span = None
+            self._event_cache.clear()
+
+    def day_bounds(self, day: date, local_tz: tzinfo) -> tuple[datetime, datetime]:
+        """[start, end) of a local day as UTC instants (23 or 25 hours apart on DST days).
+
+        UTC, because Python subtracts two datetimes sharing a tzinfo by wall clock.
+        """
+        s = datetime(day.year, day.month, day.day, tzinfo=local_tz)
+        nxt = day + timedelta(days=1)
+        e = datetime(nxt.year, nxt.month, nxt.day, tzinfo=local_tz)
+        return s.astimezone(UTC), e.astimezone(UTC)
+

@@ -1,0 +1,125 @@
+"""Calendars: create, rename, recolour, delete (with their events), and who owns them.
+
+A calendar belongs to this computer (``account`` NULL) or to an account
+(``"<server URL>|<sub>"``); its events follow it. New calendars go to the
+account this store is signed in to (:meth:`current_account`), if any.
+"""
+
+from __future__ import annotations
+
+from aurora_core.model import Calendar, new_id
+
+from .base import DEFAULT_CALENDAR_NAME, ChangeNotice, StoreBase
+
+__all__ = ["CalendarsMixin"]
+
+
+class CalendarsMixin(StoreBase):
+    def calendars(self, *, include_hidden: bool = True) -> list[Calendar]:
+        sql = "SELECT id, name, color, visible, read_only FROM calendars WHERE deleted = 0"
+        if not include_hidden:
+            sql += " AND visible = 1"
+        rows = self._db.execute(sql + " ORDER BY position, name").fetchall()
+        return [Calendar(r[0], r[1], r[2], bool(r[3]), bool(r[4])) for r in rows]
+
+    def calendar(self, calendar_id: str) -> Calendar:
+        for c in self.calendars():
+            if c.id == calendar_id:
+                return c
+        raise KeyError(calendar_id)
+
+    def calendar_by_name(self, name: str) -> Calendar | None:
+        folded = name.casefold()
+        return next((c for c in self.calendars() if c.name.casefold() == folded), None)
+
+    def calendar_account(self, calendar_id: str) -> str | None:
+        """The account a calendar belongs to (None: this computer's own)."""
+        row = self._db.execute("SELECT account FROM calendars WHERE id = ?",
+                               (calendar_id,)).fetchone()
+        return None if row is None else row[0]
+
+    def calendar_accounts(self) -> dict[str, str | None]:
+        """Every live calendar's owner (None: this computer's own)."""
+        return dict(self._db.execute("SELECT id, account FROM calendars WHERE deleted = 0"))
+
+    def default_calendar(self) -> Calendar:
+        cals = self.calendars()
+        writable = [c for c in cals if not c.read_only]
+        if writable:
+            return writable[0]
+        cal = Calendar(new_id(), DEFAULT_CALENDAR_NAME)
+        self.put_calendar(cal)
+        return cal
+
+    def _write_calendar(self, cal: Calendar, touched: set[str], *, local: bool = True) -> None:
+        cal.validate()
+        pos = self._db.execute("SELECT COALESCE(MAX(position), -1) + 1 FROM calendars").fetchone()[0]
+        self._db.execute(
+            "INSERT INTO calendars (id, name, color, visible, read_only, position, deleted, "
+            "updated, account) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+            "name = excluded.name, color = excluded.color, visible = excluded.visible, "
+            "read_only = excluded.read_only, deleted = 0, updated = excluded.updated",
+            (cal.id, cal.name, cal.color, int(cal.visible), int(cal.read_only), pos, self._stamp(),
+             self.current_account()),
+        )
+        if local:
+            self._mark_changed("calendar", [cal.id])
+        touched.add("calendar:" + cal.id)
+
+    def put_calendar(self, cal: Calendar) -> None:
+        """Create or update a calendar. Raises ValidationError for a bad name or colour."""
+        with self._tx() as touched:
+            self._write_calendar(cal, touched)
+        self._notify(ChangeNotice(calendar_ids=frozenset({cal.id})))
+
+    def delete_calendar(self, calendar_id: str) -> int:
+        """Delete a calendar and all its events (tombstones). Returns how many events went."""
+        with self._tx():
+            ids = self._delete_calendar_rows(calendar_id, local=True)
+        self._notify(ChangeNotice(event_ids=ids, calendar_ids=frozenset({calendar_id})))
+        return len(ids)
+
+    def _delete_calendar_rows(self, calendar_id: str, *, local: bool) -> frozenset[str]:
+        """Tombstone a calendar and its events (inside a transaction).
+
+        Set-based, so a calendar of thousands of events goes at once; a series that
+        keeps rows in another calendar (an occurrence moved there) is rebuilt.
+        ``local``: a change of this desktop (pending for sync), not the server's.
+        """
+        live = self._db.execute(
+            "SELECT 1 FROM calendars WHERE id = ? AND deleted = 0", (calendar_id,)).fetchone()
+        if live is None:
+            raise KeyError(calendar_id)
+        rows = self._db.execute(
+            "SELECT rowid, id, uid FROM events WHERE calendar_id = ? AND deleted = 0",
+            (calendar_id,)).fetchall()
+        stamp = self._stamp()
+        self._db.execute("CREATE TEMP TABLE IF NOT EXISTS doomed (rowid INTEGER PRIMARY KEY)")
+        self._db.execute("DELETE FROM doomed")
+        self._db.executemany("INSERT INTO doomed VALUES (?)", [(r[0],) for r in rows])
+        self._db.execute("DELETE FROM instances WHERE series_rowid IN (SELECT rowid FROM doomed)"
+                         " OR event_rowid IN (SELECT rowid FROM doomed)")
+        self._db.execute("UPDATE events SET deleted = 1, updated = ? "
+                         "WHERE rowid IN (SELECT rowid FROM doomed)", (stamp,))
+        for rowid in (r[0] for r in rows):
+            self._event_cache.pop(rowid, None)
+        if local:
+            self._mark_changed("event", [r[1] for r in rows])
+        for uid in {r[2] for r in rows}:
+            if self._db.execute("SELECT 1 FROM events WHERE uid = ? AND deleted = 0 LIMIT 1",
+                                (uid,)).fetchone():
+                self._rematerialise_uid(uid)
+        self._db.execute("DELETE FROM doomed")
+        self._db.execute(
+            "UPDATE calendars SET deleted = 1, updated = ? WHERE id = ?", (stamp, calendar_id))
+        if local:
+            self._mark_changed("calendar", [calendar_id])
+        return frozenset(r[1] for r in rows)
+
+    def count_events(self, calendar_id: str | None = None) -> int:
+        sql = "SELECT COUNT(*) FROM events WHERE deleted = 0 AND rid IS NULL"
+        args: tuple[str, ...] = ()
+        if calendar_id is not None:
+            sql += " AND calendar_id = ?"
+            args = (calendar_id,)
+        return int(self._db.execute(sql, args).fetchone()[0])

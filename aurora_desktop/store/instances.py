@@ -1,0 +1,204 @@
+"""The occurrence index: every occurrence of every live event, series up to a horizon.
+
+See docs/architecture.md ("The store"): zoned rows key by UTC epoch seconds,
+all-day and floating rows by wall seconds; open-ended series are
+materialised up to a rolling horizon that a query past it moves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime, tzinfo
+
+from aurora_core.model import Event, EventStatus, Occurrence, ZonedTime, get_zone
+from aurora_core.recurrence import MAX_INSTANCES, _frame, parse_rule, rule_walls_between
+
+from .base import (
+    _E_COLS,
+    _EVENT_COLS,
+    HORIZON,
+    HORIZON_STEP,
+    StoreBase,
+    _from_wall_seconds,
+    _key,
+    _time,
+    _wall_seconds,
+)
+
+__all__ = ["InstancesMixin"]
+
+
+class InstancesMixin(StoreBase):
+    def _horizon(self) -> int:
+        """Wall seconds up to which open-ended series are materialised."""
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'horizon'").fetchone()
+        if row is not None:
+            return int(row[0])
+        h = _wall_seconds(self._clock().replace(tzinfo=None) + HORIZON)
+        self._db.execute("INSERT OR REPLACE INTO meta VALUES ('horizon', ?)", (str(h),))
+        return h
+
+    def _rematerialise_uid(self, uid: str) -> None:
+        rows = self._db.execute(
+            f"SELECT {_EVENT_COLS} FROM events WHERE uid = ? AND deleted = 0", (uid,)
+        ).fetchall()
+        rowids = [int(r[0]) for r in rows]
+        if rowids:
+            marks = ",".join("?" * len(rowids))
+            self._db.execute(f"DELETE FROM instances WHERE series_rowid IN ({marks})", rowids)
+        evs = [(int(r[0]), self._row_to_event(r)) for r in rows]
+        masters = [(rid, e) for rid, e in evs if e.recurrence_id is None]
+        overrides = [(rid, e) for rid, e in evs if e.recurrence_id is not None]
+        if not masters or not masters[0][1].is_recurring:
+            # A single event, or overrides whose master is not (yet) here: shown as they are.
+            for rowid, e in masters + overrides:
+                self._insert_single_instance(rowid, e)
+            return
+        master_rowid, master = masters[0]
+        self._materialise(master_rowid, master, overrides, self._horizon())
+
+    def _materialise(self, master_rowid: int, master: Event,
+                     overrides: Sequence[tuple[int, Event]], horizon: int,
+                     from_wall: int | None = None) -> None:
+        """Write the instances of a series with walls in [from_wall, horizon].
+
+        Works on wall clocks and integer keys (no per-instance objects): this is
+        the hot path of an import.
+        """
+        start = master.start
+        zone = get_zone(start.tz) if isinstance(start, ZonedTime) else None
+        local = 0 if zone is not None else 1
+        rule = parse_rule(master.rrule, start) if master.rrule else None
+        bounded = rule is None or rule.bounded
+        lo = _from_wall_seconds(from_wall) if from_wall is not None else datetime.min
+        hi = _from_wall_seconds(horizon) if not bounded else datetime.max
+        dur = master.duration
+        whole_days = zone is not None and dur.seconds == 0 and dur.microseconds == 0
+        dur_s = int(dur.total_seconds())
+
+        def key_of(wall: datetime) -> int:
+            if zone is None:
+                return _wall_seconds(wall)
+            return int(wall.replace(tzinfo=zone).timestamp())
+
+        walls = rule_walls_between(master, lo, hi)[:MAX_INSTANCES]
+        skip = {_key(x) for x in master.exdates}
+        skip.update(_key(e.recurrence_id) for _, e in overrides if e.recurrence_id is not None)
+        rows = []
+        seen: set[int] = set()
+        extra = [_frame(r) for r in master.rdates if lo <= _frame(r) <= hi]
+        for wall in (*walls, *extra):
+            k = key_of(wall)
+            if k in skip or k in seen:
+                continue
+            seen.add(k)
+            end = key_of(wall + dur) if whole_days else k + dur_s
+            rows.append((master_rowid, master_rowid, local, k, end, k))
+        if from_wall is None:
+            excluded = {_key(x) for x in master.exdates}
+            for rowid, ov in overrides:
+                assert ov.recurrence_id is not None
+                rk = _key(ov.recurrence_id)
+                if rk in excluded or ov.status == EventStatus.CANCELLED:
+                    continue
+                ov_local = 0 if isinstance(ov.start, ZonedTime) else 1
+                rows.append((rowid, master_rowid, ov_local, _key(ov.start), _key(ov.end), rk))
+        self._insert_instances(rows)
+        self._db.execute("UPDATE events SET expanded_to = ? WHERE rowid = ?",
+                         (None if bounded else horizon, master_rowid))
+
+    def _extend_horizon(self, wall_needed: int) -> None:
+        """Materialise open-ended series further, up to at least ``wall_needed``."""
+        old = self._horizon()
+        if wall_needed <= old:
+            return
+        # Only as far as asked plus two months: this runs on the GUI thread, and a
+        # step of HORIZON took seconds with a thousand open-ended series.
+        new = wall_needed + int(HORIZON_STEP.total_seconds())
+        with self._tx():
+            for r in self._db.execute(
+                f"SELECT {_EVENT_COLS} FROM events WHERE expanded_to IS NOT NULL AND deleted = 0"
+            ).fetchall():
+                master = self._row_to_event(r)
+                # Its overrides' instances already exist; their originals must be skipped.
+                overrides = [(int(o[0]), self._row_to_event(o)) for o in self._db.execute(
+                    f"SELECT {_EVENT_COLS} FROM events WHERE uid = ? AND rid IS NOT NULL "
+                    "AND deleted = 0", (master.uid,))]
+                self._materialise(int(r[0]), master, overrides, new, from_wall=old + 1)
+            self._db.execute("INSERT OR REPLACE INTO meta VALUES ('horizon', ?)", (str(new),))
+
+    # -------------------------------------------------------------- queries
+
+    def occurrences(
+        self,
+        start: datetime,
+        end: datetime,
+        local_tz: tzinfo,
+        *,
+        calendar_ids: Iterable[str] | None = None,
+    ) -> list[Occurrence]:
+        """Occurrences overlapping [start, end) in visible calendars (or the given ones), sorted.
+
+        ``start``/``end`` are aware; all-day and floating times are read in ``local_tz``.
+        """
+        if start.tzinfo is None or end.tzinfo is None:
+            raise ValueError("window bounds must be aware datetimes")
+        ws, we = int(start.timestamp()), int(end.timestamp())
+        lws = _wall_seconds(start.astimezone(local_tz).replace(tzinfo=None))
+        lwe = _wall_seconds(end.astimezone(local_tz).replace(tzinfo=None))
+        self._extend_horizon(max(lwe, we) + 86400)
+        if calendar_ids is None:
+            cal_filter = "c.visible = 1"
+            args: list[object] = []
+        else:
+            ids = list(calendar_ids)
+            cal_filter = f"c.id IN ({','.join('?' * len(ids))})"
+            args = list(ids)
+        self._sync_with_other_writers()
+        span = self._max_span()
+        sql = (
+            f"SELECT i.start_key, i.end_key, i.rid, i.local, {_E_COLS} "
+            "FROM instances i JOIN events e ON e.rowid = i.event_rowid "
+            "JOIN calendars c ON c.id = e.calendar_id "
+            "WHERE i.local = ? AND i.start_key >= ? AND i.start_key < ? "
+            "AND (i.start_key >= ? OR i.end_key > ?) "
+            f"AND c.deleted = 0 AND {cal_filter}"
+        )
+        out: list[tuple[datetime, str, Occurrence]] = []
+        for local, lo, hi in ((0, ws, we), (1, lws, lwe)):
+            for r in self._db.execute(sql, (local, lo - span, hi, lo, lo, *args)):
+                ev = self._row_to_event(r[4:])
+                kind, tz = int(r[4 + 9]), r[4 + 10]
+                if r[2] is None:
+                    occ = Occurrence(ev, ev.start, ev.end, None)
+                elif ev.recurrence_id is not None:
+                    occ = Occurrence(ev, ev.start, ev.end, ev.recurrence_id)
+                else:
+                    s = _time(kind, tz, r[0])
+                    occ = Occurrence(ev, s, _time(kind, tz, r[1]), s)
+                out.append((occ.start.instant(local_tz), ev.title, occ))
+        out.sort(key=lambda x: (x[0], x[1]))
+        return [o for _, _, o in out]
+
+    def _max_span(self) -> int:
+        """The longest instance (seconds): the lower bound of every range scan.
+
+        Kept up to date by our own writes; rescanned after another connection
+        has committed (see :meth:`_sync_with_other_writers`).
+        """
+        if self._span is None:
+            r = self._db.execute("SELECT MAX(end_key - start_key) FROM instances").fetchone()
+            self._span = int(r[0] or 0)
+        return self._span
+
+    def _insert_single_instance(self, rowid: int, ev: Event) -> None:
+        local = 0 if isinstance(ev.start, ZonedTime) else 1
+        self._insert_instances([(rowid, rowid, local, _key(ev.start), _key(ev.end), None)])
+
+    def _insert_instances(self, rows: Sequence[tuple[object, ...]]) -> None:
+        """Insert instance rows (event, series, local, start, end, rid), keeping the longest
+        span known so range queries stay bounded without scanning the table."""
+        self._db.executemany("INSERT INTO instances VALUES (?,?,?,?,?,?)", rows)
+        if rows and self._span is not None:
+            longest = max(int(r[4]) - int(r[3]) for r in rows)  # type: ignore[call-overload]
+            self._span = max(self._span, longest)

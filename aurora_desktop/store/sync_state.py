@@ -1,0 +1,742 @@
+"""What sync needs from the store: pending changes, bases, the remote path, conflicts.
+
+Per synced item (calendar, event, reminder state) the store keeps:
+
+- its **base** (``sync_base``): the item exactly as the server last confirmed
+  it, in wire form, with its server version. No base: never confirmed.
+- whether it has **local changes** (``pending``): one row per item however
+  many edits were made (coalesced). What to send is read from the item itself
+  when pushing. A change that puts an item back to its base is no change.
+
+Contract of the remote path (:meth:`SyncMixin.apply_remote_page`): what a pull
+brings is written without creating pending changes, a page and the new cursor
+in one transaction; an item with local changes is merged three ways
+(:mod:`aurora_core.merge`), never overwritten; the server's own echo of our
+change (same version as the base) is skipped.
+
+Ownership: calendars belong to this computer (``account`` NULL) or to one
+account; events follow their calendar and reminder states their event. Only
+the signed-in account's items are ever sent, so two accounts never mix.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from aurora_core import merge as mg
+from aurora_core import wire
+from aurora_core.model import Calendar, Event
+
+from .base import _EVENT_COLS, ChangeNotice, ReminderState, StoreBase
+
+__all__ = ["ApplyReport", "Conflict", "Outgoing", "SyncMixin"]
+
+SERVER_FIELDS = ("version", "created_at", "updated_at", "deleted")
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One pending change as it is to be sent."""
+
+    entity: str                     # 'calendar' | 'event' | 'reminder_state'
+    id: str                         # the item id (reminder state: "<occurrence key>#<reminder>")
+    content: dict[str, Any] | None  # what the server should hold; None: delete it there
+    base_version: int | None        # the version our change is based on (None: never synced)
+    base_deleted: bool = False      # the base is a tombstone: send as a (re)create
+    is_override: bool = False
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A unit both sides changed: ``kept`` is what every desktop has, ``lost`` ours."""
+
+    seq: int
+    entity: str
+    id: str
+    unit: str
+    title: str
+    kept: Any
+    lost: Any
+    at: datetime
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "entity": self.entity, "field": self.unit, "title": self.title,
+                "kept": self.kept, "lost": self.lost, "at": self.at.isoformat(),
+                "conflict": self.seq}
+
+
+@dataclass
+class ApplyReport:
+    """What applying server changes did (summed over pages)."""
+
+    applied: int = 0
+    merged: int = 0
+    skipped_echo: int = 0
+    regressed: int = 0         # server items older than our base: the server went back in time
+    restored: list[str] = field(default_factory=list)   # an edit beat a delete
+    conflicts: int = 0
+    event_ids: set[str] = field(default_factory=set)
+    calendar_ids: set[str] = field(default_factory=set)
+    reminder_states: bool = False
+
+    def notice(self) -> ChangeNotice:
+        return ChangeNotice(event_ids=frozenset(self.event_ids),
+                            calendar_ids=frozenset(self.calendar_ids),
+                            reminder_state=self.reminder_states)
+
+
+def _content(item: dict[str, Any]) -> dict[str, Any]:
+    """The client-owned part of a stored wire item."""
+    data = {k: v for k, v in item.items() if k not in SERVER_FIELDS}
+    if "uid" in data and data["uid"] is None:
+        data["uid"] = data.get("id")
+    return data
+
+
+def event_content(ev: Event) -> dict[str, Any]:
+    return dict(mg.normalize_event(wire.event_to_wire(ev).content()))
+
+
+def calendar_content(cal: Calendar) -> dict[str, Any]:
+    # ``visible`` is this machine's preference: it never syncs.
+    data = wire.calendar_to_wire(cal).content()
+    data["visible"] = True
+    return data
+
+
+def reminder_state_content(st: ReminderState, changed_at: datetime) -> dict[str, Any]:
+    return {
+        "id": wire.reminder_state_id(st.occurrence_key, st.reminder),
+        "occurrence_key": st.occurrence_key, "reminder": st.reminder, "state": st.state,
+        "due": _iso(st.due),
+        "snoozed_until": None if st.snoozed_until is None else _iso(st.snoozed_until),
+        "changed_at": _iso(changed_at),
+    }
+
+
+def _iso(at: datetime) -> str:
+    return at.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _norm(entity: str, content: dict[str, Any] | None) -> dict[str, Any] | None:
+    if content is None:
+        return None
+    if entity == "event":
+        return mg.normalize_event(content)
+    if entity == "calendar":
+        return {**content, "visible": True}
+    return content
+
+
+class SyncMixin(StoreBase):
+    # ------------------------------------------------------------ accounts
+
+    def set_current_account(self, account: str | None) -> None:
+        """The account this store syncs with from now on (None: signed out)."""
+        with self._tx():
+            self._set_meta("account", account)
+
+    def sync_value(self, account: str, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM sync_meta WHERE key = ?",
+                               (f"{account}|{key}",)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_sync_value(self, account: str, key: str, value: str | None) -> None:
+        with self._tx():
+            self._put_sync_value(account, key, value)
+
+    def _put_sync_value(self, account: str, key: str, value: str | None) -> None:
+        if value is None:
+            self._db.execute("DELETE FROM sync_meta WHERE key = ?", (f"{account}|{key}",))
+        else:
+            self._db.execute("INSERT OR REPLACE INTO sync_meta VALUES (?, ?)",
+                             (f"{account}|{key}", value))
+
+    def local_calendars(self) -> list[Calendar]:
+        """This computer's own calendars (in no account)."""
+        ids = {cid for cid, acc in self.calendar_accounts().items() if acc is None}
+        return [c for c in self.calendars() if c.id in ids]  # type: ignore[attr-defined]
+
+    def is_unused_default(self, calendar_id: str) -> bool:
+        """The empty calendar every new store starts with, never used or renamed."""
+        if self._meta("default_calendar") != calendar_id:
+            return False
+        row = self._db.execute("SELECT name FROM calendars WHERE id = ?", (calendar_id,)).fetchone()
+        used = self._db.execute("SELECT 1 FROM events WHERE calendar_id = ? LIMIT 1",
+                                (calendar_id,)).fetchone()
+        from .base import DEFAULT_CALENDAR_NAME
+
+        return row is not None and row[0] == DEFAULT_CALENDAR_NAME and used is None
+
+    def adopt_local_calendars(self, account: str) -> list[str]:
+        """Add this computer's calendars to ``account`` (after its first pull).
+
+        A local calendar whose name the account already uses is merged into it
+        (its events move there): signing in twice, or on two computers with the
+        same calendars, never makes a second "Work". The empty calendar every new
+        store starts with is dropped when the account already has a calendar.
+        Returns the names of the calendars added.
+        """
+        added: list[str] = []
+        touched_events: set[str] = set()
+        with self._tx():
+            rows = self._db.execute(
+                "SELECT id, name, account FROM calendars WHERE deleted = 0").fetchall()
+            mine = {r[1].casefold(): r[0] for r in rows if r[2] == account}
+            for cid, name, owner in rows:
+                if owner is not None:
+                    continue
+                if self.is_unused_default(cid) and mine:
+                    self._db.execute("UPDATE calendars SET deleted = 1 WHERE id = ?", (cid,))
+                    self._db.execute("DELETE FROM pending WHERE entity = 'calendar' AND id = ?",
+                                     (cid,))
+                    continue
+                target = mine.get(name.casefold())
+                ids = [r[0] for r in self._db.execute(
+                    "SELECT id FROM events WHERE calendar_id = ?", (cid,))]
+                if target is not None:
+                    self._db.execute("UPDATE events SET calendar_id = ? WHERE calendar_id = ?",
+                                     (target, cid))
+                    self._db.execute("UPDATE calendars SET deleted = 1 WHERE id = ?", (cid,))
+                    self._db.execute("DELETE FROM pending WHERE entity = 'calendar' AND id = ?",
+                                     (cid,))
+                    self._event_cache.clear()
+                else:
+                    self._db.execute("UPDATE calendars SET account = ? WHERE id = ?",
+                                     (account, cid))
+                    self._mark_changed("calendar", [cid])
+                    mine[name.casefold()] = cid
+                    added.append(name)
+                self._mark_changed("event", ids)
+                touched_events.update(ids)
+            keys = [r[0] + "#" + r[1] for r in self._db.execute(
+                "SELECT occurrence_key, reminder FROM reminder_state")]
+            self._mark_changed("reminder_state", keys)
+        self._notify(ChangeNotice(event_ids=frozenset(touched_events),
+                                  calendar_ids=frozenset(r[0] for r in rows)))
+        return added
+
+    def release_account(self, account: str, *, keep: bool) -> int:
+        """Signing out of ``account``: keep its calendars here (they stay the account's,
+        so signing in again resumes them) or remove them from this computer.
+
+        Returns how many events were removed. Removing touches nothing on the server.
+        """
+        removed = 0
+        with self._tx():
+            if self._meta("account") == account:
+                self._set_meta("account", None)
+            if not keep:
+                cals = [r[0] for r in self._db.execute(
+                    "SELECT id FROM calendars WHERE account = ?", (account,))]
+                for cid in cals:
+                    ev = self._db.execute(
+                        "SELECT rowid, id FROM events WHERE calendar_id = ?", (cid,)).fetchall()
+                    removed += sum(1 for _ in ev)
+                    ids = [r[1] for r in ev]
+                    for chunk in _chunks(ids):
+                        marks = ",".join("?" * len(chunk))
+                        self._db.execute(f"DELETE FROM pending WHERE entity = 'event' AND id IN "
+                                         f"({marks})", chunk)
+                        self._db.execute(f"DELETE FROM sync_base WHERE entity = 'event' AND id IN"
+                                         f" ({marks})", chunk)
+                    self._db.execute("DELETE FROM instances WHERE event_rowid IN (SELECT rowid "
+                                     "FROM events WHERE calendar_id = ?)", (cid,))
+                    self._db.execute("DELETE FROM instances WHERE series_rowid IN (SELECT rowid "
+                                     "FROM events WHERE calendar_id = ?)", (cid,))
+                    self._db.execute("DELETE FROM events WHERE calendar_id = ?", (cid,))
+                    self._db.execute("DELETE FROM pending WHERE entity = 'calendar' AND id = ?",
+                                     (cid,))
+                    self._db.execute("DELETE FROM sync_base WHERE entity = 'calendar' AND id = ?",
+                                     (cid,))
+                    self._db.execute("DELETE FROM calendars WHERE id = ?", (cid,))
+                self._db.execute("DELETE FROM sync_conflicts WHERE account = ?", (account,))
+                self._db.execute("DELETE FROM sync_meta WHERE key LIKE ? ESCAPE '\\'",
+                                 (account.replace("%", "\\%").replace("_", "\\_") + "|%",))
+                self._event_cache.clear()
+                self._span = None
+        self._notify(ChangeNotice(calendar_ids=frozenset({"*"})))
+        return removed
+
+    # ------------------------------------------------------------- pending
+
+    def _mark_changed(self, entity: str, ids: Iterable[str]) -> None:
+        """Record local changes (inside the writing transaction); an item back at its
+        base is no change. A new local change clears a set-aside problem."""
+        ids = list(dict.fromkeys(ids))
+        if not ids:
+            return
+        now = self._stamp()
+        self._db.executemany(
+            "INSERT INTO pending (entity, id, since) VALUES (?, ?, ?) ON CONFLICT(entity, id) "
+            "DO UPDATE SET problem = NULL, attempts = 0", [(entity, i, now) for i in ids])
+        for chunk in _chunks(ids):
+            marks = ",".join("?" * len(chunk))
+            based = self._db.execute(
+                f"SELECT id, base FROM sync_base WHERE entity = ? AND id IN ({marks})",
+                (entity, *chunk)).fetchall()
+            for item_id, base_text in based:
+                base = json.loads(base_text)
+                if base.get("deleted"):
+                    continue
+                if _norm(entity, _content(base)) == self._local_content(entity, item_id):
+                    self._db.execute("DELETE FROM pending WHERE entity = ? AND id = ?",
+                                     (entity, item_id))
+
+    def pending(self, entity: str | None = None) -> list[tuple[str, str]]:
+        """Every item with a local change not yet confirmed by the server: (entity, id)."""
+        sql = "SELECT entity, id FROM pending"
+        args: tuple[str, ...] = ()
+        if entity is not None:
+            sql += " WHERE entity = ?"
+            args = (entity,)
+        return [(r[0], r[1]) for r in self._db.execute(sql + " ORDER BY entity, id", args)]
+
+    def _local_content(self, entity: str, item_id: str) -> dict[str, Any] | None:
+        """The item as this desktop has it now, in wire content form (None: deleted)."""
+        if entity == "event":
+            r = self._db.execute(f"SELECT {_EVENT_COLS} FROM events WHERE id = ? AND deleted = 0",
+                                 (item_id,)).fetchone()
+            return None if r is None else event_content(self._row_to_event(r))
+        if entity == "calendar":
+            r = self._db.execute("SELECT id, name, color, visible, read_only FROM calendars "
+                                 "WHERE id = ? AND deleted = 0", (item_id,)).fetchone()
+            return None if r is None else calendar_content(
+                Calendar(r[0], r[1], r[2], bool(r[3]), bool(r[4])))
+        key, _, reminder = item_id.rpartition("#")
+        r = self._db.execute(
+            "SELECT state, due, snoozed_until, updated FROM reminder_state "
+            "WHERE occurrence_key = ? AND reminder = ?", (key, reminder)).fetchone()
+        if r is None:
+            return None
+        st = ReminderState(key, reminder, r[0], datetime.fromtimestamp(r[1], UTC),
+                           None if r[2] is None else datetime.fromtimestamp(r[2], UTC))
+        return reminder_state_content(st, datetime.fromtimestamp(r[3], UTC))
+
+    def _owned_sql(self) -> str:
+        """Pending rows of one account (parameter: the account), with their entity."""
+        return (
+            "SELECT p.entity, p.id FROM pending p WHERE p.problem IS NULL AND ("
+            " (p.entity = 'calendar' AND EXISTS (SELECT 1 FROM calendars c WHERE c.id = p.id"
+            "   AND c.account = :acc))"
+            " OR (p.entity = 'event' AND EXISTS (SELECT 1 FROM events e JOIN calendars c ON"
+            "   c.id = e.calendar_id WHERE e.id = p.id AND c.account = :acc))"
+            " OR (p.entity IN ('calendar', 'event') AND EXISTS (SELECT 1 FROM sync_base b"
+            "   WHERE b.entity = p.entity AND b.id = p.id))"
+            " OR (p.entity = 'reminder_state' AND EXISTS (SELECT 1 FROM events e JOIN calendars"
+            "   c ON c.id = e.calendar_id WHERE c.account = :acc AND e.deleted = 0 AND"
+            "   e.uid = substr(p.id, 1, instr(p.id, '/') - 1))))")
+
+    def pending_count(self, account: str | None) -> int:
+        """Changes of ``account`` waiting to be sent (set-aside ones not counted)."""
+        if account is None:
+            return 0
+        return int(self._db.execute(f"SELECT COUNT(*) FROM ({self._owned_sql()})",
+                                    {"acc": account}).fetchone()[0])
+
+    def outgoing(self, account: str) -> list[Outgoing]:
+        """The pending changes of ``account`` in the order to send them: calendars,
+        then events (series before their overrides), deletions of events (overrides
+        first), deletions of calendars, reminder states."""
+        rows = self._db.execute(self._owned_sql(), {"acc": account}).fetchall()
+        owners = dict(self._db.execute("SELECT id, account FROM calendars"))
+        out: list[Outgoing] = []
+        for entity, item_id in rows:
+            base = self.base(entity, item_id)
+            content = self._local_content(entity, item_id)
+            if entity == "event" and content is not None and \
+                    owners.get(content["calendar_id"]) != account:
+                content = None  # moved to a calendar that is not the account's: gone there
+            if entity == "calendar" and content is not None and owners.get(item_id) != account:
+                content = None
+            out.append(Outgoing(
+                entity, item_id, content,
+                None if base is None else base[0],
+                base is not None and bool(base[1].get("deleted")),
+                entity == "event" and content is not None and bool(content.get("recurrence_id"))))
+
+        def order(o: Outgoing) -> tuple[int, int]:
+            if o.entity == "calendar":
+                return (0 if o.content is not None else 4, 0)
+            if o.entity == "event":
+                if o.content is not None:
+                    return (1, 1 if o.is_override else 0)
+                base = self.base("event", o.id)
+                override = bool(base and base[1].get("recurrence_id"))
+                return (2, 0 if override else 1)
+            return (5, 0)
+
+        out.sort(key=order)
+        return out
+
+    def base(self, entity: str, item_id: str) -> tuple[int, dict[str, Any]] | None:
+        """(server version, the item as the server last confirmed it) or None."""
+        row = self._db.execute("SELECT version, base FROM sync_base WHERE entity = ? AND id = ?",
+                               (entity, item_id)).fetchone()
+        return None if row is None else (int(row[0]), json.loads(row[1]))
+
+    def _set_base(self, entity: str, item_id: str, version: int, item: dict[str, Any]) -> None:
+        self._db.execute("INSERT OR REPLACE INTO sync_base VALUES (?, ?, ?, ?)",
+                         (entity, item_id, version, json.dumps(item, separators=(",", ":"))))
+
+    def confirm_sent(self, entity: str, item_id: str, sent: dict[str, Any] | None,
+                     server_item: dict[str, Any] | None, version: int | None) -> None:
+        """The server accepted ``sent`` (None: our delete) as ``version``.
+
+        The base becomes what the server holds; the pending change goes unless the
+        item changed again here while it was being sent.
+        """
+        with self._tx():
+            if sent is None:
+                self._db.execute("DELETE FROM sync_base WHERE entity = ? AND id = ?",
+                                 (entity, item_id))
+                if self._local_content(entity, item_id) is None or entity == "event":
+                    self._drop_pending(entity, item_id)
+                self._purge_tombstone(entity, item_id)
+                return
+            assert version is not None
+            item = dict(server_item) if server_item is not None else {**sent}
+            item.update({"version": version, "deleted": False})
+            self._set_base(entity, item_id, version, item)
+            now = self._local_content(entity, item_id)
+            if _norm(entity, now) == _norm(entity, sent):
+                self._drop_pending(entity, item_id)
+
+    def _drop_pending(self, entity: str, item_id: str) -> None:
+        self._db.execute("DELETE FROM pending WHERE entity = ? AND id = ?", (entity, item_id))
+
+    def drop_pending(self, entity: str, item_id: str) -> None:
+        with self._tx():
+            self._drop_pending(entity, item_id)
+            self._purge_tombstone(entity, item_id)
+
+    def _purge_tombstone(self, entity: str, item_id: str) -> None:
+        """A deletion the server has (or never needed): the row can go for good."""
+        if entity == "event":
+            row = self._db.execute("SELECT rowid FROM events WHERE id = ? AND deleted = 1",
+                                   (item_id,)).fetchone()
+            if row is not None:
+                self._event_cache.pop(row[0], None)
+                self._db.execute("DELETE FROM instances WHERE event_rowid = ?", (row[0],))
+                self._db.execute("DELETE FROM events WHERE rowid = ?", (row[0],))
+        elif entity == "calendar":
+            left = self._db.execute("SELECT 1 FROM events WHERE calendar_id = ? LIMIT 1",
+                                    (item_id,)).fetchone()
+            if left is None:
+                self._db.execute("DELETE FROM calendars WHERE id = ? AND deleted = 1", (item_id,))
+
+    def set_aside(self, entity: str, item_id: str, problem: str) -> None:
+        """The server refused this change (400): keep it, show it, stop sending it."""
+        with self._tx():
+            self._db.execute("UPDATE pending SET problem = ?, attempts = attempts + 1 "
+                             "WHERE entity = ? AND id = ?", (problem[:500], entity, item_id))
+
+    def problems(self, account: str | None = None) -> list[tuple[str, str, str, str]]:
+        """Set-aside changes: (entity, id, title, problem)."""
+        rows = self._db.execute(
+            "SELECT entity, id, problem FROM pending WHERE problem IS NOT NULL").fetchall()
+        out = []
+        for entity, item_id, problem in rows:
+            out.append((entity, item_id, self._title(entity, item_id), problem))
+        return out
+
+    def _title(self, entity: str, item_id: str) -> str:
+        if entity == "event":
+            row = self._db.execute("SELECT title FROM events WHERE id = ?", (item_id,)).fetchone()
+            if row is None:
+                base = self.base("event", item_id)
+                return str(base[1].get("title", "")) if base else ""
+            return str(row[0])
+        if entity == "calendar":
+            row = self._db.execute("SELECT name FROM calendars WHERE id = ?",
+                                   (item_id,)).fetchone()
+            return "" if row is None else str(row[0])
+        return item_id.rpartition("/")[0]
+
+    # ---------------------------------------------------------- the remote path
+
+    def apply_remote_page(self, account: str, page: wire.SyncPage | None, *,
+                          cursor: str | None, report: ApplyReport,
+                          items: Sequence[tuple[str, Any]] | None = None,
+                          force: bool = False) -> None:
+        """Apply one page of server changes and save ``cursor``, in one transaction.
+
+        ``items`` (entity, wire item) replaces the page's lists (a full resync
+        re-applies items); ``force`` applies an item even when its version is not
+        newer than the base (resync after the server went back in time).
+        """
+        if items is None:
+            assert page is not None
+            items = [("calendar", c) for c in page.calendars]
+            items += [("event", e) for e in page.events]
+            items += [("reminder_state", r) for r in page.reminder_states]
+        with self._tx():
+            plain: list[Event] = []
+            for entity, w in items:
+                if entity == "event" and self._apply_event_fast(w, account, report, plain, force):
+                    continue
+                if plain and entity != "event":
+                    self._flush_plain(plain)
+                self._apply_item(entity, w, account, report, force)
+            self._flush_plain(plain)
+            if cursor is not None:
+                self._put_sync_value(account, "cursor", cursor)
+        self._notify(report.notice())
+
+    def _flush_plain(self, plain: list[Event]) -> None:
+        if plain:
+            touched: set[str] = set()
+            self._put_many(plain, touched, None, False, local=False)  # type: ignore[attr-defined]
+            plain.clear()
+
+    def _apply_event_fast(self, w: wire.EventWire, account: str, report: ApplyReport,
+                          plain: list[Event], force: bool) -> bool:
+        """A live server event with no local change: collect it for one bulk write."""
+        if w.deleted:
+            return False
+        base = self.base("event", w.id)
+        if base is not None and w.version <= base[0] and not force:
+            return False
+        if self._db.execute("SELECT 1 FROM pending WHERE entity = 'event' AND id = ?",
+                            (w.id,)).fetchone():
+            return False
+        self._ensure_calendar(w.calendar_id, account)
+        plain.append(_event_of(w))
+        self._set_base("event", w.id, w.version, w.model_dump(mode="json"))
+        report.applied += 1
+        report.event_ids.add(w.id)
+        return True
+
+    def _ensure_calendar(self, calendar_id: str, account: str) -> None:
+        """An event of a calendar we do not have (yet): a placeholder the calendar's
+        own change fills in; a calendar deleted here comes back (an edit beats a delete)."""
+        row = self._db.execute("SELECT deleted FROM calendars WHERE id = ?",
+                               (calendar_id,)).fetchone()
+        if row is None:
+            self._db.execute(
+                "INSERT INTO calendars (id, name, color, visible, read_only, position, deleted, "
+                "updated, account) VALUES (?, 'Calendar', '#3b82f6', 1, 0, 999, 0, ?, ?)",
+                (calendar_id, self._stamp(), account))
+        elif row[0]:
+            self._db.execute("UPDATE calendars SET deleted = 0 WHERE id = ?", (calendar_id,))
+
+    def _apply_item(self, entity: str, w: Any, account: str, report: ApplyReport,
+                    force: bool) -> None:
+        item = w.model_dump(mode="json")
+        item_id = w.id if entity != "reminder_state" else \
+            f"{w.occurrence_key}#{w.reminder}"
+        base = self.base(entity, item_id)
+        if base is not None and w.version <= base[0] and not force:
+            report.skipped_echo += 1
+            if w.version < base[0]:
+                report.regressed += 1
+            return
+        pending = self._db.execute("SELECT 1 FROM pending WHERE entity = ? AND id = ?",
+                                   (entity, item_id)).fetchone() is not None
+        if entity == "reminder_state":
+            self._apply_reminder_state(w, item, item_id, pending, report)
+            return
+        remote = None if w.deleted else _norm(entity, _content(item))
+        local = self._local_content(entity, item_id)
+        base_content = None if base is None or base[1].get("deleted") else \
+            _norm(entity, _content(base[1]))
+        if not pending:
+            self._write_remote(entity, item_id, remote, account, w)
+            self._drop_pending(entity, item_id)
+            report.applied += 1
+        else:
+            if entity == "event":
+                result = mg.merge_event(base_content, local, remote)
+            else:
+                result = mg.merge_calendar(base_content, local, remote)
+            self._write_remote(entity, item_id, result.merged, account, w)
+            if not result.changed_locally:
+                self._drop_pending(entity, item_id)
+            if result.restored:
+                report.restored.append(item_id)
+            title = str((result.merged or remote or local or {}).get(
+                "title" if entity == "event" else "name", ""))
+            for c in result.conflicts:
+                self._add_conflict(account, entity, item_id, c.unit, title, c.kept, c.lost)
+                report.conflicts += 1
+            report.merged += 1
+        self._set_base(entity, item_id, w.version, item)
+        if entity == "event":
+            report.event_ids.add(item_id)
+        else:
+            report.calendar_ids.add(item_id)
+
+    def _write_remote(self, entity: str, item_id: str, content: dict[str, Any] | None,
+                      account: str, w: Any) -> None:
+        """Write the server's (or the merged) version here without making a pending change."""
+        if entity == "calendar":
+            if content is None:
+                if self._db.execute("SELECT 1 FROM calendars WHERE id = ? AND deleted = 0",
+                                    (item_id,)).fetchone():
+                    self._delete_calendar_rows(item_id, local=False)  # type: ignore[attr-defined]
+                return
+            row = self._db.execute("SELECT visible FROM calendars WHERE id = ?",
+                                   (item_id,)).fetchone()
+            cw = wire.CalendarWire.model_validate({**content, "version": 0})
+            cal = wire.calendar_from_wire(cw)
+            if row is not None:
+                cal = Calendar(cal.id, cal.name, cal.color, bool(row[0]), cal.read_only)
+            self._write_calendar(cal, set(), local=False)
+            self._db.execute("UPDATE calendars SET account = ? WHERE id = ? AND account IS NULL",
+                             (account, item_id))
+            return
+        if content is None:
+            self._tombstone(item_id, local=False)  # type: ignore[attr-defined]
+            self._purge_tombstone("event", item_id)
+            return
+        ew = wire.EventWire.model_validate({**content, "version": 0,
+                                            "created_at": getattr(w, "created_at", None),
+                                            "updated_at": getattr(w, "updated_at", None)})
+        self._ensure_calendar(ew.calendar_id, account)
+        self._put_many([_event_of(ew)], set(), None, False, local=False)  # type: ignore[attr-defined]
+
+    def _apply_reminder_state(self, w: Any, item: dict[str, Any], item_id: str, pending: bool,
+                              report: ApplyReport) -> None:
+        local = self._local_content("reminder_state", item_id)
+        remote = _content(item)
+        if local is None or not pending:
+            joined = w
+        else:
+            mine = wire.ReminderStateWire.model_validate(local)
+            joined = wire.join_reminder_states(mine, w)
+        jc = _content(joined.model_dump(mode="json"))
+        st = ReminderState(joined.occurrence_key, joined.reminder, joined.state,
+                           joined.due.astimezone(UTC),
+                           None if joined.snoozed_until is None
+                           else joined.snoozed_until.astimezone(UTC))
+        self._write_reminder_state(st, int(joined.changed_at.timestamp()))  # type: ignore[attr-defined]
+        if jc == remote:
+            self._drop_pending("reminder_state", item_id)
+        self._set_base("reminder_state", item_id, w.version, item)
+        report.applied += 1
+        report.reminder_states = True
+
+    # ------------------------------------------------------------ conflicts
+
+    def _add_conflict(self, account: str | None, entity: str, item_id: str, unit: str,
+                      title: str, kept: Any, lost: Any) -> None:
+        self._db.execute(
+            "INSERT INTO sync_conflicts (entity, id, account, unit, title, kept, lost, at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (entity, item_id, account, unit, title, json.dumps(kept), json.dumps(lost),
+             self._stamp()))
+
+    def add_conflicts(self, account: str | None, entity: str, item_id: str, title: str,
+                      conflicts: Iterable[mg.UnitConflict]) -> int:
+        n = 0
+        with self._tx():
+            for c in conflicts:
+                self._add_conflict(account, entity, item_id, c.unit, title, c.kept, c.lost)
+                n += 1
+        return n
+
+    def conflicts(self, account: str | None = None) -> list[Conflict]:
+        """Conflicts kept for the user (of one account, or all), oldest first."""
+        sql = "SELECT seq, entity, id, unit, title, kept, lost, at FROM sync_conflicts"
+        args: tuple[Any, ...] = ()
+        if account is not None:
+            sql += " WHERE account = ?"
+            args = (account,)
+        return [Conflict(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), json.loads(r[6]),
+                         datetime.fromtimestamp(r[7], UTC))
+                for r in self._db.execute(sql + " ORDER BY seq", args)]
+
+    def dismiss_conflict(self, seq: int) -> None:
+        """Keep what won: forget the conflict."""
+        with self._tx():
+            self._db.execute("DELETE FROM sync_conflicts WHERE seq = ?", (seq,))
+        self._notify(ChangeNotice())
+
+    def use_lost_value(self, seq: int) -> None:
+        """"Use this one": this desktop's value becomes a new local edit (it syncs)."""
+        row = self._db.execute("SELECT entity, id, unit, lost FROM sync_conflicts WHERE seq = ?",
+                               (seq,)).fetchone()
+        if row is None:
+            raise KeyError(seq)
+        entity, item_id, unit, lost_text = row
+        lost = json.loads(lost_text)
+        current = self._local_content(entity, item_id)
+        if entity == "event":
+            if unit == "deleted":
+                if current is not None:
+                    self.delete_event(item_id)  # type: ignore[attr-defined]
+            elif current is not None and unit != "orphaned":
+                data = dict(current)
+                if unit == "time" and isinstance(lost, dict):
+                    data.update(lost)
+                else:
+                    data[unit] = lost
+                ev = _event_of(wire.EventWire.model_validate(data))
+                self.put_event(ev)  # type: ignore[attr-defined]
+        elif entity == "calendar" and current is not None and unit in ("name", "color"):
+            cal = self.calendar(item_id)  # type: ignore[attr-defined]
+            cal = Calendar(cal.id, lost if unit == "name" else cal.name,
+                           lost if unit == "color" else cal.color, cal.visible, cal.read_only)
+            self.put_calendar(cal)  # type: ignore[attr-defined]
+        self.dismiss_conflict(seq)
+
+    # -------------------------------------------------------------- resync
+
+    def account_item_ids(self, account: str) -> dict[str, set[str]]:
+        """Ids of the account's items that have a base here (what the server should have)."""
+        out: dict[str, set[str]] = {"calendar": set(), "event": set()}
+        for entity, item_id in self._db.execute("SELECT entity, id FROM sync_base "
+                                                "WHERE entity IN ('calendar', 'event')"):
+            out[entity].add(item_id)
+        return out
+
+    def reconcile_missing(self, account: str, entity: str, ids: Iterable[str], *,
+                          server_restored: bool, report: ApplyReport) -> int:
+        """Items we have a base for that a full listing of the server lacks.
+
+        After the tombstone horizon (``server_restored`` False) a clean item was
+        deleted elsewhere long ago: it goes here too. An item with local changes
+        stays and is sent again (an edit beats a delete). When the server went back
+        in time, nothing goes: every such item is sent again. Returns how many
+        items will be sent again.
+        """
+        again = 0
+        with self._tx():
+            for item_id in ids:
+                pending = self._db.execute("SELECT 1 FROM pending WHERE entity = ? AND id = ?",
+                                           (entity, item_id)).fetchone() is not None
+                self._db.execute("DELETE FROM sync_base WHERE entity = ? AND id = ?",
+                                 (entity, item_id))
+                if server_restored or pending:
+                    if self._local_content(entity, item_id) is not None:
+                        self._db.execute("INSERT OR IGNORE INTO pending (entity, id, since) "
+                                         "VALUES (?, ?, ?)", (entity, item_id, self._stamp()))
+                        again += 1
+                    else:
+                        self._drop_pending(entity, item_id)
+                        self._purge_tombstone(entity, item_id)
+                    continue
+                self._write_remote(entity, item_id, None, account, None)
+                report.applied += 1
+                (report.event_ids if entity == "event" else report.calendar_ids).add(item_id)
+        self._notify(report.notice())
+        return again
+
+    def mark_for_resend(self, entity: str, item_id: str) -> None:
+        """Send this item again even if it equals its base (the server lost it)."""
+        with self._tx():
+            self._db.execute("INSERT OR IGNORE INTO pending (entity, id, since) VALUES (?, ?, ?)",
+                             (entity, item_id, self._stamp()))
+
+
+def _event_of(w: wire.EventWire) -> Event:
+    return wire.event_from_wire(w)
+
+
+def _chunks(ids: Sequence[str], n: int = 500) -> Iterator[Sequence[str]]:
+    for i in range(0, len(ids), n):
+        yield ids[i:i + n]
