@@ -24,7 +24,6 @@ import argparse
 import getpass
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -98,10 +97,9 @@ def cmd_login(args: argparse.Namespace, out: TextIO) -> int:
     password = _read_secret(args, f"Password for {args.email.strip()}: ")
     result = svc.sign_in(server, args.email, password)
     out.write(f"Signed in as {result.email} on {server.api_url}.\n")
-    hook: Callable[[AccountService, argparse.Namespace, TextIO], None] | None = getattr(
-        args, "after_login", None)
-    if hook is not None:
-        hook(svc, args, out)
+    from .sync_cli import after_login
+
+    after_login(svc, args.data_dir, keep_local=args.keep_local, out=out)
     return 0
 
 
@@ -124,9 +122,14 @@ def cmd_logout(args: argparse.Namespace, out: TextIO) -> int:
     if st.email is None or (not st.signed_in and not st.needs_sign_in):
         out.write("Not signed in.\n")
         return 0
+    from .sync_cli import before_logout
+
+    before_logout(svc, args.data_dir, remove_local=args.remove_local, out=out)
     svc.sign_out(everywhere=args.everywhere)
     where = " everywhere" if args.everywhere else ""
-    out.write(f"Signed out{where} ({st.email}). The calendars on this computer stay.\n")
+    kept = "removed from" if args.remove_local else "kept on"
+    out.write(f"Signed out{where} ({st.email}). The account's calendars are {kept} this "
+              "computer.\n")
     return 0
 
 
@@ -143,7 +146,11 @@ def cmd_delete(args: argparse.Namespace, out: TextIO) -> int:
         if answer.strip().lower() != "delete":
             out.write("Nothing was deleted.\n")
             return 1
+    from .sync_cli import after_delete
+
+    identity = svc.identity
     svc.delete_account()
+    after_delete(identity, args.data_dir)
     out.write(f"Deleted the account {st.email} and its data on {st.server}. The calendars on "
               "this computer stay.\n")
     return 0
@@ -213,6 +220,9 @@ def add_account_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     p = cmds.add_parser("logout", parents=[common], help="sign out on this computer")
     p.add_argument("--everywhere", action="store_true",
                    help="also end the sign-in on every other computer")
+    p.add_argument("--remove-local", action="store_true",
+                   help="remove the account's calendars from this computer (default: keep a "
+                        "copy here)")
     p.set_defaults(func=cmd_logout)
     p = cmds.add_parser("delete", parents=[common], help="delete the account and its server data")
     p.add_argument("--yes", action="store_true", help="do not ask")

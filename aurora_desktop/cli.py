@@ -201,10 +201,12 @@ def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def _account_errors() -> tuple[type[Exception], ...]:
+def _expected_errors() -> tuple[type[Exception], ...]:
+    """What reaches the user as one line (exit 2): bad input, the environment, the server."""
     from .account_cli import ERRORS
+    from .sync_cli import ERRORS as SYNC_ERRORS
 
-    return ERRORS
+    return (CliError, StoreError, ValidationError, *ERRORS, *SYNC_ERRORS)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -241,8 +243,12 @@ def build_parser() -> argparse.ArgumentParser:
     ls.set_defaults(func=cmd_list)
 
     from .account_cli import add_account_commands
+    from .edit_cli import add_edit_commands
+    from .sync_cli import add_sync_commands
 
     add_account_commands(sub, common)
+    add_sync_commands(sub, common)
+    add_edit_commands(sub, common)
     return p
 
 
@@ -259,7 +265,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return int(run_app(args.data_dir, [sys.argv[0], *(["--hidden"] if args.hidden else [])]))
         func: Callable[[argparse.Namespace, TextIO], int] = args.func
         return func(args, sys.stdout)
-    except (CliError, StoreError, ValidationError, *_account_errors()) as exc:
+    except _expected_errors() as exc:
         print(f"aurora: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:

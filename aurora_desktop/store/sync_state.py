@@ -98,7 +98,7 @@ def _content(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def event_content(ev: Event) -> dict[str, Any]:
-    return dict(mg.normalize_event(wire.event_to_wire(ev).content()))
+    return mg.normalize_event(wire.event_to_wire(ev).content()) or {}
 
 
 def calendar_content(cal: Calendar) -> dict[str, Any]:
@@ -261,6 +261,24 @@ class SyncMixin(StoreBase):
                 self._span = None
         self._notify(ChangeNotice(calendar_ids=frozenset({"*"})))
         return removed
+
+    def detach_account(self, account: str) -> None:
+        """The account was deleted: its calendars here become this computer's own."""
+        with self._tx():
+            cals = [r[0] for r in self._db.execute(
+                "SELECT id FROM calendars WHERE account = ?", (account,))]
+            for cid in cals:
+                self._db.execute("DELETE FROM sync_base WHERE entity = 'event' AND id IN "
+                                 "(SELECT id FROM events WHERE calendar_id = ?)", (cid,))
+                self._db.execute("DELETE FROM sync_base WHERE entity = 'calendar' AND id = ?",
+                                 (cid,))
+            self._db.execute("UPDATE calendars SET account = NULL WHERE account = ?", (account,))
+            self._db.execute("DELETE FROM sync_conflicts WHERE account = ?", (account,))
+            self._db.execute("DELETE FROM sync_meta WHERE key LIKE ? ESCAPE '\\'",
+                             (account.replace("%", "\\%").replace("_", "\\_") + "|%",))
+            if self._meta("account") == account:
+                self._set_meta("account", None)
+        self._notify(ChangeNotice(calendar_ids=frozenset(cals)))
 
     # ------------------------------------------------------------- pending
 
@@ -499,8 +517,8 @@ class SyncMixin(StoreBase):
         if w.deleted:
             return False
         base = self.base("event", w.id)
-        if base is not None and w.version <= base[0] and not force:
-            return False
+        if base is not None and w.version <= base[0]:
+            return False  # our own echo, or the server went back in time: the careful path
         if self._db.execute("SELECT 1 FROM pending WHERE entity = 'event' AND id = ?",
                             (w.id,)).fetchone():
             return False
@@ -530,6 +548,15 @@ class SyncMixin(StoreBase):
         item_id = w.id if entity != "reminder_state" else \
             f"{w.occurrence_key}#{w.reminder}"
         base = self.base(entity, item_id)
+        if base is not None and w.version < base[0] and force:
+            # The server holds an older version than it once confirmed to us: it was
+            # restored from a backup. Ours is newer: keep it and send it again.
+            self._set_base(entity, item_id, w.version, item)
+            if self._local_content(entity, item_id) is not None or entity == "reminder_state":
+                self._db.execute("INSERT OR IGNORE INTO pending (entity, id, since) "
+                                 "VALUES (?, ?, ?)", (entity, item_id, self._stamp()))
+            report.regressed += 1
+            return
         if base is not None and w.version <= base[0] and not force:
             report.skipped_echo += 1
             if w.version < base[0]:

@@ -1,0 +1,41 @@
+"""Sync with the Aurora server (Qt-free): the API client, the engine, the process lock.
+
+``open_sync(data_dir, store, account_service)`` builds an engine for the
+signed-in account; the window's Qt glue lives in ``aurora_desktop/ui/sync_*``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aurora_desktop.auth import AccountService, AuthError
+from aurora_desktop.store import Store
+
+from .client import ApiClient, SyncError
+from .engine import SyncEngine, SyncReport
+from .lock import SyncLock
+
+__all__ = ["ApiClient", "SyncEngine", "SyncError", "SyncLock", "SyncReport", "account_key",
+           "make_engine"]
+
+LOCK_FILE = "sync.lock"
+
+
+def account_key(server_url: str, sub: str) -> str:
+    """How the store names an account: its server and its Cognito user."""
+    return f"{server_url}|{sub}"
+
+
+def make_engine(data_dir: Path, store: Store, accounts: AccountService) -> SyncEngine:
+    """An engine for the signed-in account of ``accounts``; SyncError(signed_out) if none."""
+    st = accounts.status()
+    if not st.signed_in or not st.server or not st.sub:
+        why = "Sign in again to sync." if st.needs_sign_in else \
+            "Not signed in to an Aurora account (aurora account login)."
+        raise SyncError("signed_out", why)
+    try:
+        client = ApiClient(accounts.request)
+    except AuthError as exc:  # pragma: no cover - request is only bound here
+        raise SyncError("signed_out", exc.message) from None
+    return SyncEngine(store, client, account_key(st.server, st.sub),
+                      SyncLock(Path(data_dir) / LOCK_FILE))

@@ -1,0 +1,128 @@
+"""``aurora sync`` and what signing in and out means for this computer's calendars.
+
+```
+aurora sync [--json]   # exit 0 when the sync completed (conflicts kept and listed are a success);
+                       # exit 2 and one line when it could not (signed out, server unreachable, …)
+```
+
+``--json`` prints one object: ``pushed``, ``pulled``, ``pending``, ``conflicts``
+(every conflict kept for the user: the event ``id``, the ``field``, and both
+values, ``kept`` (what every desktop has now) and ``lost`` (this desktop's)),
+plus ``set_aside``, ``restored``, ``resync``, ``notices``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from .auth import AccountService
+from .store import Store
+from .sync import SyncError, SyncReport, account_key, make_engine
+
+__all__ = ["add_sync_commands", "after_login", "before_logout", "run_sync"]
+
+DB_NAME = "aurora.sqlite3"
+
+
+def _store(data_dir: Path) -> Store:
+    return Store(Path(data_dir) / DB_NAME)
+
+
+def run_sync(data_dir: Path, accounts: AccountService, *,
+             adopt_local: bool | None = None) -> tuple[SyncReport, list[dict[str, Any]]]:
+    """One sync of ``data_dir``'s store; (report, the account's open conflicts as JSON)."""
+    with _store(data_dir) as store:
+        engine = make_engine(data_dir, store, accounts)
+        if adopt_local is None:
+            adopt_local = store.sync_value(engine.account, "adopt_local") != "0"
+        report = engine.run(adopt_local=adopt_local)
+        conflicts = [c.to_json() for c in store.conflicts(engine.account)]
+    return report, conflicts
+
+
+def describe(report: SyncReport, conflicts: list[dict[str, Any]]) -> str:
+    parts = [f"Synced: {report.pushed} sent, {report.pulled} received"]
+    if report.pending:
+        parts.append(f"{report.pending} still waiting")
+    if report.set_aside:
+        parts.append(f"{report.set_aside} refused by the server (see the window's sync problems)")
+    if conflicts:
+        parts.append(f"{len(conflicts)} conflict{'s' if len(conflicts) != 1 else ''} kept "
+                     "for you to look at")
+    lines = [", ".join(parts) + "."]
+    lines += report.notices
+    if report.restored:
+        lines.append(f"{len(report.restored)} item(s) deleted on one side and edited on the "
+                     "other came back.")
+    return "\n".join(lines)
+
+
+def cmd_sync(args: argparse.Namespace, out: TextIO) -> int:
+    from .account_cli import make_account_service
+
+    accounts = make_account_service(args.data_dir)
+    report, conflicts = run_sync(args.data_dir, accounts)
+    if args.json:
+        json.dump(report.to_json(conflicts), out, ensure_ascii=False)
+        out.write("\n")
+    else:
+        out.write(describe(report, conflicts) + "\n")
+    return 0
+
+
+def after_login(accounts: AccountService, data_dir: Path, *, keep_local: bool,
+                out: TextIO) -> None:
+    """A sign-in on the command line: decide about this computer's calendars, sync once."""
+    ident = accounts.identity
+    if ident is None:
+        return
+    key = account_key(*ident)
+    with _store(data_dir) as store:
+        store.set_current_account(key)
+        if store.sync_value(key, "cursor") is None:
+            store.set_sync_value(key, "adopt_local", "0" if keep_local else "1")
+    try:
+        report, conflicts = run_sync(data_dir, accounts)
+    except SyncError as exc:
+        print(f"aurora: warning: signed in, but the first sync failed: {exc}", file=sys.stderr)
+        return
+    out.write(describe(report, conflicts) + "\n")
+
+
+def before_logout(accounts: AccountService, data_dir: Path, *, remove_local: bool,
+                  out: TextIO) -> None:
+    """Signing out: this account's calendars stay here (default) or are removed."""
+    ident = accounts.identity
+    if ident is None:
+        return
+    key = account_key(*ident)
+    with _store(data_dir) as store:
+        waiting = store.pending_count(key)
+        removed = store.release_account(key, keep=not remove_local)
+    if remove_local:
+        out.write(f"Removed this account's calendars from this computer ({removed} events); "
+                  "they stay in the account.\n")
+    elif waiting:
+        out.write(f"{waiting} change(s) were not sent yet: they stay on this computer and are "
+                  "sent when you sign in again.\n")
+
+
+def after_delete(identity: tuple[str, str] | None, data_dir: Path) -> None:
+    """The account is gone from the server: its calendars become this computer's own."""
+    if identity is None:
+        return
+    with _store(data_dir) as store:
+        store.detach_account(account_key(*identity))
+
+
+def add_sync_commands(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("sync", parents=[common], help="sync with your Aurora account now")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=cmd_sync)
+
+
+ERRORS: tuple[type[Exception], ...] = (SyncError,)
