@@ -74,6 +74,7 @@ class ChangeNotice:
     event_ids: frozenset[str] = frozenset()
     calendar_ids: frozenset[str] = frozenset()
     reminder_state: bool = False
+    remote: bool = False  # written by sync (the server's changes), not by an edit here
 
 
 def _wall_seconds(wall: datetime) -> int:
@@ -267,6 +268,12 @@ class StoreBase:
     def _notify(self, notice: ChangeNotice) -> None:
         for listener in list(self._listeners):
             listener(notice)
+
+    def announce(self, notice: ChangeNotice) -> None:
+        """Tell this store's listeners about changes another connection committed (a sync
+        in a worker thread, an import): views reload, reminders re-plan."""
+        self._sync_with_other_writers()
+        self._notify(notice)
 
     def now(self) -> datetime:
         return self._clock()

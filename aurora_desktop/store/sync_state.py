@@ -86,7 +86,7 @@ class ApplyReport:
     def notice(self) -> ChangeNotice:
         return ChangeNotice(event_ids=frozenset(self.event_ids),
                             calendar_ids=frozenset(self.calendar_ids),
-                            reminder_state=self.reminder_states)
+                            reminder_state=self.reminder_states, remote=True)
 
 
 def _content(item: dict[str, Any]) -> dict[str, Any]:
@@ -452,6 +452,12 @@ class SyncMixin(StoreBase):
         with self._tx():
             self._db.execute("UPDATE pending SET problem = ?, attempts = attempts + 1 "
                              "WHERE entity = ? AND id = ?", (problem[:500], entity, item_id))
+
+    def clear_problem(self, entity: str, item_id: str) -> None:
+        """Try a set-aside change again at the next sync."""
+        with self._tx():
+            self._db.execute("UPDATE pending SET problem = NULL WHERE entity = ? AND id = ?",
+                             (entity, item_id))
 
     def problems(self, account: str | None = None) -> list[tuple[str, str, str, str]]:
         """Set-aside changes: (entity, id, title, problem)."""
