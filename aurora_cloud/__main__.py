@@ -1,6 +1,6 @@
 """``aurora-cloud``: run the local stack, or regenerate the OpenAPI document.
 
-    aurora-cloud local [--port N] [--data-dir DIR]
+    aurora-cloud local [--port N] [--data-dir DIR] [--token-seconds N]
     aurora-cloud openapi [--write]
     aurora-cloud build-lambda [--out build/lambda]
 """
@@ -22,7 +22,8 @@ def _local(args: argparse.Namespace) -> int:
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
     from aurora_cloud.local.stack import LocalStack
 
-    stack = LocalStack(Path(args.data_dir).expanduser(), port=args.port, quiet=not args.verbose)
+    stack = LocalStack(Path(args.data_dir).expanduser(), port=args.port, quiet=not args.verbose,
+                       access_token_seconds=args.token_seconds)
     stack.start()
     cfg = stack.config()
     print(f"Aurora cloud (local) listening on {cfg['api_url']}", flush=True)
@@ -86,6 +87,13 @@ def _build_lambda(args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="aurora-cloud", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -95,6 +103,9 @@ def main(argv: list[str] | None = None) -> int:
     local.add_argument("--data-dir", default="~/.local/share/aurora-cloud-local",
                        help="where state and the email outbox live")
     local.add_argument("--verbose", action="store_true", help="log every request")
+    local.add_argument("--token-seconds", type=_positive, default=None, metavar="N",
+                       help="lifetime of access and ID tokens (default: the template's "
+                            "AccessTokenValidity)")
     local.set_defaults(func=_local)
     bl = sub.add_parser("build-lambda", help="stage the Lambda code for sam build")
     bl.add_argument("--out", default="build/lambda", help="folder (template CodeUri)")

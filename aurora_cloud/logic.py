@@ -10,6 +10,7 @@ same write returns the stored item instead of failing.
 from __future__ import annotations
 
 import contextlib
+import math
 import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -19,7 +20,9 @@ from typing import Any
 
 from pydantic import ValidationError as PydanticValidationError
 
+from aurora_cloud.accounts import Accounts
 from aurora_cloud.errors import (
+    AuroraError,
     Conflict,
     Contention,
     Gone,
@@ -27,6 +30,7 @@ from aurora_cloud.errors import (
     NotFound,
     PreconditionFailed,
     PreconditionRequired,
+    Unauthorized,
 )
 from aurora_cloud.reminders.schedule import next_email_due
 from aurora_cloud.storage import Due, Storage, Stored, Write
@@ -41,6 +45,9 @@ MAX_WINDOW = timedelta(days=370)
 MAX_OCCURRENCES = 5_000
 CURSOR_RE = re.compile(r"^c1\.(\d{1,15})\.(\d{1,12})$")
 CHUNK = 50
+DELETE_BUDGET = 2_000  # items one DELETE /me call deletes at most (the Lambda never times out)
+REVOKED_KEEP = timedelta(days=2)  # the revoked mark outlives any token (Cognito: ≤ 1 day)
+SIGNED_OUT = "the session was signed out; sign in again"
 
 
 def utcnow() -> datetime:
@@ -130,10 +137,57 @@ class Service:
     """The API's behaviour over one :class:`Storage`; ``clock`` gives aware UTC now."""
 
     def __init__(self, storage: Storage, *, clock: Callable[[], datetime] = utcnow,
-                 sync_settle: timedelta = timedelta(seconds=2)) -> None:
+                 sync_settle: timedelta = timedelta(seconds=2),
+                 accounts: Accounts | None = None) -> None:
         self.storage = storage
         self.clock = clock
         self.sync_settle = sync_settle
+        self.accounts = accounts
+
+    # -- the account ------------------------------------------------------
+
+    def check_session(self, sub: str, issued_at: float | None) -> None:
+        """Raise :class:`Unauthorized` if the token (issued at ``issued_at``, epoch
+        seconds) predates the user's last sign-out-everywhere or account deletion.
+
+        Compares whole seconds (token ``iat`` has no fraction): a token issued in
+        the same second as the mark still passes. One consistent GetItem.
+        """
+        mark = self.storage.revoked_at(sub)
+        if mark is None:
+            return
+        if issued_at is None or issued_at < math.floor(mark):
+            raise Unauthorized(SIGNED_OUT, headers={
+                "WWW-Authenticate": 'Bearer error="invalid_token"'})
+
+    def _accounts(self) -> Accounts:
+        if self.accounts is None:
+            raise AuroraError("this server cannot change accounts (no user directory)")
+        return self.accounts
+
+    def sign_out_everywhere(self, sub: str, username: str) -> None:
+        """Revoke the user's refresh tokens (Cognito), then refuse every token issued
+        until now. In that order, so a failure half way can be retried with the
+        same token."""
+        self._accounts().sign_out_everywhere(username)
+        self.storage.mark_revoked(sub, self.clock(), REVOKED_KEEP)
+
+    def delete_account(self, sub: str, username: str) -> bool:
+        """Delete the user's items (at most :data:`DELETE_BUDGET` per call); when none
+        remain, delete the Cognito user and refuse every token issued until now.
+
+        Returns True when the account is gone, False when the caller must call
+        again. Retrying after a failure is safe: every step is idempotent, and
+        the Cognito user goes before the mark, so a retry still has a valid token.
+        """
+        _, more = self.storage.delete_user_items(sub, DELETE_BUDGET)
+        if more:
+            return False
+        self._accounts().delete_user(username)
+        self.storage.mark_revoked(sub, self.clock(), REVOKED_KEEP)
+        # A write that passed its token check before the mark may have landed meanwhile.
+        self.storage.delete_user_items(sub, DELETE_BUDGET)
+        return True
 
     # -- settings ---------------------------------------------------------
 

@@ -32,6 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 from aurora_core import model as m
 
 __all__ = [
+    "AccountDeletion",
     "BatchItemResult",
     "BatchRequest",
     "BatchResponse",
@@ -40,6 +41,7 @@ __all__ = [
     "EventWire",
     "OccurrenceList",
     "OccurrenceWire",
+    "PasswordPolicy",
     "Problem",
     "ReminderWire",
     "ServerConfig",
@@ -280,15 +282,33 @@ class BatchResponse(_Wire):
     results: list[BatchItemResult]
 
 
+class PasswordPolicy(_Wire):
+    """The user pool's password rules (what Cognito enforces at sign-up and reset)."""
+
+    min_length: int = Field(ge=6, le=99)
+    require_lowercase: bool
+    require_uppercase: bool
+    require_numbers: bool
+    require_symbols: bool
+
+
 class ServerConfig(_Wire):
     """What a client needs to sign in (GET /config, no authentication)."""
 
     region: str
     user_pool_id: str
     client_id: str
-    cognito_endpoint: str | None = Field(
-        default=None, description="set only when Cognito is not AWS's own (local stack)")
+    cognito_endpoint: str = Field(
+        description="where to send Cognito API calls: https://cognito-idp.<region>.amazonaws.com "
+                    "in AWS, the stack's own URL in the local stack")
+    password_policy: PasswordPolicy
     api_version: str = "1"
+
+
+class AccountDeletion(_Wire):
+    """DELETE /me answers 202 with this while items remain: call it again."""
+
+    done: bool = False
 
 
 class Problem(BaseModel):

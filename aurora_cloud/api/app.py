@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Mapping
 from functools import cache
 from http import HTTPStatus
 from importlib import resources
@@ -92,13 +93,28 @@ class ApiApp:
 
     # -- helpers ----------------------------------------------------------
 
-    def _sub(self) -> str:
+    def _claims(self) -> dict[str, Any]:
         ctx = self.resolver.current_event.request_context
-        claims = ((ctx.get("authorizer") or {}).get("jwt") or {}).get("claims") or {}
+        claims: dict[str, Any] = (
+            ((ctx.get("authorizer") or {}).get("jwt") or {}).get("claims") or {})
+        return claims
+
+    def _sub(self) -> str:
+        """The verified caller (the JWT's ``sub``), after checking that the token
+        was not issued before the user signed out everywhere (one GetItem)."""
+        claims = self._claims()
         sub = claims.get("sub")
         if not isinstance(sub, str) or not sub:
             raise Unauthorized("no verified user in the request")
+        self.service.check_session(sub, _number(claims.get("iat")))
         return sub
+
+    def _username(self, sub: str) -> str:
+        """The caller's Cognito username (access tokens: ``username``; ID tokens:
+        ``cognito:username``); for an email-as-username pool it is the sub."""
+        claims = self._claims()
+        name = claims.get("username") or claims.get("cognito:username") or sub
+        return str(name)
 
     def _raw_body(self) -> str:
         ev = self.resolver.current_event
@@ -183,6 +199,19 @@ class ApiApp:
             sub = self._sub()
             s = svc.put_settings(sub, self._body(wire.SettingsWire))
             return json_response(s, etag=s.version)
+
+        @app.delete("/me")
+        def delete_me() -> Response[str]:
+            sub = self._sub()
+            if not svc.delete_account(sub, self._username(sub)):
+                return json_response(wire.AccountDeletion(done=False), 202)
+            return Response(204, None, "")
+
+        @app.post("/me/signout")
+        def sign_out_everywhere() -> Response[str]:
+            sub = self._sub()
+            svc.sign_out_everywhere(sub, self._username(sub))
+            return Response(204, None, "")
 
         @app.get("/calendars")
         def list_calendars() -> Response[str]:
@@ -278,6 +307,31 @@ def _event_id(text: str) -> str:
     return text.lower()
 
 
+def _number(value: Any) -> float | None:
+    """A numeric claim (API Gateway hands claims over as strings)."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _env_bool(env: Mapping[str, str], name: str) -> bool:
+    value = env[name].strip().lower()
+    if value not in ("true", "false"):
+        raise ValueError(f"{name} must be true or false, not {value!r}")
+    return value == "true"
+
+
+def password_policy_from_env(env: Mapping[str, str]) -> wire.PasswordPolicy:
+    """The pool's password policy as template.yaml hands it to the API function."""
+    return wire.PasswordPolicy(
+        min_length=int(env["PASSWORD_MIN_LENGTH"]),
+        require_lowercase=_env_bool(env, "PASSWORD_REQUIRE_LOWERCASE"),
+        require_uppercase=_env_bool(env, "PASSWORD_REQUIRE_UPPERCASE"),
+        require_numbers=_env_bool(env, "PASSWORD_REQUIRE_NUMBERS"),
+        require_symbols=_env_bool(env, "PASSWORD_REQUIRE_SYMBOLS"))
+
+
 # --------------------------------------------------------------------------
 # Lambda entry point: built once per container from the environment.
 
@@ -288,17 +342,22 @@ def _from_environment() -> ApiApp:
 
     import boto3
 
+    from aurora_cloud.accounts import CognitoAccounts
     from aurora_cloud.storage import Storage
 
-    region = os.environ.get("AWS_REGION", "us-east-1")
+    env = os.environ
+    region = env.get("AWS_REGION", "us-east-1")
     client = boto3.client("dynamodb", region_name=region,
-                          endpoint_url=os.environ.get("DYNAMODB_ENDPOINT") or None)
-    storage = Storage(client, os.environ["TABLE_NAME"],
-                      tombstone_days=int(os.environ.get("TOMBSTONE_DAYS", "30")))
-    config = wire.ServerConfig(region=region, user_pool_id=os.environ["USER_POOL_ID"],
-                               client_id=os.environ["USER_POOL_CLIENT_ID"],
-                               cognito_endpoint=os.environ.get("COGNITO_ENDPOINT") or None)
-    return ApiApp(Service(storage), config)
+                          endpoint_url=env.get("DYNAMODB_ENDPOINT") or None)
+    storage = Storage(client, env["TABLE_NAME"],
+                      tombstone_days=int(env.get("TOMBSTONE_DAYS", "30")))
+    endpoint = env.get("COGNITO_ENDPOINT") or f"https://cognito-idp.{region}.amazonaws.com"
+    config = wire.ServerConfig(region=region, user_pool_id=env["USER_POOL_ID"],
+                               client_id=env["USER_POOL_CLIENT_ID"], cognito_endpoint=endpoint,
+                               password_policy=password_policy_from_env(env))
+    idp = boto3.client("cognito-idp", region_name=region)
+    accounts = CognitoAccounts(idp, env["USER_POOL_ID"])
+    return ApiApp(Service(storage, accounts=accounts), config)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

@@ -19,7 +19,8 @@ from aurora_core import wire
 REF = "#/components/schemas/{model}"
 ERROR_TEXT = {
     "400": "Invalid input (the body, a header or a parameter)",
-    "401": "Missing, expired or invalid token",
+    "401": "Missing, expired or invalid token, or one issued before the user signed out "
+           "everywhere or deleted the account",
     "404": "No such item (also for other users' items) or route",
     "409": "Too many concurrent writes; retry",
     "410": "The cursor is older than the deletion horizon: resync without a cursor",
@@ -31,7 +32,7 @@ ERROR_TEXT = {
 MODELS: list[type[BaseModel]] = [
     wire.EventWire, wire.CalendarWire, wire.CalendarList, wire.SettingsWire,
     wire.OccurrenceList, wire.SyncPage, wire.BatchRequest, wire.BatchResponse,
-    wire.ServerConfig, wire.Problem,
+    wire.ServerConfig, wire.AccountDeletion, wire.Problem,
 ]
 
 
@@ -95,6 +96,20 @@ def build() -> dict[str, Any]:
                                   "content": {"application/json": {
                                       "schema": {"type": "object"}}}},
                           **_errors("429")}}},
+        "/me": {"delete": {
+            "operationId": "deleteAccount",
+            "summary": "Delete the account: every item of the user, then the Cognito user",
+            "description": "Bounded work per call: 202 `{\"done\": false}` means call again; "
+                           "204 means the account is gone and every token of it is refused.",
+            "responses": {**_ok("202", wire.AccountDeletion, "more items remain: call again"),
+                          "204": {"description": "the account is deleted"},
+                          **_errors(*COMMON)}}},
+        "/me/signout": {"post": {
+            "operationId": "signOutEverywhere",
+            "summary": "Sign out everywhere: revoke refresh tokens and refuse every token "
+                       "issued until now",
+            "responses": {"204": {"description": "signed out everywhere"},
+                          **_errors(*COMMON)}}},
         "/me/settings": {
             "get": {"operationId": "getSettings", "summary": "The user's settings",
                     "responses": {**_ok("200", wire.SettingsWire, "settings", etag=True),

@@ -1,7 +1,8 @@
 """The HTTP front of the local stack: what API Gateway (HTTP API) does in AWS.
 
 - verifies the bearer JWT like the Cognito JWT authorizer: RS256 signature
-  against the pool's JWKS (fetched from moto, never from AWS), issuer, the
+  against the pool's JWKS (the stack's own key, never moto's published one
+  nor AWS's), issuer, the
   app client (``client_id`` of access tokens, ``aud`` of ID tokens), expiry
   and ``token_use``;
 - matches the routes declared in template.yaml (public ones skip the JWT);
@@ -15,7 +16,6 @@
 from __future__ import annotations
 
 import base64
-import http.client
 import json
 import queue
 import threading
@@ -24,7 +24,7 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl
 
 import jwt
 from werkzeug.wrappers import Request, Response
@@ -41,7 +41,7 @@ class AuthError(Exception):
 
 
 class JwtVerifier:
-    """Checks Cognito tokens against the pool's JWKS (from moto, cached)."""
+    """Checks Cognito tokens against the pool's JWKS (the stack's key, cached)."""
 
     def __init__(self, fetch_jwks: Callable[[], dict[str, Any]], issuer: str, client_id: str,
                  clock: Callable[[], float] = time.time) -> None:
@@ -150,13 +150,13 @@ class Front:
     """The WSGI app. ``apis`` is a pool of API "containers" (one request each at a time)."""
 
     def __init__(self, routes: list[Route], apis: queue.Queue[Any], verifier: JwtVerifier,
-                 cognito: CognitoProxy, moto_url: str, pool_id: str,
+                 cognito: CognitoProxy, jwks: Callable[[], dict[str, Any]], pool_id: str,
                  limiter: RateLimiter, on_write: Callable[[], None] = lambda: None) -> None:
         self.routes = routes
         self.apis = apis
         self.verifier = verifier
         self.cognito = cognito
-        self.moto = urlsplit(moto_url)
+        self.jwks = jwks
         self.pool_id = pool_id
         self.limiter = limiter
         self.on_write = on_write
@@ -218,16 +218,6 @@ class Front:
             if params is not None:
                 return route, params
         return None, {}
-
-    def jwks(self) -> dict[str, Any]:
-        conn = http.client.HTTPConnection(self.moto.hostname or "127.0.0.1", self.moto.port,
-                                          timeout=30)
-        try:
-            conn.request("GET", f"/{self.pool_id}/.well-known/jwks.json")
-            data: dict[str, Any] = json.loads(conn.getresponse().read())
-            return data
-        finally:
-            conn.close()
 
     @staticmethod
     def event(request: Request, route: Route, params: dict[str, str],

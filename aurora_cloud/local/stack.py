@@ -15,7 +15,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,11 +24,13 @@ from botocore import UNSIGNED
 from botocore.config import Config
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
+from aurora_cloud.accounts import CognitoAccounts
 from aurora_cloud.api.app import ApiApp
-from aurora_cloud.local.cognito import CognitoProxy
+from aurora_cloud.local.cognito import CognitoProxy, PoolRules
 from aurora_cloud.local.front import Front, JwtVerifier, RateLimiter
 from aurora_cloud.local.moto_state import MotoServer
 from aurora_cloud.local.template import Template
+from aurora_cloud.local.tokens import TokenSigner
 from aurora_cloud.logic import Service
 from aurora_cloud.reminders.dispatcher import CognitoDirectory, Dispatcher, RunReport, SesMailer
 from aurora_cloud.reminders.render import Email
@@ -78,14 +80,35 @@ class OutboxMailer:
         tmp.replace(self.outbox / name)
 
 
+class LocalAccounts:
+    """The API's user directory in the local stack: Cognito's admin calls on moto, and
+    the proxy forgets what it keeps of a deleted or signed-out user."""
+
+    def __init__(self, cognito: CognitoAccounts, proxy: CognitoProxy) -> None:
+        self.cognito = cognito
+        self.proxy = proxy
+
+    def sign_out_everywhere(self, username: str) -> None:
+        self.cognito.sign_out_everywhere(username)
+        self.proxy.revoke_user(username)
+
+    def delete_user(self, username: str) -> None:
+        self.cognito.delete_user(username)
+        self.proxy.forget_user(username)
+
+
 class LocalStack:
-    """See the module docstring. ``clock`` drives the API and dispatcher (tests pin it)."""
+    """See the module docstring. ``clock`` drives the API, the dispatcher and the
+    tokens' ``iat``/``exp`` (tests pin it); ``access_token_seconds`` overrides the
+    template's AccessTokenValidity (and IdTokenValidity), e.g. 3 s in tests."""
 
     def __init__(self, data_dir: Path, *, port: int = 0,
                  clock: Callable[[], datetime] | None = None, schedule: bool = True,
                  rate: float = 200.0, burst: int = 400, api_containers: int = 4,
-                 sync_settle_seconds: float = 2.0, quiet: bool = True) -> None:
+                 sync_settle_seconds: float = 2.0, quiet: bool = True,
+                 access_token_seconds: int | None = None) -> None:
         self.quiet = quiet
+        self.access_token_seconds = access_token_seconds  # None: the template's validity
         self.data_dir = Path(data_dir)
         self.port = port
         self.clock = clock or (lambda: datetime.now(UTC))
@@ -155,12 +178,26 @@ class LocalStack:
         pool_res = self.template.resource("UserPool")["Properties"]
         verification = pool_res.get("VerificationMessageTemplate", {})
         client_res = self.template.resource("UserPoolClient")["Properties"]
-        cognito = CognitoProxy(
+        policy = self.template.password_policy()
+        rules = PoolRules(
+            allowed_flows=frozenset(client_res.get("ExplicitAuthFlows", [])),
+            password_policy=policy,
+            prevent_user_existence_errors=client_res.get(
+                "PreventUserExistenceErrors") == "ENABLED",
+            access_token_seconds=self.template.token_seconds("AccessToken"),
+            id_token_seconds=self.template.token_seconds("IdToken"),
+            refresh_token_seconds=self.template.token_seconds("RefreshToken"),
+            email_subject=str(verification.get("EmailSubject", "Your confirmation code")),
+            email_message=str(verification.get("EmailMessage",
+                                               "Your confirmation code is {####}")))
+        self.signer = TokenSigner(self.data_dir)
+        self.cognito = cognito = CognitoProxy(
             self.moto.url, self.ids["user_pool_id"], self.ids["client_id"],
-            self.data_dir / "cognito-local.json", mailer.send, self.sender,
-            list(client_res.get("ExplicitAuthFlows", [])),
-            str(verification.get("EmailSubject", "Your confirmation code")),
-            str(verification.get("EmailMessage", "Your confirmation code is {####}")))
+            self.data_dir / "cognito-local.json", mailer.send, self.sender, rules,
+            self.signer, clock=lambda: self.clock().timestamp(),
+            token_seconds=self.access_token_seconds)
+        accounts = LocalAccounts(CognitoAccounts(self.client("cognito-idp", in_process=True),
+                                                 self.ids["user_pool_id"]), cognito)
         # The server must exist before the config can name its URL: bind first.
         holder: dict[str, Front] = {}
 
@@ -170,19 +207,19 @@ class LocalStack:
         self._server = make_server("127.0.0.1", self.port, app, threaded=True,
                                    request_handler=_QuietHandler if self.quiet else None)
         config = wire.ServerConfig(region=REGION, user_pool_id=self.ids["user_pool_id"],
-                                   client_id=self.ids["client_id"], cognito_endpoint=self.url)
+                                   client_id=self.ids["client_id"], cognito_endpoint=self.url,
+                                   password_policy=policy)
         apis: queue.Queue[ApiApp] = queue.Queue()
-        from datetime import timedelta
-
         for _ in range(self.api_containers):
             service = Service(self.storage, clock=self.clock,
-                              sync_settle=timedelta(seconds=self.sync_settle_seconds))
+                              sync_settle=timedelta(seconds=self.sync_settle_seconds),
+                              accounts=accounts)
             apis.put(ApiApp(service, config, metrics=False))
         issuer = f"https://cognito-idp.{REGION}.amazonaws.com/{self.ids['user_pool_id']}"
         front = Front(self.template.routes(), apis, JwtVerifier(
-            lambda: holder["front"].jwks(), issuer, self.ids["client_id"],
+            self.signer.jwks, issuer, self.ids["client_id"],
             clock=lambda: self.clock().timestamp()),
-            cognito, self.moto.url, self.ids["user_pool_id"],
+            cognito, self.signer.jwks, self.ids["user_pool_id"],
             RateLimiter(self.rate, self.burst), on_write=self._dirty.set)
         holder["front"] = front
         self._spawn("aurora-front", self._server.serve_forever)

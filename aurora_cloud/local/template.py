@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from aurora_core import wire
+
 STACK_NAME = "aurora-local"
 
 
@@ -142,6 +144,28 @@ class Template:
         self.refs["UserPool"] = pool_id
         props = self.resolve(self.resource("UserPoolClient")["Properties"])
         return dict(props)
+
+    def password_policy(self) -> wire.PasswordPolicy:
+        """The user pool's PasswordPolicy, as GET /config tells clients."""
+        props = self.resolve(self.resource("UserPool")["Properties"])
+        policy = props["Policies"]["PasswordPolicy"]
+        return wire.PasswordPolicy(
+            min_length=int(policy.get("MinimumLength", 8)),
+            require_lowercase=bool(policy.get("RequireLowercase", True)),
+            require_uppercase=bool(policy.get("RequireUppercase", True)),
+            require_numbers=bool(policy.get("RequireNumbers", True)),
+            require_symbols=bool(policy.get("RequireSymbols", True)))
+
+    def token_seconds(self, token: str) -> int:
+        """The app client's validity of ``token`` (AccessToken, IdToken, RefreshToken)
+        in seconds, with its TokenValidityUnits (Cognito's defaults if absent)."""
+        props = self.resource("UserPoolClient")["Properties"]
+        defaults = {"AccessToken": (1, "hours"), "IdToken": (1, "hours"),
+                    "RefreshToken": (30, "days")}
+        value = props.get(f"{token}Validity", defaults[token][0])
+        unit = (props.get("TokenValidityUnits") or {}).get(token, defaults[token][1])
+        seconds = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}[unit]
+        return int(value) * seconds
 
     def routes(self) -> list[Route]:
         """The API function's routes, static paths before parameterised ones."""

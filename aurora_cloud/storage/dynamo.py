@@ -8,6 +8,7 @@ PK                  SK                          what
 ``USER#<sub>``      ``META``                    change counter, settings
 ``USER#<sub>``      ``CAL#<id>``                a calendar (or its tombstone)
 ``USER#<sub>``      ``EVT#<id>``                an event (or its tombstone)
+``REVOKED#<sub>``   ``REVOKED``                 tokens issued before ``revoked_at`` are refused
 ``SYSTEM``          ``DISPATCHER``              the dispatcher's last processed minute
 ==================  ==========================  =====================================
 
@@ -26,7 +27,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Sequence
+import math
+import time
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -40,6 +43,8 @@ GSI_DUE = "due"
 GSI_SERIES = "series"
 DUE_SHARDS = 10
 META_SK = "META"
+REVOKED_SK = "REVOKED"
+BATCH_WRITE = 25  # DynamoDB's BatchWriteItem limit
 DISPATCHER_KEY = {"PK": {"S": "SYSTEM"}, "SK": {"S": "DISPATCHER"}}
 THROTTLE_CODES = {"ProvisionedThroughputExceededException", "ThrottlingException",
                   "RequestLimitExceeded"}
@@ -47,6 +52,10 @@ THROTTLE_CODES = {"ProvisionedThroughputExceededException", "ThrottlingException
 
 def user_pk(sub: str) -> str:
     return f"USER#{sub}"
+
+
+def revoked_pk(sub: str) -> str:
+    return f"REVOKED#{sub}"
 
 
 def minute_text(at: datetime) -> str:
@@ -119,10 +128,11 @@ class Storage:
     """
 
     def __init__(self, client: Any, table: str, *, tombstone_days: int = 30,
-                 due_shards: int = DUE_SHARDS, capacity_log: list[dict[str, Any]] | None = None
-                 ) -> None:
+                 due_shards: int = DUE_SHARDS, capacity_log: list[dict[str, Any]] | None = None,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
         self.client = client
         self.table = table
+        self.sleep = sleep  # back-off between retries of unprocessed batch items
         self.tombstone_horizon = timedelta(days=tombstone_days)
         self.due_shards = due_shards
         self.capacity_log = capacity_log  # when a list, ConsumedCapacity of each call lands here
@@ -315,6 +325,73 @@ class Storage:
                    Key={"PK": {"S": user_pk(sub)}, "SK": {"S": META_SK}},
                    UpdateExpression="SET settings = :s",
                    ExpressionAttributeValues={":s": {"S": json.dumps(settings)}})
+
+    # -- the account ------------------------------------------------------
+
+    def revoked_at(self, sub: str) -> float | None:
+        """Epoch seconds of the user's last sign-out-everywhere or deletion, if any."""
+        resp = self._call("get_item", TableName=self.table, ConsistentRead=True,
+                          Key={"PK": {"S": revoked_pk(sub)}, "SK": {"S": REVOKED_SK}},
+                          ProjectionExpression="revoked_at")
+        text = resp.get("Item", {}).get("revoked_at", {}).get("N")
+        return float(text) if text else None
+
+    def mark_revoked(self, sub: str, at: datetime, keep: timedelta) -> None:
+        """Refuse tokens issued before ``at`` (never moves the mark back); the item
+        expires (TTL) ``keep`` after ``at``."""
+        when = at.timestamp()
+        try:
+            self._call("update_item", TableName=self.table,
+                       Key={"PK": {"S": revoked_pk(sub)}, "SK": {"S": REVOKED_SK}},
+                       UpdateExpression="SET revoked_at = :t, expires_at = :e",
+                       ConditionExpression="attribute_not_exists(revoked_at) OR revoked_at < :t",
+                       ExpressionAttributeValues={
+                           ":t": {"N": f"{when:.3f}"},
+                           ":e": {"N": str(math.ceil(when + keep.total_seconds()))}})
+        except ClientError as exc:
+            if not self._is_condition_failure(exc):
+                raise
+
+    def delete_user_items(self, sub: str, limit: int) -> tuple[int, bool]:
+        """Delete up to ``limit`` items of the user's partition (everything: META,
+        calendars, events, reminder states, tombstones).
+
+        Returns (items deleted, whether more may remain). Batches of 25;
+        unprocessed items are retried with exponential back-off.
+        """
+        kw: dict[str, Any] = {
+            "TableName": self.table, "ConsistentRead": True,
+            "KeyConditionExpression": "PK = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": user_pk(sub)}},
+            "ProjectionExpression": "PK, SK",
+        }
+        keys: list[dict[str, Any]] = []
+        more = False
+        while len(keys) < limit:
+            kw["Limit"] = min(1000, limit - len(keys))
+            resp = self._call("query", **kw)
+            keys.extend({"PK": i["PK"], "SK": i["SK"]} for i in resp.get("Items", []))
+            if "LastEvaluatedKey" not in resp:
+                break
+            kw["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
+        else:
+            more = True
+        for start in range(0, len(keys), BATCH_WRITE):
+            self._batch_delete(keys[start:start + BATCH_WRITE])
+        return len(keys), more
+
+    def _batch_delete(self, keys: list[dict[str, Any]], attempts: int = 8) -> None:
+        requests: list[dict[str, Any]] = [{"DeleteRequest": {"Key": k}} for k in keys]
+        delay = 0.05
+        for _ in range(attempts):
+            resp = self._call("batch_write_item", RequestItems={self.table: requests})
+            requests = (resp.get("UnprocessedItems") or {}).get(self.table) or []
+            if not requests:
+                return
+            self.sleep(delay)
+            delay = min(delay * 2, 2.0)
+        raise TooManyRequests("the database is busy; retry shortly",
+                              headers={"Retry-After": "1"})
 
     # -- due reminders ----------------------------------------------------
 

@@ -72,6 +72,19 @@ class Directory:
 
 
 @dataclass
+class FakeAccounts:
+    """The user directory (Cognito admin calls), recorded."""
+
+    calls: list[tuple[str, str]] = field(default_factory=list)
+
+    def sign_out_everywhere(self, username: str) -> None:
+        self.calls.append(("sign_out_everywhere", username))
+
+    def delete_user(self, username: str) -> None:
+        self.calls.append(("delete_user", username))
+
+
+@dataclass
 class InProcess:
     """The API and dispatcher over moto's in-process DynamoDB."""
 
@@ -80,16 +93,23 @@ class InProcess:
     clock: Clock
     mailbox: Mailbox
     dispatcher: Dispatcher
+    accounts: FakeAccounts
 
     def call(self, method: str, path: str, body: Any = None, *, sub: str | None = "alice",
              headers: dict[str, str] | None = None, query: dict[str, str] | None = None,
-             raw: str | None = None) -> tuple[int, dict[str, str], Any]:
-        """Call the handler with an HTTP API payload 2.0 event; returns (status, headers, json)."""
+             raw: str | None = None, iat: float | None = None
+             ) -> tuple[int, dict[str, str], Any]:
+        """Call the handler with an HTTP API payload 2.0 event; returns (status, headers, json).
+
+        The token's ``iat`` is the clock's now unless given (as API Gateway hands
+        claims over: strings)."""
         ctx: dict[str, Any] = {"http": {"method": method, "path": path,
                                         "sourceIp": "127.0.0.1"},
                                "requestId": str(uuid.uuid4()), "stage": "$default"}
         if sub is not None:
-            ctx["authorizer"] = {"jwt": {"claims": {"sub": sub, "token_use": "access"}}}
+            issued = int(self.clock().timestamp()) if iat is None else int(iat)
+            ctx["authorizer"] = {"jwt": {"claims": {
+                "sub": sub, "token_use": "access", "username": sub, "iat": str(issued)}}}
         event = {"version": "2.0", "routeKey": f"{method} {path}", "rawPath": path,
                  "rawQueryString": "", "headers": {k.lower(): v for k, v in
                                                    (headers or {}).items()},
@@ -153,6 +173,7 @@ class User:
     password: str
     token: str
     sub: str
+    refresh: str = ""
 
     @property
     def headers(self) -> dict[str, str]:

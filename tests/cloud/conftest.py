@@ -38,6 +38,7 @@ from cloud_helpers import (  # noqa: E402
     Atomic,
     Clock,
     Directory,
+    FakeAccounts,
     InProcess,
     Mailbox,
     User,
@@ -69,14 +70,17 @@ def inproc(clock: Clock) -> Iterator[InProcess]:
         ddb = boto3.client("dynamodb", region_name="eu-west-1")
         ddb.create_table(**t.create_table_args())
         storage = Storage(Atomic(ddb), t.table_name())
-        config = wire.ServerConfig(region="us-east-1", user_pool_id="us-east-1_test",
-                                   client_id="client")
-        api = ApiApp(Service(storage, clock=clock, sync_settle=timedelta(0)), config,
-                     metrics=False)
+        config = wire.ServerConfig(
+            region="us-east-1", user_pool_id="us-east-1_test", client_id="client",
+            cognito_endpoint="https://cognito-idp.us-east-1.amazonaws.com",
+            password_policy=t.password_policy())
+        accounts = FakeAccounts()
+        api = ApiApp(Service(storage, clock=clock, sync_settle=timedelta(0), accounts=accounts),
+                     config, metrics=False)
         mailbox = Mailbox()
         dispatcher = Dispatcher(storage, mailbox, Directory(), sender="reminders@aurora.example",
                                 clock=clock, workers=4)
-        yield InProcess(api, storage, clock, mailbox, dispatcher)
+        yield InProcess(api, storage, clock, mailbox, dispatcher, accounts)
         ddb.delete_table(TableName=t.table_name())
     finally:
         mock.stop(remove_data=False)
@@ -124,7 +128,7 @@ def make_user(stack: Any, idp_client: Any) -> Callable[[], User]:
                         client_id=stack.ids["client_id"], client=idp_client).authenticate_user()
         access = tokens["AuthenticationResult"]["AccessToken"]
         sub = idp_client.get_user(AccessToken=access)["Username"]
-        return User(email, password, access, sub)
+        return User(email, password, access, sub, tokens["AuthenticationResult"]["RefreshToken"])
 
     return make
 

@@ -25,7 +25,7 @@ def _front(rate: float = 0, burst: int = 1) -> Client:
     apis.put(EchoApi())
     verifier = JwtVerifier(lambda: {"keys": []}, "https://issuer", "client")
     front = Front(Template().routes(), apis, verifier, cognito=None,  # type: ignore[arg-type]
-                  moto_url="http://127.0.0.1:1", pool_id="pool",
+                  jwks=lambda: {"keys": []}, pool_id="pool",
                   limiter=RateLimiter(rate, burst))
     return Client(front)
 

@@ -44,7 +44,8 @@ def lambda_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
         idp = boto3.client("cognito-idp", region_name="us-east-1")
         pool = idp.create_user_pool(PoolName=t.stack_name)["UserPool"]["Id"]
         env = {"TABLE_NAME": t.table_name(), "USER_POOL_ID": pool,
-               "USER_POOL_CLIENT_ID": "client", "SENDER_EMAIL": "r@aurora.example"}
+               "USER_POOL_CLIENT_ID": "client", "SENDER_EMAIL": "r@aurora.example",
+               **_template_api_env()}
         for k, v in env.items():
             monkeypatch.setenv(k, v)
         app._from_environment.cache_clear()
@@ -54,6 +55,13 @@ def lambda_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
         handler._from_environment.cache_clear()
     finally:
         mock.stop(remove_data=False)
+
+
+def _template_api_env() -> dict[str, str]:
+    """The API function's environment variables as template.yaml sets them."""
+    t = Template()
+    variables = t.resource("ApiFunction")["Properties"]["Environment"]["Variables"]
+    return {k: str(t.resolve(v)) for k, v in variables.items()}
 
 
 def _event(method: str, path: str, body: Any = None, sub: str | None = "u1",
@@ -72,7 +80,10 @@ def test_the_api_lambda_handler_serves_an_http_api_event(lambda_env: dict[str, s
 
     cfg = handler(_event("GET", "/config", sub=None), _ctx())
     assert cfg["statusCode"] == 200
-    assert json.loads(cfg["body"])["user_pool_id"] == lambda_env["USER_POOL_ID"]
+    config = json.loads(cfg["body"])
+    assert config["user_pool_id"] == lambda_env["USER_POOL_ID"]
+    assert config["cognito_endpoint"] == "https://cognito-idp.us-east-1.amazonaws.com"
+    assert config["password_policy"] == Template().password_policy().model_dump()
     eid = str(uuid.uuid4())
     body = {"id": eid, "calendar_id": "c", "title": "t", "start": "2026-11-25",
             "end": "2026-11-26", "all_day": True}

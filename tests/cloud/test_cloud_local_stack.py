@@ -106,13 +106,12 @@ def test_user_b_can_neither_read_nor_overwrite_user_a(stack: Any, make_user: Any
     assert http.get(url, headers=alice.headers).json()["title"] == "Alice only"
 
 
-def _moto_token(stack: Any, user: User, client_id: str, *, expires_in: int = 3600) -> str:
-    from moto.backends import get_backend
-
-    pool = get_backend("cognito-idp")["123456789012"]["us-east-1"].user_pools[
-        stack.ids["user_pool_id"]]
-    token, _ = pool.create_jwt(client_id, user.sub, "access", expires_in=expires_in)
-    return str(token)
+def _stack_token(stack: Any, user: User, client_id: str, *, expires_in: int = 3600) -> str:
+    """A token signed with the stack's own key (as if the stack had issued it)."""
+    claims = jwt.decode(user.token, options={"verify_signature": False})
+    now = int(stack.clock().timestamp())
+    claims.update(client_id=client_id, iat=now, exp=now + expires_in)
+    return str(stack.signer.sign(claims))
 
 
 def test_expired_forged_and_wrong_client_tokens_are_401(stack: Any, make_user: Any,
@@ -120,10 +119,10 @@ def test_expired_forged_and_wrong_client_tokens_are_401(stack: Any, make_user: A
     user: User = make_user()
     url = f"{stack.url}/sync"
     assert http.get(url, headers=user.headers).status_code == 200
-    expired = _moto_token(stack, user, stack.ids["client_id"], expires_in=-60)
+    expired = _stack_token(stack, user, stack.ids["client_id"], expires_in=-60)
     other_client = stack.client("cognito-idp").create_user_pool_client(
         UserPoolId=stack.ids["user_pool_id"], ClientName="someone-else")["UserPoolClient"]
-    wrong_client = _moto_token(stack, user, other_client["ClientId"])
+    wrong_client = _stack_token(stack, user, other_client["ClientId"])
     claims = jwt.decode(user.token, options={"verify_signature": False})
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     forged = jwt.encode(claims, key, algorithm="RS256", headers={"kid": "dummy"})
@@ -199,7 +198,7 @@ def test_an_email_reminder_due_in_a_minute_is_sent_once_even_with_two_runs(
 class _Cli:
     """``aurora-cloud local`` in a subprocess (its own moto), stopped with Ctrl+C."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, *extra: str) -> None:
         import socket
         import subprocess
         import sys
@@ -210,7 +209,7 @@ class _Cli:
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "aurora_cloud", "local", "--port", str(self.port),
-             "--data-dir", str(data_dir)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+             "--data-dir", str(data_dir), *extra], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             text=True)
         assert self.proc.stdout is not None
         self.first_line = self.proc.stdout.readline()
@@ -240,18 +239,30 @@ class _Cli:
             self.proc.stdout.close()
 
 
-def _sign_in(url: str, cfg: dict[str, str], email: str, password: str) -> str:
+def _sign_in_result(url: str, cfg: dict[str, str], email: str, password: str
+                    ) -> dict[str, Any]:
     idp = boto3.client("cognito-idp", endpoint_url=url, region_name="us-east-1")
     result = AWSSRP(username=email, password=password, pool_id=cfg["user_pool_id"],
                     client_id=cfg["client_id"], client=idp).authenticate_user()
-    return str(result["AuthenticationResult"]["AccessToken"])
+    auth: dict[str, Any] = result["AuthenticationResult"]
+    return auth
+
+
+def _sign_in(url: str, cfg: dict[str, str], email: str, password: str) -> str:
+    return str(_sign_in_result(url, cfg, email, password)["AccessToken"])
+
+
+def _kid(url: str, cfg: dict[str, str]) -> str:
+    jwks = requests.get(f"{url}/{cfg['user_pool_id']}/.well-known/jwks.json", timeout=5).json()
+    [key] = jwks["keys"]
+    return str(key["kid"])
 
 
 @pytest.mark.slow
 def test_the_cli_serves_stops_on_ctrl_c_and_data_survives_a_restart(
         tmp_path: Path, http: requests.Session) -> None:
     email, password = "restart@example.com", "Correct-Horse-42"
-    first = _Cli(tmp_path)
+    first = _Cli(tmp_path, "--token-seconds", "300")
     try:
         assert first.url in first.first_line
         cfg = first.config
@@ -261,7 +272,12 @@ def test_the_cli_serves_stops_on_ctrl_c_and_data_survives_a_restart(
                     UserAttributes=[{"Name": "email", "Value": email}])
         idp.confirm_sign_up(ClientId=cfg["client_id"], Username=email,
                             ConfirmationCode=confirmation_code(tmp_path / "outbox", email))
-        token = _sign_in(first.url, cfg, email, password)
+        auth = _sign_in_result(first.url, cfg, email, password)
+        token = auth["AccessToken"]
+        claims = jwt.decode(token, options={"verify_signature": False})
+        assert auth["ExpiresIn"] == 300 and claims["exp"] - claims["iat"] == 300
+        kid = _kid(first.url, cfg)
+        assert jwt.get_unverified_header(token)["kid"] == kid
         body = event_body(title="kept")
         assert http.put(f"{first.url}/events/{body['id']}", json=body, headers={
             "Authorization": f"Bearer {token}", **CREATE}).status_code == 201
@@ -272,11 +288,16 @@ def test_the_cli_serves_stops_on_ctrl_c_and_data_survives_a_restart(
     try:
         same = ("user_pool_id", "client_id", "region")
         assert {k: second.config[k] for k in same} == {k: cfg[k] for k in same}
+        assert _kid(second.url, cfg) == kid  # the same key, reused
+        assert http.get(f"{second.url}/sync", headers={  # the old token still works
+            "Authorization": f"Bearer {token}"}).status_code == 200
+        idp = boto3.client("cognito-idp", endpoint_url=second.url, region_name="us-east-1")
+        assert idp.get_user(AccessToken=token)["Username"] == claims["sub"]  # map kept
+        assert _sign_in_result(second.url, cfg, email, password)["ExpiresIn"] == 3600
         token = _sign_in(second.url, cfg, email, password)
         r = http.get(f"{second.url}/events/{body['id']}",
                      headers={"Authorization": f"Bearer {token}"})
         assert r.status_code == 200 and r.json()["title"] == "kept"
-        idp = boto3.client("cognito-idp", endpoint_url=second.url, region_name="us-east-1")
         with pytest.raises(idp.exceptions.NotAuthorizedException):
             _sign_in(second.url, cfg, email, "Wrong-Horse-42")
         second.stop()

@@ -108,3 +108,36 @@ def test_the_openapi_document_is_valid_3_1() -> None:
     assert doc["openapi"].startswith("3.1")
     for schema in doc["components"]["schemas"].values():
         Draft202012Validator.check_schema(schema)
+
+
+def test_config_env_repeats_the_pools_password_policy() -> None:
+    data = load_template()
+    policy = data["Resources"]["UserPool"]["Properties"]["Policies"]["PasswordPolicy"]
+    env = data["Resources"]["ApiFunction"]["Properties"]["Environment"]["Variables"]
+    assert policy["MinimumLength"] == env["PASSWORD_MIN_LENGTH"] == {"Ref": "PasswordMinLength"}
+    for name in ("Lowercase", "Uppercase", "Numbers", "Symbols"):
+        assert env[f"PASSWORD_REQUIRE_{name.upper()}"] == str(policy[f"Require{name}"]).lower()
+    assert env["COGNITO_ENDPOINT"] == {
+        "Fn::Sub": "https://cognito-idp.${AWS::Region}.amazonaws.com"}
+    from aurora_cloud.api.app import password_policy_from_env
+
+    t = Template()
+    resolved = {k: str(t.resolve(v)) for k, v in env.items()}
+    assert password_policy_from_env(resolved) == t.password_policy()
+
+
+def test_account_changes_have_their_own_narrow_permissions(translated: dict[str, Any]) -> None:
+    res = translated["Resources"]
+    role = res["ApiFunctionRole"]
+    statements = [st for pol in role["Properties"]["Policies"]
+                  for st in pol["PolicyDocument"]["Statement"]]
+
+    def where(action: str) -> list[Any]:
+        return [st["Resource"] for st in statements if action in st["Action"]]
+
+    assert where("dynamodb:BatchWriteItem") == [{"Fn::GetAtt": ["Table", "Arn"]}]
+    assert where("dynamodb:DeleteItem") == [{"Fn::GetAtt": ["Table", "Arn"]}]
+    assert where("cognito-idp:AdminDeleteUser") == [{"Fn::GetAtt": ["UserPool", "Arn"]}]
+    assert where("cognito-idp:AdminUserGlobalSignOut") == [{"Fn::GetAtt": ["UserPool", "Arn"]}]
+    dispatcher = json.dumps(res["DispatcherFunctionRole"])
+    assert "BatchWriteItem" not in dispatcher and "AdminDeleteUser" not in dispatcher
