@@ -17,6 +17,7 @@ from aurora_desktop.resources import resource
 from aurora_desktop.settings import Settings
 from aurora_desktop.store import Store, StoreError
 from aurora_desktop.systemzone import system_zone_name
+from aurora_desktop.ui.account import install_account
 from aurora_desktop.ui.main_window import MainWindow
 
 log = logging.getLogger("aurora.app")
@@ -83,6 +84,7 @@ def build(data_dir: Path, argv: list[str], qsettings: QtCore.QSettings | None = 
     # --- services: build them here and hand them the window -------------
     # (reminders: ReminderService(store, settings, window) and the tray go here,
     #  appended to app.services so they live as long as the app.)
+    install_account(app, Path(data_dir))  # status button, File → Account…, the dialog
 
     return app
 

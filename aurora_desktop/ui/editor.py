@@ -8,6 +8,7 @@ from :meth:`EventEditor.event`; it never writes to the store itself.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import available_timezones
@@ -33,6 +34,8 @@ REPEATS = ["Does not repeat", "Daily", "Weekly", "Monthly (same date)",
 WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 UNITS = [("minutes", 1), ("hours", 60), ("days", 1440)]
 ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", -1: "last"}
+EMAIL_NEEDS_ACCOUNT = ("Email reminders are sent once you sign in to an Aurora account "
+                       "(File\u00a0→\u00a0Account…). This reminder is kept until then.")
 
 
 @lru_cache(maxsize=1)
@@ -100,6 +103,9 @@ class EventEditor(QtWidgets.QDialog):
 
     For an overridden occurrence of a series, ``series_rule`` is the master's
     rule (shown and returned, so "this and following" and "all" keep it).
+    ``signed_in`` tells whether an Aurora account is signed in (email
+    reminders need one: while it answers False, choosing Email says so);
+    None means the editor does not know and says nothing.
     """
 
     def __init__(self, calendars: list[Calendar], *, zone_name: str,
@@ -107,6 +113,7 @@ class EventEditor(QtWidgets.QDialog):
                  start: datetime | None = None, end: datetime | None = None,
                  all_day: bool = False, calendar_id: str | None = None,
                  default_reminder: int = -1, h24: bool = True, series_rule: str | None = None,
+                 signed_in: Callable[[], bool] | None = None,
                  parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Edit event" if event else "New event")
@@ -115,6 +122,7 @@ class EventEditor(QtWidgets.QDialog):
         self.setObjectName("eventEditor")
         self.result_action = ""
         self._given_series_rule = series_rule
+        self._signed_in = signed_in
         self._base = event
         self._occ = occurrence
         self._zone_name = zone_name
@@ -203,6 +211,13 @@ class EventEditor(QtWidgets.QDialog):
         self.reminder_box = QtWidgets.QVBoxLayout()
         self.reminder_box.setSpacing(4)
         self.reminder_rows: list[ReminderRow] = []
+        self.email_notice = QtWidgets.QLabel(EMAIL_NEEDS_ACCOUNT)
+        self.email_notice.setObjectName("emailNotice")
+        self.email_notice.setAccessibleName("Email reminders")
+        self.email_notice.setWordWrap(True)
+        self.email_notice.setStyleSheet("QLabel#emailNotice { border: 1px solid palette(mid); "
+                                        "border-radius: 6px; padding: 6px 8px; }")
+        self.email_notice.hide()
         self.add_reminder = QtWidgets.QPushButton("Add reminder")
         self.add_reminder.setAccessibleName("Add reminder")
         self.add_reminder.clicked.connect(lambda: self._add_reminder(Reminder(15)))
@@ -272,6 +287,7 @@ class EventEditor(QtWidgets.QDialog):
         form.addRow(self.ends_label, self.ends_row)
         rem = QtWidgets.QVBoxLayout()
         rem.addLayout(self.reminder_box)
+        rem.addWidget(self.email_notice)
         rem.addWidget(self.add_reminder, 0, Qt.AlignmentFlag.AlignLeft)
         form.addRow("Reminders", rem)
         form.addRow("Location", self.location)
@@ -299,6 +315,7 @@ class EventEditor(QtWidgets.QDialog):
         self.end_date.dateChanged.connect(self._remember_duration)
         self.end_time.timeChanged.connect(self._remember_duration)
         self._refresh()
+        self._refresh_email_notice()
         self.title.setFocus()
 
     # ------------------------------------------------------------- loading
@@ -413,13 +430,22 @@ class EventEditor(QtWidgets.QDialog):
     def _add_reminder(self, r: Reminder) -> None:
         row = ReminderRow(r, self)
         row.removed.connect(self._remove_reminder)
+        row.channel.currentIndexChanged.connect(self._refresh_email_notice)
         self.reminder_rows.append(row)
         self.reminder_box.addWidget(row)
+        self._refresh_email_notice()
 
     def _remove_reminder(self, row: ReminderRow) -> None:
         self.reminder_rows.remove(row)
         row.setParent(None)
         row.deleteLater()
+        self._refresh_email_notice()
+
+    def _refresh_email_notice(self, *_: object) -> None:
+        """An email reminder while signed out: say it is sent once the user signs in."""
+        wants_email = any(r.channel.currentData() == "email" for r in self.reminder_rows)
+        signed_out = self._signed_in is not None and not self._signed_in()
+        self.email_notice.setVisible(wants_email and signed_out)
 
     # ---------------------------------------------------------- behaviour
     def _start_wall_raw(self) -> datetime:

@@ -3,8 +3,9 @@
 Public hooks for other parts of the app (reminders, tray, sync):
 ``show_event(event_id, occurrence_start)``, ``new_event()``, ``go_today()``,
 ``set_agenda_today()``, ``show_message()`` / ``add_status_widget()``,
-``add_settings_page(factory)`` and ``hide_on_close`` (a callable: True hides
-the window on close instead of quitting).
+``add_settings_page(factory)``, ``add_file_action(action)``, ``hide_on_close``
+(a callable: True hides the window on close instead of quitting) and
+``account_signed_in`` (a callable the account UI sets; the editor asks it).
 """
 
 from __future__ import annotations
@@ -65,6 +66,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.setWindowTitle("Aurora Time")
         self.setAccessibleName("Aurora Time")
         self.hide_on_close: Callable[[], bool] = lambda: False
+        self.account_signed_in: Callable[[], bool] | None = None  # set by ui/account.py
         self._closed = False
         self._shown_once = False
         self._search_icon: QtGui.QAction | None = None
@@ -277,7 +279,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _build_menus(self) -> None:
         mb = self.menuBar()
-        f = mb.addMenu("&File")
+        f = self.file_menu = mb.addMenu("&File")
         f.addAction(self.act_new)
         f.addSeparator()
         f.addAction(self.act_import)
@@ -479,6 +481,11 @@ class MainWindow(QtWidgets.QMainWindow):
     def show_message(self, text: str, timeout_ms: int = 4000) -> None:
         self.statusBar().showMessage(text, timeout_ms)
 
+    def add_file_action(self, action: QtGui.QAction) -> None:
+        """Add an entry to the File menu, in its own group above Quit."""
+        self.file_menu.insertAction(self.act_quit, action)
+        self.file_menu.insertSeparator(self.act_quit)
+
     def add_status_widget(self, widget: QtWidgets.QWidget, permanent: bool = True) -> None:
         if permanent:
             self.statusBar().addPermanentWidget(widget)
@@ -541,7 +548,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
         return EventEditor(self._calendars(), zone_name=self.zone_name, h24=self.ctx.fmt.h24,
                            default_reminder=int(self.settings.get("ui/default_reminder")),
-                           parent=self, **kw)  # type: ignore[arg-type]
+                           signed_in=self.account_signed_in, parent=self, **kw)  # type: ignore[arg-type]
 
     def run_editor(self, editor: EventEditor) -> str:
         """Show the editor modally; returns its action ("save", "delete" or "")."""
