@@ -47,17 +47,19 @@ class SecretStore:
         return keyring.get_keyring()
 
     def problem(self) -> str | None:
-        """Why there is no usable secure store, or None when there is one."""
+        """Why there is no usable secure store, or None when there is one.
+
+        keyring's fail/null backends and the plain or home-made "encrypted" file
+        backends of keyrings.alt do not count: a refresh token must never end up
+        in a file.
+        """
         try:
             kr = self._kr()
         except Exception as exc:  # keyring's own init can fail in many ways
             return f"the secure store could not start ({type(exc).__name__}); {INSTALL_HINT}"
-        name = type(kr).__module__ + "." + type(kr).__name__
-        if name.startswith("keyring.backends.fail") or name.startswith("keyring.backends.null"):
-            return f"this computer has no secure store for passwords; {INSTALL_HINT}"
-        if name.startswith("keyring.backends.chainer") and not getattr(kr, "backends", None):
-            return f"this computer has no secure store for passwords; {INSTALL_HINT}"
-        if float(getattr(kr, "priority", 1) or 0) <= 0:
+        backends = list(getattr(kr, "backends", None) or []) if _name(kr).startswith(
+            "keyring.backends.chainer") else [kr]
+        if not any(_secure(b) for b in backends):
             return f"this computer has no secure store for passwords; {INSTALL_HINT}"
         return None
 
@@ -111,6 +113,20 @@ class SecretStore:
                 self._call("delete_password", SERVICE, f"{key}#{i}")
         if head is not None:
             self._call("delete_password", SERVICE, key)
+
+
+def _name(backend: Any) -> str:
+    return type(backend).__module__ + "." + type(backend).__name__
+
+
+def _secure(backend: Any) -> bool:
+    name = _name(backend)
+    if name.startswith(("keyring.backends.fail", "keyring.backends.null", "keyrings.alt")):
+        return False
+    try:
+        return float(getattr(backend, "priority", 1) or 0) > 0
+    except Exception:  # a backend whose priority check itself fails is not usable
+        return False
 
 
 def _count(head: str) -> int:

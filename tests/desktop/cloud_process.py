@@ -43,12 +43,16 @@ class CloudProcess:
     extra_args: list[str] = field(default_factory=list)
     url: str = ""
     proc: subprocess.Popen[str] | None = None
+    port: int = 0  # chosen at the first start and kept, so a restart is the same server
 
     def start(self, timeout: float = 60.0) -> CloudProcess:
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        log = open(self.data_dir / "stack.log", "a")  # noqa: SIM115  # closed with the process
+        self._log = open(self.data_dir / "stack.log", "a")  # noqa: SIM115  # closed in stop()
+        log = self._log
+        if not self.port:
+            self.port = free_port()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "aurora_cloud", "local", "--port", "0",
+            [sys.executable, "-m", "aurora_cloud", "local", "--port", str(self.port),
              "--data-dir", str(self.data_dir), *self.extra_args],
             stdout=subprocess.PIPE, stderr=log, text=True, env=quiet_env(**_pythonpath()),
             cwd=os.environ.get("AURORA_TEST_CLOUD_ROOT") or ROOT)
@@ -67,7 +71,8 @@ class CloudProcess:
         # Drain the rest of stdout so the child never blocks on a full pipe.
         import threading
 
-        threading.Thread(target=self.proc.stdout.read, daemon=True).start()
+        self._drain = threading.Thread(target=self.proc.stdout.read, daemon=True)
+        self._drain.start()
         return self
 
     def stop(self) -> None:
@@ -80,6 +85,14 @@ class CloudProcess:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(10)
+        drain = getattr(self, "_drain", None)
+        if drain is not None:
+            drain.join(10)
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
+        log = getattr(self, "_log", None)
+        if log is not None:
+            log.close()
         self.proc = None
 
     @property
@@ -114,6 +127,14 @@ class CloudProcess:
             s.trust_env = False
             data: dict[str, object] = s.get(self.url + "/config", timeout=10).json()
             return data
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
 def new_email() -> str:
