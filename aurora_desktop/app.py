@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import sys
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -17,8 +18,9 @@ from aurora_desktop.resources import resource
 from aurora_desktop.settings import Settings
 from aurora_desktop.store import Store, StoreError
 from aurora_desktop.systemzone import system_zone_name
-from aurora_desktop.ui.account import install_account
+from aurora_desktop.ui.account import AccountUi, install_account
 from aurora_desktop.ui.main_window import MainWindow
+from aurora_desktop.ui.sync_install import SyncUi, install_sync
 
 log = logging.getLogger("aurora.app")
 
@@ -34,6 +36,8 @@ class App:
     settings: Settings
     window: MainWindow
     services: list[object]
+    account: AccountUi | None = None
+    sync: SyncUi | None = None
 
     def shutdown(self) -> None:
         """Close the window and the store in order (Qt objects before the interpreter exits)."""
@@ -84,7 +88,8 @@ def build(data_dir: Path, argv: list[str], qsettings: QtCore.QSettings | None = 
     # --- services: build them here and hand them the window -------------
     # (reminders: ReminderService(store, settings, window) and the tray go here,
     #  appended to app.services so they live as long as the app.)
-    install_account(app, Path(data_dir))  # status button, File → Account…, the dialog
+    app.account = install_account(app, Path(data_dir))  # status button, File → Account…
+    app.sync = install_sync(app, Path(data_dir), app.account)  # indicator, View → Sync now
 
     return app
 
@@ -137,7 +142,15 @@ def run_app(data_dir: Path, argv: list[str]) -> int:
     # and benches that build the window get no timers, tray or socket.
     app.services.append(instance)
     connect_single_instance(instance, app.window)
-    install_reminders(app, Path(data_dir))
+    reminders = install_reminders(app, Path(data_dir))
+    if app.sync is not None:
+        # Right before a reminder is due, a stale pull is refreshed (dismissed elsewhere?).
+        def next_reminder() -> datetime | None:
+            upcoming = reminders.engine.upcoming(1)
+            return upcoming[0].due if upcoming else None
+
+        app.sync.controller.next_reminder = next_reminder
+        app.sync.start()
     if not start_hidden(argv):
         app.window.show()
     try:

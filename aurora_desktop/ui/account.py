@@ -55,6 +55,7 @@ from aurora_desktop.ui.account_pages import (
     SignUpPage,
     style_sheet,
 )
+from aurora_desktop.ui.account_sync_pages import AccountSyncBridge, AdoptPage, SignOutPage
 from aurora_desktop.ui.ops import BackgroundOp, run_in_background
 
 if TYPE_CHECKING:
@@ -69,9 +70,9 @@ T = TypeVar("T")
 BACK: dict[str, str | None] = {
     "server": None, "sign_in": None, "sign_up": "sign_in", "confirm": "sign_in",
     "forgot": "sign_in", "reset": "forgot", "account": None, "change_password": "account",
-    "delete": "account", "done": None,
+    "delete": "account", "done": None, "sign_out": "account", "adopt": None,
 }
-SIGNED_IN_PAGES = ("account", "change_password", "delete")
+SIGNED_IN_PAGES = ("account", "change_password", "delete", "sign_out", "adopt")
 # The first full status (it loads the keyring: ~0.1 s of a busy interpreter) waits until
 # the window is up; with no account on this computer, none is needed to say so.
 STATUS_DELAY_MS = 1500
@@ -145,6 +146,9 @@ class AccountDialog(QtWidgets.QDialog):
         self.service = service
         self.status = status
         self.server: ServerInfo | None = service.server
+        self.bridge: AccountSyncBridge | None = None
+        self._theme: themes.Theme | None = None
+        self._after_sign_in_notice: tuple[str, str] = ("", "info")
         self.op: BackgroundOp[Any] | None = None
         self.pages: dict[str, Page] = {}
         self.stack = QtWidgets.QStackedWidget()
@@ -246,6 +250,7 @@ class AccountDialog(QtWidgets.QDialog):
             self.go(target)
 
     def apply_theme(self, t: themes.Theme) -> None:
+        self._theme = t
         self.setStyleSheet(style_sheet(t))
         for page in self.pages.values():
             page.set_theme(t)
@@ -411,14 +416,50 @@ class AccountDialog(QtWidgets.QDialog):
                  self.after_sign_in, failed)
 
     def after_sign_in(self, result: SignInResult) -> None:
-        """Signed in. (The place for "add this computer's calendars to the account?".)"""
+        """Signed in: on a first sign-in here, ask whether to add this computer's calendars
+        to the account (when there are any worth asking about); then sync."""
         self.sign_in_page.password.clear()
         self.sign_up_page.passwords.clear()
         if result.remembered:
-            self.show_account()
+            self._after_sign_in_notice = ("", "info")
         else:
             problem = result.store_problem or "there is no secure store on this computer"
-            self.show_account(store_warning(problem, signed_in=True), "warning")
+            self._after_sign_in_notice = (store_warning(problem, signed_in=True), "warning")
+        bridge, ident = self.bridge, self.service.identity
+        if bridge is not None and ident is not None:
+            if bridge.first_time(*ident):
+                calendars = bridge.local_calendars()
+                if calendars:
+                    self.adopt_page.show_calendars(calendars)
+                    self.go("adopt")
+                    return
+                bridge.choose(*ident, adopt=True)  # nothing to ask about (an unused default)
+            else:
+                bridge.start_sync()
+        self.show_account(*self._after_sign_in_notice)
+
+    def _adopt(self, adopt: bool) -> None:
+        ident = self.service.identity
+        if self.bridge is not None and ident is not None:
+            self.bridge.choose(*ident, adopt=adopt)
+        notice, kind = self._after_sign_in_notice
+        if not notice:
+            notice = ("Your calendars are being added to your account." if adopt else
+                      "This computer's calendars stay on this computer only.")
+            kind = "success"
+        self.show_account(notice, kind)
+
+    def attach_sync(self, bridge: AccountSyncBridge) -> None:
+        """Ask the sync questions (after sign-in, before sign-out) with ``bridge``."""
+        self.bridge = bridge
+        self.adopt_page = self.add_page(AdoptPage())
+        self.adopt_page.submitted.connect(lambda: self._adopt(True))
+        self.adopt_page.back.disconnect()
+        self.adopt_page.back.connect(lambda: self._adopt(False))
+        self.sign_out_page = self.add_page(SignOutPage())
+        self.sign_out_page.submitted.connect(self._sign_out_confirmed)
+        self.adopt_page.set_theme(self._theme) if self._theme is not None else None
+        self.sign_out_page.set_theme(self._theme) if self._theme is not None else None
 
     # ============================================================= sign up
     def show_sign_up(self, email: str = "") -> None:
@@ -586,14 +627,33 @@ class AccountDialog(QtWidgets.QDialog):
                  changed)
 
     def begin_sign_out(self, *, everywhere: bool) -> None:
-        """Sign out. (The place for "keep a copy of the calendars on this computer?".)"""
-        page = self.account_page
+        """Sign out: first ask whether to keep a copy of the account's calendars here."""
+        if self.bridge is not None and self.service.identity is not None:
+            email = self._account_names()[0]
+            waiting = self.bridge.waiting(*self.service.identity)
+            self.go("sign_out")
+            self.sign_out_page.prepare(email, waiting, everywhere=everywhere)
+            return
+        self._sign_out(everywhere=everywhere, keep=True)
+
+    def _sign_out_confirmed(self) -> None:
+        page = self.sign_out_page
+        self._sign_out(everywhere=page.everywhere, keep=page.keep_copy, page=page)
+
+    def _sign_out(self, *, everywhere: bool, keep: bool, page: Page | None = None) -> None:
+        page = page or self.account_page
         email = self._account_names()[0]
+        ident = self.service.identity
 
         def signed_out(_: None) -> None:
             where = " everywhere" if everywhere else ""
-            self.show_sign_in(f"Signed out{where}. Your calendars stay on this computer.",
-                              "success", email=email)
+            text = "Your calendars stay on this computer."
+            if self.bridge is not None and ident is not None:
+                removed = self.bridge.release(*ident, keep=keep)
+                if not keep:
+                    text = (f"The account's calendars ({removed} events) were removed from "
+                            "this computer; they stay in your account.")
+            self.show_sign_in(f"Signed out{where}. {text}", "success", email=email)
 
         self.run(page, "Signing out everywhere…" if everywhere else "Signing out…",
                  lambda: self.service.sign_out(everywhere=everywhere), signed_out)
@@ -640,6 +700,7 @@ class AccountUi(QtCore.QObject):
         self.theme_of = theme_of or (lambda: themes.LIGHT)
         self.status: AccountStatus | None = None
         self.dialog: AccountDialog | None = None
+        self.sync_bridge: AccountSyncBridge | None = None  # set when sync is installed
         self._open_when_known = False
         self._from_worker.connect(self._set_status)  # queued when emitted by a worker thread
         service.subscribe(self._relay)
@@ -706,6 +767,8 @@ class AccountUi(QtCore.QObject):
             dlg.activateWindow()
             return dlg
         dlg = AccountDialog(self.service, self.status, self.window)
+        if self.sync_bridge is not None:
+            dlg.attach_sync(self.sync_bridge)
         dlg.apply_theme(self.theme_of())
         self.status_changed.connect(dlg.on_status)
         self.dialog = dlg

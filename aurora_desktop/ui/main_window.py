@@ -3,7 +3,7 @@
 Public hooks for other parts of the app (reminders, tray, sync):
 ``show_event(event_id, occurrence_start)``, ``new_event()``, ``go_today()``,
 ``set_agenda_today()``, ``show_message()`` / ``add_status_widget()``,
-``add_settings_page(factory)``, ``add_file_action(action)``, ``hide_on_close``
+``add_settings_page(factory)``, ``add_file_action(action)``, ``add_view_action(action)``, ``hide_on_close``
 (a callable: True hides the window on close instead of quitting) and
 ``account_signed_in`` (a callable the account UI sets; the editor asks it).
 """
@@ -296,7 +296,7 @@ class MainWindow(QtWidgets.QMainWindow):
         e.addAction(self.act_find)
         e.addSeparator()
         e.addAction(self.act_settings)
-        v = mb.addMenu("&View")
+        v = self.view_menu = mb.addMenu("&View")
         for name, _l, _k in VIEWS:
             v.addAction(self.view_actions[name])
         v.addSeparator()
@@ -480,6 +480,12 @@ class MainWindow(QtWidgets.QMainWindow):
     # ========================================================== status hooks
     def show_message(self, text: str, timeout_ms: int = 4000) -> None:
         self.statusBar().showMessage(text, timeout_ms)
+
+    def add_view_action(self, action: QtGui.QAction) -> None:
+        """Add an action at the end of the View menu (after a separator) and its shortcut."""
+        self.view_menu.addSeparator()
+        self.view_menu.addAction(action)
+        self.addAction(action)
 
     def add_file_action(self, action: QtGui.QAction) -> None:
         """Add an entry to the File menu, in its own group above Quit."""

@@ -95,9 +95,7 @@ class SyncController(QtCore.QObject):
         self._reminder_timer.timeout.connect(self._pull_if_stale)
         self.next_reminder: Any = None  # callable -> datetime | None (set by the composition root)
         self._network: Any = None
-        store.subscribe(self._on_store_change)
-        accounts.subscribe(self._status_from_any_thread)
-        self._status_signal.connect(self._on_status)
+        self._started = False
 
     _status_signal = Signal(object)
 
@@ -105,6 +103,10 @@ class SyncController(QtCore.QObject):
 
     def start(self) -> None:
         """Begin syncing if an account is signed in (and whenever one signs in later)."""
+        self._started = True
+        self.store.subscribe(self._on_store_change)
+        self.accounts.subscribe(self._status_from_any_thread)
+        self._status_signal.connect(self._on_status)
         self._watch_network()
         self._wake.start()
         self._on_status(self.accounts.status())
@@ -116,7 +118,8 @@ class SyncController(QtCore.QObject):
         if self._op is not None:
             self._op.cancel()
             self._op.wait(10)
-        self.store.unsubscribe(self._on_store_change)
+        if self._started:
+            self.store.unsubscribe(self._on_store_change)
 
     @property
     def account(self) -> str | None:
@@ -214,7 +217,7 @@ class SyncController(QtCore.QObject):
 
     def sync_now(self) -> None:
         """Sync now (or right after the running one)."""
-        if self._stopped:
+        if self._stopped or not self._started:
             return
         if self.account is None:
             self._on_status(self.accounts.status())

@@ -50,7 +50,7 @@ def describe_value(unit: str, value: Any, calendars: dict[str, str] | None = Non
 class SyncIndicator(QtWidgets.QToolButton):
     """The status-bar button; hidden while no account is signed in."""
 
-    def __init__(self, controller: SyncController, open_details: Callable[[], None],
+    def __init__(self, controller: SyncController, open_details: Callable[[], object],
                  parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
         self.controller = controller

@@ -1,0 +1,114 @@
+"""The account dialog's two sync questions, and the bridge that answers them from the store.
+
+- After a first sign-in on this computer: "Add this computer's calendars to
+  the account?" (they then sync everywhere) or keep them here only. An empty
+  default calendar that was never used is not mentioned and never uploaded.
+- Before signing out: keep a copy of the account's calendars on this computer
+  (the default: signing in again resumes them, unsent changes included) or
+  remove them from this computer (they stay in the account).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aurora_desktop.qt import Qt, QtWidgets
+from aurora_desktop.store import Store
+from aurora_desktop.sync import account_key
+from aurora_desktop.ui.account_pages import Page
+
+__all__ = ["AccountSyncBridge", "AdoptPage", "SignOutPage"]
+
+
+@dataclass
+class AccountSyncBridge:
+    """What the account dialog asks the store and the sync controller (GUI thread)."""
+
+    store: Store
+    sync_now: object = None  # callable: start a sync
+
+    def local_calendars(self) -> list[tuple[str, int]]:
+        """This computer's own calendars worth asking about: (name, events)."""
+        out = []
+        for cal in self.store.local_calendars():
+            if self.store.is_unused_default(cal.id):
+                continue
+            out.append((cal.name, self.store.count_events(cal.id)))
+        return out
+
+    def first_time(self, server: str, sub: str) -> bool:
+        return self.store.sync_value(account_key(server, sub), "cursor") is None
+
+    def choose(self, server: str, sub: str, adopt: bool) -> None:
+        key = account_key(server, sub)
+        self.store.set_current_account(key)
+        if self.store.sync_value(key, "cursor") is None:
+            self.store.set_sync_value(key, "adopt_local", "1" if adopt else "0")
+        self.start_sync()
+
+    def start_sync(self) -> None:
+        if callable(self.sync_now):
+            self.sync_now()
+
+    def waiting(self, server: str, sub: str) -> int:
+        return self.store.pending_count(account_key(server, sub))
+
+    def release(self, server: str, sub: str, *, keep: bool) -> int:
+        return self.store.release_account(account_key(server, sub), keep=keep)
+
+
+class AdoptPage(Page):
+    key = "adopt"
+
+    def __init__(self) -> None:
+        super().__init__("Add this computer's calendars to your account?",
+                         "Add them to my account", back="Keep them on this computer only")
+        self.listing = QtWidgets.QLabel()
+        self.listing.setObjectName("adoptListing")
+        self.listing.setWordWrap(True)
+        self.listing.setTextFormat(Qt.TextFormat.PlainText)
+        self.body.insertWidget(0, self.listing)
+
+    def show_calendars(self, calendars: list[tuple[str, int]]) -> None:
+        lines = [f"•  {name} ({n} event{'s' if n != 1 else ''})" for name, n in calendars]
+        self.set_intro("These calendars are on this computer only. Added to your account, "
+                       "they sync to every computer you sign in on; a calendar with the same "
+                       "name as one in your account is joined with it, never doubled.")
+        self.listing.setText("\n".join(lines))
+        self.content_changed.emit()
+
+
+class SignOutPage(Page):
+    key = "sign_out"
+
+    def __init__(self) -> None:
+        super().__init__("Sign out", "Sign out")
+        self.keep = QtWidgets.QRadioButton("Keep a copy of the account's calendars on this "
+                                           "computer")
+        self.keep.setObjectName("keepCopy")
+        self.keep.setChecked(True)
+        self.remove = QtWidgets.QRadioButton("Remove them from this computer (they stay in "
+                                             "your account)")
+        self.remove.setObjectName("removeCopy")
+        self.body.insertWidget(0, self.keep)
+        self.body.insertWidget(1, self.remove)
+        self.inputs += [self.keep, self.remove]
+        self.everywhere = False
+
+    def prepare(self, email: str, waiting: int, *, everywhere: bool) -> None:
+        self.everywhere = everywhere
+        self.heading.setText("Sign out everywhere" if everywhere else "Sign out")
+        if self.primary is not None:
+            self.primary.setText("Sign out everywhere" if everywhere else "Sign out")
+        self.keep.setChecked(True)
+        text = f"Signing out {email}" + (" on every computer" if everywhere else "") + "."
+        if waiting:
+            self.say(f"{waiting} change{'s' if waiting != 1 else ''} made here "
+                     f"{'have' if waiting != 1 else 'has'} not been sent yet. With a copy kept "
+                     "here, they are sent when you sign in again; removing the copy loses "
+                     "them.", "warning")
+        self.set_intro(text)
+
+    @property
+    def keep_copy(self) -> bool:
+        return self.keep.isChecked()

@@ -1,0 +1,73 @@
+"""Plugs sync into the window (called from the composition root, app.py).
+
+Builds the :class:`SyncController` on the account service the account UI
+uses, the status-bar indicator, View → Sync now (F5), the sync details
+window, and the bridge the account dialog asks its sync questions through.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from aurora_desktop.qt import QtGui, is_alive
+from aurora_desktop.ui.account import AccountUi
+from aurora_desktop.ui.account_sync_pages import AccountSyncBridge
+from aurora_desktop.ui.sync_controller import SyncController
+from aurora_desktop.ui.sync_widgets import SyncDetails, SyncIndicator
+
+__all__ = ["SyncUi", "install_sync"]
+
+
+class SyncUi:
+    """The sync pieces of one window; ``stop()`` at shutdown."""
+
+    def __init__(self, app: Any, data_dir: Path, account_ui: AccountUi) -> None:
+        window = app.window
+        self.window = window
+        self.store = app.store
+        self.controller = SyncController(Path(data_dir), account_ui.service, app.store,
+                                         parent=window)
+        self.details: SyncDetails | None = None
+        self.indicator = SyncIndicator(self.controller, self.open_details)
+        window.add_status_widget(self.indicator)
+        self.action = QtGui.QAction("S&ync now", window)
+        self.action.setShortcut(QtGui.QKeySequence("F5"))
+        self.action.setStatusTip("Send and receive changes with your Aurora account now")
+        self.action.triggered.connect(lambda _=False: self.sync_now())
+        window.add_view_action(self.action)
+        account_ui.sync_bridge = AccountSyncBridge(app.store, self.controller.sync_now)
+        self.controller.changed.connect(self._enable)
+        self._enable()
+
+    def _enable(self) -> None:
+        self.action.setEnabled(self.controller.state not in ("off",))
+
+    def sync_now(self) -> None:
+        if self.controller.state == "signed_out":
+            self.open_details()
+        self.controller.sync_now()
+
+    def open_details(self) -> SyncDetails:
+        dlg = self.details
+        if dlg is None or not is_alive(dlg):
+            dlg = self.details = SyncDetails(self.controller, self.store, self.window.zone,
+                                             self.window)
+        dlg.refresh()
+        dlg.show()
+        dlg.raise_()
+        return dlg
+
+    def start(self) -> None:
+        self.controller.start()
+
+    def stop(self) -> None:
+        self.controller.stop()
+        if self.details is not None and is_alive(self.details):
+            self.details.close()
+
+
+def install_sync(app: Any, data_dir: Path, account_ui: AccountUi) -> SyncUi:
+    ui = SyncUi(app, data_dir, account_ui)
+    app.services.append(ui)
+    return ui
