@@ -12,11 +12,13 @@ class AuroraError(Exception):
     title = "Internal error"
 
     def __init__(self, detail: str | None = None, *, current: Any = None,
-                 headers: dict[str, str] | None = None) -> None:
+                 headers: dict[str, str] | None = None,
+                 extra: dict[str, Any] | None = None) -> None:
         super().__init__(detail or self.title)
         self.detail = detail
         self.current = current  # the current item, for 409/412
         self.headers = headers or {}
+        self.extra = extra or {}  # more problem members, e.g. {"reason": "horizon"} on 410
 
 
 class InvalidInput(AuroraError):

@@ -48,6 +48,7 @@ CHUNK = 50
 DELETE_BUDGET = 2_000  # items one DELETE /me call deletes at most (the Lambda never times out)
 REVOKED_KEEP = timedelta(days=2)  # the revoked mark outlives any token (Cognito: ≤ 1 day)
 SIGNED_OUT = "the session was signed out; sign in again"
+REMINDER_STATE_KEEP = timedelta(days=60)  # a reminder state expires (TTL) this long after due
 
 
 def utcnow() -> datetime:
@@ -115,6 +116,11 @@ def stored_calendar(s: Stored) -> wire.CalendarWire:
         "updated_at": s.updated_at, "deleted": s.deleted})
 
 
+def stored_reminder_state(s: Stored) -> wire.ReminderStateWire:
+    return wire.ReminderStateWire.model_validate({
+        **s.doc, "version": s.version, "updated_at": s.updated_at, "deleted": s.deleted})
+
+
 def to_core(w: wire.EventWire) -> Event:
     """The core event of a wire event, fully validated (raises InvalidInput)."""
     try:
@@ -131,6 +137,17 @@ def _event_sk(event_id: str) -> str:
 
 def _cal_sk(cal_id: str) -> str:
     return f"CAL#{cal_id}"
+
+
+def _state_sk(state_id: str) -> str:
+    return f"RST#{state_id.lower()}"
+
+
+def _check_state_id(body: wire.ReminderStateWire) -> None:
+    expected = wire.reminder_state_id(body.occurrence_key, body.reminder)
+    if body.id.lower() != expected:
+        raise InvalidInput(f"the id must be reminder_state_id(occurrence_key, reminder): "
+                           f"{expected}")
 
 
 class Service:
@@ -442,6 +459,102 @@ class Service:
             return
         raise Conflict("too many concurrent writes; retry the batch")
 
+    # -- reminder states --------------------------------------------------
+
+    def _plan_state(self, cur: Stored | None, body: wire.ReminderStateWire
+                    ) -> tuple[Write | None, wire.ReminderStateWire | None]:
+        """What to write for ``body`` over ``cur``: (write, None), or (None, the stored
+        state) when the join is what is stored already."""
+        incoming = body.model_copy(update={"id": body.id.lower()})
+        if cur is None or cur.deleted:
+            joined = incoming
+        else:
+            stored = stored_reminder_state(cur)
+            joined = wire.join_reminder_states(stored, incoming.model_copy(update={
+                "version": stored.version, "updated_at": stored.updated_at,
+                "deleted": stored.deleted}))
+            if joined.content() == stored.content():
+                return None, stored
+        expires = int((joined.due + REMINDER_STATE_KEEP).timestamp())
+        return Write(sk=_state_sk(joined.id), doc=joined.content(),
+                     prev_version=cur.version if cur else None,
+                     created_at=cur.created_at if cur and not cur.deleted else None,
+                     expires_at=expires), None
+
+    def put_reminder_state(self, sub: str, state_id: str, body: wire.ReminderStateWire
+                           ) -> tuple[wire.ReminderStateWire, int]:
+        """Join ``body`` with the stored state. Returns the state as stored and 201 (new),
+        200 (changed) or 200 (the join changed nothing: nothing is written, no new
+        version, nothing in the change feed)."""
+        if body.id.lower() != state_id.lower():
+            raise InvalidInput("the id in the body differs from the id in the path")
+        _check_state_id(body)
+        for _ in range(RETRIES):
+            cur = self.storage.get(sub, _state_sk(state_id))
+            write, same = self._plan_state(cur, body)
+            if write is None:
+                assert same is not None
+                return same, 200
+            try:
+                [stored] = self.storage.commit(sub, [write], self.clock())
+            except Contention:
+                continue
+            return stored_reminder_state(stored), 201 if cur is None else 200
+        raise Conflict("too many concurrent writes to this reminder state; retry")
+
+    def put_reminder_states(self, sub: str, body: wire.ReminderStateBatchRequest
+                            ) -> wire.ReminderStateBatchResponse:
+        """:meth:`put_reminder_state` for many; a result per item, in request order
+        (400 for a wrong id or an id twice in the batch)."""
+        results: list[wire.ReminderStateResult | None] = [None] * len(body.items)
+        pending: dict[str, tuple[int, wire.ReminderStateWire]] = {}
+        for i, st in enumerate(body.items):
+            key = st.id.lower()
+            try:
+                _check_state_id(st)
+            except InvalidInput as exc:
+                results[i] = wire.ReminderStateResult(id=st.id, status=400, detail=exc.detail)
+                continue
+            if key in pending:
+                results[i] = wire.ReminderStateResult(id=st.id, status=400,
+                                                      detail="the same id twice in one batch")
+                continue
+            pending[key] = (i, st)
+        items = list(pending.values())
+        for start in range(0, len(items), CHUNK):
+            self._states_chunk(sub, items[start:start + CHUNK], results)
+        return wire.ReminderStateBatchResponse(results=[r for r in results if r is not None])
+
+    def _states_chunk(self, sub: str, chunk: Sequence[tuple[int, wire.ReminderStateWire]],
+                      results: list[wire.ReminderStateResult | None]) -> None:
+        for _ in range(RETRIES):
+            writes: list[Write] = []
+            index: list[tuple[int, int, str]] = []
+            for i, st in chunk:
+                if results[i] is not None:
+                    continue
+                cur = self.storage.get(sub, _state_sk(st.id))
+                write, same = self._plan_state(cur, st)
+                if write is None:
+                    assert same is not None
+                    results[i] = wire.ReminderStateResult(id=st.id, status=200,
+                                                          version=same.version, item=same)
+                    continue
+                writes.append(write)
+                index.append((i, 201 if cur is None else 200, st.id))
+            if not writes:
+                return
+            try:
+                stored = self.storage.commit(sub, writes, self.clock())
+            except Contention:
+                continue
+            for (i, status, state_id), s in zip(index, stored, strict=True):
+                item = stored_reminder_state(s)
+                results[i] = wire.ReminderStateResult(id=state_id, status=status,
+                                                      version=item.version, item=item)
+            return
+        raise Conflict("too many concurrent writes; retry the batch")
+
     # -- reads ------------------------------------------------------------
 
     def occurrences(self, sub: str, start: datetime, end: datetime, calendar: str | None,
@@ -490,8 +603,10 @@ class Service:
     def sync(self, sub: str, cursor: str | None, limit: int) -> wire.SyncPage:
         """Changes after ``cursor`` in change order, tombstones included.
 
-        Raises :class:`Gone` when the cursor is older than the tombstone
-        horizon: deletions since then may be forgotten, so resync from scratch.
+        Raises :class:`Gone` (problem member ``reason``) when the cursor is older
+        than the tombstone horizon (``horizon``: deletions since then may be
+        forgotten) or newer than anything this server has (``server_restored``:
+        it was restored from an older backup); either way, resync from scratch.
         Changes younger than ``sync_settle`` are sent but the returned cursor
         stays before them, so a change that an eventually consistent index
         showed late is still sent next time.
@@ -506,8 +621,14 @@ class Service:
             issued = datetime.fromtimestamp(int(match.group(2)), UTC)
             if now - issued >= self.storage.tombstone_horizon:
                 raise Gone("the cursor is older than the deletion horizon; "
-                           "do a full sync (no cursor)")
+                           "do a full sync (no cursor)", extra={"reason": "horizon"})
         items, more = self.storage.changes(sub, after, limit)
+        if not items and after and after > self.storage.counter(sub):
+            # The cursor has seen changes this server does not have: it was restored
+            # from an older backup. (Checked only when nothing is new: then it is cheap.)
+            raise Gone("the server was restored from a backup older than this cursor; "
+                       "do a full sync (no cursor) and send your changes again",
+                       extra={"reason": "server_restored"})
         items.sort(key=lambda s: s.seq)
         next_seq = after
         settle_from = now - self.sync_settle
@@ -520,8 +641,11 @@ class Service:
         return wire.SyncPage(
             calendars=[stored_calendar(s) for s in items if s.kind == "calendar"],
             events=[stored_event(s) for s in items if s.kind == "event"],
+            reminder_states=[stored_reminder_state(s) for s in items
+                             if s.kind == "reminder_state"],
             cursor=f"c1.{next_seq}.{int(now.timestamp())}",
             has_more=more,
+            server_time=now,
         )
 
 

@@ -24,14 +24,24 @@ can never make the server do unbounded work.
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from aurora_core import model as m
 
 __all__ = [
+    "REMINDER_STATE_NAMESPACE",
     "AccountDeletion",
     "BatchItemResult",
     "BatchRequest",
@@ -43,6 +53,10 @@ __all__ = [
     "OccurrenceWire",
     "PasswordPolicy",
     "Problem",
+    "ReminderStateBatchRequest",
+    "ReminderStateBatchResponse",
+    "ReminderStateResult",
+    "ReminderStateWire",
     "ReminderWire",
     "ServerConfig",
     "SettingsWire",
@@ -52,7 +66,9 @@ __all__ = [
     "event_from_wire",
     "event_to_wire",
     "format_time",
+    "join_reminder_states",
     "parse_time",
+    "reminder_state_id",
 ]
 
 MIN_YEAR = 1900
@@ -254,13 +270,115 @@ class OccurrenceList(_Wire):
     truncated: bool = Field(default=False, description="true when the window held more")
 
 
+# --------------------------------------------------------------------------
+# Reminder state: fired / snoozed / dismissed, per occurrence and reminder
+
+REMINDER_STATE_NAMESPACE = uuid.UUID("6f1c2b8e-3d4a-5e6f-9a7b-8c9d0e1f2a3b")
+MAX_OCCURRENCE_KEY = 1_100
+REMINDER_PATTERN = r"^-?\d{1,7}:(notification|email)$"
+STATE_RANK = {"fired": 0, "snoozed": 1, "dismissed": 2}
+
+
+def reminder_state_id(occurrence_key: str, reminder: str) -> str:
+    """The id of the state of ``reminder`` (``"<minutes>:<channel>"``) of one occurrence
+    (``"<event uid>/<recurrence key or empty>"``): the same on every desktop."""
+    return str(uuid.uuid5(REMINDER_STATE_NAMESPACE, f"{occurrence_key}#{reminder}"))
+
+
+class ReminderStateWire(_Wire):
+    """What a desktop did with one reminder of one occurrence (never part of the event).
+
+    Times are normalised to UTC. ``version``, ``updated_at`` and ``deleted`` are
+    the server's. Two states of the same id merge with :func:`join_reminder_states`.
+    """
+
+    id: EventId = Field(description="reminder_state_id(occurrence_key, reminder); the "
+                                    "server recomputes it and answers 400 if it differs")
+    occurrence_key: Annotated[str, StringConstraints(min_length=1,
+                                                     max_length=MAX_OCCURRENCE_KEY)] = Field(
+        description='"<event uid>/<recurrence key or empty>"')
+    reminder: Annotated[str, StringConstraints(pattern=REMINDER_PATTERN, max_length=30)] = Field(
+        description='"<minutes before>:<channel>", e.g. "15:notification"')
+    state: Literal["fired", "snoozed", "dismissed"]
+    due: AwareDatetime = Field(description="the reminder's due instant")
+    snoozed_until: AwareDatetime | None = None
+    changed_at: AwareDatetime = Field(description="when the desktop set this state "
+                                                  "(its clock)")
+    version: int = Field(default=0, ge=0, description="server-assigned; ignored on input")
+    updated_at: datetime | None = Field(default=None, description="server-assigned")
+    deleted: bool = Field(default=False, description="server-assigned")
+
+    @field_validator("due", "snoozed_until", "changed_at")
+    @classmethod
+    def _utc(cls, value: datetime | None) -> datetime | None:
+        if value is None:
+            return None
+        _check_year(value.year)
+        return value.astimezone(UTC)
+
+    def content(self) -> dict[str, Any]:
+        """The client-owned fields (what a join decides and what the server compares)."""
+        return self.model_dump(mode="json", exclude={"version", "updated_at", "deleted"})
+
+
+def _join_key(s: ReminderStateWire) -> tuple[Any, ...]:
+    never = datetime.min.replace(tzinfo=UTC)
+    return (s.changed_at, STATE_RANK[s.state], s.snoozed_until or never, s.due,
+            s.occurrence_key, s.reminder, s.id.lower(), s.deleted, s.version,
+            s.updated_at.astimezone(UTC) if s.updated_at is not None else never)
+
+
+def join_reminder_states(a: ReminderStateWire, b: ReminderStateWire) -> ReminderStateWire:
+    """The merge of two states of one reminder: commutative, associative, idempotent.
+
+    The later ``changed_at`` wins: across two dues (the event moved) it speaks
+    about the event's current time, and a state a desktop has just set always
+    sticks, so a desktop never sees its own fresh state replaced by an older
+    one. At the same ``changed_at``: dismissed beats snoozed beats fired; two
+    snoozes: the later ``snoozed_until``; any remaining tie is broken by a
+    fixed order of the other fields, so every replica picks the same.
+
+    Why not "same due: dismissed always beats fired": together with "different
+    dues: the later change wins" no join can be associative. With a =
+    (due 1, dismissed, at 5), b = (due 2, fired, at 7) and c = (due 1, fired,
+    at 10): (a ⊔ b) ⊔ c = b ⊔ c = c, but a ⊔ (b ⊔ c) = a ⊔ c = a. Replicas
+    that merged in different orders would disagree for ever. So within one due
+    the later change wins too, and a desktop that was asleep should pull before
+    it records a late "fired" (a pull shows it the dismissal).
+    """
+    return a if _join_key(a) >= _join_key(b) else b
+
+
+class ReminderStateBatchRequest(_Wire):
+    """Many reminder states at once; the server joins each with what it has."""
+
+    items: list[ReminderStateWire] = Field(min_length=1, max_length=MAX_BATCH)
+
+
+class ReminderStateResult(_Wire):
+    id: str
+    status: int = Field(description="201 new, 200 stored (changed by the join or already "
+                                    "the same), 400 invalid")
+    version: int | None = None
+    item: ReminderStateWire | None = Field(default=None,
+                                           description="the state as stored after the join")
+    detail: str | None = None
+
+
+class ReminderStateBatchResponse(_Wire):
+    results: list[ReminderStateResult]
+
+
 class SyncPage(_Wire):
-    """Changes since a cursor, in change order, tombstones included."""
+    """Changes since a cursor, in change order (one cursor covers every kind),
+    tombstones included."""
 
     calendars: list[CalendarWire]
     events: list[EventWire]
+    reminder_states: list[ReminderStateWire] = Field(default_factory=list)
     cursor: str = Field(description="pass back as ?cursor= to continue")
     has_more: bool
+    server_time: AwareDatetime = Field(description="the server's clock when it answered")
 
 
 class BatchRequest(_Wire):

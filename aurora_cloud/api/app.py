@@ -8,6 +8,7 @@ Every error leaves as application/problem+json (RFC 9457).
 from __future__ import annotations
 
 import base64
+import gzip
 import json
 from collections.abc import Mapping
 from functools import cache
@@ -35,6 +36,7 @@ from aurora_cloud.storage import Stored
 from aurora_core import wire
 
 MAX_BODY = 256 * 1024
+GZIP_MIN = 1024  # smaller bodies go out as they are (gzip would hardly save anything)
 PROBLEM = "application/problem+json"
 JSON = "application/json"
 
@@ -65,10 +67,11 @@ def problem(status: int, detail: str | None = None, *, title: str | None = None,
 
 def _current_json(current: Any) -> Any:
     if isinstance(current, Stored):
-        from aurora_cloud.logic import stored_calendar, stored_event
+        from aurora_cloud.logic import stored_calendar, stored_event, stored_reminder_state
 
-        item = stored_event(current) if current.kind == "event" else stored_calendar(current)
-        return item.model_dump(mode="json")
+        convert = {"event": stored_event, "calendar": stored_calendar,
+                   "reminder_state": stored_reminder_state}[current.kind]
+        return convert(current).model_dump(mode="json")
     if isinstance(current, BaseModel):
         return current.model_dump(mode="json")
     return current
@@ -160,7 +163,7 @@ class ApiApp:
         svc = self.service
 
         def _domain(exc: AuroraError) -> Response[str]:
-            extra: dict[str, Any] = {}
+            extra: dict[str, Any] = dict(exc.extra)
             if exc.current is not None:
                 extra["current"] = _current_json(exc.current)
             if exc.status >= 500:
@@ -271,6 +274,21 @@ class ApiApp:
             svc.delete_event(self._sub(), _event_id(event_id), self._precondition())
             return Response(204, None, "")
 
+        @app.post("/reminder-states/batch")
+        def put_reminder_states() -> Response[str]:
+            sub = self._sub()
+            return json_response(svc.put_reminder_states(
+                sub, self._body(wire.ReminderStateBatchRequest)))
+
+        @app.put("/reminder-states/<state_id>")
+        def put_reminder_state(state_id: str) -> Response[str]:
+            sub = self._sub()
+            if len(state_id) != 36:
+                raise InvalidInput("the path does not name a reminder state id (a UUID)")
+            st, status = svc.put_reminder_state(sub, state_id.lower(),
+                                                self._body(wire.ReminderStateWire))
+            return json_response(st, status, etag=st.version)
+
         @app.get("/sync")
         def sync() -> Response[str]:
             sub = self._sub()
@@ -298,7 +316,44 @@ class ApiApp:
             self.metrics.add_metric(name="Requests", unit=MetricUnit.Count, value=1)
             if result.get("statusCode", 200) >= 500:
                 self.metrics.add_metric(name="ServerErrors", unit=MetricUnit.Count, value=1)
+        return gzip_result(event, result)
+
+
+def accepts_gzip(accept_encoding: str) -> bool:
+    """Whether an Accept-Encoding header allows gzip (``gzip`` or ``*``, q > 0)."""
+    for part in accept_encoding.split(","):
+        coding, _, params = part.strip().partition(";")
+        if coding.strip().lower() not in ("gzip", "x-gzip", "*"):
+            continue
+        q = params.strip().lower()
+        if q.startswith("q="):
+            try:
+                if float(q[2:]) <= 0:
+                    continue
+            except ValueError:
+                continue
+        return True
+    return False
+
+
+def gzip_result(event: dict[str, Any], result: dict[str, Any]) -> dict[str, Any]:
+    """Compress a handler result's body with gzip when the request accepts it and the
+    body is at least :data:`GZIP_MIN` bytes (API Gateway passes base64 bodies on as
+    binary, with our Content-Encoding)."""
+    headers = {str(k).lower(): str(v) for k, v in (event.get("headers") or {}).items()}
+    body = result.get("body")
+    if (not accepts_gzip(headers.get("accept-encoding", "")) or not isinstance(body, str)
+            or result.get("isBase64Encoded")):
         return result
+    raw = body.encode("utf-8")
+    out_headers = dict(result.get("headers") or {})
+    if len(raw) < GZIP_MIN or any(k.lower() == "content-encoding" for k in out_headers):
+        return result
+    out_headers["Content-Encoding"] = "gzip"
+    out_headers["Vary"] = "Accept-Encoding"
+    packed = gzip.compress(raw, compresslevel=6, mtime=0)
+    return {**result, "headers": out_headers, "isBase64Encoded": True,
+            "body": base64.b64encode(packed).decode("ascii")}
 
 
 def _event_id(text: str) -> str:

@@ -23,7 +23,9 @@ ERROR_TEXT = {
            "everywhere or deleted the account",
     "404": "No such item (also for other users' items) or route",
     "409": "Too many concurrent writes; retry",
-    "410": "The cursor is older than the deletion horizon: resync without a cursor",
+    "410": "Resync without a cursor: the problem's `reason` is `horizon` (the cursor is "
+           "older than the deletion horizon) or `server_restored` (the server was restored "
+           "from a backup older than the cursor)",
     "412": "The item changed (or exists): the problem's `current` holds it",
     "413": "The body is over 256 KB",
     "428": "A write needs If-Match or If-None-Match",
@@ -32,7 +34,8 @@ ERROR_TEXT = {
 MODELS: list[type[BaseModel]] = [
     wire.EventWire, wire.CalendarWire, wire.CalendarList, wire.SettingsWire,
     wire.OccurrenceList, wire.SyncPage, wire.BatchRequest, wire.BatchResponse,
-    wire.ServerConfig, wire.AccountDeletion, wire.Problem,
+    wire.ServerConfig, wire.AccountDeletion, wire.Problem, wire.ReminderStateWire,
+    wire.ReminderStateBatchRequest, wire.ReminderStateBatchResponse,
 ]
 
 
@@ -77,6 +80,9 @@ IF_MATCH = _param("If-Match", "header", {"type": "string", "maxLength": 40},
                   "the version being replaced (update)")
 IF_NONE_MATCH = _param("If-None-Match", "header", {"type": "string", "enum": ["*"]},
                        "`*`: create only")
+STATE_ID = _param("state_id", "path", {"type": "string", "format": "uuid",
+                                       "pattern": wire.UUID_PATTERN},
+                  "reminder_state_id(occurrence_key, reminder)")
 COMMON = ("401", "429")
 
 
@@ -176,9 +182,30 @@ def build() -> dict[str, Any]:
                        "parameters": [IF_MATCH],
                        "responses": {"204": {"description": "deleted"},
                                      **_errors("400", "404", "409", "412", *COMMON)}}},
+        "/reminder-states/{state_id}": {
+            "parameters": [STATE_ID],
+            "put": {"operationId": "putReminderState",
+                    "summary": "Merge a reminder state with the stored one (no precondition)",
+                    "description": "The server joins the body with what it has "
+                                   "(join_reminder_states). If the join is what is stored, "
+                                   "nothing is written (200, the stored state).",
+                    "requestBody": {"required": True,
+                                    "content": _json(wire.ReminderStateWire)},
+                    "responses": {**_ok("200", wire.ReminderStateWire,
+                                        "stored (changed, or already the join)", etag=True),
+                                  **_ok("201", wire.ReminderStateWire, "new", etag=True),
+                                  **_errors("400", "404", "409", "413", *COMMON)}}},
+        "/reminder-states/batch": {"post": {
+            "operationId": "putReminderStates",
+            "summary": "Merge many reminder states (≤ 100), a result per item",
+            "requestBody": {"required": True,
+                            "content": _json(wire.ReminderStateBatchRequest)},
+            "responses": {**_ok("200", wire.ReminderStateBatchResponse, "a result per item"),
+                          **_errors("400", "409", "413", *COMMON)}}},
         "/sync": {"get": {
             "operationId": "sync",
-            "summary": "Every change since the cursor, tombstones included, in change order",
+            "summary": "Every change since the cursor (calendars, events, reminder states), "
+                       "tombstones included, in change order",
             "parameters": [
                 _param("cursor", "query", {"type": "string", "maxLength": 64},
                        "from the previous page; absent for a full sync"),

@@ -8,6 +8,7 @@ PK                  SK                          what
 ``USER#<sub>``      ``META``                    change counter, settings
 ``USER#<sub>``      ``CAL#<id>``                a calendar (or its tombstone)
 ``USER#<sub>``      ``EVT#<id>``                an event (or its tombstone)
+``USER#<sub>``      ``RST#<id>``                a reminder state (expires 60 days after due)
 ``REVOKED#<sub>``   ``REVOKED``                 tokens issued before ``revoked_at`` are refused
 ``SYSTEM``          ``DISPATCHER``              the dispatcher's last processed minute
 ==================  ==========================  =====================================
@@ -105,7 +106,10 @@ class Stored:
 
     @property
     def kind(self) -> str:
-        return "calendar" if self.sk.startswith("CAL#") else "event"
+        """calendar, event or reminder_state."""
+        if self.sk.startswith("CAL#"):
+            return "calendar"
+        return "reminder_state" if self.sk.startswith("RST#") else "event"
 
 
 @dataclass(frozen=True)
@@ -120,6 +124,7 @@ class Write:
     due: Due | None = None
     series: str | None = None
     envelope: tuple[int, int] | None = None  # epoch seconds an event can touch: [rs, re]
+    expires_at: int | None = None  # TTL (epoch seconds) of a live item; tombstones get theirs
 
 
 class Storage:
@@ -229,6 +234,8 @@ class Storage:
             }
             if w.deleted:
                 item["expires_at"] = {"N": str(int((now + self.tombstone_horizon).timestamp()))}
+            elif w.expires_at is not None:
+                item["expires_at"] = {"N": str(w.expires_at)}
             if w.series:
                 item["series"] = {"S": w.series}
             if w.envelope:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import gzip
 import json
 import re
 import threading
@@ -119,6 +121,11 @@ class InProcess:
                  "isBase64Encoded": False}
         result = self.api.handle(event, None)
         text = result.get("body") or ""
+        if result.get("isBase64Encoded"):
+            raw = base64.b64decode(text)
+            if (result.get("headers") or {}).get("Content-Encoding") == "gzip":
+                raw = gzip.decompress(raw)
+            text = raw.decode("utf-8")
         data = json.loads(text) if text else None
         return result["statusCode"], result.get("headers") or {}, data
 
