@@ -497,7 +497,7 @@ class SyncMixin(StoreBase):
             assert page is not None
             items = [("calendar", c) for c in page.calendars]
             items += [("event", e) for e in page.events]
-            items += [("reminder_state", r) for r in page.reminder_states]
+            items += [("reminder_state", r) for r in getattr(page, "reminder_states", [])]
         with self._tx():
             plain: list[Event] = []
             for entity, w in items:
@@ -600,8 +600,36 @@ class SyncMixin(StoreBase):
         self._set_base(entity, item_id, w.version, item)
         if entity == "event":
             report.event_ids.add(item_id)
+            if remote is not None and not remote.get("recurrence_id") and (
+                    base_content is None or base_content.get("rrule") != remote.get("rrule")
+                    or base_content.get("start") != remote.get("start")):
+                self._flag_orphans(account, item_id, report)
         else:
             report.calendar_ids.add(item_id)
+
+    def _flag_orphans(self, account: str, master_id: str, report: ApplyReport) -> None:
+        """The series' rule or start changed on the other side: overrides of ours that no
+        longer name one of its instances are kept (shown on their own) and flagged."""
+        master = self._local_content("event", master_id)
+        if master is None or not master.get("rrule"):
+            return
+        uid = master.get("uid") or master_id
+        overrides = [c for c in (self._local_content("event", r[0]) for r in self._db.execute(
+            "SELECT id FROM events WHERE uid = ? AND rid IS NOT NULL AND deleted = 0", (uid,)))
+            if c is not None]
+        if not overrides:
+            return
+        try:
+            orphans = set(mg.orphaned_overrides(master, overrides))
+        except ValueError:
+            return
+        flagged = {r[0] for r in self._db.execute(
+            "SELECT id FROM sync_conflicts WHERE unit = 'orphaned'")}
+        for ov in overrides:
+            if ov["id"] in orphans and ov["id"] not in flagged:
+                self._add_conflict(account, "event", str(ov["id"]), "orphaned",
+                                   str(ov.get("title", "")), ov, None)
+                report.conflicts += 1
 
     def _write_remote(self, entity: str, item_id: str, content: dict[str, Any] | None,
                       account: str, w: Any) -> None:
