@@ -165,15 +165,18 @@ class Service:
 
     def check_session(self, sub: str, issued_at: float | None) -> None:
         """Raise :class:`Unauthorized` if the token (issued at ``issued_at``, epoch
-        seconds) predates the user's last sign-out-everywhere or account deletion.
+        seconds) predates the user's last sign-out-everywhere, or the account was
+        deleted (every token of a deleted user predates its deletion).
 
         Compares whole seconds (token ``iat`` has no fraction): a token issued in
-        the same second as the mark still passes. One consistent GetItem.
+        the same second as a sign-out still passes, so signing in again at once
+        works. One consistent GetItem.
         """
         mark = self.storage.revoked_at(sub)
         if mark is None:
             return
-        if issued_at is None or issued_at < math.floor(mark):
+        revoked_at, deleted = mark
+        if deleted or issued_at is None or issued_at < math.floor(revoked_at):
             raise Unauthorized(SIGNED_OUT, headers={
                 "WWW-Authenticate": 'Bearer error="invalid_token"'})
 
@@ -201,7 +204,7 @@ class Service:
         if more:
             return False
         self._accounts().delete_user(username)
-        self.storage.mark_revoked(sub, self.clock(), REVOKED_KEEP)
+        self.storage.mark_revoked(sub, self.clock(), REVOKED_KEEP, account_deleted=True)
         # A write that passed its token check before the mark may have landed meanwhile.
         self.storage.delete_user_items(sub, DELETE_BUDGET)
         return True

@@ -335,26 +335,38 @@ class Storage:
 
     # -- the account ------------------------------------------------------
 
-    def revoked_at(self, sub: str) -> float | None:
-        """Epoch seconds of the user's last sign-out-everywhere or deletion, if any."""
+    def revoked_at(self, sub: str) -> tuple[float, bool] | None:
+        """The user's revoked mark: (epoch seconds of the last sign-out-everywhere or
+        account deletion, whether the account was deleted), or None."""
         resp = self._call("get_item", TableName=self.table, ConsistentRead=True,
                           Key={"PK": {"S": revoked_pk(sub)}, "SK": {"S": REVOKED_SK}},
-                          ProjectionExpression="revoked_at")
-        text = resp.get("Item", {}).get("revoked_at", {}).get("N")
-        return float(text) if text else None
+                          ProjectionExpression="revoked_at, account_deleted")
+        item = resp.get("Item") or {}
+        text = item.get("revoked_at", {}).get("N")
+        if not text:
+            return None
+        return float(text), bool(item.get("account_deleted", {}).get("BOOL", False))
 
-    def mark_revoked(self, sub: str, at: datetime, keep: timedelta) -> None:
-        """Refuse tokens issued before ``at`` (never moves the mark back); the item
-        expires (TTL) ``keep`` after ``at``."""
+    def mark_revoked(self, sub: str, at: datetime, keep: timedelta, *,
+                     account_deleted: bool = False) -> None:
+        """Refuse tokens issued before ``at`` (never moves the mark back; with
+        ``account_deleted``, every token of the user). The item expires (TTL) ``keep``
+        after ``at``."""
         when = at.timestamp()
+        values: dict[str, Any] = {":t": {"N": f"{when:.3f}"},
+                                  ":e": {"N": str(math.ceil(when + keep.total_seconds()))}}
+        update: dict[str, Any] = {
+            "TableName": self.table,
+            "Key": {"PK": {"S": revoked_pk(sub)}, "SK": {"S": REVOKED_SK}},
+            "UpdateExpression": "SET revoked_at = :t, expires_at = :e",
+            "ExpressionAttributeValues": values}
+        if account_deleted:  # refuses every token: where revoked_at stands no longer matters
+            update["UpdateExpression"] += ", account_deleted = :d"
+            values[":d"] = {"BOOL": True}
+        else:
+            update["ConditionExpression"] = "attribute_not_exists(revoked_at) OR revoked_at < :t"
         try:
-            self._call("update_item", TableName=self.table,
-                       Key={"PK": {"S": revoked_pk(sub)}, "SK": {"S": REVOKED_SK}},
-                       UpdateExpression="SET revoked_at = :t, expires_at = :e",
-                       ConditionExpression="attribute_not_exists(revoked_at) OR revoked_at < :t",
-                       ExpressionAttributeValues={
-                           ":t": {"N": f"{when:.3f}"},
-                           ":e": {"N": str(math.ceil(when + keep.total_seconds()))}})
+            self._call("update_item", **update)
         except ClientError as exc:
             if not self._is_condition_failure(exc):
                 raise

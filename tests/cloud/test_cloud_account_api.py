@@ -44,6 +44,7 @@ def test_deleting_the_account_removes_every_item_and_then_the_cognito_user(
     assert (status, body) == (204, None)
     assert _partition(inproc, "USER#alice") == []
     [mark] = _partition(inproc, "REVOKED#alice")
+    assert mark["account_deleted"] == {"BOOL": True}
     now = inproc.clock().timestamp()
     assert abs(float(mark["revoked_at"]["N"]) - now) < 5
     assert int(mark["expires_at"]["N"]) > now + 86400  # outlives any token
@@ -81,6 +82,13 @@ def test_tokens_issued_before_the_deletion_are_refused(inproc: InProcess) -> Non
     assert _partition(inproc, "USER#alice") == []  # nothing was written back
 
 
+def test_after_deletion_even_a_token_of_the_same_second_is_refused(inproc: InProcess) -> None:
+    issued = inproc.clock().timestamp() + 0.5  # as if issued a moment after the call began
+    assert inproc.call("DELETE", "/me", sub="alice", iat=issued)[0] == 204
+    for iat in (issued, issued + 5):  # a deleted user has no newer tokens; refuse them all
+        assert inproc.call("GET", "/sync", sub="alice", iat=iat)[0] == 401
+
+
 def test_sign_out_everywhere_refuses_older_tokens_not_newer_ones(inproc: InProcess) -> None:
     old = int(inproc.clock().timestamp())
     inproc.clock.advance(timedelta(seconds=1.5))
@@ -98,7 +106,9 @@ def test_the_mark_never_moves_back(inproc: InProcess) -> None:
     later = inproc.clock() + timedelta(hours=1)
     inproc.storage.mark_revoked("alice", later, timedelta(days=2))
     inproc.storage.mark_revoked("alice", inproc.clock(), timedelta(days=2))
-    assert inproc.storage.revoked_at("alice") == pytest.approx(later.timestamp(), abs=0.01)
+    mark = inproc.storage.revoked_at("alice")
+    assert mark is not None and mark[1] is False
+    assert mark[0] == pytest.approx(later.timestamp(), abs=0.01)
 
 
 def test_a_request_without_iat_is_refused_once_a_mark_exists(inproc: InProcess) -> None:
