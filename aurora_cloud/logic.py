@@ -144,9 +144,9 @@ def _state_sk(state_id: str) -> str:
 
 
 def _check_state_id(body: wire.ReminderStateWire) -> None:
-    expected = wire.reminder_state_id(body.occurrence_key, body.reminder)
+    expected = wire.reminder_state_id(body.occurrence_key, body.reminder, body.due)
     if body.id.lower() != expected:
-        raise InvalidInput(f"the id must be reminder_state_id(occurrence_key, reminder): "
+        raise InvalidInput(f"the id must be reminder_state_id(occurrence_key, reminder, due): "
                            f"{expected}")
 
 

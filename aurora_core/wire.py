@@ -279,10 +279,13 @@ REMINDER_PATTERN = r"^-?\d{1,7}:(notification|email)$"
 STATE_RANK = {"fired": 0, "snoozed": 1, "dismissed": 2}
 
 
-def reminder_state_id(occurrence_key: str, reminder: str) -> str:
+def reminder_state_id(occurrence_key: str, reminder: str, due: datetime) -> str:
     """The id of the state of ``reminder`` (``"<minutes>:<channel>"``) of one occurrence
-    (``"<event uid>/<recurrence key or empty>"``): the same on every desktop."""
-    return str(uuid.uuid5(REMINDER_STATE_NAMESPACE, f"{occurrence_key}#{reminder}"))
+    (``"<event uid>/<recurrence key or empty>"``) due at ``due``: the same on every
+    desktop. The due is part of the identity: when the event moves, its reminder is a
+    new one (re-armed), and what was done with the old one stays what it was."""
+    at = due.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return str(uuid.uuid5(REMINDER_STATE_NAMESPACE, f"{occurrence_key}#{reminder}#{at}"))
 
 
 class ReminderStateWire(_Wire):
@@ -292,7 +295,7 @@ class ReminderStateWire(_Wire):
     the server's. Two states of the same id merge with :func:`join_reminder_states`.
     """
 
-    id: EventId = Field(description="reminder_state_id(occurrence_key, reminder); the "
+    id: EventId = Field(description="reminder_state_id(occurrence_key, reminder, due); the "
                                     "server recomputes it and answers 400 if it differs")
     occurrence_key: Annotated[str, StringConstraints(min_length=1,
                                                      max_length=MAX_OCCURRENCE_KEY)] = Field(
@@ -323,28 +326,24 @@ class ReminderStateWire(_Wire):
 
 def _join_key(s: ReminderStateWire) -> tuple[Any, ...]:
     never = datetime.min.replace(tzinfo=UTC)
-    return (s.changed_at, STATE_RANK[s.state], s.snoozed_until or never, s.due,
+    return (STATE_RANK[s.state], s.changed_at, s.snoozed_until or never, s.due,
             s.occurrence_key, s.reminder, s.id.lower(), s.deleted, s.version,
             s.updated_at.astimezone(UTC) if s.updated_at is not None else never)
 
 
 def join_reminder_states(a: ReminderStateWire, b: ReminderStateWire) -> ReminderStateWire:
-    """The merge of two states of one reminder: commutative, associative, idempotent.
+    """The merge of two states of one reminder (one id: one occurrence, one reminder, one
+    due): commutative, associative, idempotent (the larger of a total order).
 
-    The later ``changed_at`` wins: across two dues (the event moved) it speaks
-    about the event's current time, and a state a desktop has just set always
-    sticks, so a desktop never sees its own fresh state replaced by an older
-    one. At the same ``changed_at``: dismissed beats snoozed beats fired; two
-    snoozes: the later ``snoozed_until``; any remaining tie is broken by a
-    fixed order of the other fields, so every replica picks the same.
+    Dismissed beats snoozed beats fired; between two states of the same kind the
+    later ``changed_at`` wins (the later snooze); remaining ties are broken by a
+    fixed order of the other fields, so every replica picks the same. A desktop
+    that slept through a reminder and records it as fired after another one
+    dismissed it therefore ends with it dismissed, like every other desktop.
 
-    Why not "same due: dismissed always beats fired": together with "different
-    dues: the later change wins" no join can be associative. With a =
-    (due 1, dismissed, at 5), b = (due 2, fired, at 7) and c = (due 1, fired,
-    at 10): (a ⊔ b) ⊔ c = b ⊔ c = c, but a ⊔ (b ⊔ c) = a ⊔ c = a. Replicas
-    that merged in different orders would disagree for ever. So within one due
-    the later change wins too, and a desktop that was asleep should pull before
-    it records a late "fired" (a pull shows it the dismissal).
+    Moving the event gives its reminder a new due and so a new id
+    (:func:`reminder_state_id`): a dismissal is never undone by a state of
+    another due, and never keeps a moved event from reminding.
     """
     return a if _join_key(a) >= _join_key(b) else b
 

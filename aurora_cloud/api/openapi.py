@@ -82,7 +82,7 @@ IF_NONE_MATCH = _param("If-None-Match", "header", {"type": "string", "enum": ["*
                        "`*`: create only")
 STATE_ID = _param("state_id", "path", {"type": "string", "format": "uuid",
                                        "pattern": wire.UUID_PATTERN},
-                  "reminder_state_id(occurrence_key, reminder)")
+                  "reminder_state_id(occurrence_key, reminder, due)")
 COMMON = ("401", "429")
 
 

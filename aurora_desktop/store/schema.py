@@ -121,6 +121,8 @@ CREATE TABLE pending (
     since    INTEGER NOT NULL,          -- first unsent local change (epoch seconds)
     attempts INTEGER NOT NULL DEFAULT 0,
     problem  TEXT,                      -- set aside: the server refused it (shown to the user)
+    sent     TEXT,                      -- JSON of what was last sent, NULL: nothing in flight
+                                        -- (a crash after the server took it is recognised)
     PRIMARY KEY (entity, id)
 ) WITHOUT ROWID;
 

@@ -36,6 +36,7 @@ from .base import _EVENT_COLS, ChangeNotice, ReminderState, StoreBase
 __all__ = ["ApplyReport", "Conflict", "Outgoing", "SyncMixin"]
 
 SERVER_FIELDS = ("version", "created_at", "updated_at", "deleted")
+SENT_KEPT = 8  # unconfirmed attempts remembered per item
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class Outgoing:
     base_version: int | None        # the version our change is based on (None: never synced)
     base_deleted: bool = False      # the base is a tombstone: send as a (re)create
     is_override: bool = False
+    sent: bool = False              # an earlier attempt may have reached the server
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,7 @@ def calendar_content(cal: Calendar) -> dict[str, Any]:
 
 def reminder_state_content(st: ReminderState, changed_at: datetime) -> dict[str, Any]:
     return {
-        "id": wire.reminder_state_id(st.occurrence_key, st.reminder),
+        "id": wire.reminder_state_id(st.occurrence_key, st.reminder, st.due),
         "occurrence_key": st.occurrence_key, "reminder": st.reminder, "state": st.state,
         "due": _iso(st.due),
         "snoozed_until": None if st.snoozed_until is None else _iso(st.snoozed_until),
@@ -362,6 +364,8 @@ class SyncMixin(StoreBase):
         first), deletions of calendars, reminder states."""
         rows = self._db.execute(self._owned_sql(), {"acc": account}).fetchall()
         owners = dict(self._db.execute("SELECT id, account FROM calendars"))
+        sent = {(r[0], r[1]) for r in self._db.execute(
+            "SELECT entity, id FROM pending WHERE sent IS NOT NULL")}
         out: list[Outgoing] = []
         for entity, item_id in rows:
             base = self.base(entity, item_id)
@@ -375,7 +379,8 @@ class SyncMixin(StoreBase):
                 entity, item_id, content,
                 None if base is None else base[0],
                 base is not None and bool(base[1].get("deleted")),
-                entity == "event" and content is not None and bool(content.get("recurrence_id"))))
+                entity == "event" and content is not None and bool(content.get("recurrence_id")),
+                (entity, item_id) in sent))
 
         def order(o: Outgoing) -> tuple[int, int]:
             if o.entity == "calendar":
@@ -390,6 +395,30 @@ class SyncMixin(StoreBase):
 
         out.sort(key=order)
         return out
+
+    def mark_sending(self, items: Sequence[Outgoing]) -> None:
+        """Journal what is about to be sent (one transaction, before the request): if the
+        process dies after the server took it, the next sync recognises its own write.
+        Every unconfirmed attempt is kept (the item may change between attempts)."""
+        with self._tx():
+            for o in items:
+                row = self._db.execute("SELECT sent FROM pending WHERE entity = ? AND id = ?",
+                                       (o.entity, o.id)).fetchone()
+                if row is None:
+                    continue
+                journal = json.loads(row[0]) if row[0] else []
+                journal = [*journal, o.content][-SENT_KEPT:]
+                self._db.execute("UPDATE pending SET sent = ? WHERE entity = ? AND id = ?",
+                                 (json.dumps(journal, separators=(",", ":")), o.entity, o.id))
+
+    def _sent(self, entity: str, item_id: str) -> list[dict[str, Any] | None]:
+        """What unconfirmed attempts sent for a pending item (None: a delete)."""
+        row = self._db.execute("SELECT sent FROM pending WHERE entity = ? AND id = ?",
+                               (entity, item_id)).fetchone()
+        if row is None or row[0] is None:
+            return []
+        journal: list[dict[str, Any] | None] = json.loads(row[0])
+        return journal
 
     def base(self, entity: str, item_id: str) -> tuple[int, dict[str, Any]] | None:
         """(server version, the item as the server last confirmed it) or None."""
@@ -423,6 +452,9 @@ class SyncMixin(StoreBase):
             now = self._local_content(entity, item_id)
             if _norm(entity, now) == _norm(entity, sent):
                 self._drop_pending(entity, item_id)
+            else:
+                self._db.execute("UPDATE pending SET sent = NULL WHERE entity = ? AND id = ?",
+                                 (entity, item_id))
 
     def _drop_pending(self, entity: str, item_id: str) -> None:
         self._db.execute("DELETE FROM pending WHERE entity = ? AND id = ?", (entity, item_id))
@@ -551,8 +583,12 @@ class SyncMixin(StoreBase):
     def _apply_item(self, entity: str, w: Any, account: str, report: ApplyReport,
                     force: bool) -> None:
         item = w.model_dump(mode="json")
-        item_id = w.id if entity != "reminder_state" else \
-            f"{w.occurrence_key}#{w.reminder}"
+        if entity == "reminder_state":
+            # Joins are idempotent: no echo to skip, and one row here may meet the
+            # server items of several dues (the event moved).
+            self._apply_reminder_state(w, item, f"{w.occurrence_key}#{w.reminder}", report)
+            return
+        item_id = w.id
         base = self.base(entity, item_id)
         if base is not None and w.version < base[0] and force:
             # The server holds an older version than it once confirmed to us: it was
@@ -570,14 +606,22 @@ class SyncMixin(StoreBase):
             return
         pending = self._db.execute("SELECT 1 FROM pending WHERE entity = ? AND id = ?",
                                    (entity, item_id)).fetchone() is not None
-        if entity == "reminder_state":
-            self._apply_reminder_state(w, item, item_id, pending, report)
-            return
         remote = None if w.deleted else _norm(entity, _content(item))
         local = self._local_content(entity, item_id)
         base_content = None if base is None or base[1].get("deleted") else \
             _norm(entity, _content(base[1]))
-        if not pending:
+        sent = self._sent(entity, item_id) if pending else []
+        if remote is not None and any(c is not None and _norm(entity, c) == remote
+                                      for c in sent):
+            # Our own write, taken by the server before we heard back (a crash, a lost
+            # answer): not a change of someone else's. The base moves; ours stays pending
+            # only if it changed again since.
+            self._db.execute("UPDATE pending SET sent = NULL WHERE entity = ? AND id = ?",
+                             (entity, item_id))
+            if local == remote:
+                self._drop_pending(entity, item_id)
+            report.skipped_echo += 1
+        elif not pending:
             self._write_remote(entity, item_id, remote, account, w)
             self._drop_pending(entity, item_id)
             report.applied += 1
@@ -660,26 +704,31 @@ class SyncMixin(StoreBase):
         self._ensure_calendar(ew.calendar_id, account)
         self._put_many([_event_of(ew)], set(), None, False, local=False)  # type: ignore[attr-defined]
 
-    def _apply_reminder_state(self, w: Any, item: dict[str, Any], item_id: str, pending: bool,
+    def _apply_reminder_state(self, w: Any, item: dict[str, Any], item_id: str,
                               report: ApplyReport) -> None:
+        """A server state of a reminder: joined with ours when it is about the same due
+        (dismissed beats snoozed beats fired); about another due (the event moved), the
+        later decision is kept here; each due stays its own item on the server."""
         local = self._local_content("reminder_state", item_id)
-        remote = _content(item)
-        if local is None or not pending:
-            joined = w
+        if local is None:
+            result = w
         else:
             mine = wire.ReminderStateWire.model_validate(local)
-            joined = wire.join_reminder_states(mine, w)
-        jc = _content(joined.model_dump(mode="json"))
-        st = ReminderState(joined.occurrence_key, joined.reminder, joined.state,
-                           joined.due.astimezone(UTC),
-                           None if joined.snoozed_until is None
-                           else joined.snoozed_until.astimezone(UTC))
-        self._write_reminder_state(st, int(joined.changed_at.timestamp()))  # type: ignore[attr-defined]
-        if jc == remote:
-            self._drop_pending("reminder_state", item_id)
-        self._set_base("reminder_state", item_id, w.version, item)
+            if mine.due == w.due:
+                result = wire.join_reminder_states(mine, w)
+            else:
+                result = w if w.changed_at > mine.changed_at else mine
+        if local is None or _content(result.model_dump(mode="json")) != _content(local):
+            st = ReminderState(result.occurrence_key, result.reminder, result.state,
+                               result.due.astimezone(UTC),
+                               None if result.snoozed_until is None
+                               else result.snoozed_until.astimezone(UTC))
+            self._write_reminder_state(  # type: ignore[attr-defined]
+                st, int(result.changed_at.timestamp()))
+            report.reminder_states = True
+        if _content(result.model_dump(mode="json")) == _content(item):
+            self._drop_pending("reminder_state", item_id)  # the server has what we have
         report.applied += 1
-        report.reminder_states = True
 
     # ------------------------------------------------------------ conflicts
 

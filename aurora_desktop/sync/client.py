@@ -136,6 +136,10 @@ class ApiClient:
                           headers=self._conditions(base_version, create))
         return self._reply(resp)
 
+    def get(self, entity: str, item_id: str) -> Reply:
+        """The server's current item (200) or 404."""
+        return self._reply(self._call("GET", _path(entity, item_id)))
+
     def delete(self, entity: str, item_id: str, base_version: int | None) -> Reply:
         headers = {} if base_version is None else {"If-Match": f'"{base_version}"'}
         resp = self._call("DELETE", _path(entity, item_id), headers=headers)

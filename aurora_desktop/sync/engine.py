@@ -146,16 +146,29 @@ class SyncEngine:
     def _send_one(self, o: Outgoing, report: SyncReport) -> bool:
         """Send one calendar or event change; True when it must be sent again."""
         if o.content is None:
-            if o.base_version is None or o.base_deleted:
-                self.store.drop_pending(o.entity, o.id)  # never reached the server
+            if (o.base_version is None or o.base_deleted) and not o.sent:
+                self.store.drop_pending(o.entity, o.id)  # it never reached the server
                 return False
-            reply = self.client.delete(o.entity, o.id, o.base_version)
+            version = o.base_version
+            if version is None or o.base_deleted:
+                # Maybe created by an attempt we never heard back from: look first, so a
+                # change someone made to it since is not deleted unseen.
+                found = self.client.get(o.entity, o.id)
+                if found.status == 404 or (found.item or {}).get("deleted"):
+                    self.store.confirm_sent(o.entity, o.id, None, None, None)
+                    return False
+                if not found.ok or found.item is None:
+                    return self._answered(o, found, report)
+                return self._merge_current(o, found.item, report)
+            self.store.mark_sending([o])
+            reply = self.client.delete(o.entity, o.id, version)
             if reply.ok or reply.status == 404:
                 self.store.confirm_sent(o.entity, o.id, None, None, None)
                 report.pushed += 1
                 return False
             return self._answered(o, reply, report)
         create = o.base_version is None or o.base_deleted
+        self.store.mark_sending([o])
         reply = self.client.put(o.entity, o.content, o.base_version, create)
         if reply.ok:
             self.store.confirm_sent(o.entity, o.id, o.content, reply.item, reply.version)
@@ -197,6 +210,7 @@ class SyncEngine:
         again = False
         for i in range(0, len(creates), BATCH):
             chunk = creates[i:i + BATCH]
+            self.store.mark_sending(chunk)
             replies = self.client.create_events([o.content for o in chunk
                                                  if o.content is not None])
             for o, reply in zip(chunk, replies, strict=True):
@@ -217,6 +231,7 @@ class SyncEngine:
                 self.store.drop_pending("reminder_state", o.id)
         for i in range(0, len(live), BATCH):
             chunk = live[i:i + BATCH]
+            self.store.mark_sending(chunk)
             replies = self.client.put_reminder_states([o.content for o in chunk
                                                        if o.content is not None])
             items: list[tuple[str, Any]] = []

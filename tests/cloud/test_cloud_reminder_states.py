@@ -23,13 +23,13 @@ from aurora_core.wire import ReminderStateWire, join_reminder_states, reminder_s
 
 T0 = datetime(2026, 11, 25, 8, 45, tzinfo=UTC)
 KEY, REMINDER = "meeting-uid/", "15:notification"
-SID = reminder_state_id(KEY, REMINDER)
+SID = reminder_state_id(KEY, REMINDER, T0)
 
 
 def state(kind: str = "fired", *, due: datetime = T0, changed: float = 0,
           until: datetime | None = None, key: str = KEY, reminder: str = REMINDER,
           **server: Any) -> ReminderStateWire:
-    return ReminderStateWire(id=reminder_state_id(key, reminder), occurrence_key=key,
+    return ReminderStateWire(id=reminder_state_id(key, reminder, due), occurrence_key=key,
                              reminder=reminder, state=kind, due=due, snoozed_until=until,
                              changed_at=T0 + timedelta(seconds=changed), **server)
 
@@ -76,20 +76,23 @@ def test_the_join_is_one_of_its_inputs(a: ReminderStateWire, b: ReminderStateWir
     assert join_reminder_states(a, b) in (a, b)
 
 
-def test_after_a_move_the_state_set_later_wins() -> None:
+def test_a_moved_event_gives_its_reminder_a_new_identity() -> None:
     old = state("dismissed", due=T0, changed=10)
     moved = state("fired", due=T0 + timedelta(hours=2), changed=20)
-    assert join_reminder_states(old, moved) == moved
-    earlier = state("fired", due=T0 - timedelta(hours=2), changed=20)
-    assert join_reminder_states(old, earlier) == earlier  # moved earlier: also the newer
+    assert old.id != moved.id  # two items: the dismissal stays, the moved one re-arms
 
 
-def test_at_the_same_moment_dismissed_beats_snoozed_beats_fired() -> None:
+def test_dismissed_beats_snoozed_beats_fired_whenever_they_were_set() -> None:
     fired, snoozed = state("fired", changed=5), state("snoozed", changed=5, until=T0)
     dismissed = state("dismissed", changed=5)
     assert join_reminder_states(fired, snoozed) == snoozed
     assert join_reminder_states(snoozed, dismissed) == dismissed
     assert join_reminder_states(fired, dismissed) == dismissed
+    # A desktop that slept through it records "fired" after the dismissal elsewhere.
+    late_fire = state("fired", changed=50)
+    assert join_reminder_states(dismissed, late_fire) == dismissed
+    late_snooze = state("snoozed", changed=50, until=T0 + timedelta(hours=1))
+    assert join_reminder_states(dismissed, late_snooze) == dismissed
 
 
 def test_a_dismissal_after_a_fire_or_snooze_wins() -> None:
@@ -107,19 +110,10 @@ def test_two_snoozes_the_later_one_wins_ties_the_later_until() -> None:
     assert join_reminder_states(b, c) == c
 
 
-def test_a_state_set_later_replaces_an_earlier_higher_one() -> None:
-    """The documented departure (see join_reminder_states): within one due the later
-    change wins too, else no join could be associative."""
-    a = state("dismissed", changed=5)
-    b = state("fired", due=T0 + timedelta(hours=1), changed=7)
-    c = state("fired", changed=10)
-    assert join_reminder_states(join_reminder_states(a, b), c) == c
-    assert join_reminder_states(a, join_reminder_states(b, c)) == c
-
-
 def test_ids_are_uuid5_of_occurrence_and_reminder() -> None:
-    assert str(uuid.uuid5(wire.REMINDER_STATE_NAMESPACE, f"{KEY}#{REMINDER}")) == SID
-    assert reminder_state_id(KEY, "15:email") != SID
+    assert str(uuid.uuid5(wire.REMINDER_STATE_NAMESPACE,
+                          f"{KEY}#{REMINDER}#2026-11-25T08:45:00Z")) == SID
+    assert reminder_state_id(KEY, "15:email", T0) != SID
     assert uuid.UUID(SID).version == 5
 
 
@@ -171,8 +165,8 @@ def test_put_creates_joins_and_writes_nothing_when_the_join_is_stored(
     assert status == 201 and created["version"] == 1 and headers["ETag"] == '"1"'
     assert created["state"] == "fired" and created["updated_at"] is not None
     cursor = _feed(inproc)["cursor"]
-    # the same again, and an older state: 200 with the stored item, nothing written
-    for again in (fired, state("snoozed", changed=0, until=T0)):
+    # the same again, and an older "fired": 200 with the stored item, nothing written
+    for again in (fired, state("fired", changed=0)):
         status, _, same = _put(inproc, again)
         assert (status, same) == (200, created)
     page = _feed(inproc, cursor)
@@ -240,7 +234,7 @@ def test_concurrent_writers_end_with_the_join_of_everything(inproc: InProcess) -
     candidates = [state("fired", changed=1), state("snoozed", changed=3, until=T0),
                   state("dismissed", changed=2), state("snoozed", changed=3,
                                                        until=T0 + timedelta(minutes=5)),
-                  state("fired", due=T0 + timedelta(hours=1), changed=0)] * 2
+                  state("fired", changed=9)] * 2
     barrier = threading.Barrier(len(candidates))
     statuses: list[int] = []
 
@@ -321,7 +315,7 @@ def test_a_cursor_ahead_of_the_server_is_410_server_restored(inproc: InProcess) 
     client, table = inproc.storage.client, inproc.storage.table
     for i in (1, 2):
         client.delete_item(TableName=table, Key={
-            "PK": {"S": "USER#alice"}, "SK": {"S": f"RST#{reminder_state_id(f'k{i}/', REMINDER)}"}})
+            "PK": {"S": "USER#alice"}, "SK": {"S": f"RST#{reminder_state_id(f'k{i}/', REMINDER, T0)}"}})
     client.update_item(TableName=table, Key={"PK": {"S": "USER#alice"}, "SK": {"S": "META"}},
                        UpdateExpression="SET #c = :one", ExpressionAttributeNames={"#c": "counter"},
                        ExpressionAttributeValues={":one": {"N": "1"}})
