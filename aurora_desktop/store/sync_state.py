@@ -529,7 +529,7 @@ class SyncMixin(StoreBase):
             assert page is not None
             items = [("calendar", c) for c in page.calendars]
             items += [("event", e) for e in page.events]
-            items += [("reminder_state", r) for r in getattr(page, "reminder_states", [])]
+            items += [("reminder_state", r) for r in page.reminder_states]
         with self._tx():
             plain: list[Event] = []
             for entity, w in items:

@@ -282,7 +282,7 @@ class SyncEngine:
             page = self.client.changes(cursor)
             items: list[tuple[str, Any]] = [("calendar", c) for c in page.calendars]
             items += [("event", e) for e in page.events]
-            items += [("reminder_state", r) for r in getattr(page, "reminder_states", [])]
+            items += [("reminder_state", r) for r in page.reminder_states]
             for entity, w in items:
                 if entity in seen and not w.deleted:
                     seen[entity].add(w.id)

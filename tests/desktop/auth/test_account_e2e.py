@@ -192,9 +192,11 @@ def test_a_refused_refresh_signs_out_and_keeps_every_local_change(
         t = ZonedTime.from_local(__import__("datetime").datetime(2026, 12, 9, 9), "UTC")
         ev = store.put_event(Event.new(store.default_calendar().id, "kept", t, t))
         pending_before = store.pending()
-    # Another computer signs out everywhere: this one's refresh token is revoked.
+    # Another computer signs out everywhere: this one's refresh token is revoked, and
+    # (a second later: token times are whole seconds) its access token too.
     other = AccountService(tmp_path / "other", _memory_store())
     other.sign_in(server, email, PASSWORD)
+    time.sleep(1.1)
     other.sign_out(everywhere=True)
     with pytest.raises(AuthError) as err:
         svc.request("GET", "/calendars")
