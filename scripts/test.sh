@@ -3,7 +3,7 @@
 # tests ran and all passed (pytest's "no tests collected" counts as failure).
 set -uo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/bootstrap.sh || exit 1
+bash scripts/bootstrap.sh --test || exit 1
 export QT_QPA_PLATFORM=offscreen
 export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=eu-west-1
 export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-$(mktemp -d)}

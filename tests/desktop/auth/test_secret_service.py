@@ -21,7 +21,8 @@ from cloud_process import PASSWORD, CloudProcess, new_email, quiet_env
 from aurora_desktop.auth import AccountService, MemorySecrets
 
 pytestmark = [pytest.mark.e2e, pytest.mark.skipif(
-    not (shutil.which("dbus-run-session") and shutil.which("gnome-keyring-daemon")),
+    not (shutil.which("dbus-run-session") and shutil.which("gnome-keyring-daemon"))
+    and os.environ.get("AURORA_CI") != "1",  # CI installs them: there, missing is a failure
     reason="needs the Debian packages dbus and gnome-keyring (scripts/bootstrap.sh installs "
            "them)")]
 
