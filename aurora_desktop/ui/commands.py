@@ -1,8 +1,15 @@
 """Undoable store edits.
 
 Every edit is a :class:`SeriesChange` applied to the store. The command
-remembers how each touched event looked before, so undo writes those back
-and deletes what the edit created; redo applies the change again.
+remembers how each touched event looked before and after. Undo and redo are
+new local edits made on the *current* state: if a sync changed an event since
+(another desktop's edit was pulled), undo reverts only what this command
+changed and keeps what was pulled — a three-way merge of "after" (the base),
+"before" (ours) and the current event (theirs), the same merge sync uses. A
+part changed both by the command and by someone else keeps the other's value,
+and ``skipped`` says so; an event edited elsewhere is never deleted by an
+undo (an edit beats a delete). Without a pull in between this is exactly
+"write the old values back".
 """
 
 from __future__ import annotations
@@ -46,11 +53,58 @@ class StoreCommand(QtGui.QUndoCommand):
         if self._skip_redo:
             self._skip_redo = False
             return
-        self.store.apply(self.change)
+        before = {e.id: e for e in self.before}
+        upserts = [self._onto_current(before.get(ev.id), ev) for ev in self.change.upserts]
+        deletes = [ev for ev in self.change.deletes if self._unchanged_since(before.get(ev.id))]
+        self.store.apply(SeriesChange(upserts=[e for e in upserts if e is not None],
+                                      deletes=deletes, handed_over=self.change.handed_over))
+        self._after = {e.id: e for e in self.change.upserts}
 
     def undo(self) -> None:
+        after = getattr(self, "_after", None) or {e.id: e for e in self.change.upserts}
         before_ids = {e.id for e in self.before}
         created = [e for e in self.change.upserts if e.id not in before_ids]
         # Restore overrides after their master so the series is rebuilt whole.
         restore = sorted(self.before, key=lambda e: e.recurrence_id is not None)
-        self.store.apply(SeriesChange(upserts=restore, deletes=created))
+        upserts = [self._onto_current(after.get(ev.id), ev) for ev in restore]
+        deletes = [ev for ev in created if self._unchanged_since(after.get(ev.id))]
+        self.store.apply(SeriesChange(upserts=[e for e in upserts if e is not None],
+                                      deletes=deletes))
+
+    # ------------------------------------------------------------ on current
+
+    skipped: list[str]
+
+    def _current(self, event_id: str) -> Event | None:
+        try:
+            return self.store.get_event(event_id)
+        except KeyError:
+            return None
+
+    def _unchanged_since(self, known: Event | None) -> bool:
+        """True when the event is still what this command knew (nobody edited it since)."""
+        if known is None:
+            return True
+        current = self._current(known.id)
+        return current is None or _content(current) == _content(known)
+
+    def _onto_current(self, base: Event | None, target: Event) -> Event | None:
+        """``target`` applied on the current event: only what differs from ``base``."""
+        from aurora_core import merge, wire
+
+        current = self._current(target.id)
+        if base is None or current is None or _content(current) == _content(base):
+            return target
+        result = merge.merge_event(_content(base), _content(target), _content(current))
+        if not hasattr(self, "skipped"):
+            self.skipped = []
+        self.skipped.extend(f"{target.title}: {c.unit}" for c in result.conflicts)
+        if result.merged is None:
+            return None
+        return wire.event_from_wire(wire.EventWire.model_validate(result.merged))
+
+
+def _content(ev: Event) -> dict[str, object]:
+    from aurora_core import merge, wire
+
+    return merge.normalize_event(wire.event_to_wire(ev).content()) or {}
