@@ -30,8 +30,8 @@ def _local(args: argparse.Namespace) -> int:
     print(f"  user pool {cfg['user_pool_id']}, app client {cfg['client_id']}")
     print(f"  Cognito endpoint {cfg['cognito_endpoint']} (GET {cfg['api_url']}/config)")
     print(f"  emails (sign-up codes, reminders) land in {cfg['outbox']}")
-    print(f"  point the desktop app at it:  AURORA_API_URL={cfg['api_url']} aurora"
-          "   (used by desktop sync, which is not built yet)")
+    print(f"  sign in from a desktop:  aurora account login --server {cfg['api_url']} "
+          "--email YOU@example.com   (or File → Account… in the window)")
     print("  Ctrl+C stops it; data stays in", stack.data_dir, flush=True)
     done = threading.Event()
 
