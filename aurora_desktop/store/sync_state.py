@@ -180,8 +180,9 @@ class SyncMixin(StoreBase):
         A local calendar whose name the account already uses is merged into it
         (its events move there): signing in twice, or on two computers with the
         same calendars, never makes a second "Work". The empty calendar every new
-        store starts with is dropped when the account already has a calendar.
-        Returns the names of the calendars added.
+        store starts with is dropped when the account already has a calendar or
+        another calendar of this computer goes to it (so the result never depends
+        on the order of the rows). Returns the names of the calendars added.
         """
         added: list[str] = []
         touched_events: set[str] = set()
@@ -189,10 +190,12 @@ class SyncMixin(StoreBase):
             rows = self._db.execute(
                 "SELECT id, name, account FROM calendars WHERE deleted = 0").fetchall()
             mine = {r[1].casefold(): r[0] for r in rows if r[2] == account}
+            # Other calendars going to the account: the unused default is not needed either.
+            others = any(r[2] is None and not self.is_unused_default(r[0]) for r in rows)
             for cid, name, owner in rows:
                 if owner is not None:
                     continue
-                if self.is_unused_default(cid) and mine:
+                if self.is_unused_default(cid) and (mine or others):
                     self._db.execute("UPDATE calendars SET deleted = 1 WHERE id = ?", (cid,))
                     self._db.execute("DELETE FROM pending WHERE entity = 'calendar' AND id = ?",
                                      (cid,))

@@ -425,18 +425,26 @@ class AccountDialog(QtWidgets.QDialog):
         else:
             problem = result.store_problem or "there is no secure store on this computer"
             self._after_sign_in_notice = (store_warning(problem, signed_in=True), "warning")
+        if not self._ask_adopt():
+            self.show_account(*self._after_sign_in_notice)
+
+    def _ask_adopt(self) -> bool:
+        """If this computer has not answered for the signed-in account yet, ask (True) or,
+        with nothing worth asking about (an unused empty default calendar), answer yes
+        without asking. Otherwise just sync."""
         bridge, ident = self.bridge, self.service.identity
-        if bridge is not None and ident is not None:
-            if bridge.first_time(*ident):
-                calendars = bridge.local_calendars()
-                if calendars:
-                    self.adopt_page.show_calendars(calendars)
-                    self.go("adopt")
-                    return
-                bridge.choose(*ident, adopt=True)  # nothing to ask about (an unused default)
-            else:
-                bridge.start_sync()
-        self.show_account(*self._after_sign_in_notice)
+        if bridge is None or ident is None:
+            return False
+        if not bridge.first_time(*ident):
+            bridge.start_sync()
+            return False
+        calendars = bridge.local_calendars()
+        if not calendars:
+            bridge.choose(*ident, adopt=True)
+            return False
+        self.adopt_page.show_calendars(calendars)
+        self.go("adopt")
+        return True
 
     def _adopt(self, adopt: bool) -> None:
         ident = self.service.identity
@@ -458,8 +466,13 @@ class AccountDialog(QtWidgets.QDialog):
         self.adopt_page.back.connect(lambda: self._adopt(False))
         self.sign_out_page = self.add_page(SignOutPage())
         self.sign_out_page.submitted.connect(self._sign_out_confirmed)
-        self.adopt_page.set_theme(self._theme) if self._theme is not None else None
-        self.sign_out_page.set_theme(self._theme) if self._theme is not None else None
+        if self._theme is not None:
+            self.adopt_page.set_theme(self._theme)
+            self.sign_out_page.set_theme(self._theme)
+        ident = self.service.identity
+        if self.page.key == "account" and self.status.signed_in and ident is not None and \
+                bridge.first_time(*ident):
+            self._ask_adopt()  # the question was left unanswered (the dialog was closed)
 
     # ============================================================= sign up
     def show_sign_up(self, email: str = "") -> None:
@@ -644,19 +657,29 @@ class AccountDialog(QtWidgets.QDialog):
         page = page or self.account_page
         email = self._account_names()[0]
         ident = self.service.identity
+        bridge = self.bridge
 
-        def signed_out(_: None) -> None:
+        def work() -> int | None:
+            # Signed out first (the sync controller stops), then the copy is kept or
+            # removed under the sync lock: a sync still running finishes before.
+            self.service.sign_out(everywhere=everywhere)
+            if bridge is None or ident is None:
+                return None
+            return bridge.release(*ident, keep=keep)
+
+        def signed_out(removed: int | None) -> None:
             where = " everywhere" if everywhere else ""
             text = "Your calendars stay on this computer."
-            if self.bridge is not None and ident is not None:
-                removed = self.bridge.release(*ident, keep=keep)
+            if bridge is not None and removed is not None:
+                bridge.released()
                 if not keep:
-                    text = (f"The account's calendars ({removed} events) were removed from "
-                            "this computer; they stay in your account.")
+                    text = (f"The account's calendars ({removed} event"
+                            f"{'s' if removed != 1 else ''}) were removed from this "
+                            "computer; they stay in your account.")
             self.show_sign_in(f"Signed out{where}. {text}", "success", email=email)
 
-        self.run(page, "Signing out everywhere…" if everywhere else "Signing out…",
-                 lambda: self.service.sign_out(everywhere=everywhere), signed_out)
+        self.run(page, "Signing out everywhere…" if everywhere else "Signing out…", work,
+                 signed_out)
 
     def show_delete(self) -> None:
         self.delete_page.show_account(*self._account_names())

@@ -10,22 +10,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from aurora_desktop.qt import Qt, QtWidgets
-from aurora_desktop.store import Store
-from aurora_desktop.sync import account_key
+from aurora_desktop.store import ChangeNotice, Store
+from aurora_desktop.sync import LOCK_FILE, SyncLock, account_key
 from aurora_desktop.ui.account_pages import Page
+from aurora_desktop.ui.sync_controller import DB_NAME
 
 __all__ = ["AccountSyncBridge", "AdoptPage", "SignOutPage"]
 
 
 @dataclass
 class AccountSyncBridge:
-    """What the account dialog asks the store and the sync controller (GUI thread)."""
+    """What the account dialog asks the store and the sync controller.
+
+    Every method runs on the GUI thread except :meth:`release`, which the
+    dialog runs in its sign-out step (a worker thread).
+    """
 
     store: Store
-    sync_now: object = None  # callable: start a sync
+    data_dir: Path  # where the store's file and the sync lock are
+    sync_now: Callable[[], None] | None = None
 
     def local_calendars(self) -> list[tuple[str, int]]:
         """This computer's own calendars worth asking about: (name, events)."""
@@ -37,24 +45,48 @@ class AccountSyncBridge:
         return out
 
     def first_time(self, server: str, sub: str) -> bool:
-        return self.store.sync_value(account_key(server, sub), "cursor") is None
+        """True until this computer has answered the question for this account."""
+        key = account_key(server, sub)
+        return self.store.sync_value(key, "cursor") is None and \
+            self.store.sync_value(key, "adopt_local") is None
 
     def choose(self, server: str, sub: str, adopt: bool) -> None:
+        """The answer: the next sync adds this computer's calendars (``adopt``) or not.
+
+        Also right when a sync already began the account here before the answer
+        came (the sync adds them then, matching names with the account's).
+        """
         key = account_key(server, sub)
         self.store.set_current_account(key)
-        if self.store.sync_value(key, "cursor") is None:
+        if self.store.sync_value(key, "adopt_local") != "done":
             self.store.set_sync_value(key, "adopt_local", "1" if adopt else "0")
         self.start_sync()
 
     def start_sync(self) -> None:
-        if callable(self.sync_now):
+        if self.sync_now is not None:
             self.sync_now()
 
     def waiting(self, server: str, sub: str) -> int:
         return self.store.pending_count(account_key(server, sub))
 
     def release(self, server: str, sub: str, *, keep: bool) -> int:
-        return self.store.release_account(account_key(server, sub), keep=keep)
+        """Signing out (worker thread): keep the account's calendars here or remove them.
+
+        Runs on its own connection under the sync lock, so a sync still running
+        finishes first and cannot bring back what was removed. Returns how many
+        events were removed. Call :meth:`released` on the GUI thread afterwards.
+        """
+        key = account_key(server, sub)
+        store = Store(self.data_dir / DB_NAME)
+        try:
+            with SyncLock(self.data_dir / LOCK_FILE).hold():
+                return store.release_account(key, keep=keep)
+        finally:
+            store.close()
+
+    def released(self) -> None:
+        """After :meth:`release` (GUI thread): the window and reminders re-read everything."""
+        self.store.announce(ChangeNotice(calendar_ids=frozenset({"*"}), remote=True))
 
 
 class AdoptPage(Page):

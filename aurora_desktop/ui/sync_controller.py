@@ -10,24 +10,37 @@ When: a few seconds after a local edit, every few minutes while the app runs,
 at start-up, on wake (the wall clock jumped ahead of the monotonic one), when
 the network comes back (Qt's network information, where the platform has
 it), after a failed attempt with growing back-off and jitter, and on demand
-(View → Sync now). Right before a reminder is due, a pull runs if the last one
+(View → Sync now). Right before a reminder is due, a sync runs if the last one
 is more than a minute old, so a reminder dismissed on another desktop does not
 fire here.
+
+The GUI thread never waits on the keyring or the network: the account status
+is the last one the account service announced (read once off the GUI thread at
+start), and everything that talks to the server runs in the worker.
+
+States (:attr:`SyncController.state`)::
+
+    off ──sign in──► idle ──timer/edit/F5──► syncing ──ok──► idle (or problem: refused changes)
+     ▲                ▲                         │
+     └──sign out──────┼─────────────────────────┤──offline──► offline ──back-off──► syncing
+                      │                         ├──server/bug──► problem ──back-off──► syncing
+                      └──────sign in again──────┴──sign-in ended──► signed_out
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import random
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from aurora_desktop.auth import AccountService, AccountStatus
-from aurora_desktop.qt import QtCore, QtNetwork, Signal
-from aurora_desktop.store import ChangeNotice, Store
+from aurora_desktop.qt import QtCore, QtNetwork, Signal, is_alive
+from aurora_desktop.store import ChangeNotice, Conflict, Store
 from aurora_desktop.sync import SyncError, SyncReport, account_key, make_engine
 from aurora_desktop.ui.ops import BackgroundOp, run_in_background
 
@@ -39,81 +52,109 @@ DB_NAME = "aurora.sqlite3"
 EDIT_DELAY_MS = 3_000
 PERIOD_MS = 5 * 60_000
 START_DELAY_MS = 1_500
+COUNTS_DELAY_MS = 150  # a burst of edits is counted once
 BACKOFF_MS = (15_000, 30_000, 60_000, 120_000, 300_000, 900_000)
 STALE_PULL_S = 60.0
 BEFORE_REMINDER_S = 20.0
+WAKE_CHECK_MS = 30_000
+WAKE_JUMP_S = 60.0
+
+Problem = tuple[str, str, str, str]  # (entity, id, title, why the server refused it)
 
 
 @dataclass
 class SyncOutcome:
     """What one background sync produced (handed to the GUI thread)."""
 
+    account: str
     report: SyncReport | None
     pending: int = 0
-    conflicts: list[Any] = field(default_factory=list)
-    problems: list[tuple[str, str, str, str]] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    adopted: bool = False  # this computer's calendars were added to the account
 
 
 class SyncController(QtCore.QObject):
-    """Runs syncs for the window; ``changed`` after every change of :attr:`state`."""
+    """Runs syncs for the window; ``changed`` after every change of what it shows.
+
+    Read by the widgets: :attr:`state`, :attr:`message` (the reason, for the
+    tooltip), :attr:`last_ok`, :attr:`pending`, :attr:`conflicts`,
+    :attr:`problems`, :attr:`retry_at` (when a failed sync is tried again).
+    """
 
     changed = Signal()
     synced = Signal(object)  # SyncOutcome, after a sync that completed
+    _status_relay = Signal(object)
 
     def __init__(self, data_dir: Path, accounts: AccountService, store: Store, *,
-                 parent: QtCore.QObject | None = None, clock: Any = time.time,
-                 edit_delay_ms: int = EDIT_DELAY_MS, period_ms: int = PERIOD_MS) -> None:
+                 parent: QtCore.QObject | None = None, edit_delay_ms: int = EDIT_DELAY_MS,
+                 period_ms: int = PERIOD_MS, start_delay_ms: int = START_DELAY_MS) -> None:
         super().__init__(parent)
         self.data_dir = Path(data_dir)
         self.accounts = accounts
         self.store = store
-        self.clock = clock
+        self.edit_delay_ms = edit_delay_ms
+        self.start_delay_ms = start_delay_ms
+        self.status: AccountStatus | None = None  # the last one announced (None: not known)
         self.state = "off"          # off | idle | syncing | offline | problem | signed_out
         self.message = ""            # the reason, for the tooltip
         self.last_ok: datetime | None = None
         self.last_pull: float = 0.0  # monotonic
+        self.retry_at: datetime | None = None
         self.pending = 0
-        self.conflicts: list[Any] = []
-        self.problems: list[tuple[str, str, str, str]] = []
+        self.conflicts: list[Conflict] = []
+        self.problems: list[Problem] = []
+        self.next_reminder: Any = None  # callable -> datetime | None (set by the composition root)
         self._op: BackgroundOp[SyncOutcome] | None = None
         self._again = False
         self._failures = 0
+        self._started = False
         self._stopped = False
-        self._timer = QtCore.QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.timeout.connect(self.sync_now)
+        self._network: Any = None
+
+        self._timer = self._single_shot(self.sync_now)
         self._period = QtCore.QTimer(self)
         self._period.setInterval(period_ms)
         self._period.timeout.connect(self.sync_now)
-        self._edit_delay = edit_delay_ms
         self._wake = QtCore.QTimer(self)
-        self._wake.setInterval(30_000)
+        self._wake.setInterval(WAKE_CHECK_MS)
         self._wake.timeout.connect(self._check_wake)
         self._wall_mono = (time.time(), time.monotonic())
-        self._reminder_timer = QtCore.QTimer(self)
-        self._reminder_timer.setSingleShot(True)
-        self._reminder_timer.timeout.connect(self._pull_if_stale)
-        self.next_reminder: Any = None  # callable -> datetime | None (set by the composition root)
-        self._network: Any = None
-        self._started = False
+        self._reminder_timer = self._single_shot(self._pull_if_stale)
+        self._counts_timer = self._single_shot(self._refresh_counts)
+        self._status_relay.connect(self._on_status)
 
-    _status_signal = Signal(object)
+    def _single_shot(self, slot: Any) -> QtCore.QTimer:
+        t = QtCore.QTimer(self)
+        t.setSingleShot(True)
+        t.timeout.connect(slot)
+        return t
 
     # ----------------------------------------------------------------- life
 
-    def start(self) -> None:
-        """Begin syncing if an account is signed in (and whenever one signs in later)."""
+    def start(self, status: AccountStatus | None = None) -> None:
+        """Begin syncing if an account is signed in (and whenever one signs in later).
+
+        ``status``: the account status if the caller knows it; otherwise it is
+        read off the GUI thread (the keyring can be slow).
+        """
         self._started = True
         self.store.subscribe(self._on_store_change)
         self.accounts.subscribe(self._status_from_any_thread)
-        self._status_signal.connect(self._on_status)
         self._watch_network()
         self._wake.start()
-        self._on_status(self.accounts.status())
+        if status is not None:
+            self._on_status(status)
+        elif self.status is None:
+            run_in_background(self, self.accounts.status, self._first_status,
+                              lambda exc: log.warning("cannot read the account status: %s", exc),
+                              name="sync-status")
 
     def stop(self) -> None:
+        """App shutdown: no more syncs; a running one is waited for briefly, its result dropped."""
         self._stopped = True
-        for t in (self._timer, self._period, self._wake, self._reminder_timer):
+        for t in (self._timer, self._period, self._wake, self._reminder_timer,
+                  self._counts_timer):
             t.stop()
         if self._op is not None:
             self._op.cancel()
@@ -123,41 +164,60 @@ class SyncController(QtCore.QObject):
 
     @property
     def account(self) -> str | None:
-        ident = self.accounts.identity
-        st = self.accounts.status()
-        return account_key(*ident) if ident and st.signed_in else None
+        """The store's name of the signed-in account (None: nobody is signed in)."""
+        st = self.status
+        if st is None or not st.signed_in or not st.server or not st.sub:
+            return None
+        return account_key(st.server, st.sub)
+
+    @property
+    def running(self) -> bool:
+        return self._op is not None and self._op.running
 
     # -------------------------------------------------------------- triggers
 
     def _status_from_any_thread(self, status: AccountStatus) -> None:
-        self._status_signal.emit(status)
+        """The account service's listener (any thread): hand the status to the GUI thread."""
+        with contextlib.suppress(RuntimeError):  # the controller is gone (shutdown)
+            if is_alive(self):
+                self._status_relay.emit(status)
+
+    def _first_status(self, status: AccountStatus) -> None:
+        if self.status is None:  # a newer one announced meanwhile wins
+            self._on_status(status)
 
     def _on_status(self, status: AccountStatus) -> None:
+        self.status = status
         if self._stopped:
             return
         if status.signed_in:
             if self.state in ("off", "signed_out"):
+                self._failures = 0
+                self.retry_at = None
                 self._set("idle", "")
                 self._period.start()
-                self.schedule(START_DELAY_MS)
+                self.schedule(self.start_delay_ms)
         else:
-            self._period.stop()
-            self._timer.stop()
+            for t in (self._timer, self._period, self._reminder_timer):
+                t.stop()
+            self.retry_at = None
             if status.needs_sign_in:
-                self._set("signed_out", "The sign-in ended; sign in again to sync. Nothing on "
-                                        "this computer is lost.")
+                self._set("signed_out", "Your sign-in has ended; sign in again to sync. "
+                                        "Nothing on this computer is lost.")
             else:
                 self._set("off", "")
         self._refresh_counts()
 
     def _on_store_change(self, notice: ChangeNotice) -> None:
-        if notice.remote or self.state in ("off", "signed_out"):
+        if notice.remote or self.account is None:
             return
-        self._refresh_counts()
-        if self.state != "syncing":
-            self.schedule(self._edit_delay)
-        else:
+        self._counts_timer.start(COUNTS_DELAY_MS)
+        if not (notice.event_ids or notice.calendar_ids or notice.reminder_state):
+            return  # e.g. a conflict dismissed: nothing to send
+        if self.running:
             self._again = True
+        else:
+            self.schedule(self.edit_delay_ms)
         self._arm_reminder_pull()
 
     def schedule(self, delay_ms: int) -> None:
@@ -168,13 +228,21 @@ class SyncController(QtCore.QObject):
         if remaining is None or delay_ms < remaining:
             self._timer.start(max(0, delay_ms))
 
+    def next_sync_in_ms(self) -> int | None:
+        """How long until the next scheduled sync (None: none is scheduled)."""
+        return self._timer.remainingTime() if self._timer.isActive() else None
+
     def _check_wake(self) -> None:
         wall, mono = time.time(), time.monotonic()
         then_wall, then_mono = self._wall_mono
         self._wall_mono = (wall, mono)
-        if (wall - then_wall) - (mono - then_mono) > 60:
-            log.info("sync: the computer woke up")
-            self.schedule(2_000)
+        if (wall - then_wall) - (mono - then_mono) > WAKE_JUMP_S:
+            self.woke_up()
+
+    def woke_up(self) -> None:
+        """The computer woke from sleep: sync soon (the network needs a moment)."""
+        log.info("sync: the computer woke up")
+        self.schedule(2_000)
 
     def _watch_network(self) -> None:
         info_cls = getattr(QtNetwork, "QNetworkInformation", None)
@@ -192,14 +260,18 @@ class SyncController(QtCore.QObject):
         info.reachabilityChanged.connect(self._on_reachability)
 
     def _on_reachability(self, reachability: Any) -> None:
-        online = getattr(type(reachability), "Online", None)
-        if reachability == online and self.state == "offline":
+        if reachability == getattr(type(reachability), "Online", None):
+            self.network_online()
+
+    def network_online(self) -> None:
+        """The network came back: a sync that failed for want of it runs now."""
+        if self.state in ("offline", "problem"):
             self.schedule(1_000)
 
     # ------------------------------------------------------------ reminders
 
     def _arm_reminder_pull(self) -> None:
-        """Pull shortly before the next reminder if the last pull will be stale by then."""
+        """Sync shortly before the next reminder if the last pull will be stale by then."""
         if self.next_reminder is None or self.account is None:
             return
         due = self.next_reminder()
@@ -216,13 +288,10 @@ class SyncController(QtCore.QObject):
     # ------------------------------------------------------------------ run
 
     def sync_now(self) -> None:
-        """Sync now (or right after the running one)."""
-        if self._stopped or not self._started:
+        """Sync now (or right after the running one). Nothing happens while signed out."""
+        if self._stopped or not self._started or self.account is None:
             return
-        if self.account is None:
-            self._on_status(self.accounts.status())
-            return
-        if self._op is not None and self._op.running:
+        if self.running:
             self._again = True
             return
         self._timer.stop()
@@ -231,53 +300,85 @@ class SyncController(QtCore.QObject):
         self._op = run_in_background(self, self._work, self._done, self._failed, name="sync")
 
     def _work(self) -> SyncOutcome:
+        """One sync on its own connection (worker thread)."""
         store = Store(self.data_dir / DB_NAME)
         try:
             engine = make_engine(self.data_dir, store, self.accounts)
-            adopt = store.sync_value(engine.account, "adopt_local")
-            report = engine.run(adopt_local=adopt == "1")
-            return SyncOutcome(report, store.pending_count(engine.account),
-                               store.conflicts(engine.account), store.problems())
+            account = engine.account
+            adopt = store.sync_value(account, "adopt_local") == "1"
+            if adopt and store.sync_value(account, "cursor") is not None:
+                # Answered after an earlier sync already began the account here: the
+                # account's calendars are here now, so names can be matched.
+                store.adopt_local_calendars(account)
+            report = engine.run(adopt_local=adopt)
+            if adopt:
+                store.set_sync_value(account, "adopt_local", "done")
+            return SyncOutcome(account, report, store.pending_count(account),
+                               store.conflicts(account), store.problems(), adopted=adopt)
         finally:
             store.close()
 
     def _done(self, outcome: SyncOutcome) -> None:
-        self._failures = 0
-        self.last_ok = datetime.now(UTC)
-        self.last_pull = time.monotonic()
+        self._op = None
         report = outcome.report
-        self.pending, self.conflicts, self.problems = (outcome.pending, outcome.conflicts,
-                                                       outcome.problems)
         if report is not None:
             notice = report.changed.notice()
+            if outcome.adopted:  # calendars changed hands (or were joined): reload them all
+                notice = ChangeNotice(notice.event_ids, notice.calendar_ids | {"*"},
+                                      notice.reminder_state, remote=True)
             if notice.event_ids or notice.calendar_ids or notice.reminder_state:
                 self.store.announce(notice)
+        if self._stopped:
+            return
+        if outcome.account != self.account:  # signed out (or in elsewhere) meanwhile
+            self._refresh_counts()
+            return
+        self._failures = 0
+        self.retry_at = None
+        self.last_ok = datetime.now(UTC)
+        self.last_pull = time.monotonic()
+        self.pending, self.conflicts, self.problems = (outcome.pending, outcome.conflicts,
+                                                       outcome.problems)
         if self.problems:
-            self._set("problem", f"{len(self.problems)} change(s) refused by the server")
+            n = len(self.problems)
+            self._set("problem", f"The server refused {n} change{'s' if n != 1 else ''}; "
+                                 "{} kept on this computer.".format("it is" if n == 1 else
+                                                                    "they are"))
         else:
             self._set("idle", "")
         self.synced.emit(outcome)
         self._arm_reminder_pull()
         if self._again or self.pending:
-            self.schedule(500 if self._again else self._edit_delay * 4)
+            self.schedule(500 if self._again else self.edit_delay_ms * 4)
 
     def _failed(self, exc: BaseException) -> None:
-        self._refresh_counts()
+        self._op = None
+        if self._stopped:
+            return
+        if self.account is None:  # signed out meanwhile: nothing to report
+            self._refresh_counts()
+            return
         if isinstance(exc, SyncError):
             if exc.kind == "signed_out":
-                self._on_status(self.accounts.status())
-                if self.state != "signed_out":
-                    self._set("signed_out", exc.message)
+                for t in (self._timer, self._period, self._reminder_timer):
+                    t.stop()
+                self.retry_at = None
+                self._set("signed_out", exc.message)
+                self._refresh_counts()
                 return
-            kind = {"offline": "offline", "busy": "idle"}.get(exc.kind, "problem")
-            self._set(kind, exc.message)
-            delay = self._backoff(exc.retry_after)
+            state = {"offline": "offline", "busy": "idle"}.get(exc.kind, "problem")
+            message, delay = exc.message, self._backoff(exc.retry_after)
         else:
             log.error("sync failed", exc_info=exc)
-            self._set("problem", f"Sync failed unexpectedly ({type(exc).__name__}); your "
-                                 "changes are kept. The details are in the log.")
+            state = "problem"
+            message = (f"Sync failed unexpectedly ({type(exc).__name__}); your changes are "
+                       "kept. The details are in the log.")
             delay = self._backoff(None)
+        self.retry_at = datetime.now(UTC) + timedelta(milliseconds=delay)
         self.schedule(delay)
+        self.message = message
+        self.state = state
+        self._refresh_counts()  # emits changed
 
     def _backoff(self, retry_after: float | None) -> int:
         step = BACKOFF_MS[min(self._failures, len(BACKOFF_MS) - 1)]
@@ -306,4 +407,5 @@ class SyncController(QtCore.QObject):
 
     def refresh(self) -> None:
         """Re-read counts (after the user resolved a conflict or a problem)."""
+        self._counts_timer.stop()
         self._refresh_counts()

@@ -7,6 +7,7 @@ window, and the bridge the account dialog asks its sync questions through.
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,30 +29,45 @@ class SyncUi:
         self.store = app.store
         self.controller = SyncController(Path(data_dir), account_ui.service, app.store,
                                          parent=window)
+        self.account_ui = account_ui
         self.details: SyncDetails | None = None
-        self.indicator = SyncIndicator(self.controller, self.open_details)
+        self.indicator = SyncIndicator(self.controller, self.open_details, self.when)
         window.add_status_widget(self.indicator)
+        settings = getattr(app, "settings", None)
+        if settings is not None:  # 12/24 h or the zone changed: the indicator's time too
+            settings.changed.connect(self._on_setting)
         self.action = QtGui.QAction("S&ync now", window)
         self.action.setShortcut(QtGui.QKeySequence("F5"))
         self.action.setStatusTip("Send and receive changes with your Aurora account now")
         self.action.triggered.connect(lambda _=False: self.sync_now())
         window.add_view_action(self.action)
-        account_ui.sync_bridge = AccountSyncBridge(app.store, self.controller.sync_now)
+        account_ui.sync_bridge = AccountSyncBridge(app.store, Path(data_dir),
+                                                   self.controller.sync_now)
         self.controller.changed.connect(self._enable)
         self._enable()
+
+    def _on_setting(self, _key: str) -> None:
+        if is_alive(self.indicator):
+            self.indicator.refresh()
+
+    def when(self, instant: datetime) -> str:
+        """A time as the window shows times (its zone, 12 or 24 hours)."""
+        return str(self.window.ctx.fmt.time(instant.astimezone(self.window.zone)))
 
     def _enable(self) -> None:
         self.action.setEnabled(self.controller.state not in ("off",))
 
     def sync_now(self) -> None:
+        """View → Sync now. When the sign-in has ended, the account dialog opens to sign in."""
         if self.controller.state == "signed_out":
-            self.open_details()
+            self.account_ui.open_dialog()
+            return
         self.controller.sync_now()
 
     def open_details(self) -> SyncDetails:
         dlg = self.details
         if dlg is None or not is_alive(dlg):
-            dlg = self.details = SyncDetails(self.controller, self.store, self.window.zone,
+            dlg = self.details = SyncDetails(self.controller, self.store, self.when,
                                              self.window)
         dlg.refresh()
         dlg.show()
@@ -59,7 +75,8 @@ class SyncUi:
         return dlg
 
     def start(self) -> None:
-        self.controller.start()
+        """Begin syncing (run_app calls it once the window is built)."""
+        self.controller.start(self.account_ui.status)
 
     def stop(self) -> None:
         self.controller.stop()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import tzinfo
+from datetime import datetime
 from typing import Any
 
 from aurora_desktop.qt import Qt, QtCore, QtWidgets
@@ -48,64 +48,89 @@ def describe_value(unit: str, value: Any, calendars: dict[str, str] | None = Non
 
 
 class SyncIndicator(QtWidgets.QToolButton):
-    """The status-bar button; hidden while no account is signed in."""
+    """The status-bar button; hidden while no account is signed in.
+
+    ``when(instant)`` formats a time as the window shows times (its zone, 12/24 h).
+    """
 
     def __init__(self, controller: SyncController, open_details: Callable[[], object],
+                 when: Callable[[datetime], str] | None = None,
                  parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
         self.controller = controller
+        self.when = when or (lambda t: f"{t.astimezone():%H:%M}")
         self.setObjectName("syncIndicator")
         self.setAutoRaise(True)
         self.setAccessibleName("Sync status")
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.clicked.connect(open_details)
         controller.changed.connect(self.refresh)
         self.refresh()
 
     def refresh(self) -> None:
-        c = self.controller
-        waiting = f"{c.pending} change{'s' if c.pending != 1 else ''} waiting" if c.pending \
-            else ""
-        n_conf = len(c.conflicts)
-        if c.state == "off":
+        text, tip = indicator_text(self.controller, self.when)
+        if not text:
             self.hide()
             return
-        self.show()
-        if c.state == "syncing":
-            text, tip = "Syncing…", "Sending and receiving changes"
-        elif c.state == "offline":
-            text = "Offline" + (f" · {waiting}" if waiting else "")
-            tip = c.message or "The server cannot be reached; changes are kept and sent later."
-        elif c.state == "signed_out":
-            text = "Signed out — sign in to sync"
-            tip = c.message
-        elif c.state == "problem":
-            text = "Sync problem"
-            tip = c.message
-        elif n_conf:
-            text = f"{n_conf} sync conflict{'s' if n_conf != 1 else ''}"
-            tip = "Both this computer and another one changed the same thing. Click to see."
-        elif c.last_ok is not None:
-            local = c.last_ok.astimezone()
-            text = f"Synced {local:%H:%M}" + (f" · {waiting}" if waiting else "")
-            tip = f"Last synced at {local:%H:%M:%S}"
-        else:
-            text, tip = ("Not synced yet" + (f" · {waiting}" if waiting else ""),
-                         "Waiting for the first sync")
-        if c.problems and c.state != "problem":
-            tip += f"\n{len(c.problems)} change(s) refused by the server."
         self.setText(text)
-        self.setToolTip(tip + "\nClick for details.")
+        self.setToolTip(tip)
+        self.setAccessibleDescription(tip)
+        self.show()
+
+
+def indicator_text(c: SyncController, when: Callable[[datetime], str]) -> tuple[str, str]:
+    """(status-bar text, tooltip) for the controller's state; ("", "") when hidden."""
+    n = c.pending
+    waiting = f"{n} change{'s' if n != 1 else ''} waiting" if n else ""
+    n_conf = len(c.conflicts)
+    if c.state == "off":
+        return "", ""
+    if c.state == "syncing":
+        text, tip = "Syncing…", "Sending and receiving changes with your Aurora account."
+    elif c.state == "offline":
+        text = "Offline" + (f" · {waiting}" if waiting else "")
+        tip = c.message or "The Aurora server cannot be reached."
+        tip += " Your changes are kept here" + (" and sent when it can be reached again."
+                                                 if n else ".")
+        if c.retry_at is not None:
+            tip += f"\nTrying again at {when(c.retry_at)}."
+    elif c.state == "signed_out":
+        text = "Not syncing — sign in again"
+        tip = c.message or "Your sign-in has ended; sign in again to sync."
+    elif c.state == "problem":
+        text = "Sync problem" + (f" · {waiting}" if waiting else "")
+        tip = c.message or "The last sync did not complete."
+        if c.retry_at is not None:
+            tip += f"\nTrying again at {when(c.retry_at)}."
+    elif n_conf:
+        text = f"{n_conf} sync conflict{'s' if n_conf != 1 else ''}"
+        tip = ("This computer and another one changed the same thing; every computer shows "
+               "one value. Click to see both and choose.")
+    elif c.last_ok is not None:
+        text = f"Synced {when(c.last_ok)}" + (f" · {waiting}" if waiting else "")
+        tip = f"Last synced at {when(c.last_ok)}." + (
+            f" {waiting.capitalize()} to be sent." if waiting else " Everything is sent.")
+    else:
+        text = "Not synced yet" + (f" · {waiting}" if waiting else "")
+        tip = "The first sync starts in a moment."
+    if c.problems and c.state != "problem":
+        m = len(c.problems)
+        tip += f"\n{m} change{'s' if m != 1 else ''} refused by the server."
+    if c.conflicts and not text.startswith(f"{n_conf} sync"):
+        tip += f"\n{n_conf} sync conflict{'s' if n_conf != 1 else ''} to look at."
+    return text, tip + "\nClick for details."
 
 
 class SyncDetails(QtWidgets.QDialog):
     """Sync now, conflicts (with both values) and refused changes."""
 
-    def __init__(self, controller: SyncController, store: Store, zone: tzinfo,
+    def __init__(self, controller: SyncController, store: Store,
+                 when: Callable[[datetime], str] | None = None,
                  parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
         self.controller = controller
         self.store = store
-        self.zone = zone
+        self.when = when or (lambda t: f"{t.astimezone():%H:%M}")
         self.setObjectName("syncDetails")
         self.setWindowTitle("Sync")
         self.setMinimumWidth(620)
@@ -177,7 +202,7 @@ class SyncDetails(QtWidgets.QDialog):
         if c.state == "syncing":
             state = "Syncing now…"
         elif c.last_ok is not None:
-            state = f"Last synced at {c.last_ok.astimezone(self.zone):%H:%M:%S}."
+            state = f"Last synced at {self.when(c.last_ok)}."
         else:
             state = "Not synced yet."
         if c.state in ("offline", "problem", "signed_out") and c.message:

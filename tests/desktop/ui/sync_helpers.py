@@ -1,0 +1,194 @@
+"""Helpers for the sync stories: the window with account and sync installed, a proxy that
+can go down or slow down, and a watch that fails a test when a dialog pops up by itself."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+from urllib.parse import urlsplit
+
+from aurora_desktop.auth import AccountService, MemorySecrets
+from aurora_desktop.qt import QtCore, QtWidgets
+from aurora_desktop.settings import Settings
+from aurora_desktop.store import Store
+from aurora_desktop.sync import account_key
+from aurora_desktop.ui.account import AccountUi, install_account
+from aurora_desktop.ui.main_window import MainWindow
+from aurora_desktop.ui.sync_controller import SyncController
+from aurora_desktop.ui.sync_install import SyncUi, install_sync
+
+# (method, path, body) -> (status, problem json) to answer instead of the server, or None
+Refusal = Callable[[str, str, bytes], tuple[int, dict[str, Any]] | None]
+
+
+class SwitchProxy:
+    """An HTTP proxy on 127.0.0.1 in front of the local stack.
+
+    ``down``: every connection is closed unanswered (the server cannot be
+    reached). ``delay``: seconds to wait before forwarding (a slow network).
+    ``refuse``: answer chosen requests with an error of our own.
+    """
+
+    def __init__(self, target: str) -> None:
+        self.target = urlsplit(target)
+        self.down = False
+        self.delay = 0.0
+        self.refuse: Refusal | None = None
+        self.log: list[tuple[str, str, int]] = []
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def _handle(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                if proxy.down:
+                    proxy.log.append((self.command, self.path, 0))
+                    self.close_connection = True
+                    return
+                if proxy.delay:
+                    time.sleep(proxy.delay)
+                answer = proxy.refuse(self.command, self.path, body) if proxy.refuse else None
+                if answer is not None:
+                    status, problem = answer
+                    data = json.dumps(problem).encode()
+                    proxy.log.append((self.command, self.path, status))
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/problem+json")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                    return
+                conn = http.client.HTTPConnection(proxy.target.hostname or "127.0.0.1",
+                                                  proxy.target.port, timeout=60)
+                headers = {k: v for k, v in self.headers.items()
+                           if k.lower() not in ("host", "connection")}
+                conn.request(self.command, self.path, body=body or None, headers=headers)
+                resp = conn.getresponse()
+                data = resp.read()
+                proxy.log.append((self.command, self.path, resp.status))
+                self.send_response(resp.status)
+                for k, v in resp.getheaders():
+                    if k.lower() not in ("transfer-encoding", "connection", "content-length"):
+                        self.send_header(k, v)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+                conn.close()
+
+            do_GET = do_PUT = do_POST = do_DELETE = _handle
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(5)
+
+
+class DialogWatch(QtCore.QObject):
+    """Records every dialog or message box that is shown while installed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.shown: list[str] = []
+
+    def eventFilter(self, obj: QtCore.QObject, event: QtCore.QEvent) -> bool:
+        if event.type() == QtCore.QEvent.Type.Show and isinstance(obj, QtWidgets.QDialog):
+            self.shown.append(f"{type(obj).__name__} {obj.windowTitle()!r}")
+        return False
+
+    def __enter__(self) -> DialogWatch:
+        app = QtWidgets.QApplication.instance()
+        assert app is not None
+        app.installEventFilter(self)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        app = QtWidgets.QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+
+
+@dataclass
+class SyncedWindow:
+    """The calendar window with the account and sync installed, as app.build does."""
+
+    window: MainWindow
+    store: Store
+    data_dir: Path
+    service: AccountService
+    account: AccountUi
+    sync: SyncUi
+    app: Any = field(repr=False, default=None)
+
+    @property
+    def controller(self) -> SyncController:
+        return self.sync.controller
+
+    @property
+    def indicator_text(self) -> str:
+        ind = self.sync.indicator
+        return ind.text() if ind.isVisible() else ""
+
+    def sign_in(self, qtbot: Any, url: str, email: str, password: str, *,
+                adopt: bool = True) -> None:
+        """Sign in without the dialog (the service directly), answering the adopt question."""
+        server = self.service.connect(url)
+        self.service.sign_in(server, email, password)
+        qtbot.waitUntil(lambda: self.controller.account is not None, timeout=5000)
+        ident = self.service.identity
+        assert ident is not None
+        key = account_key(*ident)
+        self.store.set_current_account(key)
+        self.store.set_sync_value(key, "adopt_local", "1" if adopt else "0")
+
+    def wait_synced(self, qtbot: Any, timeout: int = 20_000) -> None:
+        """Wait for the next sync to complete (started now if none is running or due)."""
+        with qtbot.waitSignal(self.controller.synced, timeout=timeout):
+            self.controller.sync_now()
+
+    def stop(self) -> None:
+        self.sync.stop()
+        self.account.stop()
+
+
+def install_synced(qtbot: Any, window: MainWindow, store: Store, settings: Settings,
+                   data_dir: Path, *, edit_delay_ms: int = 300) -> SyncedWindow:
+    """Install the account and sync on ``window`` (its store must be ``data_dir``'s) and start."""
+    assert store.path == data_dir / "aurora.sqlite3"
+    service = AccountService(data_dir, MemorySecrets())
+    app = SimpleNamespace(window=window, store=store, settings=settings, services=[])
+    account = install_account(app, data_dir, service=service)
+    qtbot.waitUntil(lambda: account.status is not None, timeout=5000)
+    sync = install_sync(app, data_dir, account)
+    sync.controller.edit_delay_ms = edit_delay_ms
+    sync.controller.start_delay_ms = 100
+    sync.start()
+    return SyncedWindow(window, store, data_dir, service, account, sync, app)
+
+
+def open_dialogs() -> list[str]:
+    """Dialogs and message boxes visible now."""
+    return [f"{type(w).__name__} {w.windowTitle()!r}"
+            for w in QtWidgets.QApplication.topLevelWidgets()
+            if isinstance(w, QtWidgets.QDialog) and w.isVisible()]
