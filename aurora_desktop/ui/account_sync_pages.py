@@ -45,10 +45,9 @@ class AccountSyncBridge:
         return out
 
     def first_time(self, server: str, sub: str) -> bool:
-        """True until this computer has answered the question for this account."""
-        key = account_key(server, sub)
-        return self.store.sync_value(key, "cursor") is None and \
-            self.store.sync_value(key, "adopt_local") is None
+        """True until this computer has answered the question for this account (also
+        when a sync already ran: the dialog was closed without an answer)."""
+        return self.store.sync_value(account_key(server, sub), "adopt_local") is None
 
     def choose(self, server: str, sub: str, adopt: bool) -> None:
         """The answer: the next sync adds this computer's calendars (``adopt``) or not.

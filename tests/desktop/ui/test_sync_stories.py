@@ -113,16 +113,22 @@ def test_signing_in_asks_to_add_this_computers_calendars_and_the_office_desktop_
         assert page.key == "adopt", error_of(page)
         listing = dlg.adopt_page.listing.text()
         assert listing == "•  Work (2 events)"  # the empty "Personal" nobody used is not asked about
-        assert synced.controller.account is not None
+        # While the user reads, the first sync runs (it brings the account's side here).
+        qtbot.waitUntil(lambda: synced.controller.last_ok is not None, timeout=20_000)
+        # Closing the dialog leaves the question open: it is asked again next time.
+        dlg.close()
+        dlg = open_dialog(qtbot, synced.account)
+        assert dlg.page.key == "adopt"
+        assert dlg.adopt_page.listing.text() == "•  Work (2 events)"
         click(qtbot, dlg.adopt_page.primary)  # "Add them to my account"
         assert dlg.page.key == "account"
-        qtbot.waitUntil(lambda: synced.controller.last_ok is not None
-                        and synced.controller.state == "idle", timeout=20_000)
+        qtbot.waitUntil(lambda: not synced.controller.running and synced.controller.state ==
+                        "idle" and store.local_calendars() == [], timeout=20_000)
         assert synced.controller.pending == 0
         assert re.fullmatch(r"Synced \d\d:\d\d", synced.indicator_text)
         assert synced.indicator_text == synced_text(synced)
         dlg.close()
-    assert watch.shown == ["AccountDialog 'Aurora account'"]  # the one the user opened
+    assert watch.shown == ["AccountDialog 'Aurora account'"] * 2  # the user opened it, twice
     # The window shows the account's calendars: Work (Personal was not needed).
     assert [c.name for c in store.calendars()] == ["Work"]
     # On the office desktop, after its first sync:
