@@ -90,7 +90,9 @@ def test_a_sync_killed_at_random_points_loses_and_doubles_nothing(cloud: CloudPr
     # Restart: one sync to the end.
     report = a.sync()
     assert report.pending == 0
-    assert {e["id"]: e["title"] for e in a.snapshot()} == live
+    conflicts = [(c.id, c.unit, c.kept, c.lost) for c in a.store.conflicts()]
+    assert {e["id"]: e["title"] for e in a.snapshot()} == live, conflicts
+    assert conflicts == [], "a crash must not make our own write look like someone else's"
     b = Desktop("b", tmp_path / "b", cloud)
     b.sign_in(email, password)
     b.sync()

@@ -21,7 +21,7 @@ from desktops import Desktop, dump, make_account
 from aurora_core import wire
 from aurora_core.model import ZonedTime
 
-pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(1200)]
 
 SEED = int(os.environ.get("AURORA_SYNC_SEED", "20261202"))
 INTERLEAVINGS = int(os.environ.get("AURORA_SYNC_INTERLEAVINGS", "200"))
@@ -58,12 +58,14 @@ class World:
         self.events: list[str] = []
         self.n = 0
 
-    def sync(self, name: str) -> None:
+    def sync(self, name: str) -> int:
+        """Sync one desktop; how many changes moved (sent or received)."""
         d = self.desktops[name]
         report = d.sync()
         if report.pending == 0:
             self.server |= self.known[name]
         self.known[name] |= self.server
+        return report.pushed + report.pulled
 
     def create(self, name: str) -> None:
         d = self.desktops[name]
@@ -114,11 +116,13 @@ class World:
             self.edit(name, rng.choice(live), rng.choice(UNITS))
 
     def converge(self) -> None:
+        """Everyone online, syncing in turn until a whole round moves nothing."""
         for name in self.online:
             self.online[name] = True
-        for _ in range(3):
-            for name in sorted(self.desktops):
-                self.sync(name)
+        for _ in range(4):
+            moved = sum(self.sync(name) for name in sorted(self.desktops))
+            if not moved:
+                return
 
     # -------------------------------------------------------------- checks
 
