@@ -17,6 +17,7 @@ from pathlib import Path
 from aurora_desktop.qt import Qt, QtWidgets
 from aurora_desktop.store import ChangeNotice, Store
 from aurora_desktop.sync import LOCK_FILE, SyncLock, account_key
+from aurora_desktop.ui import theme as themes
 from aurora_desktop.ui.account_pages import Page
 from aurora_desktop.ui.sync_controller import DB_NAME
 
@@ -93,7 +94,7 @@ class AdoptPage(Page):
 
     def __init__(self) -> None:
         super().__init__("Add this computer's calendars to your account?",
-                         "Add them to my account", back="Keep them on this computer only")
+                         "Add to my account", back="Keep them here only")
         self.listing = QtWidgets.QLabel()
         self.listing.setObjectName("adoptListing")
         self.listing.setWordWrap(True)
@@ -134,11 +135,24 @@ class SignOutPage(Page):
         self.keep.setChecked(True)
         text = f"Signing out {email}" + (" on every computer" if everywhere else "") + "."
         if waiting:
-            self.say(f"{waiting} change{'s' if waiting != 1 else ''} made here "
-                     f"{'have' if waiting != 1 else 'has'} not been sent yet. With a copy kept "
-                     "here, they are sent when you sign in again; removing the copy loses "
-                     "them.", "warning")
+            one = waiting == 1
+            self.say(f"{waiting} change{'' if one else 's'} made here {'has' if one else 'have'} "
+                     f"not been sent yet. With a copy kept here, {'it is' if one else 'they are'}"
+                     f" sent when you sign in again; removing the copy loses "
+                     f"{'it' if one else 'them'}.", "warning")
         self.set_intro(text)
+
+    def set_theme(self, t: themes.Theme) -> None:
+        super().set_theme(t)
+        # Fusion's radio circles nearly vanish on the dark palette: draw them ourselves.
+        css = (f"QRadioButton::indicator {{ width: 14px; height: 14px; border-radius: 8px; "
+               f"border: 1px solid {t.muted}; background: {t.surface}; }}"
+               f"QRadioButton::indicator:checked {{ border: 1px solid {t.accent}; background: "
+               f"qradialgradient(cx:0.5, cy:0.5, radius:0.5, fx:0.5, fy:0.5, stop:0 {t.accent},"
+               f" stop:0.45 {t.accent}, stop:0.55 {t.surface}, stop:1 {t.surface}); }}"
+               f"QRadioButton {{ spacing: 8px; }}")
+        for radio in (self.keep, self.remove):
+            radio.setStyleSheet(css)
 
     @property
     def keep_copy(self) -> bool:

@@ -44,7 +44,7 @@ from aurora_desktop.store import ChangeNotice, Conflict, Store
 from aurora_desktop.sync import SyncError, SyncReport, account_key, make_engine
 from aurora_desktop.ui.ops import BackgroundOp, run_in_background
 
-__all__ = ["SyncController", "SyncOutcome"]
+__all__ = ["SyncController", "SyncOutcome", "refused_message"]
 
 log = logging.getLogger("aurora.sync")
 
@@ -60,6 +60,12 @@ WAKE_CHECK_MS = 30_000
 WAKE_JUMP_S = 60.0
 
 Problem = tuple[str, str, str, str]  # (entity, id, title, why the server refused it)
+
+
+def refused_message(n: int) -> str:
+    """The reason shown while ``n`` changes are set aside (the server refused them)."""
+    return (f"The server refused {n} change{'s' if n != 1 else ''}; "
+            f"{'it is' if n == 1 else 'they are'} kept on this computer.")
 
 
 @dataclass
@@ -274,7 +280,11 @@ class SyncController(QtCore.QObject):
         """Sync shortly before the next reminder if the last pull will be stale by then."""
         if self.next_reminder is None or self.account is None:
             return
-        due = self.next_reminder()
+        try:
+            due = self.next_reminder()
+        except Exception:  # a nicety: never break an edit (or a sync) for it
+            log.exception("cannot read the next reminder")
+            return
         if due is None:
             self._reminder_timer.stop()
             return
@@ -320,6 +330,20 @@ class SyncController(QtCore.QObject):
 
     def _done(self, outcome: SyncOutcome) -> None:
         self._op = None
+        try:
+            self._take(outcome)
+        except Exception as exc:  # a bug here is shown in the indicator, never in a box
+            self._bug(exc)
+
+    def _bug(self, exc: BaseException) -> None:
+        log.error("sync: unexpected error", exc_info=exc)
+        delay = self._backoff(None)
+        self.retry_at = datetime.now(UTC) + timedelta(milliseconds=delay)
+        self.schedule(delay)
+        self._set("problem", f"Sync failed unexpectedly ({type(exc).__name__}); your changes "
+                             "are kept. The details are in the log.")
+
+    def _take(self, outcome: SyncOutcome) -> None:
         report = outcome.report
         if report is not None:
             notice = report.changed.notice()
@@ -340,10 +364,7 @@ class SyncController(QtCore.QObject):
         self.pending, self.conflicts, self.problems = (outcome.pending, outcome.conflicts,
                                                        outcome.problems)
         if self.problems:
-            n = len(self.problems)
-            self._set("problem", f"The server refused {n} change{'s' if n != 1 else ''}; "
-                                 "{} kept on this computer.".format("it is" if n == 1 else
-                                                                    "they are"))
+            self._set("problem", refused_message(len(self.problems)))
         else:
             self._set("idle", "")
         self.synced.emit(outcome)
@@ -353,6 +374,12 @@ class SyncController(QtCore.QObject):
 
     def _failed(self, exc: BaseException) -> None:
         self._op = None
+        try:
+            self._fail(exc)
+        except Exception as bug:
+            self._bug(bug)
+
+    def _fail(self, exc: BaseException) -> None:
         if self._stopped:
             return
         if self.account is None:  # signed out meanwhile: nothing to report
@@ -397,6 +424,9 @@ class SyncController(QtCore.QObject):
 
     def _refresh_counts(self) -> None:
         account = self.account
+        st = self.status
+        if account is None and st is not None and st.needs_sign_in and st.server and st.sub:
+            account = account_key(st.server, st.sub)  # what waits for the sign-in to resume
         try:
             self.pending = self.store.pending_count(account) if account else 0
             self.conflicts = self.store.conflicts(account) if account else []

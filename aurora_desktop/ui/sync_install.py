@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from aurora_desktop.qt import QtGui, is_alive
+from aurora_desktop.ui import theme as themes
 from aurora_desktop.ui.account import AccountUi
 from aurora_desktop.ui.account_sync_pages import AccountSyncBridge
 from aurora_desktop.ui.sync_controller import SyncController
@@ -31,10 +32,11 @@ class SyncUi:
                                          parent=window)
         self.account_ui = account_ui
         self.details: SyncDetails | None = None
-        self.indicator = SyncIndicator(self.controller, self.open_details, self.when)
+        self.indicator = SyncIndicator(self.controller, self.indicator_clicked, self.when)
         window.add_status_widget(self.indicator)
-        settings = getattr(app, "settings", None)
-        if settings is not None:  # 12/24 h or the zone changed: the indicator's time too
+        self.settings = settings = getattr(app, "settings", None)
+        self.indicator.set_tone(self.indicator.tone, dark=self._dark())
+        if settings is not None:  # 12/24 h, the zone or the theme changed: the indicator too
             settings.changed.connect(self._on_setting)
         self.action = QtGui.QAction("S&ync now", window)
         self.action.setShortcut(QtGui.QKeySequence("F5"))
@@ -46,9 +48,16 @@ class SyncUi:
         self.controller.changed.connect(self._enable)
         self._enable()
 
-    def _on_setting(self, _key: str) -> None:
-        if is_alive(self.indicator):
-            self.indicator.refresh()
+    def _on_setting(self, key: str) -> None:
+        if not is_alive(self.indicator):
+            return
+        if key == "ui/theme":
+            self.indicator.set_tone(self.indicator.tone, dark=self._dark())
+        self.indicator.refresh()
+
+    def _dark(self) -> bool:
+        settings = self.settings
+        return settings is not None and themes.resolve(settings.get("ui/theme")).dark
 
     def when(self, instant: datetime) -> str:
         """A time as the window shows times (its zone, 12 or 24 hours)."""
@@ -63,6 +72,13 @@ class SyncUi:
             self.account_ui.open_dialog()
             return
         self.controller.sync_now()
+
+    def indicator_clicked(self) -> None:
+        """The details; when the sign-in has ended, the account dialog to sign in again."""
+        if self.controller.state == "signed_out":
+            self.account_ui.open_dialog()
+        else:
+            self.open_details()
 
     def open_details(self) -> SyncDetails:
         dlg = self.details

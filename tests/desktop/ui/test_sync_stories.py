@@ -120,7 +120,7 @@ def test_signing_in_asks_to_add_this_computers_calendars_and_the_office_desktop_
         dlg = open_dialog(qtbot, synced.account)
         assert dlg.page.key == "adopt"
         assert dlg.adopt_page.listing.text() == "•  Work (2 events)"
-        click(qtbot, dlg.adopt_page.primary)  # "Add them to my account"
+        click(qtbot, dlg.adopt_page.primary)  # "Add to my account"
         assert dlg.page.key == "account"
         qtbot.waitUntil(lambda: not synced.controller.running and synced.controller.state ==
                         "idle" and store.local_calendars() == [], timeout=20_000)
@@ -151,7 +151,7 @@ def test_keeping_the_calendars_here_uploads_nothing(
     type_into(qtbot, dlg.sign_in_page.password, user[1])
     assert submit(qtbot, dlg).key == "adopt"
     assert dlg.adopt_page.listing.text() == "•  Personal (1 event)"  # used: it is asked about
-    click(qtbot, dlg.adopt_page.back_button)  # "Keep them on this computer only"
+    click(qtbot, dlg.adopt_page.back_button)  # "Keep them here only"
     assert dlg.page.key == "account"
     assert "stay on this computer only" in dlg.account_page.notice.text()
     qtbot.waitUntil(lambda: synced.controller.last_ok is not None, timeout=20_000)
@@ -222,8 +222,8 @@ def test_offline_the_indicator_counts_waiting_changes_backs_off_and_syncs_when_b
         c = synced.controller
         assert c.pending == 2
         assert synced.indicator_text == "Offline · 2 changes waiting"
-        tip = synced.sync.indicator.toolTip()
-        assert "Cannot reach the Aurora server" in tip, tip
+        tip = synced.sync.indicator.plain_tip
+        assert "The Aurora server cannot be reached" in tip, tip
         assert "Trying again at" in tip
         wait = c.next_sync_in_ms()
         assert wait is not None and wait > 10_000, wait  # backed off (15 s ± jitter first)
@@ -277,8 +277,7 @@ def test_a_conflict_is_listed_with_both_values_and_use_mine_wins_everywhere(
     assert row is not None
     assert [row.text(i) for i in range(4)] == ["Call with Anna", "Title", "Call with Anna",
                                               "Call with Bob"]
-    assert not details.use_mine.isEnabled()  # nothing selected yet
-    details.conflicts.setCurrentItem(row)
+    assert row.isSelected() and details.use_mine.isEnabled()  # the first one is chosen
     with qtbot.waitSignal(c.synced, timeout=10_000):
         click(qtbot, details.use_mine)  # "Use mine": a new edit, which syncs
     assert c.conflicts == [] and details.conflicts.topLevelItemCount() == 0
@@ -324,7 +323,7 @@ def test_a_refused_change_is_listed_with_the_reason_and_can_be_retried_or_droppe
     assert watch.shown == []
     assert c.state == "problem"
     assert synced.indicator_text == "Sync problem"
-    assert "refused 1 change" in synced.sync.indicator.toolTip()
+    assert "refused 1 change" in synced.sync.indicator.plain_tip
     assert c.pending == 0  # set aside: not counted as waiting, the rest syncs normally
     details = synced.sync.open_details()
     qtbot.waitExposed(details)

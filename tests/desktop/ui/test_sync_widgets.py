@@ -83,7 +83,7 @@ def indicator(qtbot, controller: SyncController) -> SyncIndicator:  # type: igno
 
 
 def shown(ind: SyncIndicator) -> tuple[str, str]:
-    return (ind.text(), ind.toolTip()) if ind.isVisible() else ("", "")
+    return (ind.text(), ind.plain_tip) if ind.isVisible() else ("", "")
 
 
 # --------------------------------------------------------------- indicator
@@ -108,23 +108,29 @@ def test_the_indicator_says_where_sync_stands_and_hides_without_an_account(
 
     text, tip = state("idle")
     assert text == "Synced 10:00" and "Everything is sent." in tip and "Click for details" in tip
+    assert indicator.tone == ""  # plain: nothing to look at
     assert state("idle", pending=2)[0] == "Synced 10:00 · 2 changes waiting"
     assert state("idle", last_ok=None)[0] == "Not synced yet"
     assert state("syncing")[0] == "Syncing…"
     text, tip = state("offline", message=OFFLINE.message, pending=3,
                       retry_at=t + timedelta(minutes=1))
     assert text == "Offline · 3 changes waiting"
-    assert tip.startswith(f"Cannot reach the Aurora server at {SERVER}. Your changes are kept")
+    assert tip.startswith("The Aurora server cannot be reached (no network, or the server is "
+                          "down). 3 changes waiting: kept here and sent when it can be "
+                          "reached again.")
     assert "Trying again at 10:01." in tip
+    assert indicator.tone == "warning"
     assert state("offline", pending=1)[0] == "Offline · 1 change waiting"
     text, tip = state("problem", message="The server had a problem (500); your changes are "
                                          "kept and sent later.")
     assert text == "Sync problem" and "(500)" in tip
-    assert state("signed_out", message="Your sign-in has ended.")[0] == \
-        "Not syncing — sign in again"
+    assert indicator.tone == "error"
+    text, tip = state("signed_out", message="Your sign-in has ended.", pending=1)
+    assert text == "Not syncing · 1 change waiting" and "Click to sign in again." in tip
     fake = object()
     text, tip = state("idle", conflicts=[fake, fake])
     assert text == "2 sync conflicts" and "choose" in tip
+    assert indicator.tone == "warning"
     text, tip = state("idle", problems=[("event", "e1", "Offsite", "too long")])
     assert text == "Synced 10:00" and "1 change refused by the server." in tip
     state("off")
@@ -163,11 +169,13 @@ def test_details_list_a_conflict_with_both_values_and_use_mine_makes_it_an_edit(
     assert row is not None
     assert [row.text(i) for i in range(4)] == ["Call with Anna", "Title", "Call with Anna",
                                               "Call with Bob"]
-    assert details.conflicts_label.text().startswith("<b>1 conflict</b>")
+    assert details.conflicts_label.text().startswith("<b>1 sync conflict</b>")
     assert not details.problems.isVisible() and not details.retry.isVisible()
+    # The first conflict is chosen already: one click answers it.
+    assert row.isSelected() and details.use_mine.isEnabled() and details.keep.isEnabled()
+    details.conflicts.clearSelection()
     assert not details.use_mine.isEnabled() and not details.keep.isEnabled()
     details.conflicts.setCurrentItem(row)
-    assert details.use_mine.isEnabled() and details.keep.isEnabled()
     click(qtbot, details.use_mine)
     assert store.get_event(ev.id).title == "Call with Bob"
     assert store.conflicts() == [] and details.conflicts.topLevelItemCount() == 0
@@ -309,6 +317,23 @@ def test_a_pulled_change_is_announced_to_the_window_store(
     notices = [n for n in heard if n.remote]
     assert len(notices) == 1 and notices[0].event_ids == frozenset({"ev-1"})
     assert controller.next_sync_in_ms() is None  # a pulled change is not sent back
+
+
+def test_a_bug_while_taking_a_sync_in_is_shown_in_the_indicator_never_in_a_box(
+        qtbot, controller: SyncController, engine: ScriptedEngine, store: Store,  # type: ignore[no-untyped-def]
+        caplog: pytest.LogCaptureFixture) -> None:
+    def broken_view(notice: Any) -> None:
+        if notice.remote:
+            raise RuntimeError("a view could not reload")
+
+    store.subscribe(broken_view)
+    engine.steps = [SyncReport(pulled=1, changed=ApplyReport(applied=1, event_ids={"ev-1"}))]
+    with DialogWatch() as watch:
+        controller.start(SIGNED_IN)
+        qtbot.waitUntil(lambda: controller.state == "problem", timeout=3000)
+    assert watch.shown == []
+    assert "RuntimeError" in controller.message and controller.next_sync_in_ms() is not None
+    assert "sync: unexpected error" in caplog.text
 
 
 def test_the_account_status_is_never_read_on_the_gui_thread(
