@@ -138,11 +138,13 @@ class SyncController(QtCore.QObject):
 
     # ----------------------------------------------------------------- life
 
-    def start(self, status: AccountStatus | None = None) -> None:
+    def start(self, status: AccountStatus | None = None, *, read_status: bool = True) -> None:
         """Begin syncing if an account is signed in (and whenever one signs in later).
 
-        ``status``: the account status if the caller knows it; otherwise it is
-        read off the GUI thread (the keyring can be slow).
+        ``status``: the account status if the caller knows it. Otherwise it is
+        read off the GUI thread (the keyring can be slow), unless ``read_status``
+        is False: then the caller hands it over later with :meth:`set_status`
+        (the window's account UI reads it once the window is up).
         """
         self._started = True
         self.store.subscribe(self._on_store_change)
@@ -151,10 +153,14 @@ class SyncController(QtCore.QObject):
         self._wake.start()
         if status is not None:
             self._on_status(status)
-        elif self.status is None:
+        elif self.status is None and read_status:
             run_in_background(self, self.accounts.status, self._first_status,
                               lambda exc: log.warning("cannot read the account status: %s", exc),
                               name="sync-status")
+
+    def set_status(self, status: AccountStatus) -> None:
+        """The account status as someone else read it (GUI thread)."""
+        self._on_status(status)
 
     def stop(self) -> None:
         """App shutdown: no more syncs; a running one is waited for briefly, its result dropped."""

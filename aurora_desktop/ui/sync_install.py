@@ -91,8 +91,10 @@ class SyncUi:
         return dlg
 
     def start(self) -> None:
-        """Begin syncing (run_app calls it once the window is built)."""
-        self.controller.start(self.account_ui.status)
+        """Begin syncing (run_app calls it once the window is built). The account status
+        comes from the account UI, which reads the keyring once the window is up."""
+        self.account_ui.status_changed.connect(self.controller.set_status)
+        self.controller.start(self.account_ui.status, read_status=False)
 
     def stop(self) -> None:
         self.controller.stop()

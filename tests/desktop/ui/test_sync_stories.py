@@ -18,13 +18,23 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from account_helpers import click, error_of, open_dialog, submit, type_into
+from account_helpers import (
+    MemoryKeyring,
+    click,
+    error_of,
+    keyring_backend,
+    open_dialog,
+    submit,
+    type_into,
+)
 from cloud_process import CloudProcess
 from sync.desktops import Desktop, make_account
 from sync_helpers import DialogWatch, SwitchProxy, SyncedWindow, install_synced
 from ui_helpers import TODAY, ZONE, at, put
 
 from aurora_core.model import Calendar, Event, Reminder, ZonedTime, new_id
+from aurora_desktop.app import build
+from aurora_desktop.auth import AccountService, SecretStore
 from aurora_desktop.qt import Qt, QtCore
 from aurora_desktop.reminders.engine import MemoryWatermark
 from aurora_desktop.reminders.notifier import RecordingNotifier
@@ -161,6 +171,36 @@ def test_keeping_the_calendars_here_uploads_nothing(
     assert [c.name for c in store.calendars()] == ["Personal"]
     assert store.search("Private dentist")
     dlg.close()
+
+
+def test_the_app_syncs_at_start_up_with_the_account_it_remembers(
+        qtbot, tmp_path: Path, cloud: CloudProcess, user: tuple[str, str],  # type: ignore[no-untyped-def]
+        other: Desktop) -> None:
+    other.sign_in(*user)
+    other.add("Made on the office desktop", day=26)
+    other.sync()
+    data = tmp_path / "laptop"
+    with keyring_backend(MemoryKeyring()):
+        # Signed in on an earlier run (the refresh token in the keyring).
+        svc = AccountService(data, SecretStore())
+        svc.sign_in(svc.connect(cloud.url), *user)
+        svc.close()
+        with DialogWatch() as watch:
+            app = build(data, ["aurora"])
+            try:
+                app.window.show()
+                assert app.sync is not None
+                app.sync.controller.start_delay_ms = 100
+                app.sync.start()  # as run_app does
+                c = app.sync.controller
+                assert c.status is None  # the keyring is read once the window is up
+                qtbot.waitUntil(lambda: c.last_ok is not None and not c.running,
+                                timeout=20_000)
+                assert app.sync.indicator.text().startswith("Synced ")
+                assert app.store.search("Made on the office desktop")
+            finally:
+                app.shutdown()
+        assert watch.shown == []
 
 
 # ---------------------------------------------------------- edits both ways
