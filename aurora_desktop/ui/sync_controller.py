@@ -362,6 +362,8 @@ class SyncController(QtCore.QObject):
             return
         if outcome.account != self.account:  # signed out (or in elsewhere) meanwhile
             self._refresh_counts()
+            if self._again:  # asked for while this one ran: for the account signed in now
+                self.schedule(500)
             return
         self._failures = 0
         self.retry_at = None
