@@ -340,10 +340,12 @@ class SyncMixin(StoreBase):
                            None if r[2] is None else datetime.fromtimestamp(r[2], UTC))
         return reminder_state_content(st, datetime.fromtimestamp(r[3], UTC))
 
-    def _owned_sql(self) -> str:
-        """Pending rows of one account (parameter: the account), with their entity."""
+    def _owned_sql(self, *, problems: bool = False) -> str:
+        """Pending rows of one account (parameter: the account), with their entity;
+        ``problems``: the set-aside ones instead of the sendable ones."""
+        refused = "IS NOT NULL" if problems else "IS NULL"
         return (
-            "SELECT p.entity, p.id FROM pending p WHERE p.problem IS NULL AND ("
+            f"SELECT p.entity, p.id FROM pending p WHERE p.problem {refused} AND ("
             " (p.entity = 'calendar' AND EXISTS (SELECT 1 FROM calendars c WHERE c.id = p.id"
             "   AND c.account = :acc))"
             " OR (p.entity = 'event' AND EXISTS (SELECT 1 FROM events e JOIN calendars c ON"
@@ -495,13 +497,15 @@ class SyncMixin(StoreBase):
                              (entity, item_id))
 
     def problems(self, account: str | None = None) -> list[tuple[str, str, str, str]]:
-        """Set-aside changes: (entity, id, title, problem)."""
+        """Set-aside changes (of one account, or all): (entity, id, title, problem)."""
         rows = self._db.execute(
             "SELECT entity, id, problem FROM pending WHERE problem IS NOT NULL").fetchall()
-        out = []
-        for entity, item_id, problem in rows:
-            out.append((entity, item_id, self._title(entity, item_id), problem))
-        return out
+        if account is not None:
+            owned = {(r[0], r[1]) for r in self._db.execute(
+                self._owned_sql(problems=True), {"acc": account})}
+            rows = [r for r in rows if (r[0], r[1]) in owned]
+        return [(entity, item_id, self._title(entity, item_id), problem)
+                for entity, item_id, problem in rows]
 
     def _title(self, entity: str, item_id: str) -> str:
         if entity == "event":

@@ -106,7 +106,7 @@ class SyncEngine:
             self.store.set_sync_value(self.account, "last_sync",
                                       datetime.fromtimestamp(self.clock(), UTC).isoformat())
         report.pending = self.store.pending_count(self.account)
-        report.set_aside = len(self.store.problems())
+        report.set_aside = len(self.store.problems(self.account))
         report.requests = self.client.requests - requests_before
         report.seconds = time.monotonic() - started
         return report

@@ -330,7 +330,8 @@ class SyncController(QtCore.QObject):
             if adopt:
                 store.set_sync_value(account, "adopt_local", "done")
             return SyncOutcome(account, report, store.pending_count(account),
-                               store.conflicts(account), store.problems(), adopted=adopt)
+                               store.conflicts(account), store.problems(account),
+                               adopted=adopt)
         finally:
             store.close()
 
@@ -438,7 +439,7 @@ class SyncController(QtCore.QObject):
         try:
             self.pending = self.store.pending_count(account) if account else 0
             self.conflicts = self.store.conflicts(account) if account else []
-            self.problems = self.store.problems() if account else []
+            self.problems = self.store.problems(account) if account else []
         except Exception:  # counts are decoration: never break an edit for them
             log.exception("cannot count pending changes")
         self.changed.emit()

@@ -201,6 +201,8 @@ def test_keep_this_dismisses_the_conflict_and_sends_nothing(
 def test_details_list_refused_changes_and_stop_sending_drops_them(
         qtbot, controller: SyncController, details: SyncDetails, store: Store) -> None:  # type: ignore[no-untyped-def]
     ev = put(store, "Offsite", at(TODAY, 9))
+    store.set_current_account(ACCOUNT)
+    store.adopt_local_calendars(ACCOUNT)  # the calendar is the account's: its changes sync
     store.set_aside("event", ev.id, "notes: this server keeps at most 2,000 characters")
     controller._on_status(SIGNED_IN)
     details.show()
