@@ -25,13 +25,20 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aurora_core import merge as mg
-from aurora_core import wire
 from aurora_core.model import Calendar, Event
+from aurora_desktop.lazy import LazyModule
 
 from .base import _EVENT_COLS, ChangeNotice, ReminderState, StoreBase
+
+if TYPE_CHECKING:
+    from aurora_core import merge as mg
+    from aurora_core import wire
+else:  # imported on first use: start-up time (aurora_desktop/lazy.py)
+    mg = LazyModule("aurora_core.merge")
+    wire = LazyModule("aurora_core.wire")
+
 
 __all__ = ["ApplyReport", "Conflict", "Outgoing", "SyncMixin"]
 

@@ -13,10 +13,16 @@ import json
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aurora_core import wire
 from aurora_desktop.auth import AuthError
+from aurora_desktop.lazy import LazyModule
+
+if TYPE_CHECKING:
+    from aurora_core import wire
+else:  # imported on first use: start-up time (aurora_desktop/lazy.py)
+    wire = LazyModule("aurora_core.wire")
+
 
 __all__ = ["ApiClient", "Reply", "SyncError"]
 

@@ -32,13 +32,19 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aurora_core import wire
+from aurora_desktop.lazy import LazyModule
 from aurora_desktop.store import ApplyReport, Outgoing, Store
 
 from .client import ApiClient, Reply, SyncError
 from .lock import SyncLock
+
+if TYPE_CHECKING:
+    from aurora_core import wire
+else:  # imported on first use: start-up time (aurora_desktop/lazy.py)
+    wire = LazyModule("aurora_core.wire")
+
 
 __all__ = ["SyncEngine", "SyncReport"]
 
