@@ -436,10 +436,12 @@ class Service:
         for _ in range(RETRIES):
             writes: list[Write] = []
             index: list[int] = []
+            current = self.storage.get_many(sub, [_event_sk(e.id) for i, e, _ in chunk
+                                                  if results[i] is None])
             for i, event, content in chunk:
                 if results[i] is not None:
                     continue
-                cur = self.storage.get(sub, _event_sk(event.id))
+                cur = current.get(_event_sk(event.id))
                 if cur is not None and not cur.deleted:
                     if cur.doc == content:
                         results[i] = wire.BatchItemResult(id=event.id, status=200,
@@ -533,10 +535,12 @@ class Service:
         for _ in range(RETRIES):
             writes: list[Write] = []
             index: list[tuple[int, int, str]] = []
+            current = self.storage.get_many(sub, [_state_sk(st.id) for i, st in chunk
+                                                  if results[i] is None])
             for i, st in chunk:
                 if results[i] is not None:
                     continue
-                cur = self.storage.get(sub, _state_sk(st.id))
+                cur = current.get(_state_sk(st.id))
                 write, same = self._plan_state(cur, st)
                 if write is None:
                     assert same is not None

@@ -31,13 +31,22 @@ def _moto_jwk() -> Any:
     return jwk.RSAKey.import_key(load_resource("cognitoidp/resources/jwks-private.json"))
 
 
+def _reduce_moto_jwk(key: Any) -> Any:
+    return _moto_jwk, ()
+
+
 class _StatePickler(pickle.Pickler):
-    def reducer_override(self, obj: Any) -> Any:
+    """Pickles moto's pools' signing key (an RSAKey, which does not pickle) as a reference
+    to moto's fixed key. Through ``dispatch_table`` (a lookup by exact type in C), not
+    ``reducer_override``, which would run Python for each of the ~15 objects per item."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        import copyreg
+
         from joserfc import jwk
 
-        if isinstance(obj, jwk.RSAKey):
-            return _moto_jwk, ()
-        return NotImplemented
+        super().__init__(*args, **kwargs)
+        self.dispatch_table = {**copyreg.dispatch_table, jwk.RSAKey: _reduce_moto_jwk}
 
 
 class _Locked:
@@ -107,6 +116,7 @@ def patch_moto_transactions() -> None:
                     table.items[hk] = old
                 else:
                     table.items[hk][rk] = old
+                _touched(table)
             raise
 
     models.copy = _NoTableCopy  # type: ignore[attr-defined, assignment]  # moto imports copy there
@@ -116,41 +126,53 @@ def patch_moto_transactions() -> None:
 
 _QUERIES_PATCHED = False
 _ORIGINALS: dict[str, Any] = {}  # moto's own functions, for the differential test
+_STATES: Any = None  # WeakKeyDictionary: moto Table -> _TableState
 
 
-class _ValueIndex:
-    """Per table: attribute -> value -> keys of the items that have held that value.
+class _TableState:
+    """What the fast Query paths know about one moto table.
 
-    Only for the GSI partition keys other than the table's own (``series``,
-    ``due_pk``). A superset: put/update add an item's keys under its values,
-    nothing is removed on write; a read drops keys whose item no longer has the
-    value. Every write reaches it because moto writes only through
-    ``Table.put_item`` (PutItem, BatchWriteItem, transactions, PartiQL, the
-    update of a missing item) or updates in place in
-    ``DynamoDBBackend.update_item``; rolled-back items were indexed when written.
+    - ``generation`` moves with every write, so derived orders are reused only
+      while nothing changed;
+    - ``by_value``: for the GSI partition keys other than the table's own
+      (``series``, ``due_pk``), attribute -> value -> keys of the items that
+      have held that value. A superset: writes add, nothing is removed on
+      write; a read drops keys whose item no longer has the value;
+    - ``orders``: per (index, partition), that partition's items past a bound in
+      the index's order, as of one generation.
+
+    Every write reaches it: moto writes only through ``Table.put_item``
+    (PutItem, BatchWriteItem, transactions, PartiQL, the update of a missing
+    item) and ``Table.delete_item``, or updates in place in
+    ``DynamoDBBackend.update_item``; a rolled-back transaction's items were
+    indexed when written and :func:`patch_moto_transactions` reports its
+    restores. A table whose items were replaced wholesale starts afresh.
     """
 
     def __init__(self, table: Any) -> None:
         from collections import defaultdict
 
         self.items_ref = table.items
+        self.generation = 0
         self.attrs = sorted({k["AttributeName"] for i in (table.global_indexes or [])
                              for k in i.schema if k["KeyType"] == "HASH"}
                             - {table.hash_key_attr})
-        self.by: dict[str, dict[Any, set[tuple[Any, Any]]]] = {
+        self.by_value: dict[str, dict[Any, set[tuple[Any, Any]]]] = {
             a: defaultdict(set) for a in self.attrs}
+        self.orders: dict[tuple[str, Any], tuple[int, Any, bool, list[Any], list[Any]]] = {}
         for part in table.items.values():
             for item in (part.values() if table.range_key_attr else [part]):
                 self.add(item)
 
     def add(self, item: Any) -> None:
+        self.generation += 1
         for a in self.attrs:
             value = item.attrs.get(a)
             if value is not None:
-                self.by[a][value].add((item.hash_key, item.range_key))
+                self.by_value[a][value].add((item.hash_key, item.range_key))
 
-    def items(self, table: Any, attr: str, value: Any) -> list[Any]:
-        keys = self.by[attr].get(value)
+    def having(self, table: Any, attr: str, value: Any) -> list[Any]:
+        keys = self.by_value[attr].get(value)
         if not keys:
             return []
         out = []
@@ -166,7 +188,25 @@ class _ValueIndex:
         return out
 
 
-def patch_moto_queries() -> None:
+def _state(table: Any) -> _TableState:
+    st: _TableState | None = _STATES.get(table)
+    if st is None or st.items_ref is not table.items:
+        st = _STATES[table] = _TableState(table)
+    return st
+
+
+def _touched(table: Any, item: Any = None) -> None:
+    """A write to ``table`` (``item``: what it holds now, if anything)."""
+    st = _STATES.get(table) if _STATES is not None else None
+    if st is None:
+        return
+    if item is not None:
+        st.add(item)
+    else:
+        st.generation += 1
+
+
+def patch_moto_fast_paths() -> None:
     """Make moto's Query cost what DynamoDB's does: the items in the key range, not
     the whole table.
 
@@ -178,48 +218,49 @@ def patch_moto_queries() -> None:
 
     - a key condition on the table's partition key (table queries, and GSIs keyed
       by it, such as ``sync``): that partition's items;
-    - on another attribute (``series``, ``due_pk``): :class:`_ValueIndex`;
-    - a ``>``/``>=`` range condition read forward with a Limit, no start key and
-      no legacy QueryFilter (the change feed): only the first Limit + 1 matching
-      candidates in the index's order. Items that fail such a condition sort
-      before every item that passes, so moto's answer (and its
-      LastEvaluatedKey) is the same.
+    - on another attribute (``series``, ``due_pk``): the items that hold that
+      value (:class:`_TableState`);
+    - a ``>``/``>=`` condition on the index's one sort key, read forward with a
+      Limit, no start key and no legacy QueryFilter (the change feed): the first
+      Limit + 1 items past the bound in the index's order (kept between writes).
+      Items that fail such a condition sort before every item that passes, so
+      moto's answer, LastEvaluatedKey included, is the same.
+
+    Also: answers of GetItem, Query and BatchGetItem skip moto's serializer
+    (:func:`_patch_item_answers`), and moto looks up a handler's method names
+    once per class instead of with ``inspect`` on every request.
 
     Safe because the local stack runs one moto request at a time (see
     :class:`_Locked`).
     """
-    global _QUERIES_PATCHED
+    global _QUERIES_PATCHED, _STATES
     if _QUERIES_PATCHED:
         return
+    import bisect
     import weakref
 
     from moto.dynamodb import models
-    from moto.dynamodb.comparisons import get_comparison_func
     from moto.dynamodb.models.table import Table
 
-    indexes: weakref.WeakKeyDictionary[Any, _ValueIndex] = weakref.WeakKeyDictionary()
+    _STATES = weakref.WeakKeyDictionary()
     original_query = _ORIGINALS["query"] = Table.query
     original_put = Table.put_item
+    original_delete = Table.delete_item
     original_update = models.DynamoDBBackend.update_item
-
-    def value_index(table: Any) -> _ValueIndex:
-        idx = indexes.get(table)
-        if idx is None or idx.items_ref is not table.items:  # new, or the items replaced
-            idx = indexes[table] = _ValueIndex(table)
-        return idx
 
     def put_item(self: Any, *args: Any, **kwargs: Any) -> Any:
         item = original_put(self, *args, **kwargs)
-        idx = indexes.get(self)
-        if idx is not None:
-            idx.add(item)
+        _touched(self, item)
+        return item
+
+    def delete_item(self: Any, *args: Any, **kwargs: Any) -> Any:
+        item = original_delete(self, *args, **kwargs)
+        _touched(self)
         return item
 
     def update_item(self: Any, table_name: str, *args: Any, **kwargs: Any) -> Any:
         item = original_update(self, table_name, *args, **kwargs)
-        idx = indexes.get(self.get_table(table_name))
-        if idx is not None and item is not None:
-            idx.add(item)
+        _touched(self.get_table(table_name), item)
         return item
 
     def candidates(table: Any, hash_key: Any, index_name: str | None,
@@ -231,8 +272,8 @@ def patch_moto_queries() -> None:
             value = conds.get(table.hash_key_attr)
             if value is None:
                 attr, value = next(iter(conds.items()))
-                idx = value_index(table)
-                return idx.items(table, attr, value) if attr in idx.by else None
+                st = _state(table)
+                return st.having(table, attr, value) if attr in st.by_value else None
         else:
             value = hash_key
             if value is None:
@@ -242,24 +283,38 @@ def patch_moto_queries() -> None:
             return []
         return list(part.values()) if table.range_key_attr else [part]
 
-    def first_in_range(table: Any, items: list[Any], index_name: str,
-                       hash_conditions: list[tuple[str, Any]],
-                       range_conditions: list[tuple[str, str, list[Any]]],
-                       limit: int) -> list[Any]:
-        attr, op, objs = range_conditions[-1]
-        test = get_comparison_func(op)
-        bounds = [o.cast_value for o in objs]
-        index = table.get_index(index_name)
-        order = [k["AttributeName"] for k in index.schema if k["KeyType"] == "RANGE"]
-        order += [table.hash_key_attr, table.range_key_attr]
-        keep = []
-        for item in items:
-            v = item.attrs.get(attr)
-            if v is not None and all(item.attrs.get(a) is not None for a in order if a) \
-                    and test(v.cast_value, *bounds):
-                keep.append(item)
-        keep.sort(key=lambda it: tuple(it.attrs[a].cast_value for a in order if a))
-        return keep[:limit + 1]
+    def past_bound(table: Any, index: Any, items: list[Any], hash_value: Any, op: str,
+                   bound: Any, limit: int) -> list[Any]:
+        """The first ``limit`` + 1 of ``items`` past ``bound`` in the index's order.
+
+        What was ordered is kept until the next write, with the bound it was cut at:
+        a later query whose bound is at or past it (the next page, the next sync
+        with nothing new) is answered from it by bisection."""
+        st = _state(table)
+        names = [k["AttributeName"] for k in index.schema if k["KeyType"] == "RANGE"]
+        names += [a for a in (table.hash_key_attr, table.range_key_attr) if a]
+        cut = bound.cast_value
+        inclusive = op in (">=", "GE")
+        cached = st.orders.get((index.name, hash_value))
+        if cached is None or cached[0] != st.generation or not (
+                cut > cached[1] or (cut == cached[1] and (cached[2] or not inclusive))):
+            keyed = []
+            first = names[0]
+            for it in items:
+                at = it.attrs
+                v = at.get(first)
+                if v is None:
+                    continue
+                v = v.cast_value
+                if (v > cut or (inclusive and v == cut)) and all(a in at for a in names):
+                    keyed.append(((v, *[at[a].cast_value for a in names[1:]]), it))
+            keyed.sort(key=lambda pair: pair[0])
+            cached = (st.generation, cut, inclusive, [k[0] for k, _ in keyed],
+                      [it for _, it in keyed])
+            st.orders[(index.name, hash_value)] = cached
+        firsts, ordered = cached[3], cached[4]
+        start = (bisect.bisect_left if inclusive else bisect.bisect_right)(firsts, cut)
+        return ordered[start:start + limit + 1]
 
     def query(self: Any, hash_key: Any, range_comparison: str | None, range_objs: list[Any],
               limit: int, exclusive_start_key: dict[str, Any], scan_index_forward: bool,
@@ -272,12 +327,15 @@ def patch_moto_queries() -> None:
         if found is not None and index_name and limit and not exclusive_start_key \
                 and not filter_kwargs and scan_index_forward is not False \
                 and range_key_conditions and len(range_key_conditions) == 1 \
-                and range_key_conditions[0][1] in (">", ">=", "GT", "GE"):
+                and range_key_conditions[0][1] in (">", ">=", "GT", "GE") \
+                and len(range_key_conditions[0][2]) == 1:
             index = self.get_index(index_name)
             ranges = [k["AttributeName"] for k in index.schema if k["KeyType"] == "RANGE"]
-            if ranges == [range_key_conditions[0][0]]:
-                found = first_in_range(self, found, index_name, hash_key_conditions or [],
-                                       range_key_conditions, int(limit))
+            conds = dict(hash_key_conditions or ())
+            if ranges == [range_key_conditions[0][0]] and len(conds) == 1:
+                _, op, (bound,) = range_key_conditions[0]
+                found = past_bound(self, index, found, next(iter(conds.values())), op, bound,
+                                   int(limit))
         if found is None:
             return original_query(self, hash_key, range_comparison, range_objs, limit,
                                   exclusive_start_key, scan_index_forward,
@@ -296,23 +354,32 @@ def patch_moto_queries() -> None:
 
     Table.query = query  # type: ignore[method-assign]
     Table.put_item = put_item  # type: ignore[method-assign]
+    Table.delete_item = delete_item  # type: ignore[method-assign]
     models.DynamoDBBackend.update_item = update_item  # type: ignore[method-assign]
     _patch_item_answers()
+    _patch_method_names()
     _QUERIES_PATCHED = True
 
 
+def _patch_method_names() -> None:
+    from moto.core import responses
+
+    names: dict[Any, list[str]] = {}
+    original = responses.method_names_from_class  # type: ignore[attr-defined]  # re-exported
+
+    def method_names_from_class(clazz: object) -> list[str]:
+        found = names.get(clazz)
+        if found is None:
+            found = names[clazz] = original(clazz)
+        return found
+
+    responses.method_names_from_class = method_names_from_class  # type: ignore[attr-defined]
+
+
 _PLAIN_ANSWERS = frozenset({"GetItem", "Query", "BatchGetItem"})
-
-
-def _plain_json(value: Any) -> bool:
-    """Only what JSON carries as it is: no bytes (B, BS), no timestamps."""
-    if isinstance(value, str) or value is None or isinstance(value, bool | int):
-        return True
-    if isinstance(value, dict):
-        return all(isinstance(k, str) and _plain_json(v) for k, v in value.items())
-    if isinstance(value, list):
-        return all(_plain_json(v) for v in value)
-    return False
+# Their answers' members that hold only items, keys and counts (ConsumedCapacity has floats).
+_PLAIN_MEMBERS = frozenset({"Item", "Items", "Count", "ScannedCount", "LastEvaluatedKey",
+                            "Responses", "UnprocessedKeys"})
 
 
 def _patch_item_answers() -> None:
@@ -322,26 +389,46 @@ def _patch_item_answers() -> None:
     member, which costs ~1 ms per item (a 1,000-change /sync page spent over a
     second there). For these operations the JSON protocol's body is the result
     itself: items are AttributeValue maps of strings, booleans, lists and maps.
-    A result with anything else (binary values) takes moto's path; a test holds
-    both paths to the same parsed answer.
+    A result with anything else (binary values, which ``json.dumps`` refuses;
+    ConsumedCapacity) takes moto's path; a test holds both paths to the same
+    parsed answer. moto's conversion of its item objects to plain values
+    (``dynamo_to_dict``) gets a shortcut for plain strings, lists and dicts.
     """
     import json
 
+    from moto.dynamodb import responses
+    from moto.dynamodb.models import utilities
     from moto.dynamodb.responses import DynamoResult
 
     original = _ORIGINALS["execute_result"] = DynamoResult.execute_result
+    original_to_dict = _ORIGINALS["dynamo_to_dict"] = utilities.dynamo_to_dict
+
+    def dynamo_to_dict(obj: Any) -> Any:
+        kind = type(obj)
+        if kind is str or kind is bool or kind is int or obj is None:
+            return obj
+        if kind is dict:
+            return {k: dynamo_to_dict(v) for k, v in obj.items()}
+        if kind is list:
+            return [dynamo_to_dict(v) for v in obj]
+        return original_to_dict(obj)  # DynamoType, datetime, to_json(): moto's own rules
 
     def execute_result(self: Any, context: Any) -> Any:
         model = context.operation_model
         result = self.result
         if str(model.name) in _PLAIN_ANSWERS and isinstance(result, dict) \
-                and set(result) <= set(model.output_shape.members) and _plain_json(result):
+                and set(result) <= _PLAIN_MEMBERS:
+            try:
+                body = json.dumps(result)
+            except TypeError:  # bytes
+                return original(self, context)
             json_version = model.service_model.metadata.get("jsonVersion", "1.0")
             return (model.http.get("responseCode", 200),
-                    {"Content-Type": f"application/x-amz-json-{json_version}"},
-                    json.dumps(result))
+                    {"Content-Type": f"application/x-amz-json-{json_version}"}, body)
         return original(self, context)
 
+    utilities.dynamo_to_dict = dynamo_to_dict  # moto's recursion looks the name up here
+    responses.dynamo_to_dict = dynamo_to_dict  # type: ignore[attr-defined]
     DynamoResult.execute_result = execute_result  # type: ignore[method-assign]
 
 
@@ -364,7 +451,7 @@ class MotoServer:
 
     def start(self) -> None:
         patch_moto_transactions()
-        patch_moto_queries()
+        patch_moto_fast_paths()
         from moto.moto_server.werkzeug_app import (
             DomainDispatcherApplication,
             MotoRequestHandler,

@@ -46,6 +46,7 @@ DUE_SHARDS = 10
 META_SK = "META"
 REVOKED_SK = "REVOKED"
 BATCH_WRITE = 25  # DynamoDB's BatchWriteItem limit
+BATCH_GET = 100  # DynamoDB's BatchGetItem limit
 DISPATCHER_KEY = {"PK": {"S": "SYSTEM"}, "SK": {"S": "DISPATCHER"}}
 THROTTLE_CODES = {"ProvisionedThroughputExceededException", "ThrottlingException",
                   "RequestLimitExceeded"}
@@ -188,6 +189,32 @@ class Storage:
                           Key={"PK": {"S": user_pk(sub)}, "SK": {"S": sk}})
         item = resp.get("Item")
         return self._from_item(item) if item else None
+
+    def get_many(self, sub: str, sks: Sequence[str]) -> dict[str, Stored]:
+        """:meth:`get` for many items of ``sub`` (consistent reads, BatchGetItem, 100 keys
+        a call; unprocessed keys retried with back-off). Absent items are left out."""
+        pk = user_pk(sub)
+        keys = list(dict.fromkeys(sks))
+        out: dict[str, Stored] = {}
+        for start in range(0, len(keys), BATCH_GET):
+            want = [{"PK": {"S": pk}, "SK": {"S": sk}} for sk in keys[start:start + BATCH_GET]]
+            delay = 0.05
+            for _ in range(8):
+                resp = self._call("batch_get_item", RequestItems={
+                    self.table: {"Keys": want, "ConsistentRead": True}})
+                for item in (resp.get("Responses") or {}).get(self.table, []):
+                    stored = self._from_item(item)
+                    out[stored.sk] = stored
+                want = ((resp.get("UnprocessedKeys") or {}).get(self.table) or {}).get("Keys") \
+                    or []
+                if not want:
+                    break
+                self.sleep(delay)
+                delay = min(delay * 2, 2.0)
+            else:
+                raise TooManyRequests("the database is busy; retry shortly",
+                                      headers={"Retry-After": "1"})
+        return out
 
     def counter(self, sub: str) -> int:
         resp = self._call("get_item", TableName=self.table, ConsistentRead=True,
