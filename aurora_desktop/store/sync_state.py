@@ -57,6 +57,9 @@ class Outgoing:
     base_deleted: bool = False      # the base is a tombstone: send as a (re)create
     is_override: bool = False
     sent: bool = False              # an earlier attempt may have reached the server
+    # The event's row as it was read (opaque): confirm_created() compares the row, not
+    # the content, to tell whether the event changed while it was being sent.
+    row: tuple[Any, ...] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -378,10 +381,18 @@ class SyncMixin(StoreBase):
         owners = dict(self._db.execute("SELECT id, account FROM calendars"))
         sent = {(r[0], r[1]) for r in self._db.execute(
             "SELECT entity, id FROM pending WHERE sent IS NOT NULL")}
+        bases = {(r[0], r[1]): (int(r[2]), json.loads(r[3])) for r in self._db.execute(
+            "SELECT b.entity, b.id, b.version, b.base FROM pending p JOIN sync_base b "
+            "ON b.entity = p.entity AND b.id = p.id")}
+        event_rows = self._event_rows([i for e, i in rows if e == "event"])
         out: list[Outgoing] = []
         for entity, item_id in rows:
-            base = self.base(entity, item_id)
-            content = self._local_content(entity, item_id)
+            base = bases.get((entity, item_id))
+            row = event_rows.get(item_id) if entity == "event" else None
+            if entity == "event":
+                content = None if row is None else event_content(self._row_to_event(row))
+            else:
+                content = self._local_content(entity, item_id)
             if entity == "event" and content is not None and \
                     owners.get(content["calendar_id"]) != account:
                 content = None  # moved to a calendar that is not the account's: gone there
@@ -392,7 +403,7 @@ class SyncMixin(StoreBase):
                 None if base is None else base[0],
                 base is not None and bool(base[1].get("deleted")),
                 entity == "event" and content is not None and bool(content.get("recurrence_id")),
-                (entity, item_id) in sent))
+                (entity, item_id) in sent, row))
 
         def order(o: Outgoing) -> tuple[int, int]:
             if o.entity == "calendar":
@@ -400,12 +411,22 @@ class SyncMixin(StoreBase):
             if o.entity == "event":
                 if o.content is not None:
                     return (1, 1 if o.is_override else 0)
-                base = self.base("event", o.id)
+                base = bases.get(("event", o.id))
                 override = bool(base and base[1].get("recurrence_id"))
                 return (2, 0 if override else 1)
             return (5, 0)
 
         out.sort(key=order)
+        return out
+
+    def _event_rows(self, ids: Sequence[str]) -> dict[str, tuple[Any, ...]]:
+        """The rows of the live events among ``ids``, by id."""
+        out: dict[str, tuple[Any, ...]] = {}
+        for chunk in _chunks(list(ids)):
+            marks = ",".join("?" * len(chunk))
+            for r in self._db.execute(f"SELECT {_EVENT_COLS} FROM events "
+                                      f"WHERE deleted = 0 AND id IN ({marks})", chunk):
+                out[str(r[1])] = tuple(r)
         return out
 
     def mark_sending(self, items: Sequence[Outgoing]) -> None:
@@ -467,6 +488,25 @@ class SyncMixin(StoreBase):
             else:
                 self._db.execute("UPDATE pending SET sent = NULL WHERE entity = ? AND id = ?",
                                  (entity, item_id))
+
+    def confirm_created(self, created: Sequence[tuple[Outgoing, int | None]]) -> None:
+        """:meth:`confirm_sent` for events the server created from ``outgoing()``'s
+        contents (the batch endpoint answers with versions only), in one transaction.
+        An event whose row is as ``outgoing()`` read it did not change meanwhile;
+        otherwise its content decides, as in :meth:`confirm_sent`."""
+        with self._tx():
+            rows = self._event_rows([o.id for o, _ in created])
+            for o, version in created:
+                assert o.entity == "event" and o.content is not None and version is not None
+                self._set_base("event", o.id, version,
+                               {**o.content, "version": version, "deleted": False})
+                row = rows.get(o.id)
+                if row is not None and (row == o.row or _norm("event", event_content(
+                        self._row_to_event(row))) == _norm("event", o.content)):
+                    self._drop_pending("event", o.id)
+                else:
+                    self._db.execute("UPDATE pending SET sent = NULL WHERE entity = 'event' "
+                                     "AND id = ?", (o.id,))
 
     def _drop_pending(self, entity: str, item_id: str) -> None:
         self._db.execute("DELETE FROM pending WHERE entity = ? AND id = ?", (entity, item_id))
@@ -546,9 +586,35 @@ class SyncMixin(StoreBase):
             items += [("reminder_state", r) for r in page.reminder_states]
         with self._tx():
             plain: list[Event] = []
+            # Read once for the page: an item's base and pending change move only when
+            # that item is applied, so they hold for each item's first appearance.
+            known = self._base_versions(items)
+            pending = self._pending_keys(items)
+            seen: set[tuple[str, str]] = set()
+            ensured: set[str] = set()  # calendars known to be there (reset by a calendar)
             for entity, w in items:
-                if entity == "event" and self._apply_event_fast(w, account, report, plain, force):
+                key = (entity, str(w.id))
+                first = entity != "reminder_state" and key not in seen
+                seen.add(key)
+                if first and not force and key in known and w.version <= known[key]:
+                    report.skipped_echo += 1  # our own echo (as _apply_item would say)
+                    if w.version < known[key]:
+                        report.regressed += 1
                     continue
+                if entity == "event":
+                    if first:
+                        base_version, has_pending = known.get(key), key in pending
+                    else:
+                        base = self.base("event", w.id)
+                        base_version = None if base is None else base[0]
+                        has_pending = self._db.execute(
+                            "SELECT 1 FROM pending WHERE entity = 'event' AND id = ?",
+                            (w.id,)).fetchone() is not None
+                    if self._apply_event_fast(w, account, report, plain, base_version,
+                                              has_pending, ensured):
+                        continue
+                else:
+                    ensured.clear()
                 if plain and entity != "event":
                     self._flush_plain(plain)
                 self._apply_item(entity, w, account, report, force)
@@ -557,6 +623,31 @@ class SyncMixin(StoreBase):
                 self._put_sync_value(account, "cursor", cursor)
         self._notify(report.notice())
 
+    def _base_versions(self, items: Sequence[tuple[str, Any]]) -> dict[tuple[str, str], int]:
+        """(entity, id) -> base version, for the calendars and events of ``items``."""
+        out: dict[tuple[str, str], int] = {}
+        for entity in ("calendar", "event"):
+            ids = list({str(w.id) for e, w in items if e == entity})
+            for chunk in _chunks(ids):
+                marks = ",".join("?" * len(chunk))
+                for item_id, version in self._db.execute(
+                        f"SELECT id, version FROM sync_base WHERE entity = ? AND id IN ({marks})",
+                        (entity, *chunk)):
+                    out[(entity, item_id)] = int(version)
+        return out
+
+    def _pending_keys(self, items: Sequence[tuple[str, Any]]) -> set[tuple[str, str]]:
+        """The calendars and events of ``items`` with a local change."""
+        out: set[tuple[str, str]] = set()
+        for entity in ("calendar", "event"):
+            ids = list({str(w.id) for e, w in items if e == entity})
+            for chunk in _chunks(ids):
+                marks = ",".join("?" * len(chunk))
+                out.update((entity, r[0]) for r in self._db.execute(
+                    f"SELECT id FROM pending WHERE entity = ? AND id IN ({marks})",
+                    (entity, *chunk)))
+        return out
+
     def _flush_plain(self, plain: list[Event]) -> None:
         if plain:
             touched: set[str] = set()
@@ -564,19 +655,21 @@ class SyncMixin(StoreBase):
             plain.clear()
 
     def _apply_event_fast(self, w: wire.EventWire, account: str, report: ApplyReport,
-                          plain: list[Event], force: bool) -> bool:
+                          plain: list[Event], base_version: int | None, has_pending: bool,
+                          ensured: set[str]) -> bool:
         """A live server event with no local change: collect it for one bulk write."""
         if w.deleted:
             return False
-        base = self.base("event", w.id)
-        if base is not None and w.version <= base[0]:
+        if base_version is not None and w.version <= base_version:
             return False  # our own echo, or the server went back in time: the careful path
-        if self._db.execute("SELECT 1 FROM pending WHERE entity = 'event' AND id = ?",
-                            (w.id,)).fetchone():
+        if has_pending:
             return False
-        self._ensure_calendar(w.calendar_id, account)
+        if w.calendar_id not in ensured:
+            self._ensure_calendar(w.calendar_id, account)
+            ensured.add(w.calendar_id)
         plain.append(_event_of(w))
-        self._set_base("event", w.id, w.version, w.model_dump(mode="json"))
+        self._db.execute("INSERT OR REPLACE INTO sync_base VALUES (?, ?, ?, ?)",
+                         ("event", w.id, w.version, w.model_dump_json()))
         report.applied += 1
         report.event_ids.add(w.id)
         return True

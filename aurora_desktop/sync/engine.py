@@ -219,12 +219,14 @@ class SyncEngine:
             self.store.mark_sending(chunk)
             replies = self.client.create_events([o.content for o in chunk
                                                  if o.content is not None])
+            created = [(o, reply.version) for o, reply in zip(chunk, replies, strict=True)
+                       if reply.ok]
+            self.store.confirm_created(created)
+            report.pushed += len(created)
             for o, reply in zip(chunk, replies, strict=True):
                 if reply.ok:
-                    assert o.content is not None
-                    self.store.confirm_sent("event", o.id, o.content, None, reply.version)
-                    report.pushed += 1
-                elif reply.status == 412 and reply.item is not None:
+                    continue
+                if reply.status == 412 and reply.item is not None:
                     again |= self._merge_current(o, reply.item, report)
                 else:
                     self.store.set_aside("event", o.id, reply.detail or "refused")
