@@ -358,7 +358,42 @@ def patch_moto_fast_paths() -> None:
     models.DynamoDBBackend.update_item = update_item  # type: ignore[method-assign]
     _patch_item_answers()
     _patch_method_names()
+    _patch_condition_parse()
     _QUERIES_PATCHED = True
+
+
+def _patch_condition_parse() -> None:
+    """moto parses every condition expression again for each item of each write (three
+    times per transaction item): a parse is remembered by its expression, names and
+    values. The condition tree it returns is only read when evaluated."""
+    import json
+
+    from moto.dynamodb.comparisons import ConditionExpressionParser
+
+    original = _ORIGINALS["parse"] = ConditionExpressionParser.parse
+    parsed: dict[tuple[Any, ...], tuple[Any, list[str], list[str]]] = {}
+
+    def parse(self: Any) -> Any:
+        try:
+            key = (self.condition_expression,
+                   json.dumps(self.expression_attribute_names, sort_keys=True),
+                   json.dumps(self.expression_attribute_values, sort_keys=True))
+        except TypeError:
+            return original(self)
+        hit = parsed.get(key)
+        if hit is None:
+            names, values = len(self.expr_attr_names_found), len(self.expr_attr_values_found)
+            op = original(self)
+            if len(parsed) > 4096:
+                parsed.clear()
+            hit = parsed[key] = (op, self.expr_attr_names_found[names:],
+                                 self.expr_attr_values_found[values:])
+            return op
+        self.expr_attr_names_found.extend(hit[1])
+        self.expr_attr_values_found.extend(hit[2])
+        return hit[0]
+
+    ConditionExpressionParser.parse = parse  # type: ignore[method-assign]
 
 
 def _patch_method_names() -> None:

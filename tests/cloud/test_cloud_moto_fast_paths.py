@@ -19,6 +19,7 @@ import boto3
 import pytest
 from moto import mock_aws
 from moto.dynamodb import responses
+from moto.dynamodb.comparisons import ConditionExpressionParser
 from moto.dynamodb.models import utilities
 from moto.dynamodb.models.table import Table
 from moto.dynamodb.responses import DynamoResult
@@ -194,5 +195,72 @@ def test_fast_paths_answer_like_moto() -> None:
             ddb.delete_item(TableName=table, Key=key)
         _compare(ddb, table, keys)
         ddb.delete_table(TableName=table)
+    finally:
+        mock.stop(remove_data=False)
+
+
+def _conditional_writes(ddb: Any, table: str, rnd: random.Random) -> list[Any]:
+    """A seeded run of conditional writes; what each one did, then the table."""
+    outcomes: list[Any] = []
+    keys = [{"PK": {"S": "USER#a"}, "SK": {"S": f"EVT#{n}"}} for n in range(12)]
+
+    def attempt(fn: Any, **kw: Any) -> None:
+        try:
+            fn(TableName=table, **kw) if "TransactItems" not in kw else fn(**kw)
+            outcomes.append("ok")
+        except ddb.exceptions.ClientError as exc:
+            outcomes.append(exc.response["Error"]["Code"])
+
+    for _ in range(300):
+        key = rnd.choice(keys)
+        version = str(rnd.randrange(1, 4))
+        put = {"Item": {**key, "version": {"N": version}, "deleted": {"BOOL": False}}}
+        match rnd.randrange(5):
+            case 0:
+                attempt(ddb.put_item, **put, ConditionExpression="attribute_not_exists(PK)")
+            case 1:
+                attempt(ddb.put_item, **put, ConditionExpression="version = :v",
+                        ExpressionAttributeValues={":v": {"N": str(rnd.randrange(1, 4))}})
+            case 2:
+                attempt(ddb.update_item, Key={"PK": {"S": "USER#a"}, "SK": {"S": "META"}},
+                        UpdateExpression="SET #c = :new", ConditionExpression=rnd.choice(
+                            ["attribute_not_exists(#c)", "#c = :old"]),
+                        ExpressionAttributeNames={"#c": "counter"},
+                        ExpressionAttributeValues={":new": {"N": version},
+                                                   ":old": {"N": str(rnd.randrange(1, 4))}})
+            case 3:
+                attempt(ddb.delete_item, Key=key, ConditionExpression="version = :v AND deleted = :f",
+                        ExpressionAttributeValues={":v": {"N": version}, ":f": {"BOOL": False}})
+            case _:
+                attempt(ddb.transact_write_items, TransactItems=[
+                    {"Put": {"TableName": table, **put,
+                             "ConditionExpression": "attribute_not_exists(PK)"}},
+                    {"Put": {"TableName": table, "Item": {**rnd.choice(keys),
+                                                          "version": {"N": version}},
+                             "ConditionExpression": "attribute_not_exists(PK) OR version = :v",
+                             "ExpressionAttributeValues": {":v": {"N": version}}}}])
+    outcomes.append(sorted((i["SK"]["S"], i.get("version", {}).get("N"))
+                           for i in ddb.scan(TableName=table)["Items"]))
+    return outcomes
+
+
+def test_remembered_conditions_decide_like_moto() -> None:
+    moto_state.patch_moto_transactions()
+    moto_state.patch_moto_fast_paths()
+    mock = mock_aws()
+    mock.start(reset=False)
+    try:
+        runs = []
+        for remembered in (True, False):
+            t = Template(region="eu-west-2", stack_name=f"c{uuid.uuid4().hex[:12]}")
+            ddb = boto3.client("dynamodb", region_name="eu-west-2")
+            ddb.create_table(**t.create_table_args())
+            with pytest.MonkeyPatch.context() as mp:
+                if not remembered:
+                    mp.setattr(ConditionExpressionParser, "parse", moto_state._ORIGINALS["parse"])
+                runs.append(_conditional_writes(ddb, t.table_name(), random.Random(5)))
+            ddb.delete_table(TableName=t.table_name())
+        assert runs[0] == runs[1]
+        assert len(set(runs[0][:-1])) > 2  # successes and both kinds of refusal happened
     finally:
         mock.stop(remove_data=False)
