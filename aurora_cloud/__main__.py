@@ -23,13 +23,13 @@ def _local(args: argparse.Namespace) -> int:
     from aurora_cloud.local.stack import LocalStack
 
     stack = LocalStack(Path(args.data_dir).expanduser(), port=args.port, quiet=not args.verbose,
-                       access_token_seconds=args.token_seconds)
+                       access_token_seconds=args.token_seconds, echo_mail=True)
     stack.start()
     cfg = stack.config()
     print(f"Aurora cloud (local) listening on {cfg['api_url']}", flush=True)
     print(f"  user pool {cfg['user_pool_id']}, app client {cfg['client_id']}")
     print(f"  Cognito endpoint {cfg['cognito_endpoint']} (GET {cfg['api_url']}/config)")
-    print(f"  emails (sign-up codes, reminders) land in {cfg['outbox']}")
+    print(f"  emails (sign-up codes, reminders) land in {cfg['outbox']} and are shown here")
     print(f"  sign in from a desktop:  aurora account login --server {cfg['api_url']} "
           "--email YOU@example.com   (or File → Account… in the window)")
     print("  Ctrl+C stops it; data stays in", stack.data_dir, flush=True)

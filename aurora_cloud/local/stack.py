@@ -62,15 +62,19 @@ class _QuietHandler(WSGIRequestHandler):
 class OutboxMailer:
     """Sends through (moto's) SES and keeps a copy of every message as an .eml file."""
 
-    def __init__(self, ses: Any, outbox: Path) -> None:
+    def __init__(self, ses: Any, outbox: Path, echo: Callable[[str], None] | None = None) -> None:
         self.ses = SesMailer(ses)
         self.outbox = outbox
+        self.echo = echo  # the console of `aurora-cloud local`: a line per message
         outbox.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
         self._n = 0
 
     def send(self, email: Email) -> None:
         self.ses.send(email)
+        if self.echo is not None:
+            first = next((line for line in email.text.splitlines() if line.strip()), "")
+            self.echo(f"mail to {email.to}: {email.subject}: {first[:200]}")
         data = email.to_bytes()
         with self._lock:
             self._n += 1
@@ -108,8 +112,9 @@ class LocalStack:
                  clock: Callable[[], datetime] | None = None, schedule: bool = True,
                  rate: float = 200.0, burst: int = 400, api_containers: int = 4,
                  sync_settle_seconds: float = 2.0, quiet: bool = True,
-                 access_token_seconds: int | None = None) -> None:
+                 access_token_seconds: int | None = None, echo_mail: bool = False) -> None:
         self.quiet = quiet
+        self.echo_mail = echo_mail  # print a line per email sent (codes!) on the console
         self.access_token_seconds = access_token_seconds  # None: the template's validity
         self.data_dir = Path(data_dir)
         self.port = port
@@ -173,7 +178,9 @@ class LocalStack:
         self.storage = Storage(self.client("dynamodb", in_process=True), self.ids["table"],
                                tombstone_days=int(self.template.parameter("TombstoneDays")),
                                due_shards=int(self.template.parameter("DueShards")))
-        mailer = OutboxMailer(self.client("ses", in_process=True), self.outbox)
+        mailer = OutboxMailer(self.client("ses", in_process=True), self.outbox,
+                              echo=(lambda line: print(line, flush=True)) if self.echo_mail
+                              else None)
         self.dispatcher = Dispatcher(
             self.storage, mailer,
             CognitoDirectory(self.client("cognito-idp", in_process=True),

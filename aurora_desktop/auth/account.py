@@ -255,13 +255,21 @@ class AccountService:
         except BotoCoreError:
             raise unreachable(server.api_url) from None
 
+    def keyring_user(self, sub: str) -> str:
+        """The keyring user for ``sub`` in this data folder: two folders on one computer
+        (two profiles) each keep their own sign-in, and signing out of one leaves the other."""
+        import hashlib
+
+        folder = hashlib.sha256(str(self.data_dir.resolve()).encode()).hexdigest()[:12]
+        return f"{sub}|{folder}"
+
     def _refresh_token(self) -> str | None:
         rec = self._record
         if rec is None or not rec.sub:
             return None
         if self._memory_refresh is not None:
             return self._memory_refresh
-        return self.secrets.load(rec.server.api_url, rec.sub)
+        return self.secrets.load(rec.server.api_url, self.keyring_user(rec.sub))
 
     # ------------------------------------------------------- user flows
 
@@ -341,7 +349,7 @@ class AccountService:
             previous = self._record
             remembered = True
             try:
-                self.secrets.save(server.api_url, sub, refresh)
+                self.secrets.save(server.api_url, self.keyring_user(sub), refresh)
                 self._memory_refresh = None
             except NoSecureStore as exc:
                 if not self.allow_memory_only:
@@ -352,7 +360,7 @@ class AccountService:
             if previous is not None and previous.sub and (
                     previous.sub != sub or previous.server.api_url != server.api_url):
                 with contextlib.suppress(NoSecureStore):
-                    self.secrets.delete(previous.server.api_url, previous.sub)
+                    self.secrets.delete(previous.server.api_url, self.keyring_user(previous.sub))
             extra = previous.extra if previous is not None and previous.sub == sub else {}
             self._record = _Record(server, email, sub, "signed_in", dict(extra))
             self._tokens = tokens
@@ -391,7 +399,7 @@ class AccountService:
         with self._lock:
             with contextlib.suppress(NoSecureStore):
                 if rec.sub:
-                    self.secrets.delete(rec.server.api_url, rec.sub)
+                    self.secrets.delete(rec.server.api_url, self.keyring_user(rec.sub))
             self._memory_refresh = None
             self._tokens = None
             rec.state = "signed_out"
@@ -412,7 +420,7 @@ class AccountService:
                                       "again (what is deleted stays deleted).")
         with self._lock:
             with contextlib.suppress(NoSecureStore):
-                self.secrets.delete(rec.server.api_url, rec.sub)
+                self.secrets.delete(rec.server.api_url, self.keyring_user(rec.sub))
             self._memory_refresh = None
             self._tokens = None
             self._record = _Record(rec.server, rec.email, "", "signed_out")
@@ -474,13 +482,13 @@ class AccountService:
                 self._memory_refresh = str(new_refresh)
             else:
                 with contextlib.suppress(NoSecureStore):
-                    self.secrets.save(rec.server.api_url, rec.sub, str(new_refresh))
+                    self.secrets.save(rec.server.api_url, self.keyring_user(rec.sub), str(new_refresh))
         return self._tokens.access
 
     def _expire(self, rec: _Record) -> None:
         """The server ended the sign-in: signed out, sign in again. Data stays."""
         with contextlib.suppress(NoSecureStore):
-            self.secrets.delete(rec.server.api_url, rec.sub)
+            self.secrets.delete(rec.server.api_url, self.keyring_user(rec.sub))
         self._memory_refresh = None
         self._tokens = None
         rec.state = "expired"

@@ -35,8 +35,9 @@ CHILD = textwrap.dedent("""
 
     data = Path(sys.argv[1])
     secrets = MemorySecrets()
-    secrets.save(os.environ["T_SERVER"], os.environ["T_SUB"], os.environ["T_REFRESH"])
     accounts = AccountService(data, secrets)
+    secrets.save(os.environ["T_SERVER"], accounts.keyring_user(os.environ["T_SUB"]),
+                 os.environ["T_REFRESH"])
     store = Store(data / "aurora.sqlite3")
     engine = make_engine(data, store, accounts)
     accounts.access_token()  # the refresh happens before the interesting part
@@ -55,7 +56,7 @@ def test_a_sync_killed_at_random_points_loses_and_doubles_nothing(cloud: CloudPr
     a.sync()
     ident = a.accounts.identity
     assert ident is not None
-    refresh = a.accounts.secrets.load(*ident)
+    refresh = a.accounts.secrets.load(ident[0], a.accounts.keyring_user(ident[1]))
     assert refresh
     env = quiet_env(T_SERVER=ident[0], T_SUB=ident[1], T_REFRESH=refresh)
     live: dict[str, str] = {}  # id -> title, what A's user has
