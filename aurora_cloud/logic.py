@@ -150,6 +150,71 @@ def _check_state_id(body: wire.ReminderStateWire) -> None:
                            f"{expected}")
 
 
+def decide(cur: Stored | None, pre: Precondition,
+           content: dict[str, Any] | None) -> tuple[Stored, int] | None:
+    """The rules of one versioned write (``content`` None: a delete) over ``cur``, the
+    item as stored: None when it is to be written; (``cur``, status) when the answer
+    needs no write (200 the same content is there already, an idempotent retry; 204
+    already deleted). Raises :class:`NotFound`, :class:`PreconditionFailed` (with the
+    current item) or :class:`PreconditionRequired`. The single-item routes and the
+    batch both decide here."""
+    live = cur is not None and not cur.deleted
+    if content is None:  # delete
+        if cur is None:
+            raise NotFound("no such item")
+        if pre.version is not None and pre.version != cur.version and not (
+                cur.deleted and pre.version + 1 == cur.version):
+            raise PreconditionFailed("the item changed since that version", current=cur)
+        if cur.deleted:
+            return cur, 204
+    elif pre.create_only:
+        if live:
+            assert cur is not None
+            if cur.doc == content:
+                return cur, 200
+            raise PreconditionFailed("an item with this id exists", current=cur)
+    elif pre.version is not None:
+        if cur is None:
+            raise NotFound("no such item; create it with If-None-Match: *")
+        if cur.version != pre.version:
+            if cur.version == pre.version + 1 and cur.doc == content and not cur.deleted:
+                return cur, 200
+            raise PreconditionFailed("the item changed since that version", current=cur)
+        if cur.deleted:
+            raise PreconditionFailed("the item was deleted", current=cur)
+    else:
+        raise PreconditionRequired(
+            "send If-Match: <version> to update or If-None-Match: * to create")
+    return None
+
+
+def written_status(cur: Stored | None, content: dict[str, Any] | None) -> int:
+    """The status of a write :func:`decide` let through: 204 deleted, 201 created (nothing
+    or a tombstone was there), 200 updated."""
+    if content is None:
+        return 204
+    return 201 if cur is None or cur.deleted else 200
+
+
+def tombstone_write(cur: Stored | None) -> Write:
+    """The write that deletes ``cur`` (its content stays, as a tombstone)."""
+    assert cur is not None
+    return Write(sk=cur.sk, doc=cur.doc, prev_version=cur.version, deleted=True,
+                 created_at=cur.created_at)
+
+
+@dataclass(frozen=True)
+class _BatchItem:
+    """One write of ``POST /events/batch``: ``index`` in the results (events, then
+    deletes), ``event`` None for a delete."""
+
+    index: int
+    id: str
+    pre: Precondition
+    event: Event | None = None
+    content: dict[str, Any] | None = None
+
+
 class Service:
     """The API's behaviour over one :class:`Storage`; ``clock`` gives aware UTC now."""
 
@@ -230,45 +295,22 @@ class Service:
     def _write_loop(self, sub: str, sk: str, pre: Precondition,
                     content: dict[str, Any] | None,
                     make: Callable[[Stored | None], Write]) -> tuple[Stored, int]:
-        """Read, check ``pre``, commit; retry lost races. ``content`` None means delete.
+        """Read, check ``pre`` (:func:`decide`), commit; retry lost races. ``content``
+        None means delete.
 
         Returns the stored item and the HTTP status (201 created, 200 updated
         or an idempotent retry, 204 deleted).
         """
         for _ in range(RETRIES):
             cur = self.storage.get(sub, sk)
-            live = cur is not None and not cur.deleted
-            if content is None:  # delete
-                if cur is None:
-                    raise NotFound("no such item")
-                if pre.version is not None and pre.version != cur.version and not (
-                        cur.deleted and pre.version + 1 == cur.version):
-                    raise PreconditionFailed("the item changed since that version", current=cur)
-                if cur.deleted:
-                    return cur, 204
-            elif pre.create_only:
-                if live:
-                    assert cur is not None
-                    if cur.doc == content:
-                        return cur, 200
-                    raise PreconditionFailed("an item with this id exists", current=cur)
-            elif pre.version is not None:
-                if cur is None:
-                    raise NotFound("no such item; create it with If-None-Match: *")
-                if cur.version != pre.version:
-                    if cur.version == pre.version + 1 and cur.doc == content and not cur.deleted:
-                        return cur, 200
-                    raise PreconditionFailed("the item changed since that version", current=cur)
-                if cur.deleted:
-                    raise PreconditionFailed("the item was deleted", current=cur)
-            else:
-                raise PreconditionRequired(
-                    "send If-Match: <version> to update or If-None-Match: * to create")
+            answer = decide(cur, pre, content)
+            if answer is not None:
+                return answer
             try:
                 [stored] = self.storage.commit(sub, [make(cur)], self.clock())
             except Contention:
                 continue
-            return stored, (204 if content is None else 201 if not live else 200)
+            return stored, written_status(cur, content)
         raise Conflict("too many concurrent writes to this item; retry")
 
     # -- calendars --------------------------------------------------------
@@ -308,12 +350,7 @@ class Service:
             with contextlib.suppress(NotFound, PreconditionFailed):
                 self.delete_event(sub, ev.sk.removeprefix("EVT#"), Precondition())
 
-        def make(c: Stored | None) -> Write:
-            assert c is not None
-            return Write(sk=c.sk, doc=c.doc, prev_version=c.version, deleted=True,
-                         created_at=c.created_at)
-
-        self._write_loop(sub, _cal_sk(cal_id), pre, None, make)
+        self._write_loop(sub, _cal_sk(cal_id), pre, None, tombstone_write)
 
     # -- events -----------------------------------------------------------
 
@@ -367,12 +404,7 @@ class Service:
         return stored_event(stored), status
 
     def delete_event(self, sub: str, event_id: str, pre: Precondition) -> None:
-        def make(cur: Stored | None) -> Write:
-            assert cur is not None
-            return Write(sk=cur.sk, doc=cur.doc, prev_version=cur.version, deleted=True,
-                         created_at=cur.created_at)
-
-        stored, _ = self._write_loop(sub, _event_sk(event_id), pre, None, make)
+        stored, _ = self._write_loop(sub, _event_sk(event_id), pre, None, tombstone_write)
         if stored.doc.get("recurrence_id"):
             self.refresh_series_due(sub, stored.doc.get("uid") or event_id, self.user_zone(sub),
                                     known=[stored])
@@ -405,62 +437,110 @@ class Service:
 
     # -- batch ------------------------------------------------------------
 
-    def batch_create(self, sub: str, body: wire.BatchRequest) -> wire.BatchResponse:
-        """Create many events (first upload). Per item, in request order: 201, 200 (the
-        same content was already there), 412 (other content there) or 400 (invalid, or
-        an id already used earlier in the batch)."""
+    def batch_events(self, sub: str, body: wire.BatchRequest) -> wire.BatchResponse:
+        """Many event writes (``POST /events/batch``), in the order given: ``events`` in
+        their order, then ``deletes`` in theirs, in transactions of :data:`CHUNK` items
+        (so the change feed has them in that order too). An event named in ``if_match``
+        is an update based on that version, any other a create (If-None-Match: *); a
+        delete is ``DELETE /events/{id}`` with its ``if_match``. Each item is decided as
+        its single-item route decides (:func:`decide`) and answered in request order:
+        201 created, 200 updated or the same content already there, 204 deleted (or
+        already), 404, 412 with ``current``, or 400 (invalid, or an id already used
+        earlier in the batch). Reminder dues are planned per event as
+        ``PUT /events/{id}`` plans them; then every series the batch touched
+        (a recurring event, an override, a deleted override) is refreshed."""
         zone = self.user_zone(sub)
-        results: list[wire.BatchItemResult | None] = [None] * len(body.events)
-        pending: dict[str, tuple[int, Event, dict[str, Any]]] = {}
+        n_events = len(body.events)
+        results: list[wire.BatchItemResult | None] = [None] * (n_events + len(body.deletes))
+        versions = {k.lower(): v for k, v in body.if_match.items()}
+        accepted: set[str] = set()
+        items: list[_BatchItem] = []
         for i, w in enumerate(body.events):
             key = w.id.lower()
-            if key in pending:
+            if key in accepted:
                 results[i] = wire.BatchItemResult(id=w.id, status=400,
                                                   detail="the same id twice in one batch")
                 continue
+            version = versions.get(key)
+            pre = Precondition(create_only=True) if version is None else \
+                Precondition(version=version)
             try:
-                pending[key] = (i, to_core(w), w.content())
+                items.append(_BatchItem(i, w.id, pre, to_core(w), w.content()))
             except InvalidInput as exc:
                 results[i] = wire.BatchItemResult(id=w.id, status=400, detail=exc.detail)
-        items = list(pending.values())
+                continue
+            accepted.add(key)
+        for j, d in enumerate(body.deletes):
+            key = d.id.lower()
+            if key in accepted:
+                results[n_events + j] = wire.BatchItemResult(
+                    id=d.id, status=400, detail="the same id twice in one batch")
+                continue
+            items.append(_BatchItem(n_events + j, d.id, Precondition(version=d.if_match)))
+            accepted.add(key)
+        written: list[Stored] = []
+        deleted_overrides: set[str] = set()
         for start in range(0, len(items), CHUNK):
-            self._batch_chunk(sub, items[start:start + CHUNK], zone, results)
-        uids = {e.uid for _, e, _ in items if e.is_recurring or e.recurrence_id is not None}
+            self._batch_chunk(sub, items[start:start + CHUNK], zone, results, written,
+                              deleted_overrides)
+        uids = {it.event.uid for it in items if it.event is not None and (
+            it.event.is_recurring or it.event.recurrence_id is not None)} | deleted_overrides
         for uid in sorted(uids):
-            self.refresh_series_due(sub, uid, zone)
+            self.refresh_series_due(sub, uid, zone, known=[
+                s for s in written if (s.doc.get("uid") or s.doc.get("id")) == uid])
         return wire.BatchResponse(results=[r for r in results if r is not None])
 
-    def _batch_chunk(self, sub: str, chunk: Sequence[tuple[int, Event, dict[str, Any]]],
-                     zone: tzinfo, results: list[wire.BatchItemResult | None]) -> None:
-        makers = {i: self._write_for(sub, e, c, zone) for i, e, c in chunk}
+    def _batch_chunk(self, sub: str, chunk: Sequence[_BatchItem], zone: tzinfo,
+                     results: list[wire.BatchItemResult | None], written: list[Stored],
+                     deleted_overrides: set[str]) -> None:
+        """One transaction of a batch: read what is stored, decide each item, commit the
+        writes together; a lost race reads again and decides the undecided again."""
+        makers = {it.index: tombstone_write if it.event is None or it.content is None
+                  else self._write_for(sub, it.event, it.content, zone) for it in chunk}
         for _ in range(RETRIES):
             writes: list[Write] = []
-            index: list[int] = []
-            current = self.storage.get_many(sub, [_event_sk(e.id) for i, e, _ in chunk
-                                                  if results[i] is None])
-            for i, event, content in chunk:
-                if results[i] is not None:
+            index: list[tuple[_BatchItem, int]] = []
+            current = self.storage.get_many(sub, [_event_sk(it.id) for it in chunk
+                                                  if results[it.index] is None])
+            for it in chunk:
+                if results[it.index] is not None:
                     continue
-                cur = current.get(_event_sk(event.id))
-                if cur is not None and not cur.deleted:
-                    if cur.doc == content:
-                        results[i] = wire.BatchItemResult(id=event.id, status=200,
-                                                          version=cur.version)
-                    else:
-                        results[i] = wire.BatchItemResult(
-                            id=event.id, status=412, version=cur.version,
-                            detail="an event with this id exists", current=stored_event(cur))
+                cur = current.get(_event_sk(it.id))
+                try:
+                    answer = decide(cur, it.pre, it.content)
+                except NotFound:
+                    results[it.index] = wire.BatchItemResult(
+                        id=it.id, status=404, detail="no such event" if it.content is None
+                        else "no such event; send it without if_match to create it")
                     continue
-                writes.append(makers[i](cur))
-                index.append(i)
+                except PreconditionFailed as exc:
+                    assert cur is not None
+                    results[it.index] = wire.BatchItemResult(
+                        id=it.id, status=412, version=cur.version,
+                        detail="an event with this id exists" if it.pre.create_only
+                        else exc.detail, current=stored_event(cur))
+                    continue
+                if answer is not None:
+                    stored, status = answer
+                    results[it.index] = wire.BatchItemResult(id=it.id, status=status,
+                                                             version=stored.version)
+                    if it.content is None and stored.doc.get("recurrence_id"):
+                        deleted_overrides.add(stored.doc.get("uid") or it.id)
+                    continue
+                writes.append(makers[it.index](cur))
+                index.append((it, written_status(cur, it.content)))
             if not writes:
                 return
             try:
-                stored = self.storage.commit(sub, writes, self.clock())
+                stored_items = self.storage.commit(sub, writes, self.clock())
             except Contention:
                 continue
-            for i, s in zip(index, stored, strict=True):
-                results[i] = wire.BatchItemResult(id=s.doc["id"], status=201, version=s.version)
+            for (it, status), s in zip(index, stored_items, strict=True):
+                results[it.index] = wire.BatchItemResult(id=it.id, status=status,
+                                                         version=s.version)
+                written.append(s)
+                if it.content is None and s.doc.get("recurrence_id"):
+                    deleted_overrides.add(s.doc.get("uid") or it.id)
             return
         raise Conflict("too many concurrent writes; retry the batch")
 

@@ -43,6 +43,7 @@ from aurora_core import model as m
 __all__ = [
     "REMINDER_STATE_NAMESPACE",
     "AccountDeletion",
+    "BatchDelete",
     "BatchItemResult",
     "BatchRequest",
     "BatchResponse",
@@ -380,16 +381,49 @@ class SyncPage(_Wire):
     server_time: AwareDatetime = Field(description="the server's clock when it answered")
 
 
-class BatchRequest(_Wire):
-    """A first upload: events created if absent (retries of the same content succeed)."""
+class BatchDelete(_Wire):
+    """One deletion in a batch: ``DELETE /events/{id}`` with ``If-Match: <if_match>``."""
 
-    events: list[EventWire] = Field(min_length=1, max_length=MAX_BATCH)
+    id: EventId
+    if_match: int | None = Field(default=None, ge=0, description=(
+        "the version being deleted (as If-Match); absent: delete whatever is stored"))
+
+
+class BatchRequest(_Wire):
+    """Many event writes at once (≤ 100 items in all), processed in the order given:
+    ``events`` in their order, then ``deletes`` in theirs.
+
+    An event whose id is in ``if_match`` is an update based on that version (as
+    ``PUT /events/{id}`` with ``If-Match``); any other event is created if absent (as
+    ``If-None-Match: *``). Retries of the same write succeed (200, 204)."""
+
+    events: list[EventWire] = Field(default_factory=list, max_length=MAX_BATCH)
+    if_match: dict[EventId, Annotated[int, Field(ge=0)]] = Field(
+        default_factory=dict, max_length=MAX_BATCH,
+        description="event id -> the version the update is based on; each id must be in "
+                    "events")
+    deletes: list[BatchDelete] = Field(default_factory=list, max_length=MAX_BATCH)
+
+    @model_validator(mode="after")
+    def _items(self) -> BatchRequest:
+        count = len(self.events) + len(self.deletes)
+        if not 1 <= count <= MAX_BATCH:
+            raise ValueError(f"a batch holds 1 to {MAX_BATCH} events and deletes in all, "
+                             f"not {count}")
+        ids = {e.id.lower() for e in self.events}
+        stray = sorted(k for k in self.if_match if k.lower() not in ids)
+        if stray:
+            raise ValueError(f"if_match names an event that is not in events: {stray[0]}")
+        return self
 
 
 class BatchItemResult(_Wire):
     id: str
-    status: int = Field(description="201 created, 200 already there with this content, "
-                                    "412 exists with other content, 400 invalid")
+    status: int = Field(description="201 created, 200 updated or already there with this "
+                                    "content, 204 deleted (or already), 404 no such event "
+                                    "(an update or a delete), 412 exists with other content "
+                                    "or changed since the version given (current holds it), "
+                                    "400 invalid")
     version: int | None = None
     detail: str | None = None
     current: EventWire | None = None

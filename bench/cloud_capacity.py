@@ -203,7 +203,7 @@ def measure() -> dict[str, tuple[float, float]]:
         record("GET /events for a month of 200 events")
         batch = wire.BatchRequest(events=[ev(f"b{i}", now + timedelta(days=2))
                                           for i in range(100)])
-        svc.batch_create("b", batch)
+        svc.batch_events("b", batch)
         record("batch create (per event)", 100)
         clock[0] = now + timedelta(days=3)
         disp.run()

@@ -68,7 +68,7 @@ def main() -> None:
                     timezone="UTC",
                     reminders=[wire.ReminderWire(minutes_before=10, channel="email")])
                     for i in range(n)]
-                res = service.batch_create(sub, wire.BatchRequest(events=events))
+                res = service.batch_events(sub, wire.BatchRequest(events=events))
                 assert all(r.status == 201 for r in res.results)
             print(f"  ... user {u + 1}/{args.users} uploaded ({time.perf_counter() - t0:.0f} s)",
                   file=sys.stderr, flush=True)

@@ -254,7 +254,7 @@ class ApiApp:
         @app.post("/events/batch")
         def batch() -> Response[str]:
             sub = self._sub()
-            return json_response(svc.batch_create(sub, self._body(wire.BatchRequest)))
+            return json_response(svc.batch_events(sub, self._body(wire.BatchRequest)))
 
         @app.get("/events/<event_id>")
         def get_event(event_id: str) -> Response[str]:

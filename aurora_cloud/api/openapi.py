@@ -159,7 +159,13 @@ def build() -> dict[str, Any]:
                           **_errors("400", *COMMON)}}},
         "/events/batch": {"post": {
             "operationId": "batchCreateEvents",
-            "summary": "Create many events at once (first upload)",
+            "summary": "Create, update and delete many events at once (≤ 100 items)",
+            "description": "`events` alone creates them (If-None-Match: * each). An event "
+                           "whose id is in `if_match` is an update based on that version "
+                           "(If-Match); `deletes` delete (with their `if_match`). Items are "
+                           "processed in the order given (events, then deletes) with the "
+                           "same preconditions and idempotent retries as PUT and DELETE "
+                           "/events/{event_id}; a result per item, in request order.",
             "requestBody": {"required": True, "content": _json(wire.BatchRequest)},
             "responses": {**_ok("200", wire.BatchResponse, "a result per event"),
                           **_errors("400", "409", "413", *COMMON)}}},

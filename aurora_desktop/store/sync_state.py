@@ -57,7 +57,7 @@ class Outgoing:
     base_deleted: bool = False      # the base is a tombstone: send as a (re)create
     is_override: bool = False
     sent: bool = False              # an earlier attempt may have reached the server
-    # The event's row as it was read (opaque): confirm_created() compares the row, not
+    # The event's row as it was read (opaque): confirm_written() compares the row, not
     # the content, to tell whether the event changed while it was being sent.
     row: tuple[Any, ...] | None = field(default=None, compare=False, repr=False)
 
@@ -472,11 +472,7 @@ class SyncMixin(StoreBase):
         """
         with self._tx():
             if sent is None:
-                self._db.execute("DELETE FROM sync_base WHERE entity = ? AND id = ?",
-                                 (entity, item_id))
-                if self._local_content(entity, item_id) is None or entity == "event":
-                    self._drop_pending(entity, item_id)
-                self._purge_tombstone(entity, item_id)
+                self._confirm_deleted(entity, item_id)
                 return
             assert version is not None
             item = dict(server_item) if server_item is not None else {**sent}
@@ -489,14 +485,16 @@ class SyncMixin(StoreBase):
                 self._db.execute("UPDATE pending SET sent = NULL WHERE entity = ? AND id = ?",
                                  (entity, item_id))
 
-    def confirm_created(self, created: Sequence[tuple[Outgoing, int | None]]) -> None:
-        """:meth:`confirm_sent` for events the server created from ``outgoing()``'s
-        contents (the batch endpoint answers with versions only), in one transaction.
-        An event whose row is as ``outgoing()`` read it did not change meanwhile;
-        otherwise its content decides, as in :meth:`confirm_sent`."""
+    def confirm_written(self, written: Sequence[tuple[Outgoing, int | None]]) -> None:
+        """:meth:`confirm_sent` for events the server created or updated from
+        ``outgoing()``'s contents (the batch endpoint answers with versions only), in one
+        transaction. An event whose row is as ``outgoing()`` read it did not change
+        meanwhile; otherwise its content decides, as in :meth:`confirm_sent`."""
+        if not written:
+            return
         with self._tx():
-            rows = self._event_rows([o.id for o, _ in created])
-            for o, version in created:
+            rows = self._event_rows([o.id for o, _ in written])
+            for o, version in written:
                 assert o.entity == "event" and o.content is not None and version is not None
                 self._set_base("event", o.id, version,
                                {**o.content, "version": version, "deleted": False})
@@ -507,6 +505,21 @@ class SyncMixin(StoreBase):
                 else:
                     self._db.execute("UPDATE pending SET sent = NULL WHERE entity = 'event' "
                                      "AND id = ?", (o.id,))
+
+    def confirm_deleted(self, deleted: Sequence[Outgoing]) -> None:
+        """:meth:`confirm_sent` of our deletes (the server deleted them, or did not have
+        them), in one transaction."""
+        if not deleted:
+            return
+        with self._tx():
+            for o in deleted:
+                self._confirm_deleted(o.entity, o.id)
+
+    def _confirm_deleted(self, entity: str, item_id: str) -> None:
+        self._db.execute("DELETE FROM sync_base WHERE entity = ? AND id = ?", (entity, item_id))
+        if entity == "event" or self._local_content(entity, item_id) is None:
+            self._drop_pending(entity, item_id)
+        self._purge_tombstone(entity, item_id)
 
     def _drop_pending(self, entity: str, item_id: str) -> None:
         self._db.execute("DELETE FROM pending WHERE entity = ? AND id = ?", (entity, item_id))

@@ -153,31 +153,35 @@ class ApiClient:
             return Reply(204)
         return self._reply(resp)
 
-    def create_events(self, contents: Sequence[dict[str, Any]]) -> list[Reply]:
-        """``POST /events/batch`` (≤ 100): a reply per event, in order."""
-        body = {"events": [_body("event", c) for c in contents]}
+    def write_events(self, puts: Sequence[tuple[dict[str, Any], int | None]],
+                     deletes: Sequence[tuple[str, int | None]]) -> list[Reply] | None:
+        """``POST /events/batch`` (≤ 100 items in all), which the server processes in
+        this order: ``puts`` (content, the base version it updates, or None: create it
+        if absent), then ``deletes`` (id, the base version deleted). A reply per item,
+        puts then deletes, as the single-item routes would answer (200/201 with the
+        version, 204, 404, 412 with the current item, 400 with the reason); None when
+        the server refused the request as a whole (a body it would not take, or a
+        server that only creates): send the items one by one then."""
+        body: dict[str, Any] = {"events": [_body("event", c) for c, _ in puts]}
+        if_match = {str(c["id"]): v for c, v in puts if v is not None}
+        if if_match:
+            body["if_match"] = if_match
+        if deletes:
+            body["deletes"] = [{"id": i} if v is None else {"id": i, "if_match": v}
+                               for i, v in deletes]
         resp = self._call("POST", "/events/batch", json_body=body)
+        if resp.status_code in (400, 404, 405, 409, 413, 422, 428):
+            return None
         if resp.status_code != 200:
-            failed = self._reply(resp)
-            return [failed for _ in contents]
-        results = resp.json().get("results", [])
-        by_id = {str(r.get("id", "")).lower(): r for r in results}
-        out = []
-        for c in contents:
-            r = by_id.get(str(c["id"]).lower())
-            if r is None:
-                out.append(Reply(400, detail="the server did not answer for this event"))
-                continue
-            status = int(r.get("status", 400))
-            if status in (200, 201):
-                out.append(Reply(status, None, r.get("version")))
-            elif status == 412:
-                current = r.get("current")
-                out.append(Reply(412, current, None if current is None
-                                 else int(current.get("version", 0))))
-            else:
-                out.append(Reply(400, detail=str(r.get("detail") or "refused")))
-        return out
+            self._reply(resp)  # raises for 410 and unexpected answers
+            raise SyncError("server", f"The server answered {resp.status_code} to a batch.")
+        try:
+            results = resp.json().get("results", [])
+            by_id = {str(r.get("id", "")).lower(): r for r in results}
+        except (ValueError, AttributeError):
+            raise SyncError("server", "The server's answer to a batch is unreadable.") from None
+        return [_batch_reply(by_id.get(str(i).lower()))
+                for i in [c["id"] for c, _ in puts] + [i for i, _ in deletes]]
 
     def put_reminder_states(self, items: Sequence[dict[str, Any]]) -> list[Reply]:
         """``POST /reminder-states/batch``: the server joins each with what it has."""
@@ -214,6 +218,24 @@ class ApiClient:
         except ValueError as exc:
             raise SyncError("server", f"The server sent changes this version cannot read "
                                       f"({str(exc)[:120]}).") from None
+
+
+def _batch_reply(r: Any) -> Reply:
+    """One item's result of ``POST /events/batch`` as a :class:`Reply`."""
+    if not isinstance(r, dict):
+        return Reply(400, detail="the server did not answer for this event")
+    status = int(r.get("status", 400))
+    version = r.get("version")
+    if status in (200, 201, 204):
+        return Reply(status, None, None if version is None else int(version))
+    if status == 412:
+        current = r.get("current")
+        if not isinstance(current, dict):
+            return Reply(412, None, None, str(r.get("detail") or ""))
+        return Reply(412, current, int(current.get("version", 0)), str(r.get("detail") or ""))
+    if status == 404:
+        return Reply(404, detail=str(r.get("detail") or ""))
+    return Reply(400, detail=str(r.get("detail") or "refused"))
 
 
 def _path(entity: str, item_id: str) -> str:

@@ -6,8 +6,10 @@ once):
 
 1. **Push** the account's pending changes in dependency order (calendars,
    series before their overrides; deletions of overrides before their
-   series). Creates go 100 at a time through ``POST /events/batch``; updates
-   and deletes carry ``If-Match: <base version>``. Each item stands alone:
+   series). Event creates, updates (``if_match``: the base version) and
+   deletes go up to 100 at a time through ``POST /events/batch``, which
+   processes them in the order given; calendars one by one with ``If-Match``
+   or ``If-None-Match: *``. Each item stands alone:
    success → new base; 412 → three-way merge with the server's current item,
    then send again; 400 → set aside, visible, never blocking the rest;
    404 on an update → the server lost it: create it again. 401 is the
@@ -27,9 +29,10 @@ Merging and what the user is told: docs/sync.md.
 
 from __future__ import annotations
 
+import json
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -50,7 +53,8 @@ __all__ = ["SyncEngine", "SyncReport"]
 
 log = logging.getLogger("aurora.sync")
 
-BATCH = 100
+BATCH = 100  # items per POST /events/batch (the server's limit)
+BATCH_BYTES = 200_000  # body bytes per batch request (the server takes up to 256 KB)
 ROUNDS = 3  # push rounds per run (a 412 merges and sends again)
 MASS_DELETE = (50, 0.2)  # a resync never deletes more than max(50, 20 %) of the items quietly
 
@@ -129,20 +133,24 @@ class SyncEngine:
             if not outgoing:
                 return
             again = False
-            creates: list[Outgoing] = []
+            batch: list[Outgoing] = []
             for o in outgoing:
-                if o.entity == "event" and o.content is not None and \
-                        (o.base_version is None or o.base_deleted):
-                    creates.append(o)
+                if _batchable(o):
+                    if o.content is not None and batch and batch[-1].content is None:
+                        # The server takes a batch's writes before its deletes: a write
+                        # after a delete starts a new batch, so the order holds.
+                        again |= self._send_batch(batch, report)
+                        batch = []
+                    batch.append(o)
                     continue
-                if creates:
-                    again |= self._send_creates(creates, report)
-                    creates = []
+                if batch:
+                    again |= self._send_batch(batch, report)
+                    batch = []
                 if o.entity == "reminder_state":
                     continue
                 again |= self._send_one(o, report)
-            if creates:
-                again |= self._send_creates(creates, report)
+            if batch:
+                again |= self._send_batch(batch, report)
             states = [o for o in outgoing if o.entity == "reminder_state"]
             if states:
                 self._send_states(states, report)
@@ -212,24 +220,34 @@ class SyncEngine:
         self._absorb(report, applied)
         return True
 
-    def _send_creates(self, creates: list[Outgoing], report: SyncReport) -> bool:
+    def _send_batch(self, items: list[Outgoing], report: SyncReport) -> bool:
+        """Send event writes and deletes (writes first) through ``POST /events/batch``,
+        in requests of at most :data:`BATCH` items and :data:`BATCH_BYTES` of body; every
+        answer is taken as :meth:`_send_one` takes it. True when some must go again."""
         again = False
-        for i in range(0, len(creates), BATCH):
-            chunk = creates[i:i + BATCH]
+        for chunk in _requests(items):
             self.store.mark_sending(chunk)
-            replies = self.client.create_events([o.content for o in chunk
-                                                 if o.content is not None])
-            created = [(o, reply.version) for o, reply in zip(chunk, replies, strict=True)
-                       if reply.ok]
-            self.store.confirm_created(created)
-            report.pushed += len(created)
-            for o, reply in zip(chunk, replies, strict=True):
-                if reply.ok:
+            replies = self.client.write_events(
+                [(o.content, None if o.base_version is None or o.base_deleted
+                  else o.base_version) for o in chunk if o.content is not None],
+                [(o.id, o.base_version) for o in chunk if o.content is None])
+            if replies is None:  # refused as a whole: one by one, each answered alone
+                for o in chunk:
+                    again |= self._send_one(o, report)
+                continue
+            ordered = [o for o in chunk if o.content is not None] + \
+                [o for o in chunk if o.content is None]
+            answered = list(zip(ordered, replies, strict=True))
+            written = [(o, r.version) for o, r in answered if o.content is not None and r.ok]
+            deleted = [o for o, r in answered
+                       if o.content is None and (r.ok or r.status == 404)]
+            self.store.confirm_written(written)
+            self.store.confirm_deleted(deleted)
+            report.pushed += len(written) + len(deleted)
+            for o, r in answered:
+                if r.ok or (o.content is None and r.status == 404):
                     continue
-                if reply.status == 412 and reply.item is not None:
-                    again |= self._merge_current(o, reply.item, report)
-                else:
-                    self.store.set_aside("event", o.id, reply.detail or "refused")
+                again |= self._answered(o, r, report)
         return again
 
     def _send_states(self, states: list[Outgoing], report: SyncReport) -> None:
@@ -332,3 +350,26 @@ class SyncEngine:
         ch.calendar_ids |= applied.calendar_ids
         ch.reminder_states |= applied.reminder_states
         ch.regressed += applied.regressed
+
+
+def _batchable(o: Outgoing) -> bool:
+    """An event write, or the delete of an event the server confirmed (a delete without
+    a live base takes :meth:`SyncEngine._send_one`'s careful path)."""
+    return o.entity == "event" and (o.content is not None or (
+        o.base_version is not None and not o.base_deleted))
+
+
+def _requests(items: list[Outgoing]) -> Iterator[list[Outgoing]]:
+    """``items`` cut into batch requests (in order): at most :data:`BATCH` items and
+    about :data:`BATCH_BYTES` of JSON each; an item bigger than that goes alone."""
+    chunk: list[Outgoing] = []
+    size = 0
+    for o in items:
+        cost = 80 + (len(json.dumps(o.content)) if o.content is not None else 0)
+        if chunk and (len(chunk) >= BATCH or size + cost > BATCH_BYTES):
+            yield chunk
+            chunk, size = [], 0
+        chunk.append(o)
+        size += cost
+    if chunk:
+        yield chunk

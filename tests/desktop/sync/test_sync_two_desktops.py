@@ -20,6 +20,7 @@ from faulty_proxy import FaultyProxy
 
 from aurora_core.model import Event, ZonedTime
 from aurora_core.recurrence import edit_all, edit_occurrence
+from aurora_desktop.sync import engine as engine_module
 
 pytestmark = pytest.mark.e2e
 
@@ -197,7 +198,9 @@ def test_a_cursor_past_the_tombstone_horizon_keeps_pending_changes(
 
 
 def test_429_500_and_an_expired_token_in_the_middle_of_a_sync_lose_nothing(
-        cloud: CloudProcess, tmp_path: Path) -> None:
+        cloud: CloudProcess, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Batches of 4: the 16 changes below go in four requests, room for trouble between them.
+    monkeypatch.setattr(engine_module, "BATCH", 4)
     email, password = make_account(cloud, tmp_path)
     proxy = FaultyProxy(cloud.url)
     try:
@@ -207,7 +210,7 @@ def test_429_500_and_an_expired_token_in_the_middle_of_a_sync_lose_nothing(
         a.sync()
         first = [a.add(f"Offline {i}", day=1 + i % 28) for i in range(30)]
         a.sync()
-        for ev in first[:6]:  # updates go one request each: room for trouble between them
+        for ev in first[:6]:
             a.edit(ev.id, location="Moved")
         for i in range(30, 40):
             a.add(f"Offline {i}", day=1 + i % 28)
