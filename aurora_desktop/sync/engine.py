@@ -29,10 +29,12 @@ Merging and what the user is told: docs/sync.md.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -279,22 +281,39 @@ class SyncEngine:
     def _pull(self, report: SyncReport) -> None:
         cursor = self.store.sync_value(self.account, "cursor")
         try:
-            while True:
-                page = self.client.changes(cursor)
-                applied = ApplyReport()
-                self.store.apply_remote_page(self.account, page, cursor=page.cursor,
-                                             report=applied)
-                self._absorb(report, applied)
-                cursor = page.cursor
-                if applied.regressed:
-                    raise SyncError("gone", "the server went back in time",
-                                    reason="server_restored")
-                if not page.has_more:
-                    return
+            with contextlib.closing(self._pages(cursor)) as pages:
+                for page in pages:
+                    applied = ApplyReport()
+                    self.store.apply_remote_page(self.account, page, cursor=page.cursor,
+                                                 report=applied)
+                    self._absorb(report, applied)
+                    if applied.regressed:
+                        raise SyncError("gone", "the server went back in time",
+                                        reason="server_restored")
         except SyncError as exc:
             if exc.kind != "gone":
                 raise
             self._resync(report, exc.reason or "horizon")
+
+    def _pages(self, cursor: str | None) -> Generator[wire.SyncPage, None, None]:
+        """The pages of ``GET /sync`` from ``cursor`` on. While the caller applies one
+        page, the next is already being fetched on a worker thread, so the server's work
+        (and the loopback's, and parsing) overlaps the store's: a full pull of 10,000
+        events takes about the longer of the two instead of their sum. The client is
+        never used by two threads at once: the caller does not touch it between pages.
+        A failed fetch raises where that page is asked for, as without the overlap.
+        Use it in ``contextlib.closing``: a caller that leaves early (an error, the
+        server went back in time) waits there for the request in flight, so nothing
+        else uses the client meanwhile."""
+        with ThreadPoolExecutor(1, thread_name_prefix="aurora-pull") as pool:
+            page = self.client.changes(cursor)
+            while True:
+                ahead = pool.submit(self.client.changes, page.cursor) if page.has_more \
+                    else None
+                yield page  # closed early: the pool waits for the request in flight
+                if ahead is None:
+                    return
+                page = ahead.result()
 
     def _resync(self, report: SyncReport, reason: str) -> None:
         """Fetch everything and reconcile (see the module docstring, step 3)."""
@@ -304,21 +323,19 @@ class SyncEngine:
         known = self.store.account_item_ids(self.account)
         seen: dict[str, set[str]] = {"calendar": set(), "event": set()}
         cursor: str | None = None
-        while True:
-            page = self.client.changes(cursor)
-            items: list[tuple[str, Any]] = [("calendar", c) for c in page.calendars]
-            items += [("event", e) for e in page.events]
-            items += [("reminder_state", r) for r in page.reminder_states]
-            for entity, w in items:
-                if entity in seen and not w.deleted:
-                    seen[entity].add(w.id)
-            applied = ApplyReport()
-            self.store.apply_remote_page(self.account, None, cursor=None, report=applied,
-                                         items=items, force=restored)
-            self._absorb(report, applied)
-            cursor = page.cursor
-            if not page.has_more:
-                break
+        with contextlib.closing(self._pages(None)) as pages:
+            for page in pages:
+                items: list[tuple[str, Any]] = [("calendar", c) for c in page.calendars]
+                items += [("event", e) for e in page.events]
+                items += [("reminder_state", r) for r in page.reminder_states]
+                for entity, w in items:
+                    if entity in seen and not w.deleted:
+                        seen[entity].add(w.id)
+                applied = ApplyReport()
+                self.store.apply_remote_page(self.account, None, cursor=None, report=applied,
+                                             items=items, force=restored)
+                self._absorb(report, applied)
+                cursor = page.cursor
         missing = {e: known[e] - seen[e] for e in seen}
         n_missing = sum(len(v) for v in missing.values())
         total = sum(len(v) for v in known.values())

@@ -11,6 +11,7 @@ desktop (tests/desktop/sync/desktops.py) on the same account.
 from __future__ import annotations
 
 import itertools
+import json
 import re
 import time
 from collections.abc import Iterator
@@ -342,10 +343,19 @@ def test_a_conflict_is_listed_with_both_values_and_use_mine_wins_everywhere(
 # ----------------------------------------------------------- refused changes
 
 
-def refuse_event_updates(method: str, path: str, _body: bytes) -> tuple[int, dict[str, object]] | None:
+REFUSAL = "notes: this server keeps at most 2,000 characters"
+
+
+def refuse_event_updates(method: str, path: str, body: bytes) -> tuple[int, dict[str, object]] | None:
+    """A server that refuses every event write: 422 to a PUT, and a 400 for each item of
+    a batch (how it answers one item it will not take)."""
     if method == "PUT" and path.startswith("/events/"):
-        return 422, {"title": "Unprocessable", "status": 422,
-                     "detail": "notes: this server keeps at most 2,000 characters"}
+        return 422, {"title": "Unprocessable", "status": 422, "detail": REFUSAL}
+    if method == "POST" and path.split("?")[0] == "/events/batch":
+        sent = json.loads(body)
+        ids = [e["id"] for e in sent.get("events", [])] + \
+            [d["id"] for d in sent.get("deletes", [])]
+        return 200, {"results": [{"id": i, "status": 400, "detail": REFUSAL} for i in ids]}
     return None
 
 
