@@ -6,14 +6,35 @@ Cognito and SES backends of its account/region into DIR/moto-state.pickle
 Requests to moto and snapshots take one lock, so a snapshot never sees a
 half-applied request. The file is a development convenience tied to the
 installed moto version, not a durable format.
+
+A snapshot is taken once writes pause, so on its own a kill -9 would lose
+every write since the last one. Two things make an answered write survive:
+
+- DynamoDB: each mutating request moto answered with 2xx is appended to a
+  journal (DIR/moto-journal.<generation>.log: length, CRC-32, the request's
+  target header and body) and fsync'd *before* the answer leaves; at start
+  the journals at or after the snapshot's generation are replayed on top of
+  it, in order (moto applies the same requests to the same state the same
+  way). A snapshot rotates to a new generation under the lock and deletes the
+  older journals once the snapshot file is in place. A torn last record (a
+  crash inside the write) was never answered and is dropped at replay.
+- Cognito: requests that change moto's pools (sign-up, confirmation, sign-in,
+  which stores refresh tokens, ...) carry random ids, so they are not
+  replayed: the Cognito backend alone (small: users and tokens) is pickled
+  to DIR/cognito-state.pickle before the answer instead; whichever of the
+  two files holds the later Cognito state wins at start.
 """
 
 from __future__ import annotations
 
 import io
+import json
 import os
 import pickle
+import re
+import struct
 import threading
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +42,110 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 SERVICES = ("dynamodb", "cognito-idp", "ses")
 STATE_FILE = "moto-state.pickle"
+COGNITO_FILE = "cognito-state.pickle"
+JOURNAL_GLOB = "moto-journal.*.log"
+DYNAMODB_PREFIX = "DynamoDB_20120810."
+COGNITO_PREFIX = "AWSCognitoIdentityProviderService."
+# DynamoDB operations that change tables or items (journalled when answered 2xx)
+DYNAMODB_WRITES = frozenset({
+    "PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems",
+    "ExecuteStatement", "BatchExecuteStatement", "ExecuteTransaction", "CreateTable",
+    "DeleteTable", "UpdateTable", "UpdateTimeToLive", "TagResource", "UntagResource",
+    "UpdateContinuousBackups"})
+# Cognito operations that change nothing in moto (every other one saves the pools)
+COGNITO_READS = frozenset({
+    "GetUser", "AdminGetUser", "ListUsers", "ListUserPools", "ListUserPoolClients",
+    "DescribeUserPool", "DescribeUserPoolClient", "DescribeUserPoolDomain", "ListGroups",
+    "AdminListGroupsForUser", "ListUsersInGroup", "GetUserPoolMfaConfig",
+    "GetSigningCertificate", "ListTagsForResource", "ListIdentityProviders",
+    "ListResourceServers", "GetGroup"})
+_RECORD = struct.Struct("<II")  # payload length, CRC-32 of the payload
+_KEEP_HEADERS = ("content-type", "x-amz-target", "authorization")
+
+
+def write_kind(target: str) -> str | None:
+    """"dynamodb" / "cognito" for a request (by its X-Amz-Target) that changes moto's
+    state in a way the journal or the Cognito save must keep; None otherwise."""
+    if target.startswith(DYNAMODB_PREFIX):
+        return "dynamodb" if target[len(DYNAMODB_PREFIX):] in DYNAMODB_WRITES else None
+    if target.startswith(COGNITO_PREFIX):
+        return None if target[len(COGNITO_PREFIX):] in COGNITO_READS else "cognito"
+    return None
+
+
+class Journal:
+    """Append-only file of answered DynamoDB writes (see the module docstring).
+
+    :meth:`append` runs under moto's lock (so the file's order is the order moto
+    applied them); :meth:`sync` runs after the lock is released, so writers that
+    overlap share one fsync. ``fsync=False`` only writes (the kernel keeps the
+    data through a kill -9 of this process, not through a power cut)."""
+
+    def __init__(self, folder: Path, generation: int, *, fsync: bool = True) -> None:
+        self.generation = generation
+        self.path = folder / f"moto-journal.{generation:08d}.log"
+        self.fsync = fsync
+        self._fd: int | None = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT,
+                                       0o600)
+        self._lock = threading.Lock()
+        self.records = 0
+
+    def append(self, headers: dict[str, str], body: bytes) -> None:
+        payload = json.dumps(headers, separators=(",", ":")).encode() + b"\n" + body
+        data = _RECORD.pack(len(payload), zlib.crc32(payload)) + payload
+        with self._lock:
+            assert self._fd is not None, "append to a closed journal"
+            view = memoryview(data)
+            while view:
+                view = view[os.write(self._fd, view):]
+            self.records += 1
+
+    def sync(self) -> None:
+        if not self.fsync:
+            return
+        with self._lock:  # not held while syncing: appends go on meanwhile
+            fd = self._fd
+        if fd is None:
+            return  # a closed journal was synced as it closed
+        try:
+            os.fsync(fd)
+        except OSError:
+            if self._fd is not None:
+                raise
+            # closed (after its own fsync) while we were about to sync: already durable
+
+    def close(self) -> None:
+        with self._lock:
+            if self._fd is not None:
+                os.fsync(self._fd)
+                os.close(self._fd)
+                self._fd = None
+
+
+def journal_generation(path: Path) -> int:
+    m = re.search(r"moto-journal\.(\d+)\.log$", path.name)
+    return int(m.group(1)) if m else -1
+
+
+def read_journal(path: Path) -> list[tuple[dict[str, str], bytes]]:
+    """The records of one journal file, up to the first torn or damaged one."""
+    data = path.read_bytes()
+    out: list[tuple[dict[str, str], bytes]] = []
+    pos = 0
+    while pos + _RECORD.size <= len(data):
+        length, crc = _RECORD.unpack_from(data, pos)
+        payload = data[pos + _RECORD.size:pos + _RECORD.size + length]
+        if len(payload) < length or zlib.crc32(payload) != crc:
+            break  # torn tail: the write was never answered
+        head, _, body = payload.partition(b"\n")
+        out.append((json.loads(head), body))
+        pos += _RECORD.size + length
+    return out
+
+
+def _header(headers: Any, name: str) -> str:
+    value = headers.get(name) or headers.get(name.title()) or ""
+    return value.decode() if isinstance(value, bytes) else str(value)
 
 
 def _moto_jwk() -> Any:
@@ -50,15 +175,38 @@ class _StatePickler(pickle.Pickler):
 
 
 class _Locked:
-    """WSGI middleware: one moto request at a time, and never during a snapshot."""
+    """WSGI middleware: one moto request at a time, and never during a snapshot; a
+    write is kept (journal or Cognito save) before its answer leaves."""
 
-    def __init__(self, app: Any, lock: threading.RLock) -> None:
+    def __init__(self, app: Any, server: MotoServer) -> None:
         self.app = app
-        self.lock = lock
+        self.server = server
+        self.lock = server.lock
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        kind = write_kind(str(environ.get("HTTP_X_AMZ_TARGET", "")))
+        if kind is None:
+            with self.lock:
+                return list(self.app(environ, start_response))
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length > 0 else b""
+        environ["wsgi.input"] = io.BytesIO(body)
+        status: list[int] = []
+
+        def capture(code: str, headers: Any, exc_info: Any = None) -> Any:
+            status.append(int(code.split(" ", 1)[0]))
+            return start_response(code, headers, exc_info) if exc_info else \
+                start_response(code, headers)
+
+        headers = {"content-type": str(environ.get("CONTENT_TYPE", "")),
+                   "x-amz-target": str(environ.get("HTTP_X_AMZ_TARGET", "")),
+                   "authorization": str(environ.get("HTTP_AUTHORIZATION", ""))}
         with self.lock:
-            return list(self.app(environ, start_response))
+            result = list(self.app(environ, capture))
+            journal = self.server.kept(kind, status[0] if status else 500, headers, body)
+        if journal is not None:
+            journal.sync()
+        return result
 
 
 _PATCHED = False
@@ -471,13 +619,18 @@ class MotoServer:
     """moto's server on 127.0.0.1 (ephemeral port unless given)."""
 
     def __init__(self, account: str = "123456789012", region: str = "us-east-1",
-                 port: int = 0) -> None:
+                 port: int = 0, *, fsync: bool = True) -> None:
         self.account = account
         self.region = region
         self.port = port
+        self.fsync = fsync  # False: a journal write survives kill -9 but not a power cut
         self.lock = threading.RLock()
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
+        self.folder: Path | None = None  # set by restore(): where state is kept
+        self.journal: Journal | None = None
+        self._seq = 0  # orders the Cognito state of the two state files
+        self.replayed = 0  # journal records applied by the last restore()
 
     @property
     def url(self) -> str:
@@ -497,7 +650,7 @@ class MotoServer:
             def log_request(self, *args: Any, **kwargs: Any) -> None:
                 pass
 
-        app = _Locked(DomainDispatcherApplication(create_backend_app), self.lock)
+        app = _Locked(DomainDispatcherApplication(create_backend_app), self)
         self._server = make_server("127.0.0.1", self.port, app, threaded=True,
                                    request_handler=Quiet)
         self._thread = threading.Thread(target=self._server.serve_forever,
@@ -511,6 +664,10 @@ class MotoServer:
         if self._thread is not None:
             self._thread.join(timeout=10)
         self._server = None
+        with self.lock:
+            if self.journal is not None:
+                self.journal.close()
+                self.journal = None
 
     def attach_in_process(self, client: Any) -> Any:
         """Serve ``client``'s calls from moto in this process, skipping HTTP.
@@ -535,8 +692,18 @@ class MotoServer:
                                      url=base + request.url[len(local):],
                                      headers=request.headers, body=request.body,
                                      stream_output=request.stream_output)
+            kind = write_kind(_header(request.headers, "X-Amz-Target"))
+            journal = None
             with self.lock:
-                return stubber(event_name="before-send", request=aws)
+                response = stubber(event_name="before-send", request=aws)
+                if kind is not None and response is not None:
+                    body = request.body or b""
+                    journal = self.kept(kind, int(response.status_code), {
+                        h: _header(request.headers, h) for h in _KEEP_HEADERS},
+                        body.encode() if isinstance(body, str) else bytes(body))
+            if journal is not None:
+                journal.sync()
+            return response
 
         client.meta.events.register_first("before-send", before_send)
         return client
@@ -548,27 +715,119 @@ class MotoServer:
 
         return get_backend(service)[self.account]  # type: ignore[call-overload]
 
+    def kept(self, kind: str, status: int, headers: dict[str, str],
+             body: bytes) -> Journal | None:
+        """Keep an answered write (under the lock): a DynamoDB write goes to the journal
+        (returned: the caller syncs it once the lock is released); a Cognito write saves
+        the Cognito backend now."""
+        if not 200 <= status < 300 or self.folder is None:
+            return None
+        if kind == "dynamodb":
+            if self.journal is None:
+                return None
+            self.journal.append(headers, body)
+            return self.journal
+        self._save_cognito(self.folder)
+        return None
+
+    def _save_cognito(self, folder: Path) -> None:
+        with self.lock:
+            self._seq += 1
+            buf = io.BytesIO()
+            _StatePickler(buf, protocol=pickle.HIGHEST_PROTOCOL).dump(
+                {"seq": self._seq, "state": self._regional("cognito-idp").get(self.region)})
+            _write_atomically(folder / COGNITO_FILE, buf.getvalue(), fsync=self.fsync)
+
     def snapshot(self, folder: Path) -> None:
-        """Write the backends' state to ``folder`` atomically."""
+        """Write the backends' state to ``folder`` atomically; the journals it folds in
+        are deleted once it is in place."""
         folder.mkdir(parents=True, exist_ok=True)
         buf = io.BytesIO()
         with self.lock:
-            state = {s: self._regional(s).get(self.region) for s in SERVICES}
+            self._seq += 1
+            generation = (self.journal.generation + 1) if self.journal is not None else 1
+            state: dict[str, Any] = {s: self._regional(s).get(self.region) for s in SERVICES}
+            state["__meta__"] = {"generation": generation, "cognito_seq": self._seq}
             _StatePickler(buf, protocol=pickle.HIGHEST_PROTOCOL).dump(state)
-        tmp = folder / (STATE_FILE + ".tmp")
-        tmp.write_bytes(buf.getvalue())
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, folder / STATE_FILE)
+            if self.folder == folder:  # new writes go to the next generation's journal
+                old, self.journal = self.journal, Journal(folder, generation, fsync=self.fsync)
+                if old is not None:
+                    old.close()
+        _write_atomically(folder / STATE_FILE, buf.getvalue(), fsync=True)
+        for path in folder.glob(JOURNAL_GLOB):
+            if journal_generation(path) < generation:
+                path.unlink(missing_ok=True)
 
     def restore(self, folder: Path) -> bool:
-        """Load state saved by :meth:`snapshot`; False if there is none."""
+        """Load state saved by :meth:`snapshot` (and a later Cognito save), replay the
+        journals written since, and journal from now on; False if there is no state."""
+        patch_moto_transactions()
+        patch_moto_fast_paths()
+        folder.mkdir(parents=True, exist_ok=True)
+        self.folder = folder
         path = folder / STATE_FILE
+        journals = sorted(folder.glob(JOURNAL_GLOB), key=journal_generation)
         if not path.exists():
+            for stale in journals:  # writes to a stack whose creation never finished
+                stale.unlink()
+            (folder / COGNITO_FILE).unlink(missing_ok=True)
+            self.journal = Journal(folder, 1, fsync=self.fsync)
             return False
         state = pickle.loads(path.read_bytes())
+        meta = state.pop("__meta__", {"generation": 0, "cognito_seq": 0})
+        cognito_path = folder / COGNITO_FILE
+        self._seq = int(meta["cognito_seq"])
+        if cognito_path.exists():
+            saved = pickle.loads(cognito_path.read_bytes())
+            if int(saved["seq"]) > self._seq:
+                state["cognito-idp"] = saved["state"]
+                self._seq = int(saved["seq"])
+        generation = int(meta["generation"])
         with self.lock:
             for service, backend in state.items():
                 if backend is not None:
                     self._regional(service)[self.region] = backend
+            self.replayed = 0
+            for journal in journals:
+                if journal_generation(journal) >= generation:
+                    self.replayed += self._replay(journal)
+            last = max([generation, *(journal_generation(j) for j in journals)])
+            self.journal = Journal(folder, last + 1, fsync=self.fsync)
+        if self.replayed:
+            self.snapshot(folder)  # fold the replayed writes in; the journals go
         return True
+
+    def _replay(self, path: Path) -> int:
+        from botocore.awsrequest import AWSPreparedRequest
+        from moto.core.botocore_stubber import BotocoreStubber
+
+        stubber = BotocoreStubber()
+        stubber.enabled = True
+        n = 0
+        for headers, body in read_journal(path):
+            request = AWSPreparedRequest(
+                method="POST", url=f"https://dynamodb.{self.region}.amazonaws.com/",
+                headers={k.title(): v for k, v in headers.items() if v}, body=body,
+                stream_output=False)
+            response = stubber(event_name="before-send", request=request)
+            if response is None or not 200 <= int(response.status_code) < 300:
+                raise RuntimeError(f"{path.name}: record {n + 1} "
+                                   f"({headers.get('x-amz-target')}) no longer applies")
+            n += 1
+        return n
+
+
+def _write_atomically(path: Path, data: bytes, *, fsync: bool) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        if fsync:
+            os.fsync(fh.fileno())
+    os.replace(tmp, path)
+    if fsync:
+        fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)

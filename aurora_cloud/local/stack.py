@@ -112,7 +112,8 @@ class LocalStack:
                  clock: Callable[[], datetime] | None = None, schedule: bool = True,
                  rate: float = 200.0, burst: int = 400, api_containers: int = 4,
                  sync_settle_seconds: float = 2.0, quiet: bool = True,
-                 access_token_seconds: int | None = None, echo_mail: bool = False) -> None:
+                 access_token_seconds: int | None = None, echo_mail: bool = False,
+                 fsync: bool = True) -> None:
         self.quiet = quiet
         self.echo_mail = echo_mail  # print a line per email sent (codes!) on the console
         self.access_token_seconds = access_token_seconds  # None: the template's validity
@@ -124,7 +125,8 @@ class LocalStack:
         self.api_containers = api_containers
         self.sync_settle_seconds = sync_settle_seconds
         self.outbox = self.data_dir / "outbox"
-        self.moto = MotoServer(ACCOUNT, REGION)
+        # fsync=False: an answered write survives kill -9 of the stack, not a power cut
+        self.moto = MotoServer(ACCOUNT, REGION, fsync=fsync)
         self.template = Template(region=REGION, account=ACCOUNT)
         self._server: BaseWSGIServer | None = None
         self._threads: list[threading.Thread] = []
