@@ -17,6 +17,9 @@ import yaml
 from aurora_core import wire
 
 STACK_NAME = "aurora-local"
+NO_VALUE: Any = object()  # Ref AWS::NoValue: the property is left out
+# UserPool properties CloudFormation sets through other calls than CreateUserPool
+POOL_TEMPLATE_ONLY = ("EnabledMfas", "UserPoolName")
 
 
 class _CfnLoader(yaml.SafeLoader):  # type: ignore[misc]  # PyYAML ships no stubs here
@@ -104,7 +107,31 @@ class Template:
         if set(value) == {"Fn::Sub"}:
             text = value["Fn::Sub"]
             return re.sub(r"\$\{([\w:.]+)\}", lambda m: str(self._ref(m.group(1))), text)
-        return {k: self.resolve(v) for k, v in value.items()}
+        if set(value) == {"Fn::If"}:
+            name, yes, no = value["Fn::If"]
+            return self.resolve(yes if self.condition(name) else no)
+        out = {k: self.resolve(v) for k, v in value.items()}
+        return {k: v for k, v in out.items() if v is not NO_VALUE}
+
+    def condition(self, name: str) -> bool:
+        """The value of a condition of the template's Conditions (Equals, Not, And, Or)."""
+        return bool(self._evaluate(self.data.get("Conditions", {})[name]))
+
+    def _evaluate(self, expr: Any) -> Any:
+        if isinstance(expr, dict) and len(expr) == 1:
+            (fn, args), = expr.items()
+            if fn == "Fn::Equals":
+                a, b = (self._evaluate(x) for x in args)
+                return str(a) == str(b)
+            if fn == "Fn::Not":
+                return not self._evaluate(args[0])
+            if fn == "Fn::And":
+                return all(self._evaluate(x) for x in args)
+            if fn == "Fn::Or":
+                return any(self._evaluate(x) for x in args)
+            if fn == "Condition":
+                return self.condition(str(args))
+        return self.resolve(expr)
 
     def _ref(self, name: str) -> Any:
         pseudo = {"AWS::Region": self.region, "AWS::AccountId": self.account,
@@ -112,10 +139,15 @@ class Template:
                   "AWS::URLSuffix": "amazonaws.com"}
         if name in pseudo:
             return pseudo[name]
+        if name == "AWS::NoValue":
+            return NO_VALUE
         if name in self.data.get("Parameters", {}):
             return self.parameter(name)
         if name in self.refs:
             return self.refs[name]
+        res = self.data.get("Resources", {}).get(name, {})
+        if res.get("Type") == "AWS::SES::ConfigurationSet":  # Ref is the Name given
+            return self.ses_configuration_set()
         raise KeyError(f"cannot resolve {name!r} locally")
 
     # -- resources --------------------------------------------------------
@@ -136,9 +168,13 @@ class Template:
 
     def create_user_pool_args(self) -> dict[str, Any]:
         props = self.resolve(self.resource("UserPool")["Properties"])
-        args = dict(props)
-        args["PoolName"] = args.pop("UserPoolName")
+        args = {k: v for k, v in props.items() if k not in POOL_TEMPLATE_ONLY}
+        args["PoolName"] = props["UserPoolName"]
         return args
+
+    def ses_configuration_set(self) -> str:
+        """The name of the SES configuration set every mail is sent with."""
+        return str(self.resolve(self.resource("SesConfigurationSet")["Properties"]["Name"]))
 
     def create_client_args(self, pool_id: str) -> dict[str, Any]:
         self.refs["UserPool"] = pool_id
@@ -147,8 +183,8 @@ class Template:
 
     def password_policy(self) -> wire.PasswordPolicy:
         """The user pool's PasswordPolicy, as GET /config tells clients."""
-        props = self.resolve(self.resource("UserPool")["Properties"])
-        policy = props["Policies"]["PasswordPolicy"]
+        policy = self.resolve(self.resource("UserPool")["Properties"]["Policies"]
+                              ["PasswordPolicy"])
         return wire.PasswordPolicy(
             min_length=int(policy.get("MinimumLength", 8)),
             require_lowercase=bool(policy.get("RequireLowercase", True)),
@@ -186,6 +222,8 @@ class Template:
         ddb.create_table(**self.create_table_args())
         ddb.update_time_to_live(TableName=self.table_name(), TimeToLiveSpecification={
             "AttributeName": self.ttl_attribute(), "Enabled": True})
+        ses = session.client("ses", endpoint_url=endpoint)
+        ses.create_configuration_set(ConfigurationSet={"Name": self.ses_configuration_set()})
         idp = session.client("cognito-idp", endpoint_url=endpoint)
         pool = idp.create_user_pool(**self.create_user_pool_args())["UserPool"]
         self.refs["UserPool"] = pool["Id"]
