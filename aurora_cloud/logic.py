@@ -100,7 +100,10 @@ def envelope(event: Event) -> tuple[int, int]:
         last = recurrence.last_instance(event)
         if last is None:
             return _epoch(lo), FOREVER
-        hi = max(hi, last.instant(UTC) + event.duration + MARGIN)
+        try:
+            hi = max(hi, last.instant(UTC) + event.duration + MARGIN)
+        except OverflowError:  # it ends at the end of the calendar
+            return _epoch(lo), FOREVER
     return _epoch(lo), _epoch(hi)
 
 
@@ -749,14 +752,17 @@ def parse_bound(text: str, name: str, zone: tzinfo) -> datetime:
     t = text.strip()
     try:
         if len(t) == 10:
-            d = date.fromisoformat(t)
-            return datetime.combine(d, time(), zone).astimezone(UTC)
-        at = datetime.fromisoformat(t.replace("Z", "+00:00"))
+            at = datetime.combine(date.fromisoformat(t), time(), zone)
+        else:
+            at = datetime.fromisoformat(t.replace("Z", "+00:00"))
     except ValueError:
         raise InvalidInput(f"'{name}' is not an ISO 8601 date or date-time") from None
     if not wire.MIN_YEAR <= at.year <= wire.MAX_YEAR:
         raise InvalidInput(f"'{name}' is out of range")
     if at.tzinfo is None:
         at = at.replace(tzinfo=zone)
-    return at.astimezone(UTC)
+    try:
+        return at.astimezone(UTC)
+    except OverflowError:  # 0001-01-01 in Tokyo is still year 0 in UTC
+        raise InvalidInput(f"'{name}' is out of range") from None
 

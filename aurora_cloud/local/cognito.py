@@ -65,6 +65,20 @@ from aurora_cloud.reminders.render import Email
 from aurora_core import wire
 
 TARGET_PREFIX = "AWSCognitoIdentityProviderService."
+# What Cognito serves without AWS credentials: the public client calls, and those an
+# access token authorizes. Everything else (Admin*, pool and client management,
+# ListUsers ...) needs IAM credentials in AWS, which this stack never hands out: it is
+# refused, as AWS refuses a request signed with a key it does not know.
+PUBLIC_OPERATIONS = frozenset({
+    "SignUp", "ConfirmSignUp", "ResendConfirmationCode", "ForgotPassword",
+    "ConfirmForgotPassword", "InitiateAuth", "RespondToAuthChallenge", "RevokeToken",
+    "GetUser", "ChangePassword", "GlobalSignOut", "DeleteUser", "UpdateUserAttributes",
+    "DeleteUserAttributes", "VerifyUserAttribute", "GetUserAttributeVerificationCode",
+    "SetUserMFAPreference", "SetUserSettings", "AssociateSoftwareToken",
+    "VerifySoftwareToken", "ListDevices", "GetDevice", "ConfirmDevice", "ForgetDevice",
+    "UpdateDeviceStatus"})
+UNRECOGNIZED = "The security token included in the request is invalid."
+MOTO_SECRET_HEADER = "X-Aurora-Local-Secret"  # what moto's port wants (moto_state.py)
 BIG_N = hex_to_long(N_HEX)
 G = hex_to_long(G_HEX)
 K = hex_to_long(hex_hash("00" + N_HEX + "0" + G_HEX))
@@ -155,8 +169,9 @@ class CognitoProxy:
     def __init__(self, moto_url: str, pool_id: str, client_id: str, state_file: Path,
                  send_mail: Callable[[Email], None], sender: str, rules: PoolRules,
                  signer: TokenSigner, clock: Callable[[], float] = time.time,
-                 token_seconds: int | None = None) -> None:
+                 token_seconds: int | None = None, moto_secret: str = "") -> None:
         self.moto = urlsplit(moto_url)
+        self.moto_secret = moto_secret
         self.pool_id = pool_id
         self.client_id = client_id
         self.state_file = state_file
@@ -211,6 +226,8 @@ class CognitoProxy:
                    if k.lower() in ("content-type", "authorization", "x-amz-date",
                                     "x-amz-target", "user-agent")}
             fwd["X-Amz-Target"] = target
+            if self.moto_secret:
+                fwd[MOTO_SECRET_HEADER] = self.moto_secret
             conn.request("POST", "/", body=body, headers=fwd)
             resp = conn.getresponse()
             data = resp.read()
@@ -248,12 +265,6 @@ class CognitoProxy:
             if exc.kind == "UserNotFoundException":
                 return None
             raise
-
-    def _internal_username(self, username: str) -> str:
-        user = self._find_user(username)
-        if user is None:
-            raise CognitoError("UserNotFoundException", "User does not exist.")
-        return str(user["Username"])
 
     @staticmethod
     def _email_of(user: dict[str, Any]) -> str:
@@ -425,6 +436,8 @@ class CognitoProxy:
 
     def handle(self, target: str, body: bytes, headers: dict[str, str]) -> Response:
         op = target.removeprefix(TARGET_PREFIX)
+        if op not in PUBLIC_OPERATIONS:
+            return self.error("UnrecognizedClientException", UNRECOGNIZED)
         try:
             payload = json.loads(body or b"{}")
             if not isinstance(payload, dict):
@@ -547,28 +560,15 @@ class CognitoProxy:
             self.revoke_user(str(user["Username"]))
         return status, hdrs, data
 
-    def _op_AdminUserGlobalSignOut(self, target: str, body: bytes, headers: dict[str, str],
-                                   p: dict[str, Any]) -> Response:
-        status, hdrs, data = self._forward(target, body, headers)
-        if status == 200:
-            self.revoke_user(self._internal_username(str(p.get("Username", ""))))
-        return status, hdrs, data
-
     def _op_DeleteUser(self, target: str, body: bytes, headers: dict[str, str],
                        p: dict[str, Any]) -> Response:
+        """moto has no DeleteUser (it answered 500): the token names the user, who is
+        deleted as AdminDeleteUser would."""
         user = self._call("GetUser", {"AccessToken": p.get("AccessToken", "")})
-        status, hdrs, data = self._forward(target, body, headers)
-        if status == 200:
-            self.forget_user(str(user["Username"]))
-        return status, hdrs, data
-
-    def _op_AdminDeleteUser(self, target: str, body: bytes, headers: dict[str, str],
-                            p: dict[str, Any]) -> Response:
-        internal = self._internal_username(str(p.get("Username", "")))
-        status, hdrs, data = self._forward(target, body, headers)
-        if status == 200:
-            self.forget_user(internal)
-        return status, hdrs, data
+        internal = str(user["Username"])
+        self._call("AdminDeleteUser", {"UserPoolId": self.pool_id, "Username": internal})
+        self.forget_user(internal)
+        return self.ok({})
 
     def _op_RevokeToken(self, target: str, body: bytes, headers: dict[str, str],
                         p: dict[str, Any]) -> Response:

@@ -32,6 +32,7 @@ import json
 import os
 import pickle
 import re
+import secrets
 import struct
 import threading
 import zlib
@@ -59,6 +60,8 @@ COGNITO_READS = frozenset({
     "AdminListGroupsForUser", "ListUsersInGroup", "GetUserPoolMfaConfig",
     "GetSigningCertificate", "ListTagsForResource", "ListIdentityProviders",
     "ListResourceServers", "GetGroup"})
+SECRET_HEADER = "X-Aurora-Local-Secret"
+_SECRET_ENVIRON = "HTTP_X_AURORA_LOCAL_SECRET"
 _RECORD = struct.Struct("<II")  # payload length, CRC-32 of the payload
 _KEEP_HEADERS = ("content-type", "x-amz-target", "authorization")
 
@@ -184,6 +187,16 @@ class _Locked:
         self.lock = server.lock
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        if not secrets.compare_digest(str(environ.get(_SECRET_ENVIRON, "")),
+                                      self.server.secret):
+            # moto's port answers anything (ListUsers, AdminSetUserPassword, Scan ...):
+            # only the stack itself, which knows the secret, may talk to it.
+            body = json.dumps({"__type": "UnrecognizedClientException",
+                               "message": "The security token included in the request is "
+                                          "invalid."}).encode()
+            start_response("403 Forbidden", [("Content-Type", "application/x-amz-json-1.1"),
+                                             ("Content-Length", str(len(body)))])
+            return [body]
         kind = write_kind(str(environ.get("HTTP_X_AMZ_TARGET", "")))
         if kind is None:
             with self.lock:
@@ -631,6 +644,16 @@ class MotoServer:
         self.journal: Journal | None = None
         self._seq = 0  # orders the Cognito state of the two state files
         self.replayed = 0  # journal records applied by the last restore()
+        # moto's HTTP port serves only requests carrying this (SECRET_HEADER): the stack's
+        # own clients (see add_secret) and the Cognito proxy
+        self.secret = secrets.token_urlsafe(32)
+
+    def add_secret(self, events: Any) -> None:
+        """Make every client of a boto3 session's (or client's) ``events`` carry the secret."""
+        def add(request: Any, **kwargs: Any) -> None:
+            request.headers[SECRET_HEADER] = self.secret
+
+        events.register("request-created", add)
 
     @property
     def url(self) -> str:

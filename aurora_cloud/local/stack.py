@@ -146,8 +146,11 @@ class LocalStack:
         return f"http://127.0.0.1:{self._server.server_port}"
 
     def session(self) -> boto3.Session:
-        return boto3.Session(aws_access_key_id="local", aws_secret_access_key="local",
-                             region_name=REGION)
+        """A session on the stack's moto (its clients carry the port's secret)."""
+        session = boto3.Session(aws_access_key_id="local", aws_secret_access_key="local",
+                                region_name=REGION)
+        self.moto.add_secret(session.events)
+        return session
 
     def client(self, service: str, *, in_process: bool = False) -> Any:
         """A boto3 client on moto (over HTTP on 127.0.0.1, or ``in_process``)."""
@@ -208,7 +211,7 @@ class LocalStack:
             self.moto.url, self.ids["user_pool_id"], self.ids["client_id"],
             self.data_dir / "cognito-local.json", mailer.send, self.sender, rules,
             self.signer, clock=lambda: self.clock().timestamp(),
-            token_seconds=self.access_token_seconds)
+            token_seconds=self.access_token_seconds, moto_secret=self.moto.secret)
         accounts = LocalAccounts(CognitoAccounts(self.client("cognito-idp", in_process=True),
                                                  self.ids["user_pool_id"]), cognito)
         # The server must exist before the config can name its URL: bind first.

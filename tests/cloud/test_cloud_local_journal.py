@@ -118,43 +118,54 @@ def test_only_answered_state_changes_are_kept() -> None:
 
 def test_a_snapshot_folds_the_journal_in_and_a_restart_replays_the_rest(
         tmp_path: Path) -> None:
-    """In process: writes after the last snapshot come back from the journal alone."""
-    from aurora_cloud.local.stack import LocalStack
+    """In process (a region of its own): writes after the last snapshot come back from
+    the journal alone; the snapshot deleted the journal it folded in."""
+    from moto.backends import get_backend
 
-    def items(stack: Any) -> int:
-        ddb = stack.client("dynamodb", in_process=True)
-        return int(ddb.scan(TableName=stack.ids["table"], Select="COUNT")["Count"])
+    from aurora_cloud.local.moto_state import MotoServer
+    from aurora_cloud.local.template import Template
 
-    stack = LocalStack(tmp_path, schedule=False, fsync=False).start()
+    region = "ap-southeast-2"
+    table = Template(region=region).create_table_args()
+
+    def client(server: MotoServer) -> Any:
+        ddb = boto3.client("dynamodb", endpoint_url=server.url, region_name=region,
+                           aws_access_key_id="local", aws_secret_access_key="local")
+        server.add_secret(ddb.meta.events)
+        return ddb
+
+    def put(ddb: Any, i: int) -> None:
+        ddb.put_item(TableName=table["TableName"], Item={"PK": {"S": f"T#{i}"},
+                                                         "SK": {"S": "x"}})
+
+    first = MotoServer(region=region, fsync=False)
+    assert first.restore(tmp_path) is False
+    first.start()
     try:
-        assert stack.storage is not None
-        ddb = stack.client("dynamodb", in_process=True)
-        base = items(stack)
+        ddb = client(first)
+        ddb.create_table(**table)
         for i in range(5):
-            ddb.put_item(TableName=stack.ids["table"],
-                         Item={"PK": {"S": f"T#{i}"}, "SK": {"S": "x"}})
-        stack.moto.snapshot(tmp_path)
+            put(ddb, i)
+        first.snapshot(tmp_path)
         [journal] = tmp_path.glob("moto-journal.*.log")  # the older one is gone
         assert read_journal(journal) == []
         for i in range(5, 8):
-            ddb.put_item(TableName=stack.ids["table"],
-                         Item={"PK": {"S": f"T#{i}"}, "SK": {"S": "x"}})
+            put(ddb, i)
         assert len(read_journal(journal)) == 3
-        state_after_snapshot = (tmp_path / "moto-state.pickle").read_bytes()
     finally:
-        stack._stop.set()  # as a crash would: no final snapshot
-        assert stack._server is not None
-        stack._server.shutdown()
-        stack._server.server_close()
-        stack.moto.stop()
-    (tmp_path / "moto-state.pickle").write_bytes(state_after_snapshot)
-    again = LocalStack(tmp_path, schedule=False, fsync=False)
-    again.start()
+        first.stop()  # no snapshot, as in a crash
+    get_backend("dynamodb")["123456789012"].pop(region, None)  # a fresh process
+    second = MotoServer(region=region, fsync=False)
+    assert second.restore(tmp_path) is True
+    assert second.replayed == 3
+    second.start()
     try:
-        assert again.moto.replayed == 3
-        assert items(again) == base + 8
+        count = client(second).scan(TableName=table["TableName"], Select="COUNT")["Count"]
+        assert count == 8
+        assert len(list(tmp_path.glob("moto-journal.*.log"))) == 1  # folded in at start
     finally:
-        again.stop()
+        second.stop()
+        get_backend("dynamodb")["123456789012"].pop(region, None)
 
 
 def test_the_cost_figure_stays_honest_about_fsync(tmp_path: Path) -> None:
