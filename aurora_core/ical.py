@@ -89,6 +89,7 @@ from aurora_core.model import (
     get_zone,
     shift,
     time_key,
+    zone_names,
 )
 from aurora_core.recurrence import parse_rule
 from aurora_core.windows_zones import primary_zones, windows_to_iana
@@ -203,9 +204,7 @@ def _zone_offsets(year: int) -> dict[str, tuple[timedelta | None, ...]]:
     """For every IANA zone: its UTC offsets at four instants of ``year`` (a quick filter)."""
     probes = [datetime(year, m, 15, 12, tzinfo=UTC) for m in (1, 4, 7, 10)]
     out: dict[str, tuple[timedelta | None, ...]] = {}
-    for name in sorted(available_timezones()):
-        if name.startswith(("posix/", "right/")) or name in ("localtime", "Factory"):
-            continue
+    for name in sorted(zone_names()):
         try:
             z = get_zone(name)
         except ValidationError:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import lru_cache
 from typing import Literal, TypeAlias
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 __all__ = [
     "UTC",
@@ -43,6 +43,7 @@ __all__ = [
     "get_zone",
     "new_id",
     "time_key",
+    "zone_names",
 ]
 
 Channel: TypeAlias = Literal["notification", "email"]
@@ -61,13 +62,29 @@ class ValidationError(ValueError):
     """An event or calendar that cannot be stored; the message says why, for a user."""
 
 
+# Names in the zone database that mean something else on each host (``localtime`` is
+# whatever the machine is set to, ``Factory`` a placeholder) or are another copy of it.
+_HOST_ZONES = frozenset({"localtime", "posixrules", "Factory"})
+
+
+@lru_cache(maxsize=1)
+def zone_names() -> frozenset[str]:
+    """The IANA zone names an event, a setting or a window may use: the zone database's,
+    without the host-dependent and duplicate ones (``localtime``, ``posix/…``,
+    ``right/…``), so a zone means the same on every desktop and on the server."""
+    return frozenset(n for n in available_timezones()
+                     if n not in _HOST_ZONES and not n.startswith(("posix/", "right/")))
+
+
 @lru_cache(maxsize=512)
 def get_zone(name: str) -> ZoneInfo:
     """The IANA zone called ``name``.
 
-    Raises :class:`ValidationError` for an unknown or malformed name.
+    Raises :class:`ValidationError` for an unknown or malformed name, and for names
+    whose meaning depends on the host (:func:`zone_names`).
     """
-    if not name or "\x00" in name or name.startswith(("/", ".")) or ".." in name:
+    if not name or "\x00" in name or name.startswith(("/", ".")) or ".." in name or \
+            name not in zone_names():
         raise ValidationError(f"unknown time zone {name!r}")
     try:
         return ZoneInfo(name)
@@ -326,9 +343,10 @@ class Event:
             if not same_kind(self.recurrence_id, self.start):
                 raise ValidationError("a recurrence id must be the same kind as the start")
         if self.rrule is not None:
-            from aurora_core.recurrence import parse_rule
+            from aurora_core.recurrence import check_cost, parse_rule
 
             parse_rule(self.rrule, self.start)
+            check_cost(self)
 
 
 @dataclass(frozen=True, slots=True)

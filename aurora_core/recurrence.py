@@ -20,13 +20,15 @@ occurrence"). UNTIL is inclusive; for a zoned event it is a UTC instant.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Sequence
+import logging
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 
 from dateutil.rrule import rrule, rrulestr
 
+from aurora_core import rule_cost
 from aurora_core.model import (
     AllDayDate,
     Event,
@@ -43,7 +45,9 @@ from aurora_core.model import (
 
 __all__ = [
     "Rule",
+    "RuleTooComplex",
     "SeriesChange",
+    "check_cost",
     "delete_following",
     "delete_occurrence",
     "edit_all",
@@ -61,6 +65,18 @@ KNOWN_PARTS = (
 )
 # Past this many instances an open-ended rule is not expanded further.
 MAX_INSTANCES = 100_000
+# dateutil's work to find where a COUNT rule ends (rule_cost units: ~40 ms), and what
+# one instance costs on top of its period when walked.
+COUNT_WALK = 40_000
+PER_INSTANCE = 4
+# At most this many instances of one series in one window (expand(), instances()).
+MAX_WINDOW = 5_000
+
+log = logging.getLogger("aurora.recurrence")
+
+
+class RuleTooComplex(ValidationError):
+    """A rule whose expansion costs more than the budget (rule_cost)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +116,9 @@ class Rule:
         return self.get("COUNT") is not None or self.get("UNTIL") is not None
 
 
+_LAST_WALL = datetime(9999, 12, 31, 23, 59, 59)
+
+
 def _frame(t: EventTime) -> datetime:
     """The naive wall-clock datetime a rule expands on."""
     if isinstance(t, ZonedTime):
@@ -130,7 +149,10 @@ def _parse_until(value: str, start: EventTime) -> datetime:
         if v.endswith("Z"):
             instant = datetime.strptime(v, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
             if isinstance(start, ZonedTime):
-                return instant.astimezone(get_zone(start.tz)).replace(tzinfo=None)
+                try:
+                    return instant.astimezone(get_zone(start.tz)).replace(tzinfo=None)
+                except OverflowError:  # past the end of the calendar in that zone
+                    return _LAST_WALL if instant.year > 1 else datetime.min
             if isinstance(start, AllDayDate):
                 return instant.replace(tzinfo=None)
             return instant.replace(tzinfo=None)
@@ -188,6 +210,36 @@ def parse_rule(text: str, start: EventTime) -> Rule:
     return rule
 
 
+def check_cost(master: Event) -> None:
+    """Refuse a rule whose expansion would cost more than the budget
+    (:mod:`aurora_core.rule_cost`): one that finds no instance after DTSTART within
+    it (its filters never or almost never match), or a COUNT whose end takes more than
+    :data:`COUNT_WALK` to find. Raises :class:`RuleTooComplex`. Any other rule then
+    expands any window within the budget, however far its DTSTART."""
+    if master.rrule is None:
+        return
+    rule = parse_rule(master.rrule, master.start)
+    r = _rule_for(master)
+    assert r is not None
+    start_wall = _frame(master.start)
+    try:
+        with rule_cost.budget():
+            for w in r:
+                if w != start_wall:
+                    break
+    except rule_cost.BudgetExceeded:
+        raise RuleTooComplex(
+            "repeat rule too complex: it finds its next occurrence too rarely or never "
+            f"({rule.text()})") from None
+    if rule.get("COUNT") is not None:
+        try:
+            _count_end(master, rule)
+        except rule_cost.BudgetExceeded:
+            raise RuleTooComplex(
+                "repeat rule too complex: its COUNT takes too long to reach "
+                f"({rule.text()}); use UNTIL instead") from None
+
+
 def start_kind(t: EventTime) -> str:
     return type(t).__name__
 
@@ -233,7 +285,9 @@ def _rule_count(r: rrule) -> int | None:
 
 
 def _rule_walls(master: Event, hi: datetime | None = None) -> Iterator[datetime]:
-    """The rule's own instances (naive walls, ascending, DTSTART first), up to ``hi``.
+    """The rule's own instances (naive walls, ascending, DTSTART first), up to ``hi``,
+    walked from DTSTART: for COUNT arithmetic (:func:`_count_before`, :func:`_count_end`).
+    Windows use :func:`rule_walls_between`, which starts near the window.
 
     COUNT is applied with DTSTART counted even where it does not match the rule.
     """
@@ -249,7 +303,10 @@ def _rule_walls(master: Event, hi: datetime | None = None) -> Iterator[datetime]
     count = _rule_count(r)
     if count is not None:
         # DTSTART is the first instance and counts, whether or not it matches.
-        yield from itertools.islice((w for w in r if w != start_wall), count - 1)
+        for w in itertools.islice((w for w in r if w != start_wall), count - 1):
+            if hi is not None and w > hi:
+                return
+            yield w
         return
     n = 0
     for w in r:
@@ -263,22 +320,179 @@ def _rule_walls(master: Event, hi: datetime | None = None) -> Iterator[datetime]
         yield w
 
 
-def rule_walls_between(master: Event, lo: datetime, hi: datetime) -> list[datetime]:
-    """The rule's instances as naive walls in [lo, hi] (DTSTART included when it falls
-    there; RDATE and EXDATE not applied)."""
+_PERIOD = {"YEARLY": timedelta(days=366), "MONTHLY": timedelta(days=31),
+           "WEEKLY": timedelta(days=7), "DAILY": timedelta(days=1),
+           "HOURLY": timedelta(hours=1), "MINUTELY": timedelta(minutes=1),
+           "SECONDLY": timedelta(seconds=1)}
+_WEEKDAY_NAMES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+# Parts whose presence stops dateutil deriving the day parts from DTSTART.
+_DAY_PARTS = ("BYWEEKNO", "BYYEARDAY", "BYMONTHDAY", "BYDAY")
+
+
+def _pinned(rule: Rule, start_wall: datetime) -> Rule:
+    """``rule`` with the parts dateutil derives from DTSTART written out (the time of
+    day, the weekday, the day of the month...), so that it means the same from any
+    other DTSTART; without COUNT."""
+    freq = rule.get("FREQ")
+    order = FREQS.index(freq or "")
+    extra: dict[str, str | None] = {"COUNT": None}
+    if order < 4 and rule.get("BYHOUR") is None:
+        extra["BYHOUR"] = str(start_wall.hour)
+    if order < 5 and rule.get("BYMINUTE") is None:
+        extra["BYMINUTE"] = str(start_wall.minute)
+    if order < 6 and rule.get("BYSECOND") is None:
+        extra["BYSECOND"] = str(start_wall.second)
+    if not any(rule.get(k) is not None for k in _DAY_PARTS):
+        if freq == "YEARLY":
+            if rule.get("BYMONTH") is None:
+                extra["BYMONTH"] = str(start_wall.month)
+            extra["BYMONTHDAY"] = str(start_wall.day)
+        elif freq == "MONTHLY":
+            extra["BYMONTHDAY"] = str(start_wall.day)
+        elif freq == "WEEKLY":
+            extra["BYDAY"] = _WEEKDAY_NAMES[start_wall.weekday()]
+    return rule.with_parts(**extra)
+
+
+def _period_start_before(rule: Rule, start_wall: datetime, lo: datetime) -> datetime | None:
+    """The start of the rule's last period (counted from DTSTART in whole intervals)
+    that begins at least one period before ``lo``, or None when that is DTSTART's own
+    period: where an expansion for a window from ``lo`` can start instead of DTSTART."""
+    freq = rule.get("FREQ")
+    interval = int(rule.get("INTERVAL") or 1)
+    try:
+        if freq == "YEARLY":
+            k = (lo.year - 1 - start_wall.year) // interval
+            return datetime(start_wall.year + k * interval, 1, 1) if k >= 1 else None
+        if freq == "MONTHLY":
+            m0 = start_wall.year * 12 + start_wall.month - 1
+            k = (lo.year * 12 + lo.month - 2 - m0) // interval
+            m = m0 + k * interval
+            return datetime(m // 12, m % 12 + 1, 1) if k >= 1 else None
+        if freq == "WEEKLY":
+            wkst = _WEEKDAYS.get(rule.get("WKST") or "MO", 0)
+            w0 = datetime.combine(start_wall.date(), time()) - timedelta(
+                days=(start_wall.weekday() - wkst) % 7)
+            k = ((lo - timedelta(days=7) - w0).days // 7) // interval
+            return w0 + timedelta(weeks=k * interval) if k >= 1 else None
+        if freq == "DAILY":
+            d0 = datetime.combine(start_wall.date(), time())
+            k = (lo - timedelta(days=1) - d0).days // interval
+            return d0 + timedelta(days=k * interval) if k >= 1 else None
+        unit = _PERIOD[freq or "SECONDLY"]
+        p0 = start_wall.replace(second=0) if freq == "MINUTELY" else \
+            start_wall.replace(minute=0, second=0) if freq == "HOURLY" else start_wall
+        k = (lo - unit - p0) // (unit * interval)
+        return p0 + k * interval * unit if k >= 1 else None
+    except (OverflowError, ValueError):
+        return None
+
+
+def _until_text(wall: datetime, start: EventTime) -> str:
+    """An UNTIL value for the wall ``wall`` in the start's frame."""
+    if isinstance(start, AllDayDate):
+        return wall.strftime("%Y%m%d")
+    return wall.strftime("%Y%m%dT%H%M%S")
+
+
+@lru_cache(maxsize=4096)
+def _count_end_cached(text: str, start: EventTime) -> tuple[datetime | None, bool]:
+    """(the last instance wall or None past the year 9999, found within the budget)."""
+    rule = parse_rule(text, start)
+    start_wall = _frame(start)
+    count = int(rule.get("COUNT") or 0)
+    freq = rule.get("FREQ") or ""
+    interval = int(rule.get("INTERVAL") or 1)
+    if {k for k, _ in rule.parts} <= {"FREQ", "INTERVAL", "COUNT", "WKST"}:
+        # One instance per period, DTSTART the first: plain arithmetic.
+        try:
+            if freq in ("WEEKLY", "DAILY", "HOURLY", "MINUTELY", "SECONDLY"):
+                return start_wall + (count - 1) * interval * _PERIOD[freq], True
+            months = (count - 1) * interval * (12 if freq == "YEARLY" else 1)
+            if start_wall.day <= 28:
+                m = start_wall.year * 12 + start_wall.month - 1 + months
+                return start_wall.replace(year=m // 12, month=m % 12 + 1), True
+        except (OverflowError, ValueError):
+            return None, True  # past the year 9999: the rule ends there
+    master = Event(id="-", uid="-", calendar_id="-", title="", start=start,
+                   end=start, rrule=text)
+    last = None
+    try:
+        with rule_cost.budget(COUNT_WALK):
+            for w in _rule_walls(master):
+                rule_cost.charge(PER_INSTANCE)
+                last = w
+    except rule_cost.BudgetExceeded:
+        return None, False
+    return last, True
+
+
+def _count_end(master: Event, rule: Rule) -> datetime | None:
+    """The last instance wall of a COUNT rule (None: past the year 9999), computed once
+    and remembered; raises :class:`rule_cost.BudgetExceeded` when finding it costs
+    more than :data:`COUNT_WALK` (Event validation refuses such a rule)."""
+    end, found = _count_end_cached(rule.text(), master.start)
+    if not found:
+        raise rule_cost.BudgetExceeded
+    return end
+
+
+def _walls_from(master: Event, rule: Rule, lo: datetime) -> Iterable[datetime]:
+    """The rule's instances (DTSTART not among them) from about ``lo`` on, ascending:
+    from the start of a period just before ``lo`` when the rule allows, else from
+    DTSTART. May raise :class:`rule_cost.BudgetExceeded` while iterated."""
     start_wall = _frame(master.start)
-    if master.rrule is not None:
-        fast = _simple_walls(parse_rule(master.rrule, master.start), start_wall, master.start,
-                             lo, hi)
-        if fast is not None:
-            return fast
+    floor = _period_start_before(rule, start_wall, lo)
+    count = rule.get("COUNT") is not None
+    if floor is None:
+        return itertools.islice(_rule_walls(master), 1, None)
+    pinned = _pinned(rule, start_wall)
+    if count:
+        end = _count_end(master, rule)
+        if end is None:
+            return itertools.islice(_rule_walls(master), 1, None)
+        pinned = pinned.with_parts(UNTIL=_until_text(end, master.start))
+    tz = master.start.tz if isinstance(master.start, ZonedTime) else None
+    r = _build(pinned.text(), floor, start_kind(master.start), tz)
+    return (w for w in r if w != start_wall)
+
+
+def rule_walls_between(master: Event, lo: datetime, hi: datetime,
+                       limit: int = MAX_INSTANCES) -> list[datetime]:
+    """The rule's instances as naive walls in [lo, hi] (DTSTART included when it falls
+    there; RDATE and EXDATE not applied), at most ``limit`` of them (the first ones).
+
+    The expansion starts near ``lo`` (whole periods skipped), and its work between
+    two instances is bounded (:mod:`aurora_core.rule_cost`): a rule that finds no
+    instance within that budget ends the expansion there (logged; Event validation
+    refuses such rules, so only data from elsewhere can meet it).
+    """
+    start_wall = _frame(master.start)
+    if hi < start_wall or limit <= 0:
+        return []
+    if master.rrule is None:
+        return [start_wall] if lo <= start_wall <= hi else []
+    rule = parse_rule(master.rrule, master.start)
+    fast = _simple_walls(rule, start_wall, master.start, lo, hi, limit)
+    if fast is not None:
+        return fast
     r = _rule_for(master)
-    if r is None or _rule_count(r) is not None:
-        return [w for w in _rule_walls(master, hi) if lo <= w <= hi]
-    out = [w for w in r.between(lo, hi, inc=True) if w != start_wall]
+    assert r is not None
     until: datetime | None = r.__dict__.get("_until")
+    out: list[datetime] = []
     if lo <= start_wall <= hi and (until is None or start_wall <= until):
-        out.insert(0, start_wall)
+        out.append(start_wall)
+    try:
+        with rule_cost.budget():
+            for w in _walls_from(master, rule, lo):
+                if w > hi or len(out) >= limit:
+                    break
+                rule_cost.credit()
+                if w >= lo:
+                    out.append(w)
+    except rule_cost.BudgetExceeded:
+        log.warning("repeat rule %s of event %s: expansion stopped at its work budget",
+                    master.rrule, master.id)
     return out
 
 
@@ -287,7 +501,7 @@ _SIMPLE_PARTS = frozenset({"FREQ", "INTERVAL", "COUNT", "UNTIL", "BYDAY", "WKST"
 
 
 def _simple_walls(rule: Rule, start_wall: datetime, start: EventTime, lo: datetime,
-                  hi: datetime) -> list[datetime] | None:
+                  hi: datetime, limit: int = MAX_INSTANCES) -> list[datetime] | None:
     """Instances of a plain DAILY or WEEKLY rule by arithmetic, or None for any other rule.
 
     Same results as dateutil (the property tests compare both with
@@ -321,23 +535,26 @@ def _simple_walls(rule: Rule, start_wall: datetime, start: EventTime, lo: dateti
     if lo <= start_wall <= hi and (until is None or start_wall <= until):
         out.append(start_wall)
     base = first
-    if count is None and lo > start_wall + step:
-        # Skip whole periods that end before the window.
+    if lo > start_wall + step:
+        # Skip whole periods that end before the window; a COUNT counts what they held
+        # (every offset of each, but those of the first period at or before DTSTART).
         skip = (lo - start_wall) // step - 1
         base = first + skip * step
-    while True:
-        for off in offsets:
-            w = base + off
-            if w <= start_wall:
-                continue
-            if w > end or (count is not None and n >= count):
-                return out
-            n += 1
-            if n > MAX_INSTANCES:
-                return out
-            if w >= lo:
-                out.append(w)
-        base += step
+        n += skip * len(offsets) - sum(1 for off in offsets if first + off <= start_wall)
+    try:
+        while True:
+            for off in offsets:
+                w = base + off
+                if w <= start_wall:
+                    continue
+                if w > end or (count is not None and n >= count) or len(out) >= limit:
+                    return out
+                n += 1
+                if w >= lo:
+                    out.append(w)
+            base += step
+    except OverflowError:
+        return out  # the year 9999 ends every rule
 
 
 def _window_walls(master: Event, ws: datetime, we: datetime, local_tz: tzinfo) -> tuple[
@@ -361,9 +578,11 @@ def _overlaps(start: datetime, end: datetime, ws: datetime, we: datetime) -> boo
     return start < we and end > ws
 
 
-def instances(master: Event, lo_wall: datetime, hi_wall: datetime) -> list[EventTime]:
-    """The series' instance starts (rule + RDATE − EXDATE) with walls in [lo, hi]."""
-    walls = rule_walls_between(master, lo_wall, hi_wall)
+def instances(master: Event, lo_wall: datetime, hi_wall: datetime,
+              limit: int = MAX_WINDOW) -> list[EventTime]:
+    """The series' instance starts (rule + RDATE − EXDATE) with walls in [lo, hi]; of
+    the rule's, the first ``limit``."""
+    walls = rule_walls_between(master, lo_wall, hi_wall, limit)
     starts: dict[str, EventTime] = {}
     for w in walls:
         t = _from_frame(w, master.start)
@@ -389,6 +608,8 @@ def expand(
     instance their ``recurrence_id`` names (even when they move it out of or
     into the window); a cancelled override removes its instance. Window
     bounds must be aware; all-day and floating times are read in ``local_tz``.
+    A series gives at most :data:`MAX_WINDOW` of its rule's instances per window
+    (the first ones: a rule repeating every second is still a bounded amount of work).
     """
     if window_start.tzinfo is None or window_end.tzinfo is None:
         raise ValueError("window bounds must be aware datetimes")
@@ -422,19 +643,52 @@ def expand(
 
 
 def last_instance(master: Event) -> EventTime | None:
-    """The last instance start of a bounded series, or None if it never ends."""
+    """The last instance start of a bounded series, or None if it never ends.
+
+    A COUNT rule's end is computed once (arithmetic, or one bounded walk); an UNTIL
+    rule's is searched backwards from UNTIL in growing windows, each expanded from
+    near its start, so a rule from 1900 that repeats every minute costs no more than
+    one from last week."""
+    last: EventTime = master.start
     if master.rrule is not None:
         rule = parse_rule(master.rrule, master.start)
         if not rule.bounded:
             return None
-    last: EventTime = master.start
-    if master.rrule is not None:
-        for w in _rule_walls(master):
-            last = _from_frame(w, master.start)
+        start_wall = _frame(master.start)
+        end: datetime | None = None
+        if rule.get("COUNT") is not None:
+            try:
+                end = _count_end(master, rule)
+            except rule_cost.BudgetExceeded:
+                return None  # too dear to find (validation refuses it): treat as endless
+            if end is None:
+                return None  # it ends past the year 9999
+        else:
+            end = _last_until_wall(master, rule, start_wall)
+        if end is not None and end > start_wall:
+            last = _from_frame(end, master.start)
     for rd in master.rdates:
         if _frame(rd) > _frame(last):
             last = rd
     return last
+
+
+def _last_until_wall(master: Event, rule: Rule, start_wall: datetime) -> datetime | None:
+    r = _rule_for(master)
+    assert r is not None
+    until: datetime | None = r.__dict__.get("_until")
+    if until is None or until <= start_wall:
+        return None
+    span = _PERIOD[rule.get("FREQ") or "DAILY"] * int(rule.get("INTERVAL") or 1) * 8
+    hi = until
+    while True:
+        lo = start_wall if hi - start_wall <= span else hi - span
+        walls = rule_walls_between(master, lo, hi)
+        if walls:
+            return walls[-1]
+        if lo <= start_wall:
+            return None
+        hi, span = lo, span * 4
 
 
 # --------------------------------------------------------------------------
@@ -661,9 +915,22 @@ def _follow(ov: Event, old_master: Event, new_master: Event, rid: EventTime) -> 
 
 
 def first_instance_on_or_after(master: Event, after: date) -> EventTime | None:
-    """Helper for UIs: the first instance whose date is ``after`` or later."""
+    """Helper for UIs: the first instance whose date is ``after`` or later (searched in
+    growing windows from ``after``, each expanded from near its start)."""
     lo = datetime.combine(after, time())
-    for w in _rule_walls(master):
-        if w >= lo:
-            return _from_frame(w, master.start)
+    if master.rrule is None:
+        return master.start if _frame(master.start) >= lo else None
+    rule = parse_rule(master.rrule, master.start)
+    span = _PERIOD[rule.get("FREQ") or "DAILY"] * int(rule.get("INTERVAL") or 1) * 8
+    last = last_instance(master)
+    end = _frame(last) if last is not None else _LAST_WALL
+    while lo <= end:
+        try:
+            hi = min(end, lo + span)
+        except OverflowError:
+            hi = end
+        walls = rule_walls_between(master, lo, hi, limit=1)
+        if walls:
+            return _from_frame(walls[0], master.start)
+        lo, span = hi + timedelta(microseconds=1), span * 4
     return None
