@@ -1,47 +1,65 @@
 """The email reminder dispatcher (EventBridge, every minute).
 
-One run:
+One run (docs/cloud.md, "The dispatcher"):
 
-1. reads the mark (the last minute whose due buckets are all done) and
-   queries every shard of every minute after it up to now (a run that was
-   missed is caught up, at most ``max_catchup`` minutes per run);
-2. for each due reminder, *claims* it with a conditional write that moves
-   the item's reminder to its next due instant (the next occurrence of a
-   series) — of two concurrent runs exactly one wins the claim;
-3. the winner renders and sends the email; if sending fails it puts the
-   reminder back (conditionally), so the next run retries it, and the mark
-   stays before that minute;
-4. writes the new mark.
+1. **Scan and claim.** From the minute after the mark (the last minute whose
+   due buckets are all claimed) towards now, query every shard of a few
+   minutes at a time and *lease* what is due: a conditional write moves each
+   reminder into its shard's lease bucket, claimable again when the lease
+   runs out (of two concurrent runs exactly one wins). Claiming needs no
+   planning, so it is cheap; scanning stops after ``scan_seconds`` (at least
+   one batch of minutes is done), and catch-up after an outage of any length
+   moves forward by hundreds of minutes a run until it reaches the present.
+2. **Move the mark** past every minute whose reminders are all leased, before
+   sending anything: a run that dies later loses nothing (the leases do).
+3. **Retry** the leases that ran out (a run died, or gave them back).
+4. **Send**, oldest reminder first, on ``workers`` threads, each reminder
+   with its own budget (``item_budget``): reading the event, planning its
+   next reminder and rendering the email run under a watchdog; one that
+   raises or runs over the budget is *parked* with its reason (no email; it
+   waits in ``PARKED`` until the event is written again) and counted, and the
+   others go on. Sent, or skipped (over an hour late, emails off, no
+   address): the lease is finished and the event moves on to its next due.
+   A send that fails, and whatever is left when the run's time
+   (``run_seconds``) is up, is given back for the next run.
 
-So a reminder is emailed once: never by two runs, and a failed send is
-retried without a duplicate. A process that dies between claim and send
-loses that one email (at-most-once), which is the failure we prefer over
-duplicates. Reminders found more than ``stale_after`` late are advanced
-without an email (nobody wants yesterday's reminder).
+Never lost: a reminder leaves its minute only into a lease, and a lease
+leaves only as "sent", "skipped" or "parked". Duplicates are possible only
+when a run dies between SES accepting a message and the lease being marked
+finished: the lease runs out and the reminder is sent again (once per such
+crash).
 """
 
 from __future__ import annotations
 
+import ctypes
+import itertools
 import json
 import logging
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+from aurora_cloud.reminders import schedule
 from aurora_cloud.reminders.render import Email, render_reminder
-from aurora_cloud.reminders.schedule import next_email_due
 from aurora_cloud.storage import Due, Storage
 from aurora_cloud.storage.dynamo import due_bucket, parse_iso
 from aurora_core import wire
 from aurora_core.model import Event, ValidationError, get_zone
 
+if TYPE_CHECKING:
+    from aurora_cloud.settings import Settings
+
 log = logging.getLogger("aurora.dispatcher")
+T = TypeVar("T")
 
 
 CLAIM_CHUNK = 25  # reminders claimed per transaction
+SCAN_MINUTES = 3  # minutes whose buckets are queried (in parallel) before claiming
 
 
 class Mailer(Protocol):
@@ -87,26 +105,117 @@ class CognitoDirectory:
         return attrs.get("email")
 
 
+class OverBudget(Exception):
+    """A reminder's planning or rendering ran over its budget."""
+
+
+def _async_raise(thread_id: int, exc: type[BaseException] | None) -> None:
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(
+        ctypes.c_ulong(thread_id), ctypes.py_object(exc) if exc is not None else None)
+
+
+class Watchdog:
+    """Interrupts a call that outlives its budget: raises :class:`OverBudget` in its
+    thread (at the next Python instruction; a long C call is caught when it returns,
+    by the time check around the call).
+
+    One watcher thread for all calls; a call that ends just as its budget runs out
+    clears the exception before it can land anywhere else.
+    """
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._armed: dict[int, tuple[float, int]] = {}  # token -> (deadline, thread id)
+        self._fired: set[int] = set()
+        self._tokens = itertools.count()
+        self._thread: threading.Thread | None = None
+
+    def call(self, fn: Callable[[], T], seconds: float) -> T:
+        thread_id = threading.get_ident()
+        start = time.monotonic()
+        with self._cond:
+            token = next(self._tokens)
+            self._armed[token] = (start + seconds, thread_id)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._watch, daemon=True,
+                                                name="aurora-dispatcher-watchdog")
+                self._thread.start()
+            self._cond.notify()
+        fired = False
+        try:
+            try:
+                result = fn()
+            finally:
+                fired = self._disarm(token, thread_id)
+        except OverBudget:
+            fired = True
+        if fired or time.monotonic() - start > seconds:
+            raise OverBudget(f"planning and rendering took over its budget of {seconds:g} s")
+        return result
+
+    def _disarm(self, token: int, thread_id: int) -> bool:
+        with self._cond:
+            self._armed.pop(token, None)
+            if token not in self._fired:
+                return False
+            self._fired.discard(token)
+            _async_raise(thread_id, None)  # not raised yet: never will be
+            return True
+
+    def _watch(self) -> None:
+        with self._cond:
+            while True:
+                now = time.monotonic()
+                for token, (deadline, thread_id) in list(self._armed.items()):
+                    if deadline <= now:
+                        del self._armed[token]
+                        self._fired.add(token)
+                        _async_raise(thread_id, OverBudget)
+                wait = min((d for d, _ in self._armed.values()), default=now + 60) - now
+                self._cond.wait(timeout=max(wait, 0.001))
+
+
+WATCHDOG = Watchdog()
+
+
 @dataclass
 class RunReport:
-    minutes: int = 0
-    found: int = 0
+    minutes: int = 0  # minutes scanned (and, but for the current one, done)
+    found: int = 0  # due reminders found in them
+    retried: int = 0  # leases claimed again (given back, or ran out)
+    lease_expired: int = 0  # of which ran out without being given back (a run died)
     sent: int = 0
-    skipped: int = 0  # claimed but not emailed (stale, emails off, no address)
-    lost_race: int = 0
-    failed: int = 0
-    failed_minutes: list[datetime] = field(default_factory=list)
+    skipped: int = 0  # not emailed (over an hour late, emails off, no address)
+    lost_race: int = 0  # another run claimed it first
+    failed: int = 0  # the send (or a read) failed: given back, retried next run
+    parked: int = 0  # failed or over budget while planning or rendering: parked
+    deferred: int = 0  # the run's time was up: given back
+    behind_minutes: int = 0  # minutes between the mark and now after this run
+    parked_reasons: list[str] = field(default_factory=list)
 
 
 def _floor_minute(at: datetime) -> datetime:
     return at.astimezone(UTC).replace(second=0, microsecond=0)
 
 
+@dataclass
+class _Leased:
+    raw: dict[str, Any]  # the item as the query read it
+    pk: str
+    sk: str
+    lease_sk: str
+    reminder_sk: str  # the reminder's own due_sk
+    due_at: datetime
+
+
 class Dispatcher:
     def __init__(self, storage: Storage, mailer: Mailer, users: UserDirectory, *,
                  sender: str, clock: Callable[[], datetime] = lambda: datetime.now(UTC),
                  workers: int = 8, stale_after: timedelta = timedelta(hours=1),
-                 max_catchup: int = 120) -> None:
+                 lease: timedelta = timedelta(minutes=3), item_budget: float = 1.0,
+                 run_seconds: float = 45.0, scan_seconds: float = 20.0,
+                 settings: Settings | None = None,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
         self.storage = storage
         self.mailer = mailer
         self.users = users
@@ -114,119 +223,219 @@ class Dispatcher:
         self.clock = clock
         self.workers = workers
         self.stale_after = stale_after
-        self.max_catchup = max_catchup
+        self.lease = lease
+        self.item_budget = item_budget
+        self.run_seconds = run_seconds
+        self.scan_seconds = scan_seconds
+        self.monotonic = monotonic
+        if settings is not None:
+            self.workers = settings.workers
+            self.lease = timedelta(seconds=settings.lease_seconds)
+            self.item_budget = settings.item_budget_seconds
+            self.run_seconds = settings.run_seconds
+            self.scan_seconds = settings.scan_seconds
+        self.planner = schedule.next_email_due  # tests replace it (slow, raising)
+        self.watchdog = WATCHDOG
 
-    def run(self) -> RunReport:
+    def run(self, *, seconds: float | None = None) -> RunReport:
+        """One run; ``seconds``: the time it may take (the Lambda's remaining time)."""
+        started = self.monotonic()
+        budget = self.run_seconds if seconds is None else min(self.run_seconds, seconds)
+        run_end = started + budget
+        scan_end = started + min(self.scan_seconds, budget)
         now = self.clock()
         this_minute = _floor_minute(now)
         mark = self.storage.dispatcher_mark()
         first = this_minute - timedelta(minutes=1) if mark is None else \
             _floor_minute(mark) + timedelta(minutes=1)
-        last = min(this_minute, first + timedelta(minutes=self.max_catchup - 1))
         report = RunReport()
-        minutes = []
-        m = first
-        while m <= last:
-            minutes.append(m)
-            m += timedelta(minutes=1)
-        report.minutes = len(minutes)
-        items: list[dict[str, Any]] = []
-        for minute in minutes:
-            for shard in range(self.storage.due_shards):
-                items.extend(self.storage.due_in_bucket(due_bucket(minute, shard), now))
-        report.found = len(items)
+        lease_until = now + self.lease
         cache = _RunCache(self.storage, self.users)
-        lock = threading.Lock()
-
-        def work(chunk: list[dict[str, Any]]) -> None:
-            outcomes = self._chunk(chunk, now, cache)
-            with lock:
-                for outcome, due_at in outcomes:
-                    setattr(report, outcome, getattr(report, outcome) + 1)
-                    if outcome == "failed":
-                        report.failed_minutes.append(_floor_minute(due_at))
-
-        chunks = [items[i:i + CLAIM_CHUNK] for i in range(0, len(items), CLAIM_CHUNK)]
-        if self.workers > 1 and len(chunks) > 1:
-            with ThreadPoolExecutor(self.workers) as pool:
-                list(pool.map(work, chunks))
-        else:
-            for chunk in chunks:
-                work(chunk)
-        done_through = last if last < this_minute else this_minute - timedelta(minutes=1)
-        if report.failed_minutes:
-            done_through = min(done_through, min(report.failed_minutes) - timedelta(minutes=1))
-        if minutes:
-            self.storage.set_dispatcher_mark(done_through)
-        log.info("dispatch run", extra={"report": report.__dict__ | {"failed_minutes": None}})
+        with ThreadPoolExecutor(max(1, self.workers)) as pool:
+            fresh, done_through = self._scan(first, this_minute, now, lease_until, scan_end,
+                                             pool, report)
+            if done_through is not None:
+                self.storage.set_dispatcher_mark(done_through)
+            last_done = done_through if done_through is not None else \
+                first - timedelta(minutes=1)
+            report.behind_minutes = max(0, int((this_minute - last_done).total_seconds()
+                                               // 60) - 1)
+            retries = self._retries(now, lease_until, pool, report)
+            # Fresh reminders first: a lease that keeps dying never holds up new ones.
+            work = sorted(fresh, key=lambda it: it.due_at) + \
+                sorted(retries, key=lambda it: it.due_at)
+            outcomes = list(pool.map(lambda it: self._process(it, now, cache, run_end), work))
+        for outcome, reason in outcomes:
+            setattr(report, outcome, getattr(report, outcome) + 1)
+            if reason:
+                report.parked_reasons.append(reason)
+        log.info("dispatch run", extra={"report": report.__dict__})
         return report
 
-    def _chunk(self, chunk: list[dict[str, Any]], now: datetime, cache: _RunCache
-               ) -> list[tuple[str, datetime]]:
-        """Claim a chunk of due reminders, then send the ones this run won."""
-        plans = [self._plan(raw, cache) for raw in chunk]
-        claims = self.storage.claim_many(
-            [(p.pk, p.sk, p.due_sk, p.next_due) for p in plans], now)
-        return [self._deliver(p, claimed, new_sk, now, cache)
-                for p, (claimed, new_sk) in zip(plans, claims, strict=True)]
+    # -- 1. scan and claim ------------------------------------------------
 
-    def _plan(self, raw: dict[str, Any], cache: _RunCache) -> _Plan:
-        pk, sk = raw["PK"]["S"], raw["SK"]["S"]
-        due_sk = raw["due_sk"]["S"]
-        due_at = parse_iso(due_sk.split("#", 1)[0])
-        sub = pk.removeprefix("USER#")
-        settings = cache.settings(sub)
-        zone = get_zone(settings.timezone)
-        master = _event(json.loads(raw["doc"]["S"]))
-        overrides: list[Event] = []
-        if master is not None and master.is_recurring:
-            overrides = cache.overrides(sub, master.uid)
-        nxt = next_email_due(master, overrides, due_at, zone) if master is not None else None
-        return _Plan(raw, pk, sk, sub, due_sk, due_at, nxt, master, overrides,
-                     json.loads(raw["due_info"]["S"]), settings, zone)
+    def _scan(self, first: datetime, this_minute: datetime, now: datetime,
+              lease_until: datetime, scan_end: float, pool: ThreadPoolExecutor,
+              report: RunReport) -> tuple[list[_Leased], datetime | None]:
+        leased: list[_Leased] = []
+        done: datetime | None = None
+        minute = first
+        while minute <= this_minute:
+            if done is not None and self.monotonic() >= scan_end:
+                break
+            batch: list[datetime] = []
+            while minute <= this_minute and len(batch) < SCAN_MINUTES:
+                batch.append(minute)
+                minute += timedelta(minutes=1)
+            buckets = [due_bucket(m, shard) for m in batch
+                       for shard in range(self.storage.due_shards)]
+            try:
+                found = list(pool.map(lambda b: self.storage.due_in_bucket(b, now), buckets))
+                items = [raw for part in found for raw in part]
+                report.found += len(items)
+                leased += self._claim(items, lease_until, pool, report,
+                                      reminder_sk=lambda raw: str(raw["due_sk"]["S"]))
+            except Exception:
+                log.exception("scanning due reminders failed; the next run goes on")
+                break
+            report.minutes += len(batch)
+            through = min(batch[-1], this_minute - timedelta(minutes=1))  # now's goes on
+            if through >= first:
+                done = through
+                if minute <= this_minute:  # more batches to scan: keep what is done
+                    self.storage.set_dispatcher_mark(done)
+        return leased, done
 
-    def _deliver(self, p: _Plan, claimed: bool, new_sk: str | None, now: datetime,
-                 cache: _RunCache) -> tuple[str, datetime]:
-        if not claimed:
-            return "lost_race", p.due_at
-        if p.master is None or now - p.due_at > self.stale_after or \
-                not p.settings.reminder_email:
-            return "skipped", p.due_at
-        to = cache.email(p.sub)
-        if not to:
-            return "skipped", p.due_at
-        event = p.master
-        if p.info.get("event_id") and p.info["event_id"] != p.master.id:
-            event = next((o for o in p.overrides if o.id == p.info["event_id"]), p.master)
+    def _claim(self, items: list[dict[str, Any]], lease_until: datetime,
+               pool: ThreadPoolExecutor, report: RunReport,
+               reminder_sk: Callable[[dict[str, Any]], str]) -> list[_Leased]:
+        chunks = [items[i:i + CLAIM_CHUNK] for i in range(0, len(items), CLAIM_CHUNK)]
+
+        def claim(chunk: list[dict[str, Any]]) -> list[str | None]:
+            return self.storage.claim_leases(
+                [(raw["PK"]["S"], raw["SK"]["S"], raw["due_sk"]["S"], reminder_sk(raw))
+                 for raw in chunk], lease_until)
+
+        out = []
+        for chunk, leases in zip(chunks, pool.map(claim, chunks), strict=True):
+            for raw, lease_sk in zip(chunk, leases, strict=True):
+                if lease_sk is None:
+                    report.lost_race += 1
+                    continue
+                rsk = reminder_sk(raw)
+                out.append(_Leased(raw, raw["PK"]["S"], raw["SK"]["S"], lease_sk, rsk,
+                                   parse_iso(rsk.split("#", 1)[0])))
+        return out
+
+    # -- 3. leases that ran out --------------------------------------------
+
+    def _retries(self, now: datetime, lease_until: datetime, pool: ThreadPoolExecutor,
+                 report: RunReport) -> list[_Leased]:
         try:
-            start = wire.parse_time(p.info["start"], all_day=event.all_day,
-                                    timezone=getattr(event.start, "tz", None))
-            email = render_reminder(event, start,
-                                    minutes_before=int(p.info["minutes_before"]),
-                                    zone=p.zone, zone_name=p.settings.timezone, to=to,
-                                    sender=self.sender, now=now)
-            self.mailer.send(email)
+            found = list(pool.map(lambda b: self.storage.due_in_bucket(b, now),
+                                  self.storage.lease_buckets()))
+            items = [raw for part in found for raw in part if "lease_of" in raw]
+            report.lease_expired += sum(1 for raw in items if "released" not in raw)
+            leased = self._claim(items, lease_until, pool, report,
+                                 reminder_sk=lambda raw: str(raw["lease_of"]["S"]))
         except Exception:
-            log.exception("sending a reminder failed; it will be retried")
-            self.storage.restore_due(p.pk, p.sk, new_sk, p.raw)
-            return "failed", p.due_at
-        return "sent", p.due_at
+            log.exception("retrying leases failed; the next run goes on")
+            return []
+        report.retried += len(leased)
+        return leased
 
+    # -- 4. one reminder ----------------------------------------------------
 
-@dataclass
-class _Plan:
-    raw: dict[str, Any]
-    pk: str
-    sk: str
-    sub: str
-    due_sk: str
-    due_at: datetime
-    next_due: Due | None
-    master: Event | None
-    overrides: list[Event]
-    info: dict[str, Any]
-    settings: wire.SettingsWire
-    zone: tzinfo
+    def _process(self, it: _Leased, now: datetime, cache: _RunCache,
+                 run_end: float) -> tuple[str, str]:
+        try:
+            if self.monotonic() >= run_end:
+                self.storage.release_lease(it.pk, it.sk, it.lease_sk, now)
+                return "deferred", ""
+            return self._one(it, now, cache)
+        except Exception:  # a read, the send or a write failed: the lease says what's next
+            log.exception("a reminder failed; it will be retried")
+            try:
+                self.storage.release_lease(it.pk, it.sk, it.lease_sk, now)
+            except Exception:
+                log.exception("giving a lease back failed; it runs out by itself")
+            return "failed", ""
+
+    def _one(self, it: _Leased, now: datetime, cache: _RunCache) -> tuple[str, str]:
+        sub = it.pk.removeprefix("USER#")
+        settings = cache.settings(sub)
+        spent = 0.0
+
+        def guarded(fn: Callable[[], T]) -> T:
+            nonlocal spent
+            t0 = time.monotonic()  # the budget is real time, as the watchdog's
+            try:
+                return self.watchdog.call(fn, max(self.item_budget - spent, 0.001))
+            finally:
+                spent += time.monotonic() - t0
+
+        def park(exc: Exception) -> tuple[str, str]:
+            reason = f"{type(exc).__name__}: {exc}"[:500]
+            log.warning("parked a reminder", extra={"pk": it.pk, "sk": it.sk,
+                                                     "reason": reason})
+            self.storage.park_lease(it.pk, it.sk, it.lease_sk, reason, now)
+            return "parked", reason
+
+        # Reads (settings, overrides, the address) are outside the budget: a failed
+        # read is given back and retried; what the budget guards is our own work.
+        try:
+            master = guarded(lambda: _event(json.loads(it.raw["doc"]["S"])))
+            if master is None:
+                raise ValueError("the stored event does not validate")
+            zone = get_zone(settings.timezone)
+            info = json.loads(it.raw["due_info"]["S"])
+        except Exception as exc:  # OverBudget too
+            return park(exc)
+        overrides = cache.overrides(sub, master.uid) if master.is_recurring else []
+        try:
+            next_due = guarded(lambda: self.planner(master, overrides, it.due_at, zone))
+        except Exception as exc:
+            return park(exc)
+        why = "stale" if now - it.due_at > self.stale_after else \
+            "emails off" if not settings.reminder_email else ""
+        to = cache.email(sub) if not why else None
+        email = None
+        if not why and to:
+            try:
+                email = guarded(lambda: self._render(master, overrides, info, zone, settings,
+                                                     to, now))
+            except Exception as exc:
+                return park(exc)
+        if email is None:
+            self._finish(it, next_due, None)
+            return "skipped", ""
+        self.mailer.send(email)
+        # SES has the message; until the lease is finished, a crash means it goes again.
+        self._finish(it, next_due, now)
+        return "sent", ""
+
+    def _render(self, master: Event, overrides: list[Event], info: dict[str, Any],
+                zone: tzinfo, settings: wire.SettingsWire, to: str, now: datetime) -> Email:
+        event = master
+        if info.get("event_id") and info["event_id"] != master.id:
+            event = next((o for o in overrides if o.id == info["event_id"]), master)
+        start = wire.parse_time(info["start"], all_day=event.all_day,
+                                timezone=getattr(event.start, "tz", None))
+        return render_reminder(event, start, minutes_before=int(info["minutes_before"]),
+                               zone=zone, zone_name=settings.timezone, to=to,
+                               sender=self.sender, now=now)
+
+    def _finish(self, it: _Leased, next_due: Due | None, sent_at: datetime | None) -> None:
+        for attempt in range(3):
+            try:
+                self.storage.finish_lease(it.pk, it.sk, it.lease_sk, next_due, sent_at)
+                return
+            except Exception:
+                if attempt == 2:
+                    log.exception("marking a reminder done failed; its lease will run out "
+                                  "and it is sent again")
+                    return
+                time.sleep(0.05 * (attempt + 1))
 
 
 def _event(doc: dict[str, Any]) -> Event | None:
@@ -274,4 +483,3 @@ class _RunCache:
             if ev is not None:
                 out.append(ev)
         return out
-

@@ -30,6 +30,7 @@ import hashlib
 import json
 import math
 import time
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -47,6 +48,7 @@ META_SK = "META"
 REVOKED_SK = "REVOKED"
 BATCH_WRITE = 25  # DynamoDB's BatchWriteItem limit
 BATCH_GET = 100  # DynamoDB's BatchGetItem limit
+PARKED_PK = "PARKED"  # the due GSI partition of parked reminders
 DISPATCHER_KEY = {"PK": {"S": "SYSTEM"}, "SK": {"S": "DISPATCHER"}}
 THROTTLE_CODES = {"ProvisionedThroughputExceededException", "ThrottlingException",
                   "RequestLimitExceeded"}
@@ -67,6 +69,11 @@ def minute_text(at: datetime) -> str:
 def due_bucket(at: datetime, shard: int) -> str:
     """The ``due`` GSI partition for reminders due in ``at``'s minute on ``shard``."""
     return f"DUE#{minute_text(at)}#{shard}"
+
+
+def lease_bucket(shard: int) -> str:
+    """The ``due`` GSI partition of claimed reminders of ``shard`` (docs/cloud.md)."""
+    return f"LEASE#{shard}"
 
 
 def shard_of(sub: str, event_id: str, shards: int = DUE_SHARDS) -> int:
@@ -454,11 +461,13 @@ class Storage:
         """Point an event's next reminder at ``due`` if it is still ``version``."""
         key = {"PK": {"S": user_pk(sub)}, "SK": {"S": sk}}
         values: dict[str, Any] = {":v": {"N": str(version)}}
+        # A lease or a parking of the dispatcher is over: the reminders are planned anew.
         if due is None:
-            expr = "REMOVE due_pk, due_sk, due_info"
+            expr = "REMOVE due_pk, due_sk, due_info, lease_of, released, parked_reason"
         else:
             attrs = self._due_attrs(sub, sk, due)
-            expr = "SET due_pk = :dp, due_sk = :ds, due_info = :di"
+            expr = ("SET due_pk = :dp, due_sk = :ds, due_info = :di "
+                    "REMOVE lease_of, released, parked_reason")
             values.update({":dp": attrs["due_pk"], ":ds": attrs["due_sk"],
                            ":di": attrs["due_info"]})
         try:
@@ -486,79 +495,121 @@ class Storage:
                 return out
             kw["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
 
-    def _advance(self, pk: str, sk: str, old_due_sk: str, due: Due | None,
-                 sent_at: datetime) -> tuple[dict[str, Any], str | None]:
-        sub = pk.removeprefix("USER#")
-        values: dict[str, Any] = {":old": {"S": old_due_sk}, ":sent": {"S": iso(sent_at)}}
-        new_sk: str | None = None
-        if due is None:
-            expr = "SET last_sent = :sent REMOVE due_pk, due_sk, due_info"
-        else:
-            attrs = self._due_attrs(sub, sk, due)
-            expr = "SET due_pk = :dp, due_sk = :ds, due_info = :di, last_sent = :sent"
-            values.update({":dp": attrs["due_pk"], ":ds": attrs["due_sk"],
-                           ":di": attrs["due_info"]})
-            new_sk = attrs["due_sk"]["S"]
-        update = {"TableName": self.table, "Key": {"PK": {"S": pk}, "SK": {"S": sk}},
-                  "UpdateExpression": expr, "ConditionExpression": "due_sk = :old",
-                  "ExpressionAttributeValues": values}
-        return update, new_sk
+    # -- the dispatcher's leases (docs/cloud.md, "The dispatcher") ------------
+    #
+    # A claimed reminder moves out of its minute's bucket into its shard's lease
+    # bucket (``LEASE#<shard>``), sorted by when the lease runs out; every run
+    # claims the leases that ran out again. ``lease_of`` keeps the reminder's own
+    # due_sk. "Sent" moves it on to its next due; parking moves it to ``PARKED``.
 
-    def advance_due(self, pk: str, sk: str, old_due_sk: str, due: Due | None,
-                    sent_at: datetime) -> tuple[bool, str | None]:
-        """Move an event's reminder from ``old_due_sk`` to ``due`` (None: no more).
+    def lease_buckets(self) -> list[str]:
+        return [lease_bucket(shard) for shard in range(self.due_shards)]
 
-        Conditional on the reminder still being ``old_due_sk``: of two
-        dispatchers racing for one reminder exactly one gets True. Returns
-        (claimed, the new due_sk).
+    def _lease_update(self, pk: str, sk: str, old_due_sk: str, reminder_sk: str,
+                      lease_until: datetime) -> tuple[dict[str, Any], str]:
+        sub, event_id = pk.removeprefix("USER#"), sk.removeprefix("EVT#")
+        lease_sk = f"{iso(lease_until)}#{sub}#{event_id}#{uuid.uuid4().hex[:8]}"
+        update = {
+            "TableName": self.table, "Key": {"PK": {"S": pk}, "SK": {"S": sk}},
+            "UpdateExpression": "SET due_pk = :lp, due_sk = :ls, lease_of = :of "
+                                "REMOVE released",
+            "ConditionExpression": "due_sk = :old",
+            "ExpressionAttributeValues": {
+                ":lp": {"S": lease_bucket(shard_of(sub, event_id, self.due_shards))},
+                ":ls": {"S": lease_sk}, ":of": {"S": reminder_sk}, ":old": {"S": old_due_sk}}}
+        return update, lease_sk
+
+    def claim_leases(self, claims: Sequence[tuple[str, str, str, str]],
+                     lease_until: datetime) -> list[str | None]:
+        """Lease reminders for sending: each ``(pk, sk, due_sk as read, the reminder's
+        own due_sk)`` moves to its lease bucket, claimable again from ``lease_until``.
+
+        Conditional on the due_sk read: of two runs exactly one wins. Returns the
+        lease's due_sk for each, None for a lost race. One transaction when none is
+        contested, one conditional update each otherwise (same answers).
         """
-        update, new_sk = self._advance(pk, sk, old_due_sk, due, sent_at)
-        try:
-            self._call("update_item", **update)
-        except ClientError as exc:
-            if self._is_condition_failure(exc):
-                return False, None
-            raise
-        return True, new_sk
-
-    def claim_many(self, claims: Sequence[tuple[str, str, str, Due | None]],
-                   sent_at: datetime) -> list[tuple[bool, str | None]]:
-        """:meth:`advance_due` for many reminders: one transaction when none is
-        contested, one conditional update each otherwise (same answers)."""
-        if len(claims) > 1:
-            parts = [self._advance(pk, sk, old, due, sent_at) for pk, sk, old, due in claims]
+        parts = [self._lease_update(*claim, lease_until) for claim in claims]
+        if len(parts) > 1:
             try:
                 self._call("transact_write_items",
                            TransactItems=[{"Update": update} for update, _ in parts])
-                return [(True, new_sk) for _, new_sk in parts]
+                return [lease_sk for _, lease_sk in parts]
             except ClientError as exc:
                 if not self._is_condition_failure(exc):
                     raise
-        return [self.advance_due(pk, sk, old, due, sent_at) for pk, sk, old, due in claims]
+        out: list[str | None] = []
+        for update, lease_sk in parts:
+            out.append(lease_sk if self._conditional(update) else None)
+        return out
 
-    def restore_due(self, pk: str, sk: str, claimed_due_sk: str | None,
-                    raw: dict[str, Any]) -> bool:
-        """Undo :meth:`advance_due` after a failed send, so the next run retries."""
-        names = {"due_pk": raw["due_pk"], "due_sk": raw["due_sk"], "due_info": raw["due_info"]}
-        if claimed_due_sk is None:
-            cond = "attribute_not_exists(due_sk)"
-            values: dict[str, Any] = {}
-        else:
-            cond = "due_sk = :claimed"
-            values = {":claimed": {"S": claimed_due_sk}}
+    def _conditional(self, update: dict[str, Any]) -> bool:
         try:
-            self._call("update_item", TableName=self.table,
-                       Key={"PK": {"S": pk}, "SK": {"S": sk}},
-                       UpdateExpression="SET due_pk = :dp, due_sk = :ds, due_info = :di",
-                       ConditionExpression=cond + " AND deleted = :f",
-                       ExpressionAttributeValues={**values, ":f": {"BOOL": False},
-                                                  ":dp": names["due_pk"], ":ds": names["due_sk"],
-                                                  ":di": names["due_info"]})
+            self._call("update_item", **update)
         except ClientError as exc:
             if self._is_condition_failure(exc):
                 return False
             raise
         return True
+
+    def release_lease(self, pk: str, sk: str, lease_sk: str, retry_at: datetime) -> bool:
+        """Give a leased reminder back (its send failed, or the run ran out of time): the
+        first run at or after ``retry_at`` claims it again."""
+        sub, event_id = pk.removeprefix("USER#"), sk.removeprefix("EVT#")
+        return self._conditional({
+            "TableName": self.table, "Key": {"PK": {"S": pk}, "SK": {"S": sk}},
+            "UpdateExpression": "SET due_sk = :r, released = :t",
+            "ConditionExpression": "due_sk = :lease",
+            "ExpressionAttributeValues": {
+                ":r": {"S": f"{iso(retry_at)}#{sub}#{event_id}#{uuid.uuid4().hex[:8]}"},
+                ":t": {"BOOL": True}, ":lease": {"S": lease_sk}}})
+
+    def finish_lease(self, pk: str, sk: str, lease_sk: str, due: Due | None,
+                     sent_at: datetime | None) -> bool:
+        """The leased reminder is done (emailed at ``sent_at``, or skipped): move the
+        event on to ``due`` (None: no more). False if the lease is no longer ours (the
+        event was written meanwhile: the API planned its reminders again)."""
+        sub = pk.removeprefix("USER#")
+        values: dict[str, Any] = {":lease": {"S": lease_sk}}
+        sets = []
+        if due is None:
+            removes = ["due_pk", "due_sk", "due_info"]
+        else:
+            attrs = self._due_attrs(sub, sk, due)
+            sets += ["due_pk = :dp", "due_sk = :ds", "due_info = :di"]
+            values.update({":dp": attrs["due_pk"], ":ds": attrs["due_sk"],
+                           ":di": attrs["due_info"]})
+            removes = []
+        if sent_at is not None:
+            sets.append("last_sent = :sent")
+            values[":sent"] = {"S": iso(sent_at)}
+        removes += ["lease_of", "released"]
+        expr = ("SET " + ", ".join(sets) + " " if sets else "") + "REMOVE " + ", ".join(removes)
+        return self._conditional({
+            "TableName": self.table, "Key": {"PK": {"S": pk}, "SK": {"S": sk}},
+            "UpdateExpression": expr, "ConditionExpression": "due_sk = :lease",
+            "ExpressionAttributeValues": values})
+
+    def park_lease(self, pk: str, sk: str, lease_sk: str, reason: str, at: datetime) -> bool:
+        """Take a leased reminder out of the schedule: planning or rendering it failed or
+        ran over its budget. It waits in ``PARKED`` (with ``parked_reason`` and, in
+        ``lease_of``, the reminder) until the event is written again."""
+        sub, event_id = pk.removeprefix("USER#"), sk.removeprefix("EVT#")
+        return self._conditional({
+            "TableName": self.table, "Key": {"PK": {"S": pk}, "SK": {"S": sk}},
+            "UpdateExpression": "SET due_pk = :p, due_sk = :s, parked_reason = :r "
+                                "REMOVE released",
+            "ConditionExpression": "due_sk = :lease",
+            "ExpressionAttributeValues": {
+                ":p": {"S": PARKED_PK}, ":s": {"S": f"{iso(at)}#{sub}#{event_id}"},
+                ":r": {"S": reason[:1000]}, ":lease": {"S": lease_sk}}})
+
+    def parked(self, limit: int = 100) -> list[dict[str, Any]]:
+        """Parked reminders, oldest first (raw items: ``parked_reason``, ``lease_of``)."""
+        resp = self._call("query", TableName=self.table, IndexName=GSI_DUE,
+                          KeyConditionExpression="due_pk = :p",
+                          ExpressionAttributeValues={":p": {"S": PARKED_PK}}, Limit=limit)
+        items: list[dict[str, Any]] = resp.get("Items", [])
+        return items
 
     def get_raw(self, pk: str, sk: str) -> dict[str, Any] | None:
         resp = self._call("get_item", TableName=self.table, ConsistentRead=True,
