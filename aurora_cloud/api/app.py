@@ -398,14 +398,14 @@ def _from_environment() -> ApiApp:
     import boto3
 
     from aurora_cloud.accounts import CognitoAccounts
-    from aurora_cloud.storage import Storage
+    from aurora_cloud.settings import Settings
 
     env = os.environ
-    region = env.get("AWS_REGION", "us-east-1")
+    settings = Settings.from_env(env)  # the dispatcher reads the same (DUE_SHARDS!)
+    region = settings.region
     client = boto3.client("dynamodb", region_name=region,
-                          endpoint_url=env.get("DYNAMODB_ENDPOINT") or None)
-    storage = Storage(client, env["TABLE_NAME"],
-                      tombstone_days=int(env.get("TOMBSTONE_DAYS", "30")))
+                          endpoint_url=settings.dynamodb_endpoint)
+    storage = settings.storage(client)
     endpoint = env.get("COGNITO_ENDPOINT") or f"https://cognito-idp.{region}.amazonaws.com"
     config = wire.ServerConfig(region=region, user_pool_id=env["USER_POOL_ID"],
                                client_id=env["USER_POOL_CLIENT_ID"], cognito_endpoint=endpoint,

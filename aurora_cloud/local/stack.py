@@ -34,6 +34,7 @@ from aurora_cloud.local.tokens import TokenSigner
 from aurora_cloud.logic import Service
 from aurora_cloud.reminders.dispatcher import CognitoDirectory, Dispatcher, RunReport, SesMailer
 from aurora_cloud.reminders.render import Email
+from aurora_cloud.settings import Settings, function_environment
 from aurora_cloud.storage import Storage
 from aurora_core import wire
 
@@ -180,9 +181,10 @@ class LocalStack:
             self.client("ses").verify_email_identity(EmailAddress=self.sender)
             stack_file.write_text(json.dumps(self.ids, indent=2), "utf-8")
             self.moto.snapshot(self.data_dir)
-        self.storage = Storage(self.client("dynamodb", in_process=True), self.ids["table"],
-                               tombstone_days=int(self.template.parameter("TombstoneDays")),
-                               due_shards=int(self.template.parameter("DueShards")))
+        # What template.yaml gives the dispatcher function, read as the Lambdas read it
+        self.settings = Settings.from_env(function_environment(self.template,
+                                                               "DispatcherFunction"))
+        self.storage = self.settings.storage(self.client("dynamodb", in_process=True))
         mailer = OutboxMailer(self.client("ses", in_process=True), self.outbox,
                               echo=(lambda line: print(line, flush=True)) if self.echo_mail
                               else None)
@@ -190,7 +192,7 @@ class LocalStack:
             self.storage, mailer,
             CognitoDirectory(self.client("cognito-idp", in_process=True),
                              self.ids["user_pool_id"]),
-            sender=self.sender, clock=self.clock)
+            sender=self.sender, clock=self.clock, settings=self.settings)
         pool_res = self.template.resource("UserPool")["Properties"]
         verification = pool_res.get("VerificationMessageTemplate", {})
         client_res = self.template.resource("UserPoolClient")["Properties"]
