@@ -191,6 +191,7 @@ class RunReport:
     parked: int = 0  # failed or over budget while planning or rendering: parked
     deferred: int = 0  # the run's time was up: given back
     behind_minutes: int = 0  # minutes between the mark and now after this run
+    lag_seconds: float = 0.0  # age of the oldest reminder not done (minute not done, given back)
     parked_reasons: list[str] = field(default_factory=list)
 
 
@@ -265,10 +266,14 @@ class Dispatcher:
             work = sorted(fresh, key=lambda it: it.due_at) + \
                 sorted(retries, key=lambda it: it.due_at)
             outcomes = list(pool.map(lambda it: self._process(it, now, cache, run_end), work))
-        for outcome, reason in outcomes:
+        oldest = last_done + timedelta(minutes=1)  # the oldest minute not done yet
+        for it, (outcome, reason) in zip(work, outcomes, strict=True):
             setattr(report, outcome, getattr(report, outcome) + 1)
             if reason:
                 report.parked_reasons.append(reason)
+            if outcome in ("failed", "deferred"):
+                oldest = min(oldest, it.due_at)
+        report.lag_seconds = max(0.0, (now - oldest).total_seconds())
         log.info("dispatch run", extra={"report": report.__dict__})
         return report
 

@@ -46,6 +46,7 @@ def emit(report: RunReport, add: Any) -> None:
     add("RemindersDeferred", count, report.deferred)
     add("RemindersLeaseExpired", count, report.lease_expired)
     add("DispatcherMinutesBehind", count, report.behind_minutes)
+    add("ReminderLagSeconds", MetricUnit.Seconds, report.lag_seconds)  # every run: an alarm
 
 
 @logger.inject_lambda_context

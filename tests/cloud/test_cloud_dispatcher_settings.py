@@ -140,3 +140,44 @@ def test_bad_settings_are_refused() -> None:
         Settings.from_env({"TABLE_NAME": "t", "DUE_SHARDS": "0"})
     with pytest.raises(ValueError):
         Settings.from_env({"TABLE_NAME": "t", "DISPATCHER_LEASE_SECONDS": "30"})
+
+
+class _NoManagedPolicies:
+    def load(self) -> dict[str, str]:
+        return {}
+
+
+def test_the_dispatcher_has_concurrency_of_its_own() -> None:
+    """The API cannot starve the dispatcher: its Lambda keeps reserved concurrency
+    (a parameter; 0 reserves nothing, for a new account's quota of 10)."""
+    from samtranslator.translator.transform import transform
+
+    from aurora_cloud.local.template import load_template
+
+    template = load_template()
+    template["Globals"]["Function"]["CodeUri"] = "s3://aurora-artifacts/lambda.zip"
+    out = transform(template, {}, _NoManagedPolicies())
+    fn = out["Resources"]["DispatcherFunction"]["Properties"]
+    param = out["Parameters"]["DispatcherReservedConcurrency"]
+    assert param["Default"] >= 1
+    reserved = fn["ReservedConcurrentExecutions"]
+    t = Template(out)
+    assert t.resolve(reserved) == param["Default"]
+    t.data["Parameters"]["DispatcherReservedConcurrency"]["Default"] = 0
+    assert t.resolve({"x": reserved}) == {}
+
+
+def test_every_dispatcher_metric_an_alarm_watches_is_emitted_every_run() -> None:
+    from aurora_cloud.reminders.dispatcher import RunReport
+    from aurora_cloud.reminders.handler import emit
+
+    emitted: dict[str, float] = {}
+    emit(RunReport(parked=2, lag_seconds=75.0),
+         lambda name, unit, value: emitted.__setitem__(name, value))
+    assert emitted["RemindersParked"] == 2 and emitted["ReminderLagSeconds"] == 75.0
+    watched = {r["Properties"]["MetricName"] for r in Template().data["Resources"].values()
+               if r["Type"] == "AWS::CloudWatch::Alarm"
+               and r["Properties"].get("Namespace") == "AuroraTime"
+               and {"Name": "service", "Value": "dispatcher"} in
+               r["Properties"].get("Dimensions", [])}
+    assert watched and watched <= set(emitted)
