@@ -22,6 +22,8 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl
@@ -33,6 +35,7 @@ from aurora_cloud.local.cognito import TARGET_PREFIX, CognitoProxy
 from aurora_cloud.local.template import Route
 
 MAX_REQUEST = 10 * 1024 * 1024  # API Gateway's payload limit
+INTEGRATION_TIMEOUT = 29.0  # API Gateway gives up on its integration after this: 504
 PROBLEM = "application/problem+json"
 
 
@@ -120,9 +123,9 @@ class LambdaContext:
     memory_limit_in_mb = 512
     invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:aurora-local-api"
 
-    def __init__(self) -> None:
+    def __init__(self, timeout: float = 10.0) -> None:
         self.aws_request_id = str(uuid.uuid4())
-        self._deadline = time.monotonic() + 10
+        self._deadline = time.monotonic() + timeout  # the function's Timeout
 
     def get_remaining_time_in_millis(self) -> int:
         return max(0, int((self._deadline - time.monotonic()) * 1000))
@@ -151,7 +154,9 @@ class Front:
 
     def __init__(self, routes: list[Route], apis: queue.Queue[Any], verifier: JwtVerifier,
                  cognito: CognitoProxy, jwks: Callable[[], dict[str, Any]], pool_id: str,
-                 limiter: RateLimiter, on_write: Callable[[], None] = lambda: None) -> None:
+                 limiter: RateLimiter, on_write: Callable[[], None] = lambda: None,
+                 lambda_timeout: float = 10.0,
+                 integration_timeout: float = INTEGRATION_TIMEOUT) -> None:
         self.routes = routes
         self.apis = apis
         self.verifier = verifier
@@ -160,6 +165,13 @@ class Front:
         self.pool_id = pool_id
         self.limiter = limiter
         self.on_write = on_write
+        # As in AWS: the function is stopped after its Timeout (template.yaml), which
+        # API Gateway answers with 500; API Gateway itself waits at most 29 s (504).
+        # Here the handler cannot be stopped: the caller gets that answer at the
+        # deadline, and the "container" stays busy until the handler returns.
+        self.lambda_timeout = lambda_timeout
+        self.integration_timeout = integration_timeout
+        self._invoker = ThreadPoolExecutor(thread_name_prefix="aurora-lambda")
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         request = Request(environ)
@@ -203,14 +215,32 @@ class Front:
         if len(body) > MAX_REQUEST:
             return problem(413, "Payload too large", "the request is over 10 MB")
         event = self.event(request, route, params, claims, body)
-        api = self.apis.get()
+        invocation = self._invoker.submit(self._invoke, event, time.monotonic())
         try:
-            result = api.handle(event, LambdaContext())
-        finally:
-            self.apis.put(api)
+            result = invocation.result(timeout=min(self.lambda_timeout,
+                                                   self.integration_timeout))
+        except FutureTimeout:
+            if request.method != "GET":
+                self.on_write()  # it may have written before it ran out of time
+            if self.lambda_timeout <= self.integration_timeout:  # Lambda stopped it
+                return Response(json.dumps({"message": "Internal Server Error"}),
+                                status=500, content_type="application/json")
+            return Response(json.dumps({"message": "Endpoint request timed out"}),
+                            status=504, content_type="application/json")
         if request.method != "GET":
             self.on_write()
         return self.response(result)
+
+    def _invoke(self, event: dict[str, Any], started: float) -> dict[str, Any]:
+        """One invocation on a free container (its context counts the function's
+        Timeout from when the front received the request)."""
+        api = self.apis.get()
+        try:
+            left = self.lambda_timeout - (time.monotonic() - started)
+            result: dict[str, Any] = api.handle(event, LambdaContext(max(left, 0.0)))
+        finally:
+            self.apis.put(api)
+        return result
 
     def _route(self, method: str, path: str) -> tuple[Route | None, dict[str, str]]:
         for route in self.routes:

@@ -239,6 +239,7 @@ class LocalStack:
             clock=lambda: self.clock().timestamp()),
             cognito, self.signer.jwks, self.ids["user_pool_id"],
             RateLimiter(self.rate, self.burst), on_write=self._wrote)
+        front.lambda_timeout = self.template.function_timeout("ApiFunction")  # as in AWS
         holder["front"] = front
         self._spawn("aurora-front", self._server.serve_forever)
         self._spawn("aurora-saver", self._saver)

@@ -203,6 +203,13 @@ class Template:
         seconds = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}[unit]
         return int(value) * seconds
 
+    def function_timeout(self, logical: str) -> float:
+        """A function's Timeout in seconds (its own, else the Globals', else Lambda's 3)."""
+        own = self.resource(logical)["Properties"].get("Timeout")
+        if own is None:
+            own = self.data.get("Globals", {}).get("Function", {}).get("Timeout", 3)
+        return float(self.resolve(own))
+
     def routes(self) -> list[Route]:
         """The API function's routes, static paths before parameterised ones."""
         out = []
