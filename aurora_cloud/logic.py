@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import math
-import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from typing import Any
 from pydantic import ValidationError as PydanticValidationError
 
 from aurora_cloud.accounts import Accounts
+from aurora_cloud.cursor import Cursors
 from aurora_cloud.errors import (
     AuroraError,
     Conflict,
@@ -43,7 +43,7 @@ MARGIN = timedelta(hours=15)  # every UTC offset is within this: bounds floating
 FOREVER = 10**11  # an epoch second after any event
 MAX_WINDOW = timedelta(days=370)
 MAX_OCCURRENCES = 5_000
-CURSOR_RE = re.compile(r"^c1\.(\d{1,15})\.(\d{1,12})$")
+SYNC_SLACK = timedelta(minutes=1)  # a write lands within this of its stamp (Lambda: 10 s)
 CHUNK = 50
 DELETE_BUDGET = 2_000  # items one DELETE /me call deletes at most (the Lambda never times out)
 REVOKED_KEEP = timedelta(days=2)  # the revoked mark outlives any token (Cognito: ≤ 1 day)
@@ -223,11 +223,12 @@ class Service:
 
     def __init__(self, storage: Storage, *, clock: Callable[[], datetime] = utcnow,
                  sync_settle: timedelta = timedelta(seconds=2),
-                 accounts: Accounts | None = None) -> None:
+                 accounts: Accounts | None = None, cursors: Cursors | None = None) -> None:
         self.storage = storage
         self.clock = clock
         self.sync_settle = sync_settle
         self.accounts = accounts
+        self.cursors = cursors or Cursors.ephemeral()  # AWS and the local stack pass theirs
 
     # -- the account ------------------------------------------------------
 
@@ -693,23 +694,29 @@ class Service:
     def sync(self, sub: str, cursor: str | None, limit: int) -> wire.SyncPage:
         """Changes after ``cursor`` in change order, tombstones included.
 
-        Raises :class:`Gone` (problem member ``reason``) when the cursor is older
-        than the tombstone horizon (``horizon``: deletions since then may be
-        forgotten) or newer than anything this server has (``server_restored``:
-        it was restored from an older backup); either way, resync from scratch.
-        Changes younger than ``sync_settle`` are sent but the returned cursor
-        stays before them, so a change that an eventually consistent index
-        showed late is still sent next time.
+        The cursor is signed and bound to ``sub`` (:mod:`aurora_cloud.cursor`):
+        anything else is :class:`InvalidInput` (400). Raises :class:`Gone` (problem
+        member ``reason``) when the client last had every change longer ago than the
+        tombstone horizon (``horizon``: deletions since then may be forgotten), or
+        the cursor is of another table epoch or newer than anything this server
+        has (``server_restored``: it was restored from an older backup); either
+        way, resync from scratch. Changes younger than ``sync_settle`` are sent but
+        the returned cursor stays before them, so a change that an eventually
+        consistent index showed late is still sent next time.
+
+        The cursor's ``as_of`` moves only on the last page of a pull (to when every
+        older change was in the feed: now less the settle time and
+        :data:`SYNC_SLACK`); a partial page keeps the one it was asked with (a
+        first page: the pull's start), so stopping mid-way never makes a cursor
+        look younger than what its holder has.
         """
         now = self.clock()
-        after = 0
+        complete_as_of = int((now - self.sync_settle - SYNC_SLACK).timestamp())
+        after, as_of = 0, complete_as_of
         if cursor:
-            match = CURSOR_RE.match(cursor)
-            if not match:
-                raise InvalidInput("the cursor is not one this server issued")
-            after = int(match.group(1))
-            issued = datetime.fromtimestamp(int(match.group(2)), UTC)
-            if now - issued >= self.storage.tombstone_horizon:
+            position = self.cursors.read(sub, cursor)
+            after, as_of = position.seq, position.as_of
+            if now.timestamp() - as_of >= self.storage.tombstone_horizon.total_seconds():
                 raise Gone("the cursor is older than the deletion horizon; "
                            "do a full sync (no cursor)", extra={"reason": "horizon"})
         items, more = self.storage.changes(sub, after, limit)
@@ -733,7 +740,7 @@ class Service:
             events=[stored_event(s) for s in items if s.kind == "event"],
             reminder_states=[stored_reminder_state(s) for s in items
                              if s.kind == "reminder_state"],
-            cursor=f"c1.{next_seq}.{int(now.timestamp())}",
+            cursor=self.cursors.issue(sub, next_seq, as_of if more else complete_as_of),
             has_more=more,
             server_time=now,
         )

@@ -193,6 +193,8 @@ def measure() -> dict[str, tuple[float, float]]:
         record("get event")
         svc.delete_event("u", e.id, Precondition())
         record("delete event (tombstone)")
+        storage.take_turn("user#u", 1_900_000_000_000, 100, 19_900, 60)  # aurora_cloud/limits
+        record("per-caller limit (every request; caller within its rate)")
         page = svc.sync("u", None, 500)
         meter.reset()
         svc.sync("u", page.cursor, 500)
@@ -229,7 +231,7 @@ PRICE = {
     "wru": 0.625 / 1e6, "rru": 0.125 / 1e6, "storage_gb": 0.25, "pitr_gb": 0.20,
     "http_api": 1.00 / 1e6, "lambda_req": 0.20 / 1e6, "lambda_gbs_arm": 0.0000133334,
     "ses_email": 0.10 / 1000, "cognito_mau_lite": 0.0055, "cognito_free_mau": 10_000,
-    "logs_gb": 0.50, "alarm": 0.10,
+    "logs_gb": 0.50, "alarm": 0.10, "secret": 0.40, "secret_call": 0.05 / 10_000,
 }
 USAGE = {  # per user per month
     "sync_polls": 2 * 10 * 22 * 12,  # 2 desktops, 10 h/day, 22 days, every 5 minutes
@@ -249,13 +251,14 @@ def monthly_cost(users: int, cap: dict[str, tuple[float, float]]) -> dict[str, f
     get_r, _ = cap["get event"]
     rng_r, _ = cap["GET /events for a month of 200 events"]
     ch_r, _ = cap["/sync page of 100 changes (per change)"]
+    _, limit_w = cap["per-caller limit (every request; caller within its rate)"]
     mail_r, mail_w = cap["dispatcher, per reminder sent (100 due)"]
     idle_r, _ = cap["dispatcher run with nothing due"]
     requests = u["sync_polls"] + u["writes"] + u["reads"] + u["range_queries"]
     # every write comes back to the user's other desktop as one change in /sync
     rru = (u["sync_polls"] * sync_r + u["writes"] * ((wr_r + up_r) / 2 + ch_r)
            + u["reads"] * get_r + u["range_queries"] * rng_r + u["emails"] * mail_r)
-    wru = u["writes"] * (wr_w + up_w) / 2 + u["emails"] * mail_w
+    wru = u["writes"] * (wr_w + up_w) / 2 + u["emails"] * mail_w + requests * limit_w
     gbs = LAMBDA_GB * (u["sync_polls"] * LAMBDA_S["sync"] + u["writes"] * LAMBDA_S["write"]
                        + u["reads"] * LAMBDA_S["read"] + u["range_queries"] * LAMBDA_S["range"])
     storage_gb = u["events_stored"] * u["event_kb"] * 2 / 1024 / 1024  # table + sync GSI copy
@@ -275,6 +278,9 @@ def monthly_cost(users: int, cap: dict[str, tuple[float, float]]) -> dict[str, f
         runs * (PRICE["lambda_req"] + 0.2 * LAMBDA_GB * PRICE["lambda_gbs_arm"]
                 + idle_r * PRICE["rru"]))
     total["CloudWatch alarms (7)"] = 7 * PRICE["alarm"]
+    # the cursor key: one secret, read at each cold start (pessimistically 1 per 1,000 requests)
+    total["Secrets Manager (cursor key)"] = (PRICE["secret"] + users * requests / 1000
+                                             * PRICE["secret_call"])
     return total
 
 

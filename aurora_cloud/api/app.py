@@ -31,6 +31,7 @@ from aurora_cloud.errors import (
     PayloadTooLarge,
     Unauthorized,
 )
+from aurora_cloud.limits import Limits
 from aurora_cloud.logic import Precondition, Service, parse_bound
 from aurora_cloud.storage import Stored
 from aurora_core import wire
@@ -88,9 +89,10 @@ class ApiApp:
     """One API "container": a resolver bound to a service. Not thread-safe, like Lambda."""
 
     def __init__(self, service: Service, config: wire.ServerConfig, *,
-                 metrics: bool = True) -> None:
+                 metrics: bool = True, limits: Limits | None = None) -> None:
         self.service = service
         self.config = config
+        self.limits = limits  # per user and per source IP (None: none)
         self.metrics = Metrics(namespace="AuroraTime", service="api") if metrics else None
         self.resolver = self._build()
 
@@ -109,8 +111,16 @@ class ApiApp:
         sub = claims.get("sub")
         if not isinstance(sub, str) or not sub:
             raise Unauthorized("no verified user in the request")
+        if self.limits is not None:
+            self.limits.check_user(sub)  # 429 with Retry-After (one conditional write)
         self.service.check_session(sub, _number(claims.get("iat")))
         return sub
+
+    def _public(self) -> None:
+        """A public route: limit the caller per source IP (429 with Retry-After)."""
+        if self.limits is not None:
+            http = self.resolver.current_event.request_context.get("http") or {}
+            self.limits.check_ip(str(http.get("sourceIp") or "unknown"))
 
     def _username(self, sub: str) -> str:
         """The caller's Cognito username (access tokens: ``username``; ID tokens:
@@ -186,10 +196,12 @@ class ApiApp:
 
         @app.get("/config")
         def get_config() -> Response[str]:
+            self._public()
             return json_response(self.config)
 
         @app.get("/openapi.json")
         def get_openapi() -> Response[str]:
+            self._public()
             return Response(200, JSON, json.dumps(openapi_document()))
 
         @app.get("/me/settings")
@@ -296,8 +308,7 @@ class ApiApp:
             if not limit_text.isdigit() or not 1 <= int(limit_text) <= wire.MAX_SYNC_LIMIT:
                 raise InvalidInput(f"'limit' must be a number from 1 to {wire.MAX_SYNC_LIMIT}")
             cursor = self._query("cursor")
-            return json_response(svc.sync(sub, cursor[:64] if cursor else None,
-                                          int(limit_text)))
+            return json_response(svc.sync(sub, cursor or None, int(limit_text)))
 
         return app
 
@@ -412,7 +423,12 @@ def _from_environment() -> ApiApp:
                                password_policy=password_policy_from_env(env))
     idp = boto3.client("cognito-idp", region_name=region)
     accounts = CognitoAccounts(idp, env["USER_POOL_ID"])
-    return ApiApp(Service(storage, accounts=accounts), config)
+    from aurora_cloud.cursor import cursors_from_env
+    from aurora_cloud.limits import limits_from_env
+
+    cursors = cursors_from_env(env, client, boto3.client("secretsmanager", region_name=region))
+    return ApiApp(Service(storage, accounts=accounts, cursors=cursors), config,
+                  limits=limits_from_env(env, storage, cursors.derive("limits")))
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

@@ -8,7 +8,9 @@
 - matches the routes declared in template.yaml (public ones skip the JWT);
 - hands the handler an HTTP API payload 2.0 event and turns its result into
   an HTTP response;
-- throttles like the stage does (429) and refuses bodies API Gateway would;
+- throttles like the stage does: per route, all callers together (429); the
+  limits per user and per IP are the API's own (aurora_cloud/limits.py), as in
+  AWS; refuses bodies API Gateway would;
 - also serves the Cognito API (through :class:`CognitoProxy`) and the
   pool's JWKS, so one URL is all a client needs.
 """
@@ -93,7 +95,7 @@ class JwtVerifier:
 
 
 class RateLimiter:
-    """Token bucket per caller, like the stage's throttling (rate/s, burst)."""
+    """Token bucket per key (the front: per route, as the stage throttles; rate/s, burst)."""
 
     def __init__(self, rate: float, burst: int) -> None:
         self.rate = rate
@@ -208,8 +210,7 @@ class Front:
             except AuthError as exc:
                 return problem(401, "Unauthorized", str(exc),
                                {"WWW-Authenticate": 'Bearer error="invalid_token"'})
-        who = str(claims["sub"]) if claims else (request.remote_addr or "anonymous")
-        if not self.limiter.allow(who):
+        if not self.limiter.allow(route.key):  # the stage's backstop, for everyone together
             return problem(429, "Too many requests", "slow down", {"Retry-After": "1"})
         body = request.get_data(cache=False)
         if len(body) > MAX_REQUEST:

@@ -26,6 +26,8 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from aurora_cloud.accounts import CognitoAccounts
 from aurora_cloud.api.app import ApiApp
+from aurora_cloud.cursor import Cursors, local_key, table_epoch
+from aurora_cloud.limits import Limit, Limits
 from aurora_cloud.local.cognito import CognitoProxy, PoolRules
 from aurora_cloud.local.front import Front, JwtVerifier, RateLimiter
 from aurora_cloud.local.moto_state import MotoServer
@@ -107,11 +109,17 @@ class LocalAccounts:
 class LocalStack:
     """See the module docstring. ``clock`` drives the API, the dispatcher and the
     tokens' ``iat``/``exp`` (tests pin it); ``access_token_seconds`` overrides the
-    template's AccessTokenValidity (and IdTokenValidity), e.g. 3 s in tests."""
+    template's AccessTokenValidity (and IdTokenValidity), e.g. 3 s in tests.
+
+    Limits are the template's: per user (UserRateLimit/UserBurstLimit) and per
+    source IP on the public routes (PublicRateLimit/PublicBurstLimit) in the API,
+    as in AWS, and the stage's per-route backstop (DefaultRouteSettings) in the
+    front. ``rate``/``burst`` override the per-user numbers; ``rate=0`` turns
+    every limit off (tests that flood one user on purpose, benches)."""
 
     def __init__(self, data_dir: Path, *, port: int = 0,
                  clock: Callable[[], datetime] | None = None, schedule: bool = True,
-                 rate: float = 200.0, burst: int = 400, api_containers: int = 4,
+                 rate: float | None = None, burst: int | None = None, api_containers: int = 4,
                  sync_settle_seconds: float = 2.0, quiet: bool = True,
                  access_token_seconds: int | None = None, echo_mail: bool = False,
                  fsync: bool = True) -> None:
@@ -227,18 +235,24 @@ class LocalStack:
         config = wire.ServerConfig(region=REGION, user_pool_id=self.ids["user_pool_id"],
                                    client_id=self.ids["client_id"], cognito_endpoint=self.url,
                                    password_policy=policy)
+        # The cursor key is this data folder's (DIR/cursor-key); the epoch is the table's,
+        # computed as the API function computes it in AWS.
+        self.cursors = Cursors(local_key(self.data_dir), table_epoch(
+            self.client("dynamodb", in_process=True).describe_table(TableName=self.ids["table"]),
+            str(self.template.parameter("CursorEpoch"))))
+        self.limits = self._limits()
         apis: queue.Queue[ApiApp] = queue.Queue()
         for _ in range(self.api_containers):
             service = Service(self.storage, clock=self.clock,
                               sync_settle=timedelta(seconds=self.sync_settle_seconds),
-                              accounts=accounts)
-            apis.put(ApiApp(service, config, metrics=False))
+                              accounts=accounts, cursors=self.cursors)
+            apis.put(ApiApp(service, config, metrics=False, limits=self.limits))
         issuer = f"https://cognito-idp.{REGION}.amazonaws.com/{self.ids['user_pool_id']}"
         front = Front(self.template.routes(), apis, JwtVerifier(
             self.signer.jwks, issuer, self.ids["client_id"],
             clock=lambda: self.clock().timestamp()),
             cognito, self.signer.jwks, self.ids["user_pool_id"],
-            RateLimiter(self.rate, self.burst), on_write=self._wrote)
+            self._stage_limiter(), on_write=self._wrote)
         front.lambda_timeout = self.template.function_timeout("ApiFunction")  # as in AWS
         holder["front"] = front
         self._spawn("aurora-front", self._server.serve_forever)
@@ -246,6 +260,26 @@ class LocalStack:
         if self.schedule:
             self._spawn("aurora-dispatcher", self._every_minute)
         return self
+
+    def _limits(self) -> Limits | None:
+        """The API's per-caller limits: the template's numbers, on the stack's table."""
+        if self.rate == 0:
+            return None
+        p = self.template.parameter
+        user = Limit(float(p("UserRateLimit") if self.rate is None else self.rate),
+                     int(p("UserBurstLimit") if self.burst is None else self.burst))
+        public = Limit(float(p("PublicRateLimit")), int(p("PublicBurstLimit")))
+        assert self.storage is not None
+        return Limits(self.storage, user, public, salt=self.cursors.derive("limits"),
+                      clock_ms=lambda: int(self.clock().timestamp() * 1000))
+
+    def _stage_limiter(self) -> RateLimiter:
+        """API Gateway's stage throttling: per route, all callers together."""
+        if self.rate == 0:
+            return RateLimiter(0, 1)
+        props = self.template.resource("HttpApi")["Properties"]["DefaultRouteSettings"]
+        return RateLimiter(float(props["ThrottlingRateLimit"]),
+                           int(props["ThrottlingBurstLimit"]))
 
     @property
     def sender(self) -> str:

@@ -148,6 +148,10 @@ class Template:
         res = self.data.get("Resources", {}).get(name, {})
         if res.get("Type") == "AWS::SES::ConfigurationSet":  # Ref is the Name given
             return self.ses_configuration_set()
+        if self.data.get("Resources", {}).get(name, {}).get("Type") == \
+                "AWS::SecretsManager::Secret":  # Ref is its ARN; the local stack keeps its own
+            return (f"arn:aws:secretsmanager:{self.region}:{self.account}:secret:"
+                    f"{self.stack_name}-{name}")
         raise KeyError(f"cannot resolve {name!r} locally")
 
     # -- resources --------------------------------------------------------

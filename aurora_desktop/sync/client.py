@@ -210,6 +210,10 @@ class ApiClient:
         if cursor:
             params["cursor"] = cursor
         resp = self._call("GET", "/sync", params=params)
+        if resp.status_code == 400 and cursor:  # a cursor it refuses (its key changed,
+            # or ours is damaged): what 410 horizon does, a full resync, recovers
+            raise SyncError("gone", "The server cannot continue from the last sync.",
+                            reason="horizon")
         if resp.status_code != 200:
             self._reply(resp)  # raises for 410 and unexpected answers
             raise SyncError("server", f"The server answered {resp.status_code} to /sync.")

@@ -43,9 +43,11 @@ def lambda_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
         boto3.client("dynamodb", region_name="us-east-1").create_table(**t.create_table_args())
         idp = boto3.client("cognito-idp", region_name="us-east-1")
         pool = idp.create_user_pool(PoolName=t.stack_name)["UserPool"]["Id"]
+        key = boto3.client("secretsmanager", region_name="us-east-1").create_secret(
+            Name=f"{t.stack_name}-cursor-key", SecretString="k" * 64)["ARN"]
         env = {"TABLE_NAME": t.table_name(), "USER_POOL_ID": pool,
                "USER_POOL_CLIENT_ID": "client", "SENDER_EMAIL": "r@aurora.example",
-               **_template_api_env()}
+               **_template_api_env({"CursorKey": key})}
         for k, v in env.items():
             monkeypatch.setenv(k, v)
         app._from_environment.cache_clear()
@@ -57,9 +59,11 @@ def lambda_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
         mock.stop(remove_data=False)
 
 
-def _template_api_env() -> dict[str, str]:
-    """The API function's environment variables as template.yaml sets them."""
+def _template_api_env(refs: dict[str, str] | None = None) -> dict[str, str]:
+    """The API function's environment variables as template.yaml sets them (``refs``:
+    the resources it names, as created here)."""
     t = Template()
+    t.refs.update(refs or {})
     variables = t.resource("ApiFunction")["Properties"]["Environment"]["Variables"]
     return {k: str(t.resolve(v)) for k, v in variables.items()}
 

@@ -322,10 +322,12 @@ def test_a_cursor_ahead_of_the_server_is_410_server_restored(inproc: InProcess) 
     status, _, problem = inproc.call("GET", "/sync", query={"cursor": cursor})
     assert status == 410 and problem["reason"] == "server_restored"
     issued = int(inproc.clock().timestamp())
-    status, _, problem = inproc.call("GET", "/sync", query={"cursor": f"c1.999.{issued}"},
-                                     sub="bob")
+    cursors = inproc.api.service.cursors  # a cursor the server signed for bob, beyond his feed
+    status, _, problem = inproc.call("GET", "/sync", query={
+        "cursor": cursors.issue("bob", 999, issued)}, sub="bob")
     assert status == 410 and problem["reason"] == "server_restored"
-    assert inproc.call("GET", "/sync", query={"cursor": f"c1.0.{issued}"}, sub="bob")[0] == 200
+    assert inproc.call("GET", "/sync", query={"cursor": cursors.issue("bob", 0, issued)},
+                       sub="bob")[0] == 200
 
 
 # --------------------------------------------------------------------------

@@ -187,14 +187,35 @@ def test_a_cursor_past_the_tombstone_horizon_keeps_pending_changes(
     # A has been away for longer than the server keeps deletions.
     cursor = a.store.sync_value(a.account, "cursor")
     assert cursor is not None
-    prefix, seq, _issued = cursor.split(".")
+    # Cursors are signed (an edited one is refused); an unsigned cursor of the old
+    # format, 40 days old, is what the server answers 410 horizon.
+    seq = cursor.split(".")[1]
     old = int(time.time()) - 40 * 86400
-    a.store.set_sync_value(a.account, "cursor", f"{prefix}.{seq}.{old}")
+    a.store.set_sync_value(a.account, "cursor", f"c1.{seq}.{old}")
     report = a.sync()
     assert report.resync == "horizon"
     converge(a, b)
     assert b.get(kept.id).title == "Kept and edited offline"  # type: ignore[union-attr]
     assert a.get(gone.id) is None
+
+
+def test_a_cursor_the_server_refuses_leads_to_a_full_resync(
+        pair: tuple[Desktop, Desktop]) -> None:
+    """An edited (or damaged, or foreign-key) cursor is a 400; the desktop does a full
+    resync instead of failing every sync from then on."""
+    a, b = pair
+    first = a.add("Before", day=18)
+    converge(a, b)
+    b.edit(first.id, title="Changed on B")
+    b.sync()
+    cursor = a.store.sync_value(a.account, "cursor")
+    assert cursor is not None and cursor.startswith("c2.")
+    edited = cursor[:-1] + ("A" if cursor[-1] != "A" else "B")
+    a.store.set_sync_value(a.account, "cursor", edited)
+    report = a.sync()
+    assert report.resync == "horizon"
+    assert a.get(first.id).title == "Changed on B"  # type: ignore[union-attr]
+    assert a.sync().resync is None  # the new cursor is good
 
 
 def test_429_500_and_an_expired_token_in_the_middle_of_a_sync_lose_nothing(
