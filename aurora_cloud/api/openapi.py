@@ -214,7 +214,9 @@ def build() -> dict[str, Any]:
                        "tombstones included, in change order",
             "parameters": [
                 _param("cursor", "query", {"type": "string", "maxLength": 64},
-                       "from the previous page; absent for a full sync"),
+                       "from the previous page, as it came (opaque and signed for this user: "
+                       "anything else is a 400 with `reason` `cursor`; resync without one); "
+                       "absent for a full sync"),
                 _param("limit", "query", {"type": "integer", "minimum": 1,
                                           "maximum": wire.MAX_SYNC_LIMIT}, "page size"),
             ],
