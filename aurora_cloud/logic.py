@@ -672,19 +672,26 @@ class Service:
             else:
                 overrides[ev.uid].append(ev)
         occs: list[Occurrence] = []
+        truncated = False  # a series had more occurrences than expand() lets through
         for uid, master in masters.items():
-            occs.extend(recurrence.expand(master, overrides.get(uid, ()), start, end, zone))
+            series = recurrence.expand(master, overrides.get(uid, ()), start, end, zone)
+            truncated |= series.truncated
+            occs.extend(series)
         for uid, ovs in overrides.items():
             if uid not in masters:  # an orphan override stands alone
                 for ov in ovs:
                     occs.extend(recurrence.expand(ov.replace(recurrence_id=None), (), start,
                                                   end, zone))
         occs.sort(key=lambda o: (o.start.instant(zone), o.event.title, o.event.id))
-        truncated = len(occs) > MAX_OCCURRENCES
+        truncated |= len(occs) > MAX_OCCURRENCES
         out = []
+        wires: dict[str, wire.EventWire] = {}  # an event once, however many occurrences
         for o in occs[:MAX_OCCURRENCES]:
-            stored = versions.get(o.event.id)
-            ev_wire = stored_event(stored) if stored else wire.event_to_wire(o.event)
+            ev_wire = wires.get(o.event.id)
+            if ev_wire is None:
+                stored = versions.get(o.event.id)
+                ev_wire = wires[o.event.id] = stored_event(stored) if stored \
+                    else wire.event_to_wire(o.event)
             out.append(wire.OccurrenceWire(
                 event=ev_wire, start=wire.format_time(o.start), end=wire.format_time(o.end),
                 recurrence_id=None if o.recurrence_id is None

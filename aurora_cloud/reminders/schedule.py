@@ -62,7 +62,12 @@ def next_email_due(master: Event, overrides: Sequence[Event], after: datetime,
     best: Due | None = None
     for _ in range(MAX_SPANS):
         hi = lo + SEARCH_SPAN
-        for occ in recurrence.expand(master, overrides, lo, hi, local_tz):
+        occs = recurrence.expand(master, overrides, lo, hi, local_tz)
+        if occs.truncated and occs and occs[-1].start.instant(local_tz) > lo:
+            # A series denser than expand() lets through: this span ends where its
+            # occurrences did; the next one starts there.
+            hi = occs[-1].start.instant(local_tz)
+        for occ in occs:
             for due in _candidates(occ, local_tz, after):
                 if best is None or due.at < best.at:
                     best = due

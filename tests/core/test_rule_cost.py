@@ -238,3 +238,13 @@ def test_zone_names_that_depend_on_the_host_are_unknown(name: str) -> None:
     with pytest.raises(ValidationError, match="unknown time zone"):
         get_zone(name)
     assert get_zone("Europe/Berlin").key == "Europe/Berlin"
+
+
+def test_a_count_window_just_past_the_first_period_counts_what_came_before() -> None:
+    """Found by the property test: the arithmetic path skipped no period yet took the
+    first period's instances off the count (an instance past COUNT came back)."""
+    ev = Event.new("c", "s", AllDayDate(datetime(2000, 1, 1).date()),
+                   AllDayDate(datetime(2000, 1, 2).date()), rrule="FREQ=WEEKLY;INTERVAL=3;COUNT=2")
+    assert rule_walls_between(ev, datetime(2000, 2, 5), datetime(2000, 3, 11)) == []
+    assert rule_walls_between(ev, datetime(2000, 1, 1), datetime(2000, 3, 11)) == [
+        datetime(2000, 1, 1), datetime(2000, 1, 22)]
