@@ -106,3 +106,23 @@ def test_an_ordinary_rule_still_expands(inproc: InProcess) -> None:
     starts = sorted(o["start"] for o in page["occurrences"] if o["event"]["id"] == stored["id"])
     assert starts == ["2026-11-30T09:00:00+01:00", "2026-12-02T09:00:00+01:00"]
     assert uuid.UUID(stored["id"])
+
+
+@pytest.mark.timeout(60)
+def test_the_next_email_of_a_minutely_series_from_1900_is_the_next_minute() -> None:
+    """A series denser than one window lets through (expand() stops at a day of
+    instances): the search goes on from where the window ended, not a year later."""
+    from datetime import UTC, datetime, timedelta
+
+    from aurora_cloud.reminders.schedule import next_email_due
+    from aurora_core.model import Event, Reminder, ZonedTime
+
+    start = ZonedTime.from_local(datetime(1900, 1, 1, 9), "Europe/Berlin")
+    master = Event(id="m", uid="m", calendar_id="c", title="t", start=start,
+                   end=ZonedTime(start.at + timedelta(minutes=30), "Europe/Berlin"),
+                   rrule="FREQ=MINUTELY;UNTIL=22001231T000000Z",
+                   reminders=(Reminder(minutes_before=10, channel="email"),))
+    after = datetime(2026, 12, 2, 10, 0, 30, tzinfo=UTC)
+    due = next_email_due(master, [], after, UTC)
+    assert due is not None and due.at == datetime(2026, 12, 2, 10, 1, tzinfo=UTC)
+    assert due.info["start"] == "2026-12-02T11:11:00+01:00"
