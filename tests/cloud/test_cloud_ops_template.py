@@ -105,8 +105,9 @@ def test_cognito_mails_through_ses_and_is_protected(translated: dict[str, Any]) 
     assert pool["DeletionProtection"] == "ACTIVE"
     assert pool["MfaConfiguration"] == {"Ref": "MfaMode"}
     assert pool["EnabledMfas"]["Fn::If"][1] == ["SOFTWARE_TOKEN_MFA"]
-    assert pool["UserPoolAddOns"]["AdvancedSecurityMode"] == {"Ref": "ThreatProtection"}
-    assert pool["UserPoolTier"] == "PLUS"
+    assert pool["UserPoolAddOns"]["Fn::If"][:2] == [
+        "ThreatProtectionOn", {"AdvancedSecurityMode": {"Ref": "ThreatProtection"}}]
+    assert pool["UserPoolTier"] == {"Fn::If": ["ThreatProtectionOn", "PLUS", "LITE"]}
     assert pool["UserAttributeUpdateSettings"] == {
         "AttributesRequireVerificationBeforeUpdate": ["email"]}
     assert translated["Resources"]["UserPool"]["DeletionPolicy"] == "Retain"
@@ -121,8 +122,13 @@ def test_the_local_pool_is_made_from_the_same_properties() -> None:
     assert args["EmailConfiguration"]["ConfigurationSet"] == "aurora-local-mail"
     assert args["UserAttributeUpdateSettings"] == {
         "AttributesRequireVerificationBeforeUpdate": ["email"]}
+    assert args["UserPoolTier"] == "PLUS"  # threat protection is on by default
+    assert args["UserPoolAddOns"] == {"AdvancedSecurityMode": "ENFORCED"}
     t.data["Parameters"]["MfaMode"]["Default"] = "OFF"
     assert t.create_user_pool_args()["MfaConfiguration"] == "OFF"
+    t.data["Parameters"]["ThreatProtection"]["Default"] = "OFF"
+    off = t.create_user_pool_args()
+    assert off["UserPoolTier"] == "LITE" and "UserPoolAddOns" not in off
 
 
 def test_bounces_and_complaints_reach_the_suppression_function(
