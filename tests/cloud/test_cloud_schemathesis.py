@@ -41,7 +41,7 @@ def fuzz_user(make_user: Any) -> Any:
 
 
 @everyday.parametrize()
-@settings(max_examples=30, deadline=None, derandomize=True,
+@settings(max_examples=75, deadline=None, derandomize=True,
           suppress_health_check=list(HealthCheck))
 def test_api_conforms_to_its_openapi_document(case: Any, stack: Any, fuzz_user: Any) -> None:
     case.call_and_validate(base_url=stack.url, headers=fuzz_user.headers, checks=CHECKS)
