@@ -82,8 +82,18 @@ def test_200_answered_writes_survive_kill_9(tmp_path: Path) -> None:
         first.kill9()  # no snapshot: whatever was not kept before each answer is gone
     second = _Cli(tmp_path)
     try:
-        missing = [i for i in ids
-                   if http.get(f"{second.url}/events/{i}", headers=headers).status_code != 200]
+        there: set[str] = set()
+        cursor = None
+        while True:  # a full /sync (a few requests: the per-user limit is not in play)
+            r = http.get(f"{second.url}/sync", headers=headers,
+                         params={"limit": "1000", **({"cursor": cursor} if cursor else {})})
+            assert r.status_code == 200, r.text
+            page = r.json()
+            there |= {e["id"] for e in page["events"] if not e.get("deleted")}
+            cursor = page["cursor"]
+            if not page["has_more"]:
+                break
+        missing = [i for i in ids if i not in there]
         assert missing == [], f"{len(missing)} of 200 answered writes lost"
         idp = boto3.client("cognito-idp", endpoint_url=second.url, region_name="us-east-1")
         assert idp.get_user(AccessToken=token)["Username"]  # the user and its token
