@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, tzinfo
 
 from aurora_core.model import Event, EventStatus, Occurrence, ZonedTime, get_zone
-from aurora_core.recurrence import MAX_INSTANCES, _frame, parse_rule, rule_walls_between
+from aurora_core.recurrence import _frame, parse_rule, rule_walls_between
 
 from .base import (
     _E_COLS,
@@ -26,6 +26,11 @@ from .base import (
 )
 
 __all__ = ["InstancesMixin"]
+
+# Instances of one series materialised at a time: a rule every few minutes keeps about
+# two weeks around today and is carried on as the horizon moves (a rule every minute
+# since 1900 would otherwise be 66 million rows, or 100,000 in 1900 and none today).
+DENSE = 20_000
 
 
 class InstancesMixin(StoreBase):
@@ -59,7 +64,7 @@ class InstancesMixin(StoreBase):
 
     def _materialise(self, master_rowid: int, master: Event,
                      overrides: Sequence[tuple[int, Event]], horizon: int,
-                     from_wall: int | None = None) -> None:
+                     from_wall: int | None = None, needed: int | None = None) -> None:
         """Write the instances of a series with walls in [from_wall, horizon].
 
         Works on wall clocks and integer keys (no per-instance objects): this is
@@ -81,7 +86,24 @@ class InstancesMixin(StoreBase):
                 return _wall_seconds(wall)
             return int(wall.replace(tzinfo=zone).timestamp())
 
-        walls = rule_walls_between(master, lo, hi)[:MAX_INSTANCES]
+        walls = rule_walls_between(master, lo, hi, DENSE)
+        expanded_to = None if bounded else horizon
+        if len(walls) >= DENSE:
+            # More instances than the index keeps of one series at once (a rule every
+            # few minutes since 1900): the first time, keep those from a little before
+            # today; either way the series is carried on from its last wall as the
+            # horizon moves, like an open-ended one (docs/recurrence.md).
+            # Where the instances kept must reach: today the first time, else the
+            # end of the window being shown (a gap before it stays unmaterialised).
+            target = self._clock().replace(tzinfo=None) if from_wall is None else \
+                _from_wall_seconds(needed) if needed is not None else None
+            spacing = (walls[-1] - walls[0]) / (len(walls) - 1)
+            if target is not None and walls[-1] < target:
+                share = DENSE // 4 if from_wall is None else DENSE * 3 // 4
+                lo = max(lo, target - spacing * share)
+                walls = rule_walls_between(master, lo, hi, DENSE)
+            if len(walls) >= DENSE:
+                expanded_to = _wall_seconds(walls[-1])
         skip = {_key(x) for x in master.exdates}
         skip.update(_key(e.recurrence_id) for _, e in overrides if e.recurrence_id is not None)
         rows = []
@@ -105,26 +127,29 @@ class InstancesMixin(StoreBase):
                 rows.append((rowid, master_rowid, ov_local, _key(ov.start), _key(ov.end), rk))
         self._insert_instances(rows)
         self._db.execute("UPDATE events SET expanded_to = ? WHERE rowid = ?",
-                         (None if bounded else horizon, master_rowid))
+                         (expanded_to, master_rowid))
 
     def _extend_horizon(self, wall_needed: int) -> None:
         """Materialise open-ended series further, up to at least ``wall_needed``."""
         old = self._horizon()
-        if wall_needed <= old:
+        behind = self._db.execute(
+            f"SELECT {_EVENT_COLS}, expanded_to FROM events WHERE expanded_to IS NOT NULL "
+            "AND expanded_to < ? AND deleted = 0", (wall_needed,)).fetchall()
+        if not behind:
             return
         # Only as far as asked plus two months: this runs on the GUI thread, and a
         # step of HORIZON took seconds with a thousand open-ended series.
-        new = wall_needed + int(HORIZON_STEP.total_seconds())
+        new = old if wall_needed <= old else wall_needed + int(HORIZON_STEP.total_seconds())
         with self._tx():
-            for r in self._db.execute(
-                f"SELECT {_EVENT_COLS} FROM events WHERE expanded_to IS NOT NULL AND deleted = 0"
-            ).fetchall():
-                master = self._row_to_event(r)
+            for r in behind:
+                master = self._row_to_event(r[:-1])
                 # Its overrides' instances already exist; their originals must be skipped.
                 overrides = [(int(o[0]), self._row_to_event(o)) for o in self._db.execute(
                     f"SELECT {_EVENT_COLS} FROM events WHERE uid = ? AND rid IS NOT NULL "
                     "AND deleted = 0", (master.uid,))]
-                self._materialise(int(r[0]), master, overrides, new, from_wall=old + 1)
+                # From where this series stopped (the horizon, or its last kept wall).
+                self._materialise(int(r[0]), master, overrides, new, from_wall=int(r[-1]) + 1,
+                                  needed=wall_needed)
             self._db.execute("INSERT OR REPLACE INTO meta VALUES ('horizon', ?)", (str(new),))
 
     # -------------------------------------------------------------- queries

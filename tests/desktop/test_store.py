@@ -372,3 +372,28 @@ def test_a_version_2_store_keeps_its_events_and_its_outbox_becomes_pending_chang
         tables = {r[0] for r in sqlite3.connect(path).execute(
             "SELECT name FROM sqlite_master WHERE type = 'table'")}
         assert "outbox" not in tables
+
+
+@pytest.mark.timeout(120)
+def test_a_series_every_minute_since_1900_shows_today_and_months_ahead(store: Store) -> None:
+    """Issue 10: such a rule is valid, but the index cannot hold its 66 million
+    instances; before, it held the first 100,000 (all in 1900) and showed nothing today."""
+    from aurora_desktop.store.instances import DENSE
+
+    cal = store.default_calendar()
+    ev = store.put_event(Event.new(cal.id, "tick", at(1900, 1, 1, 9), at(1900, 1, 1, 9, 1),
+                                   rrule="FREQ=MINUTELY;UNTIL=22001231T000000Z"))
+    hourly = store.put_event(Event.new(cal.id, "chime", at(1900, 1, 1, 9), at(1900, 1, 1, 9, 1),
+                                       rrule="FREQ=HOURLY"))
+
+    def hour(when: datetime) -> list[str]:
+        return [o.event.title for o in store.occurrences(when, when + timedelta(hours=1), BERLIN)
+                if o.event.id in (ev.id, hourly.id)]
+
+    today = NOW.replace(minute=0, second=0, microsecond=0)
+    assert hour(today).count("tick") == 60 and hour(today).count("chime") == 1
+    later = today + timedelta(days=200)
+    assert hour(later).count("tick") == 60 and hour(later).count("chime") == 1
+    rows = store._db.execute("SELECT COUNT(*) FROM instances i JOIN events e ON "
+                             "e.rowid = i.series_rowid WHERE e.id = ?", (ev.id,)).fetchone()[0]
+    assert rows <= 2 * DENSE
