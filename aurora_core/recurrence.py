@@ -607,10 +607,13 @@ def _simple_walls(rule: Rule, start_wall: datetime, start: EventTime, lo: dateti
 
 def _window_walls(master: Event, ws: datetime, we: datetime, local_tz: tzinfo) -> tuple[
         datetime, datetime, datetime]:
-    """A naive wall range in the master's frame that covers [ws, we) with slack (zone
-    changes can move a wall a day), and the wall where the window itself begins."""
+    """A naive wall range in the master's frame that covers [ws, we) with slack, and
+    the wall where the window itself begins. The slack covers the largest step a zone
+    ever took backwards (Alaska's date change of 1867: a day), so a wall outside it
+    cannot be inside the window; all-day and floating walls read in ``local_tz``
+    likewise."""
     dur = master.duration
-    slack = timedelta(days=2)
+    slack = timedelta(hours=26)
     z = get_zone(master.start.tz) if isinstance(master.start, ZonedTime) else local_tz
     try:
         begin = ws.astimezone(z).replace(tzinfo=None) - dur
