@@ -156,6 +156,9 @@ class PoolRules:
     code_seconds: int = CODE_SECONDS
     email_subject: str = "Your confirmation code"
     email_message: str = "Your confirmation code is {####}"
+    # UserAttributeUpdateSettings.AttributesRequireVerificationBeforeUpdate: a new
+    # value of these is held (and its code mailed to it) until the code is confirmed
+    verify_before_update: frozenset[str] = frozenset()
 
 
 class CognitoProxy:
@@ -301,14 +304,19 @@ class CognitoProxy:
 
     # -- codes --------------------------------------------------------------
 
-    def _mail_code(self, user: dict[str, Any], purpose: str) -> dict[str, str]:
+    def _mail_code(self, user: dict[str, Any], purpose: str,
+                   to: str | None = None) -> dict[str, str]:
+        """Mail a new code for ``purpose`` to the user's email (or ``to``, which the
+        code then confirms: a held email change)."""
         internal = str(user["Username"])
         code = f"{secrets.randbelow(1_000_000):06d}"
+        rec: dict[str, Any] = {"code": code, "issued": self._now()}
+        if to is not None:
+            rec["value"] = to
         with self._lock:
-            self._state["codes"][f"{purpose}:{internal}"] = {"code": code,
-                                                             "issued": self._now()}
+            self._state["codes"][f"{purpose}:{internal}"] = rec
             self._save()
-        to = self._email_of(user)
+        to = to if to is not None else self._email_of(user)
         self.send_mail(Email(sender=self.sender, to=to, subject=self.rules.email_subject,
                              text=self.rules.email_message.replace("{####}", code) + "\n"))
         return {"Destination": mask_email(to), "DeliveryMedium": "EMAIL",
@@ -535,6 +543,73 @@ class CognitoProxy:
         return self.ok({})
 
     # -- calls with an access token ---------------------------------------
+
+    def _op_UpdateUserAttributes(self, target: str, body: bytes, headers: dict[str, str],
+                                 p: dict[str, Any]) -> Response:
+        """A new email (UserAttributeUpdateSettings) does not take effect: the code goes
+        to the new address and VerifyUserAttribute makes the change; until then the
+        verified old address stays the sign-in and recovery address. moto changed it
+        at once."""
+        attrs = [a for a in p.get("UserAttributes") or [] if isinstance(a, dict)]
+        held = [a for a in attrs if a.get("Name") == "email"
+                and "email" in self.rules.verify_before_update]
+        if not held:
+            return self._forward(target, body, headers)
+        user = self._call("GetUser", {"AccessToken": p.get("AccessToken", "")})
+        internal = str(user["Username"])
+        rest = [a for a in attrs if a not in held]
+        if rest:
+            status, hdrs, data = self._forward(
+                target, json.dumps({**p, "UserAttributes": rest}).encode(), headers)
+            if status != 200:
+                return status, hdrs, data
+        new = str(held[-1].get("Value", "")).strip()
+        if "@" not in new:
+            raise CognitoError("InvalidParameterException", "Invalid email address format.")
+        if new.lower() == self._email_of(user).lower():
+            return self.ok({"CodeDeliveryDetailsList": []})
+        other = self._find_user(new)
+        if other is not None and other["Username"] != internal:
+            raise CognitoError("AliasExistsException",
+                               "An account with the given email already exists.")
+        return self.ok({"CodeDeliveryDetailsList": [self._mail_code(user, "email", to=new)]})
+
+    def _held_email(self, internal: str) -> str | None:
+        with self._lock:
+            rec = self._state["codes"].get(f"email:{internal}")
+        return str(rec["value"]) if isinstance(rec, dict) and "value" in rec else None
+
+    def _op_VerifyUserAttribute(self, target: str, body: bytes, headers: dict[str, str],
+                                p: dict[str, Any]) -> Response:
+        if p.get("AttributeName") != "email" or "email" not in self.rules.verify_before_update:
+            return self._forward(target, body, headers)
+        user = self._call("GetUser", {"AccessToken": p.get("AccessToken", "")})
+        internal = str(user["Username"])
+        new = self._held_email(internal)
+        if new is None:
+            raise CognitoError("CodeMismatchException", BAD_CODE)
+        self._check_code(internal, "email", str(p.get("Code", "")))
+        other = self._find_user(new)
+        if other is not None and other["Username"] != internal:  # taken meanwhile
+            raise CognitoError("AliasExistsException",
+                               "An account with the given email already exists.")
+        self._call("AdminUpdateUserAttributes", {
+            "UserPoolId": self.pool_id, "Username": internal,
+            "UserAttributes": [{"Name": "email", "Value": new},
+                               {"Name": "email_verified", "Value": "true"}]})
+        self._forget_code(internal, "email")
+        return self.ok({})
+
+    def _op_GetUserAttributeVerificationCode(self, target: str, body: bytes,
+                                             headers: dict[str, str],
+                                             p: dict[str, Any]) -> Response:
+        if p.get("AttributeName") != "email":
+            return self._forward(target, body, headers)
+        user = self._call("GetUser", {"AccessToken": p.get("AccessToken", "")})
+        new = self._held_email(str(user["Username"]))
+        if new is None:
+            return self._forward(target, body, headers)
+        return self.ok({"CodeDeliveryDetails": self._mail_code(user, "email", to=new)})
 
     def _op_ChangePassword(self, target: str, body: bytes, headers: dict[str, str],
                            p: dict[str, Any]) -> Response:

@@ -215,7 +215,10 @@ class LocalStack:
             refresh_token_seconds=self.template.token_seconds("RefreshToken"),
             email_subject=str(verification.get("EmailSubject", "Your confirmation code")),
             email_message=str(verification.get("EmailMessage",
-                                               "Your confirmation code is {####}")))
+                                               "Your confirmation code is {####}")),
+            verify_before_update=frozenset((pool_res.get("UserAttributeUpdateSettings") or {})
+                                           .get("AttributesRequireVerificationBeforeUpdate",
+                                                [])))
         self.signer = TokenSigner(self.data_dir)
         self.cognito = cognito = CognitoProxy(
             self.moto.url, self.ids["user_pool_id"], self.ids["client_id"],
