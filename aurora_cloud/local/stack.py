@@ -38,6 +38,7 @@ from aurora_cloud.reminders.dispatcher import CognitoDirectory, Dispatcher, RunR
 from aurora_cloud.reminders.render import Email
 from aurora_cloud.settings import Settings, function_environment
 from aurora_cloud.storage import Storage
+from aurora_cloud.suppression import SuppressionList, record
 from aurora_core import wire
 
 REGION = "us-east-1"
@@ -62,19 +63,44 @@ class _QuietHandler(WSGIRequestHandler):
         pass
 
 
-class OutboxMailer:
-    """Sends through (moto's) SES and keeps a copy of every message as an .eml file."""
+# SES's mailbox simulator: mail to these bounces hard / draws a complaint
+SIMULATOR = {"bounce@simulator.amazonses.com": "Bounce",
+             "complaint@simulator.amazonses.com": "Complaint"}
 
-    def __init__(self, ses: Any, outbox: Path, echo: Callable[[str], None] | None = None) -> None:
+
+class OutboxMailer:
+    """Sends through (moto's) SES and keeps a copy of every message as an .eml file.
+
+    With ``suppressions`` it also plays SES's part in the suppression list (which moto
+    lacks): mail to a suppressed address is dropped (SES's account-level list; no
+    .eml), and mail to SES's simulator addresses produces the bounce or complaint
+    event that SuppressionFunction records in AWS."""
+
+    def __init__(self, ses: Any, outbox: Path, echo: Callable[[str], None] | None = None,
+                 suppressions: SuppressionList | None = None) -> None:
         self.ses = SesMailer(ses)
         self.outbox = outbox
         self.echo = echo  # the console of `aurora-cloud local`: a line per message
+        self.suppressions = suppressions
         outbox.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
         self._n = 0
 
     def send(self, email: Email) -> None:
+        if self.suppressions is not None and self.suppressions.contains(email.to):
+            if self.echo is not None:
+                self.echo(f"mail to {email.to} dropped: the address is on the suppression list")
+            return
         self.ses.send(email)
+        kind = SIMULATOR.get(email.to.strip().lower())
+        if self.suppressions is not None and kind is not None:
+            recipient = [{"emailAddress": email.to}]
+            message = ({"eventType": "Bounce", "bounce": {"bounceType": "Permanent",
+                                                          "bouncedRecipients": recipient}}
+                       if kind == "Bounce" else
+                       {"eventType": "Complaint",
+                        "complaint": {"complainedRecipients": recipient}})
+            record({"Records": [{"Sns": {"Message": json.dumps(message)}}]}, self.suppressions)
         if self.echo is not None:
             first = next((line for line in email.text.splitlines() if line.strip()), "")
             self.echo(f"mail to {email.to}: {email.subject}: {first[:200]}")
@@ -195,7 +221,10 @@ class LocalStack:
         self.storage = self.settings.storage(self.client("dynamodb", in_process=True))
         mailer = OutboxMailer(self.client("ses", in_process=True), self.outbox,
                               echo=(lambda line: print(line, flush=True)) if self.echo_mail
-                              else None)
+                              else None,
+                              suppressions=SuppressionList(self.client("dynamodb",
+                                                                       in_process=True),
+                                                           self.ids["table"]))
         self.dispatcher = Dispatcher(
             self.storage, mailer,
             CognitoDirectory(self.client("cognito-idp", in_process=True),
