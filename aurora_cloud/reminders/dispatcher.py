@@ -9,7 +9,7 @@ One run (docs/cloud.md, "The dispatcher"):
    runs out (of two concurrent runs exactly one wins). Claiming needs no
    planning, so it is cheap; scanning stops after ``scan_seconds`` (at least
    one batch of minutes is done), and catch-up after an outage of any length
-   moves forward by hundreds of minutes a run until it reaches the present.
+   moves forward by about 2,000 minutes a run until it reaches the present.
 2. **Move the mark** past every minute whose reminders are all leased, before
    sending anything: a run that dies later loses nothing (the leases do).
 3. **Retry** the leases that ran out (a run died, or gave them back).
@@ -59,6 +59,7 @@ T = TypeVar("T")
 
 
 CLAIM_CHUNK = 25  # reminders claimed per transaction
+RELEASE_SECONDS = 8.0  # after the run's time: for giving back what it did not start
 SCAN_MINUTES = 3  # minutes whose buckets are queried (in parallel) before claiming
 
 
@@ -129,6 +130,7 @@ class Watchdog:
         self._fired: set[int] = set()
         self._tokens = itertools.count()
         self._thread: threading.Thread | None = None
+        self._wake_at = 0.0  # when the watcher wakes up next (monotonic)
 
     def call(self, fn: Callable[[], T], seconds: float) -> T:
         thread_id = threading.get_ident()
@@ -140,7 +142,8 @@ class Watchdog:
                 self._thread = threading.Thread(target=self._watch, daemon=True,
                                                 name="aurora-dispatcher-watchdog")
                 self._thread.start()
-            self._cond.notify()
+            if start + seconds < self._wake_at:  # the watcher sleeps past this deadline
+                self._cond.notify()
         fired = False
         try:
             try:
@@ -171,8 +174,10 @@ class Watchdog:
                         del self._armed[token]
                         self._fired.add(token)
                         _async_raise(thread_id, OverBudget)
-                wait = min((d for d, _ in self._armed.values()), default=now + 60) - now
-                self._cond.wait(timeout=max(wait, 0.001))
+                wait = max(min((d for d, _ in self._armed.values()), default=now + 60) - now,
+                           0.001)
+                self._wake_at = now + wait
+                self._cond.wait(timeout=wait)
 
 
 WATCHDOG = Watchdog()
@@ -266,6 +271,8 @@ class Dispatcher:
             work = sorted(fresh, key=lambda it: it.due_at) + \
                 sorted(retries, key=lambda it: it.due_at)
             outcomes = list(pool.map(lambda it: self._process(it, now, cache, run_end), work))
+            self._give_back([it for it, (outcome, _) in zip(work, outcomes, strict=True)
+                             if outcome == "deferred"], now, run_end + RELEASE_SECONDS, pool)
         oldest = last_done + timedelta(minutes=1)  # the oldest minute not done yet
         for it, (outcome, reason) in zip(work, outcomes, strict=True):
             setattr(report, outcome, getattr(report, outcome) + 1)
@@ -349,14 +356,29 @@ class Dispatcher:
         report.retried += len(leased)
         return leased
 
+    def _give_back(self, items: list[_Leased], now: datetime, until: float,
+                   pool: ThreadPoolExecutor) -> None:
+        """Give back what the run had no time for (25 a transaction), so the next run
+        sends it; what is still left when ``until`` comes waits for its lease."""
+        chunks = [items[i:i + CLAIM_CHUNK] for i in range(0, len(items), CLAIM_CHUNK)]
+
+        def release(chunk: list[_Leased]) -> None:
+            if self.monotonic() >= until:
+                return
+            try:
+                self.storage.release_leases([(it.pk, it.sk, it.lease_sk) for it in chunk], now)
+            except Exception:
+                log.exception("giving leases back failed; they run out by themselves")
+
+        list(pool.map(release, chunks))
+
     # -- 4. one reminder ----------------------------------------------------
 
     def _process(self, it: _Leased, now: datetime, cache: _RunCache,
                  run_end: float) -> tuple[str, str]:
         try:
             if self.monotonic() >= run_end:
-                self.storage.release_lease(it.pk, it.sk, it.lease_sk, now)
-                return "deferred", ""
+                return "deferred", ""  # given back after the others, in batches
             return self._one(it, now, cache)
         except Exception:  # a read, the send or a write failed: the lease says what's next
             log.exception("a reminder failed; it will be retried")

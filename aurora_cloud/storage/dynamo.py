@@ -605,17 +605,36 @@ class Storage:
             raise
         return True
 
-    def release_lease(self, pk: str, sk: str, lease_sk: str, retry_at: datetime) -> bool:
-        """Give a leased reminder back (its send failed, or the run ran out of time): the
-        first run at or after ``retry_at`` claims it again."""
+    def _release_update(self, pk: str, sk: str, lease_sk: str,
+                        retry_at: datetime) -> dict[str, Any]:
         sub, event_id = pk.removeprefix("USER#"), sk.removeprefix("EVT#")
-        return self._conditional({
+        return {
             "TableName": self.table, "Key": {"PK": {"S": pk}, "SK": {"S": sk}},
             "UpdateExpression": "SET due_sk = :r, released = :t",
             "ConditionExpression": "due_sk = :lease",
             "ExpressionAttributeValues": {
                 ":r": {"S": f"{iso(retry_at)}#{sub}#{event_id}#{uuid.uuid4().hex[:8]}"},
-                ":t": {"BOOL": True}, ":lease": {"S": lease_sk}}})
+                ":t": {"BOOL": True}, ":lease": {"S": lease_sk}}}
+
+    def release_lease(self, pk: str, sk: str, lease_sk: str, retry_at: datetime) -> bool:
+        """Give a leased reminder back (its send failed, or the run ran out of time): the
+        first run at or after ``retry_at`` claims it again."""
+        return self._conditional(self._release_update(pk, sk, lease_sk, retry_at))
+
+    def release_leases(self, leases: Sequence[tuple[str, str, str]],
+                       retry_at: datetime) -> list[bool]:
+        """:meth:`release_lease` for many ``(pk, sk, lease_sk)``: one transaction when
+        all are still ours, one update each otherwise (same answers)."""
+        updates = [self._release_update(pk, sk, lease, retry_at) for pk, sk, lease in leases]
+        if len(updates) > 1:
+            try:
+                self._call("transact_write_items",
+                           TransactItems=[{"Update": u} for u in updates])
+                return [True] * len(updates)
+            except ClientError as exc:
+                if not self._is_condition_failure(exc):
+                    raise
+        return [self._conditional(u) for u in updates]
 
     def finish_lease(self, pk: str, sk: str, lease_sk: str, due: Due | None,
                      sent_at: datetime | None) -> bool:
