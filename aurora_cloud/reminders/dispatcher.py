@@ -195,6 +195,7 @@ class RunReport:
     failed: int = 0  # the send (or a read) failed: given back, retried next run
     parked: int = 0  # failed or over budget while planning or rendering: parked
     deferred: int = 0  # the run's time was up: given back
+    waiting: int = 0  # leases due again that the run had no time to claim
     behind_minutes: int = 0  # minutes between the mark and now after this run
     lag_seconds: float = 0.0  # age of the oldest reminder not done (minute not done, given back)
     parked_reasons: list[str] = field(default_factory=list)
@@ -241,6 +242,7 @@ class Dispatcher:
             self.run_seconds = settings.run_seconds
             self.scan_seconds = settings.scan_seconds
         self.planner = schedule.next_email_due  # tests replace it (slow, raising)
+        self._report_lock = threading.Lock()
         self.watchdog = WATCHDOG
 
     def run(self, *, seconds: float | None = None) -> RunReport:
@@ -266,20 +268,27 @@ class Dispatcher:
                 first - timedelta(minutes=1)
             report.behind_minutes = max(0, int((this_minute - last_done).total_seconds()
                                                // 60) - 1)
-            retries = self._retries(now, lease_until, pool, report)
+            expired = self._expired_leases(now, pool, report)
             # Fresh reminders first: a lease that keeps dying never holds up new ones.
-            work = sorted(fresh, key=lambda it: it.due_at) + \
-                sorted(retries, key=lambda it: it.due_at)
+            work = sorted(fresh, key=lambda it: it.due_at)
             outcomes = list(pool.map(lambda it: self._process(it, now, cache, run_end), work))
             self._give_back([it for it, (outcome, _) in zip(work, outcomes, strict=True)
                              if outcome == "deferred"], now, run_end + RELEASE_SECONDS, pool)
+            results = [(it.due_at, outcome, reason)
+                       for it, (outcome, reason) in zip(work, outcomes, strict=True)]
+            # Then the leases that ran out or were given back, claimed 25 at a time only
+            # while there is time to send them (the rest stay due for the next run).
+            chunks = [expired[i:i + CLAIM_CHUNK] for i in range(0, len(expired), CLAIM_CHUNK)]
+            for part in pool.map(lambda chunk: self._retry_chunk(
+                    chunk, now, lease_until, cache, run_end, report), chunks):
+                results.extend(part)
         oldest = last_done + timedelta(minutes=1)  # the oldest minute not done yet
-        for it, (outcome, reason) in zip(work, outcomes, strict=True):
+        for due_at, outcome, reason in results:
             setattr(report, outcome, getattr(report, outcome) + 1)
             if reason:
                 report.parked_reasons.append(reason)
-            if outcome in ("failed", "deferred"):
-                oldest = min(oldest, it.due_at)
+            if outcome in ("failed", "deferred", "waiting"):
+                oldest = min(oldest, due_at)
         report.lag_seconds = max(0.0, (now - oldest).total_seconds())
         log.info("dispatch run", extra={"report": report.__dict__})
         return report
@@ -341,20 +350,57 @@ class Dispatcher:
 
     # -- 3. leases that ran out --------------------------------------------
 
-    def _retries(self, now: datetime, lease_until: datetime, pool: ThreadPoolExecutor,
-                 report: RunReport) -> list[_Leased]:
+    def _expired_leases(self, now: datetime, pool: ThreadPoolExecutor,
+                        report: RunReport) -> list[dict[str, Any]]:
+        """Leases due again (ran out, or given back), oldest reminder first."""
         try:
             found = list(pool.map(lambda b: self.storage.due_in_bucket(b, now),
                                   self.storage.lease_buckets()))
-            items = [raw for part in found for raw in part if "lease_of" in raw]
-            report.lease_expired += sum(1 for raw in items if "released" not in raw)
-            leased = self._claim(items, lease_until, pool, report,
-                                 reminder_sk=lambda raw: str(raw["lease_of"]["S"]))
         except Exception:
-            log.exception("retrying leases failed; the next run goes on")
+            log.exception("reading expired leases failed; the next run goes on")
             return []
-        report.retried += len(leased)
-        return leased
+        items = [raw for part in found for raw in part if "lease_of" in raw]
+        report.lease_expired += sum(1 for raw in items if "released" not in raw)
+        items.sort(key=lambda raw: str(raw["lease_of"]["S"]))
+        return items
+
+    def _retry_chunk(self, chunk: list[dict[str, Any]], now: datetime,
+                     lease_until: datetime, cache: _RunCache, run_end: float,
+                     report: RunReport) -> list[tuple[datetime, str, str]]:
+        """Claim and send up to 25 expired leases (one worker, in order)."""
+        def due_at(raw: dict[str, Any]) -> datetime:
+            return parse_iso(str(raw["lease_of"]["S"]).split("#", 1)[0])
+
+        if self.monotonic() >= run_end:
+            return [(due_at(raw), "waiting", "") for raw in chunk]
+        try:
+            leases = self.storage.claim_leases(
+                [(raw["PK"]["S"], raw["SK"]["S"], raw["due_sk"]["S"], raw["lease_of"]["S"])
+                 for raw in chunk], lease_until)
+        except Exception:
+            log.exception("claiming expired leases failed; the next run goes on")
+            return [(due_at(raw), "waiting", "") for raw in chunk]
+        out: list[tuple[datetime, str, str]] = []
+        deferred: list[_Leased] = []
+        for raw, lease_sk in zip(chunk, leases, strict=True):
+            if lease_sk is None:
+                out.append((due_at(raw), "lost_race", ""))
+                continue
+            with self._report_lock:
+                report.retried += 1
+            it = _Leased(raw, raw["PK"]["S"], raw["SK"]["S"], lease_sk,
+                         str(raw["lease_of"]["S"]), due_at(raw))
+            outcome, reason = self._process(it, now, cache, run_end)
+            if outcome == "deferred":
+                deferred.append(it)
+            out.append((it.due_at, outcome, reason))
+        if deferred:
+            try:
+                self.storage.release_leases([(it.pk, it.sk, it.lease_sk) for it in deferred],
+                                            now)
+            except Exception:
+                log.exception("giving leases back failed; they run out by themselves")
+        return out
 
     def _give_back(self, items: list[_Leased], now: datetime, until: float,
                    pool: ThreadPoolExecutor) -> None:

@@ -9,6 +9,7 @@ depend on how cheap aurora_core makes such rules.
 
 from __future__ import annotations
 
+import itertools
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -196,6 +197,14 @@ def test_what_is_left_when_the_runs_time_is_up_goes_to_the_next_run(
     inproc.clock.pin(DUE + timedelta(seconds=20))
     first = d.run()
     assert first.sent == 3 and first.deferred == 3
+    # A run with no time left claims none of them: they stay due, unclaimed.
+    ticks = itertools.count(0, 50)
+    d.monotonic = lambda: float(next(ticks))
+    inproc.clock.advance(timedelta(minutes=1))
+    busy = d.run()
+    assert busy.waiting == 3 and busy.retried == 0 and busy.sent == 0
+    assert busy.lag_seconds > 60  # the oldest waiting reminder is over a minute old
+    d.monotonic = lambda: elapsed[0]
     d.run_seconds = 1000.0
     inproc.clock.advance(timedelta(minutes=1))
     second = d.run()
