@@ -1,6 +1,6 @@
 """``aurora-cloud``: run the local stack, or regenerate the OpenAPI document.
 
-    aurora-cloud local [--port N] [--data-dir DIR] [--token-seconds N]
+    aurora-cloud local [--port N] [--data-dir DIR] [--token-seconds N] [--no-limits]
     aurora-cloud openapi [--write]
     aurora-cloud build-lambda [--out build/lambda]
 """
@@ -23,7 +23,8 @@ def _local(args: argparse.Namespace) -> int:
     from aurora_cloud.local.stack import LocalStack
 
     stack = LocalStack(Path(args.data_dir).expanduser(), port=args.port, quiet=not args.verbose,
-                       access_token_seconds=args.token_seconds, echo_mail=True)
+                       access_token_seconds=args.token_seconds, echo_mail=True,
+                       rate=0 if args.no_limits else None)
     stack.start()
     cfg = stack.config()
     print(f"Aurora cloud (local) listening on {cfg['api_url']}", flush=True)
@@ -106,6 +107,9 @@ def main(argv: list[str] | None = None) -> int:
     local.add_argument("--token-seconds", type=_positive, default=None, metavar="N",
                        help="lifetime of access and ID tokens (default: the template's "
                             "AccessTokenValidity)")
+    local.add_argument("--no-limits", action="store_true",
+                       help="no per-user, per-IP or per-route limits (default: the "
+                            "template's numbers, as in AWS)")
     local.set_defaults(func=_local)
     bl = sub.add_parser("build-lambda", help="stage the Lambda code for sam build")
     bl.add_argument("--out", default="build/lambda", help="folder (template CodeUri)")

@@ -15,7 +15,11 @@ from cloud_process import CloudProcess
 
 @pytest.fixture(scope="session")
 def cloud(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CloudProcess]:
-    """One local stack for the session (tests use their own users)."""
-    proc = CloudProcess(tmp_path_factory.mktemp("cloud")).start()
+    """One local stack for the session (tests use their own users). Without the per-user
+    limits: the random walk syncs three desktops of one account at machine speed (tens of
+    requests a second, 3x slower under the template's 10/s); the limits have their own
+    tests (tests/cloud/test_cloud_limits.py), the desktop's 429 handling its own
+    (a fault-injecting proxy)."""
+    proc = CloudProcess(tmp_path_factory.mktemp("cloud"), extra_args=["--no-limits"]).start()
     yield proc
     proc.stop()
