@@ -54,7 +54,7 @@ class Settings:
     client_id: str = ""
     sender_email: str = ""
     dynamodb_endpoint: str | None = None
-    # The dispatcher (docs/cloud.md, "The dispatcher"):
+    # The dispatcher (docs/cloud.md, "The reminder dispatcher"):
     lease_seconds: float = 180.0  # a claimed reminder not marked sent by then is retried
     item_budget_seconds: float = 1.0  # planning + rendering one reminder; over it: parked
     run_seconds: float = 45.0  # a run starts no new work after this (Lambda timeout: 60 s)

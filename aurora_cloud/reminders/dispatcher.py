@@ -1,6 +1,6 @@
 """The email reminder dispatcher (EventBridge, every minute).
 
-One run (docs/cloud.md, "The dispatcher"):
+One run (docs/cloud.md, "The reminder dispatcher"):
 
 1. **Scan and claim.** From the minute after the mark (the last minute whose
    due buckets are all claimed) towards now, query every shard of a few
@@ -11,17 +11,18 @@ One run (docs/cloud.md, "The dispatcher"):
    one batch of minutes is done), and catch-up after an outage of any length
    moves forward by about 2,000 minutes a run until it reaches the present.
 2. **Move the mark** past every minute whose reminders are all leased, before
-   sending anything: a run that dies later loses nothing (the leases do).
-3. **Retry** the leases that ran out (a run died, or gave them back).
-4. **Send**, oldest reminder first, on ``workers`` threads, each reminder
+   sending anything: a run that dies later loses nothing (its leases stay).
+3. **Send** the fresh reminders, oldest first, on ``workers`` threads, each
    with its own budget (``item_budget``): reading the event, planning its
    next reminder and rendering the email run under a watchdog; one that
    raises or runs over the budget is *parked* with its reason (no email; it
    waits in ``PARKED`` until the event is written again) and counted, and the
    others go on. Sent, or skipped (over an hour late, emails off, no
    address): the lease is finished and the event moves on to its next due.
-   A send that fails, and whatever is left when the run's time
-   (``run_seconds``) is up, is given back for the next run.
+   A send that fails is given back for the next run; what the run had no
+   time for (``run_seconds``) is given back after the others.
+4. **Retry** the leases that ran out (a run died) or were given back: 25 at
+   a time, claimed and sent like fresh ones, only while the run has time.
 
 Never lost: a reminder leaves its minute only into a lease, and a lease
 leaves only as "sent", "skipped" or "parked". Duplicates are possible only

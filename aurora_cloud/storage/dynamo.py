@@ -549,7 +549,7 @@ class Storage:
                 return out
             kw["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
 
-    # -- the dispatcher's leases (docs/cloud.md, "The dispatcher") ------------
+    # -- the dispatcher's leases (docs/cloud.md, "The reminder dispatcher") ------------
     #
     # A claimed reminder moves out of its minute's bucket into its shard's lease
     # bucket (``LEASE#<shard>``), sorted by when the lease runs out; every run
