@@ -53,6 +53,7 @@ class Settings:
     user_pool_id: str = ""
     client_id: str = ""
     sender_email: str = ""
+    ses_configuration_set: str = ""  # the dispatcher sends with it (bounces, complaints)
     dynamodb_endpoint: str | None = None
     # The dispatcher (docs/cloud.md, "The reminder dispatcher"):
     lease_seconds: float = 180.0  # a claimed reminder not marked sent by then is retried
@@ -72,6 +73,7 @@ class Settings:
             user_pool_id=env.get("USER_POOL_ID", ""),
             client_id=env.get("USER_POOL_CLIENT_ID", ""),
             sender_email=env.get("SENDER_EMAIL", ""),
+            ses_configuration_set=env.get("SES_CONFIGURATION_SET", ""),
             dynamodb_endpoint=env.get("DYNAMODB_ENDPOINT") or None,
             lease_seconds=_float(env, "DISPATCHER_LEASE_SECONDS", 180.0),
             item_budget_seconds=_float(env, "DISPATCHER_ITEM_BUDGET_SECONDS", 1.0),

@@ -77,16 +77,20 @@ class UserDirectory(Protocol):
 class SesMailer:
     """Sends through SES SendEmail (SES builds the text + HTML alternative)."""
 
-    def __init__(self, client: Any) -> None:
+    def __init__(self, client: Any, configuration_set: str | None = None) -> None:
         self.client = client
+        self.configuration_set = configuration_set  # its bounces reach the suppression list
 
     def send(self, email: Email) -> None:
         body: dict[str, Any] = {"Text": {"Data": email.text, "Charset": "UTF-8"}}
         if email.html is not None:
             body["Html"] = {"Data": email.html, "Charset": "UTF-8"}
+        extra = {"ConfigurationSetName": self.configuration_set} if self.configuration_set \
+            else {}
         self.client.send_email(
             Source=email.from_header, Destination={"ToAddresses": [email.to]},
-            Message={"Subject": {"Data": email.subject, "Charset": "UTF-8"}, "Body": body})
+            Message={"Subject": {"Data": email.subject, "Charset": "UTF-8"}, "Body": body},
+            **extra)
 
 
 class CognitoDirectory:
@@ -223,7 +227,8 @@ class Dispatcher:
                  lease: timedelta = timedelta(minutes=3), item_budget: float = 1.0,
                  run_seconds: float = 45.0, scan_seconds: float = 20.0,
                  settings: Settings | None = None,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+                 monotonic: Callable[[], float] = time.monotonic,
+                 suppressed: Callable[[str], bool] | None = None) -> None:
         self.storage = storage
         self.mailer = mailer
         self.users = users
@@ -236,6 +241,7 @@ class Dispatcher:
         self.run_seconds = run_seconds
         self.scan_seconds = scan_seconds
         self.monotonic = monotonic
+        self.suppressed = suppressed  # aurora_cloud.suppression: bounced or complained
         if settings is not None:
             self.workers = settings.workers
             self.lease = timedelta(seconds=settings.lease_seconds)
@@ -473,6 +479,8 @@ class Dispatcher:
         why = "stale" if now - it.due_at > self.stale_after else \
             "emails off" if not settings.reminder_email else ""
         to = cache.email(sub) if not why else None
+        if to and self.suppressed is not None and cache.suppressed(to, self.suppressed):
+            to = None  # it bounced or complained: never mailed again (skipped)
         email = None
         if not why and to:
             try:
@@ -528,6 +536,7 @@ class _RunCache:
         self._lock = threading.Lock()
         self._settings: dict[str, wire.SettingsWire] = {}
         self._emails: dict[str, str | None] = {}
+        self._suppressed: dict[str, bool] = {}
 
     def settings(self, sub: str) -> wire.SettingsWire:
         with self._lock:
@@ -547,6 +556,15 @@ class _RunCache:
         with self._lock:
             self._emails[sub] = address
         return address
+
+    def suppressed(self, address: str, check: Callable[[str], bool]) -> bool:
+        with self._lock:
+            if address in self._suppressed:
+                return self._suppressed[address]
+        listed = check(address)
+        with self._lock:
+            self._suppressed[address] = listed
+        return listed
 
     def overrides(self, sub: str, uid: str) -> list[Event]:
         out = []

@@ -13,6 +13,7 @@ from botocore.config import Config
 
 from aurora_cloud.reminders.dispatcher import CognitoDirectory, Dispatcher, RunReport, SesMailer
 from aurora_cloud.settings import Settings
+from aurora_cloud.suppression import SuppressionList
 
 logger = Logger(service="aurora-dispatcher")
 metrics = Metrics(namespace="AuroraTime", service="dispatcher")
@@ -29,11 +30,14 @@ def _from_environment() -> Dispatcher:
 
     settings = Settings.from_env(os.environ)
     region = settings.region
-    storage = settings.storage(boto3.client("dynamodb", region_name=region, config=CALLS))
-    return Dispatcher(storage, SesMailer(boto3.client("ses", region_name=region, config=CALLS)),
+    ddb = boto3.client("dynamodb", region_name=region, config=CALLS)
+    mailer = SesMailer(boto3.client("ses", region_name=region, config=CALLS),
+                       settings.ses_configuration_set or None)
+    return Dispatcher(settings.storage(ddb), mailer,
                       CognitoDirectory(boto3.client("cognito-idp", region_name=region,
                                                     config=CALLS), settings.user_pool_id),
-                      sender=settings.sender_email, settings=settings)
+                      sender=settings.sender_email, settings=settings,
+                      suppressed=SuppressionList(ddb, settings.table_name).contains)
 
 
 def emit(report: RunReport, add: Any) -> None:
