@@ -123,9 +123,14 @@ def test_every_reminder_is_sent_when_deployed_with_fewer_shards(
     assert dispatcher.storage.due_shards == 3
 
 
-def test_the_local_stack_reads_the_same_settings(tmp_path: Any) -> None:
+def test_the_local_stack_reads_the_same_settings(tmp_path: Any,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from aurora_cloud.local import stack as stack_module
     from aurora_cloud.local.stack import LocalStack
 
+    # moto's backends live in this process, where the session's stack already made the
+    # table in us-east-1: this one works in a region of its own.
+    monkeypatch.setattr(stack_module, "REGION", "eu-north-1")
     stack = LocalStack(tmp_path, schedule=False, rate=0)
     stack.template.data["Parameters"]["DueShards"]["Default"] = 4
     with stack:
