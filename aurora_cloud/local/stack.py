@@ -293,16 +293,23 @@ class LocalStack:
             self._spawn("aurora-dispatcher", self._every_minute)
         return self
 
-    def _limits(self) -> Limits | None:
-        """The API's per-caller limits: the template's numbers, on the stack's table."""
+    def limit_numbers(self) -> tuple[Limit, Limit] | None:
+        """(per user, per source IP): the template's numbers (``rate``/``burst`` override
+        the user's); None when ``rate`` is 0."""
         if self.rate == 0:
             return None
         p = self.template.parameter
         user = Limit(float(p("UserRateLimit") if self.rate is None else self.rate),
                      int(p("UserBurstLimit") if self.burst is None else self.burst))
-        public = Limit(float(p("PublicRateLimit")), int(p("PublicBurstLimit")))
+        return user, Limit(float(p("PublicRateLimit")), int(p("PublicBurstLimit")))
+
+    def _limits(self) -> Limits | None:
+        """The API's per-caller limits on the stack's table, on the stack's clock."""
+        numbers = self.limit_numbers()
+        if numbers is None:
+            return None
         assert self.storage is not None
-        return Limits(self.storage, user, public, salt=self.cursors.derive("limits"),
+        return Limits(self.storage, *numbers, salt=self.cursors.derive("limits"),
                       clock_ms=lambda: int(self.clock().timestamp() * 1000))
 
     def _stage_limiter(self) -> RateLimiter:

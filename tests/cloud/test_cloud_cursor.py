@@ -205,20 +205,25 @@ def test_the_desktop_resyncs_when_the_server_refuses_its_cursor() -> None:
     assert err.value.kind != "gone"
 
 
-def test_the_lambda_reads_its_key_from_the_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_lambda_reads_its_key_from_the_secret() -> None:
     from moto import mock_aws
 
     from aurora_cloud.cursor import cursors_from_env
+    from aurora_cloud.local.template import Template
 
-    with mock_aws():
-        sm = boto3.client("secretsmanager", region_name="us-east-1")
-        arn = sm.create_secret(Name="k", SecretString="s" * 64)["ARN"]
-        ddb = boto3.client("dynamodb", region_name="us-east-1")
-        from aurora_cloud.local.template import Template
-
-        t = Template(stack_name=f"c{uuid.uuid4().hex[:8]}")
+    mock = mock_aws()
+    mock.start(reset=False)  # the session's local stack shares moto's backends: keep them
+    try:
+        region = "eu-north-1"
+        sm = boto3.client("secretsmanager", region_name=region)
+        t = Template(region=region, stack_name=f"c{uuid.uuid4().hex[:8]}")
+        arn = sm.create_secret(Name=t.stack_name, SecretString="s" * 64)["ARN"]
+        ddb = boto3.client("dynamodb", region_name=region)
         ddb.create_table(**t.create_table_args())
         env = {"CURSOR_KEY_SECRET": arn, "TABLE_NAME": t.table_name(), "CURSOR_EPOCH": "1"}
         one, two = cursors_from_env(env, ddb, sm), cursors_from_env(env, ddb, sm)
         assert two.read("u", one.issue("u", 7, 1_800_000_000)).seq == 7
         assert cursors_from_env({**env, "CURSOR_EPOCH": "2"}, ddb, sm).epoch != one.epoch
+        ddb.delete_table(TableName=t.table_name())
+    finally:
+        mock.stop(remove_data=False)

@@ -6,6 +6,11 @@ from __future__ import annotations
 import json
 import queue
 import random
+import signal
+import socket
+import subprocess
+import sys
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -118,34 +123,82 @@ def test_the_local_stack_takes_its_limits_from_the_template(tmp_path: Path) -> N
     from aurora_cloud.local.stack import LocalStack
 
     t = Template()
+    user, public = LocalStack(tmp_path).limit_numbers() or (None, None)
+    assert user == Limit(float(t.parameter("UserRateLimit")), int(t.parameter("UserBurstLimit")))
+    assert public == Limit(float(t.parameter("PublicRateLimit")),
+                           int(t.parameter("PublicBurstLimit")))
+    assert LocalStack(tmp_path, rate=0).limit_numbers() is None
     stage = t.resource("HttpApi")["Properties"]["DefaultRouteSettings"]
-    pinned = T0
-    with LocalStack(tmp_path / "data", schedule=False, clock=lambda: pinned) as stack, \
-            requests.Session() as http:
-        http.trust_env = False
-        assert stack.limits is not None
-        assert stack.limits.user == Limit(float(t.parameter("UserRateLimit")),
-                                          int(t.parameter("UserBurstLimit")))
-        assert stack.limits.public == Limit(float(t.parameter("PublicRateLimit")),
-                                            int(t.parameter("PublicBurstLimit")))
-        limiter = stack._stage_limiter()
-        assert (limiter.rate, limiter.burst) == (float(stage["ThrottlingRateLimit"]),
-                                                 int(stage["ThrottlingBurstLimit"]))
-        burst = int(t.parameter("PublicBurstLimit"))
-        codes = [http.get(f"{stack.url}/config").status_code for _ in range(burst + 1)]
-        assert codes[:burst] == [200] * burst  # the clock stands still: nothing refills
-        last = http.get(f"{stack.url}/config")
-        assert last.status_code == 429 and int(last.headers["Retry-After"]) >= 1
-        assert last.headers["Content-Type"] == "application/problem+json"
+    limiter = LocalStack(tmp_path)._stage_limiter()
+    assert (limiter.rate, limiter.burst) == (float(stage["ThrottlingRateLimit"]),
+                                             int(stage["ThrottlingBurstLimit"]))
+
+
+def _cli(data_dir: Path, *extra: str) -> tuple[subprocess.Popen[bytes], str]:
+    """``aurora-cloud local`` in a subprocess (its own moto: a second stack in this
+    process would share moto's backends with the session's)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "aurora_cloud", "local", "--port", str(port),
+                             "--data-dir", str(data_dir), *extra],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            requests.get(f"{url}/openapi.json", timeout=5)
+            return proc, url
+        except requests.ConnectionError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                proc.kill()
+                raise
+            time.sleep(0.1)
+
+
+@pytest.mark.slow
+def test_the_cli_limits_config_per_address_with_the_templates_numbers(tmp_path: Path) -> None:
+    burst = int(Template().parameter("PublicBurstLimit"))
+    proc, url = _cli(tmp_path / "data")
+    try:
+        with requests.Session() as http:
+            http.trust_env = False
+            codes = []
+            for _ in range(burst * 10):  # the bucket starts full: at least `burst` pass
+                r = http.get(f"{url}/config")
+                codes.append(r.status_code)
+                if r.status_code == 429:
+                    break
+            assert codes[-1] == 429 and codes.count(200) >= burst - 1  # (-1: the probe)
+            # the template's burst, not the front's own old 400 (refill: 5/s meanwhile)
+            assert codes.count(200) < 4 * burst
+            assert int(r.headers["Retry-After"]) >= 1
+            assert r.headers["Content-Type"] == "application/problem+json"
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(60)
+    proc, url = _cli(tmp_path / "free", "--no-limits")
+    try:
+        with requests.Session() as http:
+            http.trust_env = False
+            assert {http.get(f"{url}/config").status_code for _ in range(burst + 20)} == {200}
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(60)
 
 
 @pytest.mark.parametrize("rate", [0])
 def test_rate_zero_turns_the_local_limits_off(tmp_path: Path, rate: float) -> None:
-    with mock_aws():
-        ddb = boto3.client("dynamodb", region_name="us-east-1")
-        t = Template(stack_name=f"l{uuid.uuid4().hex[:8]}")
+    mock = mock_aws()
+    mock.start(reset=False)  # the session's local stack shares moto's backends: keep them
+    try:
+        ddb = boto3.client("dynamodb", region_name="eu-north-1")
+        t = Template(region="eu-north-1", stack_name=f"l{uuid.uuid4().hex[:8]}")
         ddb.create_table(**t.create_table_args())
         limits = Limits(Storage(ddb, t.table_name()), Limit(rate, 1), Limit(rate, 1))
         for _ in range(5):
             limits.check_user("u")
             limits.check_ip("1.2.3.4")
+        ddb.delete_table(TableName=t.table_name())
+    finally:
+        mock.stop(remove_data=False)
