@@ -9,15 +9,16 @@ from .calendars import CalendarsMixin
 from .events import EventsMixin
 from .instances import InstancesMixin
 from .reminder_state import ReminderStateMixin
+from .subscriptions import Subscription, SubscriptionsMixin
 from .sync_state import ApplyReport, Conflict, Outgoing, SyncMixin
 
 
-class Store(SyncMixin, ReminderStateMixin, InstancesMixin, EventsMixin, CalendarsMixin,
-            StoreBase):
+class Store(SubscriptionsMixin, SyncMixin, ReminderStateMixin, InstancesMixin, EventsMixin,
+            CalendarsMixin, StoreBase):
     """The local calendar database. Not thread-safe: use it from one thread (a worker opens
     its own Store on the same file). ``clock`` gives "now" (aware UTC); tests pass a fake one.
     """
 
 
 __all__ = ["DEFAULT_CALENDAR_NAME", "ApplyReport", "ChangeNotice", "Conflict", "Outgoing",
-           "ReminderState", "Store", "StoreError"]
+           "ReminderState", "Store", "StoreError", "Subscription"]

@@ -174,5 +174,26 @@ def _script(sql: str) -> Callable[[sqlite3.Connection], None]:
     return run
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_script(_V1), _script(_V2), _v3]
+_V4 = """
+-- Subscriptions (issue 11): a calendar read from a URL. source_url marks it (NULL: an
+-- ordinary calendar); its events are this computer's copy of the URL's content and are
+-- never sent to an account.
+ALTER TABLE calendars ADD COLUMN source_url TEXT;
+
+-- What the last fetch of a subscription learned (HTTP validators, the body's hash) and
+-- the last failure (shown on the calendar; the last good content stays).
+CREATE TABLE subscription_fetch (
+    calendar_id   TEXT PRIMARY KEY,
+    etag          TEXT,
+    last_modified TEXT,
+    body_hash     TEXT,                 -- sha256 of the last body parsed
+    checked       INTEGER,              -- last attempt (epoch seconds)
+    refreshed     INTEGER,              -- last success (epoch seconds)
+    error         TEXT                  -- why the last attempt failed, NULL: it did not
+) WITHOUT ROWID
+"""
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _script(_V1), _script(_V2), _v3, _script(_V4)]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -197,8 +197,9 @@ class SyncMixin(StoreBase):
         added: list[str] = []
         touched_events: set[str] = set()
         with self._tx():
-            rows = self._db.execute(
-                "SELECT id, name, account FROM calendars WHERE deleted = 0").fetchall()
+            # Subscriptions stay this computer's: their content is fetched by each desktop.
+            rows = self._db.execute("SELECT id, name, account FROM calendars WHERE deleted = 0 "
+                                    "AND source_url IS NULL").fetchall()
             mine = {r[1].casefold(): r[0] for r in rows if r[2] == account}
             # Other calendars going to the account: the unused default is not needed either.
             others = any(r[2] is None and not self.is_unused_default(r[0]) for r in rows)

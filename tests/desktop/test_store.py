@@ -365,7 +365,7 @@ def test_a_version_2_store_keeps_its_events_and_its_outbox_becomes_pending_chang
     path = tmp_path / "v2.db"
     subprocess.run([sys.executable, "-c", V2_SCHEMA_SCRIPT, str(path)], check=True, timeout=60)
     with Store(path) as s:
-        assert s.schema_version == 3
+        assert s.schema_version == SCHEMA_VERSION
         assert [e.title for e in s.events()] == ["kept"]
         assert ("event", "e1") in s.pending()
         assert ("reminder_state", "e1/#15:notification") in s.pending()

@@ -1,0 +1,156 @@
+"""Subscriptions: calendars whose events are a copy of a URL's iCalendar content.
+
+A subscription is a read-only calendar of this computer (``account`` NULL) marked
+by ``calendars.source_url``. Its events are written through the remote path (no
+pending change: they are never sent to an account) and replaced as a whole, in
+one transaction, by each successful refresh; ids are derived from the content
+(calendar, UID, recurrence id), so an unchanged event keeps its row, its
+occurrences and its reminder states across refreshes. A failed refresh changes
+no event: it records the reason (``subscription_fetch.error``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from aurora_core.model import Calendar, Event, ValidationError, new_id
+
+from .base import ChangeNotice, StoreBase, _event_values
+
+__all__ = ["Subscription", "SubscriptionsMixin"]
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """A subscribed calendar and what its last fetch learned."""
+
+    calendar: Calendar
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+    body_hash: str | None = None
+    checked: datetime | None = None  # last attempt
+    refreshed: datetime | None = None  # last success
+    error: str | None = None  # why the last attempt failed (None: it did not)
+
+
+def _when(v: int | None) -> datetime | None:
+    return None if v is None else datetime.fromtimestamp(v, UTC)
+
+
+class SubscriptionsMixin(StoreBase):
+    def subscriptions(self) -> list[Subscription]:
+        """Every live subscription, in sidebar order."""
+        rows = self._db.execute(
+            "SELECT c.id, c.name, c.color, c.visible, c.read_only, c.source_url, f.etag, "
+            "f.last_modified, f.body_hash, f.checked, f.refreshed, f.error "
+            "FROM calendars c LEFT JOIN subscription_fetch f ON f.calendar_id = c.id "
+            "WHERE c.deleted = 0 AND c.source_url IS NOT NULL ORDER BY c.position, c.name"
+        ).fetchall()
+        return [Subscription(Calendar(r[0], r[1], r[2], bool(r[3]), bool(r[4])), r[5], r[6],
+                             r[7], r[8], _when(r[9]), _when(r[10]), r[11]) for r in rows]
+
+    def subscription(self, calendar_id: str) -> Subscription | None:
+        """The subscription of this calendar; None for an ordinary calendar."""
+        return next((s for s in self.subscriptions() if s.calendar.id == calendar_id), None)
+
+    def subscription_errors(self) -> dict[str, str]:
+        """calendar id → why its last refresh failed, for the failing subscriptions."""
+        return dict(self._db.execute(
+            "SELECT f.calendar_id, f.error FROM subscription_fetch f JOIN calendars c ON "
+            "c.id = f.calendar_id WHERE c.deleted = 0 AND f.error IS NOT NULL"))
+
+    def add_subscription(self, url: str, name: str, color: str = "#64748b") -> Calendar:
+        """Create the (empty, read-only) calendar of a subscription to ``url``."""
+        cal = Calendar(new_id(), name.strip(), color, True, True)
+        cal.validate()
+        with self._tx():
+            if self._db.execute("SELECT 1 FROM calendars WHERE deleted = 0 AND source_url = ?",
+                                (url,)).fetchone():
+                raise ValidationError(f"you are already subscribed to {url}")
+            pos = self._db.execute(
+                "SELECT COALESCE(MAX(position), -1) + 1 FROM calendars").fetchone()[0]
+            # This computer's (account NULL) whether or not it is signed in: never adopted.
+            self._db.execute(
+                "INSERT INTO calendars (id, name, color, visible, read_only, position, deleted, "
+                "updated, account, source_url) VALUES (?, ?, ?, 1, 1, ?, 0, ?, NULL, ?)",
+                (cal.id, cal.name, cal.color, pos, self._stamp(), url))
+            self._db.execute("INSERT INTO subscription_fetch (calendar_id) VALUES (?)", (cal.id,))
+        self._notify(ChangeNotice(calendar_ids=frozenset({cal.id})))
+        return cal
+
+    def remove_subscription(self, calendar_id: str) -> None:
+        """Forget a subscription: its calendar and its events go (nothing to tell a server)."""
+        with self._tx():
+            ids = frozenset(r[0] for r in self._db.execute(
+                "SELECT id FROM events WHERE calendar_id = ?", (calendar_id,)))
+            self._db.execute("DELETE FROM events WHERE calendar_id = ?", (calendar_id,))
+            self._db.execute("DELETE FROM subscription_fetch WHERE calendar_id = ?",
+                             (calendar_id,))
+            self._db.execute("DELETE FROM pending WHERE entity = 'calendar' AND id = ?",
+                             (calendar_id,))
+            self._db.execute("DELETE FROM calendars WHERE id = ? AND source_url IS NOT NULL",
+                             (calendar_id,))
+            self._event_cache.clear()
+        self._notify(ChangeNotice(event_ids=ids, calendar_ids=frozenset({calendar_id})))
+
+    def record_subscription_check(self, calendar_id: str, *, etag: str | None,
+                                  last_modified: str | None) -> None:
+        """The content did not change (304, or the same body): only the bookkeeping."""
+        now = self._stamp()
+        with self._tx():
+            self._db.execute(
+                "UPDATE subscription_fetch SET etag = COALESCE(?, etag), "
+                "last_modified = COALESCE(?, last_modified), checked = ?, refreshed = ?, "
+                "error = NULL WHERE calendar_id = ?",
+                (etag, last_modified, now, now, calendar_id))
+        self._notify(ChangeNotice(calendar_ids=frozenset({calendar_id}), remote=True))
+
+    def record_subscription_failure(self, calendar_id: str, reason: str) -> None:
+        """A refresh failed: keep every event, remember why."""
+        with self._tx():
+            self._db.execute(
+                "UPDATE subscription_fetch SET checked = ?, error = ? WHERE calendar_id = ?",
+                (self._stamp(), reason, calendar_id))
+        self._notify(ChangeNotice(calendar_ids=frozenset({calendar_id}), remote=True))
+
+    def replace_subscription_events(
+        self, calendar_id: str, events: Sequence[Event], *, etag: str | None,
+        last_modified: str | None, body_hash: str | None,
+    ) -> int:
+        """Make ``events`` the subscription's content, in one transaction.
+
+        Only what differs is written: an event whose stored columns are the same
+        (stamps aside) is left alone, so its occurrences are not rebuilt. Returns how
+        many events were written or removed.
+        """
+        touched: set[str] = set()
+        with self._tx():
+            if self._db.execute("SELECT 1 FROM calendars WHERE id = ? AND deleted = 0 AND "
+                                "source_url IS NOT NULL", (calendar_id,)).fetchone() is None:
+                raise KeyError(calendar_id)
+            current = {r[0]: r[1:] for r in self._db.execute(
+                "SELECT id, uid, calendar_id, rid, title, location, notes, status, kind, tz, "
+                "start_key, end_key, rrule, exdates, rdates, reminders FROM events "
+                "WHERE calendar_id = ? AND deleted = 0", (calendar_id,))}
+            wanted = {ev.id for ev in events}
+            changed = [ev for ev in events
+                       if tuple(_event_values(ev)[1:16]) != current.get(ev.id)]
+            # Overrides go after their master's removal is done: remove first, then write.
+            for gone in sorted(set(current) - wanted):
+                if self._tombstone(gone, local=False):  # type: ignore[attr-defined]
+                    touched.add(gone)
+            self._db.execute("DELETE FROM events WHERE calendar_id = ? AND deleted = 1",
+                             (calendar_id,))
+            if changed:
+                self._put_many(changed, touched, None, False, local=False)  # type: ignore[attr-defined]
+            now = self._stamp()
+            self._db.execute(
+                "UPDATE subscription_fetch SET etag = ?, last_modified = ?, body_hash = ?, "
+                "checked = ?, refreshed = ?, error = NULL WHERE calendar_id = ?",
+                (etag, last_modified, body_hash, now, now, calendar_id))
+        self._notify(ChangeNotice(event_ids=frozenset(touched),
+                                  calendar_ids=frozenset({calendar_id}), remote=True))
+        return len(touched)
