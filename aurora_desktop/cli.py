@@ -204,9 +204,10 @@ def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
 def _expected_errors() -> tuple[type[Exception], ...]:
     """What reaches the user as one line (exit 2): bad input, the environment, the server."""
     from .account_cli import ERRORS
+    from .subscription_cli import ERRORS as SUBSCRIPTION_ERRORS
     from .sync_cli import ERRORS as SYNC_ERRORS
 
-    return (CliError, StoreError, ValidationError, *ERRORS, *SYNC_ERRORS)
+    return (CliError, StoreError, ValidationError, *ERRORS, *SYNC_ERRORS, *SUBSCRIPTION_ERRORS)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -244,11 +245,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     from .account_cli import add_account_commands
     from .edit_cli import add_edit_commands
+    from .subscription_cli import add_subscription_commands
     from .sync_cli import add_sync_commands
 
     add_account_commands(sub, common)
     add_sync_commands(sub, common)
     add_edit_commands(sub, common)
+    add_subscription_commands(sub, common)
     return p
 
 

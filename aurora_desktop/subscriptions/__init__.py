@@ -16,7 +16,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from aurora_core.ical import parse_ics
 from aurora_core.model import Calendar, Event
 
 from ..store import Store, StoreError
@@ -76,6 +75,8 @@ def refresh(store: Store, calendar_id: str, *, fetcher: Fetcher = fetch,
     if digest == sub.body_hash:
         store.record_subscription_check(cal.id, etag=got.etag, last_modified=got.last_modified)
         return Refreshed(cal)
+    from aurora_core.ical import parse_ics  # here: the command line starts without it
+
     result = parse_ics(got.body, calendar_id=cal.id)
     if not result.events and result.skipped:
         reason = f"the address gave no calendar data: {result.skipped[0].reason}"

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
-import requests
-
 from aurora_core import __version__
+
+if TYPE_CHECKING:
+    import requests
 
 __all__ = ["MAX_BYTES", "MAX_REDIRECTS", "TIMEOUT", "FetchError", "Fetched", "fetch",
            "normalise_url"]
@@ -70,6 +72,8 @@ def fetch(url: str, *, etag: str | None = None, last_modified: str | None = None
           timeout: float = TIMEOUT, max_bytes: int = MAX_BYTES,
           session: requests.Session | None = None) -> Fetched:
     """GET ``url`` (see the module's docstring). Raises FetchError."""
+    import requests  # here: the command line starts without it
+
     headers = {"User-Agent": f"AuroraTime/{__version__} (calendar subscription)",
                "Accept": "text/calendar, */*;q=0.5", "Accept-Encoding": "gzip, deflate"}
     if etag:

@@ -78,7 +78,7 @@ def test_304_costs_one_request_and_no_parsing(server: FeedServer, store: Store,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     server.routes["/h.ics"] = Route(HOLIDAYS, etag='"v1"', last_modified="Tue, 01 Dec 2026 10:00:00 GMT")
     cal = subscribe(store, server.url("/h.ics")).calendar
-    import aurora_desktop.subscriptions as subs
+    import aurora_core.ical as subs
 
     def no_parse(*a: object, **k: object) -> None:
         raise AssertionError("parsed")
@@ -105,7 +105,7 @@ def test_same_body_without_validators_is_not_parsed_again(
         server: FeedServer, store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     server.routes["/h.ics"] = Route(HOLIDAYS)
     cal = subscribe(store, server.url("/h.ics")).calendar
-    import aurora_desktop.subscriptions as subs
+    import aurora_core.ical as subs
 
     monkeypatch.setattr(subs, "parse_ics", lambda *a, **k: (_ for _ in ()).throw(AssertionError))
     assert not refresh(store, cal.id).changed
@@ -260,7 +260,7 @@ def test_ten_thousand_unchanged_events_304(server: FeedServer, store: Store,
     server.routes["/big.ics"] = Route(many, etag='"big"')
     cal = subscribe(store, server.url("/big.ics")).calendar
     assert store.count_events(cal.id) == 10_000
-    import aurora_desktop.subscriptions as subs
+    import aurora_core.ical as subs
 
     monkeypatch.setattr(subs, "parse_ics", lambda *a, **k: (_ for _ in ()).throw(AssertionError))
     hits = server.hits["/big.ics"]
