@@ -20,6 +20,7 @@ from aurora_desktop.store import Store, StoreError
 from aurora_desktop.systemzone import system_zone_name
 from aurora_desktop.ui.account import AccountUi, install_account
 from aurora_desktop.ui.main_window import MainWindow
+from aurora_desktop.ui.subscriptions import SubscriptionsUi, install_subscriptions
 from aurora_desktop.ui.sync_install import SyncUi, install_sync
 
 log = logging.getLogger("aurora.app")
@@ -38,6 +39,7 @@ class App:
     services: list[object]
     account: AccountUi | None = None
     sync: SyncUi | None = None
+    subscriptions: SubscriptionsUi | None = None
 
     def shutdown(self) -> None:
         """Close the window and the store in order (Qt objects before the interpreter exits)."""
@@ -90,6 +92,8 @@ def build(data_dir: Path, argv: list[str], qsettings: QtCore.QSettings | None = 
     #  appended to app.services so they live as long as the app.)
     app.account = install_account(app, Path(data_dir))  # status button, File → Account…
     app.sync = install_sync(app, Path(data_dir), app.account)  # indicator, View → Sync now
+    # File → Subscribe to calendar…, View → Refresh subscriptions (refreshing: run_app)
+    app.subscriptions = install_subscriptions(app, Path(data_dir))
 
     return app
 
@@ -151,6 +155,8 @@ def run_app(data_dir: Path, argv: list[str]) -> int:
 
         app.sync.controller.next_reminder = next_reminder
         app.sync.start()
+    if app.subscriptions is not None:
+        app.subscriptions.start()  # at start-up, then every hour (a setting), off the GUI thread
     if not start_hidden(argv):
         app.window.show()
     try:

@@ -57,6 +57,9 @@ SETTINGS: list[Setting] = [
             "Start Aurora Time (in the tray) when you log in (Linux: XDG autostart)."),
     Setting("reminders/paused_until", str, "",
             "Reminders are paused until this instant (ISO, UTC); '' = not paused."),
+    # --- subscriptions (issue 11) ---
+    Setting("subscriptions/refresh_minutes", int, 60,
+            "Refresh subscribed calendars every this many minutes (at least 5)."),
 ]
 
 

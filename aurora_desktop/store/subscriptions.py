@@ -119,12 +119,12 @@ class SubscriptionsMixin(StoreBase):
     def replace_subscription_events(
         self, calendar_id: str, events: Sequence[Event], *, etag: str | None,
         last_modified: str | None, body_hash: str | None,
-    ) -> int:
+    ) -> frozenset[str]:
         """Make ``events`` the subscription's content, in one transaction.
 
         Only what differs is written: an event whose stored columns are the same
-        (stamps aside) is left alone, so its occurrences are not rebuilt. Returns how
-        many events were written or removed.
+        (stamps aside) is left alone, so its occurrences are not rebuilt. Returns the ids
+        of the events written or removed.
         """
         touched: set[str] = set()
         with self._tx():
@@ -153,4 +153,4 @@ class SubscriptionsMixin(StoreBase):
                 (etag, last_modified, body_hash, now, now, calendar_id))
         self._notify(ChangeNotice(event_ids=frozenset(touched),
                                   calendar_ids=frozenset({calendar_id}), remote=True))
-        return len(touched)
+        return frozenset(touched)

@@ -10,6 +10,7 @@ See docs/subscriptions.md.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import uuid
 from collections.abc import Callable
@@ -39,6 +40,7 @@ class Refreshed:
     events: int = 0  # events written or removed
     skipped: int = 0  # parts of the content that could not be read
     error: str | None = None
+    event_ids: frozenset[str] = frozenset()  # written or removed (for the views' notice)
     name_hint: str | None = None  # the content's own name (X-WR-CALNAME)
 
 
@@ -83,10 +85,10 @@ def refresh(store: Store, calendar_id: str, *, fetcher: Fetcher = fetch,
         store.record_subscription_failure(cal.id, reason)
         return Refreshed(cal, skipped=len(result.skipped), error=reason)
     events = [derive_event(ev, cal.id) for ev in result.events]
-    n = store.replace_subscription_events(cal.id, events, etag=got.etag,
+    ids = store.replace_subscription_events(cal.id, events, etag=got.etag,
                                           last_modified=got.last_modified, body_hash=digest)
-    return Refreshed(cal, changed=True, events=n, skipped=len(result.skipped),
-                     name_hint=result.calendar_name)
+    return Refreshed(cal, changed=True, events=len(ids), skipped=len(result.skipped),
+                     event_ids=ids, name_hint=result.calendar_name)
 
 
 def refresh_all(store: Store, *, fetcher: Fetcher = fetch, timeout: float = TIMEOUT,
@@ -125,7 +127,7 @@ def subscribe(store: Store, url: str, name: str | None = None, *, color: str = "
     if not given and done.name_hint and done.name_hint.strip():
         renamed = Calendar(cal.id, done.name_hint.strip()[:200], cal.color, cal.visible, True)
         store.put_calendar(renamed)
-        done = Refreshed(renamed, done.changed, done.events, done.skipped, None, done.name_hint)
+        done = dataclasses.replace(done, calendar=renamed)
     return done
 
 

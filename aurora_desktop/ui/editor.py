@@ -128,6 +128,12 @@ class EventEditor(QtWidgets.QDialog):
         self._zone_name = zone_name
         self._calendars = [c for c in calendars if not c.read_only or (event and
                                                                         c.id == event.calendar_id)]
+        # An event of a read-only calendar (a subscription) is shown, never saved: why, inline.
+        home = next((c for c in calendars if event and c.id == event.calendar_id), None)
+        self.locked = (f"This event comes from “{home.name}”, a read-only calendar: "
+                       "it changes only where the calendar comes from. You can hide the "
+                       "calendar or change its colour in the sidebar."
+                       if home is not None and home.read_only else None)
         tfmt = "HH:mm" if h24 else "h:mm AP"
 
         self.title = QtWidgets.QLineEdit()
@@ -317,6 +323,10 @@ class EventEditor(QtWidgets.QDialog):
         self._refresh()
         self._refresh_email_notice()
         self.title.setFocus()
+        if self.locked is not None:
+            if self.delete_button is not None:
+                self.delete_button.setEnabled(False)
+            self.title.setReadOnly(True)
 
     # ------------------------------------------------------------- loading
     def _load(self, event: Event | None, occ: Occurrence | None, start: datetime | None,
@@ -577,6 +587,8 @@ class EventEditor(QtWidgets.QDialog):
         return ev
 
     def problem(self) -> str | None:
+        if self.locked is not None:
+            return self.locked
         try:
             self.edited_event()
         except ValidationError as exc:

@@ -147,14 +147,29 @@ class CalendarListModel(QtCore.QAbstractListModel):
         super().__init__(parent)
         self._store = store
         self._cals: list[Calendar] = store.calendars()
+        self._load_subscriptions()
+
+    def _load_subscriptions(self) -> None:
+        # Subscriptions (issue 11): their address and why their last refresh failed.
+        self._sources = {s.calendar.id: s.url for s in self._store.subscriptions()}
+        self._problems = self._store.subscription_errors()
 
     def refresh(self) -> None:
         self.beginResetModel()
         self._cals = self._store.calendars()
+        self._load_subscriptions()
         self.endResetModel()
 
     def calendar_at(self, row: int) -> Calendar | None:
         return self._cals[row] if 0 <= row < len(self._cals) else None
+
+    def source(self, calendar_id: str) -> str | None:
+        """The URL of a subscribed calendar; None for an ordinary one."""
+        return self._sources.get(calendar_id)
+
+    def problem(self, calendar_id: str) -> str | None:
+        """Why a subscription's last refresh failed (None: it did not)."""
+        return self._problems.get(calendar_id)
 
     def rowCount(self, parent: ModelIndex = _ROOT) -> int:
         if parent.isValid():
@@ -172,7 +187,14 @@ class CalendarListModel(QtCore.QAbstractListModel):
         if role == Qt.ItemDataRole.CheckStateRole:
             return Qt.CheckState.Checked if cal.visible else Qt.CheckState.Unchecked
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{cal.name}, {'shown' if cal.visible else 'hidden'}"
+            problem = self.problem(cal.id)
+            return (f"{cal.name}, {'shown' if cal.visible else 'hidden'}"
+                    + (f", refresh failed: {problem}" if problem else ""))
+        if role == Qt.ItemDataRole.ToolTipRole and self.source(cal.id):
+            tip = f"Subscribed to {self.source(cal.id)}\nRead-only, refreshed automatically"
+            problem = self.problem(cal.id)
+            return tip + (f"\n\nThe last refresh failed: {problem}.\nShowing the last good "
+                          "copy." if problem else "")
         if role == IdRole:
             return cal.id
         return None

@@ -136,6 +136,16 @@ class CalendarDelegate(QtWidgets.QStyledItemDelegate):
                  pal.color(QtGui.QPalette.ColorRole.PlaceholderText))
         p.setFont(option.font)
         name = cal.name + (" (read-only)" if cal.read_only else "")
+        if isinstance(model, CalendarListModel) and model.source(cal.id):
+            name = cal.name + " (subscribed)"
+        problem = model.problem(cal.id) if isinstance(model, CalendarListModel) else None
+        if problem:  # a subscription whose last refresh failed: a marker, the reason on hover
+            mark = QtCore.QRectF(text_r.right() - 18, text_r.top(), 18, text_r.height())
+            p.save()
+            p.setPen(QtGui.QColor("#d97706"))
+            p.drawText(mark, Qt.AlignmentFlag.AlignCenter, "\u26a0")
+            p.restore()
+            text_r.setRight(text_r.right() - 20)
         p.drawText(text_r, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
                    option.fontMetrics.elidedText(name, Qt.TextElideMode.ElideRight,
                                                  int(text_r.width())))
