@@ -326,6 +326,7 @@ class EventEditor(QtWidgets.QDialog):
         if self.locked is not None:
             if self.delete_button is not None:
                 self.delete_button.setEnabled(False)
+                self.delete_button.setVisible(False)
             self.title.setReadOnly(True)
 
     # ------------------------------------------------------------- loading

@@ -73,6 +73,7 @@ class SubscribeDialog(QtWidgets.QDialog):
     def show_problem(self, text: str) -> None:
         self.error.setText(text[:1].upper() + text[1:] + ("" if text.endswith(".") else "."))
         self.error.setVisible(True)
+        self.adjustSize()
 
     def _subscribe(self) -> None:
         if self.busy:
