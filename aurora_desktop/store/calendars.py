@@ -74,6 +74,12 @@ class CalendarsMixin(StoreBase):
 
     def delete_calendar(self, calendar_id: str) -> int:
         """Delete a calendar and all its events (tombstones). Returns how many events went."""
+        if self._db.execute("SELECT 1 FROM calendars WHERE id = ? AND deleted = 0 AND "
+                            "source_url IS NOT NULL", (calendar_id,)).fetchone():
+            # A subscription: its events were never this computer's to sync; all of it goes.
+            n = self.count_events(calendar_id)
+            self.remove_subscription(calendar_id)  # type: ignore[attr-defined]
+            return n
         with self._tx():
             ids = self._delete_calendar_rows(calendar_id, local=True)
         self._notify(ChangeNotice(event_ids=ids, calendar_ids=frozenset({calendar_id})))

@@ -286,3 +286,16 @@ def test_a_version_3_store_gains_subscriptions_with_its_calendars_unchanged(
         assert s.schema_version == 4
         assert [c.name for c in s.calendars()] == ["Work"]
         assert s.subscriptions() == [] and s.subscription("c1") is None
+
+
+def test_deleting_a_subscription_calendar_unsubscribes_leaving_nothing_to_sync(
+        server: FeedServer, store: Store) -> None:
+    server.routes["/h.ics"] = Route(HOLIDAYS)
+    cal = subscribe(store, server.url("/h.ics")).calendar
+    store.put_calendar(store.calendar(cal.id).__class__(cal.id, "Renamed", "#ff0000", False,
+                                                        True))
+    assert store.delete_calendar(cal.id) == 2
+    assert store.subscriptions() == [] and store.events(cal.id) == []
+    assert [p for p in store.pending() if p[1] == cal.id or p[0] == "event"] == []
+    # Subscribing again starts afresh.
+    assert subscribe(store, server.url("/h.ics")).error is None
