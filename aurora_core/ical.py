@@ -71,6 +71,7 @@ from icalendar.prop import vInline, vRecur
 
 from aurora_core import ical_fast
 from aurora_core.model import (
+    MAX_DATES,
     MAX_LOCATION,
     MAX_NOTES,
     MAX_REMINDER_MINUTES,
@@ -86,15 +87,17 @@ from aurora_core.model import (
     Reminder,
     ValidationError,
     ZonedTime,
+    duration,
     get_zone,
+    same_kind,
     shift,
     time_key,
     zone_names,
 )
-from aurora_core.recurrence import parse_rule
+from aurora_core.recurrence import MAX_INSTANCES, _frame, instances, parse_rule, split_series
 from aurora_core.windows_zones import primary_zones, windows_to_iana
 
-__all__ = ["PRODID", "ImportResult", "Skipped", "parse_ics", "resolve_tzid", "to_ics"]
+__all__ = ["PRODID", "Assumed", "ImportResult", "Skipped", "parse_ics", "resolve_tzid", "to_ics"]
 
 PRODID = "-//Aurora Time//EN"
 # Namespace of the UUID5 ids given to imported events.
@@ -144,13 +147,32 @@ class Skipped:
         return f"{where}{self.component}: {self.reason}"
 
 
+@dataclass(frozen=True, slots=True)
+class Assumed:
+    """Something in the file that broke RFC 5545 and was read as clearly meant.
+
+    Not a skip: the event was imported, in a valid form; ``reason`` says
+    what was assumed (see docs/import.md). Same fields as :class:`Skipped`.
+    """
+
+    component: str
+    reason: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"line {self.line}: " if self.line is not None else ""
+        return f"{where}{self.component}: {self.reason}"
+
+
 @dataclass(slots=True)
 class ImportResult:
-    """What an import found: the events (masters and overrides) and what it skipped."""
+    """What an import found: the events (masters and overrides), what it skipped,
+    and what it assumed to read events that break RFC 5545 (``warnings``)."""
 
     events: list[Event] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     calendar_name: str | None = None
+    warnings: list[Assumed] = field(default_factory=list)
 
 
 class _Skip(Exception):  # control flow only; never leaves this module
@@ -286,27 +308,95 @@ def _match_vtimezone(tzid: str, component: Any, year: int) -> str | None:
     return _match_vtimezone_text(tzid, ical, year)
 
 
+# Display names some exporters write as a TZID (Lotus Notes, old Outlook, scripts)
+# that are neither IANA nor Windows names; keys as _norm_label() makes them.
+_DISPLAY_NAMES = {
+    "eastern": "America/New_York", "eastern time": "America/New_York",
+    "us eastern": "America/New_York", "eastern time (us & canada)": "America/New_York",
+    "central": "America/Chicago", "central time": "America/Chicago",
+    "central time (us & canada)": "America/Chicago",
+    "mountain": "America/Denver", "mountain time": "America/Denver",
+    "mountain time (us & canada)": "America/Denver",
+    "pacific": "America/Los_Angeles", "pacific time": "America/Los_Angeles",
+    "pacific time (us & canada)": "America/Los_Angeles",
+    "central european time": "Europe/Berlin", "central europe": "Europe/Berlin",
+    "central european": "Europe/Berlin", "western european time": "Europe/Lisbon",
+    "eastern european time": "Europe/Bucharest", "british time": "Europe/London",
+    "greenwich mean time": "Europe/London", "india": "Asia/Kolkata",
+    "india time": "Asia/Kolkata", "japan time": "Asia/Tokyo",
+}
+
+
+def _norm_label(text: str) -> str:
+    return " ".join(text.replace("_", " ").split()).casefold()
+
+
+@lru_cache(maxsize=256)
+def _vendor_zone(tzid: str) -> str | None:
+    """The IANA zone a vendor's form of a TZID means, or None (docs/import.md).
+
+    Tried in turn: a Lotus Notes zone string (``…$ZN=W. Europe``); each
+    trailing part of a ``/vendor/.../Area/City`` path, also as a Windows
+    name; a Windows name without its "Standard Time" (as Lotus Notes writes
+    them); an old Outlook label (``(GMT+01.00) Amsterdam / Berlin / …``); a
+    few common display names (``Eastern Time (US & Canada)``).
+    """
+    name = tzid.strip().strip('"').strip()
+    names = [name]
+    notes = re.search(r"(?:^|\$)ZN=([^$]+)", name)
+    if notes:
+        names.insert(0, notes.group(1).strip())
+    if "/" in name and not name.startswith("("):
+        parts = [p for p in name.split("/") if p.strip()]
+        names += ["/".join(parts[i:]) for i in range(1, len(parts))]
+    for cand in names:
+        found = _named_zone(cand)
+        if found is None and not cand.lower().endswith(" time"):
+            found = windows_to_iana(cand + " Standard Time")
+        if found is None and cand.upper().startswith("(GMT"):
+            label = re.sub(r"^\(GMT([+-]\d\d)[.:](\d\d)\)", r"(UTC\1:\2)", cand)
+            found = windows_to_iana(label.replace(" / ", ", "))
+        if found is None:
+            found = _DISPLAY_NAMES.get(_norm_label(cand))
+        if found is not None:
+            return found
+    return None
+
+
 class _Zones:
-    """Resolves the TZIDs of one file (cached per TZID)."""
+    """Resolves the TZIDs of one file (cached per TZID).
+
+    :meth:`resolve` gives None for a TZID no VTIMEZONE defines and that is no
+    known name in any form: its times are read as floating, and ``notes``
+    says so (as it says which zone a vendor form was read as).
+    """
 
     def __init__(self, vtimezones: Mapping[str, Any]) -> None:
         self.vtimezones = vtimezones
         self.cache: dict[str, str | None] = {}
+        self.notes: dict[str, str] = {}
 
-    def resolve(self, tzid: str, year: int) -> str:
+    def resolve(self, tzid: str, year: int) -> str | None:
         if tzid in self.cache:
             found = self.cache[tzid]
         else:
             found = _named_zone(tzid)
             if found is None and tzid in self.vtimezones:
                 found = _match_vtimezone(tzid, self.vtimezones[tzid], year)
+            elif found is None:
+                found = _vendor_zone(tzid)
+                if found is not None:
+                    self.notes[tzid] = (f"its time zone {tzid!r} is not a standard name; "
+                                        f"read as {found}")
+                else:
+                    self.notes[tzid] = (
+                        f"unknown time zone {tzid!r} (not an IANA or Windows zone name, and "
+                        "no VTIMEZONE in the file defines it); its times were kept as floating "
+                        "(the same wall-clock time in every zone)")
             self.cache[tzid] = found
-        if found is None:
-            if tzid in self.vtimezones:
-                raise _Skip(f"its time zone {tzid!r} (defined in the file) matches no known "
-                            "time zone")
-            raise _Skip(f"unknown time zone {tzid!r} (not an IANA or Windows zone name, and "
-                        "no VTIMEZONE in the file defines it)")
+        if found is None and tzid in self.vtimezones:
+            raise _Skip(f"its time zone {tzid!r} (defined in the file) matches no known "
+                        "time zone")
         return found
 
 
@@ -348,7 +438,7 @@ def _import(data: bytes | str, calendar_id: str, progress: Callable[[int, int], 
     conv = _Converter(parsed, calendar_id, text)
     conv.run(progress)
     return ImportResult(events=conv.events, skipped=conv.skipped,
-                        calendar_name=parsed.calendar_name)
+                        calendar_name=parsed.calendar_name, warnings=conv.warnings)
 
 
 def _decode(data: bytes | str) -> tuple[str, str | None]:
@@ -613,6 +703,14 @@ class _Converter:
         # (uid, recurrence key) -> (position in events, description, line, VEVENT index)
         self._by_key: dict[tuple[str, str], tuple[int, str, int | None, int]] = {}
         self._ids: set[str] = set()
+        self.warnings: list[Assumed] = []
+        self._notes: list[str] = []  # what was assumed for the VEVENT being converted
+        # Read after every VEVENT is converted (they need the series' master):
+        # event id -> (description, line, VEVENT index, SEQUENCE)
+        self._where: dict[str, tuple[str, int | None, int, int]] = {}
+        self._future: list[tuple[str, Event]] = []  # RANGE=THISANDFUTURE, by event id
+        self._moved_kind: list[tuple[str, EventTime]] = []  # (event id, RECURRENCE-ID as given)
+        self._overrides = False  # any VEVENT with a RECURRENCE-ID
 
     # -- reporting ---------------------------------------------------------
 
@@ -629,6 +727,21 @@ class _Converter:
             if vevent_index < len(lines):
                 line = lines[vevent_index]
         self.skipped.append(Skipped(desc, reason, line))
+
+    def _note(self, text: str) -> None:
+        """Something assumed for the VEVENT being converted (reported once if it imports)."""
+        if text not in self._notes:
+            self._notes.append(text)
+
+    def _line(self, line: int | None, vevent_index: int | None) -> int | None:
+        if line is None and vevent_index is not None and not self.parsed.lines_known:
+            lines = self._event_lines()
+            if vevent_index < len(lines):
+                return lines[vevent_index]
+        return line
+
+    def _warn(self, desc: str, reason: str, line: int | None, vevent_index: int | None) -> None:
+        self.warnings.append(Assumed(desc, reason, self._line(line, vevent_index)))
 
     # -- the loop ----------------------------------------------------------
 
@@ -656,14 +769,20 @@ class _Converter:
                 props = _props(comp)
                 desc = _describe("VEVENT", _text(props, "SUMMARY") or None,
                                  _text(props, "UID") or None)
+                self._notes = []
                 try:
                     self._convert(comp, props, desc, line, index)
                 except _Skip as skip:
                     self._skip(desc, skip.reason, line, index)
                 except (ValidationError, ValueError, TypeError, OverflowError) as exc:
                     self._skip(desc, _short(str(exc)) or type(exc).__name__, line, index)
+                else:
+                    for note in self._notes:
+                        self._warn(desc, note, line, index)
             if progress is not None and (done % step == 0 or done == total):
                 progress(done, total)
+        if self._overrides:
+            self._series_fixes()
 
     # -- one VEVENT --------------------------------------------------------
 
@@ -677,7 +796,7 @@ class _Converter:
                 value = str(raw) if isinstance(raw, str) else ""
                 shown = f" {value!r}" if value else ""
                 if prop == "RRULE":
-                    raise _Skip(f"its {label}{shown} does not parse: {_short(errors[prop])}")
+                    continue  # read below: a broken rule may keep its valid part
                 raise _Skip(f"its {label}{shown} is not a valid date or time: "
                             f"{_short(errors[prop])}")
         dtstart = _first(props, "DTSTART")
@@ -686,31 +805,27 @@ class _Converter:
         start_year = _year(dtstart.dt)
         start = self._time(dtstart.dt, dtstart.params.get("TZID"), start_year)
         end = self._end(props, start, start_year)
+        end = self._length(start, end)
 
-        rrule: str | None = None
-        rr = props.get("RRULE")
-        if isinstance(rr, list):
-            if len(rr) > 1:
-                raise _Skip("it has more than one repeat rule (RRULE), which RFC 5545 no "
-                            "longer allows")
-            rr = rr[0] if rr else None
-        if rr is not None:
-            rrule = rr.to_ical().decode()
+        rules = self._rules(props, errors.get("RRULE"), start)
+        rrule = rules[0] if rules else None
 
         rid: EventTime | None = None
+        future = False
+        rid_given: EventTime | None = None
         rid_prop = _first(props, "RECURRENCE-ID")
         if rid_prop is not None:
-            if str(rid_prop.params.get("RANGE", "")).upper() == "THISANDFUTURE":
-                raise _Skip("it changes 'this and all following' instances "
-                            "(RANGE=THISANDFUTURE), which is not supported; the series keeps "
-                            "its original instances")
-            rid = self._coerce(self._time(rid_prop.dt, rid_prop.params.get("TZID"), start_year),
-                               start)
+            future = str(rid_prop.params.get("RANGE", "")).upper() == "THISANDFUTURE"
+            rid_given = self._time(rid_prop.dt, rid_prop.params.get("TZID"), start_year)
+            rid = self._coerce(rid_given, start)
             rrule = None  # an override carries no rule of its own
+            rules = []
         exdates = self._dates(props, "EXDATE", start, start_year)
         rdates = self._dates(props, "RDATE", start, start_year)
         if rid is not None:
             exdates, rdates = (), ()
+        if len(rules) > 1:
+            rdates = self._union(rules, start, end, rdates)
 
         uid = _text(props, "UID").strip()
         title = _clip(_text(props, "SUMMARY"), MAX_TITLE)
@@ -735,6 +850,20 @@ class _Converter:
             updated=updated,
         )
         event.validate()
+        # The fast reader keeps SEQUENCE as the component's ``aurora_sequence`` (it stays
+        # an unread property for Event.extra); icalendar's component has it as a property.
+        seq = (comp.aurora_sequence if isinstance(comp, ical_fast.FastComponent)
+               else _first(props, _SEQUENCE))
+        try:
+            sequence = int(str(seq).strip()) if seq is not None else 0
+        except ValueError:
+            sequence = 0
+        self._where[ident] = (desc, line, index, sequence)
+        self._overrides = self._overrides or rid is not None
+        if future:
+            self._future.append((ident, event))
+        if rid_given is not None and not same_kind(rid_given, start):
+            self._moved_kind.append((ident, rid_given))
         key = (uid, rid_key)
         if key in self._by_key:
             pos, old_desc, old_line, old_index = self._by_key[key]
@@ -747,6 +876,115 @@ class _Converter:
             self._by_key[key] = (len(self.events), desc, line, index)
             self.events.append(event)
         self._ids.add(ident)
+
+    # -- after every VEVENT: what needs the series' master ---------------------
+
+    def _series_fixes(self) -> None:
+        """Overrides read against their master (docs/import.md): RANGE=THISANDFUTURE,
+        an instance moved to another kind of time, stale overrides."""
+        masters = {e.uid: e for e in self.events if e.recurrence_id is None}
+        drop: set[str] = set()
+        for ident, rid_given in self._moved_kind:
+            ov = self._event(ident)
+            master = None if ov is None else masters.get(ov.uid)
+            if ov is None or master is None or not same_kind(rid_given, master.start):
+                continue
+            rid = self._coerce(rid_given, master.start)
+            if time_key(rid) not in {time_key(t) for t in master.exdates}:
+                master = master.replace(exdates=(*master.exdates, rid))
+                self._replace(master)
+                masters[master.uid] = master
+            new_uid = _derived_uid(ov.uid, "moved", time_key(rid))
+            self._replace(ov.replace(uid=new_uid, recurrence_id=None), old_id=ident)
+            self._warn_at(ident, f"it moves an instance of its series to {_kind(ov.start)} "
+                          f"(the series' instances are {_kind(master.start)}); the original "
+                          "instance was taken out of the series (EXDATE) and this one imported "
+                          "as an event of its own")
+        for ev in list(self.events):
+            if ev.recurrence_id is None or ev.id not in self._where:
+                continue
+            master = masters.get(ev.uid)
+            if master is None or not same_kind(ev.recurrence_id, master.start):
+                continue
+            seq = self._where[ev.id][3]
+            mseq = self._where[master.id][3] if master.id in self._where else 0
+            if seq >= mseq or self._is_instance(master, ev.recurrence_id):
+                continue
+            drop.add(ev.id)
+            self._warn_at(ev.id, f"it changes an instance its series no longer has, and is "
+                          f"older (SEQUENCE {seq}) than the series (SEQUENCE {mseq}); dropped "
+                          "as out of date")
+        if drop:
+            self.events = [e for e in self.events if e.id not in drop]
+        for ident, _ov in sorted(self._future, key=lambda f: _frame(f[1].recurrence_id
+                                                                   or f[1].start)):
+            if ident not in drop:
+                self._this_and_future(ident, masters)
+        self._ids = {e.id for e in self.events}
+        self.warnings.sort(key=lambda w: w.line or 0)
+
+    def _event(self, ident: str) -> Event | None:
+        return next((e for e in self.events if e.id == ident), None)
+
+    def _replace(self, event: Event, old_id: str | None = None) -> None:
+        key = event.id if old_id is None else old_id
+        self.events = [event if e.id == key else e for e in self.events]
+
+    def _warn_at(self, ident: str, reason: str) -> None:
+        desc, line, index, _seq = self._where.get(ident, ("VEVENT", None, None, 0))
+        self._warn(desc, reason, line, index)
+
+    @staticmethod
+    def _is_instance(master: Event, rid: EventTime) -> bool:
+        if not master.is_recurring:
+            return time_key(rid) == time_key(master.start)
+        w = _frame(rid)
+        return time_key(rid) in {time_key(t) for t in instances(master, w, w)}
+
+    def _this_and_future(self, ident: str, masters: dict[str, Event]) -> None:
+        """A RANGE=THISANDFUTURE override: as our own "this and following" edit."""
+        ov = self._event(ident)
+        if ov is None or ov.recurrence_id is None:
+            return
+        rid = ov.recurrence_id
+        # The series that has this instance now (an earlier split may have made it).
+        owner = masters.get(ov.uid)
+        for e in self.events:
+            if (e.recurrence_id is None and e.uid.startswith(_derived_uid(ov.uid, "from", ""))
+                    and same_kind(e.start, rid) and _frame(e.start) <= _frame(rid)
+                    and (owner is None or _frame(e.start) >= _frame(owner.start))):
+                owner = e
+        if owner is None or not same_kind(rid, owner.start):
+            self._warn_at(ident, "it changes this and all following instances "
+                          "(RANGE=THISANDFUTURE) of a series that is not in the file; it was "
+                          "imported as a change of that one instance")
+            return
+        others = [e for e in self.events if e.uid == owner.uid and e.recurrence_id is not None
+                  and e.id != ident]
+        try:
+            change = split_series(owner, others, rid, title=ov.title, location=ov.location,
+                                  notes=ov.notes, status=ov.status, reminders=ov.reminders,
+                                  start=ov.start, end=ov.end)
+        except ValidationError:
+            self._warn_at(ident, "it changes this and all following instances "
+                          "(RANGE=THISANDFUTURE) from an instance its series does not have; "
+                          "it was imported as a change of that one instance")
+            return
+        new_uid = _derived_uid(ov.uid, "from", time_key(rid))
+        gone = {d.id for d in change.deletes} | {ident}
+        written: list[Event] = []
+        for e in change.upserts:
+            if e.uid != owner.uid:  # the new series and the overrides moved to it
+                rk = "" if e.recurrence_id is None else time_key(e.recurrence_id)
+                e = e.replace(uid=new_uid, id=str(uuid.uuid5(ID_NAMESPACE, f"{new_uid}\x1f{rk}")))
+            written.append(e)
+        by_id = {e.id: e for e in written}
+        kept = [by_id.pop(e.id, e) for e in self.events if e.id not in gone or e.id in by_id]
+        self.events = kept + list(by_id.values())
+        masters[owner.uid] = next((e for e in written if e.id == owner.id), owner)
+        self._warn_at(ident, "it changes this and all following instances "
+                      "(RANGE=THISANDFUTURE); the series was split there, as \"this and "
+                      "following\" does, and the later instances follow it")
 
     def _ident(self, comp: Mapping[str, Any], uid: str, rid_key: str) -> str:
         given = _text(comp, X_ID).strip()
@@ -761,6 +999,11 @@ class _Converter:
         if isinstance(value, datetime):
             if tzid:
                 zone = self.zones.resolve(str(tzid), year)
+                note = self.zones.notes.get(str(tzid))
+                if note is not None:
+                    self._note(note)
+                if zone is None:
+                    return FloatingTime(value.replace(tzinfo=None, microsecond=0))
                 return ZonedTime.from_local(value.replace(tzinfo=None, microsecond=0), zone)
             if value.tzinfo is not None:  # "Z": UTC
                 return ZonedTime(value.replace(microsecond=0), self.xwr or "UTC")
@@ -780,8 +1023,10 @@ class _Converter:
             if isinstance(start, ZonedTime) and isinstance(end, ZonedTime):
                 if end.tz != start.tz:
                     end = ZonedTime(end.at, start.tz)
-            elif isinstance(start, ZonedTime) and isinstance(end, FloatingTime):
-                end = ZonedTime.from_local(end.wall, start.tz)
+            elif not same_kind(start, end):
+                self._note(f"its end (DTEND) is {_kind(end)} but its start is {_kind(start)}; "
+                           f"the end was read as {_kind(start)}")
+                end = self._coerce(end, start)
             return end
         dur_prop = _first(comp, "DURATION")
         if dur_prop is not None:
@@ -800,6 +1045,101 @@ class _Converter:
         if isinstance(start, AllDayDate):
             return AllDayDate(start.day + timedelta(days=1))
         return start
+
+    def _length(self, start: EventTime, end: EventTime) -> EventTime:
+        """An end on or before the start, read as what was clearly meant (docs/import.md)."""
+        if isinstance(start, AllDayDate) and isinstance(end, AllDayDate):
+            if end.day > start.day:
+                return end
+            self._note("its end (DTEND) is its start day; read as one day" if end.day == start.day
+                       else "it ends before it starts; read as one day from its start (DTSTART)")
+            return AllDayDate(start.day + timedelta(days=1))
+        if same_kind(start, end) and duration(start, end) < timedelta(0):
+            self._note("it ends before it starts; read as starting at its start (DTSTART), "
+                       "with no length")
+            return start
+        return end
+
+    def _rules(self, props: Mapping[str, Any], error: str | None,
+               start: EventTime) -> list[str]:
+        """The event's repeat rules as text, each repaired as docs/import.md says."""
+        rr = props.get("RRULE")
+        items: list[Any] = rr if isinstance(rr, list) else [] if rr is None else [rr]
+        out: list[str] = []
+        for item in items:
+            text = str(item.to_ical().decode()) if hasattr(item, "to_ical") and not isinstance(
+                item, str) else str(item)
+            fixed = self._repair_rule(text)
+            if fixed is None:
+                continue
+            try:
+                recur: Any = vRecur.from_ical(fixed)
+                fixed = recur.to_ical().decode()
+            except Exception as exc:  # icalendar's own reading fails: report its words
+                raise _Skip(f"its repeat rule (RRULE) {text!r} does not parse: "
+                            f"{_short(error or str(exc))}") from None
+            if fixed not in out:
+                out.append(fixed)
+        return out
+
+    def _repair_rule(self, text: str) -> str | None:
+        """``text`` with what RFC 5545 forbids taken out (noted); None for an empty rule."""
+        t = text.strip()
+        if t.upper().startswith("RRULE:"):
+            t = t[6:].strip()
+        if not t:
+            self._note("its repeat rule (RRULE) is empty; read as no rule")
+            return None
+        parts = [p for p in t.split(";") if p.strip()]
+        names = [p.split("=", 1)[0].strip().upper() for p in parts]
+        if "COUNT" in names:
+            count = parts[names.index("COUNT")].split("=", 1)[-1].strip()
+            drop = None
+            if not count.isdigit() or not 1 <= int(count) <= MAX_INSTANCES:
+                drop = (f"its repeat rule's COUNT {count!r} is not a valid count; the rule "
+                        "was kept without it")
+            elif "UNTIL" in names:
+                drop = ("its repeat rule has both COUNT and UNTIL (RFC 5545 allows one); "
+                        "UNTIL was kept")
+            if drop is not None:
+                self._note(drop)
+                del parts[names.index("COUNT")]
+        return ";".join(parts)
+
+    def _union(self, rules: list[str], start: EventTime, end: EventTime,
+               rdates: tuple[EventTime, ...]) -> tuple[EventTime, ...]:
+        """The instances of every rule after the first, as extra dates (docs/import.md)."""
+        first = Event(id="x", uid="x", calendar_id=self.calendar_id, title="", start=start,
+                      end=end, rrule=rules[0])
+        lo = _frame(start)
+        horizon = max(lo, self.now.replace(tzinfo=None)) + _UNION_HORIZON
+        room = MAX_DATES - len(rdates)
+        have = {time_key(t) for t in rdates}
+        added: list[EventTime] = []
+        bounded = True
+        for text in rules[1:]:
+            other = first.replace(rrule=text)
+            other.validate()  # a rule too complex skips the event, as a single one does
+            if not parse_rule(text, start).bounded:
+                bounded = False
+            for t in instances(other, lo, horizon, limit=room + 1):
+                k = time_key(t)
+                if k not in have:
+                    have.add(k)
+                    added.append(t)
+        if added:
+            ours = {time_key(t) for t in instances(first, lo, _frame(added[-1]),
+                                                   limit=MAX_DATES + len(added))}
+            added = [t for t in added if time_key(t) not in ours]
+        kept = added[:room]
+        upto = "" if bounded and len(kept) == len(added) else (
+            f" up to {_frame(kept[-1]).date().isoformat() if kept else lo.date().isoformat()}"
+            " (later ones are not kept)")
+        others = "rule gives" if len(rules) == 2 else "rules give"
+        self._note(f"it has {len(rules)} repeat rules (RRULE; RFC 5545 expects one): the "
+                   f"first is its rule, and the {len(kept)} instances only the other {others}"
+                   f"{upto} were added as extra dates (RDATE)")
+        return (*rdates, *kept)
 
     def _coerce(self, t: EventTime, like: EventTime) -> EventTime:
         """``t`` as the same kind of time as ``like`` (EXDATE;VALUE=DATE on a timed series…)."""
@@ -891,6 +1231,27 @@ class _Converter:
                                         f"only the first {MAX_REMINDERS} reminders were kept"))
             out = out[:MAX_REMINDERS]
         return tuple(out)
+
+
+_SEQUENCE = "SEQUENCE"
+# How far the instances of a second RRULE are written out as RDATEs (docs/import.md).
+_UNION_HORIZON = timedelta(days=5 * 366)
+
+
+def _kind(t: EventTime) -> str:
+    """A kind of time, for a user."""
+    if isinstance(t, AllDayDate):
+        return "a date (all-day)"
+    if isinstance(t, FloatingTime):
+        return "a floating time"
+    return "a UTC time" if t.tz == "UTC" else "a time in a time zone"
+
+
+def _derived_uid(uid: str, why: str, key: str) -> str:
+    """The UID of an event the import made out of part of another (stable across imports)."""
+    if not key:
+        return f"{uid}/{why}-"
+    return f"{uid}/{why}-{uuid.uuid5(ID_NAMESPACE, key).hex[:12]}"
 
 
 def _minutes_before(delta: timedelta) -> int:

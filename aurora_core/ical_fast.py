@@ -116,6 +116,9 @@ class FastComponent(dict[str, Any]):
     """A component as a dict of upper-case property names to values (a list when repeated)."""
 
     errors: tuple[()] = ()
+    # A VEVENT's SEQUENCE as written (aurora_core.ical reads it for stale overrides);
+    # the line itself is handled as any property we do not read.
+    aurora_sequence: str | None = None
 
     def __init__(self, name: str) -> None:
         super().__init__()
@@ -375,6 +378,9 @@ class _Reader:
                     raise
                 self.odd_event_line(line)
                 continue
+            if (event is not None and alarm is None and name == "SEQUENCE"
+                    and event.aurora_sequence is None):
+                event.aurora_sequence = raw  # the first, as icalendar's component gives it
             if alarm is not None:
                 if name == "END":
                     if params or raw.upper() != "VALARM":

@@ -170,8 +170,12 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
             sys.stderr.write("\n")
     for s in result.skipped:
         print(f"skipped: {s}", file=sys.stderr)
+    for w in result.warnings:  # read as meant, not skipped (docs/import.md)
+        print(f"warning: {w}", file=sys.stderr)
+    warned = len(result.warnings)
     out.write(f"Imported {len(stored)} events into {cal.name!r}"
-              f"{f'; skipped {len(result.skipped)}' if result.skipped else ''}.\n")
+              f"{f'; skipped {len(result.skipped)}' if result.skipped else ''}"
+              f"{f'; {warned} warning' + ('s' if warned != 1 else '') if warned else ''}.\n")
     if not stored and result.skipped:
         return EXIT_ERROR
     return 0

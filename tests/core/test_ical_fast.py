@@ -27,7 +27,12 @@ from aurora_core.model import Event
 ICS = Path(__file__).parent / "ics"
 # Fixtures that are well-formed enough for the fast reader (the rest are broken on purpose).
 FAST_FIXTURES = ["alarms.ics", "allday_duration.ics", "apple_icloud.ics", "google_xwr.ics",
-                 "outlook_windows_zones.ics", "recurrence_overrides.ics"]
+                 "outlook_windows_zones.ics", "recurrence_overrides.ics",
+                 "liberal_cancelled.ics", "liberal_override_kind.ics",
+                 "liberal_stale_override.ics", "liberal_start_end.ics",
+                 "liberal_thisandfuture.ics", "liberal_vendor_tzid.ics"]
+
+FAST_FIXTURES.append("fidelity_unknown_properties.ics")  # round-trip fidelity (issue 11)
 
 
 def takes_fast_path(data: bytes | str) -> bool:

@@ -244,12 +244,17 @@ def test_series_with_exdate_rdate_and_overrides() -> None:
     assert len(overrides) == 2
     # EXDATE;VALUE=DATE on a timed series removes that day's instance.
     assert {wall(x) for x in master.exdates} == {datetime(2024, 3, 6, 9), datetime(2024, 3, 7, 9)}
-    # RDATE;VALUE=PERIOD: its start is the extra instance.
-    assert {wall(x) for x in master.rdates} == {datetime(2024, 3, 16, 11),
-                                                  datetime(2024, 3, 20, 10)}
+    # The RANGE=THISANDFUTURE override split the series on 12 March (test_ical_liberal.py);
+    # the RDATEs after it (RDATE;VALUE=PERIOD: its start) moved to the new series with it.
+    (tail,) = [e for e in r.events if e.uid.startswith("series-1@example.org/from-")]
+    assert master.rrule == "FREQ=DAILY;COUNT=8" and tail.rrule == "FREQ=DAILY;COUNT=2"
+    assert {wall(x) for x in tail.rdates} == {datetime(2024, 3, 16, 11, 30),
+                                              datetime(2024, 3, 20, 10, 30)}
     ny = ZoneInfo("America/New_York")
-    occs = expand(master, overrides, datetime(2024, 3, 1, tzinfo=UTC),
-                  datetime(2024, 3, 31, tzinfo=UTC), ny)
+    occs = [*expand(master, overrides, datetime(2024, 3, 1, tzinfo=UTC),
+                    datetime(2024, 3, 31, tzinfo=UTC), ny),
+            *expand(tail, [], datetime(2024, 3, 1, tzinfo=UTC),
+                    datetime(2024, 3, 31, tzinfo=UTC), ny)]
     got = [(wall(o.start), o.event.title) for o in occs]
     assert got == [
         (datetime(2024, 3, 4, 9), "Daily standup"),
@@ -257,15 +262,16 @@ def test_series_with_exdate_rdate_and_overrides() -> None:
         (datetime(2024, 3, 8, 15), "Daily standup (afternoon)"),
         (datetime(2024, 3, 9, 9), "Daily standup"),
         (datetime(2024, 3, 10, 9), "Daily standup"),   # the US change: still 09:00
-        (datetime(2024, 3, 12, 9), "Daily standup"),   # THISANDFUTURE override skipped
-        (datetime(2024, 3, 13, 9), "Daily standup"),
-        (datetime(2024, 3, 16, 11), "Daily standup"),
-        (datetime(2024, 3, 20, 10), "Daily standup"),
+        (datetime(2024, 3, 12, 9, 30), "Daily standup (later from now on)"),
+        (datetime(2024, 3, 13, 9, 30), "Daily standup (later from now on)"),
+        (datetime(2024, 3, 16, 11, 30), "Daily standup (later from now on)"),
+        (datetime(2024, 3, 20, 10, 30), "Daily standup (later from now on)"),
     ]
     cancelled = next(o for o in overrides if o.status == EventStatus.CANCELLED)
     assert wall(cancelled.recurrence_id) == datetime(2024, 3, 11, 9)
-    (skip,) = r.skipped
-    assert "THISANDFUTURE" in skip.reason and skip.line == 33
+    assert r.skipped == []
+    (warn,) = r.warnings
+    assert "THISANDFUTURE" in warn.reason and warn.line == 33
 
 
 def test_orphan_override_is_kept_for_a_master_imported_later() -> None:

@@ -156,6 +156,17 @@ def test_broken_file_imports_what_it_can_and_says_why(
     assert "Traceback" not in err
 
 
+def test_events_read_as_meant_are_warnings_not_skips(
+        tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ics = Path(__file__).parents[1] / "core" / "ics" / "liberal_start_end.ics"
+    code, out, err = run("import", str(ics), capsys=capsys)
+    assert code == 0, err
+    assert "Imported 5 events" in out and "5 warnings" in out and "skipped" not in out
+    warnings = [ln for ln in err.splitlines() if ln.startswith("warning: ")]
+    assert len(warnings) == 5 and "line 4: VEVENT 'All-day ending on its start day'" in err
+    assert "Traceback" not in err
+
+
 def test_a_file_with_nothing_readable_exits_non_zero(
         tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     f = tmp_path / "junk.ics"
