@@ -12,7 +12,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from functools import cached_property
 
-from aurora_core.model import AllDayDate, Calendar, FloatingTime, Occurrence, ZonedTime
+from aurora_core.model import (
+    AllDayDate,
+    Calendar,
+    EventStatus,
+    FloatingTime,
+    Occurrence,
+    ZonedTime,
+)
 
 __all__ = [
     "Item",
@@ -42,6 +49,7 @@ class Item:
     spans_days: bool = field(init=False)  # a bar in all-day rows: all-day or 24 h and longer
     first_day: date = field(init=False)
     last_day: date = field(init=False)  # an end at midnight does not touch that day
+    cancelled: bool = field(init=False)  # shown struck through (docs/import.md)
 
     @cached_property
     def key(self) -> str:
@@ -49,6 +57,7 @@ class Item:
 
     def __post_init__(self) -> None:
         self.title = self.occ.event.title or "(no title)"
+        self.cancelled = self.occ.event.status == EventStatus.CANCELLED
         self.spans_days = self.all_day or self.end - self.start >= timedelta(hours=24)
         self.first_day = self.start.date()
         self.last_day = self.start.date() if self.end <= self.start else \

@@ -35,6 +35,22 @@ def elide_f(fm: QtGui.QFontMetricsF, text: str, width: float) -> str:
     return fm.elidedText(text, Qt.TextElideMode.ElideRight, max(width, 0))
 
 
+_struck: dict[int, tuple[QtGui.QFont, QtGui.QFont]] = {}
+
+
+def struck(font: QtGui.QFont) -> QtGui.QFont:
+    """``font`` struck through, for the title of a cancelled event (the same object each time)."""
+    hit = _struck.get(id(font))
+    if hit is not None and hit[0] is font:
+        return hit[1]
+    f = QtGui.QFont(font)
+    f.setStrikeOut(True)
+    if len(_struck) > 64:
+        _struck.clear()
+    _struck[id(font)] = (font, f)
+    return f
+
+
 def timed_block(p: QtGui.QPainter, r: RectF, cc: ChipColors, title: str,
                 when: str | Callable[[], str], location: str, selected: bool, font: QtGui.QFont,
                 small: QtGui.QFont, theme: Theme, ghost: bool = False,

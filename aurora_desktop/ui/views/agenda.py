@@ -79,7 +79,8 @@ class AgendaDelegate(QtWidgets.QStyledItemDelegate):
         p.drawText(RectF(row.left() + 22, row.top() + 10, time_w, 18), Qt.AlignmentFlag.AlignLeft,
                    when)
         x = row.left() + 22 + time_w
-        p.setFont(painters.ui_font(9.5, QtGui.QFont.Weight.DemiBold))
+        title_font = painters.ui_font(9.5, QtGui.QFont.Weight.DemiBold)
+        p.setFont(painters.struck(title_font) if it.cancelled else title_font)
         p.setPen(t.c("text"))
         fm = QtGui.QFontMetrics(p.font())
         p.drawText(RectF(x, row.top() + 9, row.right() - x - 8, 20), Qt.AlignmentFlag.AlignLeft,

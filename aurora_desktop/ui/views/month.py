@@ -214,11 +214,13 @@ class MonthView(CalendarView):
             if kind == "bar":
                 text = it.title if it.all_day else f"{ctx.fmt.time(it.start, True)} {it.title}"
                 painters.bar(p, rect, chip_colors(it.color, t, it.end <= now_wall), text,
-                             it.key == sel, bar_font, t, cb, ca)
+                             it.key == sel,
+                             painters.struck(bar_font) if it.cancelled else bar_font, t, cb, ca)
             else:
                 painters.dot_chip(p, rect, chip_colors(it.color, t, it.end <= now_wall),
                                   ctx.fmt.time(it.start, True), it.title, it.key == sel,
-                                  chip_font, chip_bold, t)
+                                  chip_font,
+                                  painters.struck(chip_bold) if it.cancelled else chip_bold, t)
         p.setFont(chip_bold)
         p.setPen(t.c("muted"))
         for rect, d in self._more:

@@ -326,7 +326,8 @@ class _Header(QtWidgets.QWidget):
             it = b.item
             text = it.title if it.all_day else f"{v.ctx.fmt.time(it.start, True)} {it.title}"
             painters.bar(p, r, chip_colors(it.color, t, it.end <= v.ctx.now_wall()), text,
-                         it.key == sel, font, t, b.cont_before, b.cont_after)
+                         it.key == sel, painters.struck(font) if it.cancelled else font, t,
+                         b.cont_before, b.cont_after)
         if self._create is not None:
             a, b2 = sorted(self._create)
             ghost = t.c("accent")
@@ -522,7 +523,9 @@ class _Grid(QtWidgets.QWidget):
             it = pc.item
             painters.timed_block(p, r, chip_colors(it.color, t, it.end <= now_wall), it.title,
                                  partial(span, it.start, it.end, False),
-                                 it.occ.event.location, it.key == sel, font, small, t, fms=fms)
+                                 it.occ.event.location, it.key == sel,
+                                 painters.struck(font) if it.cancelled else font, small, t,
+                                 fms=fms)
         if drag:
             self._paint_drag(p, drag, font, small)
         # now line
