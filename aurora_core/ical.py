@@ -25,8 +25,10 @@ How the file's times become our three kinds of time:
   against every IANA zone and the best match is used (Windows primary zones
   first, then zones whose city appears in the TZID). A VTIMEZONE with a
   single whole-hour offset that matches no real zone becomes the fixed-offset
-  IANA zone ``Etc/GMT±N``. A TZID that cannot be resolved skips the event: we
-  never silently guess UTC.
+  IANA zone ``Etc/GMT±N``; a VTIMEZONE that matches nothing skips its events.
+  A TZID no VTIMEZONE defines may be a vendor's form of a zone name (Lotus
+  Notes, old Outlook labels…); if it is none, its times are kept floating,
+  with a warning: we never silently guess UTC.
 - ``Z`` (UTC) → :class:`ZonedTime` in ``UTC``.
 - No TZID and no ``Z`` → :class:`FloatingTime`.
 - ``X-WR-TIMEZONE`` (Google Calendar): floating and UTC times are read in
@@ -43,7 +45,13 @@ events; anything else is dropped and reported.
 
 Overrides (RECURRENCE-ID) import as separate events sharing the master's
 UID, also when the master is not in the file (an invitation update for one
-instance). ``RANGE=THISANDFUTURE`` overrides are skipped and reported.
+instance). A ``RANGE=THISANDFUTURE`` override splits its series there, as
+our own "this and following" edit does.
+
+What breaks RFC 5545 in small ways (an end before the start, two RRULEs,
+COUNT with UNTIL, an override of another kind of time, a stale override…) is
+read as clearly meant, and :attr:`ImportResult.warnings` says what was
+assumed; docs/import.md lists each case and why.
 
 Ids are stable: an event's id is a UUID5 of its UID and recurrence-id key
 (or the ``X-AURORA-ID`` we wrote on export), so importing the same file again,
