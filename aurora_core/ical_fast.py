@@ -124,6 +124,9 @@ class FastComponent(dict[str, Any]):
         super().__init__()
         self.name = name
         self.subcomponents: list[FastComponent] = []
+        # A VEVENT's lines we do not read (its unread properties, its VALARMs with
+        # their BEGIN and END), unfolded, in file order: the source of Event.extra.
+        self.aurora_lines: list[str] = []
 
 
 class DateValue:
@@ -377,11 +380,14 @@ class _Reader:
                 if event is None or alarm is not None:
                     raise
                 self.odd_event_line(line)
+                event.aurora_lines.append(line)
                 continue
             if (event is not None and alarm is None and name == "SEQUENCE"
                     and event.aurora_sequence is None):
                 event.aurora_sequence = raw  # the first, as icalendar's component gives it
             if alarm is not None:
+                assert event is not None
+                event.aurora_lines.append(line)
                 if name == "END":
                     if params or raw.upper() != "VALARM":
                         raise Fallback
@@ -406,12 +412,14 @@ class _Reader:
                     if params or raw.upper() != "VALARM":
                         raise Fallback
                     alarm = FastComponent("VALARM")
+                    event.aurora_lines.append(line)
                 elif factory in _HARMLESS or name == "CATEGORIES":
-                    pass  # not read, and icalendar tolerates whatever is in it
+                    event.aurora_lines.append(line)  # icalendar tolerates whatever is in it
                 elif name == "FREEBUSY":
                     raise Fallback
                 else:
                     self.library_value(name, params, factory, raw, tolerant=True)
+                    event.aurora_lines.append(line)
             elif name == "BEGIN":
                 kind = raw.upper()
                 if params or not _NAME.fullmatch(kind) or kind == "VCALENDAR":

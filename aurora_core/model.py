@@ -56,6 +56,9 @@ MAX_NOTES = 20_000
 MAX_REMINDERS = 20
 MAX_REMINDER_MINUTES = 60 * 24 * 366  # a reminder at most a year (and a day) ahead
 MAX_DATES = 1_000  # EXDATE / RDATE entries per event
+# Properties we do not model, kept for export (Event.extra): characters in all, lines
+# counted with their line ends. Bounds what a hostile file can make us store per event.
+MAX_EXTRA = 16_000
 
 
 class ValidationError(ValueError):
@@ -281,6 +284,10 @@ class Event:
     reminders: tuple[Reminder, ...] = ()
     created: datetime = field(default_factory=now_utc)
     updated: datetime = field(default_factory=now_utc)
+    # What the event's iCalendar source had that we do not model (ATTENDEE, URL,
+    # X- properties, alarms we cannot show…): RFC 5545 content lines, unfolded, in
+    # file order, written back on export. See docs/data-model.md.
+    extra: tuple[str, ...] = ()
 
     @classmethod
     def new(
@@ -332,6 +339,8 @@ class Event:
             raise ValidationError(f"more than {MAX_REMINDERS} reminders")
         for r in self.reminders:
             r.validate()
+        if self.extra:
+            check_extra(self.extra)
         if len(self.exdates) > MAX_DATES or len(self.rdates) > MAX_DATES:
             raise ValidationError(f"more than {MAX_DATES} excluded or extra dates")
         for t in (*self.exdates, *self.rdates):
@@ -347,6 +356,23 @@ class Event:
 
             parse_rule(self.rrule, self.start)
             check_cost(self)
+
+
+def extra_size(extra: tuple[str, ...]) -> int:
+    """What :attr:`Event.extra` counts against :data:`MAX_EXTRA`."""
+    return sum(len(line) + 1 for line in extra)
+
+
+def check_extra(extra: tuple[str, ...]) -> None:
+    """Raises :class:`ValidationError` unless ``extra`` is content lines within the limit."""
+    if extra_size(extra) > MAX_EXTRA:
+        raise ValidationError(f"the properties kept from the imported file are longer than "
+                              f"{MAX_EXTRA} characters")
+    for line in extra:
+        if not isinstance(line, str) or not line or "\r" in line or "\n" in line \
+                or ":" not in line:
+            raise ValidationError("a property kept from the imported file is not one "
+                                  "iCalendar content line")
 
 
 @dataclass(frozen=True, slots=True)
