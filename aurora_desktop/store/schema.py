@@ -193,7 +193,16 @@ CREATE TABLE subscription_fetch (
 ) WITHOUT ROWID
 """
 
+_V5 = """
+-- The user's own reminders for an event of a subscription ("" = none), overriding the
+-- feed's: kept across refreshes, never synced (issue 11).
+CREATE TABLE subscription_reminders (
+    event_id  TEXT PRIMARY KEY,
+    reminders TEXT NOT NULL             -- "15:notification 1440:notification"
+) WITHOUT ROWID
+"""
+
 
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
-    _script(_V1), _script(_V2), _v3, _script(_V4)]
+    _script(_V1), _script(_V2), _v3, _script(_V4), _script(_V5)]
 SCHEMA_VERSION = len(MIGRATIONS)

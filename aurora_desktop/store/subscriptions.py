@@ -15,9 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from aurora_core.model import Calendar, Event, ValidationError, new_id
+from aurora_core.model import Calendar, Event, Reminder, ValidationError, new_id
 
-from .base import ChangeNotice, StoreBase, _event_values
+from .base import ChangeNotice, StoreBase, _event_values, _reminders_parse, _reminders_text
 
 __all__ = ["Subscription", "SubscriptionsMixin"]
 
@@ -86,6 +86,8 @@ class SubscriptionsMixin(StoreBase):
         with self._tx():
             ids = frozenset(r[0] for r in self._db.execute(
                 "SELECT id FROM events WHERE calendar_id = ?", (calendar_id,)))
+            self._db.execute("DELETE FROM subscription_reminders WHERE event_id IN (SELECT id "
+                             "FROM events WHERE calendar_id = ?)", (calendar_id,))
             self._db.execute("DELETE FROM events WHERE calendar_id = ?", (calendar_id,))
             self._db.execute("DELETE FROM subscription_fetch WHERE calendar_id = ?",
                              (calendar_id,))
@@ -135,6 +137,11 @@ class SubscriptionsMixin(StoreBase):
                 "SELECT id, uid, calendar_id, rid, title, location, notes, status, kind, tz, "
                 "start_key, end_key, rrule, exdates, rdates, reminders FROM events "
                 "WHERE calendar_id = ? AND deleted = 0", (calendar_id,))}
+            own = dict(self._db.execute(
+                "SELECT r.event_id, r.reminders FROM subscription_reminders r JOIN events e ON "
+                "e.id = r.event_id WHERE e.calendar_id = ?", (calendar_id,)).fetchall())
+            events = [ev.replace(reminders=_reminders_parse(own[ev.id])) if ev.id in own
+                      else ev for ev in events]
             wanted = {ev.id for ev in events}
             changed = [ev for ev in events
                        if tuple(_event_values(ev)[1:16]) != current.get(ev.id)]
@@ -154,3 +161,26 @@ class SubscriptionsMixin(StoreBase):
         self._notify(ChangeNotice(event_ids=frozenset(touched),
                                   calendar_ids=frozenset({calendar_id}), remote=True))
         return frozenset(touched)
+
+    def set_subscription_reminders(self, event_id: str, reminders: Sequence[Reminder]) -> None:
+        """The user's own reminders for an event of a subscription (the only change such an
+        event takes): kept across refreshes, on this computer only. Notifications only: an
+        email reminder is sent by the account's server, which never has these events."""
+        for r in reminders:
+            r.validate()
+            if r.channel != "notification":
+                raise ValidationError("a subscribed calendar's events stay on this computer: "
+                                      "they can have notifications, not email reminders")
+        text = _reminders_text(reminders)
+        with self._tx():
+            row = self._db.execute(
+                "SELECT e.rowid FROM events e JOIN calendars c ON c.id = e.calendar_id WHERE "
+                "e.id = ? AND e.deleted = 0 AND c.source_url IS NOT NULL", (event_id,)).fetchone()
+            if row is None:
+                raise ValidationError("that event is not one of a subscribed calendar")
+            self._db.execute("INSERT OR REPLACE INTO subscription_reminders VALUES (?, ?)",
+                             (event_id, text))
+            self._db.execute("UPDATE events SET reminders = ?, updated = ? WHERE rowid = ?",
+                             (text, self._stamp(), row[0]))
+            self._event_cache.pop(row[0], None)
+        self._notify(ChangeNotice(event_ids=frozenset({event_id})))

@@ -131,8 +131,9 @@ class EventEditor(QtWidgets.QDialog):
         # An event of a read-only calendar (a subscription) is shown, never saved: why, inline.
         home = next((c for c in calendars if event and c.id == event.calendar_id), None)
         self.locked = (f"This event comes from “{home.name}”, a read-only calendar: "
-                       "it changes only where the calendar comes from. You can hide the "
-                       "calendar or change its colour in the sidebar."
+                       "it changes only where the calendar comes from. Only its reminders "
+                       "can be set here (on this computer); you can hide the calendar or "
+                       "change its colour in the sidebar."
                        if home is not None and home.read_only else None)
         tfmt = "HH:mm" if h24 else "h:mm AP"
 
@@ -328,6 +329,19 @@ class EventEditor(QtWidgets.QDialog):
                 self.delete_button.setEnabled(False)
                 self.delete_button.setVisible(False)
             self.title.setReadOnly(True)
+            self._refresh()  # (it enables the zone for timed events: the fields go after)
+            fields: tuple[QtWidgets.QWidget, ...] = (
+                self.calendar, self.all_day, self.start_date, self.start_time, self.end_date,
+                self.end_time, self.zone, self.repeat, self.interval, self.weekday_box,
+                self.custom, self.ends, self.until, self.count, self.location, self.notes)
+            for field in fields:
+                field.setEnabled(False)
+            note = QtWidgets.QLabel(self.locked)
+            note.setWordWrap(True)
+            note.setObjectName("lockedNote")
+            note.setAccessibleName("Why this event cannot be changed")
+            self.locked_note = note
+            outer.insertWidget(outer.indexOf(self.error), note)
 
     # ------------------------------------------------------------- loading
     def _load(self, event: Event | None, occ: Occurrence | None, start: datetime | None,
@@ -457,6 +471,8 @@ class EventEditor(QtWidgets.QDialog):
         wants_email = any(r.channel.currentData() == "email" for r in self.reminder_rows)
         signed_out = self._signed_in is not None and not self._signed_in()
         self.email_notice.setVisible(wants_email and signed_out)
+        if self.locked is not None and hasattr(self, "locked_note"):
+            self._refresh()  # a read-only calendar's event: email is refused (see problem())
 
     # ---------------------------------------------------------- behaviour
     def _start_wall_raw(self) -> datetime:
@@ -588,8 +604,11 @@ class EventEditor(QtWidgets.QDialog):
         return ev
 
     def problem(self) -> str | None:
-        if self.locked is not None:
-            return self.locked
+        if self.locked is not None:  # only reminders change: notifications (on this computer)
+            if any(r.reminder().channel != "notification" for r in self.reminder_rows):
+                return ("A read-only calendar's events stay on this computer: they can have "
+                        "notifications, not email reminders.")
+            return None
         try:
             self.edited_event()
         except ValidationError as exc:

@@ -596,7 +596,10 @@ class MainWindow(QtWidgets.QMainWindow):
         elif action == "save":
             try:
                 ev = editor.edited_event()
-            except ValidationError as exc:
+                if editor.locked is not None:  # a subscription's event: only its reminders
+                    self.store.set_subscription_reminders(occ.event.id, ev.reminders)
+                    return
+            except (ValidationError, StoreError) as exc:
                 self.report_error(str(exc))
                 return
             self.controller.update(occ, ev)

@@ -272,7 +272,7 @@ def test_a_version_3_store_gains_subscriptions_with_its_calendars_unchanged(
         tmp_path: Path) -> None:
     import sqlite3
 
-    from aurora_desktop.store.schema import MIGRATIONS
+    from aurora_desktop.store.schema import MIGRATIONS, SCHEMA_VERSION
 
     path = tmp_path / "v3.db"
     db = sqlite3.connect(path, isolation_level=None)
@@ -283,7 +283,7 @@ def test_a_version_3_store_gains_subscriptions_with_its_calendars_unchanged(
     db.execute("INSERT INTO calendars (id, name, color, updated) VALUES ('c1', 'Work', '#3b82f6', 0)")
     db.close()
     with Store(path) as s:
-        assert s.schema_version == 4
+        assert s.schema_version == SCHEMA_VERSION
         assert [c.name for c in s.calendars()] == ["Work"]
         assert s.subscriptions() == [] and s.subscription("c1") is None
 
@@ -299,3 +299,25 @@ def test_deleting_a_subscription_calendar_unsubscribes_leaving_nothing_to_sync(
     assert [p for p in store.pending() if p[1] == cal.id or p[0] == "event"] == []
     # Subscribing again starts afresh.
     assert subscribe(store, server.url("/h.ics")).error is None
+
+
+def test_own_reminders_on_a_subscribed_event_survive_refreshes(server: FeedServer,
+                                                               store: Store) -> None:
+    from aurora_core.model import Reminder
+
+    server.routes["/h.ics"] = Route(HOLIDAYS)
+    cal = subscribe(store, server.url("/h.ics")).calendar
+    ny = next(e for e in store.events(cal.id) if e.title == "New Year")
+    store.set_subscription_reminders(ny.id, [Reminder(60)])
+    assert store.get_event(ny.id).reminders == (Reminder(60),)
+    assert not [p for p in store.pending() if p[0] == "event"]
+    server.routes["/h.ics"] = Route(HOLIDAYS.replace(b"SUMMARY:New Year", b"SUMMARY:New Year's Day"))
+    assert refresh(store, cal.id).changed
+    ev = store.get_event(ny.id)
+    assert ev.title == "New Year's Day" and ev.reminders == (Reminder(60),)
+    with pytest.raises(ValidationError, match="not email"):
+        store.set_subscription_reminders(ny.id, [Reminder(60, "email")])
+    mine = store.put_event(Event.new(calendar_id=store.default_calendar().id, title="Mine",
+                                     start=ev.start, end=ev.end))
+    with pytest.raises(ValidationError, match="not one of a subscribed calendar"):
+        store.set_subscription_reminders(mine.id, [Reminder(5)])

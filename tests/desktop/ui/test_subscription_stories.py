@@ -141,9 +141,11 @@ def test_refreshes_at_start_up_and_every_interval(qtbot, window: MainWindow,  # 
     assert server.requests[-1][1].get("If-None-Match") == '"1"'
 
 
-def test_the_editor_refuses_an_edit_and_says_why(qtbot, window: MainWindow,  # type: ignore[no-untyped-def]
-                                                 store: Store, server: FeedServer) -> None:
+def test_the_editor_refuses_an_edit_says_why_and_takes_own_reminders(  # type: ignore[no-untyped-def]
+        qtbot, window: MainWindow, store: Store, server: FeedServer) -> None:
+    from aurora_core.model import Reminder
     from aurora_desktop.subscriptions import subscribe
+    from aurora_desktop.ui.editor import EventEditor
 
     server.routes["/football.ics"] = Route(FEED)
     cal = subscribe(store, server.url("/football.ics")).calendar
@@ -151,9 +153,27 @@ def test_the_editor_refuses_an_edit_and_says_why(qtbot, window: MainWindow,  # t
     ed = window.make_editor(event=ev)
     qtbot.addWidget(ed)
     ed.show()
-    assert not ed.save_button.isEnabled()
+    assert ed.locked_note.isVisible()
+    assert ed.locked_note.text().startswith(
+        "This event comes from \u201cFootball\u201d, a read-only calendar")
     assert ed.delete_button is not None and not ed.delete_button.isVisible()
-    assert ed.error.isVisible()
-    assert ed.error.text().startswith("This event comes from \u201cFootball\u201d, a read-only")
     qtbot.keyClicks(ed.title, "x")
     assert ed.title.text() == "Cup final"
+    assert not ed.location.isEnabled() and not ed.start_date.isEnabled()
+    ed._add_reminder(Reminder(60, "email"))
+    assert "not email reminders" in ed.error.text() and not ed.save_button.isEnabled()
+    ed.close()
+
+    window.refresh()
+    item = next(it for it in window.model.items() if it.occ.event.id == ev.id)
+
+    def fill(editor: EventEditor) -> str:
+        editor._add_reminder(Reminder(30))
+        assert editor.save_button.isEnabled()
+        editor.save_button.click()
+        return editor.result_action
+
+    window.run_editor = fill  # type: ignore[method-assign]
+    window.edit_item(item)
+    assert store.get_event(ev.id).reminders == (Reminder(30),)
+    assert store.get_event(ev.id).title == "Cup final"
