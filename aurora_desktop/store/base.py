@@ -103,7 +103,7 @@ def _time(kind: int, tz: str | None, k: int) -> EventTime:
 
 
 def _event_values(ev: Event) -> tuple[object, ...]:
-    """The events-table columns id..updated of ``ev``."""
+    """The events-table columns id..updated, then extra, of ``ev``."""
     return (
         ev.id, ev.uid, ev.calendar_id,
         None if ev.recurrence_id is None else time_key(ev.recurrence_id),
@@ -112,6 +112,7 @@ def _event_values(ev: Event) -> tuple[object, ...]:
         _key(ev.start), _key(ev.end), ev.rrule,
         " ".join(time_key(x) for x in ev.exdates), " ".join(time_key(x) for x in ev.rdates),
         _reminders_text(ev.reminders), int(ev.created.timestamp()), int(ev.updated.timestamp()),
+        "\n".join(ev.extra),
     )
 
 
@@ -145,7 +146,7 @@ def _environment_error(exc: sqlite3.Error, path: Path) -> StoreError | None:
 
 _EVENT_COLS = (
     "rowid, id, uid, calendar_id, rid, title, location, notes, status, kind, tz, start_key, "
-    "end_key, rrule, exdates, rdates, reminders, created, updated"
+    "end_key, rrule, exdates, rdates, reminders, created, updated, extra"
 )
 
 _E_COLS = ", ".join("e." + c.strip() for c in _EVENT_COLS.split(","))

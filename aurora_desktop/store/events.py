@@ -46,6 +46,7 @@ class EventsMixin(StoreBase):
             reminders=_reminders_parse(str(r[16])),
             created=datetime.fromtimestamp(r[17], UTC),  # type: ignore[arg-type]
             updated=datetime.fromtimestamp(updated, UTC),
+            extra=tuple(str(r[19]).split("\n")) if r[19] else (),
         )
         if len(self._event_cache) > 50_000:
             self._event_cache.clear()
@@ -225,11 +226,11 @@ class EventsMixin(StoreBase):
         self._db.executemany(
             "INSERT INTO events (rowid, id, uid, calendar_id, rid, title, location, notes, "
             "status, kind, tz, start_key, end_key, rrule, exdates, rdates, reminders, created, "
-            "updated) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", inserts)
+            "updated, extra) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", inserts)
         self._db.executemany(
             "UPDATE events SET id=?, uid=?, calendar_id=?, rid=?, title=?, location=?, notes=?, "
             "status=?, kind=?, tz=?, start_key=?, end_key=?, rrule=?, exdates=?, rdates=?, "
-            "reminders=?, created=?, updated=?, deleted=0 WHERE rowid = ?", updates)
+            "reminders=?, created=?, updated=?, extra=?, deleted=0 WHERE rowid = ?", updates)
         if local:
             self._mark_changed("event", ids)
         self._insert_instances(singles)

@@ -205,4 +205,14 @@ CREATE TABLE subscription_reminders (
 
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _script(_V1), _script(_V2), _v3, _script(_V4), _script(_V5)]
+
+
+def _event_extra(conn: sqlite3.Connection) -> None:
+    # Round-trip fidelity (issue 11): what an event's iCalendar source had that the
+    # model does not hold (Event.extra), its content lines joined by "\n". Every
+    # existing event keeps its row and gets ''.
+    conn.execute("ALTER TABLE events ADD COLUMN extra TEXT NOT NULL DEFAULT ''")
+
+
+MIGRATIONS.append(_event_extra)
 SCHEMA_VERSION = len(MIGRATIONS)
