@@ -203,10 +203,6 @@ CREATE TABLE subscription_reminders (
 """
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
-    _script(_V1), _script(_V2), _v3, _script(_V4), _script(_V5)]
-
-
 def _event_extra(conn: sqlite3.Connection) -> None:
     # Round-trip fidelity (issue 11): what an event's iCalendar source had that the
     # model does not hold (Event.extra), its content lines joined by "\n". Every
@@ -214,5 +210,6 @@ def _event_extra(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE events ADD COLUMN extra TEXT NOT NULL DEFAULT ''")
 
 
-MIGRATIONS.append(_event_extra)
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _script(_V1), _script(_V2), _v3, _script(_V4), _script(_V5), _event_extra]
 SCHEMA_VERSION = len(MIGRATIONS)
