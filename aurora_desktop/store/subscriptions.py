@@ -98,6 +98,15 @@ class SubscriptionsMixin(StoreBase):
             self._event_cache.clear()
         self._notify(ChangeNotice(event_ids=ids, calendar_ids=frozenset({calendar_id})))
 
+    def move_subscription(self, calendar_id: str, url: str) -> None:
+        """The subscription's address moved for good (a permanent redirect); kept as it is
+        when another subscription already has the new address."""
+        with self._tx():
+            self._db.execute(
+                "UPDATE calendars SET source_url = ? WHERE id = ? AND source_url IS NOT NULL "
+                "AND NOT EXISTS (SELECT 1 FROM calendars WHERE source_url = ? AND deleted = 0)",
+                (url, calendar_id, url))
+
     def record_subscription_check(self, calendar_id: str, *, etag: str | None,
                                   last_modified: str | None) -> None:
         """The content did not change (304, or the same body): only the bookkeeping."""

@@ -70,6 +70,8 @@ def refresh(store: Store, calendar_id: str, *, fetcher: Fetcher = fetch,
     except FetchError as exc:
         store.record_subscription_failure(cal.id, str(exc))
         return Refreshed(cal, error=str(exc))
+    if got.moved_to is not None:  # moved for good (301/308): ask the new address from now on
+        store.move_subscription(cal.id, got.moved_to)
     if got.body is None:
         store.record_subscription_check(cal.id, etag=got.etag, last_modified=got.last_modified)
         return Refreshed(cal)

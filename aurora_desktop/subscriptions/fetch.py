@@ -40,6 +40,7 @@ class Fetched:
     etag: str | None
     last_modified: str | None
     url: str  # where the content came from after redirects
+    moved_to: str | None = None  # the new address when every redirect was permanent (301/308)
 
 
 def normalise_url(text: str) -> str:
@@ -87,9 +88,11 @@ def fetch(url: str, *, etag: str | None = None, last_modified: str | None = None
     deadline = time.monotonic() + timeout
     try:
         with s.get(url, headers=headers, timeout=timeout, stream=True) as resp:
+            moved = (resp.url if resp.history and resp.url != url and all(
+                h.status_code in (301, 308) for h in resp.history) else None)
             if resp.status_code == 304:
                 return Fetched(None, resp.headers.get("ETag") or etag,
-                               resp.headers.get("Last-Modified") or last_modified, resp.url)
+                               resp.headers.get("Last-Modified") or last_modified, resp.url, moved)
             if resp.status_code == 404 or resp.status_code == 410:
                 raise FetchError(f"{host} says there is no calendar at this address "
                                  f"(HTTP {resp.status_code})")
@@ -115,7 +118,7 @@ def fetch(url: str, *, etag: str | None = None, last_modified: str | None = None
                     raise FetchError(f"{host} took more than {timeout:g} s to send the calendar")
                 chunks.append(chunk)
             return Fetched(b"".join(chunks), resp.headers.get("ETag"),
-                           resp.headers.get("Last-Modified"), resp.url)
+                           resp.headers.get("Last-Modified"), resp.url, moved)
     except FetchError:
         raise
     except requests.TooManyRedirects:

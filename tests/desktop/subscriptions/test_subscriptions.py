@@ -155,6 +155,12 @@ def test_redirects_are_followed_and_bounded(server: FeedServer, store: Store) ->
     server.routes["/new.ics"] = Route(HOLIDAYS)
     cal = subscribe(store, server.url("/old.ics")).calendar
     assert titles(store, cal.id) == ["May Day", "New Year"]
+    # Moved for good (301): the new address is asked from now on; a 302 changes nothing.
+    assert store.subscription(cal.id).url == server.url("/new.ics")  # type: ignore[union-attr]
+    server.routes["/new.ics"] = Route(status=302, redirect="/newer.ics")
+    server.routes["/newer.ics"] = Route(HOLIDAYS)
+    assert refresh(store, cal.id).error is None
+    assert store.subscription(cal.id).url == server.url("/new.ics")  # type: ignore[union-attr]
     server.routes["/loop"] = Route(status=302, redirect="/loop")
     with pytest.raises(FetchError, match="redirects more than 5 times"):
         fetch(server.url("/loop"))
