@@ -57,7 +57,8 @@ __all__ = [
 Content = dict[str, Any]
 
 # Units in the order the wire content lists their fields (conflicts follow it).
-SCALAR_UNITS = ("calendar_id", "title", "location", "notes", "status")
+# ical_extra (the iCalendar lines kept from an import) is one unit, as a whole.
+SCALAR_UNITS = ("calendar_id", "title", "location", "notes", "status", "ical_extra")
 TIME_FIELDS = ("start", "end", "timezone", "all_day")
 DATE_SETS = ("exdates", "rdates")
 CALENDAR_UNITS = ("name", "color")

@@ -187,6 +187,12 @@ class EventWire(_Wire):
     rdates: list[TimeText] = Field(default_factory=list, max_length=m.MAX_DATES)
     recurrence_id: TimeText | None = None
     reminders: list[ReminderWire] = Field(default_factory=list, max_length=m.MAX_REMINDERS)
+    ical_extra: list[Annotated[str, StringConstraints(min_length=1, max_length=m.MAX_EXTRA)]] = (
+        Field(default_factory=list, max_length=m.MAX_EXTRA, description=(
+            "what the event's iCalendar source had that the app does not model (ATTENDEE, "
+            "URL, X- properties, alarms…): RFC 5545 content lines, unfolded, in order; "
+            f"{m.MAX_EXTRA} characters in all (a line counts one more). Opaque to the "
+            "server; the desktop writes it back on export")))
     version: int = Field(default=0, ge=0, description="server-assigned; ignored on input")
     created_at: datetime | None = Field(default=None, description="server-assigned")
     updated_at: datetime | None = Field(default=None, description="server-assigned")
@@ -194,6 +200,11 @@ class EventWire(_Wire):
 
     @model_validator(mode="after")
     def _times_match_kind(self) -> EventWire:
+        if self.ical_extra:
+            try:
+                m.check_extra(tuple(self.ical_extra))
+            except m.ValidationError as exc:
+                raise ValueError(str(exc)) from None
         if self.deleted:
             return self
         if self.all_day and self.timezone is not None:
@@ -506,6 +517,7 @@ def event_to_wire(
         recurrence_id=None if event.recurrence_id is None else format_time(event.recurrence_id),
         reminders=[ReminderWire(minutes_before=r.minutes_before, channel=r.channel)
                    for r in event.reminders],
+        ical_extra=list(event.extra),
         version=version,
         created_at=created_at if created_at is not None else event.created,
         updated_at=updated_at if updated_at is not None else event.updated,
@@ -540,6 +552,7 @@ def event_from_wire(w: EventWire) -> m.Event:
         reminders=tuple(m.Reminder(r.minutes_before, r.channel) for r in w.reminders),
         created=w.created_at or now,
         updated=w.updated_at or now,
+        extra=tuple(w.ical_extra),
     )
 
 

@@ -28,6 +28,7 @@ __all__ = ["SyncDetails", "SyncIndicator", "describe_value", "indicator_text"]
 TONES = {"warning": ("#9a5b00", "#f0b44c"), "error": ("#c4262d", "#ff7b7f")}
 
 UNIT_NAMES = {"title": "Title", "location": "Location", "notes": "Notes", "status": "Status",
+              "ical_extra": "Details kept from an import",
               "calendar_id": "Calendar", "time": "Time", "rrule": "Repeats",
               "deleted": "Deleted here, edited elsewhere", "orphaned": "Occurrence of a changed "
               "series", "name": "Calendar name", "color": "Calendar colour",
