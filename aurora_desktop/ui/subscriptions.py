@@ -12,6 +12,8 @@ the reason on hover): never a dialog.
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +27,7 @@ __all__ = ["SubscriptionsUi", "install_subscriptions"]
 log = logging.getLogger("aurora.ui.subscriptions")
 DB_NAME = "aurora.sqlite3"
 MIN_MINUTES = 5
+TICK_MS = 60_000  # the due time is checked on the wall clock every minute (see start())
 
 
 class SubscriptionsUi(QtCore.QObject):
@@ -51,8 +54,11 @@ class SubscriptionsUi(QtCore.QObject):
         self.refresh_action.setStatusTip("Fetch every subscribed calendar now")
         self.refresh_action.triggered.connect(lambda _=False: self.refresh_now(announce=True))
         window.add_view_action(self.refresh_action)
+        self.clock: Callable[[], float] = time.time  # wall clock (tests set it)
+        self.due: float | None = None  # next refresh (wall clock), None: not started
         self.timer = QtCore.QTimer(self)
-        self.timer.timeout.connect(lambda: self.refresh_now())
+        self.timer.setInterval(TICK_MS)
+        self.timer.timeout.connect(self._tick)
         if self.settings is not None:
             self.settings.changed.connect(self._on_setting)
 
@@ -64,13 +70,21 @@ class SubscriptionsUi(QtCore.QObject):
         return max(MIN_MINUTES, minutes) * 60_000
 
     def _on_setting(self, key: str) -> None:
-        if key == "subscriptions/refresh_minutes" and self.timer.isActive():
-            self.timer.start(self.interval_ms())
+        if key == "subscriptions/refresh_minutes" and self.due is not None:
+            self.due = self.clock() + self.interval_ms() / 1000
 
     def start(self) -> None:
-        """Refresh now (start-up) and then every interval."""
-        self.timer.start(self.interval_ms())
-        self.refresh_now()
+        """Refresh now (start-up) and then every interval. The due time is on the wall
+        clock, checked every minute: after a night asleep the refresh comes at once
+        (a plain hour-long timer counts only the time the computer was awake)."""
+        self.timer.start()
+        self._tick(force=True)
+
+    def _tick(self, *, force: bool = False) -> None:
+        now = self.clock()
+        if force or self.due is None or now >= self.due:
+            self.due = now + self.interval_ms() / 1000
+            self.refresh_now()
 
     def stop(self) -> None:
         self.timer.stop()

@@ -129,16 +129,28 @@ def test_refreshes_at_start_up_and_every_interval(qtbot, window: MainWindow,  # 
     server.routes["/football.ics"] = Route(FEED, etag='"1"')
     subscribe(store, server.url("/football.ics"))
     hits = server.hits["/football.ics"]
+    now = [1_000_000.0]
+    ui.clock = lambda: now[0]
     with qtbot.waitSignal(ui.refreshed, timeout=10_000):
-        ui.start()
+        ui.start()  # at start-up
+    assert server.hits["/football.ics"] == hits + 1 and ui.timer.isActive()
+    assert ui.due == now[0] + 3600
+    now[0] += 3599  # the minute's check, an hour not yet gone: nothing
+    ui.timer.timeout.emit()
+    assert ui.op is not None and not ui.op.running
     assert server.hits["/football.ics"] == hits + 1
-    assert ui.timer.isActive() and ui.timer.interval() == 60 * 60_000
-    settings.set("subscriptions/refresh_minutes", 15)
-    assert ui.timer.interval() == 15 * 60_000
+    now[0] += 1
     with qtbot.waitSignal(ui.refreshed, timeout=10_000):
         ui.timer.timeout.emit()
     assert server.hits["/football.ics"] == hits + 2
     assert server.requests[-1][1].get("If-None-Match") == '"1"'
+    # A setting of 15 minutes; then the computer sleeps 8 hours: at the next check, at once.
+    settings.set("subscriptions/refresh_minutes", 15)
+    assert ui.due == now[0] + 15 * 60
+    now[0] += 8 * 3600
+    with qtbot.waitSignal(ui.refreshed, timeout=10_000):
+        ui.timer.timeout.emit()
+    assert server.hits["/football.ics"] == hits + 3
 
 
 def test_the_editor_refuses_an_edit_says_why_and_takes_own_reminders(  # type: ignore[no-untyped-def]
