@@ -9,6 +9,7 @@ a :class:`FetchError` whose message says why, for the user.
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -130,7 +131,7 @@ def fetch(url: str, *, etag: str | None = None, last_modified: str | None = None
     except requests.ConnectionError as exc:
         if "timed out" in str(exc).lower():  # a read timeout while streaming the body
             raise FetchError(f"{host} did not answer within {timeout:g} s") from None
-        raise FetchError(f"cannot reach {host}: {_first_line(exc)}") from None
+        raise FetchError(f"cannot reach {host}: {_os_reason(exc)}") from None
     except requests.exceptions.ContentDecodingError:
         raise FetchError(f"{host} sent a compressed body that cannot be decoded") from None
     except requests.RequestException as exc:
@@ -140,6 +141,13 @@ def fetch(url: str, *, etag: str | None = None, last_modified: str | None = None
     finally:
         if own:
             s.close()
+
+
+def _os_reason(exc: BaseException) -> str:
+    """The system's words inside requests' long wrapping ("Connection refused",
+    "Name or service not known"), else its first line."""
+    found = re.search(r"\[Errno -?\d+\] ([^'\")\]]+)", str(exc))
+    return found.group(1).strip() if found else _first_line(exc)
 
 
 def _first_line(exc: BaseException) -> str:
