@@ -77,9 +77,10 @@ from zoneinfo import available_timezones
 import icalendar
 from icalendar.prop import vInline, vRecur
 
-from aurora_core import ical_fast
+from aurora_core import ical_extra, ical_fast
 from aurora_core.model import (
     MAX_DATES,
+    MAX_EXTRA,
     MAX_LOCATION,
     MAX_NOTES,
     MAX_REMINDER_MINUTES,
@@ -537,6 +538,7 @@ def _parse_whole(text: str) -> _Parsed | None:
                     tzs[str(tzid)] = sub
             else:
                 comps.append((sub, None, None, str(sub.name), None))
+    ical_extra.attach_lines(text, [c[0] for c in comps if c[3] == "VEVENT"])
     return _Parsed(comps, tzs, name, xwr, lines_known=False)
 
 
@@ -619,6 +621,7 @@ def _salvage(text: str) -> _Parsed | None:
             if tzid is not None:
                 tzs[str(tzid)] = comp
         else:
+            comp.aurora_lines = lines  # type: ignore[attr-defined]  # what ical_extra keeps
             comps.append((comp, ln, None, name, None))
     comps.sort(key=lambda c: c[1] or 0)
     return _Parsed(comps, tzs, cal_props.get("X-WR-CALNAME") or cal_props.get("NAME"),
@@ -851,11 +854,12 @@ class _Converter:
         ident = self._ident(props, uid, rid_key)
 
         reminders = self._reminders(comp, desc, start, end, rrule is not None or bool(rdates))
+        extra = self._extra(comp, title, desc, line, index)
         event = Event(
             id=ident, uid=uid, calendar_id=self.calendar_id, title=title, start=start, end=end,
             location=location, notes=notes, status=status, rrule=rrule, exdates=exdates,
             rdates=rdates, recurrence_id=rid, reminders=reminders, created=created,
-            updated=updated,
+            updated=updated, extra=extra,
         )
         event.validate()
         # The fast reader keeps SEQUENCE as the component's ``aurora_sequence`` (it stays
@@ -1198,9 +1202,13 @@ class _Converter:
     def _reminders(self, comp: Any, desc: str, start: EventTime, end: EventTime,
                    recurring: bool) -> tuple[Reminder, ...]:
         out: list[Reminder] = []
+        # per VALARM, the reminder it became (None: none, it is kept whole in extra)
+        self._alarms: list[Reminder | None] = []
+        reported = len(self.skipped)
         for sub in comp.subcomponents:
             if sub.name != "VALARM":
                 continue
+            self._alarms.append(None)
             what = f"reminder (VALARM) of {desc}"
             alarm = _props(sub)
             action = _text(alarm, "ACTION").strip().upper() or "DISPLAY"
@@ -1243,11 +1251,31 @@ class _Converter:
             r = Reminder(minutes, channel)
             if r not in out:
                 out.append(r)
+                self._alarms[-1] = r
+        for i in range(reported, len(self.skipped)):  # alarms that became no reminder
+            s = self.skipped[i]
+            self.skipped[i] = Skipped(s.component, s.reason + "; it is kept with the event and "
+                                      "exported as it was", s.line)
         if len(out) > MAX_REMINDERS:
             self.skipped.append(Skipped(f"reminders (VALARM) of {desc}",
                                         f"only the first {MAX_REMINDERS} reminders were kept"))
             out = out[:MAX_REMINDERS]
+            self._alarms = [a if a in out else None for a in self._alarms]
         return tuple(out)
+
+    def _extra(self, comp: Any, title: str, desc: str, line: int | None,
+               index: int) -> tuple[str, ...]:
+        """What the VEVENT has that the model does not (see :mod:`aurora_core.ical_extra`)."""
+        lines = getattr(comp, "aurora_lines", None)
+        if not lines:
+            return ()
+        kept = ical_extra.collect(lines, self._alarms, title)
+        if kept.dropped:
+            self._warn(desc, f"{kept.dropped} of its properties that Aurora Time does not use "
+                       f"({kept.dropped_chars:,} characters) were not kept, so a later export "
+                       f"will not have them: an event keeps at most {MAX_EXTRA:,} characters "
+                       "of them; the event itself was imported", line, index)
+        return tuple(kept.lines)
 
 
 _SEQUENCE = "SEQUENCE"
@@ -1302,6 +1330,7 @@ def to_ics(
     ``X-AURORA-CHANNEL:email`` (an RFC 5545 EMAIL alarm needs an attendee
     address we do not have); our import reads them back as email reminders.
     """
+    kept: list[list[str]] = []  # each event's lines from ev.extra, spliced in at the end
     evs = sorted(events, key=lambda e: (e.uid, e.recurrence_id is not None,
                                         "" if e.recurrence_id is None
                                         else time_key(e.recurrence_id)))
@@ -1321,7 +1350,7 @@ def to_ics(
     lo: date | None = None
     hi: date | None = None
     for ev in evs:
-        cal.add_component(_vevent(ev, calendars))
+        cal.add_component(_vevent(ev, calendars, kept))
         d = _as_date(ev.start)
         lo = d if lo is None or d < lo else lo
         hi = d if hi is None or d > hi else hi
@@ -1331,7 +1360,13 @@ def to_ics(
         first = min(first, date(max(lo.year - 1, 1), 1, 1))
         last = max(last, date(min(hi.year + 5, 9998), 1, 1))
     cal.add_missing_timezones(first_date=first, last_date=last)
-    return bytes(cal.to_ical())
+    for sub in cal.subcomponents:
+        if sub.name == "VTIMEZONE":
+            # icalendar notes "only works from 1970-01-01 to 2038-01-01": a reader takes
+            # it for the zone's validity, though the rules hold past it (and readers
+            # resolve our TZIDs, which are IANA names, by name).
+            sub.pop("COMMENT", None)
+    return ical_extra.splice(bytes(cal.to_ical()), kept)
 
 
 def _as_date(t: EventTime) -> date:
@@ -1384,7 +1419,13 @@ def _text_value(text: str) -> vInline:
     return vInline(escaped)
 
 
-def _vevent(ev: Event, calendars: Mapping[str, Calendar] | None) -> icalendar.Event:
+def _vevent(ev: Event, calendars: Mapping[str, Calendar] | None,
+            kept: list[list[str]] | None = None) -> icalendar.Event:
+    """The VEVENT of ``ev``; its kept lines (``ev.extra``) go into ``kept``, and a
+    placeholder for them into the VEVENT (:func:`ical_extra.splice` writes them)."""
+    if kept is None:
+        kept = []
+    props, marked, blocks = ical_extra.split(ev.extra)
     v = icalendar.Event()
     v.add("UID", _text_value(ev.uid))
     v.add("DTSTAMP", ev.updated.astimezone(UTC))
@@ -1410,16 +1451,27 @@ def _vevent(ev: Event, calendars: Mapping[str, Calendar] | None) -> icalendar.Ev
         if ev.rdates:
             v.add("RDATE", [_ical_value(x, tz) for x in ev.rdates])
     v.add(X_ID, ev.id)
+    if props:
+        v.add(ical_extra.PLACEHOLDER, str(len(kept)))
+        kept.append(props)
     if calendars is not None and ev.calendar_id in calendars:
         v.add(X_CALENDAR, _text_value(calendars[ev.calendar_id].name))
     for r in ev.reminders:
         alarm = icalendar.Alarm()
         alarm.add("ACTION", "DISPLAY")
-        alarm.add("DESCRIPTION", _text_value(ev.title or "Reminder"))
+        more = marked.pop((r.minutes_before, r.channel), None)
+        if more is None or not ical_extra.has_description(more):
+            alarm.add("DESCRIPTION", _text_value(ev.title or "Reminder"))
         alarm.add("TRIGGER", timedelta(minutes=-r.minutes_before))
         if r.channel == "email":
             alarm.add(X_CHANNEL, "email")
+        if more:
+            alarm.add(ical_extra.PLACEHOLDER, str(len(kept)))
+            kept.append(more)
         v.add_component(alarm)
+    if blocks:  # after the reminders' alarms, as they came in the file
+        v.add_component(ical_extra.Blocks(len(kept)))
+        kept.append(blocks)
     return v
 
 
