@@ -901,7 +901,10 @@ class _Converter:
             master = None if ov is None else masters.get(ov.uid)
             if ov is None or master is None or not same_kind(rid_given, master.start):
                 continue
-            rid = self._coerce(rid_given, master.start)
+            try:
+                rid = self._coerce(rid_given, master.start)
+            except _RECOVERABLE:  # kept as it was imported (a plain override)
+                continue
             if time_key(rid) not in {time_key(t) for t in master.exdates}:
                 master = master.replace(exdates=(*master.exdates, rid))
                 self._replace(master)
@@ -920,7 +923,10 @@ class _Converter:
                 continue
             seq = self._where[ev.id][3]
             mseq = self._where[master.id][3] if master.id in self._where else 0
-            if seq >= mseq or self._is_instance(master, ev.recurrence_id):
+            try:
+                if seq >= mseq or self._is_instance(master, ev.recurrence_id):
+                    continue
+            except _RECOVERABLE:  # cannot tell: keep it
                 continue
             drop.add(ev.id)
             self._warn_at(ev.id, f"it changes an instance its series no longer has, and is "
@@ -977,7 +983,7 @@ class _Converter:
             change = split_series(owner, others, rid, title=ov.title, location=ov.location,
                                   notes=ov.notes, status=ov.status, reminders=ov.reminders,
                                   start=ov.start, end=ov.end)
-        except ValidationError:
+        except _RECOVERABLE:
             self._warn_at(ident, "it changes this and all following instances "
                           "(RANGE=THISANDFUTURE) from an instance its series does not have; "
                           "it was imported as a change of that one instance")
@@ -1279,6 +1285,9 @@ class _Converter:
 
 
 _SEQUENCE = "SEQUENCE"
+# What reading an override against its series may raise on odd data: the override
+# is then kept as it was imported (never a traceback).
+_RECOVERABLE = (ValidationError, ValueError, TypeError, OverflowError)
 # How far the instances of a second RRULE are written out as RDATEs (docs/import.md).
 _UNION_HORIZON = timedelta(days=5 * 366)
 

@@ -224,3 +224,17 @@ def test_a_cancelled_event_or_series_imports_and_exports_as_cancelled() -> None:
     assert ev["cancelled-series@example.org"].status == EventStatus.CANCELLED
     out = to_ics(r.events).decode()
     assert out.count("STATUS:CANCELLED") == 3
+
+
+def test_this_and_future_from_an_instance_the_series_lacks_changes_only_that_one() -> None:
+    text = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\n"
+            "BEGIN:VEVENT\r\nUID:s\r\nDTSTART:20240603T090000Z\r\nRRULE:FREQ=DAILY;COUNT=5\r\n"
+            "SUMMARY:Daily\r\nEND:VEVENT\r\n"
+            "BEGIN:VEVENT\r\nUID:s\r\nRECURRENCE-ID;RANGE=THISANDFUTURE:20240604T103000Z\r\n"
+            "DTSTART:20240604T140000Z\r\nSUMMARY:Moved\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    r = parse_ics(text, calendar_id="c")
+    assert r.skipped == []
+    assert sorted((e.uid, e.recurrence_id is not None) for e in r.events) == [
+        ("s", False), ("s", True)]
+    (w,) = r.warnings
+    assert "does not have" in w.reason
