@@ -36,6 +36,12 @@ class Subscription:
     error: str | None = None  # why the last attempt failed (None: it did not)
 
 
+def _compared(ev: Event) -> tuple[object, ...]:
+    """An event's stored columns but its id and stamps (created, updated)."""
+    values = _event_values(ev)
+    return (*values[1:16], *values[18:])
+
+
 def _when(v: int | None) -> datetime | None:
     return None if v is None else datetime.fromtimestamp(v, UTC)
 
@@ -144,7 +150,7 @@ class SubscriptionsMixin(StoreBase):
                 raise KeyError(calendar_id)
             current = {r[0]: r[1:] for r in self._db.execute(
                 "SELECT id, uid, calendar_id, rid, title, location, notes, status, kind, tz, "
-                "start_key, end_key, rrule, exdates, rdates, reminders FROM events "
+                "start_key, end_key, rrule, exdates, rdates, reminders, extra FROM events "
                 "WHERE calendar_id = ? AND deleted = 0", (calendar_id,))}
             own = dict(self._db.execute(
                 "SELECT r.event_id, r.reminders FROM subscription_reminders r JOIN events e ON "
@@ -152,8 +158,7 @@ class SubscriptionsMixin(StoreBase):
             events = [ev.replace(reminders=_reminders_parse(own[ev.id])) if ev.id in own
                       else ev for ev in events]
             wanted = {ev.id for ev in events}
-            changed = [ev for ev in events
-                       if tuple(_event_values(ev)[1:16]) != current.get(ev.id)]
+            changed = [ev for ev in events if _compared(ev) != current.get(ev.id)]
             # Overrides go after their master's removal is done: remove first, then write.
             for gone in sorted(set(current) - wanted):
                 if self._tombstone(gone, local=False):  # type: ignore[attr-defined]

@@ -327,3 +327,15 @@ def test_own_reminders_on_a_subscribed_event_survive_refreshes(server: FeedServe
                                      start=ev.start, end=ev.end))
     with pytest.raises(ValidationError, match="not one of a subscribed calendar"):
         store.set_subscription_reminders(mine.id, [Reminder(5)])
+
+
+def test_a_change_only_in_properties_the_model_does_not_show_is_taken(
+        server: FeedServer, store: Store) -> None:
+    server.routes["/h.ics"] = Route(HOLIDAYS)
+    cal = subscribe(store, server.url("/h.ics")).calendar
+    server.routes["/h.ics"] = Route(HOLIDAYS.replace(b"SUMMARY:New Year\r\n",
+                                                     b"SUMMARY:New Year\r\nCATEGORIES:Public\r\n"))
+    done = refresh(store, cal.id)
+    assert done.events == 1
+    ny = next(e for e in store.events(cal.id) if e.title == "New Year")
+    assert any("CATEGORIES:Public" in line for line in ny.extra)
