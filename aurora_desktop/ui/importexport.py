@@ -25,6 +25,20 @@ class ImportSummary:
     skipped: list[str] = field(default_factory=list)
     calendar_name: str | None = None
     error: str | None = None
+    warnings: list[str] = field(default_factory=list)  # read as meant (docs/import.md)
+
+
+def finished_text(s: ImportSummary) -> tuple[str, str]:
+    """What the "Import finished" box says: its text, and the details (may be empty)."""
+    text = f"Imported {s.imported} events from {s.path.name}"
+    if s.skipped:
+        text += f"; skipped {len(s.skipped)} item{'s' if len(s.skipped) != 1 else ''}"
+    if s.warnings:
+        n = len(s.warnings)
+        text += (f"; {n} {'was' if n == 1 else 'were'} read with an assumption "
+                 "(see the details)")
+    details = [*s.skipped, *(f"warning: {w}" for w in s.warnings)]
+    return text + ".", "\n".join(details)
 
 
 class ImportWorker(QtCore.QObject):
@@ -48,6 +62,7 @@ class ImportWorker(QtCore.QObject):
             result = parse_ics(data, calendar_id=self.calendar_id,
                                progress=lambda d, t: self.progress.emit("Reading", d, t))
             summary.skipped = [str(s) for s in result.skipped]
+            summary.warnings = [str(w) for w in result.warnings]
             summary.calendar_name = result.calendar_name
             if result.events:
                 store = Store(self.db_path)

@@ -830,17 +830,16 @@ class MainWindow(QtWidgets.QMainWindow):
         if s.error:
             self.report_error(s.error)
             return
+        from aurora_desktop.ui.importexport import finished_text
+
         self.show_message(f"Imported {s.imported} events from {s.path.name}")
-        if not s.skipped:
-            QtWidgets.QMessageBox.information(self, "Import finished",
-                                              f"Imported {s.imported} events from {s.path.name}.")
+        text, details = finished_text(s)
+        if not details:
+            QtWidgets.QMessageBox.information(self, "Import finished", text)
             return
         box = QtWidgets.QMessageBox(QtWidgets.QMessageBox.Icon.Information, "Import finished",
-                                    f"Imported {s.imported} events from {s.path.name}; "
-                                    f"skipped {len(s.skipped)} item"
-                                    f"{'s' if len(s.skipped) != 1 else ''}.",
-                                    QtWidgets.QMessageBox.StandardButton.Ok, self)
-        box.setDetailedText("\n".join(s.skipped))
+                                    text, QtWidgets.QMessageBox.StandardButton.Ok, self)
+        box.setDetailedText(details)
         box.exec()
 
     def export_ics(self, path: Path | None = None, calendar_id: str | None = None) -> int:
