@@ -920,6 +920,10 @@ def edit_all(master: Event, overrides: Sequence[Event], **changes: object) -> Se
             new = new.replace(rrule=_rule_moved_by_days(
                 parse_rule(new.rrule, master.start), moved_days, _frame(master.start).date(),
                 _frame(new.start).date()))
+        if delta_wall and new.rrule is not None:
+            # UNTIL moves with the instances, or a series moved later loses its last one.
+            new = new.replace(rrule=_until_moved(parse_rule(new.rrule, master.start),
+                                                 delta_wall, moved_days))
     if "start" in changes and delta_wall and "exdates" not in changes:
         new = new.replace(exdates=tuple(shift(x, delta_wall) for x in master.exdates))
     if "start" in changes and delta_wall and "rdates" not in changes:
@@ -944,6 +948,25 @@ def edit_all(master: Event, overrides: Sequence[Event], **changes: object) -> Se
 
 
 _DAY_NAMES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+def _until_moved(rule: Rule, delta: timedelta, days: int) -> str:
+    """The rule of a series whose instances all moved by ``delta`` (``days`` on the
+    calendar): a date-time UNTIL moves by ``delta``, a date UNTIL by ``days``, so the
+    series keeps the same instances, each moved."""
+    until = rule.get("UNTIL")
+    if until is None:
+        return rule.text()
+    try:
+        if len(until) == 8:
+            moved = (datetime.strptime(until, "%Y%m%d") + timedelta(days=days)).strftime(
+                "%Y%m%d")
+        else:
+            fmt = "%Y%m%dT%H%M%SZ" if until.endswith("Z") else "%Y%m%dT%H%M%S"
+            moved = (datetime.strptime(until, fmt) + delta).strftime(fmt)
+    except (ValueError, OverflowError):
+        return rule.text()
+    return rule.with_parts(UNTIL=moved).text()
 
 
 def _rule_moved_by_days(rule: Rule, days: int, old: date, new: date) -> str:

@@ -183,3 +183,23 @@ def test_moving_all_keeps_ordinals_and_month_days_in_step() -> None:
                    rrule="FREQ=MONTHLY;BYMONTHDAY=15")
     moved2 = edit_all(m2, [], start=at(2026, 1, 17, 9), end=at(2026, 1, 17, 10)).upserts[0]
     assert moved2.rrule == "FREQ=MONTHLY;BYMONTHDAY=17"
+
+
+def test_moving_a_series_later_keeps_its_last_instance_under_until() -> None:
+    """Found while reading RANGE=THISANDFUTURE (issue 11): UNTIL stayed where it was, so
+    a series moved an hour later lost its last instance, in "all" and in "this and
+    following" alike."""
+    from aurora_core.recurrence import last_instance
+
+    def berlin(*a: int) -> ZonedTime:
+        return ZonedTime.from_local(datetime(*a), "Europe/Berlin")  # type: ignore[arg-type]
+
+    master = Event.new("c", "Stand-up", berlin(2026, 12, 1, 9), berlin(2026, 12, 1, 10),
+                       rrule="FREQ=DAILY;UNTIL=20261210T080000Z")
+    moved = edit_all(master, [], start=berlin(2026, 12, 1, 10), end=berlin(2026, 12, 1, 11))
+    assert last_instance(moved.upserts[0]) == berlin(2026, 12, 10, 10)
+    split = split_series(master, [], berlin(2026, 12, 5, 9), start=berlin(2026, 12, 5, 10),
+                         end=berlin(2026, 12, 5, 11))
+    head, tail = split.upserts[0], split.upserts[1]
+    assert last_instance(head) == berlin(2026, 12, 4, 9)
+    assert last_instance(tail) == berlin(2026, 12, 10, 10)
