@@ -7,7 +7,6 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,12 +20,6 @@ from aurora_desktop.cli import main
 HOLIDAYS = ics(("new-year", "New Year", "20270101"), ("may-day", "May Day", "20270501"),
                name="Holidays")
 
-
-@pytest.fixture
-def server() -> Iterator[FeedServer]:
-    s = FeedServer().start()
-    yield s
-    s.stop()
 
 
 @pytest.fixture

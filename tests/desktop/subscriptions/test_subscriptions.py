@@ -23,12 +23,6 @@ HOLIDAYS = ics(("new-year", "New Year", "20270101"), ("may-day", "May Day", "202
                name="Holidays")
 
 
-@pytest.fixture
-def server() -> Iterator[FeedServer]:
-    s = FeedServer().start()
-    yield s
-    s.stop()
-
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
