@@ -646,7 +646,8 @@ class MainWindow(QtWidgets.QMainWindow):
             self.activateWindow()
         self.date = when.date()
         self.refresh()
-        self.view.scroll_to_time(when)
+        if not ev.all_day:  # an all-day event is in the all-day row: the hours stay put
+            self.view.scroll_to_time(when)
         match = [it for it in self.model.items() if it.occ.event.id == event_id or
                  (it.occ.event.uid == ev.uid and ev.recurrence_id is None)]
         match.sort(key=lambda it: abs((it.start - when).total_seconds()))

@@ -231,10 +231,11 @@ class MonthView(CalendarView):
             i = (self._drag_target - first_grid).days
             if 0 <= i < 42:
                 rr = self.cell_rect(i // 7, i % 7).adjusted(1, 1, -1, -1)
-                col = chip_colors(drag_item.color, t).solid
-                col.setAlpha(40)
-                p.fillRect(rr, col)
-                p.setPen(QtGui.QPen(chip_colors(drag_item.color, t).solid, 1.5))
+                solid = chip_colors(drag_item.color, t).solid
+                tint = QtGui.QColor(solid)  # a copy: chip_colors' colours are shared
+                tint.setAlpha(40)
+                p.fillRect(rr, tint)
+                p.setPen(QtGui.QPen(solid, 1.5))
                 p.setBrush(Qt.BrushStyle.NoBrush)
                 p.drawRect(rr)
         p.end()

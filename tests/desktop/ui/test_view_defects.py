@@ -1,0 +1,101 @@
+"""Issue 12: defects in the window's views, told as the user met them."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from ui_helpers import TODAY, at, put
+
+from aurora_core.model import AllDayDate, Event
+from aurora_desktop.qt import Qt, QtCore, QtGui, QtTest
+from aurora_desktop.ui.editor import EventEditor
+from aurora_desktop.ui.main_window import MainWindow
+from aurora_desktop.ui.views.month import MonthView
+from aurora_desktop.ui.views.timegrid import HOUR_H, TimeGridView
+
+QTest = QtTest.QTest
+FRI = TODAY + timedelta(days=2)
+
+
+def drag(widget, a: QtCore.QPoint, b: QtCore.QPoint) -> None:  # type: ignore[no-untyped-def]
+    QTest.mousePress(widget, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, a)
+    mid = QtCore.QPoint((a.x() + b.x()) // 2, (a.y() + b.y()) // 2)
+    QTest.mouseMove(widget, mid)
+    QTest.mouseMove(widget, b)
+    widget.grab()  # the drag preview is painted (repaint() may not paint offscreen)
+    QTest.mouseRelease(widget, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, b)
+
+
+def all_day(store, title: str, d: date, days: int = 1) -> Event:  # type: ignore[no-untyped-def]
+    ev = Event.new(store.default_calendar().id, title, AllDayDate(d),
+                   AllDayDate(d + timedelta(days=days)))
+    return store.put_event(ev)
+
+
+def pixel(widget, x: float, y: float) -> QtGui.QColor:  # type: ignore[no-untyped-def]
+    img = widget.grab().toImage()
+    dpr = img.devicePixelRatio()
+    return img.pixelColor(int(x * dpr), int(y * dpr))
+
+
+def close(a: QtGui.QColor, b: QtGui.QColor, tol: int = 12) -> bool:
+    return all(abs(x - y) <= tol for x, y in ((a.red(), b.red()), (a.green(), b.green()),
+                                              (a.blue(), b.blue())))
+
+
+# ---------------------------------------------------------------- defect 1
+
+
+def test_after_a_month_drag_the_calendars_bars_keep_their_solid_colour(make_window,
+                                                                       store) -> None:
+    w = make_window("month")
+    colour = QtGui.QColor(store.default_calendar().color)
+    all_day(store, "Team offsite", FRI)
+    chip = put(store, "Haircut", at(TODAY, 15))
+    w.refresh()
+    v = w.view
+    assert isinstance(v, MonthView)
+    v.repaint()
+    bar_key = next(it.key for it in w.model.items() if it.title == "Team offsite")
+    r = v.item_rect(bar_key)
+    assert r is not None
+    assert close(pixel(v, r.left() + 3, r.center().y()), colour)
+    cr = v.item_rect(f"{chip.uid}/")
+    assert cr is not None
+    drag(v, cr.center().toPoint(), v.point_for_day(TODAY + timedelta(days=1)))
+    assert store.get_event(chip.id).start != chip.start  # it moved
+    v.repaint()
+    r = v.item_rect(bar_key)
+    assert r is not None
+    got = pixel(v, r.left() + 3, r.center().y())
+    assert close(got, colour), (got.name(), colour.name())
+
+
+# ---------------------------------------------------------------- defect 3
+
+
+def test_saving_a_new_all_day_event_keeps_the_week_grid_where_it_was(window: MainWindow,
+                                                                     qtbot) -> None:
+    v = window.view
+    assert isinstance(v, TimeGridView)
+    qtbot.waitUntil(lambda: v.scroll_area.verticalScrollBar().value() > 0)
+    sb = v.scroll_area.verticalScrollBar()
+    sb.setValue(13 * HOUR_H)
+    before = sb.value()
+
+    def fill(editor: EventEditor) -> str:
+        QTest.keyClicks(editor.title, "Holiday")
+        editor.all_day.setChecked(True)
+        editor.save_button.click()
+        return editor.result_action
+
+    window.run_editor = fill  # type: ignore[method-assign]
+    window.new_event()
+    sel = window.view.selected_item()
+    assert sel is not None and sel.title == "Holiday" and sel.all_day
+    QTest.qWait(20)
+    assert sb.value() == before
+    # and paging on keeps the hours the user was looking at
+    window.step(1)
+    QTest.qWait(20)
+    assert sb.value() == before
