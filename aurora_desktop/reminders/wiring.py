@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from aurora_desktop.autostart import HIDDEN_ENV, Autostart, AutostartUnsupported
-from aurora_desktop.qt import QtWidgets
+from aurora_desktop.qt import QtCore, QtWidgets
 from aurora_desktop.single_instance import SingleInstance, server_name
 from aurora_desktop.ui.reminder_window import RemindersSettingsPage
 from aurora_desktop.ui.tray import AppTray
@@ -94,7 +94,9 @@ def install_reminders(app: Any, data_dir: Path, *, autostart: Autostart | None =
 
     def open_event(event_id: str, start: datetime) -> None:
         bring_forward(window)
-        window.show_event(event_id, start)
+        if window.show_event(event_id, start):
+            # "Open event" opens it: the editor, once the reminder window's click returned.
+            QtCore.QTimer.singleShot(0, window.edit_selected)
 
     def new_event() -> None:
         bring_forward(window)
@@ -111,6 +113,7 @@ def install_reminders(app: Any, data_dir: Path, *, autostart: Autostart | None =
         open_event=open_event,
         lookback=timedelta(days=int(settings.get("reminders/lookback_days"))),
         sound=bool(settings.get("reminders/sound")), parent=window)
+    svc.window.set_owner(window)  # above the main window while it is shown (issue 12)
 
     status = QtWidgets.QLabel()
     status.setObjectName("remindersPausedLabel")

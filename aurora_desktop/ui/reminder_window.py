@@ -28,15 +28,27 @@ SNOOZE_CHOICES: tuple[tuple[str, timedelta], ...] = (
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 EVENT_ROLE = Qt.ItemDataRole.UserRole + 2
 GROUPS = (("missed", "Missed"), ("now", "Due now"), ("earlier", "Earlier"))
+WHERE_MAX = 180  # px: a long address or meeting link is elided (whole on hover)
 
 
 def _relative(start: datetime, now: datetime) -> str:
     mins = round((start - now).total_seconds() / 60)
     if mins == 0:
-        return "starts now"
+        return "now"
     if mins > 0:
-        return f"starts in {_span(mins)}"
-    return f"started {_span(-mins)} ago"
+        return f"in {_span(mins)}"
+    return f"{_span(-mins)} ago"
+
+
+def _when(start: datetime, end: datetime, all_day: bool, now: datetime, tz: tzinfo) -> str:
+    """Short, so the title keeps the room: "14:00–15:00 · in 10 min" today, the date otherwise."""
+    s, e, today = start.astimezone(tz), end.astimezone(tz), now.astimezone(tz).date()
+    day = "today" if s.date() == today else f"{s:%a} {s.day} {s:%b}"
+    if all_day:
+        return f"{day}, all day"
+    hours = f"{s:%H:%M}–{e:%H:%M}"
+    text = hours if s.date() == today else f"{day} {hours}"
+    return f"{text} · {_relative(start, now)}"
 
 
 def _span(mins: int) -> str:
@@ -63,8 +75,9 @@ class ReminderWindow(QtWidgets.QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, True)
         # Closing this window never quits the app (the main window may be in the tray).
         self.setAttribute(Qt.WidgetAttribute.WA_QuitOnClose, False)
-        self.resize(560, 360)
+        self.resize(680, 380)
         self._pending: list[PendingReminder] = []
+        self._owner: QtWidgets.QWidget | None = None
 
         self.summary = QtWidgets.QLabel()
         self.summary.setObjectName("reminderSummary")
@@ -83,7 +96,15 @@ class ReminderWindow(QtWidgets.QWidget):
         self.view.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setRootIsDecorated(True)
-        self.view.header().setStretchLastSection(True)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        # The title is what matters: the Event column takes the room left by When
+        # (always whole) and Where (at most WHERE_MAX wide, elided beyond).
+        header = self.view.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QtWidgets.QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QtWidgets.QHeaderView.ResizeMode.Interactive)
+        header.setMinimumSectionSize(60)
         self.view.doubleClicked.connect(self._open_index)
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
         self.view.setAccessibleName("Pending reminders")
@@ -159,12 +180,13 @@ class ReminderWindow(QtWidgets.QWidget):
                     title = QtGui.QStandardItem(r.title or "(no title)")
                     title.setData(p.key, KEY_ROLE)
                     title.setData((r.event_id, r.start), EVENT_ROLE)
-                    title.setToolTip(f"Reminder {r.minutes_before} min before · due "
+                    title.setToolTip(f"{r.title or '(no title)'}\nReminder "
+                                     f"{r.minutes_before} min before · due "
                                      f"{r.due.astimezone(local_tz):%a %d %b %H:%M}")
-                    when = QtGui.QStandardItem(
-                        f"{describe_time(r.start, r.end, r.all_day, local_tz)} "
-                        f"({_relative(r.start, now)})")
+                    when = QtGui.QStandardItem(_when(r.start, r.end, r.all_day, now, local_tz))
+                    when.setToolTip(describe_time(r.start, r.end, r.all_day, local_tz))
                     where = QtGui.QStandardItem(r.location)
+                    where.setToolTip(r.location)
                     items.append([title, when, where])
                 for row in items:
                     head.appendRow(row)
@@ -178,8 +200,8 @@ class ReminderWindow(QtWidgets.QWidget):
         self.summary.setText("No reminders" if n == 0 else
                              f"{n} reminder{'s' if n != 1 else ''}"
                              + (f" — {missed} missed" if missed else ""))
-        self.view.resizeColumnToContents(0)
-        self.view.resizeColumnToContents(1)
+        self.view.header().resizeSection(2, min(max(self.view.sizeHintForColumn(2), 80),
+                                                WHERE_MAX))
         self._restore_selection(keep)
         self._update_buttons()
 
@@ -260,10 +282,60 @@ class ReminderWindow(QtWidgets.QWidget):
         if len(rows) == 1:
             self._open_index(rows[0])
 
+    def set_owner(self, owner: QtWidgets.QWidget) -> None:
+        """The main window: while it is shown, this window is its transient and stays above it.
+
+        At start-up the reminders are delivered before the main window shows;
+        a window manager stacks the newer main window (or, refusing focus to a
+        window shown without activating, this one below it) on top. So when
+        the owner shows while this window is up, this window is shown again
+        as the owner's transient, which every window manager keeps above it.
+        """
+        if self._owner is not None:
+            self._owner.removeEventFilter(self)
+        self._owner = owner
+        owner.installEventFilter(self)
+
+    def _attach(self) -> bool:
+        """Make this window the owner's transient when the owner is shown; True if it is."""
+        handle = self.windowHandle()
+        owner = self._owner
+        if handle is None or owner is None:
+            return False
+        parent = owner.windowHandle() if owner.isVisible() else None
+        if handle.transientParent() is not parent:
+            handle.setTransientParent(parent)  # type: ignore[arg-type]  # None: no parent
+        return parent is not None
+
+    def eventFilter(self, obj: QtCore.QObject, event: QtCore.QEvent) -> bool:
+        if obj is self._owner and event.type() == QtCore.QEvent.Type.Show and \
+                self.isVisible():
+            QtCore.QTimer.singleShot(0, self._over_owner)
+        return super().eventFilter(obj, event)
+
+    def _over_owner(self) -> None:
+        """The owner has just been shown under this window: come back up above it."""
+        owner = self._owner
+        if owner is None or not self.isVisible() or not owner.isVisible():
+            return
+        handle = self.windowHandle()
+        if handle is not None and handle.transientParent() is owner.windowHandle():
+            self.raise_()
+            return
+        # The transient parent is read when a window is mapped: map it again.
+        self.hide()
+        self.winId()
+        self._attach()
+        self.show()
+        self.raise_()
+
     def present(self) -> None:
         """Show on top (without stealing focus where the platform allows)."""
         if self.isMinimized():
             self.showNormal()
+        if not self.isVisible():
+            self.winId()  # a native window now, so its transient parent is set before mapping
+            self._attach()
         self.show()
         self.raise_()
 
