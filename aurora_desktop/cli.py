@@ -10,11 +10,12 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from typing import TextIO
 
 from aurora_core import __version__
+from aurora_core.counting import export_text, import_headline, plural
 from aurora_core.model import (
     AllDayDate,
     Calendar,
@@ -50,6 +51,17 @@ def open_store(data_dir: Path) -> Store:
     return Store(data_dir / DB_NAME)
 
 
+def open_store_for_reading(data_dir: Path) -> Store:
+    """The store for a command that only reads (list, export): as usual when it can be
+    written, else read-only (a read-only folder or file: a backup, another user's data)."""
+    try:
+        return open_store(data_dir)
+    except StoreError:
+        if not (data_dir / DB_NAME).is_file():
+            raise
+        return Store(data_dir / DB_NAME, read_only=True)
+
+
 def _parse_day(text: str, what: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -66,7 +78,7 @@ def _calendar_named(store: Store, name: str | None, *, create: bool) -> Calendar
     if not create:
         names = ", ".join(c.name for c in store.calendars()) or "none"
         raise CliError(f"no calendar named {name!r} (calendars: {names})")
-    cal = Calendar(new_id(), name)
+    cal = Calendar(new_id(), name, store.new_calendar_color())
     store.put_calendar(cal)
     return cal
 
@@ -100,17 +112,78 @@ def occurrence_json(occ: Occurrence, calendar_name: str, local_tz: tzinfo) -> di
 # ------------------------------------------------------------------ commands
 
 
+def _covered_days(occ: Occurrence, local_tz: tzinfo) -> tuple[date, date]:
+    """The first and last local day an occurrence is on (an end at midnight is not on
+    that day; an all-day event's end date is exclusive)."""
+    if isinstance(occ.start, AllDayDate) and isinstance(occ.end, AllDayDate):
+        return occ.start.day, max(occ.start.day, occ.end.day - timedelta(days=1))
+    s, e = _wall(occ.start, local_tz), _wall(occ.end, local_tz)
+    last = e.date() if e.time() != time() or e <= s else (e - timedelta(days=1)).date()
+    return s.date(), max(s.date(), last)
+
+
+def _wall(t: EventTime, local_tz: tzinfo) -> datetime:
+    if isinstance(t, ZonedTime):
+        return t.at.astimezone(local_tz).replace(tzinfo=None)
+    if isinstance(t, AllDayDate):
+        return datetime(t.day.year, t.day.month, t.day.day)
+    return t.wall
+
+
+def _day_label(d: date) -> str:
+    return f"{d:%a} {d.isoformat()}"
+
+
+def _listing_lines(occs: Sequence[Occurrence], names: dict[str, str], local_tz: tzinfo,
+                   first: date, last: date) -> list[tuple[date, str]]:
+    """(day, line) for every day from ``first`` to ``last`` each occurrence is on: an event
+    of several days is listed on each of them, with "day k/n" and its end."""
+    out: list[tuple[date, int, str]] = []
+    for n, occ in enumerate(occs):
+        ev = occ.event
+        d0, d1 = _covered_days(occ, local_tz)
+        days = (d1 - d0).days + 1
+        all_day = isinstance(occ.start, AllDayDate)
+        s, e = _wall(occ.start, local_tz), _wall(occ.end, local_tz)
+        cal = names.get(ev.calendar_id, "?")
+        extra = f"  @ {ev.location}" if ev.location else ""
+        d = max(d0, first)
+        while d <= min(d1, last):
+            if days == 1:
+                when = "all day" if all_day else f"{s:%H:%M}–{e:%H:%M}"
+                note = ""
+            else:
+                k = (d - d0).days + 1
+                if all_day:
+                    when, until = "all day", f"{d1:%a} {d1.isoformat()}"
+                else:
+                    when = (f"from {s:%H:%M}" if d == d0 else f"until {e:%H:%M}" if d == d1
+                            else "all day")
+                    until = f"{e:%a} {e.date().isoformat()} {e:%H:%M}"
+                note = f"  (day {k}/{days}, until {until})"
+            out.append((d, n, f"  {when:<13} {ev.title}  [{cal}]{extra}{note}"))
+            d += timedelta(days=1)
+    out.sort(key=lambda x: (x[0], x[1]))
+    return [(d, line) for d, _, line in out]
+
+
 def cmd_list(args: argparse.Namespace, out: TextIO) -> int:
-    start_day = _parse_day(args.date_from, "--from")
-    end_day = _parse_day(args.date_to, "--to") if args.date_to else start_day + timedelta(days=30)
-    if end_day < start_day:
-        raise CliError("--to is before --from")
     tz_name = args.timezone or system_zone_name()
     try:
         tz = get_zone(tz_name)
     except ValidationError as exc:
         raise CliError(str(exc)) from None
-    store = open_store(args.data_dir)
+    if args.date_from:
+        start_day = _parse_day(args.date_from, "--from")
+        default_days = 30
+    else:  # no dates: the coming week, today and the next 7 days
+        start_day = datetime.now(tz).date()
+        default_days = 7
+    end_day = (_parse_day(args.date_to, "--to") if args.date_to
+               else start_day + timedelta(days=default_days))
+    if end_day < start_day:
+        raise CliError("--to is before --from" if args.date_from else "--to is before today")
+    store = open_store_for_reading(args.data_dir)
     with store:
         names = {c.id: c.name for c in store.calendars()}
         ids = None
@@ -121,23 +194,21 @@ def cmd_list(args: argparse.Namespace, out: TextIO) -> int:
         e = end_day + timedelta(days=1)
         we = datetime(e.year, e.month, e.day, tzinfo=tz)
         occs = store.occurrences(ws, we, tz, calendar_ids=ids)
-        rows = [occurrence_json(o, names.get(o.event.calendar_id, "?"), tz) for o in occs]
     if args.json:
+        rows = [occurrence_json(o, names.get(o.event.calendar_id, "?"), tz) for o in occs]
         json.dump(rows, out, ensure_ascii=False, indent=2)
         out.write("\n")
         return 0
-    if not rows:
+    lines = _listing_lines(occs, names, tz, start_day, end_day)
+    if not lines:
         out.write(f"No events from {start_day} to {end_day}.\n")
         return 0
     current = None
-    for row in rows:
-        day = str(row["start"])[:10]
+    for day, line in lines:
         if day != current:
-            out.write(f"\n{day}\n" if current else f"{day}\n")
+            out.write(f"\n{_day_label(day)}\n" if current else f"{_day_label(day)}\n")
             current = day
-        when = "all day" if row["all_day"] else f"{str(row['start'])[11:16]}–{str(row['end'])[11:16]}"
-        extra = f"  @ {row['location']}" if row["location"] else ""
-        out.write(f"  {when:<13} {row['title']}  [{row['calendar']}]{extra}\n")
+        out.write(line + "\n")
     return 0
 
 
@@ -165,7 +236,7 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
                 sys.stderr.flush()
 
         result = parse_ics(data, calendar_id=cal.id, progress=progress)
-        stored = store.put_events(result.events, touch=False, progress=progress)
+        counts = store.import_events(result.events, progress=progress)
         if show:
             sys.stderr.write("\n")
     for s in result.skipped:
@@ -173,10 +244,14 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
     for w in result.warnings:  # read as meant, not skipped (docs/import.md)
         print(f"warning: {w}", file=sys.stderr)
     warned = len(result.warnings)
-    out.write(f"Imported {len(stored)} events into {cal.name!r}"
-              f"{f'; skipped {len(result.skipped)}' if result.skipped else ''}"
-              f"{f'; {warned} warning' + ('s' if warned != 1 else '') if warned else ''}.\n")
-    if not stored and result.skipped:
+    # Counted by the one rule (aurora_core.counting), as the window counts.
+    text = import_headline(counts, repr(cal.name))
+    if result.skipped:
+        text += f"; skipped {plural(len(result.skipped), 'item')}"
+    if warned:
+        text += f"; {plural(warned, 'warning')}"
+    out.write(text + ".\n")
+    if not counts.total and result.skipped:
         return EXIT_ERROR
     return 0
 
@@ -184,7 +259,7 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
 def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
     from aurora_core.ical import to_ics
 
-    store = open_store(args.data_dir)
+    store = open_store_for_reading(args.data_dir)
     with store:
         cals = {c.id: c for c in store.calendars()}
         cal = _calendar_named(store, args.calendar, create=False) if args.calendar else None
@@ -201,7 +276,7 @@ def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise CliError(f"cannot write {target}: {exc.strerror or exc}") from None
-    out.write(f"Exported {len(events)} events to {target}.\n")
+    out.write(f"Exported {export_text(events)} to {target}.\n")
     return 0
 
 
@@ -240,8 +315,10 @@ def build_parser() -> argparse.ArgumentParser:
     exp.set_defaults(func=cmd_export)
 
     ls = sub.add_parser("list", parents=[common], help="list occurrences in a date range")
-    ls.add_argument("--from", dest="date_from", required=True, metavar="YYYY-MM-DD")
-    ls.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="inclusive (default: +30 days)")
+    ls.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD",
+                    help="first day (default: today; with no dates, the coming week)")
+    ls.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD",
+                    help="inclusive (default: 30 days after --from, 7 after today)")
     ls.add_argument("--calendar", metavar="NAME")
     ls.add_argument("--timezone", metavar="ZONE", help="IANA zone to show times in (default: system)")
     ls.add_argument("--json", action="store_true", help="print one JSON array")

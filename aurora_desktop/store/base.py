@@ -16,6 +16,7 @@ Contract (for the whole :class:`aurora_desktop.store.Store`):
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -38,7 +39,8 @@ from aurora_core.model import (
 
 from .schema import MIGRATIONS, SCHEMA_VERSION
 
-__all__ = ["DEFAULT_CALENDAR_NAME", "ChangeNotice", "ReminderState", "StoreBase", "StoreError"]
+__all__ = ["DEFAULT_CALENDAR_NAME", "ChangeNotice", "ReminderState", "StoreBase", "StoreDamaged",
+           "StoreError", "StoreReadOnly", "move_aside"]
 
 DEFAULT_CALENDAR_NAME = "Personal"
 # Open-ended series are materialised this far past "now"; a view beyond moves it.
@@ -50,6 +52,32 @@ _KIND = {ZonedTime: 0, AllDayDate: 1, FloatingTime: 2}
 
 class StoreError(Exception):
     """The database cannot be used (its file, the disk, or its version); the message says why."""
+
+
+class StoreDamaged(StoreError):
+    """The file is not a readable SQLite database (or its pages are corrupt)."""
+
+
+class StoreReadOnly(StoreError):
+    """The database or its folder cannot be written (permissions, a read-only disk)."""
+
+
+def move_aside(path: Path, now: datetime | None = None) -> Path:
+    """Rename a damaged database (and its -wal/-shm) to ``<name>.damaged-<UTC time>`` next
+    to it, kept for a rescue, so a fresh one can start. Returns the new path; OSError if
+    it cannot be moved."""
+    stamp = (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H%M%SZ")
+    target = path.with_name(f"{path.name}.damaged-{stamp}")
+    n = 1
+    while target.exists():
+        n += 1
+        target = path.with_name(f"{path.name}.damaged-{stamp}-{n}")
+    path.rename(target)
+    for suffix in ("-wal", "-shm"):
+        side = path.with_name(path.name + suffix)
+        if side.exists():
+            side.rename(target.with_name(target.name + suffix))
+    return target
 
 
 @dataclass(frozen=True)
@@ -136,10 +164,20 @@ def _environment_error(exc: sqlite3.Error, path: Path) -> StoreError | None:
     if "locked" in msg or "busy" in msg:
         return StoreError(f"{path} is locked by another program; try again")
     if "readonly" in msg or "read-only" in msg:
-        return StoreError(f"{path} is read-only; nothing was saved")
+        return StoreReadOnly(
+            f"{path} is read-only, so Aurora Time cannot save there; nothing was saved. "
+            "Fix its permissions, or choose another folder with --data-dir or "
+            "AURORA_DATA_DIR; `aurora list` and `aurora export` can still read it.")
     if "not a database" in msg or "malformed" in msg or "corrupt" in msg:
-        return StoreError(f"{path} is damaged (not a readable Aurora database)")
+        return StoreDamaged(f"{path} is damaged (not a readable Aurora database)")
     if "unable to open" in msg or "disk i/o" in msg:
+        folder = path.parent
+        if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+            return StoreReadOnly(
+                f"Aurora Time cannot save in {folder}: the folder or its database is read-only "
+                "(or belongs to another user). Fix its permissions, or choose another folder "
+                "with --data-dir or AURORA_DATA_DIR; `aurora list` and `aurora export` can "
+                "still read it.")
         return StoreError(f"cannot open or write {path}: {exc}")
     return None
 
@@ -160,13 +198,24 @@ class StoreBase:
     ``clock`` gives "now" (aware UTC); tests pass a fake one.
     """
 
-    def __init__(self, path: Path | str, *, clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(self, path: Path | str, *, clock: Callable[[], datetime] | None = None,
+                 read_only: bool = False) -> None:
+        """Open (creating and migrating as needed) the database at ``path``.
+
+        ``read_only``: only read it, never write (a read-only folder or file, a
+        backup): no migration, no default calendar, no journal change; a query past
+        the occurrence horizon answers from what is there. Raises :class:`StoreError`.
+        """
         self.path = Path(path)
+        self.read_only = read_only
         self._clock = clock or (lambda: datetime.now(UTC))
         self._listeners: list[Callable[[ChangeNotice], None]] = []
         self._event_cache: dict[int, tuple[int, Event]] = {}
         self._span: int | None = None  # see _max_span
         self._seen_version = -1  # PRAGMA data_version when the caches were last valid
+        if read_only:
+            self._db = self._open_read_only()
+            return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -185,6 +234,40 @@ class StoreBase:
             if err is None:
                 raise
             raise err from None
+
+    def _open_read_only(self) -> sqlite3.Connection:
+        """A connection that cannot write (``mode=ro``). A WAL database in a folder we
+        cannot write has no -shm to share, so SQLite cannot read it that way; then it
+        is opened as immutable (nobody can write there either)."""
+        if not self.path.is_file():
+            raise StoreError(f"there is no calendar database at {self.path}")
+        base = self.path.resolve().as_uri().replace("file://", "file:", 1)
+        last: sqlite3.Error | None = None
+        for params in ("mode=ro", "mode=ro&immutable=1"):
+            try:
+                db = sqlite3.connect(f"{base}?{params}", uri=True, isolation_level=None,
+                                     check_same_thread=False)
+                db.execute("PRAGMA busy_timeout = 5000")
+                version = int(db.execute("PRAGMA user_version").fetchone()[0])
+                db.execute("SELECT COUNT(*) FROM meta").fetchone()
+            except sqlite3.Error as exc:
+                last = exc
+                continue
+            if version > SCHEMA_VERSION:
+                db.close()
+                raise StoreError(
+                    f"{self.path} was written by a newer Aurora Time (schema {version}; this "
+                    f"version knows up to {SCHEMA_VERSION}). Update Aurora Time to open it.")
+            if version < SCHEMA_VERSION:
+                db.close()
+                raise StoreError(
+                    f"{self.path} was written by an older Aurora Time and cannot be updated "
+                    "where it is (read-only); copy it to a folder you can write and use "
+                    "--data-dir")
+            return db
+        assert last is not None
+        raise _environment_error(last, self.path) or StoreError(
+            f"cannot read {self.path}: {last}")
 
     # ------------------------------------------------------------------ setup
 

@@ -7,11 +7,27 @@ account this store is signed in to (:meth:`current_account`), if any.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from aurora_core.model import Calendar, new_id
 
 from .base import DEFAULT_CALENDAR_NAME, ChangeNotice, StoreBase
 
-__all__ = ["CalendarsMixin"]
+__all__ = ["PALETTE", "CalendarsMixin", "pick_color"]
+
+# The colours a new calendar gets, in order (the calendar dialog offers the same ones).
+PALETTE = ("#3b82f6", "#10b981", "#f59e0b", "#ef4444", "#8b5cf6", "#ec4899", "#14b8a6",
+           "#f97316", "#64748b", "#84cc16")
+
+
+def pick_color(used: Iterable[str]) -> str:
+    """The colour for a new calendar: the first of :data:`PALETTE` no calendar has, else
+    the one fewest calendars have (the earliest of those), so neighbours stay distinct."""
+    counts = dict.fromkeys(PALETTE, 0)
+    for c in used:
+        if c.lower() in counts:
+            counts[c.lower()] += 1
+    return min(PALETTE, key=lambda c: counts[c])
 
 
 class CalendarsMixin(StoreBase):
@@ -41,6 +57,10 @@ class CalendarsMixin(StoreBase):
     def calendar_accounts(self) -> dict[str, str | None]:
         """Every live calendar's owner (None: this computer's own)."""
         return dict(self._db.execute("SELECT id, account FROM calendars WHERE deleted = 0"))
+
+    def new_calendar_color(self) -> str:
+        """The colour a calendar made now should get (window, command line, subscriptions)."""
+        return pick_color(c.color for c in self.calendars())
 
     def default_calendar(self) -> Calendar:
         cals = self.calendars()

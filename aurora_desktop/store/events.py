@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
+from aurora_core.counting import ImportCounts
 from aurora_core.model import Event, EventStatus, ValidationError, ZonedTime, time_from_key
 from aurora_core.recurrence import SeriesChange
 
@@ -100,6 +101,44 @@ class EventsMixin(StoreBase):
             stored = self._put_many(events, touched, progress, touch)
         self._notify(ChangeNotice(event_ids=frozenset(touched)))
         return stored
+
+    def import_events(
+        self, events: Sequence[Event], *, progress: Callable[[int, int], None] | None = None,
+    ) -> ImportCounts:
+        """Store what an import read (one transaction, the file's stamps kept) and count it
+        by the one rule of :mod:`aurora_core.counting`: one per UID, new, updated or
+        unchanged. Events already stored exactly as in the file are not written again
+        (nothing to sync, nothing to re-index)."""
+        self._sync_with_other_writers()
+        groups: dict[str, list[Event]] = {}
+        for ev in events:
+            groups.setdefault(ev.uid, []).append(ev)
+        stored: dict[str, tuple[object, ...]] = {}
+        ids = [ev.id for ev in events]
+        cols = _EVENT_COLS.split(",", 1)[1]  # the columns _event_values gives, in its order
+        for i in range(0, len(ids), 900):
+            chunk = ids[i:i + 900]
+            for row in self._db.execute(
+                    f"SELECT {cols} FROM events WHERE deleted = 0 AND id IN "
+                    f"({','.join('?' * len(chunk))})", chunk):
+                stored[row[0]] = tuple(row)
+        new = updated = unchanged = 0
+        to_write: list[Event] = []
+        for group in groups.values():
+            there = [stored.get(ev.id) for ev in group]
+            if all(row is None for row in there):
+                new += 1
+            elif all(row == _event_values(ev) for row, ev in zip(there, group, strict=True)):
+                unchanged += 1
+                continue
+            else:
+                updated += 1
+            to_write.extend(group)
+        if to_write:
+            self.put_events(to_write, touch=False, progress=progress)
+        elif progress is not None:
+            progress(len(events), len(events))
+        return ImportCounts(new, updated, unchanged)
 
     def apply(self, change: SeriesChange) -> None:
         """Apply a series edit (writes and deletes) in one transaction."""
