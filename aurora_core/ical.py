@@ -77,7 +77,7 @@ from zoneinfo import available_timezones
 import icalendar
 from icalendar.prop import vInline, vRecur
 
-from aurora_core import ical_extra, ical_fast
+from aurora_core import custom_zones, ical_extra, ical_fast
 from aurora_core.model import (
     MAX_DATES,
     MAX_EXTRA,
@@ -182,6 +182,9 @@ class ImportResult:
     skipped: list[Skipped] = field(default_factory=list)
     calendar_name: str | None = None
     warnings: list[Assumed] = field(default_factory=list)
+    # The zones the file defined that match no IANA zone (X-AURORA/<hash> -> its
+    # VTIMEZONE, normalised); the events that use them name them (docs/import.md).
+    zones: dict[str, str] = field(default_factory=dict)
 
 
 class _Skip(Exception):  # control flow only; never leaves this module
@@ -210,6 +213,8 @@ def _named_zone(tzid: str) -> str | None:
     for cand in candidates:
         if cand.upper() in ("UTC", "GMT", "Z", "ETC/UTC", "ETC/GMT"):
             return "UTC"
+        if custom_zones.is_custom(cand):  # a zone a file defined: by its VTIMEZONE only
+            continue
         if "/" in cand or cand in _plain_zone_names():
             try:
                 get_zone(cand)
@@ -384,6 +389,8 @@ class _Zones:
         self.vtimezones = vtimezones
         self.cache: dict[str, str | None] = {}
         self.notes: dict[str, str] = {}
+        self.custom: dict[str, str] = {}  # TZID -> X-AURORA/<hash>, in the order first used
+        self.refused: dict[str, str] = {}  # TZID -> why its own definition cannot be used
 
     def resolve(self, tzid: str, year: int) -> str | None:
         if tzid in self.cache:
@@ -392,6 +399,8 @@ class _Zones:
             found = _named_zone(tzid)
             if found is None and tzid in self.vtimezones:
                 found = _match_vtimezone(tzid, self.vtimezones[tzid], year)
+                if found is None:
+                    found = self._own_definition(tzid)
             elif found is None:
                 found = _vendor_zone(tzid)
                 if found is not None:
@@ -405,8 +414,35 @@ class _Zones:
             self.cache[tzid] = found
         if found is None and tzid in self.vtimezones:
             raise _Skip(f"its time zone {tzid!r} (defined in the file) matches no known "
-                        "time zone")
+                        f"time zone, and {self.refused.get(tzid, 'its definition cannot be read')}")
         return found
+
+    def _own_definition(self, tzid: str) -> str | None:
+        """The registry zone (``X-AURORA/<hash>``) of the file's own VTIMEZONE for a TZID
+        that matches no IANA zone, or None (the reason in ``refused``)."""
+        try:
+            text = self.vtimezones[tzid].to_ical()
+            text = text.decode("utf-8") if isinstance(text, bytes) else str(text)
+            name = custom_zones.register(text)
+        except ValidationError as exc:
+            self.refused[tzid] = str(exc)
+            return None
+        except Exception:  # an unserialisable component
+            self.refused[tzid] = "its definition cannot be read"
+            return None
+        self.custom[tzid] = name
+        return name
+
+    def reports(self) -> list[Assumed]:
+        """One warning for each TZID read with the file's own definition."""
+        return [Assumed(f"VTIMEZONE {_clip(tzid, 60)!r}",
+                        f"used the file's own definition of zone {_clip(tzid, 60)!r} "
+                        "(no IANA zone matches)")
+                for tzid in self.custom]
+
+    def definitions(self) -> dict[str, str]:
+        """X-AURORA name -> definition of every zone read with its own definition."""
+        return custom_zones.definitions_for(self.custom.values())
 
 
 # --------------------------------------------------------------------------
@@ -447,7 +483,9 @@ def _import(data: bytes | str, calendar_id: str, progress: Callable[[int, int], 
     conv = _Converter(parsed, calendar_id, text)
     conv.run(progress)
     return ImportResult(events=conv.events, skipped=conv.skipped,
-                        calendar_name=parsed.calendar_name, warnings=conv.warnings)
+                        calendar_name=parsed.calendar_name,
+                        warnings=[*conv.zones.reports(), *conv.warnings],
+                        zones=conv.zones.definitions())
 
 
 def _decode(data: bytes | str) -> tuple[str, str | None]:
@@ -1358,8 +1396,11 @@ def to_ics(
         cal.add("NAME", name)
     lo: date | None = None
     hi: date | None = None
+    tzids = _own_tzids(evs)
+    for name, tzid in tzids.items():  # the stored definitions, not IANA data
+        cal.add_component(_own_vtimezone(name, tzid))
     for ev in evs:
-        cal.add_component(_vevent(ev, calendars, kept))
+        cal.add_component(_vevent(ev, calendars, kept, tzids))
         d = _as_date(ev.start)
         lo = d if lo is None or d < lo else lo
         hi = d if hi is None or d > hi else hi
@@ -1378,6 +1419,26 @@ def to_ics(
     return ical_extra.splice(bytes(cal.to_ical()), kept)
 
 
+def _own_tzids(evs: Iterable[Event]) -> dict[str, str]:
+    """X-AURORA zone -> the TZID to write for it: the file's own, unless an earlier zone
+    of this export has it (then the X-AURORA name, which a re-import reads the same)."""
+    out: dict[str, str] = {}
+    for name in sorted({e.start.tz for e in evs if isinstance(e.start, ZonedTime)
+                        and custom_zones.is_custom(e.start.tz)}):
+        tzid = custom_zones.tzid_of(name)
+        out[name] = name if tzid in out.values() or resolve_tzid(tzid) else tzid
+    return out
+
+
+def _own_vtimezone(name: str, tzid: str) -> icalendar.Timezone:
+    """The stored VTIMEZONE of a zone a file defined, with ``tzid`` as its TZID."""
+    lines = custom_zones.definition(name).split("\n")
+    lines = [f"TZID:{tzid}" if custom_zones.is_tzid_line(line) else line for line in lines]
+    tz = icalendar.Timezone.from_ical("\r\n".join(lines) + "\r\n")
+    assert isinstance(tz, icalendar.Timezone)
+    return tz
+
+
 def _as_date(t: EventTime) -> date:
     if isinstance(t, ZonedTime):
         return t.local.date()
@@ -1386,13 +1447,16 @@ def _as_date(t: EventTime) -> date:
     return t.wall.date()
 
 
-def _ical_value(t: EventTime, tz: str | None = None) -> date | datetime:
-    """The value icalendar writes for ``t`` (zoned times in ``tz`` or their own zone)."""
+def _ical_value(t: EventTime, tz: str | None = None,
+                own: Mapping[str, str] | None = None) -> date | datetime:
+    """The value icalendar writes for ``t`` (zoned times in ``tz`` or their own zone);
+    with ``own`` (a zone the file defined), the naive wall that goes with its TZID."""
     if isinstance(t, ZonedTime):
         zone = tz or t.tz
         if zone == "UTC":
             return t.at
-        return t.at.astimezone(get_zone(zone))
+        local = t.at.astimezone(get_zone(zone))
+        return local.replace(tzinfo=None) if own is not None else local
     if isinstance(t, AllDayDate):
         return t.day
     return t.wall
@@ -1429,7 +1493,8 @@ def _text_value(text: str) -> vInline:
 
 
 def _vevent(ev: Event, calendars: Mapping[str, Calendar] | None,
-            kept: list[list[str]] | None = None) -> icalendar.Event:
+            kept: list[list[str]] | None = None,
+            tzids: Mapping[str, str] | None = None) -> icalendar.Event:
     """The VEVENT of ``ev``; its kept lines (``ev.extra``) go into ``kept``, and a
     placeholder for them into the VEVENT (:func:`ical_extra.splice` writes them)."""
     if kept is None:
@@ -1441,11 +1506,15 @@ def _vevent(ev: Event, calendars: Mapping[str, Calendar] | None,
     v.add("CREATED", ev.created.astimezone(UTC))
     v.add("LAST-MODIFIED", ev.updated.astimezone(UTC))
     tz = ev.start.tz if isinstance(ev.start, ZonedTime) else None
+    # A zone the file defined: walls with its TZID (to_ics writes its VTIMEZONE).
+    own = {"TZID": tzids[tz]} if tz is not None and tzids and tz in tzids else None
+    params: dict[str, str] = own or {}
     if ev.recurrence_id is not None:
         rid = ev.recurrence_id
-        v.add("RECURRENCE-ID", _ical_value(rid, rid.tz if isinstance(rid, ZonedTime) else None))
-    v.add("DTSTART", _ical_value(ev.start))
-    v.add("DTEND", _ical_value(ev.end, tz))
+        v.add("RECURRENCE-ID", _ical_value(rid, rid.tz if isinstance(rid, ZonedTime) else None,
+                                           own), parameters=params)
+    v.add("DTSTART", _ical_value(ev.start, None, own), parameters=params)
+    v.add("DTEND", _ical_value(ev.end, tz, own), parameters=params)
     v.add("SUMMARY", _text_value(ev.title))
     if ev.location:
         v.add("LOCATION", _text_value(ev.location))
@@ -1456,9 +1525,9 @@ def _vevent(ev: Event, calendars: Mapping[str, Calendar] | None,
         v.add("RRULE", _export_rule(ev.rrule, ev.start))
     if ev.recurrence_id is None:
         if ev.exdates:
-            v.add("EXDATE", [_ical_value(x, tz) for x in ev.exdates])
+            v.add("EXDATE", [_ical_value(x, tz, own) for x in ev.exdates], parameters=params)
         if ev.rdates:
-            v.add("RDATE", [_ical_value(x, tz) for x in ev.rdates])
+            v.add("RDATE", [_ical_value(x, tz, own) for x in ev.rdates], parameters=params)
     v.add(X_ID, ev.id)
     if props:
         v.add(ical_extra.PLACEHOLDER, str(len(kept)))

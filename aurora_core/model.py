@@ -27,6 +27,9 @@ from functools import lru_cache
 from typing import Literal, TypeAlias
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from aurora_core import custom_zones
+from aurora_core.custom_zones import CUSTOM_PREFIX
+
 __all__ = [
     "UTC",
     "AllDayDate",
@@ -41,6 +44,7 @@ __all__ = [
     "ValidationError",
     "ZonedTime",
     "get_zone",
+    "iana_zone",
     "new_id",
     "time_key",
     "zone_names",
@@ -79,13 +83,26 @@ def zone_names() -> frozenset[str]:
                      if n not in _HOST_ZONES and not n.startswith(("posix/", "right/")))
 
 
-@lru_cache(maxsize=512)
-def get_zone(name: str) -> ZoneInfo:
-    """The IANA zone called ``name``.
+def get_zone(name: str) -> tzinfo:
+    """The zone called ``name``: an IANA zone, or a zone an imported file defined.
 
-    Raises :class:`ValidationError` for an unknown or malformed name, and for names
-    whose meaning depends on the host (:func:`zone_names`).
+    ``X-AURORA/<hash>`` names are zones from a VTIMEZONE that matches no IANA zone;
+    their definition travels with the events that use them and is turned into a
+    tzinfo by :mod:`aurora_core.custom_zones` (docs/import.md).
+
+    Raises :class:`ValidationError` for an unknown or malformed name, for names
+    whose meaning depends on the host (:func:`zone_names`), and for a registry name
+    whose definition is not known here.
     """
+    if name.startswith(CUSTOM_PREFIX):
+        return custom_zones.lookup(name)
+    return iana_zone(name)
+
+
+@lru_cache(maxsize=512)
+def iana_zone(name: str) -> ZoneInfo:
+    """The IANA zone called ``name`` (a viewer's or a user's zone is one); raises
+    :class:`ValidationError` as :func:`get_zone` does, and for ``X-AURORA/…`` names."""
     if not name or "\x00" in name or name.startswith(("/", ".")) or ".." in name or \
             name not in zone_names():
         raise ValidationError(f"unknown time zone {name!r}")
@@ -110,7 +127,8 @@ def now_utc() -> datetime:
 
 @dataclass(frozen=True, slots=True)
 class ZonedTime:
-    """An instant that belongs to an IANA zone.
+    """An instant that belongs to a zone: an IANA name, or the ``X-AURORA/<hash>``
+    name of a zone an imported file defined (:func:`get_zone`).
 
     ``at`` is always aware and in UTC; ``local`` is the wall-clock time in
     ``tz``.

@@ -33,11 +33,14 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    SerializerFunctionWrapHandler,
     StringConstraints,
     field_validator,
+    model_serializer,
     model_validator,
 )
 
+from aurora_core import custom_zones
 from aurora_core import model as m
 
 __all__ = [
@@ -161,6 +164,38 @@ def _kind(t: m.EventTime) -> tuple[bool, str | None]:
 # Models
 
 
+# Zones an imported file defined (docs/import.md): X-AURORA/<hash> -> the VTIMEZONE.
+MAX_ZONES = 100
+ZoneKey = Annotated[str, StringConstraints(pattern=r"^X-AURORA/[0-9a-f]{32}$", max_length=MAX_ZONE)]
+ZoneDefinition = Annotated[str, StringConstraints(min_length=1,
+                                                  max_length=custom_zones.MAX_DEFINITION)]
+
+
+def _zones_field(what: str) -> Any:
+    return Field(default_factory=dict, max_length=MAX_ZONES, description=(
+        f"the definitions of the zones {what} that a file defined (timezone X-AURORA/<hash>, "
+        "the hash of the definition): the VTIMEZONE's content lines, unfolded, joined by "
+        f"\\n, at most {custom_zones.MAX_DEFINITION} characters. Absent when there are "
+        "none"))
+
+
+def _check_zones(zones: dict[str, str]) -> None:
+    """Registers each definition (raises ValueError unless each is its name's)."""
+    for name, text in zones.items():
+        try:
+            custom_zones.register_named(name, text)
+        except m.ValidationError as exc:
+            raise ValueError(str(exc)) from None
+
+
+def _without_empty_zones(data: dict[str, Any]) -> dict[str, Any]:
+    # No zones, no key: what clients and servers older than the zones map read and
+    # accept (their models forbid unknown keys) is what they always did.
+    if not data.get("zones", True):
+        del data["zones"]
+    return data
+
+
 class ReminderWire(_Wire):
     minutes_before: int = Field(ge=-m.MAX_REMINDER_MINUTES, le=m.MAX_REMINDER_MINUTES)
     channel: Literal["notification", "email"] = "notification"
@@ -209,15 +244,24 @@ class EventWire(_Wire):
             return self
         if self.all_day and self.timezone is not None:
             raise ValueError("an all-day event has no time zone (timezone must be null)")
-        if self.timezone is not None:
+        zone = self.timezone
+        if zone is not None and custom_zones.is_custom(zone):
+            # A zone an imported file defined: its definition comes in the enclosing
+            # page's or batch's ``zones`` (or is stored), so only its form is checked here;
+            # the times' form is checked in UTC. event_from_wire needs the definition.
+            if not custom_zones.NAME_RE.match(zone):
+                raise ValueError(f"unknown time zone {zone[:60]!r} (a zone from a file is "
+                                 "named X-AURORA/ and 32 hex digits)")
+            zone = "UTC"
+        elif zone is not None:
             try:
-                m.get_zone(self.timezone)
+                m.get_zone(zone)
             except m.ValidationError as exc:
                 raise ValueError(str(exc)) from None
         for text in (self.start, self.end, *self.exdates, *self.rdates,
                      *([self.recurrence_id] if self.recurrence_id else [])):
             try:
-                parse_time(text, all_day=self.all_day, timezone=self.timezone)
+                parse_time(text, all_day=self.all_day, timezone=zone)
             except m.ValidationError as exc:
                 raise ValueError(str(exc)) from None
         return self
@@ -262,6 +306,8 @@ class SettingsWire(_Wire):
     @model_validator(mode="after")
     def _zone_exists(self) -> SettingsWire:
         try:
+            if custom_zones.is_custom(self.timezone):  # the user's zone is an IANA one
+                raise m.ValidationError(f"unknown time zone {self.timezone[:60]!r}")
             m.get_zone(self.timezone)
         except m.ValidationError as exc:
             raise ValueError(str(exc)) from None
@@ -280,6 +326,16 @@ class OccurrenceWire(_Wire):
 class OccurrenceList(_Wire):
     occurrences: list[OccurrenceWire]
     truncated: bool = Field(default=False, description="true when the window held more")
+    zones: dict[ZoneKey, ZoneDefinition] = _zones_field("these occurrences' events use")
+
+    @model_validator(mode="after")
+    def _zones_known(self) -> OccurrenceList:
+        _check_zones(self.zones)
+        return self
+
+    @model_serializer(mode="wrap")
+    def _no_empty_zones(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return _without_empty_zones(handler(self))
 
 
 # --------------------------------------------------------------------------
@@ -390,6 +446,16 @@ class SyncPage(_Wire):
     cursor: str = Field(description="pass back as ?cursor= to continue")
     has_more: bool
     server_time: AwareDatetime = Field(description="the server's clock when it answered")
+    zones: dict[ZoneKey, ZoneDefinition] = _zones_field("this page's events use")
+
+    @model_validator(mode="after")
+    def _zones_known(self) -> SyncPage:
+        _check_zones(self.zones)
+        return self
+
+    @model_serializer(mode="wrap")
+    def _no_empty_zones(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return _without_empty_zones(handler(self))
 
 
 class BatchDelete(_Wire):
@@ -414,9 +480,16 @@ class BatchRequest(_Wire):
         description="event id -> the version the update is based on; each id must be in "
                     "events")
     deletes: list[BatchDelete] = Field(default_factory=list, max_length=MAX_BATCH)
+    zones: dict[ZoneKey, ZoneDefinition] = _zones_field(
+        "these events use (a zone already sent before may be left out)")
+
+    @model_serializer(mode="wrap")
+    def _no_empty_zones(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return _without_empty_zones(handler(self))
 
     @model_validator(mode="after")
     def _items(self) -> BatchRequest:
+        _check_zones(self.zones)
         count = len(self.events) + len(self.deletes)
         if not 1 <= count <= MAX_BATCH:
             raise ValueError(f"a batch holds 1 to {MAX_BATCH} events and deletes in all, "

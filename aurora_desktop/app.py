@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from aurora_core.model import ValidationError, get_zone
+from aurora_core.model import ValidationError, iana_zone
 from aurora_desktop.qt import QtCore, QtGui, QtWidgets
 from aurora_desktop.resources import resource
 from aurora_desktop.settings import Settings
@@ -70,9 +70,9 @@ def make_qapp(argv: list[str]) -> QtWidgets.QApplication:
 def user_zone(settings: Settings) -> tuple[str, ZoneInfo]:
     name = settings.get("ui/time_zone") or system_zone_name()
     try:
-        return name, get_zone(name)
+        return name, iana_zone(name)
     except ValidationError:
-        return "UTC", get_zone("UTC")
+        return "UTC", iana_zone("UTC")
 
 
 def build(data_dir: Path, argv: list[str], qsettings: QtCore.QSettings | None = None) -> App:

@@ -13,7 +13,7 @@ from typing import Any
 
 from aurora_desktop.qt import QtCore
 
-__all__ = ["SETTINGS", "Setting", "Settings"]
+__all__ = ["SETTINGS", "Setting", "Settings", "default_reminder_minutes"]
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,9 @@ SETTINGS: list[Setting] = [
     Setting("ui/default_calendar", str, "", "Id of the calendar new events go in ('' = first)."),
     Setting("ui/default_reminder", int, 15,
             "Minutes before an event for the default reminder of new events (-1 = none)."),
+    Setting("ui/default_all_day_reminder", int, 900,
+            "Default reminder of new all-day events, in minutes before the day's 00:00 "
+            "(900 = 09:00 the day before; -540 = 09:00 on the day; -1 = none)."),
     Setting("ui/theme", str, "system", "Theme: 'system', 'light' or 'dark'.",
             ("system", "light", "dark")),
     Setting("ui/week_numbers", bool, True, "Show week numbers in the month view."),
@@ -130,3 +133,14 @@ def _convert(kind: type, raw: Any) -> Any:
             return raw.encode("latin-1")
         return bytes(raw)
     return kind(raw)
+
+
+def default_reminder_minutes(settings: Settings, all_day: bool) -> int | None:
+    """The default reminder of a new event (minutes before its start), None for none.
+
+    All-day events have their own default: they start at 00:00, so the timed
+    default (15 minutes) would ring at 23:45 the night before.
+    """
+    minutes = int(settings.get("ui/default_all_day_reminder" if all_day
+                               else "ui/default_reminder"))
+    return None if minutes == -1 else minutes

@@ -12,6 +12,10 @@ from aurora_desktop.settings import Settings
 if TYPE_CHECKING:
     from aurora_desktop.ui.controller import Scope
 
+# Reminders of all-day events count from the day's 00:00 (minutes before it).
+ALL_DAY_REMINDERS = [("None", -1), ("On the day at 09:00", -540),
+                     ("1 day before at 09:00", 900), ("1 day before at 18:00", 360),
+                     ("2 days before at 09:00", 2340), ("1 week before at 09:00", 9540)]
 PALETTE = ["#3b82f6", "#10b981", "#f59e0b", "#ef4444", "#8b5cf6", "#ec4899", "#14b8a6",
            "#f97316", "#64748b", "#84cc16"]
 
@@ -144,6 +148,16 @@ class GeneralPage(SettingsPage):
             self.default_rem.addItem(label, minutes)
         i = self.default_rem.findData(settings.get("ui/default_reminder"))
         self.default_rem.setCurrentIndex(i if i >= 0 else 4)
+        self.default_all_day_rem = QtWidgets.QComboBox()
+        self.default_all_day_rem.setAccessibleName("Default reminder for all-day events")
+        for label, minutes in ALL_DAY_REMINDERS:
+            self.default_all_day_rem.addItem(label, minutes)
+        current = int(settings.get("ui/default_all_day_reminder"))
+        i = self.default_all_day_rem.findData(current)
+        if i < 0:  # set elsewhere (the settings file): shown as it is
+            self.default_all_day_rem.addItem(f"{current} minutes before 00:00", current)
+            i = self.default_all_day_rem.count() - 1
+        self.default_all_day_rem.setCurrentIndex(i)
         self.theme = QtWidgets.QComboBox()
         self.theme.setAccessibleName("Theme")
         for label, v in (("Follow system", "system"), ("Light", "light"), ("Dark", "dark")):
@@ -176,6 +190,7 @@ class GeneralPage(SettingsPage):
         form.addRow("Working hours", hours)
         form.addRow("Default calendar", self.default_cal)
         form.addRow("Default reminder", self.default_rem)
+        form.addRow("All-day events", self.default_all_day_rem)
         form.addRow("Theme", self.theme)
         form.addRow("Time zone", self.zone)
         form.addRow("", self.week_numbers)
@@ -191,6 +206,7 @@ class GeneralPage(SettingsPage):
         s.set("ui/work_end_hour", end)
         s.set("ui/default_calendar", self.default_cal.currentData())
         s.set("ui/default_reminder", self.default_rem.currentData())
+        s.set("ui/default_all_day_reminder", self.default_all_day_rem.currentData())
         s.set("ui/theme", self.theme.currentData())
         s.set("ui/week_numbers", self.week_numbers.isChecked())
         i = self.zone.findText(self.zone.currentText())

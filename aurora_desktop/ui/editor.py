@@ -23,6 +23,7 @@ from aurora_core.model import (
     Reminder,
     ValidationError,
     ZonedTime,
+    get_zone,
 )
 from aurora_core.recurrence import parse_rule
 from aurora_desktop.qt import Qt, QtCore, QtGui, QtWidgets
@@ -34,6 +35,8 @@ REPEATS = ["Does not repeat", "Daily", "Weekly", "Monthly (same date)",
 WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 UNITS = [("minutes", 1), ("hours", 60), ("days", 1440)]
 ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", -1: "last"}
+ALL_DAY_DAYS = [("On the day at", 0), ("1 day before at", 1), ("2 days before at", 2),
+                ("1 week before at", 7)]
 EMAIL_NEEDS_ACCOUNT = ("Email reminders are sent once you sign in to an Aurora account "
                        "(File\u00a0→\u00a0Account…). This reminder is kept until then.")
 
@@ -60,9 +63,13 @@ def _pytime(q: QtCore.QTime) -> time:
 
 
 class ReminderRow(QtWidgets.QWidget):
+    """One reminder: "15 minutes before" for a timed event; for an all-day event, which
+    starts at midnight, "1 day before at 09:00" (``minutes_before`` counts from 00:00)."""
+
     removed = QtCore.Signal(object)
 
-    def __init__(self, reminder: Reminder, parent: QtWidgets.QWidget | None = None) -> None:
+    def __init__(self, reminder: Reminder, parent: QtWidgets.QWidget | None = None, *,
+                 all_day: bool = False, time_format: str = "HH:mm") -> None:
         super().__init__(parent)
         lay = QtWidgets.QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -72,6 +79,13 @@ class ReminderRow(QtWidgets.QWidget):
         self.unit = QtWidgets.QComboBox()
         self.unit.addItems([f"{u} before" for u, _ in UNITS])
         self.unit.setAccessibleName("Reminder unit")
+        self.days = QtWidgets.QComboBox()
+        self.days.setAccessibleName("Reminder day")
+        for label, n in ALL_DAY_DAYS:
+            self.days.addItem(label, n)
+        self.at = QtWidgets.QTimeEdit()
+        self.at.setDisplayFormat(time_format)
+        self.at.setAccessibleName("Reminder time")
         self.channel = QtWidgets.QComboBox()
         self.channel.addItem("Notification", "notification")
         self.channel.addItem("Email", "email")
@@ -81,21 +95,54 @@ class ReminderRow(QtWidgets.QWidget):
         self.remove.setToolTip("Remove this reminder")
         self.remove.setAccessibleName("Remove reminder")
         self.remove.clicked.connect(lambda: self.removed.emit(self))
-        for w in (self.amount, self.unit, self.channel):
+        for w in (self.amount, self.unit, self.days, self.at, self.channel):
             lay.addWidget(w)
         lay.addWidget(self.remove)
         lay.addStretch(1)
-        m = reminder.minutes_before
+        self.all_day = all_day
+        self._show(reminder.minutes_before)
+        self.channel.setCurrentIndex(max(self.channel.findData(reminder.channel), 0))
+
+    def _show(self, m: int) -> None:
+        self.amount.setVisible(not self.all_day)
+        self.unit.setVisible(not self.all_day)
+        self.days.setVisible(self.all_day)
+        self.at.setVisible(self.all_day)
+        if self.all_day:
+            # minutes before midnight -> (whole days before, time of day)
+            days = -(-m // 1440) if m > 0 else 0
+            clock = days * 1440 - m
+            if not 0 <= clock < 1440:  # after the day's end: show the nearest we can
+                days, clock = 0, min(max(clock, 0), 1439)
+            i = self.days.findData(days)
+            if i < 0:
+                self.days.addItem(f"{days} days before", days)
+                i = self.days.count() - 1
+            self.days.setCurrentIndex(i)
+            self.at.setTime(QtCore.QTime(clock // 60, clock % 60))
+            return
+        m = max(m, 0)
         for i, (_u, f) in reversed(list(enumerate(UNITS))):
             if m % f == 0 and (m or f == 1):
                 self.unit.setCurrentIndex(i)
-                self.amount.setValue(m // f)
+                self.amount.setValue(min(m // f, 9999))
                 break
-        self.channel.setCurrentIndex(max(self.channel.findData(reminder.channel), 0))
+
+    def set_all_day(self, all_day: bool) -> None:
+        """Show the same reminder the other way ("15 hours before" <-> "1 day before at 09:00")."""
+        if all_day != self.all_day:
+            m = self.minutes()
+            self.all_day = all_day
+            self._show(m)
+
+    def minutes(self) -> int:
+        if self.all_day:
+            t = self.at.time()
+            return int(self.days.currentData()) * 1440 - (t.hour() * 60 + t.minute())
+        return self.amount.value() * UNITS[self.unit.currentIndex()][1]
 
     def reminder(self) -> Reminder:
-        return Reminder(self.amount.value() * UNITS[self.unit.currentIndex()][1],
-                        self.channel.currentData())
+        return Reminder(self.minutes(), self.channel.currentData())
 
 
 class EventEditor(QtWidgets.QDialog):
@@ -114,6 +161,7 @@ class EventEditor(QtWidgets.QDialog):
                  all_day: bool = False, calendar_id: str | None = None,
                  default_reminder: int = -1, h24: bool = True, series_rule: str | None = None,
                  signed_in: Callable[[], bool] | None = None,
+                 default_all_day_reminder: int | None = None,
                  parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Edit event" if event else "New event")
@@ -136,6 +184,11 @@ class EventEditor(QtWidgets.QDialog):
                        "change its colour in the sidebar."
                        if home is not None and home.read_only else None)
         tfmt = "HH:mm" if h24 else "h:mm AP"
+        self._tfmt = tfmt
+        self._h24 = h24
+        # New events get these; None: the all-day default is the timed one's.
+        self._defaults = (default_reminder, default_reminder if default_all_day_reminder is None
+                          else default_all_day_reminder)
 
         self.title = QtWidgets.QLineEdit()
         self.title.setPlaceholderText("Add a title")
@@ -175,6 +228,11 @@ class EventEditor(QtWidgets.QDialog):
         comp.setFilterMode(Qt.MatchFlag.MatchContains)
         comp.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         comp.setCompletionMode(QtWidgets.QCompleter.CompletionMode.PopupCompletion)
+        # "15:30–16:30 your time": an event in another zone, read on the user's clock.
+        self.zone_hint = QtWidgets.QLabel()
+        self.zone_hint.setObjectName("zoneHint")
+        self.zone_hint.setAccessibleName("In your time zone")
+        self.zone_hint.hide()
 
         self.repeat = QtWidgets.QComboBox()
         self.repeat.addItems(REPEATS)
@@ -227,7 +285,7 @@ class EventEditor(QtWidgets.QDialog):
         self.email_notice.hide()
         self.add_reminder = QtWidgets.QPushButton("Add reminder")
         self.add_reminder.setAccessibleName("Add reminder")
-        self.add_reminder.clicked.connect(lambda: self._add_reminder(Reminder(15)))
+        self.add_reminder.clicked.connect(self._add_another_reminder)
 
         self.location = QtWidgets.QLineEdit()
         self.location.setPlaceholderText("Add a location")
@@ -274,7 +332,10 @@ class EventEditor(QtWidgets.QDialog):
         when.setColumnStretch(3, 1)
         form.addRow("When", when)
         form.addRow("", self.all_day)
-        form.addRow("Time zone", self.zone)
+        zone_row = QtWidgets.QHBoxLayout()
+        zone_row.addWidget(self.zone, 1)
+        zone_row.addWidget(self.zone_hint)
+        form.addRow("Time zone", zone_row)
         rep = QtWidgets.QHBoxLayout()
         rep.addWidget(self.repeat, 1)
         rep.addWidget(self.interval)
@@ -317,6 +378,7 @@ class EventEditor(QtWidgets.QDialog):
             sig.connect(self._refresh)
         for b in self.weekday_buttons:
             b.toggled.connect(self._refresh)
+        self.all_day.toggled.connect(self._all_day_changed)
         self.start_date.dateChanged.connect(self._keep_duration)
         self.start_time.timeChanged.connect(self._keep_duration)
         self.end_date.dateChanged.connect(self._remember_duration)
@@ -324,6 +386,7 @@ class EventEditor(QtWidgets.QDialog):
         self._refresh()
         self._refresh_email_notice()
         self.title.setFocus()
+        self._initial = self._state()
         if self.locked is not None:
             if self.delete_button is not None:
                 self.delete_button.setEnabled(False)
@@ -385,8 +448,9 @@ class EventEditor(QtWidgets.QDialog):
                 sw, ew = sw.replace(hour=9), ew.replace(hour=10)
             cal = calendar_id or (self._calendars[0].id if self._calendars else "")
             self._set_zone(self._zone_name)
-            if default_reminder >= 0:
-                self._add_reminder(Reminder(default_reminder))
+            default = self._defaults[1 if all_day else 0]
+            if default >= 0:
+                self._add_reminder(Reminder(default))
             rule_args = (None, None)
         self.calendar.setCurrentIndex(max(self.calendar.findData(cal), 0))
         self.start_date.setDate(_qdate(sw.date()))
@@ -452,8 +516,27 @@ class EventEditor(QtWidgets.QDialog):
             self.ends.setCurrentIndex(1)
             self.until.setDate(_qdate(datetime.strptime(until[:8], "%Y%m%d").date()))
 
+    def _add_another_reminder(self) -> None:
+        ad = self.all_day.isChecked()
+        default = self._defaults[1 if ad else 0]
+        self._add_reminder(Reminder(default if default >= 0 else (900 if ad else 15)))
+
+    def _all_day_changed(self, all_day: bool) -> None:
+        """Rows read the other way; a new event's untouched default becomes the other default."""
+        if self._base is None:
+            before = self._defaults[0 if all_day else 1]
+            after = self._defaults[1 if all_day else 0]
+            mins = [r.minutes() for r in self.reminder_rows]
+            if mins == ([before] if before >= 0 else []) and before != after:
+                for row in list(self.reminder_rows):
+                    self._remove_reminder(row)
+                if after >= 0:
+                    self._add_reminder(Reminder(after))
+        for row in self.reminder_rows:
+            row.set_all_day(all_day)
+
     def _add_reminder(self, r: Reminder) -> None:
-        row = ReminderRow(r, self)
+        row = ReminderRow(r, self, all_day=self.all_day.isChecked(), time_format=self._tfmt)
         row.removed.connect(self._remove_reminder)
         row.channel.currentIndexChanged.connect(self._refresh_email_notice)
         self.reminder_rows.append(row)
@@ -527,10 +610,42 @@ class EventEditor(QtWidgets.QDialog):
             n, wd = self._nth_weekday()
             self.repeat.setItemText(4, f"Monthly on the {ORDINALS[n]} "
                                        f"{QtCore.QLocale().dayName(wd)}")
+        self._refresh_zone_hint()
         problem = self.problem()
         self.error.setText(problem or "")
         self.error.setVisible(bool(problem))
         self.save_button.setEnabled(problem is None)
+
+    def _refresh_zone_hint(self) -> None:
+        """Times in another zone than the user's: say when that is on the user's clock."""
+        text = ""
+        zone = self.zone.currentText().strip()
+        if not self.all_day.isChecked() and zone not in (FLOATING, self._zone_name):
+            try:
+                start, end = self.times()
+                mine = get_zone(self._zone_name)
+            except ValidationError:
+                start = end = None
+            if isinstance(start, ZonedTime) and isinstance(end, ZonedTime):
+                s = start.at.astimezone(mine)
+                e = end.at.astimezone(mine)
+                text = f"{self._clock(s)}–{self._clock(e)} your time"
+                if s.date() != start.local.date() or e.date() != s.date():
+                    loc = QtCore.QLocale()
+                    day = loc.toString(_qdate(s.date()), "ddd d MMM")
+                    text = f"{day}, {text}"
+                    if e.date() != s.date():
+                        text = (f"{day} {self._clock(s)} – "
+                                f"{loc.toString(_qdate(e.date()), 'ddd d MMM')} "
+                                f"{self._clock(e)} your time")
+                self.zone_hint.setToolTip(f"In {self._zone_name}, the zone this computer "
+                                          "shows times in")
+        self.zone_hint.setText(text)
+        self.zone_hint.setVisible(bool(text))
+
+    def _clock(self, t: datetime) -> str:
+        return t.strftime("%H:%M") if self._h24 else \
+            QtCore.QLocale().toString(_qtime(t.time()), self._tfmt)
 
     def _nth_weekday(self) -> tuple[int, int]:
         d = _pydate(self.start_date.date())
@@ -624,6 +739,41 @@ class EventEditor(QtWidgets.QDialog):
     def _delete(self) -> None:
         self.result_action = "delete"
         self.accept()
+
+    # ------------------------------------------------------------ discard
+    def _state(self) -> tuple[object, ...]:
+        """Everything the user can change, to tell whether anything was."""
+        return (
+            self.title.text(), self.calendar.currentIndex(), self.all_day.isChecked(),
+            self.start_date.date(), self.start_time.time(), self.end_date.date(),
+            self.end_time.time(), self.zone.currentText(), self.repeat.currentIndex(),
+            self.interval.value(), tuple(b.isChecked() for b in self.weekday_buttons),
+            self.custom.text(), self.ends.currentIndex(), self.until.date(), self.count.value(),
+            tuple(r.reminder() for r in self.reminder_rows), self.location.text(),
+            self.notes.toPlainText(),
+        )
+
+    def changed(self) -> bool:
+        return self._state() != self._initial
+
+    def ask_discard(self) -> bool:
+        """Ask "Discard changes?"; True to discard. Tests replace this."""
+        box = QtWidgets.QMessageBox(self)
+        box.setWindowTitle("Discard changes?")
+        box.setIcon(QtWidgets.QMessageBox.Icon.Question)
+        box.setText("Discard your changes to this event?")
+        discard = box.addButton("Discard", QtWidgets.QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton("Keep editing", QtWidgets.QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        box.exec()
+        return box.clickedButton() is discard
+
+    def reject(self) -> None:
+        """Esc, Cancel or closing: ask first when something was changed (in the app's exec)."""
+        if self.isVisible() and self.isModal() and self.changed() and not self.ask_discard():
+            return
+        super().reject()
 
     def keyPressEvent(self, event: QtGui.QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and \

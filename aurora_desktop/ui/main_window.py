@@ -554,6 +554,8 @@ class MainWindow(QtWidgets.QMainWindow):
 
         return EventEditor(self._calendars(), zone_name=self.zone_name, h24=self.ctx.fmt.h24,
                            default_reminder=int(self.settings.get("ui/default_reminder")),
+                           default_all_day_reminder=int(
+                               self.settings.get("ui/default_all_day_reminder")),
                            signed_in=self.account_signed_in, parent=self, **kw)  # type: ignore[arg-type]
 
     def run_editor(self, editor: EventEditor) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -108,7 +109,7 @@ def test_unknown_x_wr_timezone_is_reported_and_times_stay_floating() -> None:
     assert len(r.events) == 1 and "X-WR-TIMEZONE" in r.skipped[0].reason
 
 
-def test_vtimezone_that_matches_nothing_skips_its_events() -> None:
+def test_vtimezone_that_matches_nothing_is_used_as_defined() -> None:
     data = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VTIMEZONE\r\nTZID:Odd\r\n"
             "BEGIN:STANDARD\r\nDTSTART:16010101T030000\r\nTZOFFSETFROM:+0217\r\n"
             "TZOFFSETTO:+0117\r\nRRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10\r\nEND:STANDARD\r\n"
@@ -117,8 +118,23 @@ def test_vtimezone_that_matches_nothing_skips_its_events() -> None:
             "END:VTIMEZONE\r\nBEGIN:VEVENT\r\nUID:a\r\nSUMMARY:Odd\r\n"
             "DTSTART;TZID=Odd:20240601T100000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
     r = parse_ics(data, calendar_id="c")
+    assert r.skipped == []
+    (ev,) = r.events  # the file's own +01:17/+02:17 zone (tests/core/test_custom_zones.py)
+    assert ev.start.instant(UTC) == datetime(2024, 6, 1, 7, 43, tzinfo=UTC)
+    assert [str(w) for w in r.warnings] == [
+        "VTIMEZONE 'Odd': used the file's own definition of zone 'Odd' (no IANA zone matches)"]
+
+
+def test_vtimezone_that_matches_nothing_and_cannot_be_read_skips_its_events() -> None:
+    data = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VTIMEZONE\r\nTZID:Odd\r\n"
+            "BEGIN:STANDARD\r\nDTSTART:16010101T030000\r\nTZOFFSETFROM:+0217\r\n"
+            "TZOFFSETTO:+0117\r\nRRULE:FREQ=DAILY\r\nEND:STANDARD\r\n"
+            "END:VTIMEZONE\r\nBEGIN:VEVENT\r\nUID:a\r\nSUMMARY:Odd\r\n"
+            "DTSTART;TZID=Odd:20240601T100000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    r = parse_ics(data, calendar_id="c")
     assert r.events == []
     assert "matches no known time zone" in r.skipped[0].reason
+    assert "not a yearly or monthly change" in r.skipped[0].reason
 
 
 @settings(max_examples=200, deadline=None)
