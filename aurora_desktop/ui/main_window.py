@@ -37,6 +37,7 @@ from aurora_desktop.ui.controller import Controller, Scope
 from aurora_desktop.ui.fmt import Formatter
 from aurora_desktop.ui.layout import Item
 from aurora_desktop.ui.models import AgendaModel, CalendarListModel, OccurrenceModel, SearchModel
+from aurora_desktop.ui.search_panel import SearchPanel
 from aurora_desktop.ui.sidebar import Sidebar
 from aurora_desktop.ui.views.base import CalendarView, ViewContext
 from aurora_desktop.ui.views.month import MonthView
@@ -189,34 +190,12 @@ class MainWindow(QtWidgets.QMainWindow):
         self.sidebar.addCalendarRequested.connect(self.add_calendar)
         self.sidebar.editCalendarRequested.connect(self.edit_calendar)
         self.sidebar.deleteCalendarRequested.connect(self.delete_calendar)
-        self.search_panel = QtWidgets.QWidget()
-        self.search_panel.setObjectName("searchPanel")
-        self.search_panel.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self.search_panel.setFixedWidth(300)
-        self.search_heading = QtWidgets.QLabel("SEARCH RESULTS")
-        self.search_heading.setObjectName("sidebarHeading")
-        self.search_list = QtWidgets.QListView()
-        self.search_list.setObjectName("searchResults")
-        self.search_list.setAccessibleName("Search results")
-        self.search_list.setModel(self.search_model)
-        self.search_list.setWordWrap(True)
-        self.search_list.activated.connect(self._search_chosen)
-        self.search_list.clicked.connect(self._search_chosen)
-        close = QtWidgets.QToolButton()
-        close.setObjectName("closeSearch")
-        close.setAccessibleName("Close search results")
-        close.setToolTip("Close search results (Esc)")
-        close.clicked.connect(self.close_search)
-        self.close_search_button = close
-        head = QtWidgets.QHBoxLayout()
-        head.addWidget(self.search_heading)
-        head.addStretch(1)
-        head.addWidget(close)
-        sp = QtWidgets.QVBoxLayout(self.search_panel)
-        sp.setContentsMargins(10, 6, 10, 10)
-        sp.addLayout(head)
-        sp.addWidget(self.search_list, 1)
-        self.search_panel.hide()
+        self.search_panel = SearchPanel(self.search_model, self)
+        self.search_panel.chosen.connect(self._search_chosen)
+        self.search_panel.closeRequested.connect(self.close_search)
+        self.search_heading = self.search_panel.heading
+        self.search_list = self.search_panel.list
+        self.close_search_button = self.search_panel.close_button
         central = QtWidgets.QWidget()
         lay = QtWidgets.QHBoxLayout(central)
         lay.setContentsMargins(0, 0, 0, 0)

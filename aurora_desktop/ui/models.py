@@ -16,6 +16,7 @@ ItemRole = Qt.ItemDataRole.UserRole + 1
 KindRole = Qt.ItemDataRole.UserRole + 2
 DateRole = Qt.ItemDataRole.UserRole + 3
 IdRole = Qt.ItemDataRole.UserRole + 4
+ColorRole = Qt.ItemDataRole.UserRole + 5  # a search result's calendar colour (str)
 
 # What Qt passes to the model and delegate virtuals (data, flags, paint, ...).
 ModelIndex: TypeAlias = "QtCore.QModelIndex | QtCore.QPersistentModelIndex"
@@ -271,14 +272,18 @@ class AgendaModel(QtCore.QAbstractListModel):
         s, e = local_bounds(first, end, self._zone)
         items = to_items(self._store.occurrences(s, e, self._zone), self._zone, self._calendars)
         by_day: dict[date, list[Item]] = {}
-        for it in items:
+        last = end - timedelta(days=1)
+        for it in items:  # an event of several days is listed on each of them
             d = max(it.first_day, first)
-            by_day.setdefault(d, []).append(it)
+            while d <= min(it.last_day, last):
+                by_day.setdefault(d, []).append(it)
+                d += timedelta(days=1)
         rows: list[tuple[str, Any]] = []
         for d in sorted(by_day):
             rows.append(("day", d))
-            for it in sorted(by_day[d], key=lambda i: (not i.all_day, i.start, i.title)):
-                rows.append(("item", it))
+            # Whole days first (all-day, and the middle of a long event), then by start.
+            for it in sorted(by_day[d], key=lambda i: (not _whole_day(i, d), i.start, i.title)):
+                rows.append(("item", (it, d)))
         self._loaded_to = end
         return rows
 
@@ -311,13 +316,17 @@ class AgendaModel(QtCore.QAbstractListModel):
         if role == KindRole:
             return kind
         if role == ItemRole:
-            return value if kind == "item" else None
-        if role == DateRole:
-            return value if kind == "day" else value.start.date()
+            return value[0] if kind == "item" else None
+        if role == DateRole:  # an item's row: the day it is listed on
+            return value if kind == "day" else value[1]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             if kind == "day":
                 return value.isoformat()
-            return value.title
+            it, d = value
+            if it.first_day == it.last_day:
+                return it.title
+            n = (it.last_day - it.first_day).days + 1
+            return f"{it.title}, day {(d - it.first_day).days + 1} of {n}"
         return None
 
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:
@@ -326,13 +335,23 @@ class AgendaModel(QtCore.QAbstractListModel):
         return Qt.ItemFlag.ItemIsEnabled
 
     def row_of_key(self, key: str) -> int:
+        """The first row listing the occurrence ``key`` (an event of several days has more)."""
         for i, (kind, v) in enumerate(self._rows):
-            if kind == "item" and v.key == key:
+            if kind == "item" and v[0].key == key:
                 return i
         return -1
 
     def item_rows(self) -> list[int]:
         return [i for i, (k, _) in enumerate(self._rows) if k == "item"]
+
+    def listed_count(self) -> int:
+        """How many occurrences the agenda lists (one of several days counts once)."""
+        return len({v[0].key for k, v in self._rows if k == "item"})
+
+
+def _whole_day(it: Item, d: date) -> bool:
+    """Is ``it`` on the whole of day ``d`` (all-day, or a long event's middle day)?"""
+    return it.all_day or it.first_day < d < it.last_day
 
 
 class SearchModel(QtCore.QAbstractListModel):
@@ -368,6 +387,8 @@ class SearchModel(QtCore.QAbstractListModel):
             return f"{ev.title}, {self._labels[index.row()]}"
         if role == Qt.ItemDataRole.DecorationRole:
             return theme.dot(self._colors.get(ev.calendar_id, "#3b82f6"))
+        if role == ColorRole:
+            return self._colors.get(ev.calendar_id, "#3b82f6")
         if role == IdRole:
             return ev.id
         return None

@@ -11,11 +11,11 @@ import pytest
 from pydantic import ValidationError as PydanticError
 
 from aurora_core import custom_zones, wire
-from aurora_core.ical import parse_ics, to_ics
+from aurora_core.ical import _import, parse_ics, to_ics
 from aurora_core.model import Event, ValidationError, ZonedTime, get_zone
 from aurora_core.recurrence import expand
 
-ICS = (Path(__file__).parent / "ics" / "custom_zones.ics").read_text()
+ICS = (Path(__file__).parent / "zones" / "custom_zones.ics").read_text()
 FOO = """BEGIN:VTIMEZONE
 TZID:Foo Standard Time
 BEGIN:STANDARD
@@ -61,6 +61,9 @@ def test_import_uses_the_files_own_definition_with_one_warning_per_zone() -> Non
     for name, text in r.zones.items():
         assert custom_zones.NAME_RE.match(name) and custom_zones.zone_name(text) == name
         assert "LAST-MODIFIED" not in text
+    # The icalendar reader (files the fast reader does not take) gives the same.
+    whole = _import(ICS, "c", None, fast=False)
+    assert whole.events == r.events and whole.zones == r.zones and whole.warnings == r.warnings
     odd = evs["Odd meeting"]
     assert odd.start.instant(UTC) == _utc(2026, 6, 1, 5, 43)  # 09:00 at +03:17
     assert isinstance(odd.start, ZonedTime)

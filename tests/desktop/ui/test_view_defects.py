@@ -99,3 +99,54 @@ def test_saving_a_new_all_day_event_keeps_the_week_grid_where_it_was(window: Mai
     window.step(1)
     QTest.qWait(20)
     assert sb.value() == before
+
+
+# ------------------------------------------------------------ 11: search
+
+
+def _search(window: MainWindow, text: str) -> None:
+    QTest.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClicks(window.search_field, text)
+    QTest.keyClick(window.search_field, Qt.Key.Key_Return)
+
+
+def test_esc_closes_the_search_panel_after_enter_jumped_to_a_result(make_window,
+                                                                    store) -> None:
+    window = make_window("agenda")  # Enter switches to the week view to show the event
+    put(store, "Dentist", at(TODAY + timedelta(days=9), 11))
+    _search(window, "dentist")
+    assert window.search_panel.isVisible()
+    assert window.view.selected_item() is not None
+    focus = window.focusWidget()
+    assert focus is window.view  # Enter showed the event in the week view
+    QTest.keyClick(focus, Qt.Key.Key_Escape)
+    assert not window.search_panel.isVisible()
+    # the jump stays: the event is still shown and selected
+    sel = window.view.selected_item()
+    assert sel is not None and sel.title == "Dentist"
+
+
+def test_esc_in_the_results_list_closes_the_panel(window: MainWindow, store) -> None:
+    put(store, "Dentist", at(TODAY, 11))
+    _search(window, "dentist")
+    window.search_list.setFocus()
+    QTest.keyClick(window.search_list, Qt.Key.Key_Escape)
+    assert not window.search_panel.isVisible()
+
+
+def test_the_calendar_dot_shows_in_the_selected_search_row(window: MainWindow, store) -> None:
+    # The default calendar is blue, like the selection: the dot must still stand out.
+    put(store, "Dentist", at(TODAY, 11))
+    _search(window, "dentist")
+    lst = window.search_list
+    idx = window.search_model.index(0)
+    assert lst.selectionModel().isSelected(idx)
+    rect = lst.visualRect(idx)
+    img = lst.viewport().grab().toImage()
+    dpr = img.devicePixelRatio()
+    background = QtGui.QColor(window.ctx.theme.accent)
+    # left of the text: only the dot is drawn there
+    differing = sum(1 for x in range(rect.left(), rect.left() + 26)
+                    for y in range(rect.top() + 2, rect.bottom() - 2)
+                    if not close(img.pixelColor(int(x * dpr), int(y * dpr)), background, 60))
+    assert differing >= 12, "the dot is not visible on the selected row"
