@@ -334,6 +334,13 @@ class Service:
         content = body.content()
 
         def make(cur: Stored | None) -> Write:
+            if cur is not None and not cur.deleted and \
+                    (cur.doc.get("source_url") is None) != (body.source_url is None):
+                # A subscription's events never come here: an ordinary calendar turned
+                # into one would keep events no desktop shows, and the reverse would
+                # show none of the feed's (docs/subscriptions.md).
+                raise InvalidInput("a calendar cannot become a subscription or stop being "
+                                   "one (source_url): delete it and make a new one")
             return Write(sk=_cal_sk(cal_id), doc=content,
                          prev_version=cur.version if cur else None,
                          created_at=cur.created_at if cur and not cur.deleted else None)

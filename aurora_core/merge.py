@@ -421,12 +421,14 @@ def merge_event(base: Mapping[str, Any] | None, local: Mapping[str, Any] | None,
 
 
 def _calendar_units_differ(a: Content, b: Content) -> bool:
-    return any(a[k] != b[k] for k in CALENDAR_UNITS)
+    return any(a[k] != b[k] for k in CALENDAR_UNITS) or \
+        a.get("source_url") != b.get("source_url")
 
 
 def merge_calendar(base: Mapping[str, Any] | None, local: Mapping[str, Any] | None,
                    remote: Mapping[str, Any] | None) -> MergeResult:
-    """Three-way merge of one calendar: ``name`` and ``color``.
+    """Three-way merge of one calendar: ``name``, ``color`` and a subscription's
+    ``source_url``.
 
     ``visible`` and ``read_only`` are this machine's: the result keeps
     local's, and they never make the desktop push (``changed_locally`` looks
@@ -440,6 +442,13 @@ def merge_calendar(base: Mapping[str, Any] | None, local: Mapping[str, Any] | No
     merged["id"] = rem["id"]
     for name in CALENDAR_UNITS:
         merged[name] = _pick(name, b and b[name], loc[name], rem[name], b is not None, conflicts)
+    # A subscription's address (moved by a permanent redirect) changes on one side; moved
+    # differently on both, the server's stands, unlisted: either address is the feed's.
+    url = _pick("source_url", b and b.get("source_url"), loc.get("source_url"),
+                rem.get("source_url"), b is not None, conflicts, silent=True)
+    merged.pop("source_url", None)
+    if url is not None:
+        merged["source_url"] = url
     changed = merged["id"] != rem["id"] or _calendar_units_differ(merged, rem)
     return MergeResult(merged, tuple(conflicts), restored=False, changed_locally=changed)
 

@@ -42,6 +42,7 @@ from pydantic import (
 
 from aurora_core import custom_zones
 from aurora_core import model as m
+from aurora_core.source_url import MAX_SOURCE_URL, subscription_url
 
 __all__ = [
     "REMINDER_STATE_NAMESPACE",
@@ -73,6 +74,7 @@ __all__ = [
     "join_reminder_states",
     "parse_time",
     "reminder_state_id",
+    "subscription_url",
 ]
 
 MIN_YEAR = 1900
@@ -281,10 +283,31 @@ class CalendarWire(_Wire):
     color: Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")] = "#3b82f6"
     visible: bool = True
     read_only: bool = False
+    source_url: Annotated[str, StringConstraints(min_length=8, max_length=MAX_SOURCE_URL)] | \
+        None = Field(default=None, description=(
+            "a subscribed calendar's address (https, http or webcal): each desktop fetches "
+            "its content itself, and its events never come to the server. Absent for an "
+            "ordinary calendar; a calendar cannot become a subscription or stop being one"))
     version: int = Field(default=0, ge=0, description="server-assigned; ignored on input")
     created_at: datetime | None = None
     updated_at: datetime | None = None
     deleted: bool = False
+
+    @field_validator("source_url")
+    @classmethod
+    def _web_address(cls, v: str | None) -> str | None:
+        if v is not None:
+            subscription_url(v)  # raises ValueError: a 400 naming the field
+        return v
+
+    @model_serializer(mode="wrap")
+    def _without_absent_url(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # An ordinary calendar is written without the key: what desktops older than
+        # source_url read (their models forbid unknown keys) is what they always read.
+        data: dict[str, Any] = handler(self)
+        if data.get("source_url", "") is None:
+            del data["source_url"]
+        return data
 
     def content(self) -> dict[str, Any]:
         return self.model_dump(mode="json", exclude={"version", "created_at", "updated_at",
@@ -636,10 +659,11 @@ def calendar_to_wire(
     updated_at: datetime | None = None,
     created_at: datetime | None = None,
     deleted: bool = False,
+    source_url: str | None = None,
 ) -> CalendarWire:
     return CalendarWire(id=cal.id, name=cal.name, color=cal.color, visible=cal.visible,
                         read_only=cal.read_only, version=version, updated_at=updated_at,
-                        created_at=created_at, deleted=deleted)
+                        created_at=created_at, deleted=deleted, source_url=source_url)
 
 
 def calendar_from_wire(w: CalendarWire) -> m.Calendar:
