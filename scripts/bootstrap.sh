@@ -3,8 +3,9 @@
 # the system libraries Qt loads, then a virtual environment in .venv with the
 # project and its extras. Safe to run again; it only adds what is missing.
 #   scripts/bootstrap.sh            app + tests + local cloud stack
-#   scripts/bootstrap.sh --test     also D-Bus and GNOME Keyring (a real Secret Service
-#                                   the account tests sign in with)
+#   scripts/bootstrap.sh --test     also D-Bus, GNOME Keyring (a real Secret Service
+#                                   the account tests sign in with) and python3-dbusmock
+#                                   (a notification daemon for the reminder tests)
 #   scripts/bootstrap.sh --xvfb     also Xvfb, for screenshots of a real window
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,7 +13,7 @@ cd "$(dirname "$0")/.."
 QT_LIBS=(libgl1 libegl1 libfontconfig1 libxkbcommon0 libglib2.0-0 libdbus-1-3 fonts-dejavu-core)
 XVFB_LIBS=(xvfb xauth libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0
            libxcb-keysyms1 libxcb-render-util0 libxcb-shape0 libxcb-xkb1)
-TEST_LIBS=(dbus gnome-keyring)
+TEST_LIBS=(dbus gnome-keyring python3-dbusmock)  # python3-dbusmock: a notification daemon
 want=("${QT_LIBS[@]}")
 [[ "${1:-}" == "--xvfb" || -n "${DISPLAY:-}" ]] && want+=("${XVFB_LIBS[@]}")
 [[ "${1:-}" == "--test" ]] && want+=("${TEST_LIBS[@]}")

@@ -10,6 +10,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # 6.12's reference-count bug on Python 3.11 (see that module).
 import aurora_desktop.qt  # noqa: F401
 
+# Never send a test's reminder to a developer's real notification daemon (the tests that
+# want one run their own bus: tests/desktop/reminders/test_native_notifications.py).
+os.environ["AURORA_NATIVE_NOTIFICATIONS"] = "0"
+
 # Never pick up a developer's real AWS credentials or config.
 for _name, _value in {
     "AWS_ACCESS_KEY_ID": "testing",

@@ -7,7 +7,10 @@
 - :class:`InWindowNotifier`: where there is no tray (headless sessions, some
   desktops) a message inside the main window (a callable the app supplies,
   e.g. the status bar);
-- :class:`RecordingNotifier`: records what would have been shown, for tests.
+- :class:`RecordingNotifier`: records what would have been shown, for tests;
+- :class:`aurora_desktop.reminders.native.NativeNotifier` (its own module): the
+  desktop's notification service over D-Bus, with Snooze and Dismiss buttons,
+  falling back to one of the above.
 
 Many reminders due together become one message ("500 reminders"), never 500.
 """
@@ -26,6 +29,7 @@ __all__ = [
     "RecordingNotifier",
     "TrayNotifier",
     "describe_time",
+    "describe_when",
     "summarize",
 ]
 
@@ -46,6 +50,51 @@ def describe_time(start: datetime, end: datetime, all_day: bool, local_tz: tzinf
         return f"{day}, all day"
     e = end.astimezone(local_tz)
     return f"{day} {s:%H:%M}–{e:%H:%M}"
+
+
+def _span(minutes: int) -> str:
+    """"1 minute", "15 minutes", "1 hour", "1 h 30 min", "3 days"."""
+    if minutes < 60:
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    if minutes < 48 * 60:
+        h, m = divmod(minutes, 60)
+        if not m:
+            return f"{h} hour{'s' if h != 1 else ''}"
+        return f"{h} h {m} min"
+    days = minutes // (24 * 60)
+    return f"{days} days"
+
+
+def describe_when(start: datetime, end: datetime, all_day: bool, now: datetime,
+                  local_tz: tzinfo) -> str:
+    """When an event is, seen from ``now``: "in 15 minutes · 14:00–15:00".
+
+    "now · 14:00–15:00", "started 5 minutes ago · …", "ended 2 hours ago · …";
+    the date joins the hours when the event is not today ("in 1 day · Thu 26
+    Nov 09:00–10:00"); all-day events say "today, all day", "tomorrow, all
+    day" or the date.
+    """
+    s = start.astimezone(local_tz)
+    today = now.astimezone(local_tz).date()
+    if all_day:
+        delta_days = (s.date() - today).days
+        named = {0: "today", 1: "tomorrow", -1: "yesterday"}.get(delta_days)
+        return f"{named or f'{s:%a} {s.day} {s:%b}'}, all day"
+    e = end.astimezone(local_tz)
+    hours = f"{s:%H:%M}–{e:%H:%M}"
+    if s.date() != today:
+        hours = f"{s:%a} {s.day} {s:%b} {hours}"
+    ahead = round((start - now).total_seconds() / 60)
+    if ahead > 0:
+        rel = f"in {_span(ahead)}"
+    elif ahead == 0:
+        rel = "now"
+    elif now < end:
+        rel = f"started {_span(-ahead)} ago"
+    else:
+        ago = round((now - end).total_seconds() / 60)
+        rel = f"ended {_span(ago)} ago" if ago > 0 else "ended just now"
+    return f"{rel} · {hours}"
 
 
 def summarize(deliveries: Sequence[Delivery], local_tz: tzinfo) -> tuple[str, str]:

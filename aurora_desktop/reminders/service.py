@@ -17,9 +17,10 @@ from aurora_desktop.qt import QtCore, QtWidgets
 from aurora_desktop.store import Store
 from aurora_desktop.systemzone import system_zone_name
 from aurora_desktop.ui.reminder_window import ReminderWindow
-from aurora_desktop.ui.tray import AppTray
+from aurora_desktop.ui.tray import AppTray, icon_path
 
 from .engine import FileWatermark, PendingReminder, ReminderEngine, Watermark
+from .native import NativeNotifier
 from .notifier import InWindowNotifier, Notifier, TrayNotifier, describe_time
 from .planner import DEFAULT_LOOKBACK, Delivery
 from .scheduler import ReminderScheduler
@@ -47,7 +48,10 @@ class ReminderService(QtCore.QObject):
     ``tray``: the app's tray (None or without icon: messages go to
     ``show_message`` inside the main window). ``open_event(event_id,
     occurrence_start)`` opens an event in the main window. ``notifier``
-    overrides the choice (tests pass a recording one).
+    overrides the choice (tests pass a recording one). ``native``: reminders
+    go to the desktop's notification service first (Snooze for
+    ``snooze_delay()``, Dismiss, a click opens the event), the tray or the
+    main window only where that fails (docs/reminders.md).
     """
 
     paused_changed = QtCore.Signal(bool)
@@ -67,6 +71,8 @@ class ReminderService(QtCore.QObject):
         zone_name: Callable[[], str] = system_zone_name,
         lookback: timedelta = DEFAULT_LOOKBACK,
         sound: bool = False,
+        native: bool = False,
+        snooze_delay: Callable[[], timedelta] = lambda: timedelta(minutes=15),
         window_parent: QtWidgets.QWidget | None = None,
         parent: QtCore.QObject | None = None,
     ) -> None:
@@ -76,17 +82,29 @@ class ReminderService(QtCore.QObject):
         self.sound = sound
         self.open_event = open_event
         self._zone_name = zone_name
+        self.native: NativeNotifier | None = None
         if notifier is None:
             if tray is not None and tray.icon is not None and tray.icon.supportsMessages():
                 notifier = TrayNotifier(tray.icon, self.local_tz, sound=lambda: self.sound)
             else:
                 notifier = InWindowNotifier(show_message or (lambda _t, _b: None), self.local_tz,
                                             sound=lambda: self.sound)
+            if native:
+                self.native = NativeNotifier(
+                    notifier, self.local_tz, lambda: self.engine.clock(),
+                    snooze_delay=snooze_delay, sound=lambda: self.sound, icon=icon_path(),
+                    parent=self)
+                notifier = self.native
         if watermark is None:
             base = Path(data_dir) if data_dir is not None else store.path.parent
             watermark = FileWatermark(watermark_path(base))
         self.engine = ReminderEngine(store, notifier, local_tz=_zone(zone_name()), clock=clock,
                                      watermark=watermark, lookback=lookback)
+        if self.native is not None:
+            self.native.snooze_requested.connect(self.snooze)
+            self.native.dismiss_requested.connect(self.dismiss)
+            self.native.open_requested.connect(self._open)
+            self.native.show_all_requested.connect(self.show_window)
         self.scheduler = ReminderScheduler(self.engine, zone_name=zone_name, parent=self)
         self.window = ReminderWindow(window_parent)
         self.window.snooze_requested.connect(self.snooze)
@@ -123,6 +141,8 @@ class ReminderService(QtCore.QObject):
         """Stop for good (quit): no more checks, the engine lets go of the store."""
         self.scheduler.shutdown()
         self.engine.close()
+        if self.native is not None:
+            self.native.stop()
         self._pause_timer.stop()
         self._tooltip_timer.stop()
         self.window.hide()
@@ -192,6 +212,8 @@ class ReminderService(QtCore.QObject):
 
     def _on_pending(self, pending: list[PendingReminder], new: list[Delivery]) -> None:
         self.window.set_pending(pending, self.local_tz(), self.engine.clock())
+        if self.native is not None:
+            self.native.retain([p.key for p in pending])
         self.pending_count_changed.emit(len(pending))
         if new:
             self.window.present()

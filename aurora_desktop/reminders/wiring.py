@@ -17,21 +17,41 @@ from typing import Any
 
 from aurora_desktop.autostart import HIDDEN_ENV, Autostart, AutostartUnsupported
 from aurora_desktop.qt import QtCore, QtWidgets
+from aurora_desktop.settings import SETTINGS, Setting
 from aurora_desktop.single_instance import SingleInstance, server_name
 from aurora_desktop.ui.reminder_window import RemindersSettingsPage
 from aurora_desktop.ui.tray import AppTray
 
+from .native import native_available
 from .service import ReminderService
 
 __all__ = [
     "HIDDEN_ENV",
+    "SNOOZE_SETTING",
     "claim_single_instance",
     "connect_single_instance",
+    "default_snooze",
     "install_reminders",
     "start_hidden",
 ]
 
 log = logging.getLogger("aurora.reminders")
+
+# The Snooze button of a reminder notification has one length: the user's default.
+SNOOZE_SETTING = "reminders/snooze_minutes"
+if not any(s.key == SNOOZE_SETTING for s in SETTINGS):
+    SETTINGS.append(Setting(SNOOZE_SETTING, int, 15,
+                            "Minutes the Snooze button of a reminder notification snoozes for "
+                            "(1–10080)."))
+
+
+def default_snooze(settings: Any) -> timedelta:
+    """The user's default snooze (the notification's Snooze button), within 1 min … 1 week."""
+    try:
+        minutes = int(settings.get(SNOOZE_SETTING))
+    except (TypeError, ValueError):
+        minutes = 15
+    return timedelta(minutes=max(1, min(minutes, 7 * 24 * 60)))
 
 
 
@@ -81,8 +101,12 @@ class _Stopper:
 
 
 def install_reminders(app: Any, data_dir: Path, *, autostart: Autostart | None = None,
-                      tray: AppTray | None = None) -> ReminderService:
-    """Build the tray and the reminder service for ``app`` (App from app.py) and start them."""
+                      tray: AppTray | None = None, native: bool | None = None) -> ReminderService:
+    """Build the tray and the reminder service for ``app`` (App from app.py) and start them.
+
+    ``native``: reminders as the desktop's own notifications; None decides by
+    :func:`~aurora_desktop.reminders.native.native_available` (a session bus).
+    """
     window, settings, store = app.window, app.settings, app.store
     if tray is None and AppTray.available():
         tray = AppTray(window)
@@ -112,7 +136,9 @@ def install_reminders(app: Any, data_dir: Path, *, autostart: Autostart | None =
         store, data_dir=data_dir, tray=tray, show_message=show_message,
         open_event=open_event,
         lookback=timedelta(days=int(settings.get("reminders/lookback_days"))),
-        sound=bool(settings.get("reminders/sound")), parent=window)
+        sound=bool(settings.get("reminders/sound")),
+        native=native_available() if native is None else native,
+        snooze_delay=lambda: default_snooze(settings), parent=window)
     svc.window.set_owner(window)  # above the main window while it is shown (issue 12)
 
     status = QtWidgets.QLabel()
