@@ -327,7 +327,7 @@ def parse(text: str, *, now: datetime, zone: str, locale: LocaleInfo | None = No
     result = QuickAdd(text=text)
     clean = " ".join(text.replace("–", "-").replace("—", "-").split())
     if not re.search(r"\w", clean):
-        result.error = "Type what and when, e.g. “Lunch with Anna tomorrow at 1pm”."
+        result.error = "Nothing to add: type what and when, e.g. “Lunch with Anna tomorrow at 1pm”."
         return result
     if len(clean) > MAX_TEXT:
         result.error = f"The text is longer than {MAX_TEXT} characters."

@@ -3,6 +3,7 @@
 ```
 aurora add --title T --start ISO --end ISO [--timezone ZONE] [--calendar NAME] [--location L]
                                   # prints the new event's id as its last line
+aurora add "TEXT" [--calendar NAME]   # quick add: "Lunch with Anna tomorrow at 1pm"
 aurora edit ID [--title T] [--location L] [--notes N] [--start ISO --end ISO]
 aurora delete ID
 ```
@@ -74,7 +75,48 @@ def _times(start_text: str, end_text: str, zone_name: str | None,
     return zoned(a), zoned(b)
 
 
+def _quick_add(args: argparse.Namespace, out: TextIO) -> int:
+    """``aurora add "TEXT"``: the text read as quick add reads it (docs/quickadd.md).
+
+    The locale is the environment's (LC_ALL, LC_TIME, LANG); the zone the system's.
+    With no preview to show, anything not understood is refused, not added.
+    """
+    import os
+
+    from aurora_core.quickadd import locale_from_name, parse
+
+    loc = locale_from_name(os.environ.get("LC_ALL") or os.environ.get("LC_TIME")
+                           or os.environ.get("LANG") or "C")
+    zone = system_zone_name()
+    now = datetime.now(get_zone(zone))
+    result = parse(args.text, now=now, zone=zone, locale=loc)
+    if result.error is not None:
+        raise CliError(result.error)
+    if result.not_understood:
+        raise CliError("not understood, nothing added: " + "; ".join(result.not_understood))
+    assert result.start is not None and result.end is not None
+    with open_store(args.data_dir) as store:
+        cal = _calendar_named(store, args.calendar, create=False)
+        if cal.read_only:
+            raise CliError(f"calendar {cal.name!r} is read-only")
+        ev = Event.new(cal.id, result.title, result.start, result.end, rrule=result.rrule)
+        ev.validate()
+        stored = store.put_event(ev)
+    repeats = f", repeating {result.rrule}" if result.rrule else ""
+    out.write(f"Added {stored.title!r} to {cal.name!r}: {result.when(loc.h24)}{repeats}.\n"
+              f"{stored.id}\n")
+    return 0
+
+
 def cmd_add(args: argparse.Namespace, out: TextIO) -> int:
+    if args.text is not None:
+        if any(getattr(args, n) is not None for n in ("title", "start", "end", "timezone",
+                                                       "location")):
+            args.add_parser.error("give either TEXT or --title/--start/--end, not both")
+        return _quick_add(args, out)
+    missing = [f"--{n}" for n in ("title", "start", "end") if getattr(args, n) is None]
+    if missing:  # what argparse said when they were required (the contract)
+        args.add_parser.error("the following arguments are required: " + ", ".join(missing))
     start, end = _times(args.start, args.end, args.timezone)
     with open_store(args.data_dir) as store:
         cal = _calendar_named(store, args.calendar, create=False)
@@ -128,14 +170,18 @@ def cmd_delete(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def add_edit_commands(sub: Any, common: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("add", parents=[common], help="add an event")
-    p.add_argument("--title", required=True)
-    p.add_argument("--start", required=True, metavar="ISO")
-    p.add_argument("--end", required=True, metavar="ISO")
+    p = sub.add_parser("add", parents=[common], help="add an event",
+                       description='Add an event: from --title/--start/--end, or from one TEXT '
+                                   'in plain words ("Lunch with Anna tomorrow at 1pm").')
+    p.add_argument("text", nargs="?", metavar="TEXT",
+                   help='the event in plain words, e.g. "Standup every weekday at 9:30"')
+    p.add_argument("--title")
+    p.add_argument("--start", metavar="ISO")
+    p.add_argument("--end", metavar="ISO")
     p.add_argument("--timezone", metavar="ZONE", help="IANA zone (default: the system zone)")
     p.add_argument("--calendar", metavar="NAME", help="default: the first writable calendar")
     p.add_argument("--location", metavar="L")
-    p.set_defaults(func=cmd_add)
+    p.set_defaults(func=cmd_add, add_parser=p)
 
     p = sub.add_parser("edit", parents=[common], help="change an event (a whole series by its id)")
     p.add_argument("id", metavar="ID")
