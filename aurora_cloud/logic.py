@@ -10,12 +10,13 @@ same write returns the stored item instead of failing.
 from __future__ import annotations
 
 import contextlib
+import functools
 import math
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from pydantic import ValidationError as PydanticValidationError
 
@@ -35,7 +36,7 @@ from aurora_cloud.errors import (
 from aurora_cloud.reminders.schedule import next_email_due
 from aurora_cloud.storage import Due, Storage, Stored, Write
 from aurora_cloud.storage.dynamo import series_key
-from aurora_core import recurrence, wire
+from aurora_core import custom_zones, recurrence, wire
 from aurora_core.model import Event, EventTime, Occurrence, ValidationError, get_zone
 
 RETRIES = 6
@@ -49,6 +50,35 @@ DELETE_BUDGET = 2_000  # items one DELETE /me call deletes at most (the Lambda n
 REVOKED_KEEP = timedelta(days=2)  # the revoked mark outlives any token (Cognito: ≤ 1 day)
 SIGNED_OUT = "the session was signed out; sign in again"
 REMINDER_STATE_KEEP = timedelta(days=60)  # a reminder state expires (TTL) this long after due
+
+
+_M = TypeVar("_M", bound=Callable[..., Any])
+
+
+def _with_zones(method: _M) -> _M:
+    """Run a method taking ``sub`` with the user's stored zone definitions as the zone
+    registry's resolver: an event in a zone a file defined (X-AURORA/<hash>) decodes
+    wherever its definition was sent before (docs/import.md)."""
+    @functools.wraps(method)
+    def run(self: Service, sub: str, *args: Any, **kw: Any) -> Any:
+        token = custom_zones.resolver.set(functools.partial(self.storage.get_zone, sub))
+        try:
+            return method(self, sub, *args, **kw)
+        finally:
+            custom_zones.resolver.reset(token)
+    return cast(_M, run)
+
+
+def zone_definitions(events: Sequence[wire.EventWire]) -> dict[str, str]:
+    """The definitions of the zones files defined that ``events`` use (those that can be
+    found: the page still goes out without one that cannot)."""
+    out: dict[str, str] = {}
+    for name in {e.timezone for e in events if e.timezone and custom_zones.is_custom(e.timezone)}:
+        try:
+            out[name] = custom_zones.definition(name)
+        except ValidationError:
+            continue
+    return out
 
 
 def utcnow() -> datetime:
@@ -365,6 +395,7 @@ class Service:
 
     # -- events -----------------------------------------------------------
 
+    @_with_zones
     def get_event(self, sub: str, event_id: str) -> wire.EventWire:
         cur = self.storage.get(sub, _event_sk(event_id))
         if cur is None or cur.deleted:
@@ -398,6 +429,18 @@ class Service:
                          due=due, series=series, envelope=env)
         return make
 
+    def _zone_known(self, sub: str, name: str | None, given: dict[str, str]) -> None:
+        """Raises InvalidInput for a zone a file defined whose definition is neither in
+        the request nor stored for ``sub`` (another user's copy in this process's cache
+        does not count: the user's events must decode wherever they are read)."""
+        if name is None or not custom_zones.is_custom(name) or name in given:
+            return
+        if self.storage.get_zone(sub, name) is None:
+            raise InvalidInput(
+                f"time zone {name!r} came without its definition: send it in the batch's "
+                "zones (the VTIMEZONE the event was imported with)")
+
+    @_with_zones
     def put_event(self, sub: str, event_id: str, body: wire.EventWire,
                   pre: Precondition) -> tuple[wire.EventWire, int]:
         if body.id.lower() != event_id.lower():
@@ -405,6 +448,7 @@ class Service:
         if pre.version is None and not pre.create_only:
             raise PreconditionRequired(
                 "send If-Match: <version> to update or If-None-Match: * to create")
+        self._zone_known(sub, body.timezone, {})
         event = to_core(body)
         content = body.content()
         zone = self.user_zone(sub)
@@ -414,12 +458,14 @@ class Service:
             self.refresh_series_due(sub, event.uid, zone, known=[stored])
         return stored_event(stored), status
 
+    @_with_zones
     def delete_event(self, sub: str, event_id: str, pre: Precondition) -> None:
         stored, _ = self._write_loop(sub, _event_sk(event_id), pre, None, tombstone_write)
         if stored.doc.get("recurrence_id"):
             self.refresh_series_due(sub, stored.doc.get("uid") or event_id, self.user_zone(sub),
                                     known=[stored])
 
+    @_with_zones
     def refresh_series_due(self, sub: str, uid: str, zone: tzinfo,
                            known: Sequence[Stored] = ()) -> None:
         """Recompute the master's next email reminder after one of its overrides changed.
@@ -448,6 +494,7 @@ class Service:
 
     # -- batch ------------------------------------------------------------
 
+    @_with_zones
     def batch_events(self, sub: str, body: wire.BatchRequest) -> wire.BatchResponse:
         """Many event writes (``POST /events/batch``), in the order given: ``events`` in
         their order, then ``deletes`` in theirs, in transactions of :data:`CHUNK` items
@@ -461,6 +508,8 @@ class Service:
         ``PUT /events/{id}`` plans them; then every series the batch touched
         (a recurring event, an override, a deleted override) is refreshed."""
         zone = self.user_zone(sub)
+        used = {w.timezone for w in body.events}
+        self.storage.put_zones(sub, {n: d for n, d in body.zones.items() if n in used})
         n_events = len(body.events)
         results: list[wire.BatchItemResult | None] = [None] * (n_events + len(body.deletes))
         versions = {k.lower(): v for k, v in body.if_match.items()}
@@ -476,6 +525,7 @@ class Service:
             pre = Precondition(create_only=True) if version is None else \
                 Precondition(version=version)
             try:
+                self._zone_known(sub, w.timezone, body.zones)
                 items.append(_BatchItem(i, w.id, pre, to_core(w), w.content()))
             except InvalidInput as exc:
                 results[i] = wire.BatchItemResult(id=w.id, status=400, detail=exc.detail)
@@ -655,6 +705,7 @@ class Service:
 
     # -- reads ------------------------------------------------------------
 
+    @_with_zones
     def occurrences(self, sub: str, start: datetime, end: datetime, calendar: str | None,
                     zone_name: str | None) -> wire.OccurrenceList:
         """Occurrences overlapping [start, end), expanded; floating and all-day read in
@@ -703,8 +754,10 @@ class Service:
                 event=ev_wire, start=wire.format_time(o.start), end=wire.format_time(o.end),
                 recurrence_id=None if o.recurrence_id is None
                 else wire.format_time(o.recurrence_id)))
-        return wire.OccurrenceList(occurrences=out, truncated=truncated)
+        return wire.OccurrenceList(occurrences=out, truncated=truncated,
+                                   zones=zone_definitions([o.event for o in out]))
 
+    @_with_zones
     def sync(self, sub: str, cursor: str | None, limit: int) -> wire.SyncPage:
         """Changes after ``cursor`` in change order, tombstones included.
 
@@ -749,9 +802,11 @@ class Service:
             next_seq = s.seq
         if next_seq < (items[-1].seq if items else after):
             more = False  # the client should come back later, not loop
+        events = [stored_event(s) for s in items if s.kind == "event"]
         return wire.SyncPage(
             calendars=[stored_calendar(s) for s in items if s.kind == "calendar"],
-            events=[stored_event(s) for s in items if s.kind == "event"],
+            events=events,
+            zones=zone_definitions(events),
             reminder_states=[stored_reminder_state(s) for s in items
                              if s.kind == "reminder_state"],
             cursor=self.cursors.issue(sub, next_seq, as_of if more else complete_as_of),

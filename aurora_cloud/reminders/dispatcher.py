@@ -34,6 +34,7 @@ crash).
 from __future__ import annotations
 
 import ctypes
+import functools
 import itertools
 import json
 import logging
@@ -49,7 +50,7 @@ from aurora_cloud.reminders import schedule
 from aurora_cloud.reminders.render import Email, render_reminder
 from aurora_cloud.storage import Due, Storage
 from aurora_cloud.storage.dynamo import due_bucket, parse_iso
-from aurora_core import wire
+from aurora_core import custom_zones, wire
 from aurora_core.model import Event, ValidationError, get_zone
 
 if TYPE_CHECKING:
@@ -443,6 +444,22 @@ class Dispatcher:
 
     def _one(self, it: _Leased, now: datetime, cache: _RunCache) -> tuple[str, str]:
         sub = it.pk.removeprefix("USER#")
+        # An event in a zone a file defined: its stored definition, registered here for
+        # the threads the work runs on (docs/import.md).
+        token = custom_zones.resolver.set(functools.partial(self.storage.get_zone, sub))
+        try:
+            zone_name = json.loads(it.raw["doc"]["S"]).get("timezone")
+            if isinstance(zone_name, str) and custom_zones.is_custom(zone_name):
+                custom_zones.lookup(zone_name)
+        except Exception:  # unreadable: the event fails to decode below and is parked
+            pass
+        try:
+            return self._one_in_zones(it, now, cache, sub)
+        finally:
+            custom_zones.resolver.reset(token)
+
+    def _one_in_zones(self, it: _Leased, now: datetime, cache: _RunCache,
+                      sub: str) -> tuple[str, str]:
         settings = cache.settings(sub)
         spent = 0.0
 

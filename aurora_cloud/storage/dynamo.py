@@ -46,6 +46,7 @@ GSI_DUE = "due"
 GSI_SERIES = "series"
 DUE_SHARDS = 10
 META_SK = "META"
+ZONE_PREFIX = "ZONE#"  # + X-AURORA/<hash>: a zone an imported file defined
 REVOKED_SK = "REVOKED"
 LIMIT_SK = "LIMIT"
 BATCH_WRITE = 25  # DynamoDB's BatchWriteItem limit
@@ -355,6 +356,24 @@ class Storage:
         return items, "LastEvaluatedKey" in resp
 
     # -- settings ---------------------------------------------------------
+
+    # -- zones a file defined (X-AURORA/<hash>, docs/import.md) -----------
+
+    def get_zone(self, sub: str, name: str) -> str | None:
+        """The definition ``sub`` stored for zone ``name``, or None."""
+        resp = self._call("get_item", TableName=self.table, ConsistentRead=True,
+                          Key={"PK": {"S": user_pk(sub)}, "SK": {"S": ZONE_PREFIX + name}},
+                          ProjectionExpression="#d", ExpressionAttributeNames={"#d": "definition"})
+        text = resp.get("Item", {}).get("definition", {}).get("S")
+        return str(text) if text else None
+
+    def put_zones(self, sub: str, zones: dict[str, str]) -> None:
+        """Keep zone definitions for ``sub`` (a name is the hash of its definition, so
+        writing one again writes the same item). Deleted with the account's items."""
+        for name, text in sorted(zones.items()):
+            self._call("put_item", TableName=self.table, Item={
+                "PK": {"S": user_pk(sub)}, "SK": {"S": ZONE_PREFIX + name},
+                "definition": {"S": text}})
 
     def get_settings(self, sub: str) -> dict[str, Any] | None:
         resp = self._call("get_item", TableName=self.table, ConsistentRead=True,

@@ -11,10 +11,11 @@ from .instances import InstancesMixin
 from .reminder_state import ReminderStateMixin
 from .subscriptions import Subscription, SubscriptionsMixin
 from .sync_state import ApplyReport, Conflict, Outgoing, SyncMixin
+from .zones import ZonesMixin
 
 
 class Store(SubscriptionsMixin, SyncMixin, ReminderStateMixin, InstancesMixin, EventsMixin,
-            CalendarsMixin, StoreBase):
+            CalendarsMixin, ZonesMixin, StoreBase):
     """The local calendar database. Not thread-safe: use it from one thread (a worker opens
     its own Store on the same file). ``clock`` gives "now" (aware UTC); tests pass a fake one.
     """

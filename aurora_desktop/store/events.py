@@ -23,6 +23,7 @@ from .base import (
     _reminders_parse,
     _time,
 )
+from .zones import save_zones
 
 __all__ = ["EventsMixin"]
 
@@ -262,6 +263,8 @@ class EventsMixin(StoreBase):
                                 _key(ev.start), _key(ev.end), None))
             if progress is not None and (i % 500 == 0 or i == total - 1):
                 progress(i + 1, total)
+        # The definitions of zones a file defined go with their events (store/zones.py).
+        save_zones(self._db, {ev.start.tz for ev in stored if isinstance(ev.start, ZonedTime)})
         self._db.executemany(
             "INSERT INTO events (rowid, id, uid, calendar_id, rid, title, location, notes, "
             "status, kind, tz, start_key, end_key, rrule, exdates, rdates, reminders, created, "

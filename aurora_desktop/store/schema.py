@@ -210,6 +210,20 @@ def _event_extra(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE events ADD COLUMN extra TEXT NOT NULL DEFAULT ''")
 
 
+_ZONES = """
+-- Zones an imported file defined that match no IANA zone (issue 11, docs/import.md):
+-- name is X-AURORA/<hash of the definition>, definition the VTIMEZONE's content lines
+-- (normalised, joined by newlines). Events name them in events.tz. Rows are added with the
+-- events that use them and never removed: a definition is small, and an undo, a sync
+-- or a re-import may bring its events back.
+CREATE TABLE zones (
+    name       TEXT PRIMARY KEY,
+    definition TEXT NOT NULL
+) WITHOUT ROWID
+"""
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
-    _script(_V1), _script(_V2), _v3, _script(_V4), _script(_V5), _event_extra]
+    _script(_V1), _script(_V2), _v3, _script(_V4), _script(_V5), _event_extra,
+    _script(_ZONES)]
 SCHEMA_VERSION = len(MIGRATIONS)

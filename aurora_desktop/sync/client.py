@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from aurora_core import custom_zones
 from aurora_desktop.auth import AuthError
 from aurora_desktop.lazy import LazyModule
 
@@ -169,6 +170,9 @@ class ApiClient:
         if deletes:
             body["deletes"] = [{"id": i} if v is None else {"id": i, "if_match": v}
                                for i, v in deletes]
+        zones = custom_zones.definitions_for(c.get("timezone") for c, _ in puts)
+        if zones:  # the definitions of zones a file defined go with their events
+            body["zones"] = zones
         resp = self._call("POST", "/events/batch", json_body=body)
         if resp.status_code in (400, 404, 405, 409, 413, 422, 428):
             return None
