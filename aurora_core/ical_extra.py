@@ -73,7 +73,7 @@ def _name(line: str) -> str | None:
 
 
 def _component(line: str) -> str:
-    return line.split(":", 1)[1].strip().upper()
+    return line.partition(":")[2].strip().upper()
 
 
 def our_description(title: str) -> str:
@@ -84,13 +84,16 @@ def our_description(title: str) -> str:
     return "DESCRIPTION:" + escaped
 
 
-def _alarm(block: list[str], reminder: Reminder | None, title: str) -> list[str]:
+def _alarm(block: list[str], names: list[str], reminder: Reminder | None,
+           ours: str) -> list[str]:
+    """What is kept of a VALARM (``names``: its lines' property names); ``ours``: the
+    DESCRIPTION line export writes for a reminder."""
     if reminder is None:  # kept whole; markers of ours in it are a file's, not ours
-        return [line for line in block if not (_name(line) or "").startswith("X-AURORA-")]
-    ours = our_description(title)
-    rest = [line for line in block[1:-1]
-            if line != ours and _name(line) not in ("ACTION", "TRIGGER")
-            and not (_name(line) or "").startswith("X-AURORA-")]
+        return [line for line, name in zip(block, names, strict=True)
+                if not name.startswith("X-AURORA-")]
+    rest = [line for line, name in zip(block[1:-1], names[1:-1], strict=True)
+            if line != ours and name != "ACTION" and name != "TRIGGER"
+            and not name.startswith("X-AURORA-")]
     if not rest:
         return []
     return ["BEGIN:VALARM", f"{REMINDER_MARK}:{reminder.minutes_before}:{reminder.channel}",
@@ -103,55 +106,62 @@ def collect(lines: Iterable[str], alarms: Sequence[Reminder | None], title: str)
     ``lines``: the VEVENT's content lines, unfolded, in file order (all of
     them, or only those the fast reader did not read: the result is the
     same). ``alarms``: for its n-th VALARM, the reminder it became, or None.
+    Each line's name is found once (this runs for every event of an import).
     """
     out = Collected()
+    kept = out.lines
     size = 0
     block: list[str] = []
+    names: list[str] = []  # the names of the lines in ``block``
     kind = ""
     depth = 0
     n_alarm = 0
+    ours = ""
+    match = _NAME.match
+    item: list[str]
     for line in lines:
-        name = _name(line)
-        if name is None or "\r" in line:
+        m = match(line)
+        if m is None or "\r" in line:
             continue  # not a property line: icalendar keeps nothing of it either
-        item: list[str]
-        if name == "BEGIN" or name == "END":
-            value = _component(line)
-            if depth == 0 and value == "VEVENT":
-                continue  # the VEVENT itself
+        name = m.group(1).upper()
+        if depth:  # inside a component nested in the VEVENT
+            block.append(line)
+            names.append(name)
             if name == "BEGIN":
-                if depth == 0:
-                    block, kind = [], value
-                block.append(line)
                 depth += 1
                 continue
-            if depth == 0:
+            if name != "END":
                 continue
-            block.append(line)
             depth -= 1
             if depth:
                 continue
             if kind == "VALARM":
-                item = _alarm(block, alarms[n_alarm] if n_alarm < len(alarms) else None, title)
+                reminder = alarms[n_alarm] if n_alarm < len(alarms) else None
                 n_alarm += 1
+                if reminder is not None and not ours:
+                    ours = our_description(title)
+                item = _alarm(block, names, reminder, ours)
+                if not item:
+                    continue
             else:
                 item = block
-            if not item:
-                continue
-        elif depth:
-            block.append(line)
+            chars = sum(len(x) + 1 for x in item)
+        elif name == "BEGIN":
+            kind = _component(line)
+            if kind != "VEVENT":  # (not the VEVENT itself)
+                block, names, depth = [line], [name], 1
             continue
-        elif name in _EVENT_READ or name.startswith("X-AURORA-"):
-            continue
+        elif name == "END" or name in _EVENT_READ or name.startswith("X-AURORA-"):
+            continue  # the VEVENT's end, or what export writes from the model
         else:
             item = [line]
-        chars = sum(len(x) + 1 for x in item)
+            chars = len(line) + 1
         if size + chars > MAX_EXTRA:
             out.dropped += 1
             out.dropped_chars += chars
             continue
         size += chars
-        out.lines.extend(item)
+        kept.extend(item)
     return out
 
 

@@ -1,6 +1,6 @@
 """Core and store benchmarks (issue 2). Prints figures; never fails on timing.
 
-    .venv/bin/python bench/core_bench.py [--rounds 5] [--big 100000]
+    .venv/bin/python bench/core_bench.py [--rounds 5] [--big 100000] [--import-only]
 
 Measured side by side in one run:
 1. import of the 10,000-event .ics (bench/gen_ics.py) vs icalendar's parse alone,
@@ -14,6 +14,8 @@ Measured side by side in one run:
 from __future__ import annotations
 
 import argparse
+import gc
+import os
 import random
 import sqlite3
 import statistics
@@ -41,6 +43,16 @@ def timed(fn, *a, **kw):  # type: ignore[no-untyped-def]
     return time.perf_counter() - t, r
 
 
+def load() -> str:
+    """The machine's load (1-minute average, and how many cores), said with the figures:
+    the development machine is shared, and a loaded machine slows both sides unevenly."""
+    try:
+        one, five, _ = os.getloadavg()
+    except OSError:
+        return "load unknown"
+    return f"load {one:.2f} (5 min {five:.2f}) on {os.cpu_count()} cores"
+
+
 def month_bounds(d: date) -> tuple[datetime, datetime]:
     s = datetime(d.year, d.month, 1, tzinfo=BERLIN)
     n = date(d.year + (d.month == 12), d.month % 12 + 1, 1)
@@ -54,32 +66,48 @@ def ms(x: float) -> str:
 def bench_import(tmp: Path, rounds: int) -> Path:
     data = generate(9500, 500, 1).encode()
     print(f"file: 10,000 events (9,500 single, 500 series), {len(data) // 1024} KiB")
-    parse_times, import_times, convert_times, store_times = [], [], [], []
+    print(f"before: {load()}")
+    parse_times, import_times, convert_times, store_times, ratios = [], [], [], [], []
+    parse_cpu, import_cpu = [], []
     db = tmp / "bench10k.sqlite3"
     for i in range(rounds):
-        t_parse, _ = timed(icalendar.Calendar.from_ical, data)
+        # Each side starts with no garbage of the other's pending in the collector.
+        gc.collect()
+        c0 = time.process_time()
+        t_parse, cal = timed(icalendar.Calendar.from_ical, data)
+        parse_cpu.append(time.process_time() - c0)
+        del cal
+        gc.collect()
         path = tmp / f"import{i}.sqlite3"
+        c0 = time.process_time()
         t0 = time.perf_counter()
         store = Store(path)
         cal = store.default_calendar()
         t_conv, result = timed(parse_ics, data, calendar_id=cal.id)
         t_store, _ = timed(store.put_events, result.events, touch=False)
         t_all = time.perf_counter() - t0
+        import_cpu.append(time.process_time() - c0)
         store.close()
         parse_times.append(t_parse)
         import_times.append(t_all)
         convert_times.append(t_conv)
         store_times.append(t_store)
+        ratios.append(t_all / t_parse)
         if i == 0:
             assert not result.skipped, result.skipped[:3]
             path.rename(db)
         else:
             path.unlink()
+        del result
     p, a = statistics.median(parse_times), statistics.median(import_times)
     print(f"icalendar.Calendar.from_ical alone:   {p:.2f} s (median of {rounds})")
     print(f"aurora import (parse+convert+store):  {a:.2f} s  = {a / p:.2f}x icalendar "
           f"(parse+convert {statistics.median(convert_times):.2f} s, "
           f"store {statistics.median(store_times):.2f} s)")
+    print(f"  each round: {', '.join(f'{r:.2f}x' for r in ratios)}; in CPU time "
+          f"{statistics.median(import_cpu) / statistics.median(parse_cpu):.2f}x "
+          f"({statistics.median(import_cpu):.2f} s vs {statistics.median(parse_cpu):.2f} s)")
+    print(f"after: {load()}")
     cal = icalendar.Calendar.from_ical(data)
     import recurring_ical_events
 
@@ -160,11 +188,16 @@ def bench_big(tmp: Path, n: int) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=3)
-    ap.add_argument("--big", type=int, default=100_000)
+    ap.add_argument("--big", type=int, default=100_000,
+                    help="events in the big store of part 3 (0: skip it)")
+    ap.add_argument("--import-only", action="store_true",
+                    help="only part 1, the import of the 10,000-event file")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         db = bench_import(tmp, args.rounds)
+        if args.import_only:
+            return
         bench_queries(db)
         if args.big:
             bench_big(tmp, args.big)

@@ -21,6 +21,21 @@ from aurora_core.recurrence import SeriesChange
 from aurora_desktop.qt import QtGui
 from aurora_desktop.store import Store
 
+# The notice after an edit says what was done, in the past tense (ui/undo_notice.py).
+_DONE = {"Create": "Created", "Edit": "Saved", "Move": "Moved", "Resize": "Resized",
+         "Delete": "Deleted"}
+
+
+def done_text(text: str) -> str:
+    """'Delete “Lunch”' -> 'Deleted “Lunch”' (the notice shown after an edit)."""
+    verb, sep, rest = text.partition(" ")
+    return f"{_DONE.get(verb, verb)}{sep}{rest}" if verb in _DONE else text
+
+
+def again_text(text: str, undone: bool) -> str:
+    """'Undone: delete “Lunch”' / 'Redone: delete “Lunch”'."""
+    return f"{'Undone' if undone else 'Redone'}: {text[:1].lower()}{text[1:]}"
+
 
 class StoreCommand(QtGui.QUndoCommand):
     """One edit. Build it with :meth:`prepare` *before* applying the change.

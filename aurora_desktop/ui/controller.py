@@ -23,6 +23,7 @@ from aurora_core.model import (
     ZonedTime,
     get_zone,
     shift,
+    time_key,
 )
 from aurora_core.recurrence import (
     SeriesChange,
@@ -108,7 +109,7 @@ class Controller(QtCore.QObject):
         master, overrides = self.series_of(occ)
         if master is None:
             return self.run(SeriesChange(upserts=[new]), text)
-        scope = scope or self.ask_scope("edit", True)
+        scope = scope or self.ask_scope("edit", _can_follow(master, occ))
         if scope is None:
             return False
         return self._run_series_edit(master, overrides, occ, scope, _fields(new), new.rrule, text)
@@ -173,7 +174,7 @@ class Controller(QtCore.QObject):
         master, overrides = self.series_of(occ)
         if master is None:
             return False
-        scope = self.ask_scope("move" if not resized else "resize", True)
+        scope = self.ask_scope("move" if not resized else "resize", _can_follow(master, occ))
         if scope is None:
             return False
         return self._run_series_edit(master, overrides, occ, scope, {"start": start, "end": end},
@@ -187,7 +188,7 @@ class Controller(QtCore.QObject):
         master, overrides = self.series_of(occ)
         if master is None:
             return self.run(SeriesChange(deletes=[occ.event]), text)
-        scope = scope or self.ask_scope("delete", True)
+        scope = scope or self.ask_scope("delete", _can_follow(master, occ))
         if scope is None:
             return False
         rid = occ.recurrence_id
@@ -203,6 +204,12 @@ class Controller(QtCore.QObject):
             self.report_error(f"Cannot {text.lower()}: {exc}")
             return False
         return self.run(change, text)
+
+
+def _can_follow(master: Event, occ: Occurrence) -> bool:
+    """Whether "this and following" differs from "all": not on the series' first occurrence."""
+    rid = occ.recurrence_id
+    return rid is None or time_key(rid) != time_key(master.start)
 
 
 def _fields(ev: Event) -> dict[str, Any]:

@@ -20,22 +20,76 @@ PALETTE = ["#3b82f6", "#10b981", "#f59e0b", "#ef4444", "#8b5cf6", "#ec4899", "#1
            "#f97316", "#64748b", "#84cc16"]
 
 
-def ask_scope(parent: QtWidgets.QWidget | None, verb: str) -> Scope | None:
+SCOPE_CHOICES: tuple[tuple[str, str], ...] = (
+    ("this", "Only this event"),
+    ("following", "This and all following events"),
+    ("all", "All events in the series"),
+)
+
+
+class ScopeDialog(QtWidgets.QDialog):
+    """Which part of a series an edit applies to. ``choice`` is set when one is clicked.
+
+    ``following=False`` leaves "This and following" out: on the first
+    occurrence it would be the same as "All".
+    """
+
+    def __init__(self, parent: QtWidgets.QWidget | None, verb: str,
+                 following: bool = True) -> None:
+        super().__init__(parent)
+        self.setObjectName("scopeDialog")
+        self.setWindowTitle(f"{verb.capitalize()} recurring event")
+        self.choice: Scope | None = None
+        heading = QtWidgets.QLabel(f"{verb.capitalize()} a recurring event")
+        heading.setObjectName("dialogTitle")
+        text = QtWidgets.QLabel("This event repeats. Which events should change?"
+                                if verb != "delete" else
+                                "This event repeats. Which events should be deleted?")
+        text.setObjectName("dialogSubtle")
+        text.setWordWrap(True)
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.setContentsMargins(24, 20, 24, 16)
+        lay.setSpacing(8)
+        lay.addWidget(heading)
+        lay.addWidget(text)
+        lay.addSpacing(6)
+        self.buttons: dict[str, QtWidgets.QPushButton] = {}
+        for scope, label in SCOPE_CHOICES:
+            if scope == "following" and not following:
+                continue
+            b = QtWidgets.QPushButton(label)
+            b.setObjectName("choiceButton")
+            b.setAccessibleName(label)
+            b.setAutoDefault(False)
+            b.clicked.connect(lambda _=False, sc=scope: self._choose(sc))
+            lay.addWidget(b)
+            self.buttons[scope] = b
+        self.buttons["this"].setDefault(True)
+        self.buttons["this"].setFocus()
+        bb = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Cancel)
+        _plain_buttons(bb)
+        bb.rejected.connect(self.reject)
+        lay.addSpacing(6)
+        lay.addWidget(bb)
+        self.setMinimumWidth(400)
+
+    def _choose(self, scope: Scope) -> None:
+        self.choice = scope
+        self.accept()
+
+
+def ask_scope(parent: QtWidgets.QWidget | None, verb: str, following: bool = True
+              ) -> Scope | None:
     """Ask which part of a series to change: "this", "following", "all" or None (cancel)."""
-    box = QtWidgets.QMessageBox(parent)
-    box.setWindowTitle(f"{verb.capitalize()} recurring event")
-    box.setIcon(QtWidgets.QMessageBox.Icon.Question)
-    box.setText(f"{verb.capitalize()} only this occurrence, this and the following ones, or "
-                "every occurrence of the series?")
-    this = box.addButton("Only this one", QtWidgets.QMessageBox.ButtonRole.AcceptRole)
-    following = box.addButton("This and following", QtWidgets.QMessageBox.ButtonRole.AcceptRole)
-    every = box.addButton("All", QtWidgets.QMessageBox.ButtonRole.AcceptRole)
-    box.addButton(QtWidgets.QMessageBox.StandardButton.Cancel)
-    box.setDefaultButton(this)
-    box.exec()
-    clicked = box.clickedButton()
-    scopes: dict[int, Scope] = {id(this): "this", id(following): "following", id(every): "all"}
-    return scopes.get(id(clicked))
+    dlg = ScopeDialog(parent, verb, following)
+    dlg.exec()
+    return dlg.choice
+
+
+def _plain_buttons(bb: QtWidgets.QDialogButtonBox) -> None:
+    """No stock icons on dialog buttons (Fusion on some desktops adds them)."""
+    for b in bb.buttons():
+        b.setIcon(QtGui.QIcon())
 
 
 class CalendarDialog(QtWidgets.QDialog):
@@ -65,15 +119,36 @@ class CalendarDialog(QtWidgets.QDialog):
         more = QtWidgets.QPushButton("Other…")
         more.setAccessibleName("Choose another colour")
         more.clicked.connect(self._other)
+        row.addSpacing(4)
         row.addWidget(more)
-        form = QtWidgets.QFormLayout(self)
+        row.addStretch(1)
+        row.setSpacing(6)
+        # Why OK did nothing, said under the field (not a box): the name is required.
+        self.error = QtWidgets.QLabel()
+        self.error.setObjectName("errorLabel")
+        self.error.setAccessibleName("Problem")
+        self.error.hide()
+        self.name.textChanged.connect(lambda _t: self.error.hide())
+        heading = QtWidgets.QLabel(self.windowTitle())
+        heading.setObjectName("dialogTitle")
+        form = QtWidgets.QFormLayout()
+        form.setHorizontalSpacing(14)
+        form.setVerticalSpacing(10)
         form.addRow("Name", self.name)
+        form.addRow("", self.error)
         form.addRow("Colour", row)
         bb = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Ok
                                         | QtWidgets.QDialogButtonBox.StandardButton.Cancel)
+        _plain_buttons(bb)
+        self.ok_button = bb.button(QtWidgets.QDialogButtonBox.StandardButton.Ok)
         bb.accepted.connect(self._ok)
         bb.rejected.connect(self.reject)
-        form.addRow(bb)
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.setContentsMargins(24, 20, 24, 16)
+        lay.setSpacing(14)
+        lay.addWidget(heading)
+        lay.addLayout(form)
+        lay.addWidget(bb)
 
     def _pick(self, c: str) -> None:
         self.color = c
@@ -88,8 +163,10 @@ class CalendarDialog(QtWidgets.QDialog):
     def _ok(self) -> None:
         if self.name.text().strip():
             self.accept()
-        else:
-            self.name.setFocus()
+            return
+        self.error.setText("Give the calendar a name.")
+        self.error.show()
+        self.name.setFocus()
 
 
 class SettingsPage(QtWidgets.QWidget):

@@ -108,10 +108,14 @@ class MainWindow(QtWidgets.QMainWindow):
         # status tips) are drawn left of it and never over it.
         self.statusBar().addPermanentWidget(self.status_label)
 
+        self._show_week_numbers()
         store.subscribe(self._on_store_change)
         self.settings.changed.connect(self._on_setting)
         self.apply_theme()
         self._restore_state()
+        from aurora_desktop.ui.undo_notice import install_undo_notice
+
+        self.undo_notice = install_undo_notice(self, self.undo_stack)  # "Deleted “x”  Undo"
 
     # ================================================================ building
     def _build_toolbar(self) -> None:
@@ -488,10 +492,10 @@ class MainWindow(QtWidgets.QMainWindow):
         log.warning("%s", message)
         dialogs.error_box(self, "Aurora Time", message)
 
-    def _ask_scope(self, verb: str, _following: bool) -> Scope | None:
+    def _ask_scope(self, verb: str, following: bool) -> Scope | None:
         from aurora_desktop.ui import dialogs
 
-        return dialogs.ask_scope(self, verb)
+        return dialogs.ask_scope(self, verb, following)
 
     # ========================================================= store changes
     def _on_store_change(self, notice: ChangeNotice) -> None:
@@ -596,8 +600,7 @@ class MainWindow(QtWidgets.QMainWindow):
             self.controller.delete(it.occ)
 
     def _change_from_view(self, item: Item, start: datetime, end: datetime) -> None:
-        if self.controller.move(item.occ, start, end):
-            self.show_message(f"{self.undo_stack.undoText()} — Ctrl+Z to undo")
+        self.controller.move(item.occ, start, end)  # the undo notice says it (undo_notice.py)
 
     # ============================================================= show_event
     def show_event(self, event_id: str, occurrence_start: datetime | EventTime | None,
@@ -879,7 +882,9 @@ class MainWindow(QtWidgets.QMainWindow):
             keys = ", ".join(k.toString(QtGui.QKeySequence.SequenceFormat.NativeText)
                              for k in a.shortcuts())
             if keys:
-                rows.append((a.text().replace("&", "").rstrip("…"), keys))
+                # Undo/redo name the last edit ("Undo Create “x”"): the list says "Undo".
+                text = {id(self.act_undo): "Undo", id(self.act_redo): "Redo"}.get(id(a), a.text())
+                rows.append((text.replace("&", "").rstrip("…"), keys))
         rows += [("Move the day cursor", "Arrow keys"), ("Next / previous event", "Tab / "
                  "Shift+Tab"), ("Open the selected event", "Enter"),
                  ("Drag to create, move; drag the lower edge to resize", "Mouse")]
@@ -891,8 +896,9 @@ class MainWindow(QtWidgets.QMainWindow):
         dialogs.shortcuts_dialog(self, self.shortcut_rows()).exec()
 
     def about(self) -> None:
-        QtWidgets.QMessageBox.about(self, "About Aurora Time",
-                                    "Aurora Time — a calendar that works offline.")
+        from aurora_desktop.ui.about import AboutDialog
+
+        AboutDialog(self).exec()
 
     def _toggle_sidebar(self) -> None:
         self.sidebar.setVisible(not self.sidebar.isVisible())
