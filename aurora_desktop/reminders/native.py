@@ -254,8 +254,6 @@ class NativeNotifier(QtCore.QObject):
         if self._worker is None:
             self._worker = _LoopThread()
         self._worker.submit(self._send_batch(messages))
-        if self.sound():
-            QtWidgets.QApplication.beep()
 
     def retain(self, pending: Collection[ReminderKey]) -> None:
         """Close the notifications none of whose reminders is pending any more.
@@ -323,6 +321,8 @@ class NativeNotifier(QtCore.QObject):
             log.info("desktop notifications work again")
         self.working = True
         self.has_buttons = has_buttons
+        if self.sound():  # here, not in notify(): a batch that falls back beeps there
+            QtWidgets.QApplication.beep()
 
     # --------------------------------------------------------- worker thread
 

@@ -166,6 +166,20 @@ def test_many_at_once_are_one_notification_whose_buttons_act_on_all(
     assert {s.state for s in store.reminder_states().values()} == {"dismissed"}
 
 
+def test_a_click_on_the_grouped_notification_opens_the_reminder_window(
+        qtbot, bus: PrivateBus, app: Harness, store: Store) -> None:
+    bus.start_notifications()
+    for i in range(4):
+        make_event(store, f"Slot {i}", T0 + timedelta(minutes=15))
+    app.svc.start()
+    qtbot.waitUntil(lambda: len(bus.notifies()) == 1, timeout=WAIT)
+    app.svc.window.hide()
+    bus.press(bus.notifies()[0]["id"], "default")
+    qtbot.waitUntil(app.svc.window.isVisible, timeout=WAIT)
+    assert app.svc.window.row_count() == 4
+    assert app.opened == []
+
+
 def test_a_server_without_buttons_gets_none_and_the_body_says_where_they_are(
         qtbot, bus: PrivateBus, app: Harness, store: Store) -> None:
     bus.start_notifications(capabilities="body")
@@ -236,3 +250,43 @@ def test_no_session_bus_at_all_falls_back(qtbot, app: Harness, store: Store, tmp
     qtbot.waitUntil(lambda: bool(app.shown), timeout=WAIT)
     assert app.shown[0][0] == "Offline"
     assert app.svc.window.row_count() == 1
+
+
+def test_in_the_app_a_session_bus_means_native_and_a_click_opens_the_event(
+        qtbot, bus: PrivateBus, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import UTC, datetime
+
+    from aurora_core.model import Event, Reminder, ZonedTime
+    from aurora_desktop.app import build
+    from aurora_desktop.autostart import Autostart
+    from aurora_desktop.qt import QtCore
+    from aurora_desktop.reminders.wiring import install_reminders
+
+    monkeypatch.delenv("AURORA_NATIVE_NOTIFICATIONS")  # tests/conftest.py turns it off
+    bus.start_notifications()
+    qs = QtCore.QSettings(str(tmp_path / "settings.ini"), QtCore.QSettings.Format.IniFormat)
+    app = build(tmp_path, ["aurora"], qsettings=qs)
+    try:
+        app.settings.set("reminders/snooze_minutes", 20)
+        shown: list[tuple[str, datetime]] = []
+        monkeypatch.setattr(app.window, "show_event",
+                            lambda eid, start, switch=True: shown.append((eid, start)))
+        start = datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(minutes=12)
+        ev = app.store.put_event(Event.new(app.store.default_calendar().id, "Board meeting",
+                                           ZonedTime(start, "UTC"),
+                                           ZonedTime(start + timedelta(hours=1), "UTC"),
+                                           reminders=(Reminder(15),)))
+        auto = Autostart(env={"XDG_CONFIG_HOME": str(tmp_path / "cfg"), "HOME": str(tmp_path)},
+                         command=["aurora"], platform="linux")
+        svc = install_reminders(app, tmp_path, autostart=auto, tray=None)
+        assert svc.native is not None
+        qtbot.waitUntil(lambda: len(bus.notifies()) == 1, timeout=WAIT)
+        (n,) = bus.notifies()
+        assert n["summary"] == "Board meeting"
+        assert n["actions"]["snooze"] == "Snooze 20 min"
+        bus.press(n["id"], "default")
+        qtbot.waitUntil(lambda: bool(shown), timeout=WAIT)
+        assert shown == [(ev.id, start)]
+        assert app.window.isVisible()  # brought forward, as the window's "Open event" does
+    finally:
+        app.shutdown()
