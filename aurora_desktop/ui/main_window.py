@@ -336,6 +336,13 @@ class MainWindow(QtWidgets.QMainWindow):
             days = (1, 2, 3, 4, 5)
         self.ctx.work_days = days or (1, 2, 3, 4, 5)
 
+    def _show_week_numbers(self) -> None:
+        """View → Show week numbers: the month view, the time grids' corner and the mini month."""
+        fmt = QtWidgets.QCalendarWidget.VerticalHeaderFormat
+        want = fmt.ISOWeekNumbers if self.ctx.week_numbers else fmt.NoVerticalHeader
+        if self.sidebar.mini.verticalHeaderFormat() != want:
+            self.sidebar.mini.setVerticalHeaderFormat(want)
+
     def set_zone(self, zone_name: str) -> None:
         """Show times in ``zone_name`` (an IANA name; '' = the system zone)."""
         from aurora_desktop.systemzone import system_zone_name
@@ -359,6 +366,7 @@ class MainWindow(QtWidgets.QMainWindow):
             self.set_zone(self.settings.get("ui/time_zone"))
         elif key.startswith("ui/"):
             self._read_display_settings()
+            self._show_week_numbers()
             for v in self.views.values():
                 relayout = getattr(v, "relayout", None)
                 if callable(relayout):

@@ -15,13 +15,20 @@ from aurora_desktop.ui.views.base import CalendarView, ViewContext
 
 GUTTER = 58
 HOUR_H = 50
-HEADER_H = 54
+HEADER_H = 60  # day name, the date (in the today circle), the keyboard cursor below it
 LANE_H = 22
 MAX_LANES = 3
 SNAP = 15  # minutes
 RESIZE_EDGE = 6
 
 RectF = QtCore.QRectF
+
+# Header geometry (y): day name, the date's circle, a gap, the cursor underline.
+NAME_Y = 6
+NUM_CY = 36.0  # centre of the date (and of today's circle)
+NUM_R = 15.0
+CURSOR_Y = NUM_CY + NUM_R + 3  # the underline starts 3 px below the circle
+CURSOR_H = 3.0
 
 
 def snap(dt: datetime, minutes: int = SNAP) -> datetime:
@@ -267,6 +274,26 @@ class _Header(QtWidgets.QWidget):
         x1 = GUTTER + (b.last + 1) * w - 3
         return RectF(x0, HEADER_H + b.lane * LANE_H + 1, x1 - x0, LANE_H - 3)
 
+    def cursor_rect(self, i: int) -> RectF:
+        """The keyboard cursor's underline below day ``i``'s date."""
+        w = self._colw()
+        return RectF(GUTTER + i * w + w / 2 - 14, CURSOR_Y, 28, CURSOR_H)
+
+    def week_label(self) -> str:
+        """"W48": the ISO week of the shown days, when week numbers are on ('' if off).
+
+        A week that starts on Sunday shows the week of its Monday (ISO weeks
+        begin on Monday), as the month view does.
+        """
+        if not self.view.ctx.week_numbers:
+            return ""
+        days = self.view.days()
+        if not days:
+            return ""
+        first = days[0]
+        monday = first + timedelta(days=(1 - first.isoweekday()) % 7) if len(days) > 1 else first
+        return f"W{monday.isocalendar()[1]}"
+
     def paintEvent(self, event: QtGui.QPaintEvent) -> None:
         v = self.view
         t = v.ctx.theme
@@ -285,30 +312,36 @@ class _Header(QtWidgets.QWidget):
             p.setFont(small)
             p.setPen(t.c("accent") if is_today else t.c("muted"))
             label = v.ctx.fmt.day_name(d).upper().rstrip(".")
-            p.drawText(RectF(x, 6, w, 16), Qt.AlignmentFlag.AlignHCenter, label)
+            p.drawText(RectF(x, NAME_Y, w, 16), Qt.AlignmentFlag.AlignHCenter, label)
             num = str(d.day)
             if is_today:
                 p.setPen(Qt.PenStyle.NoPen)
                 p.setBrush(t.c("accent"))
-                p.drawEllipse(QtCore.QPointF(x + w / 2, 36), 16, 16)
+                p.drawEllipse(QtCore.QPointF(x + w / 2, NUM_CY), NUM_R, NUM_R)
                 p.setPen(t.c("accent_text"))
                 p.setFont(bold_big)
             else:
                 p.setPen(t.c("text") if d.isoweekday() < 6 else t.c("muted"))
                 p.setFont(big)
-            p.drawText(RectF(x, 21, w, 30), Qt.AlignmentFlag.AlignCenter, num)
+            p.drawText(RectF(x, NUM_CY - NUM_R, w, 2 * NUM_R), Qt.AlignmentFlag.AlignCenter, num)
             if d == v.anchor and v.hasFocus() and len(days) > 1:
-                # the keyboard's day cursor
+                # the keyboard's day cursor, below the date and clear of today's circle
                 p.setPen(Qt.PenStyle.NoPen)
                 p.setBrush(t.c("accent"))
-                p.drawRoundedRect(RectF(x + w / 2 - 14, HEADER_H - 4, 28, 3), 1.5, 1.5)
+                p.drawRoundedRect(self.cursor_rect(i), 1.5, 1.5)
             p.setPen(QtGui.QPen(t.c("grid"), 1))
             if i > 0:
                 p.drawLine(QtCore.QPointF(x + 0.5, HEADER_H - 4), QtCore.QPointF(x + 0.5,
                                                                                  self.height()))
-        # zone label in the gutter
         p.setFont(painters.ui_font(7.5))
         p.setPen(t.c("muted"))
+        week = self.week_label()
+        if week:  # the ISO week number in the corner, level with the dates
+            p.setFont(painters.ui_font(8, QtGui.QFont.Weight.DemiBold))
+            p.drawText(RectF(0, NUM_CY - NUM_R, GUTTER - 8, 2 * NUM_R),
+                       Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, week)
+            p.setFont(painters.ui_font(7.5))
+        # zone label in the gutter
         now = v.ctx.now().astimezone(v.ctx.zone)
         p.drawText(RectF(0, HEADER_H, GUTTER - 8, LANE_H), Qt.AlignmentFlag.AlignRight
                    | Qt.AlignmentFlag.AlignVCenter, now.strftime("%Z") or "")

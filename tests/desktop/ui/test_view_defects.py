@@ -7,11 +7,11 @@ from datetime import date, timedelta
 from ui_helpers import TODAY, at, put
 
 from aurora_core.model import AllDayDate, Event
-from aurora_desktop.qt import Qt, QtCore, QtGui, QtTest
+from aurora_desktop.qt import Qt, QtCore, QtGui, QtTest, QtWidgets
 from aurora_desktop.ui.editor import EventEditor
 from aurora_desktop.ui.main_window import MainWindow
 from aurora_desktop.ui.views.month import MonthView
-from aurora_desktop.ui.views.timegrid import HOUR_H, TimeGridView
+from aurora_desktop.ui.views.timegrid import GUTTER, HOUR_H, TimeGridView
 
 QTest = QtTest.QTest
 FRI = TODAY + timedelta(days=2)
@@ -150,3 +150,59 @@ def test_the_calendar_dot_shows_in_the_selected_search_row(window: MainWindow, s
                     for y in range(rect.top() + 2, rect.bottom() - 2)
                     if not close(img.pixelColor(int(x * dpr), int(y * dpr)), background, 60))
     assert differing >= 12, "the dot is not visible on the selected row"
+
+
+# ------------------------------------------------- 11: the time grid header
+
+
+def _accent_runs(img: QtGui.QImage, x: int, y0: int, y1: int, accent: QtGui.QColor
+                 ) -> list[tuple[int, int]]:
+    runs: list[tuple[int, int]] = []
+    dpr = img.devicePixelRatio()
+    for y in range(y0, y1):
+        if close(img.pixelColor(int(x * dpr), int(y * dpr)), accent, 40):
+            if runs and runs[-1][1] == y - 1:
+                runs[-1] = (runs[-1][0], y)
+            else:
+                runs.append((y, y))
+    return runs
+
+
+def test_the_today_circle_and_the_cursor_underline_do_not_touch(window: MainWindow,
+                                                                qtbot) -> None:
+    v = window.view
+    assert isinstance(v, TimeGridView) and v.anchor == TODAY
+    window.activateWindow()
+    v.setFocus()
+    qtbot.waitUntil(v.hasFocus)
+    i = v.days().index(TODAY)
+    h = v.header
+    w = h._colw()
+    x = int(GUTTER + i * w + w / 2)
+    img = h.grab().toImage()
+    # below the digits: the bottom of today's circle, then the underline
+    runs = _accent_runs(img, x, 46, h.height(), QtGui.QColor(window.ctx.theme.accent))
+    assert len(runs) == 2, f"circle and underline should be apart: {runs}"
+    assert runs[1][0] - runs[0][1] >= 3, runs
+
+
+def test_show_week_numbers_also_numbers_the_week_and_day_views(window: MainWindow,
+                                                              settings) -> None:
+    v = window.view
+    assert isinstance(v, TimeGridView)
+    settings.set("ui/week_numbers", False)
+    corner = QtCore.QRect(0, 0, 56, 56)
+    off = v.header.grab(corner).toImage()
+    settings.set("ui/week_numbers", True)
+    assert v.header.grab(corner).toImage() != off  # something is painted in the corner
+    assert v.header.week_label() == "W48"  # it is the week of 23-29 November 2026
+    fmt = QtWidgets.QCalendarWidget.VerticalHeaderFormat
+    assert window.sidebar.mini.verticalHeaderFormat() == fmt.ISOWeekNumbers
+    window.set_view("day")
+    window.set_date(date(2027, 1, 3))  # a Sunday: ISO week 53 of 2026
+    day = window.view
+    assert isinstance(day, TimeGridView)
+    assert day.header.week_label() == "W53"
+    settings.set("ui/week_numbers", False)
+    assert day.header.week_label() == ""
+    assert window.sidebar.mini.verticalHeaderFormat() == fmt.NoVerticalHeader
