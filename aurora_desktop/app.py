@@ -20,12 +20,14 @@ from aurora_desktop.store import Store, StoreError
 from aurora_desktop.systemzone import system_zone_name
 from aurora_desktop.ui.account import AccountUi, install_account
 from aurora_desktop.ui.main_window import MainWindow
+from aurora_desktop.ui.store_watch import install_store_watch
 from aurora_desktop.ui.subscriptions import SubscriptionsUi, install_subscriptions
 from aurora_desktop.ui.sync_install import SyncUi, install_sync
 
 log = logging.getLogger("aurora.app")
 
 APP_ICON = resource("aurora-time.svg")
+DB_FILE = "aurora.sqlite3"
 
 
 @dataclass
@@ -82,7 +84,7 @@ def build(data_dir: Path, argv: list[str], qsettings: QtCore.QSettings | None = 
         qsettings = QtCore.QSettings(str(Path(data_dir) / "settings.ini"),
                                      QtCore.QSettings.Format.IniFormat)
     settings = Settings(qsettings)
-    store = Store(Path(data_dir) / "aurora.sqlite3")
+    store = Store(Path(data_dir) / DB_FILE)
     zone_name, zone = user_zone(settings)
     window = MainWindow(store, settings, zone=zone, zone_name=zone_name)
     app = App(qapp, store, settings, window, services=[])
@@ -94,6 +96,8 @@ def build(data_dir: Path, argv: list[str], qsettings: QtCore.QSettings | None = 
     app.sync = install_sync(app, Path(data_dir), app.account)  # indicator, View → Sync now
     # File → Subscribe to calendar…, View → Refresh subscriptions (refreshing: run_app)
     app.subscriptions = install_subscriptions(app, Path(data_dir))
+    # Other writers (aurora import, another window's sync) show within half a second.
+    app.services.append(install_store_watch(store, window))
 
     return app
 
@@ -139,8 +143,19 @@ def run_app(data_dir: Path, argv: list[str]) -> int:
     try:
         app = build(Path(data_dir), argv)
     except StoreError as exc:
-        QtWidgets.QMessageBox.critical(None, "Aurora Time", f"Cannot open the calendar: {exc}")
-        return 1
+        # Damaged: move it aside and start fresh, or open its folder; read-only: say so.
+        from aurora_desktop.ui.open_failure import handle_open_failure
+
+        kept = handle_open_failure(exc, Path(data_dir) / DB_FILE)
+        if kept is None:
+            return 1
+        try:
+            app = build(Path(data_dir), argv)
+        except StoreError as again:
+            QtWidgets.QMessageBox.critical(None, "Aurora Time", f"Cannot open the calendar: {again}")
+            return 1
+        app.window.show_message(f"Started an empty calendar; the damaged one is kept as "
+                                f"{kept.name}", 60_000)
     install_excepthook(app.window)
     # Reminders, tray and single instance (issue 5): here, not in build(), so tests
     # and benches that build the window get no timers, tray or socket.

@@ -344,6 +344,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.data_dir = default_data_dir()
     try:
         if args.command is None:
+            from .display import display_problem
+
+            problem = display_problem(os.environ)
+            if problem is not None:  # before Qt, which would abort the process
+                raise CliError(problem)
             from .app import run_app
 
             return int(run_app(args.data_dir, [sys.argv[0], *(["--hidden"] if args.hidden else [])]))

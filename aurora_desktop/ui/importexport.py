@@ -11,7 +11,9 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from aurora_core.model import Calendar, Event
+from aurora_core.counting import ImportCounts, count_events, export_text, import_headline, plural
+from aurora_core.ics_header import CalendarHeader, read_header
+from aurora_core.model import Calendar, Event, new_id
 from aurora_desktop.qt import Qt, QtCore, QtWidgets, Signal
 from aurora_desktop.store import Store, StoreError
 
@@ -21,18 +23,26 @@ log = logging.getLogger("aurora.ui.import")
 @dataclass
 class ImportSummary:
     path: Path
-    imported: int = 0
+    imported: int = 0  # events by the counting rule (aurora_core.counting): counts.total
     skipped: list[str] = field(default_factory=list)
-    calendar_name: str | None = None
+    calendar_name: str | None = None  # the file's own name for its calendar
     error: str | None = None
     warnings: list[str] = field(default_factory=list)  # read as meant (docs/import.md)
+    counts: ImportCounts | None = None  # new, updated, unchanged
+    into: str | None = None  # the calendar the events went to
+
+
+def headline(s: ImportSummary) -> str:
+    """"Imported 3 events from a.ics into “Work”": the words the command line says too."""
+    counts = s.counts if s.counts is not None else ImportCounts(new=s.imported)
+    return import_headline(counts, f"“{s.into}”" if s.into else "", s.path.name)
 
 
 def finished_text(s: ImportSummary) -> tuple[str, str]:
     """What the "Import finished" box says: its text, and the details (may be empty)."""
-    text = f"Imported {s.imported} events from {s.path.name}"
+    text = headline(s)
     if s.skipped:
-        text += f"; skipped {len(s.skipped)} item{'s' if len(s.skipped) != 1 else ''}"
+        text += f"; skipped {plural(len(s.skipped), 'item')}"
     if s.warnings:
         n = len(s.warnings)
         text += (f"; {n} {'was' if n == 1 else 'were'} read with an assumption "
@@ -64,18 +74,21 @@ class ImportWorker(QtCore.QObject):
             summary.skipped = [str(s) for s in result.skipped]
             summary.warnings = [str(w) for w in result.warnings]
             summary.calendar_name = result.calendar_name
-            if result.events:
-                store = Store(self.db_path)
-                try:
-                    store.put_events(result.events, touch=False,
-                                     progress=lambda d, t: self.progress.emit("Saving", d, t))
-                finally:
-                    store.close()
-            summary.imported = sum(1 for e in result.events if e.recurrence_id is None)
+            store = Store(self.db_path)
+            try:
+                summary.into = store.calendar(self.calendar_id).name
+                counts = store.import_events(
+                    result.events, progress=lambda d, t: self.progress.emit("Saving", d, t))
+            finally:
+                store.close()
+            summary.counts = counts
+            summary.imported = counts.total
         except OSError as exc:
             summary.error = f"Cannot read {self.ics_path.name}: {exc.strerror or exc}"
         except StoreError as exc:
             summary.error = f"The calendar database cannot be written: {exc}"
+        except KeyError:
+            summary.error = "The calendar to import into was deleted meanwhile"
         except ValueError as exc:  # ValidationError included
             summary.error = f"The file could not be imported: {exc}"
         except Exception as exc:  # a bug: still tell the user, and log it whole
@@ -134,11 +147,30 @@ class ImportJob(QtCore.QObject):
 
 def export_ics(path: Path, events: list[Event], calendars: dict[str, Calendar],
                name: str | None = None) -> int:
-    """Write ``events`` to ``path``; returns how many events (masters) went out."""
+    """Write ``events`` to ``path``; returns how many events went out (the counting rule:
+    a series with its changed occurrences is one, as ``aurora export`` counts)."""
     from aurora_core.ical import to_ics
 
     data = to_ics(events, calendars, calendar_name=name)
     tmp = path.with_suffix(path.suffix + ".part")
     tmp.write_bytes(data)
     tmp.replace(path)
-    return sum(1 for e in events if e.recurrence_id is None)
+    return count_events(events)
+
+
+def exported_text(path: Path, events: list[Event]) -> str:
+    """"Exported 9 events with 2 changed occurrences to a.ics", as the command line says."""
+    return f"Exported {export_text(events)} to {path.name}"
+
+
+def new_calendar_for(store: Store, path: Path) -> Calendar:
+    """The calendar an import of ``path`` into a new calendar makes (not yet stored): named
+    by the file's X-WR-CALNAME (or NAME), else after the file; coloured as the file says,
+    else as every new calendar is (:meth:`Store.new_calendar_color`)."""
+    try:
+        with path.open("rb") as f:
+            header = read_header(f.read(256 * 1024))
+    except OSError:
+        header = CalendarHeader()
+    name = header.name or path.stem[:200].strip() or "Imported"
+    return Calendar(new_id(), name, header.color or store.new_calendar_color())

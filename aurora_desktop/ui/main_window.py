@@ -389,6 +389,7 @@ class MainWindow(QtWidgets.QMainWindow):
             from aurora_desktop.ui.views.agenda import AgendaView
 
             v = AgendaView(self.model, self.agenda_model, self.ctx)
+            v.listed.connect(self._update_status)
         else:
             from aurora_desktop.ui.views.timegrid import TimeGridView
 
@@ -453,6 +454,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self._update_actions()
 
     def _update_status(self) -> None:
+        if self.current_view == "agenda":  # what it lists, which grows as it scrolls
+            self.status_label.setText(self.views["agenda"].status_text())  # type: ignore[attr-defined]
+            return
         days = self.view.days()
         n = len(self.model.items())
         if self.current_view == "agenda":
@@ -783,20 +787,19 @@ class MainWindow(QtWidgets.QMainWindow):
                 return
             path = Path(name)
         if calendar_id is None:
+            from aurora_desktop.ui.importexport import new_calendar_for
+
             cals = [c for c in self._calendars() if not c.read_only]
-            choices = [f"New calendar “{path.stem}”"] + [c.name for c in cals]
+            fresh = new_calendar_for(self.store, path)  # X-WR-CALNAME, else the file's name
+            choices = [f"New calendar “{fresh.name}”"] + [c.name for c in cals]
             choice, ok = QtWidgets.QInputDialog.getItem(self, "Import into", "Import the events "
                                                         "into:", choices, 0, False)
             if not ok:
                 return
             i = choices.index(choice)
             if i == 0:
-                from aurora_desktop.ui import dialogs
-
-                cal = Calendar(new_id(), path.stem[:200] or "Imported",
-                               dialogs.PALETTE[len(cals) % len(dialogs.PALETTE)])
-                self._put_calendar(cal)
-                calendar_id = cal.id
+                self._put_calendar(fresh)
+                calendar_id = fresh.id
             else:
                 calendar_id = cals[i - 1].id
         self.start_import(path, calendar_id)
@@ -823,9 +826,9 @@ class MainWindow(QtWidgets.QMainWindow):
         if s.error:
             self.report_error(s.error)
             return
-        from aurora_desktop.ui.importexport import finished_text
+        from aurora_desktop.ui.importexport import finished_text, headline
 
-        self.show_message(f"Imported {s.imported} events from {s.path.name}")
+        self.show_message(headline(s))
         text, details = finished_text(s)
         if not details:
             QtWidgets.QMessageBox.information(self, "Import finished", text)
@@ -851,7 +854,7 @@ class MainWindow(QtWidgets.QMainWindow):
             if not name:
                 return 0
             path = Path(name)
-        from aurora_desktop.ui.importexport import export_ics
+        from aurora_desktop.ui.importexport import export_ics, exported_text
 
         try:
             events = self.store.events(calendar_id)
@@ -861,7 +864,7 @@ class MainWindow(QtWidgets.QMainWindow):
         except (OSError, StoreError) as exc:
             self.report_error(f"Cannot export to {path}: {exc}")
             return 0
-        self.show_message(f"Exported {n} events to {path.name}")
+        self.show_message(exported_text(path, events))
         return n
 
     # ============================================================== settings

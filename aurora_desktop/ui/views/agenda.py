@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from aurora_desktop.qt import Qt, QtCore, QtGui, QtWidgets
+from aurora_desktop.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 from aurora_desktop.ui import painters
 from aurora_desktop.ui.layout import Item
 from aurora_desktop.ui.models import (
@@ -33,7 +33,8 @@ class AgendaDelegate(QtWidgets.QStyledItemDelegate):
         if index.data(KindRole) == "day":
             return QtCore.QSize(200, 44)
         it: Item = index.data(ItemRole)
-        return QtCore.QSize(200, 50 if it.occ.event.location else 38)
+        two_lines = it.occ.event.location or it.first_day != it.last_day
+        return QtCore.QSize(200, 50 if two_lines else 38)
 
     def paint(self, p: QtGui.QPainter, option: QtWidgets.QStyleOptionViewItem,
               index: ModelIndex) -> None:
@@ -75,7 +76,7 @@ class AgendaDelegate(QtWidgets.QStyledItemDelegate):
         time_w = 150
         p.setFont(painters.ui_font(9))
         p.setPen(t.c("muted"))
-        when = "All day" if it.all_day else f"{ctx.fmt.time(it.start)} – {ctx.fmt.time(it.end)}"
+        when, part = when_text(it, index.data(DateRole), ctx)
         p.drawText(RectF(row.left() + 22, row.top() + 10, time_w, 18), Qt.AlignmentFlag.AlignLeft,
                    when)
         x = row.left() + 22 + time_w
@@ -89,16 +90,39 @@ class AgendaDelegate(QtWidgets.QStyledItemDelegate):
         p.setPen(t.c("muted"))
         p.drawText(RectF(row.right() - 150, row.top() + 10, 140, 18), Qt.AlignmentFlag.AlignRight,
                    it.calendar_name)
-        if it.occ.event.location:
+        # Second line: where, and for an event of several days which day this is of them.
+        second = "  ·  ".join(t for t in (it.occ.event.location, part) if t)
+        if second:
+            fm = QtGui.QFontMetrics(p.font())
             p.drawText(RectF(x, row.top() + 27, row.right() - x - 8, 18),
-                       Qt.AlignmentFlag.AlignLeft, it.occ.event.location)
+                       Qt.AlignmentFlag.AlignLeft, painters.elide(fm, second, row.right() - x - 8))
         p.restore()
+
+
+def when_text(it: Item, day: date, ctx: ViewContext) -> tuple[str, str]:
+    """The time column of an agenda row for ``it`` listed on ``day``, and for an event of
+    several days a second line: "Day 2 of 3 · until Fri 27 Nov, 14:00"."""
+    fmt = ctx.fmt
+    if it.first_day == it.last_day:
+        return ("All day" if it.all_day else f"{fmt.time(it.start)} – {fmt.time(it.end)}"), ""
+    n = (it.last_day - it.first_day).days + 1
+    k = (day - it.first_day).days + 1
+    if it.all_day:
+        when = "All day"
+        until = fmt.short_date(it.last_day)
+    else:
+        when = ("All day" if it.first_day < day < it.last_day
+                else f"From {fmt.time(it.start)}" if day == it.first_day
+                else f"Until {fmt.time(it.end)}")
+        until = f"{fmt.short_date(it.end.date())}, {fmt.time(it.end)}"
+    return when, f"Day {k} of {n} · until {until}"
 
 
 class AgendaView(CalendarView):
     """A list of upcoming days; scrolling to the end fetches the next month."""
 
     name = "agenda"
+    listed = Signal()  # what the agenda lists changed (reload, or more days fetched)
 
     def __init__(self, model: OccurrenceModel, agenda: AgendaModel, ctx: ViewContext,
                  parent: QtWidgets.QWidget | None = None) -> None:
@@ -119,6 +143,17 @@ class AgendaView(CalendarView):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.list)
         self.setFocusProxy(self.list)
+        agenda.modelReset.connect(self.listed)
+        agenda.rowsInserted.connect(self.listed)
+
+    def status_text(self) -> str:
+        """The status bar's words for the agenda: the days it lists and how many events
+        are on them, as it lists them (an event of several days counts once)."""
+        fmt = self.ctx.fmt
+        first, last = self.agenda.start, self.agenda.loaded_to - timedelta(days=1)
+        n = self.agenda.listed_count()
+        return (f"{fmt.short_date(first)} – {fmt.short_date(last)}  ·  "
+                f"{n} event{'s' if n != 1 else ''}")
 
     def visible_range(self, anchor: date) -> tuple[date, date]:
         return anchor, anchor + timedelta(days=AgendaModel.CHUNK_DAYS)

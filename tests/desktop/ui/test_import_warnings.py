@@ -21,8 +21,8 @@ def test_warnings_reach_the_import_summary_and_its_details(window: MainWindow, s
     assert summary.error is None and summary.imported == 5 and summary.skipped == []
     assert len(summary.warnings) == 5
     text, details = finished_text(summary)
-    assert text == ("Imported 5 events from liberal_start_end.ics; 5 were read with an "
-                    "assumption (see the details).")
+    assert text == ("Imported 5 events from liberal_start_end.ics into “Personal”; 5 were read "
+                    "with an assumption (see the details).")
     assert details.count("warning: line ") == 5
     assert "All-day ending on its start day" in details
 
@@ -32,4 +32,4 @@ def test_a_clean_import_has_no_details(tmp_path: Path) -> None:
     assert (text, details) == ("Imported 2 events from a.ics.", "")
     text, details = finished_text(ImportSummary(tmp_path / "a.ics", imported=1,
                                                 skipped=["VTODO: to-dos are not imported"]))
-    assert text == "Imported 1 events from a.ics; skipped 1 item." and "VTODO" in details
+    assert text == "Imported 1 event from a.ics; skipped 1 item." and "VTODO" in details

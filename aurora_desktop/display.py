@@ -1,0 +1,39 @@
+"""Can the window open here? Checked before Qt starts, so a missing display is one line.
+
+Without a display Qt's xcb plugin aborts the process (a core dump and a note
+about xcb-cursor). The command line asks :func:`display_problem` first and
+says what is wrong and what works without a display. Qt-free.
+"""
+
+from __future__ import annotations
+
+import ctypes.util
+import sys
+from collections.abc import Callable, Mapping
+
+__all__ = ["display_problem"]
+
+HEADLESS_HINT = ("the commands need none: aurora list, aurora import FILE.ics, "
+                 "aurora export -o FILE.ics (aurora --help lists them all)")
+
+
+def display_problem(env: Mapping[str, str], platform: str = sys.platform,
+                    find_library: Callable[[str], str | None] = ctypes.util.find_library,
+                    ) -> str | None:
+    """Why the window cannot open in ``env`` (one line), or None when it can (or when we
+    cannot tell: Qt is then left to decide, as on macOS and Windows)."""
+    if not platform.startswith("linux"):
+        return None
+    qpa = env.get("QT_QPA_PLATFORM", "")
+    if qpa and not qpa.startswith(("xcb", "wayland")):
+        return None  # offscreen, vnc, eglfs…: the user chose a platform that needs no display
+    wayland = bool(env.get("WAYLAND_DISPLAY")) and not qpa.startswith("xcb")
+    x11 = bool(env.get("DISPLAY"))
+    if not wayland and not x11:
+        return ("the window needs a display and none was found (DISPLAY and WAYLAND_DISPLAY "
+                f"are not set): start it from a desktop session; {HEADLESS_HINT}")
+    if not wayland and find_library("xcb-cursor") is None:
+        return ("the window needs the system library libxcb-cursor0 to use the X display "
+                "(Qt's xcb plugin will not load without it): install it with "
+                f"'sudo apt-get install libxcb-cursor0' or run scripts/bootstrap.sh; {HEADLESS_HINT}")
+    return None
