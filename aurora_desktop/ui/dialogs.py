@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from aurora_core.model import Calendar
 from aurora_desktop.qt import Qt, QtCore, QtGui, QtWidgets
 from aurora_desktop.settings import Settings
+from aurora_desktop.store.calendars import PALETTE as CALENDAR_PALETTE
 
 if TYPE_CHECKING:
     from aurora_desktop.ui.controller import Scope
@@ -16,8 +17,7 @@ if TYPE_CHECKING:
 ALL_DAY_REMINDERS = [("None", -1), ("On the day at 09:00", -540),
                      ("1 day before at 09:00", 900), ("1 day before at 18:00", 360),
                      ("2 days before at 09:00", 2340), ("1 week before at 09:00", 9540)]
-PALETTE = ["#3b82f6", "#10b981", "#f59e0b", "#ef4444", "#8b5cf6", "#ec4899", "#14b8a6",
-           "#f97316", "#64748b", "#84cc16"]
+PALETTE = list(CALENDAR_PALETTE)  # the colours new calendars get (store.calendars.pick_color)
 
 
 SCOPE_CHOICES: tuple[tuple[str, str], ...] = (
@@ -95,13 +95,14 @@ def _plain_buttons(bb: QtWidgets.QDialogButtonBox) -> None:
 class CalendarDialog(QtWidgets.QDialog):
     """Name and colour of a calendar."""
 
-    def __init__(self, cal: Calendar | None, parent: QtWidgets.QWidget | None = None) -> None:
+    def __init__(self, cal: Calendar | None, parent: QtWidgets.QWidget | None = None,
+                 new_color: str = PALETTE[0]) -> None:
         super().__init__(parent)
         self.setWindowTitle("Calendar" if cal else "New calendar")
         self.name = QtWidgets.QLineEdit(cal.name if cal else "")
         self.name.setAccessibleName("Calendar name")
         self.name.setPlaceholderText("Name")
-        self.color = cal.color if cal else PALETTE[0]
+        self.color = cal.color if cal else new_color
         self.swatches = QtWidgets.QButtonGroup(self)
         row = QtWidgets.QHBoxLayout()
         for c in PALETTE:

@@ -734,7 +734,7 @@ class MainWindow(QtWidgets.QMainWindow):
     def add_calendar(self) -> None:
         from aurora_desktop.ui import dialogs
 
-        dlg = dialogs.CalendarDialog(None, self)
+        dlg = dialogs.CalendarDialog(None, self, new_color=self.store.new_calendar_color())
         if dlg.exec():
             self._put_calendar(Calendar(new_id(), dlg.name.text().strip(), dlg.color))
 

@@ -290,3 +290,18 @@ def test_display_problem_reads_the_environment() -> None:
     assert display_problem({}, "darwin", missing) is None
     assert "needs a display" in (display_problem({}, "linux", found) or "")
     assert "libxcb-cursor0" in (display_problem({"DISPLAY": ":0"}, "linux", missing) or "")
+
+
+def test_a_calendar_made_with_the_plus_button_gets_a_colour_no_other_has(
+        window: MainWindow, store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    from aurora_desktop.ui import dialogs
+
+    def accept(dlg: dialogs.CalendarDialog) -> int:
+        dlg.name.setText(f"Calendar {len(store.calendars())}")
+        return 1
+
+    monkeypatch.setattr(dialogs.CalendarDialog, "exec", accept)
+    window.add_calendar()
+    window.add_calendar()
+    colours = [c.color for c in store.calendars()]
+    assert len(colours) == 3 and len(set(colours)) == 3, colours
