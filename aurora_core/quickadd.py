@@ -888,3 +888,48 @@ def warm_up(loc: LocaleInfo | None = None) -> None:
     _search_dates("lunch tomorrow", loc or LocaleInfo(), now)
     _zone_index()
 
+
+
+_FULL_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_NTH = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", -1: "last"}
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def rule_in_words(rule: str) -> str:
+    """An RRULE that quick add makes, in words ("every other Friday, until Sat 27 Mar 2027")."""
+    parts = dict(p.split("=", 1) for p in rule.split(";") if "=" in p)
+    freq, n = parts.get("FREQ", ""), int(parts.get("INTERVAL", "1"))
+    days = [d for d in parts.get("BYDAY", "").split(",") if d]
+    unit = {"DAILY": "day", "WEEKLY": "week", "MONTHLY": "month", "YEARLY": "year"}.get(freq, "")
+    every = f"every {unit}" if n == 1 else "every other " + unit if n == 2 else f"every {n} {unit}s"
+    if freq == "WEEKLY" and days:
+        if days == list(WEEKDAY_CODES[:5]) and n == 1:
+            text = "every weekday"
+        elif days == ["SA", "SU"] and n == 1:
+            text = "every weekend"
+        else:
+            names = [_FULL_DAYS[WEEKDAY_CODES.index(d)] for d in days if d in WEEKDAY_CODES]
+            joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+            text = ("every " if n == 1 else "every other " if n == 2 else f"every {n} weeks on ") \
+                + joined
+    elif freq == "MONTHLY" and days:
+        m = re.fullmatch(r"(-?\d)([A-Z]{2})", days[0])
+        if m is not None and m.group(2) in WEEKDAY_CODES:
+            day = _FULL_DAYS[WEEKDAY_CODES.index(m.group(2))]
+            text = f"the {_NTH.get(int(m.group(1)), m.group(1))} {day} of {every}"
+        else:
+            text = every
+    elif freq == "MONTHLY" and "BYMONTHDAY" in parts:
+        text = f"the {_ordinal(int(parts['BYMONTHDAY']))} of {every}"
+    else:
+        text = every
+    if "COUNT" in parts:
+        text += f", {parts['COUNT']} times"
+    if "UNTIL" in parts:
+        u = parts["UNTIL"][:8]
+        text += f", until {_fmt_date(date(int(u[:4]), int(u[4:6]), int(u[6:8])))}"
+    return text

@@ -101,6 +101,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self._build_sidebar_and_search()
         self._build_actions()
         self._build_menus()
+        from aurora_desktop.ui.quick_add import install_quick_add
+
+        self.quick_add = install_quick_add(self)  # the field under "New event"; Ctrl+Shift+N
         self.status_label = QtWidgets.QLabel()
         self.status_label.setObjectName("statusRange")
         self.status_label.setAccessibleName("Shown range")

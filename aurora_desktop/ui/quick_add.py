@@ -1,0 +1,296 @@
+"""Quick add: an event typed in plain words, under "New event" (Ctrl+Shift+N).
+
+The field sits in the sidebar right under the "New event" button. Each
+keystroke reads the text with :mod:`aurora_core.quickadd` (a few ms; see
+docs/performance.md) and a preview floats under the field: the event as it
+would be saved, what was understood, and what was not. Enter saves through the
+controller (one undoable "Create" like the editor's, with the default reminder)
+and shows the new event selected; Esc clears the field and gives the keys back
+to the calendar.
+
+The parser and dateparser are imported when the field is first focused (a
+background warm-up), not at start-up.
+"""
+
+from __future__ import annotations
+
+import html
+import threading
+import time
+from typing import TYPE_CHECKING
+
+from aurora_core.model import Event, Reminder, ValidationError
+from aurora_desktop.lazy import LazyModule
+from aurora_desktop.qt import Qt, QtCore, QtGui, QtWidgets, is_alive
+from aurora_desktop.settings import default_reminder_minutes
+
+if TYPE_CHECKING:
+    from aurora_core.quickadd import LocaleInfo, QuickAdd
+    from aurora_desktop.ui.main_window import MainWindow
+    from aurora_desktop.ui.theme import Theme
+
+__all__ = ["SHORTCUT", "QuickAddField", "QuickAddPreview", "install_quick_add", "locale_info"]
+
+quickadd = LazyModule("aurora_core.quickadd")
+SHORTCUT = "Ctrl+Shift+N"
+PLACEHOLDER = "Quick add: Lunch tomorrow at 1pm"
+PREVIEW_WIDTH = 460
+
+
+def locale_info(window: MainWindow) -> LocaleInfo:
+    """Day/month order and language from Qt's locale; week start and clock as the window shows them."""
+    loc = QtCore.QLocale()
+    fmt = loc.dateFormat(QtCore.QLocale.FormatType.ShortFormat).lower()
+    pos = {k: fmt.find(k) for k in "dmy"}
+    order = "".join(sorted("dmy", key=lambda k: pos[k] if pos[k] >= 0 else 99)).upper()
+    lang = loc.name().split("_", 1)[0].lower()
+    result: LocaleInfo = quickadd.LocaleInfo(
+        date_order=order if order in ("DMY", "MDY", "YMD") else "DMY",
+        first_weekday=int(window.ctx.week_start) or 1, h24=window.ctx.fmt.h24,
+        language=lang if lang and lang != "c" else "en")
+    return result
+
+
+class QuickAddPreview(QtWidgets.QFrame):
+    """The understood event, floating over the window under the field (takes no focus)."""
+
+    def __init__(self, parent: QtWidgets.QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("quickAddPreview")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setAccessibleName("Quick add preview")
+        self.label = QtWidgets.QLabel()
+        self.label.setObjectName("quickAddPreviewText")
+        self.label.setWordWrap(True)
+        self.label.setTextFormat(Qt.TextFormat.RichText)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.setContentsMargins(14, 10, 14, 10)
+        lay.addWidget(self.label)
+        effect = QtWidgets.QGraphicsDropShadowEffect(self)
+        effect.setBlurRadius(18)
+        effect.setOffset(0, 3)
+        effect.setColor(QtGui.QColor(0, 0, 0, 60))
+        self.setGraphicsEffect(effect)
+        self._theme: Theme | None = None
+        self.hide()
+
+    def style_for(self, t: Theme) -> None:
+        if t is self._theme:
+            return
+        self._theme = t
+        self.setStyleSheet(
+            f"QFrame#quickAddPreview {{ background: {t.surface}; border: 1px solid {t.grid_strong};"
+            f" border-radius: 8px; }} QLabel {{ color: {t.text}; background: transparent; }}")
+
+    def show_result(self, r: QuickAdd, t: Theme, h24: bool, calendar: str) -> None:
+        self.style_for(t)
+        warn = "#c0392b" if not t.dark else "#ff8a80"
+        esc = html.escape
+        rows: list[str] = []
+        if r.error is not None:
+            rows.append(f"<div style='color:{warn}; font-weight:600'>{esc(r.error)}</div>")
+        else:
+            rows.append(f"<div style='font-size:14px; font-weight:600'>{esc(r.title)}</div>")
+            rows.append(f"<div>{esc(r.when(h24))}</div>")
+            if r.rrule:
+                rows.append(f"<div>Repeats {esc(quickadd.rule_in_words(r.rrule))}</div>")
+            rows.append(f"<div style='color:{t.muted}'>in {esc(calendar)}</div>")
+        if r.understood:
+            items = "".join(f"<li>{esc(u)}</li>" for u in r.understood)
+            rows.append(f"<div style='color:{t.muted}; margin-top:6px'>Understood:</div>"
+                        f"<ul style='margin:0 0 0 -24px; color:{t.muted}'>{items}</ul>")
+        if r.not_understood:
+            items = "".join(f"<li>{esc(u)}</li>" for u in r.not_understood)
+            rows.append(f"<div style='color:{warn}; margin-top:6px'>Not understood:</div>"
+                        f"<ul style='margin:0 0 0 -24px; color:{warn}'>{items}</ul>")
+        hint = "Enter adds it · Esc cancels" if r.ok else "Esc cancels"
+        rows.append(f"<div style='color:{t.muted}; margin-top:6px; font-size:11px'>{hint}</div>")
+        self.label.setText("".join(rows))
+        self.adjustSize()
+        self.show()
+        self.raise_()
+
+    def text(self) -> str:
+        """The preview as plain text (for tests and accessibility)."""
+        doc = QtGui.QTextDocument()
+        doc.setHtml(self.label.text())
+        return doc.toPlainText()
+
+
+class QuickAddField(QtWidgets.QLineEdit):
+    """The field. ``added(event_id)`` after Enter saved an event."""
+
+    added = QtCore.Signal(str)
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__()
+        self.window_ = window
+        self.setObjectName("quickAddField")
+        self.setPlaceholderText(PLACEHOLDER)
+        self.setAccessibleName("Quick add")
+        self.setToolTip(f"Type an event in plain words ({SHORTCUT}), e.g. “Standup every weekday "
+                        "at 9:30” or “Call Bob at 16:00 in New York time”; Enter adds it")
+        self.setClearButtonEnabled(True)
+        self.preview = QuickAddPreview(window)
+        self.result: QuickAdd | None = None
+        self.last_parse_ms = 0.0
+        self._warm: threading.Thread | None = None
+        self._theme: Theme | None = None
+        self.textChanged.connect(self.update_preview)
+        self.returnPressed.connect(self.save)
+        window.installEventFilter(self)
+
+    # ------------------------------------------------------------ preview
+    def update_preview(self, _text: str = "") -> None:
+        text = self.text()
+        if not text.strip():
+            self.result = None
+            self.preview.hide()
+            return
+        self.result = self.parse(text)
+        w = self.window_
+        cal = self._calendar_name()
+        self.preview.show_result(self.result, w.ctx.theme, w.ctx.fmt.h24, cal)
+        self._place()
+
+    def parse(self, text: str) -> QuickAdd:
+        w = self.window_
+        t0 = time.perf_counter()
+        r: QuickAdd = quickadd.parse(text, now=w.ctx.now(), zone=w.zone_name, locale=locale_info(w))
+        self.last_parse_ms = (time.perf_counter() - t0) * 1000
+        return r
+
+    def _calendar_name(self) -> str:
+        cid = self.window_._default_calendar_id()
+        for c in self.window_.store.calendars():
+            if c.id == cid:
+                return c.name
+        return "no calendar you can write to"
+
+    def _place(self) -> None:
+        w = self.window_
+        if not self.preview.isVisible():
+            return
+        below = self.mapTo(w, QtCore.QPoint(0, self.height() + 4))
+        width = max(PREVIEW_WIDTH, self.width())
+        x = max(4, min(below.x(), w.width() - width - 4))
+        self.preview.setFixedWidth(width)
+        self.preview.adjustSize()
+        self.preview.move(x, below.y())
+        self.preview.raise_()
+
+    # ------------------------------------------------------------ actions
+    def activate(self) -> None:
+        """Ctrl+Shift+N: show the sidebar if hidden, focus the field."""
+        w = self.window_
+        if not w.sidebar.isVisible():
+            w.act_sidebar.trigger()
+        self.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.selectAll()
+
+    def save(self) -> str | None:
+        """Enter: save the understood event; its id, or None (the preview says why)."""
+        w = self.window_
+        text = self.text()
+        if not text.strip():
+            return None
+        r = self.parse(text)  # now, not at the last keystroke
+        self.result = r
+        cal_id = w._default_calendar_id()
+        if r.ok and cal_id is None:
+            r.error = "There is no calendar you can write to: add one first."
+        if not r.ok:
+            self.preview.show_result(r, w.ctx.theme, w.ctx.fmt.h24, self._calendar_name())
+            self._place()
+            QtWidgets.QApplication.beep()
+            return None
+        assert r.start is not None and r.end is not None and cal_id is not None
+        minutes = default_reminder_minutes(w.settings, r.all_day)
+        reminders = (Reminder(minutes),) if minutes is not None else ()
+        try:
+            ev = Event.new(cal_id, r.title, r.start, r.end, rrule=r.rrule, reminders=reminders)
+            ev.validate()
+        except ValidationError as exc:
+            r.error = str(exc)
+            self.preview.show_result(r, w.ctx.theme, w.ctx.fmt.h24, self._calendar_name())
+            return None
+        if not w.controller.create(ev):
+            return None
+        self.clear()
+        self.preview.hide()
+        w.show_event(ev.id, None, switch=False)
+        w.view.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.added.emit(ev.id)
+        return ev.id
+
+    def cancel(self) -> None:
+        self.clear()
+        self.preview.hide()
+        self.window_.view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # ------------------------------------------------------------ events
+    def keyPressEvent(self, event: QtGui.QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            self.cancel()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def focusInEvent(self, event: QtGui.QFocusEvent) -> None:
+        super().focusInEvent(event)
+        self._style()
+        if self._warm is None:  # import dateparser before the first keystroke needs it
+            self._warm = threading.Thread(target=quickadd.warm_up, name="quickadd-warm-up",
+                                          daemon=True)
+            self._warm.start()
+        if self.text().strip():
+            self.update_preview()
+
+    def focusOutEvent(self, event: QtGui.QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        if event.reason() != Qt.FocusReason.PopupFocusReason:  # the clear button's menu etc.
+            self.preview.hide()
+
+    def eventFilter(self, obj: QtCore.QObject, event: QtCore.QEvent) -> bool:
+        if obj is self.window_ and event.type() == QtCore.QEvent.Type.Resize and is_alive(self):
+            self._place()
+        return False
+
+    def _style(self) -> None:
+        t = self.window_.ctx.theme
+        if t is self._theme:
+            return
+        self._theme = t
+        self.setStyleSheet(
+            f"QLineEdit#quickAddField {{ border: 1px solid {t.grid_strong}; border-radius: 7px;"
+            f" padding: 5px 8px; background: {t.surface}; color: {t.text}; }}"
+            f"QLineEdit#quickAddField:focus {{ border: 1px solid {t.accent}; }}")
+
+
+def install_quick_add(window: MainWindow) -> QuickAddField:
+    """Put the field under the sidebar's "New event" button; Ctrl+Shift+N and File → Quick add."""
+    field = QuickAddField(window)
+    lay = window.sidebar.layout()
+    if isinstance(lay, QtWidgets.QBoxLayout):
+        lay.insertWidget(lay.indexOf(window.sidebar.new_button) + 1, field)
+    field._style()
+    # After the window's own handler has applied a new theme.
+    def restyle(key: str) -> None:
+        if key == "ui/theme":
+            QtCore.QTimer.singleShot(0, lambda: field._style() if is_alive(field) else None)
+
+    window.settings.changed.connect(restyle)
+    act = QtGui.QAction("&Quick add…", window)
+    act.setShortcut(QtGui.QKeySequence(SHORTCUT))
+    act.setStatusTip("Type an event in plain words")
+    act.triggered.connect(lambda _=False: field.activate())
+    window.addAction(act)
+    actions = window.file_menu.actions()
+    if window.act_new in actions and actions.index(window.act_new) + 1 < len(actions):
+        window.file_menu.insertAction(actions[actions.index(window.act_new) + 1], act)
+    else:
+        window.file_menu.addAction(act)
+    window.act_quick_add = act  # type: ignore[attr-defined]
+    return field
