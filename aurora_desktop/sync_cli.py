@@ -41,7 +41,27 @@ def run_sync(data_dir: Path, accounts: AccountService, *,
             adopt_local = store.sync_value(engine.account, "adopt_local") != "0"
         report = engine.run(adopt_local=adopt_local)
         conflicts = [c.to_json() for c in store.conflicts(engine.account)]
+        report.notices += _fetch_new_subscriptions(store)
     return report, conflicts
+
+
+def _fetch_new_subscriptions(store: Store) -> list[str]:
+    """Subscriptions the sync brought from another desktop are fetched now, after the
+    sync (its lock released), so ``aurora list`` shows their events at once; one that
+    cannot be fetched is said and left to the next refresh (the sync still succeeded)."""
+    from .subscriptions import fetch_new
+
+    lines = []
+    for r in fetch_new(store):
+        name = r.calendar.name
+        if r.error is None:
+            n = store.count_events(r.calendar.id)
+            lines.append(f"Subscribed here to '{name}' (from another desktop): "
+                         f"{n} event{'' if n == 1 else 's'}.")
+        else:
+            lines.append(f"'{name}' (a subscription from another desktop) could not be fetched "
+                         f"yet: {r.error}; the next refresh tries again.")
+    return lines
 
 
 def describe(report: SyncReport, conflicts: list[dict[str, Any]]) -> str:

@@ -11,11 +11,13 @@ no event: it records the reason (``subscription_fetch.error``).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from aurora_core.model import Calendar, Event, Reminder, ValidationError, new_id
+from aurora_core.source_url import subscription_url
 
 from .base import ChangeNotice, StoreBase, _event_values, _reminders_parse, _reminders_text
 
@@ -88,30 +90,115 @@ class SubscriptionsMixin(StoreBase):
         return cal
 
     def remove_subscription(self, calendar_id: str) -> None:
-        """Forget a subscription: its calendar and its events go (nothing to tell a server)."""
+        """Unsubscribe: the calendar and its events go from this computer. One of an
+        account leaves a deletion to send (the other desktops unsubscribe too); its
+        events were never the server's, so there is nothing else to tell it."""
         with self._tx():
-            ids = frozenset(r[0] for r in self._db.execute(
-                "SELECT id FROM events WHERE calendar_id = ?", (calendar_id,)))
-            self._db.execute("DELETE FROM subscription_reminders WHERE event_id IN (SELECT id "
-                             "FROM events WHERE calendar_id = ?)", (calendar_id,))
-            self._db.execute("DELETE FROM events WHERE calendar_id = ?", (calendar_id,))
-            self._db.execute("DELETE FROM subscription_fetch WHERE calendar_id = ?",
-                             (calendar_id,))
-            self._db.execute("DELETE FROM pending WHERE entity = 'calendar' AND id = ?",
-                             (calendar_id,))
-            self._db.execute("DELETE FROM calendars WHERE id = ? AND source_url IS NOT NULL",
-                             (calendar_id,))
-            self._event_cache.clear()
+            ids = self._drop_subscription_content(calendar_id)
+            row = self._db.execute("SELECT account FROM calendars WHERE id = ? AND "
+                                   "source_url IS NOT NULL", (calendar_id,)).fetchone()
+            if row is not None and row[0] is not None:
+                self._db.execute("UPDATE calendars SET deleted = 1, updated = ? WHERE id = ?",
+                                 (self._stamp(), calendar_id))
+                self._mark_changed("calendar", [calendar_id])
+            else:
+                self._db.execute("DELETE FROM pending WHERE entity = 'calendar' AND id = ?",
+                                 (calendar_id,))
+                self._db.execute("DELETE FROM calendars WHERE id = ? AND source_url IS NOT NULL",
+                                 (calendar_id,))
         self._notify(ChangeNotice(event_ids=ids, calendar_ids=frozenset({calendar_id})))
+
+    def _drop_subscription_content(self, calendar_id: str) -> frozenset[str]:
+        """Remove a subscription's events, own reminders and fetch record (in a
+        transaction); the calendar row is the caller's. Returns the events' ids."""
+        ids = frozenset(r[0] for r in self._db.execute(
+            "SELECT id FROM events WHERE calendar_id = ?", (calendar_id,)))
+        self._db.execute("DELETE FROM subscription_reminders WHERE event_id IN (SELECT id "
+                         "FROM events WHERE calendar_id = ?)", (calendar_id,))
+        self._db.execute("DELETE FROM events WHERE calendar_id = ?", (calendar_id,))
+        self._db.execute("DELETE FROM subscription_fetch WHERE calendar_id = ?", (calendar_id,))
+        self._event_cache.clear()
+        return ids
+
+    def share_subscription(self, calendar_id: str) -> None:
+        """A subscription whose first fetch worked goes to the signed-in account, if
+        any (its address, name and colour sync; its events never do)."""
+        account = self.current_account()
+        if account is None:
+            return
+        with self._tx():
+            done = self._db.execute(
+                "UPDATE calendars SET account = ? WHERE id = ? AND account IS NULL AND "
+                "source_url IS NOT NULL AND deleted = 0", (account, calendar_id)).rowcount
+            if done:
+                self._mark_changed("calendar", [calendar_id])
+        if done:
+            self._notify(ChangeNotice(calendar_ids=frozenset({calendar_id})))
+
+    def unfetched_subscriptions(self) -> list[str]:
+        """Calendar ids of the subscriptions never fetched on this computer (a sync
+        brought them from another desktop, or their address changed there)."""
+        return [r[0] for r in self._db.execute(
+            "SELECT c.id FROM calendars c LEFT JOIN subscription_fetch f ON "
+            "f.calendar_id = c.id WHERE c.deleted = 0 AND c.source_url IS NOT NULL AND "
+            "f.checked IS NULL ORDER BY c.position, c.name")]
+
+    def _write_remote_subscription(self, calendar_id: str, url: str, account: str) -> None:
+        """The remote path wrote calendar ``calendar_id`` from the server with a
+        ``source_url`` (inside its transaction): make it a subscription here, to be
+        fetched (its content never comes from the server). Two subscriptions of the
+        account to one address (two desktops subscribed before they synced) become
+        one: the smaller id stays, on every desktop alike, the other is deleted."""
+        with contextlib.suppress(ValueError):  # the wire validated it: else kept as it came
+            url = subscription_url(url)
+        row = self._db.execute("SELECT source_url FROM calendars WHERE id = ?",
+                               (calendar_id,)).fetchone()
+        self._db.execute("UPDATE calendars SET source_url = ?, read_only = 1 WHERE id = ?",
+                         (url, calendar_id))
+        self._db.execute("INSERT OR IGNORE INTO subscription_fetch (calendar_id) VALUES (?)",
+                         (calendar_id,))
+        if row is not None and row[0] is not None and row[0] != url:
+            # Moved elsewhere (a permanent redirect another desktop followed): what this
+            # computer learned from the old address says nothing about the new one.
+            self._db.execute(
+                "UPDATE subscription_fetch SET etag = NULL, last_modified = NULL, "
+                "body_hash = NULL, checked = NULL WHERE calendar_id = ?", (calendar_id,))
+        twin = self._db.execute(
+            "SELECT id FROM calendars WHERE deleted = 0 AND source_url = ? AND id != ? AND "
+            "account = ? ORDER BY id LIMIT 1", (url, calendar_id, account)).fetchone()
+        if twin is not None:
+            loser = max(twin[0], calendar_id)
+            self._drop_subscription_content(loser)
+            self._db.execute("UPDATE calendars SET deleted = 1, updated = ? WHERE id = ?",
+                             (self._stamp(), loser))
+            self._mark_changed("calendar", [loser])
+
+    def _delete_remote_subscription(self, calendar_id: str) -> frozenset[str]:
+        """The server deleted subscription ``calendar_id`` (unsubscribed on another
+        desktop), inside the remote path's transaction: all of it goes here."""
+        ids = self._drop_subscription_content(calendar_id)
+        self._db.execute("UPDATE calendars SET deleted = 1, updated = ? WHERE id = ?",
+                         (self._stamp(), calendar_id))
+        return ids
 
     def move_subscription(self, calendar_id: str, url: str) -> None:
         """The subscription's address moved for good (a permanent redirect); kept as it is
-        when another subscription already has the new address."""
+        when another subscription already has the new address. One of an account sends
+        the new address to the other desktops (a change of the calendar)."""
+        try:
+            url = subscription_url(url)
+        except ValueError:
+            return  # not an address a subscription may have: keep asking the old one
         with self._tx():
-            self._db.execute(
+            moved = self._db.execute(
                 "UPDATE calendars SET source_url = ? WHERE id = ? AND source_url IS NOT NULL "
-                "AND NOT EXISTS (SELECT 1 FROM calendars WHERE source_url = ? AND deleted = 0)",
-                (url, calendar_id, url))
+                "AND source_url != ? AND NOT EXISTS (SELECT 1 FROM calendars WHERE "
+                "source_url = ? AND deleted = 0)", (url, calendar_id, url, url)).rowcount
+            if moved and self._db.execute("SELECT account FROM calendars WHERE id = ?",
+                                          (calendar_id,)).fetchone()[0] is not None:
+                self._mark_changed("calendar", [calendar_id])
+        if moved:
+            self._notify(ChangeNotice(calendar_ids=frozenset({calendar_id})))
 
     def record_subscription_check(self, calendar_id: str, *, etag: str | None,
                                   last_modified: str | None) -> None:

@@ -113,9 +113,10 @@ def event_content(ev: Event) -> dict[str, Any]:
     return mg.normalize_event(wire.event_to_wire(ev).content()) or {}
 
 
-def calendar_content(cal: Calendar) -> dict[str, Any]:
-    # ``visible`` is this machine's preference: it never syncs.
-    data = wire.calendar_to_wire(cal).content()
+def calendar_content(cal: Calendar, source_url: str | None = None) -> dict[str, Any]:
+    # ``visible`` is this machine's preference: it never syncs. ``source_url``: a
+    # subscription's address (its content never syncs: each desktop fetches it).
+    data = wire.calendar_to_wire(cal, source_url=source_url).content()
     data["visible"] = True
     return data
 
@@ -197,7 +198,25 @@ class SyncMixin(StoreBase):
         added: list[str] = []
         touched_events: set[str] = set()
         with self._tx():
-            # Subscriptions stay this computer's: their content is fetched by each desktop.
+            # Subscriptions go to the account too (their address, name and colour; each
+            # desktop fetches the content), never merged by name, only by address: one the
+            # account already has is that one (docs/subscriptions.md).
+            subs = self._db.execute("SELECT id, name, source_url, account FROM calendars "
+                                    "WHERE deleted = 0 AND source_url IS NOT NULL").fetchall()
+            taken = {r[2] for r in subs if r[3] == account}
+            for cid, name, url, owner in subs:
+                if owner is not None:
+                    continue
+                if url in taken:
+                    self._drop_subscription_content(cid)  # type: ignore[attr-defined]
+                    self._db.execute("DELETE FROM pending WHERE entity = 'calendar' AND id = ?",
+                                     (cid,))
+                    self._db.execute("DELETE FROM calendars WHERE id = ?", (cid,))
+                    continue
+                self._db.execute("UPDATE calendars SET account = ? WHERE id = ?", (account, cid))
+                self._mark_changed("calendar", [cid])
+                taken.add(url)
+                added.append(name)
             rows = self._db.execute("SELECT id, name, account FROM calendars WHERE deleted = 0 "
                                     "AND source_url IS NULL").fetchall()
             mine = {r[1].casefold(): r[0] for r in rows if r[2] == account}
@@ -264,6 +283,10 @@ class SyncMixin(StoreBase):
                                      "FROM events WHERE calendar_id = ?)", (cid,))
                     self._db.execute("DELETE FROM instances WHERE series_rowid IN (SELECT rowid "
                                      "FROM events WHERE calendar_id = ?)", (cid,))
+                    self._db.execute("DELETE FROM subscription_reminders WHERE event_id IN "
+                                     "(SELECT id FROM events WHERE calendar_id = ?)", (cid,))
+                    self._db.execute("DELETE FROM subscription_fetch WHERE calendar_id = ?",
+                                     (cid,))
                     self._db.execute("DELETE FROM events WHERE calendar_id = ?", (cid,))
                     self._db.execute("DELETE FROM pending WHERE entity = 'calendar' AND id = ?",
                                      (cid,))
@@ -337,10 +360,10 @@ class SyncMixin(StoreBase):
                                  (item_id,)).fetchone()
             return None if r is None else event_content(self._row_to_event(r))
         if entity == "calendar":
-            r = self._db.execute("SELECT id, name, color, visible, read_only FROM calendars "
-                                 "WHERE id = ? AND deleted = 0", (item_id,)).fetchone()
+            r = self._db.execute("SELECT id, name, color, visible, read_only, source_url FROM "
+                                 "calendars WHERE id = ? AND deleted = 0", (item_id,)).fetchone()
             return None if r is None else calendar_content(
-                Calendar(r[0], r[1], r[2], bool(r[3]), bool(r[4])))
+                Calendar(r[0], r[1], r[2], bool(r[3]), bool(r[4])), r[5])
         key, _, reminder = item_id.rpartition("#")
         r = self._db.execute(
             "SELECT state, due, snoozed_until, updated FROM reminder_state "
@@ -801,8 +824,11 @@ class SyncMixin(StoreBase):
         """Write the server's (or the merged) version here without making a pending change."""
         if entity == "calendar":
             if content is None:
-                if self._db.execute("SELECT 1 FROM calendars WHERE id = ? AND deleted = 0",
-                                    (item_id,)).fetchone():
+                row = self._db.execute("SELECT source_url FROM calendars WHERE id = ? AND "
+                                       "deleted = 0", (item_id,)).fetchone()
+                if row is not None and row[0] is not None:  # unsubscribed elsewhere
+                    self._delete_remote_subscription(item_id)  # type: ignore[attr-defined]
+                elif row is not None:
                     self._delete_calendar_rows(item_id, local=False)  # type: ignore[attr-defined]
                 return
             row = self._db.execute("SELECT visible FROM calendars WHERE id = ?",
@@ -814,6 +840,9 @@ class SyncMixin(StoreBase):
             self._write_calendar(cal, set(), local=False)
             self._db.execute("UPDATE calendars SET account = ? WHERE id = ? AND account IS NULL",
                              (account, item_id))
+            if cw.source_url is not None:
+                self._write_remote_subscription(  # type: ignore[attr-defined]
+                    item_id, cw.source_url, account)
             return
         if content is None:
             self._tombstone(item_id, local=False)  # type: ignore[attr-defined]

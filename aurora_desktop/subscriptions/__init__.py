@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -22,7 +22,7 @@ from aurora_core.model import Calendar, Event
 from ..store import Store, StoreError
 from .fetch import MAX_BYTES, TIMEOUT, Fetched, FetchError, fetch, normalise_url
 
-__all__ = ["REFRESH_MINUTES", "FetchError", "Refreshed", "derive_event", "fetch",
+__all__ = ["REFRESH_MINUTES", "FetchError", "Refreshed", "derive_event", "fetch", "fetch_new",
            "normalise_url", "refresh", "refresh_all", "subscribe"]
 
 REFRESH_MINUTES = 60  # the default of the "refresh subscriptions every" setting
@@ -42,6 +42,7 @@ class Refreshed:
     error: str | None = None
     event_ids: frozenset[str] = frozenset()  # written or removed (for the views' notice)
     name_hint: str | None = None  # the content's own name (X-WR-CALNAME)
+    network: bool = False  # the error: the server could not be reached (try when it can)
 
 
 def derive_event(ev: Event, calendar_id: str) -> Event:
@@ -69,7 +70,7 @@ def refresh(store: Store, calendar_id: str, *, fetcher: Fetcher = fetch,
                       timeout=timeout, max_bytes=max_bytes)
     except FetchError as exc:
         store.record_subscription_failure(cal.id, str(exc))
-        return Refreshed(cal, error=str(exc))
+        return Refreshed(cal, error=str(exc), network=exc.network)
     if got.moved_to is not None:  # moved for good (301/308): ask the new address from now on
         store.move_subscription(cal.id, got.moved_to)
     if got.body is None:
@@ -94,10 +95,14 @@ def refresh(store: Store, calendar_id: str, *, fetcher: Fetcher = fetch,
 
 
 def refresh_all(store: Store, *, fetcher: Fetcher = fetch, timeout: float = TIMEOUT,
-                max_bytes: int = MAX_BYTES) -> list[Refreshed]:
-    """Refresh every subscription, one after the other; a failure does not stop the rest."""
+                max_bytes: int = MAX_BYTES,
+                only: Collection[str] | None = None) -> list[Refreshed]:
+    """Refresh every subscription (``only``: those of these calendar ids), one after the
+    other; a failure does not stop the rest."""
     out = []
     for sub in store.subscriptions():
+        if only is not None and sub.calendar.id not in only:
+            continue
         try:
             out.append(refresh(store, sub.calendar.id, fetcher=fetcher, timeout=timeout,
                                max_bytes=max_bytes))
@@ -130,7 +135,20 @@ def subscribe(store: Store, url: str, name: str | None = None, *, color: str = "
         renamed = Calendar(cal.id, done.name_hint.strip()[:200], cal.color, cal.visible, True)
         store.put_calendar(renamed)
         done = dataclasses.replace(done, calendar=renamed)
+    # Only now, with content that worked, does it go to the account (signed in): the
+    # other desktops subscribe too. A failed first fetch never reached any of them.
+    store.share_subscription(cal.id)
     return done
+
+
+def fetch_new(store: Store, *, fetcher: Fetcher = fetch, timeout: float = TIMEOUT,
+              max_bytes: int = MAX_BYTES) -> list[Refreshed]:
+    """Fetch the subscriptions never fetched here: those a sync brought from another
+    desktop of the account."""
+    ids = store.unfetched_subscriptions()
+    if not ids:
+        return []
+    return refresh_all(store, fetcher=fetcher, timeout=timeout, max_bytes=max_bytes, only=ids)
 
 
 def _name_from(url: str) -> str:

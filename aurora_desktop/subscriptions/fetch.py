@@ -13,9 +13,10 @@ import re
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from aurora_core import __version__
+from aurora_core.source_url import subscription_url
 
 if TYPE_CHECKING:
     import requests
@@ -30,7 +31,15 @@ _CHUNK = 64 * 1024
 
 
 class FetchError(Exception):
-    """The calendar could not be fetched; the message says why (one line)."""
+    """The calendar could not be fetched; the message says why (one line).
+
+    ``network``: the server could not be reached or did not answer (no route, refused,
+    a name that does not resolve, a timeout): worth trying again when the network
+    comes back, unlike an answer that was an error (404, 500, not a calendar)."""
+
+    def __init__(self, message: str, *, network: bool = False) -> None:
+        super().__init__(message)
+        self.network = network
 
 
 @dataclass(frozen=True)
@@ -48,22 +57,12 @@ def normalise_url(text: str) -> str:
     """The https/http URL to fetch for what the user typed; raises FetchError if it is none.
 
     ``webcal://`` and ``webcals://`` mean https; http stays http (only when the user
-    wrote it).
+    wrote it); scheme and host are lower case (aurora_core.source_url: the wire's rule).
     """
-    raw = text.strip()
     try:
-        parts = urlsplit(raw)
-    except ValueError:
-        raise FetchError(f"{raw!r} is not a web address") from None
-    scheme = parts.scheme.lower()
-    if scheme in ("webcal", "webcals"):
-        scheme = "https"
-    if scheme not in ("https", "http"):
-        raise FetchError(f"{raw!r} is not a calendar address: it must start with https://, "
-                         "http:// or webcal://")
-    if not parts.hostname:
-        raise FetchError(f"{raw!r} has no server name")
-    return urlunsplit((scheme, parts.netloc, parts.path or "/", parts.query, ""))
+        return subscription_url(text)
+    except ValueError as exc:
+        raise FetchError(str(exc)) from None
 
 
 def _size(n: int) -> str:
@@ -116,7 +115,8 @@ def fetch(url: str, *, etag: str | None = None, last_modified: str | None = None
                     raise FetchError(f"the calendar is larger than the {_size(max_bytes)} a "
                                      "subscription may be; it was cut off there")
                 if time.monotonic() > deadline:
-                    raise FetchError(f"{host} took more than {timeout:g} s to send the calendar")
+                    raise FetchError(f"{host} took more than {timeout:g} s to send the calendar",
+                                     network=True)
                 chunks.append(chunk)
             return Fetched(b"".join(chunks), resp.headers.get("ETag"),
                            resp.headers.get("Last-Modified"), resp.url, moved)
@@ -125,19 +125,24 @@ def fetch(url: str, *, etag: str | None = None, last_modified: str | None = None
     except requests.TooManyRedirects:
         raise FetchError(f"{host} redirects more than {MAX_REDIRECTS} times") from None
     except requests.Timeout:
-        raise FetchError(f"{host} did not answer within {timeout:g} s") from None
+        raise FetchError(f"{host} did not answer within {timeout:g} s", network=True) from None
     except requests.exceptions.SSLError as exc:
         raise FetchError(f"the secure connection to {host} failed: {_first_line(exc)}") from None
     except requests.ConnectionError as exc:
         if "timed out" in str(exc).lower():  # a read timeout while streaming the body
-            raise FetchError(f"{host} did not answer within {timeout:g} s") from None
-        raise FetchError(f"cannot reach {host}: {_os_reason(exc)}") from None
+            raise FetchError(f"{host} did not answer within {timeout:g} s",
+                             network=True) from None
+        raise FetchError(f"cannot reach {host}: {_os_reason(exc)}", network=True) from None
     except requests.exceptions.ContentDecodingError:
         raise FetchError(f"{host} sent a compressed body that cannot be decoded") from None
+    except requests.exceptions.ChunkedEncodingError:  # the connection broke mid-body
+        raise FetchError(f"the connection to {host} broke while it sent the calendar",
+                         network=True) from None
     except requests.RequestException as exc:
         raise FetchError(f"fetching from {host} failed: {_first_line(exc)}") from None
     except OSError as exc:  # e.g. a socket error while streaming
-        raise FetchError(f"fetching from {host} failed: {exc.strerror or exc}") from None
+        raise FetchError(f"fetching from {host} failed: {exc.strerror or exc}",
+                         network=True) from None
     finally:
         if own:
             s.close()

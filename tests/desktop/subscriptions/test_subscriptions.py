@@ -221,9 +221,16 @@ def test_subscription_events_cannot_be_edited_and_are_never_pending(
     ev: Event = store.events(cal.id)[0]
     with pytest.raises(ValidationError, match="read-only"):
         store.put_event(ev.replace(title="Mine now"))
-    # Signing in adopts this computer's calendars, never a subscription.
+    # Signing in adopts the subscription like the other calendars: the calendar (its
+    # address, name, colour) goes to the account, its events never do.
     store.adopt_local_calendars("https://server|me")
-    assert store.calendar_account(cal.id) is None
+    assert store.calendar_account(cal.id) == "https://server|me"
+    assert ("calendar", cal.id) in store.pending("calendar")
+    assert not store.pending("event")
+    out = {o.id: o for o in store.outgoing("https://server|me")}
+    assert out[cal.id].content is not None
+    assert out[cal.id].content["source_url"] == server.url("/h.ics")
+    assert not [o for o in out.values() if o.entity == "event"]
     assert store.default_calendar().id != cal.id
 
 
