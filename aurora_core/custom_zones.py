@@ -46,6 +46,7 @@ __all__ = [
     "add_source",
     "definition",
     "definitions_for",
+    "display_name",
     "is_custom",
     "is_tzid_line",
     "lookup",
@@ -382,6 +383,17 @@ def definition(name: str) -> str:
 def tzid_of(name: str) -> str:
     """The TZID the zone's file gave it (for export and for showing it)."""
     return lookup(name).tzid
+
+
+def display_name(name: str) -> str:
+    """What to show a person for a zone: the TZID its file gave it for a registry name
+    (``Foo Standard Time``), the name itself for any other (an IANA name)."""
+    if not is_custom(name):
+        return name
+    try:
+        return tzid_of(name)
+    except Exception:  # its definition is not known here: the name still says what it is
+        return name
 
 
 def is_tzid_line(line: str) -> bool:

@@ -12,6 +12,7 @@ from email.header import Header
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
+from aurora_core import custom_zones
 from aurora_core.model import AllDayDate, Event, EventTime, FloatingTime, ZonedTime
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
@@ -34,7 +35,7 @@ def describe_time(t: EventTime, zone: tzinfo, zone_name: str) -> str:
     text = f"{local:%a %d %b %Y, %H:%M} ({zone_name})"
     if t.tz != zone_name:
         there = t.local
-        text += f" — {there:%H:%M} in {t.tz}"
+        text += f" — {there:%H:%M} in {custom_zones.display_name(t.tz)}"
     return text
 
 

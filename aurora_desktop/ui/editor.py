@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import available_timezones
 
+from aurora_core import custom_zones
 from aurora_core.model import (
     AllDayDate,
     Calendar,
@@ -174,6 +175,8 @@ class EventEditor(QtWidgets.QDialog):
         self._base = event
         self._occ = occurrence
         self._zone_name = zone_name
+        # Zones an imported file defined (X-AURORA/<hash>) show as the file named them.
+        self._zone_labels: dict[str, str] = {}  # label -> zone name
         self._calendars = [c for c in calendars if not c.read_only or (event and
                                                                         c.id == event.calendar_id)]
         # An event of a read-only calendar (a subscription) is shown, never saved: why, inline.
@@ -461,6 +464,10 @@ class EventEditor(QtWidgets.QDialog):
         self._load_rule(*rule_args)
 
     def _set_zone(self, name: str) -> None:
+        if custom_zones.is_custom(name):
+            label = f"{custom_zones.display_name(name)} (from the imported file)"
+            self._zone_labels[label] = name
+            name = label
         i = self.zone.findText(name)
         if i < 0:
             self.zone.addItem(name)
@@ -692,6 +699,7 @@ class EventEditor(QtWidgets.QDialog):
         if ew < sw:
             raise ValidationError("the event ends before it starts")
         zone = self.zone.currentText().strip()
+        zone = self._zone_labels.get(zone, zone)
         if zone == FLOATING:
             return FloatingTime(sw), FloatingTime(ew)
         return ZonedTime.from_local(sw, zone), ZonedTime.from_local(ew, zone)

@@ -85,3 +85,6 @@ def test_the_email_reminder_is_due_at_the_files_offset(inproc: InProcess,
     inproc.clock.advance(timedelta(minutes=1))
     _forget()
     assert inproc.dispatcher.run().sent == 1
+    [msg] = inproc.mailbox.sent
+    text = msg.get_body(("plain",)).get_content()
+    assert "Wed 25 Nov 2026, 08:53 (UTC) — 12:10 in Odd" in text  # the file's name, not a hash
