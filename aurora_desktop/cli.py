@@ -69,7 +69,8 @@ def _parse_day(text: str, what: str) -> date:
         raise CliError(f"{what} {text!r} is not a date of the form YYYY-MM-DD") from None
 
 
-def _calendar_named(store: Store, name: str | None, *, create: bool) -> Calendar:
+def _calendar_named(store: Store, name: str | None, *, create: bool,
+                    color: str | None = None) -> Calendar:
     if name is None:
         return store.default_calendar()
     cal = store.calendar_by_name(name)
@@ -78,7 +79,7 @@ def _calendar_named(store: Store, name: str | None, *, create: bool) -> Calendar
     if not create:
         names = ", ".join(c.name for c in store.calendars()) or "none"
         raise CliError(f"no calendar named {name!r} (calendars: {names})")
-    cal = Calendar(new_id(), name, store.new_calendar_color())
+    cal = Calendar(new_id(), name, color or store.new_calendar_color())
     store.put_calendar(cal)
     return cal
 
@@ -214,6 +215,7 @@ def cmd_list(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
     from aurora_core.ical import parse_ics
+    from aurora_core.ics_header import read_header
 
     path = Path(args.file)
     try:
@@ -222,7 +224,8 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
         raise CliError(f"cannot read {path}: {exc.strerror or exc}") from None
     store = open_store(args.data_dir)
     with store:
-        cal = _calendar_named(store, args.calendar, create=True)
+        # A new calendar takes the file's colour if it gives one, else one no calendar has.
+        cal = _calendar_named(store, args.calendar, create=True, color=read_header(data).color)
         if cal.read_only:
             raise CliError(f"calendar {cal.name!r} is read-only")
         show = sys.stderr.isatty() or args.progress

@@ -10,8 +10,19 @@ from __future__ import annotations
 import ctypes.util
 import sys
 from collections.abc import Callable, Mapping
+from pathlib import Path
 
 __all__ = ["display_problem"]
+
+
+def _x_socket_there(display: str, socket_dir: Path) -> bool:
+    """A local display (":0", "unix:1.0") has its socket; others (ssh's "localhost:10")
+    are not checked."""
+    host, _, rest = display.partition(":")
+    if host not in ("", "unix") or not rest:
+        return True
+    number = rest.split(".", 1)[0]
+    return not number.isdigit() or (socket_dir / f"X{number}").exists()
 
 HEADLESS_HINT = ("the commands need none: aurora list, aurora import FILE.ics, "
                  "aurora export -o FILE.ics (aurora --help lists them all)")
@@ -19,7 +30,7 @@ HEADLESS_HINT = ("the commands need none: aurora list, aurora import FILE.ics, "
 
 def display_problem(env: Mapping[str, str], platform: str = sys.platform,
                     find_library: Callable[[str], str | None] = ctypes.util.find_library,
-                    ) -> str | None:
+                    x11_socket_dir: Path = Path("/tmp/.X11-unix")) -> str | None:
     """Why the window cannot open in ``env`` (one line), or None when it can (or when we
     cannot tell: Qt is then left to decide, as on macOS and Windows)."""
     if not platform.startswith("linux"):
@@ -32,6 +43,9 @@ def display_problem(env: Mapping[str, str], platform: str = sys.platform,
     if not wayland and not x11:
         return ("the window needs a display and none was found (DISPLAY and WAYLAND_DISPLAY "
                 f"are not set): start it from a desktop session; {HEADLESS_HINT}")
+    if not wayland and not _x_socket_there(env["DISPLAY"], x11_socket_dir):
+        return (f"the window cannot reach the display {env['DISPLAY']!r} (no X server "
+                f"listens there): start it from a desktop session; {HEADLESS_HINT}")
     if not wayland and find_library("xcb-cursor") is None:
         return ("the window needs the system library libxcb-cursor0 to use the X display "
                 "(Qt's xcb plugin will not load without it): install it with "

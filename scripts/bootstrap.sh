@@ -10,12 +10,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-QT_LIBS=(libgl1 libegl1 libfontconfig1 libxkbcommon0 libglib2.0-0 libdbus-1-3 fonts-dejavu-core)
-XVFB_LIBS=(xvfb xauth libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0
+# libxcb-cursor0: Qt 6.5+ will not load its X11 (xcb) plugin without it, and the window
+# then aborts; small, so every install gets it.
+QT_LIBS=(libgl1 libegl1 libfontconfig1 libxkbcommon0 libglib2.0-0 libdbus-1-3 fonts-dejavu-core
+         libxcb-cursor0)
+XVFB_LIBS=(xvfb xauth libxkbcommon-x11-0 libxcb-icccm4 libxcb-image0
            libxcb-keysyms1 libxcb-render-util0 libxcb-shape0 libxcb-xkb1)
 TEST_LIBS=(dbus gnome-keyring python3-dbusmock)  # python3-dbusmock: a notification daemon
 want=("${QT_LIBS[@]}")
-[[ "${1:-}" == "--xvfb" || -n "${DISPLAY:-}" ]] && want+=("${XVFB_LIBS[@]}")
+[[ "${1:-}" == "--xvfb" || -n "${DISPLAY:-}" || -n "${WAYLAND_DISPLAY:-}" ]] && want+=("${XVFB_LIBS[@]}")
 [[ "${1:-}" == "--test" ]] && want+=("${TEST_LIBS[@]}")
 
 missing=()

@@ -275,8 +275,13 @@ def test_no_display_is_one_line_not_a_core_dump(tmp_path: Path) -> None:
     assert "aurora list" in line
 
 
-def test_display_problem_reads_the_environment() -> None:
-    from aurora_desktop.display import display_problem
+def test_display_problem_reads_the_environment(tmp_path: Path) -> None:
+    from aurora_desktop.display import display_problem as real
+
+    (tmp_path / "X0").touch()
+
+    def display_problem(env: dict[str, str], platform: str, find: Any) -> str | None:
+        return real(env, platform, find, x11_socket_dir=tmp_path)
 
     def found(_name: str) -> str:
         return "libxcb-cursor.so.0"
@@ -290,6 +295,9 @@ def test_display_problem_reads_the_environment() -> None:
     assert display_problem({}, "darwin", missing) is None
     assert "needs a display" in (display_problem({}, "linux", found) or "")
     assert "libxcb-cursor0" in (display_problem({"DISPLAY": ":0"}, "linux", missing) or "")
+    assert "cannot reach the display ':7'" in (display_problem({"DISPLAY": ":7"}, "linux", found)
+                                               or "")
+    assert display_problem({"DISPLAY": "localhost:10.0"}, "linux", found) is None  # ssh -X
 
 
 def test_a_calendar_made_with_the_plus_button_gets_a_colour_no_other_has(
