@@ -252,7 +252,7 @@ class SyncMixin(StoreBase):
                 "SELECT occurrence_key, reminder FROM reminder_state")]
             self._mark_changed("reminder_state", keys)
         self._notify(ChangeNotice(event_ids=frozenset(touched_events),
-                                  calendar_ids=frozenset(r[0] for r in rows)))
+                                  calendar_ids=frozenset(r[0] for r in [*rows, *subs])))
         return added
 
     def release_account(self, account: str, *, keep: bool) -> int:
