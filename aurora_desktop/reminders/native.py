@@ -238,6 +238,8 @@ class NativeNotifier(QtCore.QObject):
         # worker thread only:
         self._dn: Any = None  # desktop_notifier.DesktopNotifier
         self._probe: Any = None  # dbus_fast MessageBus for GetCapabilities
+        # One D-Bus job at a time: a withdrawal waits for the send it withdraws.
+        self._serial = asyncio.Lock()
         queued = Qt.ConnectionType.QueuedConnection
         self._acted.connect(self._on_acted, queued)
         self._batch_failed.connect(self._on_failed, queued)
@@ -327,6 +329,10 @@ class NativeNotifier(QtCore.QObject):
     # --------------------------------------------------------- worker thread
 
     async def _send_batch(self, messages: list[NativeMessage]) -> None:
+        async with self._serial:
+            await self._send_batch_now(messages)
+
+    async def _send_batch_now(self, messages: list[NativeMessage]) -> None:
         try:
             await asyncio.wait_for(self._send_all(messages), self.timeout)
         except TimeoutError:
@@ -407,6 +413,10 @@ class NativeNotifier(QtCore.QObject):
         return dispatched
 
     async def _close(self, identifiers: list[str]) -> None:
+        async with self._serial:
+            await self._close_now(identifiers)
+
+    async def _close_now(self, identifiers: list[str]) -> None:
         if self._dn is None:
             return
         for i in identifiers:

@@ -149,6 +149,18 @@ def test_dismissed_in_the_window_closes_its_notification(
     assert _state(store).state == "dismissed"
 
 
+def test_dismissed_while_its_notification_is_being_sent_still_closes_it(
+        qtbot, bus: PrivateBus, app: Harness, store: Store) -> None:
+    bus.start_notifications()
+    make_event(store, "Quick", T0 + timedelta(minutes=15))
+    app.svc.start()  # delivers at once: the send is under way on the notifier's thread
+    qtbot.waitUntil(lambda: app.svc.window.row_count() == 1, timeout=WAIT)
+    app.svc.window.dismiss_button.click()
+    qtbot.waitUntil(lambda: bool(bus.calls("CloseNotification")), timeout=WAIT)
+    assert [c[1] for c in bus.calls("CloseNotification")] == [[bus.notifies()[0]["id"]]]
+    assert _state(store).state == "dismissed"
+
+
 def test_many_at_once_are_one_notification_whose_buttons_act_on_all(
         qtbot, bus: PrivateBus, app: Harness, store: Store) -> None:
     bus.start_notifications()
