@@ -39,6 +39,7 @@ from aurora_desktop.ui.layout import Item
 from aurora_desktop.ui.models import AgendaModel, CalendarListModel, OccurrenceModel, SearchModel
 from aurora_desktop.ui.search_panel import SearchPanel
 from aurora_desktop.ui.sidebar import Sidebar
+from aurora_desktop.ui.toolbar import build_toolbar
 from aurora_desktop.ui.views.base import CalendarView, ViewContext
 from aurora_desktop.ui.views.month import MonthView
 
@@ -122,65 +123,12 @@ class MainWindow(QtWidgets.QMainWindow):
 
     # ================================================================ building
     def _build_toolbar(self) -> None:
-        tb = QtWidgets.QToolBar("Navigation")
-        tb.setObjectName("mainToolbar")
-        tb.setMovable(False)
-        tb.setFloatable(False)
-        tb.setContextMenuPolicy(Qt.ContextMenuPolicy.PreventContextMenu)
-        tb.setIconSize(QtCore.QSize(18, 18))
-        self.addToolBar(tb)
-        self.today_button = QtWidgets.QToolButton()
-        self.today_button.setObjectName("todayButton")
-        self.today_button.setText("Today")
-        self.today_button.setAccessibleName("Today")
-        self.today_button.setToolTip("Go to today (T)")
-        self.today_button.clicked.connect(self.go_today)
-        self.prev_button = QtWidgets.QToolButton()
-        self.prev_button.setAccessibleName("Previous")
-        self.prev_button.setToolTip("Previous (Page Up)")
-        self.prev_button.clicked.connect(lambda: self.step(-1))
-        self.next_button = QtWidgets.QToolButton()
-        self.next_button.setAccessibleName("Next")
-        self.next_button.setToolTip("Next (Page Down)")
-        self.next_button.clicked.connect(lambda: self.step(1))
-        self.title_label = QtWidgets.QLabel()
-        self.title_label.setObjectName("rangeTitle")
-        self.title_label.setAccessibleName("Shown dates")
-        tb.addWidget(self.today_button)
-        tb.addWidget(self.prev_button)
-        tb.addWidget(self.next_button)
-        tb.addWidget(self.title_label)
-        spacer = QtWidgets.QWidget()
-        spacer.setSizePolicy(QtWidgets.QSizePolicy.Policy.Expanding,
-                             QtWidgets.QSizePolicy.Policy.Preferred)
-        tb.addWidget(spacer)
-        switcher = QtWidgets.QFrame()
-        switcher.setObjectName("viewSwitcher")
-        switcher.setAccessibleName("View")
-        sl = QtWidgets.QHBoxLayout(switcher)
-        sl.setContentsMargins(1, 1, 1, 1)
-        sl.setSpacing(0)
-        self.view_buttons: dict[str, QtWidgets.QToolButton] = {}
-        group = QtWidgets.QButtonGroup(self)
-        for name, label, key in VIEWS:
-            b = QtWidgets.QToolButton()
-            b.setText(label)
-            b.setCheckable(True)
-            b.setAccessibleName(f"{label} view")
-            b.setToolTip(f"{label} ({key})")
-            b.clicked.connect(lambda _=False, n=name: self.set_view(n))
-            group.addButton(b)
-            sl.addWidget(b)
-            self.view_buttons[name] = b
-        tb.addWidget(switcher)
-        gap = QtWidgets.QWidget()
-        gap.setFixedWidth(10)
-        tb.addWidget(gap)
-        self.search_field = QtWidgets.QLineEdit()
-        self.search_field.setObjectName("searchField")
-        self.search_field.setPlaceholderText("Search events")
-        self.search_field.setAccessibleName("Search events")
-        self.search_field.setClearButtonEnabled(True)
+        bar = self.nav_bar = build_toolbar(self, VIEWS, self.go_today, self.step)
+        self.today_button, self.prev_button = bar.today_button, bar.prev_button
+        self.next_button, self.title_label = bar.next_button, bar.title_label
+        self.view_buttons = bar.view_buttons
+        bar.viewChosen.connect(self.set_view)
+        self.search_field = bar.search_field
         self.search_field.returnPressed.connect(self._search_enter)
         self._search_timer = QtCore.QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -188,7 +136,6 @@ class MainWindow(QtWidgets.QMainWindow):
         self._search_timer.timeout.connect(self.run_search)
         self.search_field.textChanged.connect(lambda _t: self._search_timer.start())
         self.search_field.installEventFilter(self)
-        tb.addWidget(self.search_field)
 
     def _build_sidebar_and_search(self) -> None:
         self.sidebar = Sidebar(self.calendar_model)

@@ -206,3 +206,51 @@ def test_show_week_numbers_also_numbers_the_week_and_day_views(window: MainWindo
     settings.set("ui/week_numbers", False)
     assert day.header.week_label() == ""
     assert window.sidebar.mini.verticalHeaderFormat() == fmt.NoVerticalHeader
+
+
+# ------------------------------------------------------------ 11: toolbar
+
+
+def _x_in_window(w: MainWindow, widget: QtWidgets.QWidget) -> int:
+    return widget.mapTo(w, QtCore.QPoint(0, 0)).x()
+
+
+def test_the_view_switcher_stays_put_while_the_title_changes_width(window: MainWindow,
+                                                                  qtbot) -> None:
+    window.resize(1280, 820)
+    switcher = window.findChild(QtWidgets.QFrame, "viewSwitcher")
+    assert switcher is not None
+    xs = set()
+    for d in (date(2026, 5, 13), date(2026, 12, 30), date(2026, 9, 16)):
+        window.set_date(d)  # "11 – 17 May 2026", "28 Dec 2026 – 3 Jan 2027", ...
+        QTest.qWait(5)
+        xs.add(_x_in_window(window, switcher))
+    window.set_view("day")
+    QTest.qWait(5)
+    xs.add(_x_in_window(window, switcher))
+    assert len(xs) == 1, xs
+
+
+def test_the_search_field_stays_at_narrow_widths(window: MainWindow) -> None:
+    for width in (1000, 950, 900):
+        window.resize(width, 820)
+        QTest.qWait(5)
+        f = window.search_field
+        assert f.isVisible(), width
+        x = _x_in_window(window, f)
+        assert x > 0 and x + f.width() <= window.width(), (width, x, f.width())
+        assert f.width() >= 140
+        for b in window.view_buttons.values():
+            assert b.isVisible()
+    # the title gives way: it is cut with "…" and whole on hover
+    window.resize(900, 820)
+    window.set_date(date(2026, 12, 30))
+    QTest.qWait(5)
+    window.set_view("day")
+    QTest.qWait(5)
+    title = window.title_label
+    assert title.text() == "Wednesday, 30 December 2026"
+    shown = title.shown_text()  # type: ignore[attr-defined]
+    assert title.fontMetrics().horizontalAdvance(shown) <= title.contentsRect().width()
+    if shown != title.text():  # short names first ("Wed, 30 Dec 2026"), then "…"
+        assert shown.startswith("Wed") and title.toolTip() == title.text()
