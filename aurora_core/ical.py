@@ -25,7 +25,9 @@ How the file's times become our three kinds of time:
   against every IANA zone and the best match is used (Windows primary zones
   first, then zones whose city appears in the TZID). A VTIMEZONE with a
   single whole-hour offset that matches no real zone becomes the fixed-offset
-  IANA zone ``Etc/GMT±N``; a VTIMEZONE that matches nothing skips its events.
+  IANA zone ``Etc/GMT±N``; a VTIMEZONE that matches nothing is used as the
+  file defines it, as a zone ``X-AURORA/<hash>`` (:mod:`aurora_core.custom_zones`),
+  with one warning per zone; export writes that definition back.
   A TZID no VTIMEZONE defines may be a vendor's form of a zone name (Lotus
   Notes, old Outlook labels…); if it is none, its times are kept floating,
   with a warning: we never silently guess UTC.
