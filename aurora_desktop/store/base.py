@@ -156,6 +156,18 @@ def _reminders_parse(text: str) -> tuple[Reminder, ...]:
     return tuple(out)
 
 
+def _read_only(path: Path) -> StoreReadOnly:
+    """What to say when the database or its folder cannot be written (permissions, a
+    read-only disk), instead of SQLite's "unable to open database file"."""
+    how = "Fix its permissions, or choose another folder with --data-dir or AURORA_DATA_DIR"
+    if not path.exists():
+        return StoreReadOnly(f"Aurora Time cannot create its calendar in {path.parent}: the "
+                             f"folder is read-only (or belongs to another user). {how}.")
+    return StoreReadOnly(f"Aurora Time cannot save in {path}: the file or its folder is "
+                         f"read-only (or belongs to another user). {how}; `aurora list` and "
+                         "`aurora export` can still read it.")
+
+
 def _environment_error(exc: sqlite3.Error, path: Path) -> StoreError | None:
     """A user-facing StoreError for environment failures, None for bugs."""
     msg = str(exc).lower()
@@ -164,20 +176,13 @@ def _environment_error(exc: sqlite3.Error, path: Path) -> StoreError | None:
     if "locked" in msg or "busy" in msg:
         return StoreError(f"{path} is locked by another program; try again")
     if "readonly" in msg or "read-only" in msg:
-        return StoreReadOnly(
-            f"{path} is read-only, so Aurora Time cannot save there; nothing was saved. "
-            "Fix its permissions, or choose another folder with --data-dir or "
-            "AURORA_DATA_DIR; `aurora list` and `aurora export` can still read it.")
+        return _read_only(path)
     if "not a database" in msg or "malformed" in msg or "corrupt" in msg:
         return StoreDamaged(f"{path} is damaged (not a readable Aurora database)")
     if "unable to open" in msg or "disk i/o" in msg:
-        folder = path.parent
-        if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-            return StoreReadOnly(
-                f"Aurora Time cannot save in {folder}: the folder or its database is read-only "
-                "(or belongs to another user). Fix its permissions, or choose another folder "
-                "with --data-dir or AURORA_DATA_DIR; `aurora list` and `aurora export` can "
-                "still read it.")
+        if not os.access(path.parent, os.W_OK) or (path.exists()
+                                                   and not os.access(path, os.W_OK)):
+            return _read_only(path)
         return StoreError(f"cannot open or write {path}: {exc}")
     return None
 
@@ -220,6 +225,9 @@ class StoreBase:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"cannot create the folder {self.path.parent}: {exc.strerror}") from None
+        if self.path.exists() and not os.access(self.path, os.W_OK):
+            # SQLite would open it read-only without a word, and fail at the first write.
+            raise _read_only(self.path)
         try:
             self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             self._db.execute("PRAGMA foreign_keys = ON")

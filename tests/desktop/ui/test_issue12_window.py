@@ -313,3 +313,26 @@ def test_a_calendar_made_with_the_plus_button_gets_a_colour_no_other_has(
     window.add_calendar()
     colours = [c.color for c in store.calendars()]
     assert len(colours) == 3 and len(set(colours)) == 3, colours
+
+
+def test_a_read_only_folder_is_said_in_words_with_its_folder_to_open(
+        qtbot: Any, tmp_path: Path) -> None:
+    from aurora_desktop.store.base import _read_only
+    from aurora_desktop.ui.open_failure import OpenFailureBox, handle_open_failure
+
+    db = tmp_path / "aurora.sqlite3"
+    db.write_bytes(b"")
+    exc = _read_only(db)
+    seen: list[OpenFailureBox] = []
+
+    def run_box(box: OpenFailureBox) -> None:
+        box.show()
+        qtbot.waitExposed(box)
+        shot(box, "read-only-folder.png")
+        seen.append(box)
+        box.quit_button.click()
+
+    assert handle_open_failure(exc, db, run_box=run_box) is None
+    [box] = seen
+    assert box.move_button is None  # nothing is damaged: nothing to move aside
+    assert "read-only" in box.text() and "unable to open" not in box.text()
