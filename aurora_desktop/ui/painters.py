@@ -142,6 +142,20 @@ def bar(p: QtGui.QPainter, r: RectF, cc: ChipColors, text: str, selected: bool,
     p.restore()
 
 
+CHIP_TITLE_MIN = "Wwwwwww"  # a chip keeps its time only if this much of the title fits too
+
+
+def time_fits(fm: QtGui.QFontMetricsF, bfm: QtGui.QFontMetricsF, time_text: str, title: str,
+              width: float) -> bool:
+    """Whether a month chip ``width`` wide shows its time before the title.
+
+    The time goes first when it leaves less than about seven letters of the
+    title (or the whole title, if shorter): "Team st…" beats "09:30 Te…".
+    """
+    room = width - fm.horizontalAdvance(time_text) - 5
+    return room >= min(bfm.horizontalAdvance(title), bfm.horizontalAdvance(CHIP_TITLE_MIN))
+
+
 def dot_chip(p: QtGui.QPainter, r: RectF, cc: ChipColors, time_text: str, title: str,
              selected: bool, font: QtGui.QFont, bold: QtGui.QFont, theme: Theme) -> None:
     """A timed event in the month grid: coloured dot, time, title.
@@ -162,6 +176,9 @@ def dot_chip(p: QtGui.QPainter, r: RectF, cc: ChipColors, time_text: str, title:
     cy = r.center().y()
     p.drawEllipse(QtCore.QPointF(r.left() + 7, cy), 3.5, 3.5)
     x = r.left() + 15
+    bfm = metrics(bold)
+    if time_text and not time_fits(metrics(font), bfm, time_text, title, r.right() - x - 2):
+        time_text = ""  # a narrow cell: the title matters more than the time
     if time_text:
         fm = metrics(font)
         p.setFont(font)
@@ -174,7 +191,7 @@ def dot_chip(p: QtGui.QPainter, r: RectF, cc: ChipColors, time_text: str, title:
     p.setFont(bold)
     p.setPen(text_c)
     p.drawText(RectF(x, r.top(), r.right() - x - 2, r.height()), Qt.AlignmentFlag.AlignVCenter,
-               elide_f(metrics(bold), title, r.right() - x - 2))
+               elide_f(bfm, title, r.right() - x - 2))
 
 
 _colors: dict[str, QtGui.QColor] = {}

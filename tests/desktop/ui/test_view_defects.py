@@ -254,3 +254,43 @@ def test_the_search_field_stays_at_narrow_widths(window: MainWindow) -> None:
     assert title.fontMetrics().horizontalAdvance(shown) <= title.contentsRect().width()
     if shown != title.text():  # short names first ("Wed, 30 Dec 2026"), then "…"
         assert shown.startswith("Wed") and title.toolTip() == title.text()
+
+
+# ------------------------------------------------------ 4: narrow month chips
+
+
+def _darkest(img: QtGui.QImage, x0: float, x1: float, y0: float, y1: float) -> QtGui.QColor:
+    dpr = img.devicePixelRatio()
+    best = QtGui.QColor("white")
+    for x in range(int(x0 * dpr), int(x1 * dpr)):
+        for y in range(int(y0 * dpr), int(y1 * dpr)):
+            c = img.pixelColor(x, y)
+            if c.lightness() < best.lightness():
+                best = c
+    return best
+
+
+def test_narrow_month_chips_show_the_title_before_the_time(make_window, store) -> None:
+    w = make_window("month")
+    ev = put(store, "Team stand-up", at(TODAY + timedelta(days=1), 9, 30))
+    w.resize(950, 820)
+    w.refresh()
+    QTest.qWait(5)
+    v = w.view
+    assert isinstance(v, MonthView)
+    v.grab()
+    r = v.item_rect(f"{ev.uid}/")
+    assert r is not None and r.width() < 110  # a narrow cell
+    img = v.grab().toImage()
+    # right of the dot: the title's dark bold letters, not the muted time "09:30"
+    got = _darkest(img, r.left() + 15, r.left() + 45, r.top() + 2, r.bottom() - 2)
+    text = QtGui.QColor(w.ctx.theme.text)
+    assert close(got, text, 40), (got.name(), text.name(), w.ctx.theme.muted)
+    # with room, the time stays
+    w.resize(1600, 900)
+    QTest.qWait(5)
+    r = v.item_rect(f"{ev.uid}/")
+    assert r is not None and r.width() > 150
+    img = v.grab().toImage()
+    got = _darkest(img, r.left() + 15, r.left() + 40, r.top() + 2, r.bottom() - 2)
+    assert not close(got, text, 25), got.name()
