@@ -6,7 +6,11 @@ subscriptions, and the refreshes themselves: every ``subscriptions/refresh_minut
 demand. Each fetch runs off the GUI thread (:func:`ops.run_in_background`) on
 its own store connection; the result reaches the window as a change notice.
 A failing refresh only changes the calendar's row in the sidebar (a marker,
-the reason on hover): never a dialog.
+the reason on hover): never a dialog. One that failed because the server could
+not be reached is tried again when the network comes back (Qt's network
+information, where the platform has a backend), and after 1, 2, 5, then every
+10 minutes on the wall clock (so also at once after the computer wakes).
+Subscriptions a sync brought from another desktop are fetched when they arrive.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from aurora_desktop.qt import QtCore, QtGui, is_alive
+from aurora_desktop.qt import QtCore, QtGui, QtNetwork, is_alive
 from aurora_desktop.store import ChangeNotice, Store, StoreError
 from aurora_desktop.ui.ops import BackgroundOp, run_in_background
 from aurora_desktop.ui.subscribe_dialog import SubscribeDialog
@@ -28,6 +32,7 @@ log = logging.getLogger("aurora.ui.subscriptions")
 DB_NAME = "aurora.sqlite3"
 MIN_MINUTES = 5
 TICK_MS = 60_000  # the due time is checked on the wall clock every minute (see start())
+RETRY_MINUTES = (1, 2, 5, 10)  # after a network failure; then every 10 minutes
 
 
 class SubscriptionsUi(QtCore.QObject):
@@ -43,7 +48,8 @@ class SubscriptionsUi(QtCore.QObject):
         self.path = Path(data_dir) / DB_NAME
         self.op: BackgroundOp[Any] | None = None
         self.subscribe_op: BackgroundOp[Any] | None = None
-        self._again = False
+        self._again = False  # a refresh of every subscription was asked during one
+        self._again_ids: set[str] = set()  # a refresh of these was asked during one
         self._announce_done = False
         self.dialog: SubscribeDialog | None = None
         self.subscribe_action = QtGui.QAction("Su&bscribe to calendar…", window)
@@ -59,6 +65,17 @@ class SubscriptionsUi(QtCore.QObject):
         self.timer = QtCore.QTimer(self)
         self.timer.setInterval(TICK_MS)
         self.timer.timeout.connect(self._tick)
+        # Network failures: which subscriptions, when to try again (wall clock), how often
+        # it failed in a row. The wall-clock tick catches a retry that fell due asleep.
+        self.unreachable: set[str] = set()
+        self.retry_at: float | None = None
+        self._retries = 0
+        self._retry_timer = QtCore.QTimer(self)
+        self._retry_timer.setSingleShot(True)
+        self._retry_timer.timeout.connect(self._tick)
+        self._network: Any = None
+        self._announcing = False
+        self.store.subscribe(self._on_store_change)
         if self.settings is not None:
             self.settings.changed.connect(self._on_setting)
 
@@ -78,6 +95,7 @@ class SubscriptionsUi(QtCore.QObject):
         clock, checked every minute: after a night asleep the refresh comes at once
         (a plain hour-long timer counts only the time the computer was awake)."""
         self.timer.start()
+        self._watch_network()
         self._tick(force=True)
 
     def _tick(self, *, force: bool = False) -> None:
@@ -85,20 +103,91 @@ class SubscriptionsUi(QtCore.QObject):
         if force or self.due is None or now >= self.due:
             self.due = now + self.interval_ms() / 1000
             self.refresh_now()
+        elif self.retry_at is not None and now >= self.retry_at and self.unreachable:
+            self.retry_at = None
+            self.refresh_now(only=set(self.unreachable))
 
     def stop(self) -> None:
         self.timer.stop()
+        self._retry_timer.stop()
+        self.store.unsubscribe(self._on_store_change)
         for op in (self.op, self.subscribe_op):
             if op is not None:
                 op.cancel()
 
+    # ------------------------------------------------------- network failures
+    def _watch_network(self) -> None:
+        info_cls = getattr(QtNetwork, "QNetworkInformation", None)
+        if info_cls is None:
+            return
+        try:
+            if not info_cls.loadDefaultBackend():
+                return
+            info = info_cls.instance()
+        except Exception:  # no backend on this platform: the timed retries cover it
+            return
+        if info is None:
+            return
+        self._network = info
+        info.reachabilityChanged.connect(self._on_reachability)
+
+    def _on_reachability(self, reachability: Any) -> None:
+        if reachability == getattr(type(reachability), "Online", None):
+            self.network_online()
+
+    def network_online(self) -> None:
+        """The network came back: the subscriptions that could not be reached are
+        fetched now (not at the next hourly refresh)."""
+        if self.unreachable:
+            self.retry_at = None
+            self._retry_timer.stop()
+            self.refresh_now(only=set(self.unreachable))
+
+    def _note_network(self, results: list[Any]) -> None:
+        """After a refresh: which subscriptions failed for want of the network, and when
+        to try them again (1, 2, 5, then every 10 minutes while they still fail)."""
+        tried = {r.calendar.id for r in results}
+        failed = {r.calendar.id for r in results if r.error is not None and r.network}
+        retried = bool(tried & self.unreachable)
+        self.unreachable = (self.unreachable - tried) | failed
+        live = {s.calendar.id for s in self.store.subscriptions()}
+        self.unreachable &= live
+        if not self.unreachable:
+            self._retries = 0
+            self.retry_at = None
+            self._retry_timer.stop()
+            return
+        if retried and failed:
+            self._retries += 1
+        minutes = RETRY_MINUTES[min(self._retries, len(RETRY_MINUTES) - 1)]
+        self.retry_at = self.clock() + minutes * 60
+        self._retry_timer.start(minutes * 60_000)
+
+    # ------------------------------------------------------ from other desktops
+    def _on_store_change(self, notice: ChangeNotice) -> None:
+        """A sync brought a subscription from another desktop of the account (or its
+        address changed there): fetch it here now, off the GUI thread."""
+        if not notice.calendar_ids or not notice.remote or self._announcing:
+            return
+        try:
+            new = self.store.unfetched_subscriptions()
+        except StoreError:
+            return
+        if new:
+            self.refresh_now(only=set(new))
+
     # --------------------------------------------------------------- refresh
-    def refresh_now(self, *, announce: bool = False) -> BackgroundOp[Any] | None:
-        """Refresh every subscription off the GUI thread; one refresh at a time (a request
-        while one runs is done after it). ``announce``: say so in the status bar."""
+    def refresh_now(self, *, announce: bool = False,
+                    only: set[str] | None = None) -> BackgroundOp[Any] | None:
+        """Refresh every subscription (``only``: those calendar ids) off the GUI thread;
+        one refresh at a time (a request while one runs is done after it).
+        ``announce``: say so in the status bar."""
         self._announce_done = self._announce_done or announce
         if self.op is not None and self.op.running:
-            self._again = True
+            if only is None:
+                self._again = True
+            else:
+                self._again_ids |= only
             return self.op
         if not self.store.subscriptions():
             if announce:
@@ -106,12 +195,13 @@ class SubscriptionsUi(QtCore.QObject):
             self._announce_done = False
             return None
         path = self.path
+        ids = None if only is None else frozenset(only)
 
         def work() -> list[Any]:
             from aurora_desktop.subscriptions import refresh_all
 
             with Store(path) as store:
-                return refresh_all(store)
+                return refresh_all(store, only=ids)
 
         self.op = run_in_background(self, work, self._refreshed, self._failed,
                                     name="subscriptions")
@@ -121,14 +211,20 @@ class SubscriptionsUi(QtCore.QObject):
         ids: set[str] = set()
         for r in results:
             ids |= r.event_ids
-        self.store.announce(ChangeNotice(event_ids=frozenset(ids), remote=True,
-                                         calendar_ids=frozenset(r.calendar.id for r in results)))
+        self._announcing = True  # our own notice: not a sync's (see _on_store_change)
+        try:
+            self.store.announce(ChangeNotice(
+                event_ids=frozenset(ids), remote=True,
+                calendar_ids=frozenset(r.calendar.id for r in results)))
+        finally:
+            self._announcing = False
         if self._announce_done and is_alive(self.window):
             failed = [r for r in results if r.error is not None]
             self.window.show_message(
                 f"Subscriptions refreshed; {len(failed)} could not be (see the sidebar)."
                 if failed else "Subscriptions refreshed.")
         self._announce_done = False
+        self._note_network(results)
         self.refreshed.emit(results)
         self._next()
 
@@ -144,7 +240,11 @@ class SubscriptionsUi(QtCore.QObject):
     def _next(self) -> None:
         if self._again:
             self._again = False
+            self._again_ids.clear()
             QtCore.QTimer.singleShot(0, self.refresh_now)
+        elif self._again_ids:
+            ids, self._again_ids = self._again_ids, set()
+            QtCore.QTimer.singleShot(0, lambda: self.refresh_now(only=ids))
 
     # ------------------------------------------------------------- subscribe
     def open_dialog(self) -> SubscribeDialog:
