@@ -81,6 +81,7 @@ class QuickAdd:
     start: EventTime | None = None
     end: EventTime | None = None
     zone: str = ""
+    local_zone: str = ""
     rrule: str | None = None
     duration: timedelta | None = None
     understood: list[str] = field(default_factory=list)
@@ -99,7 +100,8 @@ class QuickAdd:
         """The event's time in words, e.g. "Thu 3 Dec 2026, 13:00–14:00 (Europe/Paris)"."""
         if self.start is None or self.end is None:
             return ""
-        return describe_span(self.start, self.end, h24)
+        text = describe_span(self.start, self.end, h24)
+        return text.replace(f" ({self.local_zone})", "") if self.local_zone else text
 
 
 # ------------------------------------------------------------------ formatting
@@ -200,6 +202,7 @@ _ALL_DAY = re.compile(r"\ball[\s-]day\b", re.I)
 
 _ZONE_PHRASE = re.compile(r"\b(?:(?P<in>in)\s+)?(?P<z>(?:[a-z][\w.'/+-]*\s+){0,3}?[a-z][\w.'/+-]*)"
                           r"\s+time\b", re.I)
+_IN_ZONE = re.compile(r"\bin\s+(?P<z>(?:[a-z][\w.'/+-]*\s+){0,2}[a-z][\w.'/+-]*)\s+time\b", re.I)
 _ZONE_TOKEN = re.compile(r"(?<![\w/])(?P<z>[A-Z][A-Za-z]+/[A-Za-z_+\-/]+|UTC|GMT|"
                          r"[ECMP][SD]?T|CES?T|BST|JST|IST|AES[DT])(?![\w/])")
 
@@ -293,6 +296,7 @@ class _Found:
     weekday_only: int | None = None  # the date came from a bare weekday name
     default_time: time | None = None  # "tonight"
     from_now: timedelta | None = None  # "in 2 hours"
+    repeat_said: str = ""  # the repeat's phrases, quoted
 
 
 def _num(word: str) -> float:
@@ -344,12 +348,20 @@ def parse(text: str, *, now: datetime, zone: str, locale: LocaleInfo | None = No
     result.title = _title(t.remaining())
     _flag_leftovers(result)
     _assemble(f, result, now, zone, loc)
+    result.understood.sort(key=lambda u: _position(clean, u))
     if result.error is None and not result.title:
         result.error = "Say what the event is, not only when (e.g. “Dentist Friday 3pm”)."
     if result.error is None and result.start is None:
         result.error = ("No date or time found in it: say when, e.g. "
                         f"“{result.title or text} tomorrow at 10”.")
     return result
+
+
+def _position(text: str, note: str) -> int:
+    """Where the phrase a note quotes is in the text (notes without one go last)."""
+    m = re.match(r"“(.+?)”", note)
+    at = text.lower().find(m.group(1).lower()) if m is not None else -1
+    return at if at >= 0 else len(text) + 1
 
 
 def _read_zone(t: _Text, f: _Found, r: QuickAdd) -> None:
@@ -369,11 +381,12 @@ def _read_zone(t: _Text, f: _Found, r: QuickAdd) -> None:
                 f.zone = zone
                 r.understood.append(f"“{phrase}” → time zone {zone}")
                 return
-        if m.group("in") and len(words) <= 3 and not re.search(r"\d", m.group("z")):
-            r.not_understood.append(f"“{m.group(0)}”: no time zone of that name "
-                                    "(try a city, e.g. “in Tokyo time”)")
-            t.take(m.start(), m.end())
-            return
+    m = _IN_ZONE.search(t.s)
+    if m is not None and _zone_named(m.group("z")) is None:
+        r.not_understood.append(f"“{m.group(0)}”: no time zone of that name "
+                                "(try a city, e.g. “in Tokyo time”)")
+        t.take(m.start(), m.end())
+        return
     m2 = _ZONE_TOKEN.search(t.s)
     if m2 is not None:
         zone = _zone_named(m2.group("z"))
@@ -503,7 +516,7 @@ def _read_repeat(t: _Text, f: _Found, r: QuickAdd, loc: LocaleInfo, now: datetim
                 break
         else:
             r.not_understood.append(f"“{m.group(0)}”: no end date understood")
-    r.understood.append(" ".join(said) + " → repeats")
+    f.repeat_said = " ".join(said)
 
 
 def _read_duration(t: _Text, f: _Found, r: QuickAdd) -> None:
@@ -618,6 +631,7 @@ _DATE_CUE = re.compile(
     r"weekend|fortnight)\b|" + _WD + r"\b", re.I)
 _DATE_WORD = re.compile(r".*\d.*|" + _WD + r"|" + _MON + r"|today|tomorrow|tonight|next|this|in|"
                         r"the|day|after|before", re.I)
+_TIME_WORD = re.compile(r"\d{1,2}[:.]\d{2}|\d{1,2}\s*[ap]\.?m\.?", re.I)
 _WEAK_ALONE = re.compile(r"^(?:" + _MON + r"\.?|sun|sat|wed|mar|may|jun|jan|thu|fri|mon|tue)$",
                          re.I)
 _NEXT_WEEK = re.compile(r"\b(?:(?:on\s+)?(?P<wd1>" + _WD + r")\s+)?next\s+week"
@@ -676,10 +690,13 @@ def _read_date(t: _Text, f: _Found, r: QuickAdd, loc: LocaleInfo, now: datetime)
         # dateparser takes words around a date ("evening 10 December"): keep the
         # shortest tail that still means the same day.
         words = phrase.split()
-        while len(words) > 1 and not _DATE_WORD.fullmatch(words[0]) and \
+        while len(words) > 1 and (not _DATE_WORD.fullmatch(words[0]) or
+                                  _TIME_WORD.fullmatch(words[0])) and \
                 _one_date(" ".join(words[1:]), loc, now) == d:
             idx = t.s.find(words[1], idx + len(words[0]))
             words = words[1:]
+        while len(words) > 1 and words[-1].lower() in ("in", "at", "on", "by", "the", "from"):
+            words = words[:-1]
         phrase = " ".join(words)
         p = phrase
         wd = _BARE_WEEKDAY.match(p)
@@ -777,7 +794,7 @@ def _assemble(f: _Found, r: QuickAdd, now: datetime, local_zone: str, loc: Local
     except ValidationError:
         r.error = f"Unknown time zone {zone!r}."
         return
-    r.zone = zone
+    r.zone, r.local_zone = zone, local_zone
     r.duration = f.duration
     wall_now = now.astimezone(tz).replace(tzinfo=None)
     today = wall_now.date()
@@ -878,7 +895,8 @@ def _rule(f: _Found, day: date | None, start_time: time | None, wall_now: dateti
     elif f.count is not None:
         parts.append(f"COUNT={f.count}")
     text = ";".join(parts)
-    r.understood.append(f"repeat rule {text}; first on {_fmt_date(first_day)}")
+    r.understood.append(f"{f.repeat_said} → repeats {rule_in_words(text)}; the first is on "
+                        f"{_fmt_date(first_day)}")
     return text, first_day
 
 

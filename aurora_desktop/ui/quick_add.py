@@ -68,11 +68,8 @@ class QuickAddPreview(QtWidgets.QFrame):
         lay = QtWidgets.QVBoxLayout(self)
         lay.setContentsMargins(14, 10, 14, 10)
         lay.addWidget(self.label)
-        effect = QtWidgets.QGraphicsDropShadowEffect(self)
-        effect.setBlurRadius(18)
-        effect.setOffset(0, 3)
-        effect.setColor(QtGui.QColor(0, 0, 0, 60))
-        self.setGraphicsEffect(effect)
+        # No drop shadow: a QGraphicsEffect re-renders the frame on every keystroke (+2 ms
+        # median, bench/quickadd_bench.py); the border sets it off well enough.
         self._theme: Theme | None = None
         self.hide()
 
@@ -137,6 +134,10 @@ class QuickAddField(QtWidgets.QLineEdit):
         self.result: QuickAdd | None = None
         self.last_parse_ms = 0.0
         self._warm: threading.Thread | None = None
+        self._wait = QtCore.QTimer(self)
+        self._wait.setInterval(25)
+        self._wait.setSingleShot(True)
+        self._wait.timeout.connect(self.update_preview)
         self._theme: Theme | None = None
         self.textChanged.connect(self.update_preview)
         self.returnPressed.connect(self.save)
@@ -148,6 +149,11 @@ class QuickAddField(QtWidgets.QLineEdit):
         if not text.strip():
             self.result = None
             self.preview.hide()
+            return
+        if self._warm is not None and self._warm.is_alive():
+            # dateparser is still loading (the first ~0.3 s after the first focus): keep
+            # the keys quick and show the preview as soon as it is there.
+            self._wait.start()
             return
         self.result = self.parse(text)
         w = self.window_
@@ -196,6 +202,8 @@ class QuickAddField(QtWidgets.QLineEdit):
         text = self.text()
         if not text.strip():
             return None
+        if self._warm is not None:
+            self._warm.join()
         r = self.parse(text)  # now, not at the last keystroke
         self.result = r
         cal_id = w._default_calendar_id()

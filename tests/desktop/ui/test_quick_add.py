@@ -38,6 +38,8 @@ def type_in(window: MainWindow, text: str) -> QuickAddField:
     QTest.keyClick(window, Qt.Key.Key_N,
                    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert f.hasFocus()
+    if f._warm is not None:  # dateparser loads in the background on the first focus
+        f._warm.join()
     QTest.keyClicks(f, text)
     return f
 
@@ -74,6 +76,15 @@ def test_the_preview_follows_each_keystroke(window: MainWindow) -> None:
     # The preview is under the field, over the calendar, and wide enough to read.
     below = f.mapTo(window, QtCore.QPoint(0, f.height()))
     assert p.y() >= below.y() and p.width() >= 400
+
+
+def test_keys_typed_while_the_parser_loads_get_their_preview_when_it_is_there(
+        window: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
+    f = field(window)
+    f.activate()
+    QTest.keyClicks(f, "Lunch tomorrow at 1pm")  # at once, with no wait for the warm-up
+    qtbot.waitUntil(lambda: f.preview.isVisible(), timeout=10_000)
+    assert "Thu 26 Nov 2026, 13:00–14:00" in f.preview.text()
 
 
 def test_enter_saves_through_undo_and_shows_the_event_selected(window: MainWindow) -> None:
