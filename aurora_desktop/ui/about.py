@@ -46,7 +46,7 @@ def licence_name() -> str:
         meta = metadata.metadata(PACKAGE)
     except metadata.PackageNotFoundError:
         return "MIT"
-    return str(meta["License-Expression"] or meta["License"] or "MIT")
+    return _field(meta, "License-Expression") or _field(meta, "License") or "MIT"
 
 
 def home_page() -> str | None:
@@ -59,8 +59,13 @@ def home_page() -> str | None:
         label, _, url = str(entry).partition(",")
         if label.strip().lower() in ("homepage", "home", "source", "documentation"):
             return url.strip()
-    page = meta["Home-page"]
-    return str(page) if page else None
+    return _field(meta, "Home-page")
+
+
+def _field(meta: object, name: str) -> str | None:
+    """One metadata field, or None (a missing key raises in some importlib versions)."""
+    values = getattr(meta, "get_all", lambda _n: None)(name)
+    return str(values[0]) if values else None
 
 
 def readme_url() -> QtCore.QUrl | None:

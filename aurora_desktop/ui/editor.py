@@ -167,7 +167,7 @@ class EventEditor(QtWidgets.QDialog):
         super().__init__(parent)
         self.setWindowTitle("Edit event" if event else "New event")
         self.setAccessibleName(self.windowTitle())
-        self.setMinimumWidth(600)
+        self.setMinimumWidth(660)
         self.setObjectName("eventEditor")
         self.result_action = ""
         self._given_series_rule = series_rule
@@ -219,6 +219,10 @@ class EventEditor(QtWidgets.QDialog):
         self.end_time.setAccessibleName("End time")
         for w in (self.start_date, self.end_date):
             w.setDisplayFormat("ddd d MMM yyyy")
+            # room for the longest date with the drop-down (style sheets add padding)
+            w.setMinimumWidth(w.fontMetrics().horizontalAdvance("Wed 30 Sep 2026") + 56)
+        for t in (self.start_time, self.end_time):
+            t.setMinimumWidth(t.fontMetrics().horizontalAdvance("12:00 PM") + 44)
 
         self.zone = QtWidgets.QComboBox()
         self.zone.setEditable(True)
@@ -331,14 +335,14 @@ class EventEditor(QtWidgets.QDialog):
         when.addWidget(QtWidgets.QLabel("to"), 0, 2)
         when.addWidget(self.end_date, 0, 3)
         when.addWidget(self.end_time, 0, 4)
-        when.setColumnStretch(0, 1)
-        when.setColumnStretch(3, 1)
+        when.setColumnStretch(0, 3)
+        when.setColumnStretch(1, 2)
+        when.setColumnStretch(3, 3)
+        when.setColumnStretch(4, 2)
         form.addRow("When", when)
         form.addRow("", self.all_day)
-        zone_row = QtWidgets.QHBoxLayout()
-        zone_row.addWidget(self.zone, 1)
-        zone_row.addWidget(self.zone_hint)
-        form.addRow("Time zone", zone_row)
+        form.addRow("Time zone", self.zone)
+        form.addRow("", self.zone_hint)
         rep = QtWidgets.QHBoxLayout()
         rep.addWidget(self.repeat, 1)
         rep.addWidget(self.interval)

@@ -80,11 +80,7 @@ class ReminderWindow(QtWidgets.QWidget):
         self._owner: QtWidgets.QWidget | None = None
 
         self.summary = QtWidgets.QLabel()
-        self.summary.setObjectName("reminderSummary")
-        font = self.summary.font()
-        font.setPointSizeF(font.pointSizeF() * 1.15)
-        font.setBold(True)
-        self.summary.setFont(font)
+        self.summary.setObjectName("reminderSummary")  # a heading (theme.py)
 
         self.model = QtGui.QStandardItemModel(0, 3, self)
         self.model.setHorizontalHeaderLabels(["Event", "When", "Where"])
@@ -110,6 +106,7 @@ class ReminderWindow(QtWidgets.QWidget):
         self.view.setAccessibleName("Pending reminders")
 
         self.snooze_button = QtWidgets.QToolButton()
+        self.snooze_button.setObjectName("snoozeButton")
         self.snooze_button.setText("Snooze")
         self.snooze_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.snooze_button.setPopupMode(QtWidgets.QToolButton.ToolButtonPopupMode.InstantPopup)
@@ -138,7 +135,11 @@ class ReminderWindow(QtWidgets.QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.dismiss_all_button)
 
+        self.dismiss_button.setDefault(True)  # the usual answer: filled (theme.py)
+        self.dismiss_button.setAutoDefault(False)
         layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 14)
+        layout.setSpacing(10)
         layout.addWidget(self.summary)
         layout.addWidget(self.view, 1)
         layout.addLayout(buttons)

@@ -10,6 +10,12 @@ from aurora_desktop.qt import QtCore, QtGui, QtSvg, QtWidgets
 from aurora_desktop.resources import resource
 
 ICON_DIR = resource("icons")
+FONT_DIR = resource("fonts")
+# The app's typeface, bundled (resources/fonts, SIL OFL 1.1): the window, the dialogs and
+# the README screenshots look the same on every desktop (docs/dialogs.md says why).
+FONT_FAMILY = "Inter"
+MIN_POINT_SIZE = 10.0  # bare X, offscreen and Windows say 9 pt; Inter reads small there
+_font_state: dict[str, object] = {}
 
 
 @dataclass(frozen=True)
@@ -60,10 +66,38 @@ def resolve(mode: str) -> Theme:
     return DARK if system_prefers_dark() else LIGHT
 
 
+def install_font(app: QtWidgets.QApplication) -> str:
+    """Use the bundled Inter at the desktop's point size (at least 10 pt); the family used.
+
+    Registered from resources/fonts once (skipped where the system has Inter);
+    a missing or broken file leaves the desktop's font.
+    """
+    family = str(_font_state.get("family", ""))
+    if not family:
+        family = FONT_FAMILY if FONT_FAMILY in QtGui.QFontDatabase.families() else ""
+        if not family:
+            for path in sorted(FONT_DIR.glob("Inter-*.otf")):
+                if QtGui.QFontDatabase.addApplicationFont(str(path)) >= 0:
+                    family = FONT_FAMILY
+        _font_state["family"] = family or "-"
+        base = app.font()
+        _font_state["size"] = max(base.pointSizeF(), MIN_POINT_SIZE)
+    if family in ("", "-"):
+        return app.font().family()
+    f = app.font()
+    if f.family() != family:
+        f.setFamily(family)
+        f.setPointSizeF(float(str(_font_state["size"])))
+        app.setFont(f)
+    return family
+
+
 def apply(app: QtWidgets.QApplication, theme: Theme) -> None:
-    """Fusion style with our palette and a small style sheet."""
+    """Fusion style with our palette, font and style sheet."""
     if app.style().name().lower() != "fusion":
         app.setStyle("Fusion")
+    install_font(app)
+    _install_dialog_polish(app)
     p = QtGui.QPalette()
     C = QtGui.QColor
     role = QtGui.QPalette.ColorRole
@@ -158,7 +192,206 @@ QPushButton#deleteButton {{ color: #d93036; }}
 QToolButton#closeSearch {{ border: none; border-radius: 5px; padding: 2px; }}
 QToolButton#closeSearch:hover {{ background: {t.grid}; }}
 QDialog QLabel#dialogHeading {{ font-size: 15px; font-weight: 600; }}
+QToolTip {{ background: {t.surface}; color: {t.text}; border: 1px solid {t.grid_strong};
+    border-radius: 4px; padding: 4px 6px; }}
+QMenu {{ background: {t.surface}; color: {t.text}; border: 1px solid {t.grid_strong};
+    border-radius: 6px; padding: 4px; }}
+QMenu::item {{ padding: 5px 22px 5px 14px; border-radius: 4px; }}
+QMenu::item:selected {{ background: {t.accent}; color: {t.accent_text}; }}
+QMenu::item:disabled {{ color: {t.muted}; }}
+QMenu::separator {{ height: 1px; background: {t.grid}; margin: 4px 8px; }}
+QFrame#undoNotice {{ background: {t.text}; border-radius: 8px; }}
+QFrame#undoNotice QLabel {{ color: {t.window}; }}
+QFrame#undoNotice QPushButton {{ background: transparent; border: none; padding: 4px 8px;
+    color: {_notice_link(t)}; font-weight: 700; }}
+QFrame#undoNotice QPushButton:hover {{ text-decoration: underline; }}
+QFrame#undoNotice QToolButton {{ background: transparent; border: none; color: {t.grid_strong};
+    padding: 2px 4px; }}
+QFrame#undoNotice QToolButton:hover {{ color: {t.window}; }}
+""" + dialog_style_sheet(t)
+
+
+# Windows that are not the main window get one look: the same palette, type and spacing.
+DIALOG_SCOPES = ("QDialog", "QWidget#reminderWindow")
+
+
+def _notice_link(t: Theme) -> str:
+    return "#2f6fed" if t.dark else "#8ab4ff"
+
+
+def _error(t: Theme) -> str:
+    return "#ff6b6b" if t.dark else "#d93036"
+
+
+def dialog_style_sheet(t: Theme) -> str:
+    """The secondary windows (every QDialog, the reminder window), light or dark.
+
+    The same language as the account dialog (ui/account_pages.py): 6 px rounded
+    fields on the surface colour, an accent outline with focus, outlined
+    buttons and one filled (the default) button, muted secondary text.
+    """
+    down = _tinted_icon_url("chevron-down", t.muted)
+    up = _tinted_icon_url("chevron-up", t.muted)
+    check = _tinted_icon_url("check", t.accent_text)
+    hover = mix(QtGui.QColor(t.accent), QtGui.QColor(t.text), 0.12).name()
+    rules = f"""
+@ {{ background: {t.window}; color: {t.text}; }}
+@ QLabel#dialogTitle {{ font-size: 17px; font-weight: 600; color: {t.text}; }}
+@ QLabel#dialogSubtle, @ QLabel#zoneHint {{ color: {t.muted}; }}
+@ QLabel#errorLabel {{ color: {_error(t)}; }}
+@ QLabel#lockedNote, @ QLabel#emailNotice {{ color: {t.text}; background: {t.surface_alt};
+    border: 1px solid {t.grid}; border-radius: 6px; padding: 6px 8px; }}
+@ QLineEdit, @ QPlainTextEdit, @ QTextEdit, @ QComboBox, @ QAbstractSpinBox {{
+    border: 1px solid {t.grid_strong}; border-radius: 6px; padding: 4px 8px;
+    background: {t.surface}; color: {t.text}; selection-background-color: {t.accent};
+    selection-color: {t.accent_text}; min-height: 20px; }}
+@ QLineEdit:focus, @ QPlainTextEdit:focus, @ QTextEdit:focus, @ QComboBox:focus,
+@ QAbstractSpinBox:focus {{ border: 1px solid {t.accent}; }}
+@ QLineEdit:disabled, @ QComboBox:disabled, @ QAbstractSpinBox:disabled,
+@ QPlainTextEdit:disabled {{ color: {t.muted}; background: {t.surface_alt}; }}
+@ QLineEdit#titleField {{ border: none; border-bottom: 2px solid {t.grid_strong};
+    border-radius: 0; padding: 4px 2px; background: transparent; font-size: 18px;
+    font-weight: 600; }}
+@ QLineEdit#titleField:focus {{ border-bottom: 2px solid {t.accent}; }}
+@ QComboBox {{ padding-right: 24px; }}
+@ QComboBox::drop-down, @ QDateTimeEdit::drop-down {{ border: none; width: 22px;
+    subcontrol-origin: padding; subcontrol-position: center right; }}
+@ QComboBox::down-arrow, @ QDateTimeEdit::down-arrow {{ image: url({down}); width: 12px;
+    height: 12px; }}
+@ QComboBox QAbstractItemView {{ background: {t.surface}; color: {t.text};
+    border: 1px solid {t.grid_strong}; selection-background-color: {t.accent};
+    selection-color: {t.accent_text}; outline: 0; }}
+@ QAbstractSpinBox {{ padding-right: 20px; }}
+@ QAbstractSpinBox::up-button, @ QAbstractSpinBox::down-button {{ border: none; width: 18px;
+    subcontrol-origin: border; background: transparent; }}
+@ QAbstractSpinBox::up-button {{ subcontrol-position: top right; margin: 2px 2px 0 0; }}
+@ QAbstractSpinBox::down-button {{ subcontrol-position: bottom right; margin: 0 2px 2px 0; }}
+@ QAbstractSpinBox::up-arrow {{ image: url({up}); width: 10px; height: 10px; }}
+@ QAbstractSpinBox::down-arrow {{ image: url({down}); width: 10px; height: 10px; }}
+@ QAbstractSpinBox::up-button:hover, @ QAbstractSpinBox::down-button:hover {{
+    background: {t.grid}; border-radius: 3px; }}
+@ QPushButton {{ border: 1px solid {t.grid_strong}; border-radius: 6px; padding: 6px 16px;
+    background: {t.surface}; color: {t.text}; min-width: 64px; }}
+@ QPushButton:hover {{ background: {t.grid}; }}
+@ QPushButton:focus {{ border: 1px solid {t.accent}; }}
+@ QPushButton:disabled {{ color: {t.muted}; background: {t.surface_alt}; }}
+@ QPushButton:default {{ background: {t.accent}; color: {t.accent_text};
+    border: 1px solid {t.accent}; font-weight: 600; }}
+@ QPushButton:default:hover {{ background: {hover}; }}
+@ QPushButton:default:disabled {{ background: {t.grid}; border: 1px solid {t.grid_strong};
+    color: {t.muted}; }}
+@ QPushButton#deleteButton {{ color: {_error(t)}; }}
+@ QPushButton#choiceButton {{ text-align: left; padding: 10px 14px; font-weight: 600; }}
+@ QPushButton#choiceButton:default {{ background: {t.surface}; color: {t.text};
+    border: 1px solid {t.accent}; }}
+@ QPushButton#choiceButton:hover {{ background: {t.grid}; }}
+@ QToolButton {{ border: 1px solid transparent; border-radius: 6px; padding: 4px 8px;
+    color: {t.text}; }}
+@ QToolButton:hover {{ background: {t.grid}; }}
+@ QToolButton#snoozeButton {{ border: 1px solid {t.grid_strong}; background: {t.surface};
+    padding: 6px 22px 6px 14px; }}
+@ QToolButton::menu-indicator {{ image: url({down}); width: 10px; height: 10px;
+    subcontrol-origin: padding; subcontrol-position: center right; right: 8px; }}
+@ QToolButton#weekdayButton {{ border: 1px solid {t.grid_strong}; border-radius: 14px;
+    min-width: 28px; max-width: 28px; min-height: 28px; max-height: 28px; padding: 0; }}
+@ QToolButton#weekdayButton:checked {{ background: {t.accent}; color: {t.accent_text};
+    border: 1px solid {t.accent}; font-weight: 600; }}
+@ QListWidget#settingsNav {{ background: {t.sidebar}; border: none;
+    border-right: 1px solid {t.grid}; padding: 10px 8px; outline: 0; }}
+@ QListWidget#settingsNav::item {{ padding: 7px 10px; border-radius: 6px; color: {t.text}; }}
+@ QListWidget#settingsNav::item:selected {{ background: {t.grid}; color: {t.text};
+    font-weight: 600; }}
+@ QListWidget#settingsNav::item:hover:!selected {{ background: {t.surface_alt}; }}
+@ QTreeView, @ QTableView, @ QListView {{ background: {t.surface};
+    alternate-background-color: {t.surface_alt}; border: 1px solid {t.grid};
+    border-radius: 6px; outline: 0; selection-background-color: {t.accent};
+    selection-color: {t.accent_text}; gridline-color: {t.grid}; }}
+@ QTreeView::item, @ QTableView::item {{ padding: 3px 4px; }}
+@ QHeaderView::section {{ background: {t.surface_alt}; color: {t.muted}; border: none;
+    border-bottom: 1px solid {t.grid}; padding: 5px 8px; font-weight: 600; }}
+@ QCheckBox {{ spacing: 8px; }}
+@ QCheckBox::indicator {{ width: 16px; height: 16px; border: 1px solid {t.grid_strong};
+    border-radius: 4px; background: {t.surface}; }}
+@ QCheckBox::indicator:hover {{ border: 1px solid {t.accent}; }}
+@ QCheckBox::indicator:checked {{ background: {t.accent}; border: 1px solid {t.accent};
+    image: url({check}); }}
+@ QCheckBox::indicator:disabled {{ background: {t.surface_alt}; }}
+@ QScrollBar:vertical {{ background: transparent; width: 11px; margin: 0; }}
+@ QScrollBar::handle:vertical {{ background: {t.grid_strong}; border-radius: 4px;
+    min-height: 30px; margin: 2px 2px 2px 3px; }}
+@ QScrollBar::add-line:vertical, @ QScrollBar::sub-line:vertical {{ height: 0; }}
+@ QScrollBar:horizontal {{ background: transparent; height: 11px; margin: 0; }}
+@ QScrollBar::handle:horizontal {{ background: {t.grid_strong}; border-radius: 4px;
+    min-width: 30px; margin: 3px 2px 2px 2px; }}
+@ QScrollBar::add-line:horizontal, @ QScrollBar::sub-line:horizontal {{ width: 0; }}
+@ QLabel#reminderSummary {{ font-size: 17px; font-weight: 600; }}
 """
+    out = []
+    for line in rules.strip("\n").splitlines():
+        if "@" in line:
+            head, brace, rest = line.partition("{{")
+            if not brace:
+                head, brace, rest = line.partition("{")
+            parts = [p.strip() for p in head.split(",") if p.strip()]
+            sel = ", ".join(p.replace("@", scope) for p in parts for scope in DIALOG_SCOPES)
+            line = f"{sel}{',' if head.rstrip().endswith(',') else ''} {brace}{rest}" \
+                if brace else sel + ("," if head.rstrip().endswith(",") else "")
+        out.append(line)
+    return "\n".join(out) + "\n"
+
+
+_icon_files: dict[tuple[str, str], str] = {}
+
+
+def _tinted_icon_url(name: str, color: str) -> str:
+    """A copy of resources/icons/<name>.svg in ``color``, as a path a style sheet can load."""
+    key = (name, color)
+    if key not in _icon_files:
+        import tempfile
+
+        folder = Path(tempfile.gettempdir()) / f"aurora-time-icons-{_user_tag()}"
+        target = folder / f"{name}-{color.lstrip('#')}.svg"
+        try:
+            data = _svg_path(name).read_text(encoding="utf-8").replace("currentColor", color)
+            folder.mkdir(parents=True, exist_ok=True)
+            if not target.exists() or target.read_text(encoding="utf-8") != data:
+                target.write_text(data, encoding="utf-8")
+        except OSError:  # no arrow then; the field still works
+            return ""
+        _icon_files[key] = target.as_posix()
+    return _icon_files[key]
+
+
+def _user_tag() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:
+        return "user"
+
+
+class _DialogPolish(QtCore.QObject):
+    """Gives dialogs built with Qt's default margins (message boxes, input dialogs) ours."""
+
+    def eventFilter(self, obj: QtCore.QObject, event: QtCore.QEvent) -> bool:
+        if event.type() == QtCore.QEvent.Type.Show and isinstance(obj, QtWidgets.QDialog) \
+                and not obj.property("auroraPolished"):
+            obj.setProperty("auroraPolished", True)
+            lay = obj.layout()
+            if lay is not None:
+                m = lay.contentsMargins()
+                if 0 < max(m.left(), m.top(), m.right(), m.bottom()) <= 12:
+                    lay.setContentsMargins(22, 18, 22, 16)
+                    lay.setSpacing(max(lay.spacing(), 10))
+        return False
+
+
+def _install_dialog_polish(app: QtWidgets.QApplication) -> None:
+    if "polish" not in _font_state:
+        polish = _DialogPolish(app)
+        app.installEventFilter(polish)
+        _font_state["polish"] = polish
 
 
 def _svg_path(name: str) -> Path:
