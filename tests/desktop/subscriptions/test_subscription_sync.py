@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).parent.parent / "sync"))
 from desktops import Desktop, make_account
 
 from aurora_core.model import Calendar
+from aurora_desktop.store import ReminderState
 from aurora_desktop.subscriptions import fetch_new, refresh, subscribe
 from aurora_desktop.sync import make_engine
 from aurora_desktop.sync_cli import run_sync
@@ -254,3 +256,25 @@ def test_aurora_sync_fetches_a_subscription_from_another_desktop(
     # Not fetched again by the next sync (it failed: the refresh retries it).
     report, _ = run_sync(b.data_dir, b.accounts)
     assert not [n for n in report.notices if "Flaky" in n]
+
+
+def test_a_reminder_dismissed_on_one_desktop_is_dismissed_on_the_other(
+        pair: tuple[Desktop, Desktop], server: FeedServer) -> None:
+    """A subscription's events have the same derived ids on every desktop of the account
+    (the calendar id is shared), so what happened to their reminders syncs like any
+    event's; the events themselves still never go to the server."""
+    a, b = pair
+    server.routes["/h.ics"] = Route(HOLIDAYS)
+    cal = subscribe(a.store, server.url("/h.ics")).calendar
+    a.sync()
+    b.sync()
+    fetch_new(b.store)
+    ev = next(e for e in a.store.events(cal.id) if e.title == "New Year")
+    key = f"{ev.uid}/"
+    due = datetime(2026, 12, 31, 23, 0, tzinfo=UTC)
+    a.store.set_reminder_states([ReminderState(key, "60:notification", "dismissed", due)])
+    a.sync()
+    b.sync()
+    st = b.store.reminder_states().get((key, "60:notification"))
+    assert st is not None and st.state == "dismissed"
+    assert server_items(a)[1] == 0
