@@ -233,6 +233,7 @@ class NativeNotifier(QtCore.QObject):
         self.timeout = timeout
         self.working: bool | None = None  # None: not tried yet
         self.has_buttons: bool | None = None
+        self.batches_sent = 0  # batches the service took (their buttons are live)
         self._live: dict[str, NativeMessage] = {}  # GUI thread only
         self._worker: _LoopThread | None = None
         # worker thread only:
@@ -323,6 +324,7 @@ class NativeNotifier(QtCore.QObject):
             log.info("desktop notifications work again")
         self.working = True
         self.has_buttons = has_buttons
+        self.batches_sent += 1
         if self.sound():  # here, not in notify(): a batch that falls back beeps there
             QtWidgets.QApplication.beep()
 

@@ -63,6 +63,16 @@ def app(qtbot, store: Store, clock: FakeClock) -> Iterator[Harness]:
     svc.stop()
 
 
+def _sent(qtbot, app: Harness, batches: int) -> None:
+    """Wait until the notifier has the service's answer for ``batches`` batches.
+
+    The mock logs a Notify call before the app has its reply (the notification's
+    id): a button pressed in between would not be known yet.
+    """
+    qtbot.waitUntil(lambda: app.svc.native is not None
+                    and app.svc.native.batches_sent >= batches, timeout=WAIT)
+
+
 def _state(store: Store):
     (st,) = store.reminder_states().values()
     return st
@@ -81,8 +91,8 @@ def test_a_reminder_is_a_desktop_notification_and_snooze_on_it_snoozes(
     assert n["body"] == "in 15 minutes · 08:15–09:15\nR&amp;D room &lt;4&gt;"
     assert n["actions"] == {"default": "", "snooze": "Snooze 10 min", "dismiss": "Dismiss"}
     assert n["icon"].startswith("file://") and n["icon"].endswith("aurora-time.svg")
-    qtbot.waitUntil(lambda: app.svc.native is not None and app.svc.native.working is True,
-                    timeout=WAIT)
+    _sent(qtbot, app, 1)
+    assert app.svc.native is not None and app.svc.native.working is True
     assert app.shown == []  # one path only: no in-window notice as well
     assert app.svc.window.row_count() == 1
 
@@ -98,6 +108,7 @@ def test_a_reminder_is_a_desktop_notification_and_snooze_on_it_snoozes(
     second = bus.notifies()[1]
     assert second["summary"] == "Planning"
     assert second["body"].startswith("in 5 minutes · 08:15–09:15")
+    _sent(qtbot, app, 2)
     bus.press(second["id"], "dismiss")
     qtbot.waitUntil(lambda: _state(store).state == "dismissed", timeout=WAIT)
     assert app.svc.window.row_count() == 0
@@ -116,6 +127,7 @@ def test_a_click_opens_the_event_and_closing_is_not_dismissing(
     app.svc.start()
     qtbot.waitUntil(lambda: len(bus.notifies()) == 2, timeout=WAIT)
     by_title = {n["summary"]: n for n in bus.notifies()}
+    _sent(qtbot, app, 1)
     bus.press(by_title["Review"]["id"], "default")
     qtbot.waitUntil(lambda: bool(app.opened), timeout=WAIT)
     assert app.opened == [(ev.id, T0 + timedelta(minutes=15))]
@@ -137,8 +149,7 @@ def test_dismissed_in_the_window_closes_its_notification(
     app.svc.start()
     qtbot.waitUntil(lambda: len(bus.notifies()) == 1, timeout=WAIT)
     nid = bus.notifies()[0]["id"]
-    qtbot.waitUntil(lambda: app.svc.native is not None and app.svc.native.working is True,
-                    timeout=WAIT)
+    _sent(qtbot, app, 1)
     app.svc.window.dismiss_button.click()
     qtbot.waitUntil(lambda: bool(bus.calls("CloseNotification")), timeout=WAIT)
     assert bus.calls("CloseNotification")[0][1] == [nid]
@@ -173,6 +184,7 @@ def test_many_at_once_are_one_notification_whose_buttons_act_on_all(
     assert n["body"] == "Talk 0\nTalk 1\nTalk 2\n… and 2 more"
     assert n["actions"] == {"default": "", "snooze": "Snooze 10 min (all)",
                             "dismiss": "Dismiss all"}
+    _sent(qtbot, app, 1)
     bus.press(n["id"], "dismiss")
     qtbot.waitUntil(lambda: app.svc.window.row_count() == 0, timeout=WAIT)
     assert {s.state for s in store.reminder_states().values()} == {"dismissed"}
@@ -185,6 +197,7 @@ def test_a_click_on_the_grouped_notification_opens_the_reminder_window(
         make_event(store, f"Slot {i}", T0 + timedelta(minutes=15))
     app.svc.start()
     qtbot.waitUntil(lambda: len(bus.notifies()) == 1, timeout=WAIT)
+    _sent(qtbot, app, 1)
     app.svc.window.hide()
     bus.press(bus.notifies()[0]["id"], "default")
     qtbot.waitUntil(app.svc.window.isVisible, timeout=WAIT)
@@ -296,6 +309,8 @@ def test_in_the_app_a_session_bus_means_native_and_a_click_opens_the_event(
         (n,) = bus.notifies()
         assert n["summary"] == "Board meeting"
         assert n["actions"]["snooze"] == "Snooze 20 min"
+        qtbot.waitUntil(lambda: svc.native is not None and svc.native.batches_sent == 1,
+                        timeout=WAIT)
         bus.press(n["id"], "default")
         qtbot.waitUntil(lambda: bool(shown), timeout=WAIT)
         assert shown == [(ev.id, start)]
