@@ -180,6 +180,27 @@ def test_an_event_of_several_days_is_listed_on_each_day_with_its_end(
     assert "(day 2/3, until Fri 2026-12-04 12:00)" in out
 
 
+def test_all_day_spans_and_an_end_at_midnight_in_the_listing(
+        tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    f = tmp_path / "team.ics"
+    f.write_text(FILE)
+    run(capsys, "import", str(f))
+    with Store(data_dir / "aurora.sqlite3") as store:
+        cal = store.default_calendar().id
+        start = ZonedTime.from_local(datetime(2026, 11, 5, 22, 0), "Europe/Berlin")
+        store.put_event(Event.new(cal, "Late shift", start,
+                                  ZonedTime(start.at + timedelta(hours=2), start.tz)))
+    code, out, _ = run(capsys, "list", "--from", "2026-11-05", "--to", "2026-11-06")
+    assert code == 0
+    assert out == (
+        "Thu 2026-11-05\n"
+        "  all day       Holiday  [Personal]  (day 1/2, until Fri 2026-11-06)\n"
+        "  22:00–00:00   Late shift  [Personal]\n"
+        "\n"
+        "Fri 2026-11-06\n"
+        "  all day       Holiday  [Personal]  (day 2/2, until Fri 2026-11-06)\n")
+
+
 # ------------------------------------------------------------------ colours
 
 
