@@ -336,9 +336,8 @@ class EventEditor(QtWidgets.QDialog):
         when.addWidget(self.end_date, 0, 3)
         when.addWidget(self.end_time, 0, 4)
         when.setColumnStretch(0, 3)
-        when.setColumnStretch(1, 2)
         when.setColumnStretch(3, 3)
-        when.setColumnStretch(4, 2)
+        self._when_grid = when
         form.addRow("When", when)
         form.addRow("", self.all_day)
         form.addRow("Time zone", self.zone)
@@ -597,6 +596,8 @@ class EventEditor(QtWidgets.QDialog):
         ad = self.all_day.isChecked()
         self.start_time.setVisible(not ad)
         self.end_time.setVisible(not ad)
+        for col in (1, 4):  # hidden times leave no gap
+            self._when_grid.setColumnStretch(col, 0 if ad else 2)
         self.zone.setEnabled(not ad)
         i = self.repeat.currentIndex()
         repeating = i != 0

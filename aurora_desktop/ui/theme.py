@@ -372,12 +372,17 @@ def _user_tag() -> str:
 
 
 class _DialogPolish(QtCore.QObject):
-    """Gives dialogs built with Qt's default margins (message boxes, input dialogs) ours."""
+    """Gives dialogs built with Qt's defaults (message boxes, input dialogs) our margins and
+    plain buttons."""
 
     def eventFilter(self, obj: QtCore.QObject, event: QtCore.QEvent) -> bool:
         if event.type() == QtCore.QEvent.Type.Show and isinstance(obj, QtWidgets.QDialog) \
                 and not obj.property("auroraPolished"):
             obj.setProperty("auroraPolished", True)
+            # No stock icons (a green tick, a red cross) on OK/Cancel: plain labelled buttons.
+            for box in obj.findChildren(QtWidgets.QDialogButtonBox):
+                for b in box.buttons():
+                    b.setIcon(QtGui.QIcon())
             lay = obj.layout()
             if lay is not None:
                 m = lay.contentsMargins()
