@@ -21,9 +21,10 @@ from ui_data import fill_demo  # noqa: E402
 
 from aurora_core.model import get_zone  # noqa: E402
 from aurora_desktop.app import make_qapp  # noqa: E402
-from aurora_desktop.qt import QtCore, QtGui, QtTest, QtWidgets  # noqa: E402
+from aurora_desktop.qt import QtCore, QtTest, QtWidgets  # noqa: E402
 from aurora_desktop.settings import Settings  # noqa: E402
 from aurora_desktop.store import Store  # noqa: E402
+from aurora_desktop.ui import theme  # noqa: E402
 from aurora_desktop.ui.main_window import MainWindow  # noqa: E402
 
 TZ = "Europe/Berlin"
@@ -40,11 +41,8 @@ def main() -> None:
         "quick-add.png"
     text = sys.argv[2] if len(sys.argv) > 2 else TEXT
     app = make_qapp(sys.argv[:1])
-    families = set(QtGui.QFontDatabase.families())
-    for fam in ("Inter", "Noto Sans", "DejaVu Sans"):
-        if fam in families:
-            app.setFont(QtGui.QFont(fam, 10))
-            break
+    # The app's own typeface and size, as users see it (docs/dialogs.md).
+    theme.install_font(app)
     QtCore.QLocale.setDefault(QtCore.QLocale(QtCore.QLocale.Language.English,
                                              QtCore.QLocale.Country.UnitedKingdom))
     zone = get_zone(TZ)

@@ -28,6 +28,7 @@ from aurora_desktop.reminders.engine import MemoryWatermark
 from aurora_desktop.reminders.notifier import RecordingNotifier
 from aurora_desktop.reminders.service import ReminderService
 from aurora_desktop.store import Store
+from aurora_desktop.ui import theme
 from aurora_desktop.ui.tray import AppTray
 
 ZONE = "Europe/Berlin"
@@ -37,6 +38,8 @@ def main() -> None:
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")
     out.mkdir(parents=True, exist_ok=True)
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(sys.argv[:1])
+    # As the app shows it: its palette, style sheet and typeface (no main window here).
+    theme.apply(app, theme.LIGHT)
     z = get_zone(ZONE)
     morning = datetime(2026, 11, 25, 7, 30, tzinfo=z)
     now = [morning]

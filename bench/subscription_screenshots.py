@@ -29,6 +29,7 @@ from aurora_desktop.qt import QtCore, QtGui, QtWidgets  # noqa: E402
 from aurora_desktop.settings import Settings  # noqa: E402
 from aurora_desktop.store import Store  # noqa: E402
 from aurora_desktop.subscriptions import refresh_all, subscribe  # noqa: E402
+from aurora_desktop.ui import theme  # noqa: E402
 from aurora_desktop.ui.main_window import MainWindow  # noqa: E402
 from aurora_desktop.ui.subscriptions import install_subscriptions  # noqa: E402
 
@@ -39,10 +40,8 @@ def main() -> None:
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else HERE.parent / "docs" / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
     app = make_qapp(sys.argv[:1])
-    for fam in ("Inter", "Noto Sans", "DejaVu Sans"):
-        if fam in set(QtGui.QFontDatabase.families()):
-            app.setFont(QtGui.QFont(fam, 10))
-            break
+    # The app's own typeface and size, as users see it (docs/dialogs.md).
+    theme.install_font(app)
     zone = get_zone(TZ)
     today = date.today()
     now = datetime.combine(today, time(14, 20), zone)

@@ -42,6 +42,7 @@ from aurora_desktop.auth import AccountService, MemorySecrets  # noqa: E402
 from aurora_desktop.qt import QtCore, QtGui, QtWidgets  # noqa: E402
 from aurora_desktop.settings import Settings  # noqa: E402
 from aurora_desktop.store import Store  # noqa: E402
+from aurora_desktop.ui import theme  # noqa: E402
 from aurora_desktop.ui.account import AccountDialog, install_account  # noqa: E402
 from aurora_desktop.ui.main_window import MainWindow  # noqa: E402
 from aurora_desktop.ui.sync_install import SyncUi, install_sync  # noqa: E402
@@ -149,11 +150,8 @@ def main() -> None:
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else HERE.parent / "docs" / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
     app = make_qapp(sys.argv[:1])
-    families = set(QtGui.QFontDatabase.families())
-    for fam in ("Inter", "Noto Sans", "DejaVu Sans"):
-        if fam in families:
-            app.setFont(QtGui.QFont(fam, 10))
-            break
+    # The app's own typeface and size, as users see it (docs/dialogs.md).
+    theme.install_font(app)
     tmp = Path(tempfile.mkdtemp(prefix="aurora-sync-shots-"))
     cloud = CloudProcess(tmp / "cloud").start()
     proxy = SwitchProxy(cloud.url)

@@ -25,6 +25,7 @@ from aurora_desktop.app import make_qapp  # noqa: E402
 from aurora_desktop.qt import QtCore, QtGui, QtWidgets  # noqa: E402
 from aurora_desktop.settings import Settings  # noqa: E402
 from aurora_desktop.store import Store  # noqa: E402
+from aurora_desktop.ui import theme  # noqa: E402
 from aurora_desktop.ui.main_window import MainWindow  # noqa: E402
 
 TZ = "Europe/Berlin"
@@ -52,12 +53,8 @@ def main() -> None:
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else HERE.parent / "docs" / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
     app = make_qapp(sys.argv[:1])
-    families = set(QtGui.QFontDatabase.families())
-    for fam in ("Inter", "Noto Sans", "DejaVu Sans"):
-        if fam in families:
-            f = QtGui.QFont(fam, 10)
-            app.setFont(f)
-            break
+    # The app's own typeface and size, as users see it (docs/dialogs.md).
+    theme.install_font(app)
     zone = get_zone(TZ)
     today = date.today()
     now = datetime.combine(today, time(14, 20), zone)
