@@ -70,7 +70,7 @@ import hashlib
 import re
 import uuid
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import lru_cache
@@ -103,13 +103,22 @@ from aurora_core.model import (
     get_zone,
     same_kind,
     shift,
+    time_from_key,
     time_key,
     zone_names,
 )
-from aurora_core.recurrence import MAX_INSTANCES, _frame, instances, parse_rule, split_series
+from aurora_core.recurrence import (
+    MAX_INSTANCES,
+    _frame,
+    edit_all,
+    instances,
+    parse_rule,
+    split_series,
+)
 from aurora_core.windows_zones import primary_zones, windows_to_iana
 
-__all__ = ["PRODID", "Assumed", "ImportResult", "Skipped", "parse_ics", "resolve_tzid", "to_ics"]
+__all__ = ["PRODID", "Assumed", "ImportResult", "Rejoined", "Skipped", "parse_ics",
+           "rejoin_range", "resolve_tzid", "to_ics"]
 
 PRODID = "-//Aurora Time//EN"
 # Namespace of the UUID5 ids given to imported events.
@@ -907,7 +916,11 @@ class _Converter:
         ident = self._ident(props, uid, rid_key)
 
         reminders = self._reminders(comp, desc, start, end, rrule is not None or bool(rdates))
-        extra = self._extra(comp, title, desc, line, index)
+        # (an override leaves room for the marks rejoin_range reads)
+        extra = self._extra(comp, title, desc, line, index,
+                            0 if rid is None else ical_extra.MARK_ROOM)
+        if rid is not None and not future and ical_extra.RANGE_LINE in extra:
+            future = True  # our own export of an override kept for its series
         event = Event(
             id=ident, uid=uid, calendar_id=self.calendar_id, title=title, start=start, end=end,
             location=location, notes=notes, status=status, rrule=rrule, exdates=exdates,
@@ -1012,11 +1025,20 @@ class _Converter:
         w = _frame(rid)
         return time_key(rid) in {time_key(t) for t in instances(master, w, w)}
 
-    def _this_and_future(self, ident: str, masters: dict[str, Event]) -> None:
-        """A RANGE=THISANDFUTURE override: as our own "this and following" edit."""
+    def _this_and_future(self, ident: str, masters: dict[str, Event],
+                         later: bool = False) -> bool:
+        """A RANGE=THISANDFUTURE override: as our own "this and following" edit.
+
+        The new series carries the override's own kept lines (its ATTENDEEs, X-
+        properties…), not the series'. Without its series, the override is kept
+        as a change of that one instance, marked (:data:`ical_extra.RANGE_LINE`)
+        for :func:`rejoin_range`; the new series is marked with the instance it
+        starts at (:data:`ical_extra.SPLIT_MARK`). ``later``: the series came in
+        another import (rejoin_range). Whether the series was split.
+        """
         ov = self._event(ident)
         if ov is None or ov.recurrence_id is None:
-            return
+            return False
         rid = ov.recurrence_id
         # The series that has this instance now (an earlier split may have made it).
         owner = masters.get(ov.uid)
@@ -1025,22 +1047,36 @@ class _Converter:
                     and same_kind(e.start, rid) and _frame(e.start) <= _frame(rid)
                     and (owner is None or _frame(e.start) >= _frame(owner.start))):
                 owner = e
-        if owner is None or not same_kind(rid, owner.start):
+        if owner is None and not later:
+            if ical_extra.RANGE_LINE in ov.extra:
+                return False  # kept so by an earlier import (our own export): said then
+            self._replace(ov.replace(extra=(*ov.extra, ical_extra.RANGE_LINE)))
             self._warn_at(ident, "it changes this and all following instances "
                           "(RANGE=THISANDFUTURE) of a series that is not in the file; it was "
+                          "imported as a change of that one instance, and the series is split "
+                          "there when it is imported later into the same calendar")
+            return False
+        if owner is None:
+            return False
+        if not same_kind(rid, owner.start):
+            self._warn_at(ident, "it changes this and all following instances "
+                          "(RANGE=THISANDFUTURE) of a series of another kind of time; it was "
                           "imported as a change of that one instance")
-            return
+            return False
         others = [e for e in self.events if e.uid == owner.uid and e.recurrence_id is not None
                   and e.id != ident]
+        # (marked with the instance it starts at: rejoin_range splits the series there
+        # again when the series alone is imported again)
+        extra = (*ical_extra.without_marks(ov.extra), f"{ical_extra.SPLIT_MARK}:{time_key(rid)}")
         try:
             change = split_series(owner, others, rid, title=ov.title, location=ov.location,
                                   notes=ov.notes, status=ov.status, reminders=ov.reminders,
-                                  start=ov.start, end=ov.end)
+                                  start=ov.start, end=ov.end, extra=extra)
         except _RECOVERABLE:
             self._warn_at(ident, "it changes this and all following instances "
                           "(RANGE=THISANDFUTURE) from an instance its series does not have; "
                           "it was imported as a change of that one instance")
-            return
+            return False
         new_uid = _derived_uid(ov.uid, "from", time_key(rid))
         gone = {d.id for d in change.deletes} | {ident}
         written: list[Event] = []
@@ -1056,6 +1092,7 @@ class _Converter:
         self._warn_at(ident, "it changes this and all following instances "
                       "(RANGE=THISANDFUTURE); the series was split there, as \"this and "
                       "following\" does, and the later instances follow it")
+        return True
 
     def _ident(self, comp: Mapping[str, Any], uid: str, rid_key: str) -> str:
         given = _text(comp, X_ID).strip()
@@ -1323,18 +1360,110 @@ class _Converter:
         return tuple(out)
 
     def _extra(self, comp: Any, title: str, desc: str, line: int | None,
-               index: int) -> tuple[str, ...]:
-        """What the VEVENT has that the model does not (see :mod:`aurora_core.ical_extra`)."""
+               index: int, room: int = 0) -> tuple[str, ...]:
+        """What the VEVENT has that the model does not (see :mod:`aurora_core.ical_extra`);
+        ``room``: characters left free for a mark of ours."""
         lines = getattr(comp, "aurora_lines", None)
         if not lines:
             return ()
-        kept = ical_extra.collect(lines, self._alarms, title)
+        kept = ical_extra.collect(lines, self._alarms, title, MAX_EXTRA - room)
         if kept.dropped:
             self._warn(desc, f"{kept.dropped} of its properties that Aurora Time does not use "
                        f"({kept.dropped_chars:,} characters) were not kept, so a later export "
                        f"will not have them: an event keeps at most {MAX_EXTRA:,} characters "
                        "of them; the event itself was imported", line, index)
         return tuple(kept.lines)
+
+
+@dataclass(slots=True)
+class Rejoined:
+    """What :func:`rejoin_range` gives: the events to write (changed or new) and the
+    stored events to delete, and what it did (for a log; the import said it already)."""
+
+    events: list[Event]
+    deletes: list[Event]
+    warnings: list[Assumed]
+
+
+def rejoin_range(events: Sequence[Event], stored: Sequence[Event]) -> Rejoined:
+    """A ``RANGE=THISANDFUTURE`` override and its series that came in different
+    imports into one calendar, joined as one file would have them (docs/import.md).
+
+    ``events``: an import's events (:attr:`ImportResult.events`); ``stored``:
+    the calendar's events with their UIDs or with the ``<uid>/from-…`` UIDs of
+    series split off from them. An override kept without its series has
+    :data:`ical_extra.RANGE_LINE` in its ``extra``; when its series is here
+    (in ``events`` or ``stored``), the series is split at that instance as one
+    file would be, and the override goes. The series split off keeps
+    ``X-AURORA-SPLIT:<instance>``, so that a later import of the whole series
+    again (the same file, or an update) is split there again, and a later
+    import of the override again updates it: importing both files again
+    changes nothing.
+    """
+    file_ids = {e.id for e in events}
+    stored_by_id = {e.id: e for e in stored}
+    pool = [*events, *(e for e in stored if e.id not in file_ids)]
+    file_series = {e.uid for e in events if e.recurrence_id is None}
+    conv = _Converter(_Parsed([], {}, None, None, lines_known=True), "", "")
+    took: set[str] = set()  # series that took an override of the file (given even unchanged)
+
+    def drop(ids: set[str]) -> None:
+        pool[:] = [e for e in pool if e.id not in ids]
+
+    # The override again, its series already split: the split-off series takes it.
+    for ov in list(pool):
+        if (ov.id not in file_ids or ov.recurrence_id is None or ov.uid in file_series
+                or ical_extra.RANGE_LINE not in ov.extra):
+            continue
+        key = time_key(ov.recurrence_id)
+        tail_uid = _derived_uid(ov.uid, "from", key)
+        tail = next((e for e in pool if e.uid == tail_uid and e.recurrence_id is None), None)
+        if tail is None:
+            continue
+        try:
+            change = edit_all(
+                tail, [e for e in pool if e.uid == tail_uid and e.recurrence_id is not None],
+                title=ov.title, location=ov.location, notes=ov.notes, status=ov.status,
+                reminders=ov.reminders, start=ov.start, end=ov.end,
+                extra=(*ical_extra.without_marks(ov.extra), f"{ical_extra.SPLIT_MARK}:{key}"))
+        except _RECOVERABLE:
+            continue
+        drop({ov.id} | {d.id for d in change.deletes} | {u.id for u in change.upserts})
+        pool.extend(change.upserts)
+        took.add(tail.id)
+    # Which overrides split their series now; a series split off by an earlier import
+    # whose series came again stands for the override it was made from.
+    masters = {e.uid: e for e in pool if e.recurrence_id is None}
+    future: list[tuple[Event, Event | None]] = []  # (override, the series it stands for)
+    for e in list(pool):
+        if (e.recurrence_id is not None and ical_extra.RANGE_LINE in e.extra
+                and e.uid in masters and (e.id in file_ids or e.uid in file_series)):
+            future.append((e, None))
+            continue
+        _ranged, at = ical_extra.marks(e.extra)
+        base, sep, _hash = e.uid.rpartition("/from-")
+        if (at is None or e.recurrence_id is not None or e.id in file_ids or not sep
+                or base not in file_series or e.uid != _derived_uid(base, "from", at)):
+            continue
+        try:
+            rid = time_from_key(at, masters[base].start)
+        except (ValidationError, KeyError):
+            continue
+        ov = e.replace(id=_id5(f"{base}\x1f{at}"), uid=base, recurrence_id=rid, rrule=None,
+                       exdates=(), rdates=(),
+                       extra=(*ical_extra.without_marks(e.extra), ical_extra.RANGE_LINE))
+        drop({e.id})
+        pool.append(ov)
+        future.append((ov, e))
+    conv.events = pool
+    for ov, stands_for in sorted(future, key=lambda f: _frame(f[0].recurrence_id or f[0].start)):
+        if not conv._this_and_future(ov.id, masters, later=True) and stands_for is not None:
+            conv.events = [stands_for if e.id == ov.id else e for e in conv.events]
+    final = {e.id for e in conv.events}
+    return Rejoined(
+        events=[e for e in conv.events
+                if e.id in file_ids or e.id in took or stored_by_id.get(e.id) != e],
+        deletes=[e for e in stored if e.id not in final], warnings=conv.warnings)
 
 
 _SEQUENCE = "SEQUENCE"

@@ -36,20 +36,36 @@ from aurora_core.model import MAX_EXTRA, Reminder
 
 __all__ = [
     "BLOCKS",
+    "MARK_ROOM",
     "PLACEHOLDER",
+    "RANGE_LINE",
+    "RANGE_MARK",
     "REMINDER_MARK",
+    "SPLIT_MARK",
     "Blocks",
     "Collected",
     "attach_lines",
     "collect",
     "has_description",
+    "marks",
     "splice",
     "split",
+    "without_marks",
 ]
 
 REMINDER_MARK = "X-AURORA-REMINDER"
 PLACEHOLDER = "X-AURORA-EXTRA"
 BLOCKS = "X-AURORA-BLOCKS"
+# A RECURRENCE-ID;RANGE=THISANDFUTURE override imported without its series keeps
+# RANGE_LINE, so that the series, imported later into the same calendar, is split
+# there (aurora_core.ical.rejoin_range); export writes it as the RANGE parameter again.
+RANGE_MARK = "X-AURORA-RANGE"
+RANGE_LINE = RANGE_MARK + ":THISANDFUTURE"
+# The series such a later import split off keeps ``X-AURORA-SPLIT:<time key of the
+# instance>``, so that the series, imported once more, is split there again.
+SPLIT_MARK = "X-AURORA-SPLIT"
+# What collect() leaves free for one of those marks in an override with a RANGE.
+MARK_ROOM = 48
 _NAME = re.compile(r"([A-Za-z0-9-]+)[;:]")
 _SPLICE = re.compile(
     rb"(?:BEGIN:" + BLOCKS.encode() + rb"\r\n)?" + PLACEHOLDER.encode() + rb":(\d+)\r\n"
@@ -100,12 +116,34 @@ def _alarm(block: list[str], names: list[str], reminder: Reminder | None,
             *rest, "END:VALARM"]
 
 
-def collect(lines: Iterable[str], alarms: Sequence[Reminder | None], title: str) -> Collected:
+def marks(extra: Sequence[str]) -> tuple[bool, str | None]:
+    """Whether ``extra`` has :data:`RANGE_LINE`, and the time key of its
+    :data:`SPLIT_MARK` line (None: none)."""
+    ranged = False
+    split_at = None
+    for line in extra:
+        if line.startswith("X-AURORA-"):
+            if line == RANGE_LINE:
+                ranged = True
+            elif line.startswith(SPLIT_MARK + ":"):
+                split_at = line[len(SPLIT_MARK) + 1:]
+    return ranged, split_at
+
+
+def without_marks(extra: Sequence[str]) -> tuple[str, ...]:
+    """``extra`` without the range and split marks (they are the event's, not its file's)."""
+    return tuple(line for line in extra if not (
+        line == RANGE_LINE or line.startswith(SPLIT_MARK + ":")))
+
+
+def collect(lines: Iterable[str], alarms: Sequence[Reminder | None], title: str,
+            limit: int = MAX_EXTRA) -> Collected:
     """The lines of a VEVENT worth keeping.
 
     ``lines``: the VEVENT's content lines, unfolded, in file order (all of
     them, or only those the fast reader did not read: the result is the
     same). ``alarms``: for its n-th VALARM, the reminder it became, or None.
+    ``limit``: the characters kept at most (a line counts one more).
     Each line's name is found once (this runs for every event of an import).
     """
     out = Collected()
@@ -151,12 +189,13 @@ def collect(lines: Iterable[str], alarms: Sequence[Reminder | None], title: str)
             if kind != "VEVENT":  # (not the VEVENT itself)
                 block, names, depth = [line], [name], 1
             continue
-        elif name == "END" or name in _EVENT_READ or name.startswith("X-AURORA-"):
+        elif name == "END" or name in _EVENT_READ or (
+                name.startswith("X-AURORA-") and name != RANGE_MARK and name != SPLIT_MARK):
             continue  # the VEVENT's end, or what export writes from the model
         else:
             item = [line]
             chars = len(line) + 1
-        if size + chars > MAX_EXTRA:
+        if size + chars > limit:
             out.dropped += 1
             out.dropped_chars += chars
             continue

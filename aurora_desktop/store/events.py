@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from aurora_core.counting import ImportCounts
 from aurora_core.model import Event, EventStatus, ValidationError, ZonedTime, time_from_key
 from aurora_core.recurrence import SeriesChange
+
+if TYPE_CHECKING:
+    from aurora_core.ical import Rejoined
 
 from .base import (
     _E_COLS,
@@ -111,6 +115,10 @@ class EventsMixin(StoreBase):
         unchanged. Events already stored exactly as in the file are not written again
         (nothing to sync, nothing to re-index)."""
         self._sync_with_other_writers()
+        deletes: list[Event] = []
+        rejoined = self._rejoin_range(events)
+        if rejoined is not None:  # docs/import.md: RANGE=THISANDFUTURE in two imports
+            events, deletes = rejoined.events, rejoined.deletes
         groups: dict[str, list[Event]] = {}
         for ev in events:
             groups.setdefault(ev.uid, []).append(ev)
@@ -135,11 +143,49 @@ class EventsMixin(StoreBase):
             else:
                 updated += 1
             to_write.extend(group)
-        if to_write:
+        if deletes:
+            with self._tx() as touched:
+                for ev in deletes:
+                    if self._tombstone(ev.id):
+                        touched.add(ev.id)
+                self._put_many(to_write, touched, progress, False)
+            self._notify(ChangeNotice(event_ids=frozenset(touched)))
+        elif to_write:
             self.put_events(to_write, touch=False, progress=progress)
         elif progress is not None:
             progress(len(events), len(events))
         return ImportCounts(new, updated, unchanged)
+
+    def _rejoin_range(self, events: Sequence[Event]) -> Rejoined | None:
+        """:func:`aurora_core.ical.rejoin_range` against this calendar's stored events,
+        or None when no override kept for its series (and no series split off from
+        one) meets its series in this import: one query in the common case."""
+        from aurora_core.ical import rejoin_range  # (icalendar: not at the CLI's start)
+        from aurora_core.ical_extra import RANGE_LINE, SPLIT_MARK
+
+        uids = {ev.uid for ev in events}
+        bases: dict[str, set[str]] = {}  # calendar id -> series UIDs to read
+        for ev in events:
+            if ev.recurrence_id is not None and RANGE_LINE in ev.extra:
+                bases.setdefault(ev.calendar_id, set()).add(ev.uid)
+        for cal_id in {ev.calendar_id for ev in events}:
+            for uid, in self._db.execute(
+                    "SELECT uid FROM events WHERE deleted = 0 AND calendar_id = ? AND "
+                    "(instr(extra, ?) > 0 OR instr(extra, ?) > 0)",
+                    (cal_id, RANGE_LINE, SPLIT_MARK + ":")):
+                base = str(uid).rpartition("/from-")[0] or str(uid)
+                if base in uids:
+                    bases.setdefault(cal_id, set()).add(base)
+        if not bases:
+            return None
+        stored: list[Event] = []
+        for cal_id, series in bases.items():
+            for base in series:
+                prefix = base + "/from-"
+                stored.extend(self._row_to_event(r) for r in self._db.execute(
+                    f"SELECT {_EVENT_COLS} FROM events WHERE deleted = 0 AND calendar_id = ? "
+                    "AND (uid = ? OR substr(uid, 1, ?) = ?)", (cal_id, base, len(prefix), prefix)))
+        return rejoin_range(events, stored)
 
     def apply(self, change: SeriesChange) -> None:
         """Apply a series edit (writes and deletes) in one transaction."""

@@ -180,3 +180,53 @@ def test_series_edits_keep_the_lines() -> None:
     change = edit_all(master, [], title="All of them")
     assert all(e.extra == master.extra for e in change.upserts if e.recurrence_id is None)
     assert rid == master.start
+
+
+THIS_AND_FUTURE = (
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\n"
+    "BEGIN:VEVENT\r\nUID:weekly@example.org\r\nDTSTAMP:20240101T000000Z\r\n"
+    "DTSTART;TZID=Europe/Berlin:20240603T090000\r\nDTEND;TZID=Europe/Berlin:20240603T100000\r\n"
+    "RRULE:FREQ=WEEKLY;COUNT=6\r\nSUMMARY:Team sync\r\n"
+    "ATTENDEE;CN=Ann:mailto:ann@example.org\r\nX-SERIES-ONLY:master\r\nEND:VEVENT\r\n"
+    "BEGIN:VEVENT\r\nUID:weekly@example.org\r\nDTSTAMP:20240101T000000Z\r\n"
+    "RECURRENCE-ID;RANGE=THISANDFUTURE;TZID=Europe/Berlin:20240617T090000\r\n"
+    "DTSTART;TZID=Europe/Berlin:20240617T140000\r\nDTEND;TZID=Europe/Berlin:20240617T150000\r\n"
+    "SUMMARY:Team sync (afternoons)\r\nATTENDEE;CN=Bob:mailto:bob@example.org\r\n"
+    "X-OVERRIDE-ONLY:afternoons\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+
+
+def test_a_series_split_at_import_carries_the_overrides_own_lines() -> None:
+    """RANGE=THISANDFUTURE: the new series is the override's, with its ATTENDEEs and X-
+    properties, not the series' (they were the earlier instances')."""
+    first = parse_ics(THIS_AND_FUTURE, calendar_id="cal")
+    for events in (first.events,
+                   parse_ics(to_ics(first.events), calendar_id="cal").events):
+        (head,) = [e for e in events if e.uid == "weekly@example.org"]
+        (tail,) = [e for e in events if e.uid.startswith("weekly@example.org/from-")]
+        assert "X-OVERRIDE-ONLY:afternoons" in tail.extra
+        assert "ATTENDEE;CN=Bob:mailto:bob@example.org" in tail.extra
+        assert not any("X-SERIES-ONLY" in x or "ann@" in x for x in tail.extra)
+        assert "X-SERIES-ONLY:master" in head.extra
+        assert "ATTENDEE;CN=Ann:mailto:ann@example.org" in head.extra
+        assert not any("X-OVERRIDE-ONLY" in x or "bob@" in x for x in head.extra)
+    out = icalendar.Calendar.from_ical(to_ics(first.events))
+    tail_out = next(v for v in out.walk("VEVENT") if "/from-" in str(v["UID"]))
+    assert str(tail_out["X-OVERRIDE-ONLY"]) == "afternoons"
+    assert "bob@example.org" in str(tail_out["ATTENDEE"])
+
+
+def test_an_override_keeps_room_for_the_mark_of_its_range() -> None:
+    """An override without its series gets a line of ours (X-AURORA-RANGE) on top of
+    what it keeps: the 16,000-character bound still holds with it."""
+    big = "".join(f"X-FILL-{i}:{'y' * 990}\r\n" for i in range(17))
+    text = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:orphan\r\n"
+            "RECURRENCE-ID;RANGE=THISANDFUTURE:20240612T080000Z\r\n"
+            "DTSTART:20240612T090000Z\r\nDTEND:20240612T100000Z\r\nSUMMARY:Later on\r\n"
+            + big + "END:VEVENT\r\nEND:VCALENDAR\r\n")
+    r = parse_ics(text, calendar_id="cal")
+    assert r.skipped == []
+    (ev,) = r.events
+    ev.validate()
+    assert ev.extra[-1] == ical_extra.RANGE_LINE
+    assert sum(len(x) + 1 for x in ev.extra) <= MAX_EXTRA
+    assert any("were not kept" in w.reason for w in r.warnings)

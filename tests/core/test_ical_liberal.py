@@ -179,6 +179,9 @@ def test_this_and_future_splits_the_series_and_without_a_master_is_one_instance(
     orphan = next(e for e in r.events if e.uid == "no-master@example.org")
     assert orphan.recurrence_id == ZonedTime(datetime(2024, 6, 12, 8, tzinfo=UTC), "UTC")
     assert "not in the file" in w["no-master@example.org"]
+    # kept for its series, should a later import bring it (rejoin_range)
+    assert "X-AURORA-RANGE:THISANDFUTURE" in orphan.extra
+    assert "X-AURORA-SPLIT:20240617T070000Z" in tail.extra  # the instance it starts at
 
 
 def test_an_override_of_another_kind_of_time_still_replaces_its_instance() -> None:
