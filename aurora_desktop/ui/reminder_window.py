@@ -309,10 +309,23 @@ class ReminderWindow(QtWidgets.QWidget):
         return parent is not None
 
     def eventFilter(self, obj: QtCore.QObject, event: QtCore.QEvent) -> bool:
-        if obj is self._owner and event.type() == QtCore.QEvent.Type.Show and \
-                self.isVisible():
-            QtCore.QTimer.singleShot(0, self._over_owner)
+        if obj is self._owner and self.isVisible():
+            if event.type() == QtCore.QEvent.Type.Show:
+                QtCore.QTimer.singleShot(0, self._over_owner)
+            elif event.type() == QtCore.QEvent.Type.Hide:
+                QtCore.QTimer.singleShot(0, self._on_its_own)
         return super().eventFilter(obj, event)
+
+    def _on_its_own(self) -> None:
+        """The owner went to the tray: a plain window again (its own taskbar entry)."""
+        handle = self.windowHandle()
+        owner = self._owner
+        if handle is None or owner is None or owner.isVisible() or not self.isVisible() \
+                or handle.transientParent() is None:
+            return
+        self.hide()
+        self._attach()
+        self.show()
 
     def _over_owner(self) -> None:
         """The owner has just been shown under this window: come back up above it."""

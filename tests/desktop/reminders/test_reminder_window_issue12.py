@@ -58,6 +58,10 @@ def test_a_missed_reminder_at_start_up_stays_above_the_main_window(qtbot, built,
                     and svc.window.windowHandle().transientParent() is app.window.windowHandle(),
                     timeout=2000)
     assert svc.window.isVisible()
+    # The main window goes to the tray: the reminder window stays, a window of its own.
+    app.window.hide()
+    qtbot.waitUntil(lambda: svc.window.windowHandle().transientParent() is None, timeout=2000)
+    assert svc.window.isVisible()
 
 
 def test_open_event_opens_the_event_in_the_editor(qtbot, built, tmp_path):
