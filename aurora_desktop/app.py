@@ -6,6 +6,7 @@ No module-level state: everything is made in :func:`build` and handed down.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import sys
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,6 +18,7 @@ from aurora_desktop.qt import QtCore, QtGui, QtWidgets
 from aurora_desktop.resources import resource
 from aurora_desktop.settings import Settings
 from aurora_desktop.store import Store, StoreError
+from aurora_desktop.store.base import StoreDamaged, _environment_error
 from aurora_desktop.systemzone import system_zone_name
 from aurora_desktop.ui.account import AccountUi, install_account
 from aurora_desktop.ui.main_window import MainWindow
@@ -86,7 +88,14 @@ def build(data_dir: Path, argv: list[str], qsettings: QtCore.QSettings | None = 
     settings = Settings(qsettings)
     store = Store(Path(data_dir) / DB_FILE)
     zone_name, zone = user_zone(settings)
-    window = MainWindow(store, settings, zone=zone, zone_name=zone_name)
+    try:
+        window = MainWindow(store, settings, zone=zone, zone_name=zone_name)
+    except sqlite3.DatabaseError as exc:  # the first view read a page that cannot be read
+        store.close()
+        err = _environment_error(exc, store.path)
+        if err is None:
+            raise
+        raise err from None
     app = App(qapp, store, settings, window, services=[])
 
     # --- services: build them here and hand them the window -------------
@@ -111,7 +120,12 @@ def install_excepthook(window: MainWindow) -> None:
             previous(kind, exc, tb)  # type: ignore[arg-type]
             return
         log.error("unexpected error", exc_info=(kind, exc, tb))  # type: ignore[arg-type]
-        if isinstance(exc, StoreError | ValidationError):
+        if isinstance(exc, sqlite3.DatabaseError):  # a read hit a page that cannot be read
+            exc = _environment_error(exc, window.store.path) or exc
+        if isinstance(exc, StoreDamaged):  # the next start checks it (store.mark_for_check)
+            text = (f"{exc}. Quit Aurora Time and start it again: it will offer to set the "
+                    "damaged file aside, kept for a rescue, and start fresh.")
+        elif isinstance(exc, StoreError | ValidationError):
             text = str(exc)
         else:
             text = (f"Something went wrong ({kind.__name__}: {exc}). Your calendar is safe; "

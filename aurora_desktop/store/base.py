@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
@@ -40,7 +40,7 @@ from aurora_core.model import (
 from .schema import MIGRATIONS, SCHEMA_VERSION
 
 __all__ = ["DEFAULT_CALENDAR_NAME", "ChangeNotice", "ReminderState", "StoreBase", "StoreDamaged",
-           "StoreError", "StoreReadOnly", "move_aside"]
+           "StoreError", "StoreReadOnly", "check_marker", "mark_for_check", "move_aside"]
 
 DEFAULT_CALENDAR_NAME = "Personal"
 # Open-ended series are materialised this far past "now"; a view beyond moves it.
@@ -62,6 +62,20 @@ class StoreReadOnly(StoreError):
     """The database or its folder cannot be written (permissions, a read-only disk)."""
 
 
+def check_marker(path: Path) -> Path:
+    """A file next to the database saying "damage was seen: check it at the next open"."""
+    return path.with_name(path.name + ".check")
+
+
+def mark_for_check(path: Path) -> None:
+    """Damage was seen while the database was in use (a page that cannot be read): the
+    next open runs SQLite's quick_check and, if it fails, refuses with StoreDamaged, so
+    the window offers to set the file aside. Without it, a file whose first pages are
+    sound opened as if nothing were wrong. Best effort."""
+    with suppress(OSError):
+        check_marker(path).touch()
+
+
 def move_aside(path: Path, now: datetime | None = None) -> Path:
     """Rename a damaged database (and its -wal/-shm) to ``<name>.damaged-<UTC time>`` next
     to it, kept for a rescue, so a fresh one can start. Returns the new path; OSError if
@@ -73,6 +87,7 @@ def move_aside(path: Path, now: datetime | None = None) -> Path:
         n += 1
         target = path.with_name(f"{path.name}.damaged-{stamp}-{n}")
     path.rename(target)
+    check_marker(path).unlink(missing_ok=True)
     for suffix in ("-wal", "-shm"):
         side = path.with_name(path.name + suffix)
         if side.exists():
@@ -178,6 +193,7 @@ def _environment_error(exc: sqlite3.Error, path: Path) -> StoreError | None:
     if "readonly" in msg or "read-only" in msg:
         return _read_only(path)
     if "not a database" in msg or "malformed" in msg or "corrupt" in msg:
+        mark_for_check(path)  # the next start checks it and offers to set it aside
         return StoreDamaged(f"{path} is damaged (not a readable Aurora database)")
     if "unable to open" in msg or "disk i/o" in msg:
         if not os.access(path.parent, os.W_OK) or (path.exists()
@@ -235,6 +251,7 @@ class StoreBase:
             self._db.execute("PRAGMA journal_mode = WAL")
             self._db.execute("PRAGMA synchronous = NORMAL")
             self._db.execute("PRAGMA cache_size = -32000")  # 32 MB: bulk imports stay in memory
+            self._check_if_marked()
             self._migrate()
             self._ensure_default_calendar()
         except sqlite3.Error as exc:
@@ -276,6 +293,19 @@ class StoreBase:
         assert last is not None
         raise _environment_error(last, self.path) or StoreError(
             f"cannot read {self.path}: {last}")
+
+    def _check_if_marked(self) -> None:
+        """After damage was seen (:func:`mark_for_check`): SQLite's quick_check, once."""
+        marker = check_marker(self.path)
+        if not marker.exists():
+            return
+        found = [str(r[0]) for r in self._db.execute("PRAGMA quick_check(5)")]
+        if found != ["ok"]:
+            self._db.close()
+            lines = [x for f in found for x in f.splitlines() if not x.startswith("***")]
+            first = lines[0] if lines else "damaged pages"
+            raise StoreDamaged(f"{self.path} is damaged ({first})")
+        marker.unlink(missing_ok=True)
 
     # ------------------------------------------------------------------ setup
 

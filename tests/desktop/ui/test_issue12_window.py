@@ -336,3 +336,83 @@ def test_a_read_only_folder_is_said_in_words_with_its_folder_to_open(
     [box] = seen
     assert box.move_button is None  # nothing is damaged: nothing to move aside
     assert "read-only" in box.text() and "unable to open" not in box.text()
+
+
+@pytest.mark.slow
+def test_damage_found_while_in_use_is_said_and_offered_at_the_next_start(
+        qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+    from datetime import UTC, datetime
+    from types import SimpleNamespace
+
+    from aurora_core.model import ZonedTime
+    from aurora_desktop.app import build, install_excepthook
+    from aurora_desktop.store.base import StoreDamaged
+    from aurora_desktop.ui.open_failure import OpenFailureBox, handle_open_failure
+
+    db = tmp_path / "aurora.sqlite3"
+    t = datetime(2026, 12, 1, tzinfo=UTC)
+    with Store(db) as s:
+        cal = s.default_calendar().id
+        s.put_events([Event.new(cal, f"Event {i} " + "x" * 200,
+                                ZonedTime(t + timedelta(hours=i), "UTC"),
+                                ZonedTime(t + timedelta(hours=i, minutes=30), "UTC"))
+                      for i in range(3000)])
+    data = bytearray(db.read_bytes())
+    mid = len(data) // 2
+    data[mid:mid + 40960] = b"\xa5" * 40960  # pages in the middle; the first ones are sound
+    db.write_bytes(bytes(data))
+    # In use: the store opens (its first pages are sound), a read meets the damage, and
+    # the exception hook says so in words and has the next start check the file.
+    said: list[str] = []
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # restored after the test
+    with Store(db) as store:
+        install_excepthook(SimpleNamespace(store=store, report_error=said.append))  # type: ignore[arg-type]
+        with pytest.raises(sqlite3.DatabaseError) as failure:
+            store.events()
+        sys.excepthook(failure.type, failure.value, failure.tb)
+    [text] = said
+    assert "is damaged" in text and "start it again" in text and "DatabaseError" not in text
+    # The next start: a clear refusal (not a traceback), and the way on.
+    qs = QtCore.QSettings(str(tmp_path / "settings.ini"), QtCore.QSettings.Format.IniFormat)
+    with pytest.raises(StoreDamaged) as again:
+        build(tmp_path, ["aurora"], qsettings=qs)
+
+    def move(box: OpenFailureBox) -> None:
+        assert box.move_button is not None
+        box.move_button.click()
+
+    kept = handle_open_failure(again.value, db, run_box=move)
+    assert kept is not None and kept.read_bytes() == bytes(data)
+    app = build(tmp_path, ["aurora"], qsettings=qs)
+    try:
+        assert app.store.events() == []
+    finally:
+        app.shutdown()
+
+
+def test_a_window_whose_first_read_meets_damage_is_refused_in_words(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from aurora_core.model import ZonedTime
+    from aurora_desktop.app import build
+    from aurora_desktop.store import StoreError
+
+    db = tmp_path / "aurora.sqlite3"
+    t = datetime.now(UTC)
+    with Store(db) as s:
+        cal = s.default_calendar().id
+        s.put_events([Event.new(cal, f"Event {i} " + "x" * 200,
+                                ZonedTime(t + timedelta(minutes=i), "UTC"),
+                                ZonedTime(t + timedelta(minutes=i + 30), "UTC"))
+                      for i in range(3000)])
+    data = bytearray(db.read_bytes())
+    mid = len(data) // 2
+    data[mid:mid + 40960] = b"\xa5" * 40960
+    db.write_bytes(bytes(data))
+    qs = QtCore.QSettings(str(tmp_path / "settings.ini"), QtCore.QSettings.Format.IniFormat)
+    with pytest.raises(StoreError, match="is damaged"):  # not SQLite's DatabaseError
+        build(tmp_path, ["aurora"], qsettings=qs)
+    from aurora_desktop.store.base import check_marker
+
+    assert check_marker(db).exists()
