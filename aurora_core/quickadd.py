@@ -678,7 +678,9 @@ def _read_date(t: _Text, f: _Found, r: QuickAdd, loc: LocaleInfo, now: datetime)
         return
     for phrase, d in _search_dates(t.s, loc, now):
         p = phrase.strip()
-        if not _DATE_CUE.search(p) or _WEAK_ALONE.match(p.strip(" .")):
+        # The cue words are English; in another language dateparser's own words count.
+        english = loc.language == "en"
+        if (english and not _DATE_CUE.search(p)) or _WEAK_ALONE.match(p.strip(" .")):
             if _WEAK_ALONE.match(p.strip(" .")) and re.fullmatch(_MON + r"\.?", p, re.I):
                 r.not_understood.append(f"“{p}”: a month without a day is not read as a date")
             continue

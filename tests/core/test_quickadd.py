@@ -240,4 +240,5 @@ def test_parsing_uses_no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
     for text, _ in PHRASES:
         qa(text)
-    parse("Réunion demain à 10h", now=NOW, zone=ZONE, locale=LocaleInfo(language="fr"))
+    r = parse("Réunion demain à 10:00", now=NOW, zone=ZONE, locale=LocaleInfo(language="fr"))
+    assert r.title == "Réunion" and wall(r.start) == "2026-12-03T10:00"

@@ -162,3 +162,37 @@ def test_us_locale_reads_month_first(window: MainWindow) -> None:
                                              QtCore.QLocale.Country.UnitedStates))
     f = type_in(window, "Review 3/4 at 10am")
     assert "Thu 4 Mar 2027" in f.preview.text()
+
+
+def test_the_window_starts_without_the_parser(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """dateparser (~0.2 s, ~18 MB) is loaded when quick add is first used, not at start."""
+    import subprocess
+    import sys
+
+    code = f"""
+import sys
+from pathlib import Path
+from aurora_desktop.app import make_qapp
+from aurora_desktop.qt import QtCore
+from aurora_desktop.settings import Settings
+from aurora_desktop.store import Store
+from aurora_desktop.ui.main_window import MainWindow
+from aurora_core.model import get_zone
+app = make_qapp(["x"])
+tmp = Path({str(tmp_path)!r})
+store = Store(tmp / "a.sqlite3")
+settings = Settings(QtCore.QSettings(str(tmp / "s.ini"), QtCore.QSettings.Format.IniFormat))
+w = MainWindow(store, settings, zone=get_zone("Europe/Berlin"), zone_name="Europe/Berlin")
+w.show()
+app.processEvents()
+print(sorted(m for m in ("dateparser", "aurora_core.quickadd") if m in sys.modules))
+w.quick_add.activate()
+w.quick_add._warm.join()
+print(sorted(m for m in ("dateparser", "aurora_core.quickadd") if m in sys.modules))
+w.close()
+store.close()
+"""
+    env = {**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                         timeout=120, check=True).stdout.splitlines()
+    assert out[-2:] == ["[]", "['aurora_core.quickadd', 'dateparser']"]
