@@ -82,6 +82,9 @@ class StoreWatch(QtCore.QObject):
         except (StoreError, sqlite3.OperationalError) as exc:  # locked, a disk gone: next tick
             log.warning("cannot look for changes from other programs: %s", exc)
             return False
+        except sqlite3.DatabaseError:  # damaged: said once (the exception hook), not per tick
+            self._timer.stop()
+            raise
         self.changes_seen += 1
         # Every calendar, those gone included: lists, views and reminders read all again.
         self.store.announce(ChangeNotice(calendar_ids=before | self._calendar_ids, remote=True))
