@@ -116,6 +116,14 @@ def shots(app: QtWidgets.QApplication, w: MainWindow, store: Store, out: Path,
     cal.show()
     save(app, cal, p("calendar"))
     cal.close()
+    # Subscribe to a calendar (File menu).
+    from aurora_desktop.ui.subscribe_dialog import SubscribeDialog
+
+    sub = SubscribeDialog(lambda _url, _name: None, w)
+    sub.url.setText("webcal://example.org/holidays/de.ics")
+    sub.show()
+    save(app, sub, p("subscribe"))
+    sub.close()
     # Scope question.
     modal(app, lambda: dialogs.ask_scope(w, "move"), p("scope"))
     # Import target and export choice (the window's own code paths).
