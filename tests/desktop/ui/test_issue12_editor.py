@@ -134,3 +134,33 @@ def test_all_day_events_get_their_own_default_reminder(window: MainWindow, store
     ed = window.make_editor(start=datetime(2026, 11, 27), end=datetime(2026, 11, 28),
                             all_day=True)
     assert ed.reminder_rows == []
+
+
+def test_esc_asks_in_the_editor_the_window_runs(window: MainWindow, store) -> None:
+    """The real path: the window's run_editor (exec), Esc after an edit, Discard."""
+    ev = put(store, "Gym", ZonedTime.from_local(datetime.combine(THU, time(18)),
+                                                "Europe/Berlin"))
+    window.refresh()
+    item = window.model.find(f"{ev.uid}/")
+    assert item is not None
+    asked: list[bool] = []
+    made: list[EventEditor] = []
+    real_make = window.make_editor
+
+    def make(**kw: object) -> EventEditor:
+        ed = real_make(**kw)
+        ed.ask_discard = lambda: asked.append(True) or True  # type: ignore[method-assign]
+        made.append(ed)
+
+        def edit_then_escape() -> None:
+            ed.title.setText("Gym (late)")
+            QTest.keyClick(ed, Qt.Key.Key_Escape)
+
+        QtCore.QTimer.singleShot(0, edit_then_escape)
+        return ed
+
+    window.make_editor = make  # type: ignore[method-assign]
+    window.edit_item(item)  # runs the editor modally until Esc + Discard close it
+    assert asked == [True]
+    assert made[0].result_action == ""
+    assert store.get_event(ev.id).title == "Gym"
