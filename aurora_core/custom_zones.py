@@ -37,7 +37,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from datetime import datetime, timedelta, tzinfo
-from itertools import islice
+from itertools import islice, takewhile
+from math import gcd
 
 __all__ = [
     "CUSTOM_PREFIX",
@@ -165,6 +166,27 @@ def _secs(wall: datetime) -> int:
     return d.days * 86_400 + d.seconds
 
 
+def _late_start(start: datetime, parts: dict[str, str]) -> datetime:
+    """Where to start expanding a rule whose DTSTART is long before the years any event
+    can have (Outlook writes 1601): the same phase of the rule in 1899, so the rule
+    yields the same changes from 1900 on without walking three centuries. Rules with
+    COUNT (counted from DTSTART) and dates that have no twin in 1899 start where given."""
+    if start.year >= 1899 or "COUNT" in parts:
+        return start
+    try:
+        interval = max(1, int(parts.get("INTERVAL", "1")))
+    except ValueError:
+        return start
+    # A shift of whole years keeps a yearly rule's phase when it is a multiple of its
+    # interval, a monthly one's when its months are.
+    step = interval if parts["FREQ"].upper() == "YEARLY" else interval // gcd(interval, 12)
+    years = (1899 - start.year) // step * step
+    try:
+        return start.replace(year=start.year + years)
+    except ValueError:  # 29 February
+        return start
+
+
 class CustomZone(tzinfo):
     """A tzinfo made from a VTIMEZONE definition (see the module's doc)."""
 
@@ -253,12 +275,13 @@ class CustomZone(tzinfo):
         from dateutil.rrule import rrulestr  # only for zones with rules: start-up time
 
         try:
-            it = rrulestr(text, dtstart=start)
-            walls = [w for w in islice(it, MAX_CHANGES + 1) if w > start]
+            it = rrulestr(text, dtstart=_late_start(start, parts))
+            walls = [w for w in takewhile(lambda w: w < end, islice(it, MAX_CHANGES + 1))
+                     if w > start]
         except (ValueError, TypeError, OverflowError) as exc:
             raise _error(f"the time zone {self.tzid!r} has a rule that cannot be read "
                          f"({exc})") from None
-        return [w for w in walls if w < end]
+        return walls
 
     # -- tzinfo ------------------------------------------------------------
 

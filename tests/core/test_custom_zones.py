@@ -210,3 +210,16 @@ def test_the_wire_carries_definitions_and_omits_an_empty_map() -> None:
 def test_a_definition_that_is_no_zone_is_refused(bad: str) -> None:
     with pytest.raises(ValidationError):
         custom_zones.register(bad)
+
+
+def test_a_rule_from_1601_gives_the_same_changes_as_one_from_1970() -> None:
+    # Outlook writes DTSTART:16010101; the expansion starts in 1899 in the same phase.
+    outlook = FOO.replace("DTSTART:19701025T050000", "DTSTART:16011025T050000").replace(
+        "DTSTART:19700329T050000", "DTSTART:16010329T050000").replace(
+        "FREQ=YEARLY;BYMONTH=3", "FREQ=YEARLY;INTERVAL=1;BYMONTH=3")
+    a, b = get_zone(custom_zones.register(FOO)), get_zone(custom_zones.register(outlook))
+    assert a is not b
+    at = _utc(1971, 1, 1)  # (FOO itself starts in 1970)
+    while at < _utc(2200, 1, 1):
+        assert at.astimezone(a).utcoffset() == at.astimezone(b).utcoffset(), at
+        at += timedelta(days=7)
