@@ -178,7 +178,8 @@ _DAYNUM = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 # A time: 13:00, 1:30pm, 1pm, 9.30am, 13h30, noon, midnight. A bare hour ("at 10")
 # only after "at" / "@" (group "bare").
 _AMPM = r"(?:\s*(?P<{n}ap>[ap])\.?m\.?\b)"
-_T_CORE = (r"(?:(?P<{n}h>[01]?\d|2[0-3])(?:(?::|h)(?P<{n}m>[0-5]\d))?" + _AMPM + "?"
+_T_CORE = (r"(?:(?P<{n}h>[01]?\d|2[0-3])(?:(?::|h|\.(?=[0-5]\d\s*[ap]\.?m\b))(?P<{n}m>[0-5]\d))?"
+           + _AMPM + "?"
            r"|(?P<{n}word>noon|midday|midnight))")
 
 
@@ -346,8 +347,8 @@ def parse(text: str, *, now: datetime, zone: str, locale: LocaleInfo | None = No
     if f.day is None:
         _read_date(t, f, result, loc, now)
     result.title = _title(t.remaining())
-    _flag_leftovers(result)
     _assemble(f, result, now, zone, loc)
+    _flag_leftovers(result)
     result.understood.sort(key=lambda u: _position(clean, u))
     if result.error is None and not result.title:
         result.error = "Say what the event is, not only when (e.g. “Dentist Friday 3pm”)."
@@ -381,11 +382,11 @@ def _read_zone(t: _Text, f: _Found, r: QuickAdd) -> None:
                 f.zone = zone
                 r.understood.append(f"“{phrase}” → time zone {zone}")
                 return
-    m = _IN_ZONE.search(t.s)
-    if m is not None and _zone_named(m.group("z")) is None:
-        r.not_understood.append(f"“{m.group(0)}”: no time zone of that name "
+    unknown = _IN_ZONE.search(t.s)
+    if unknown is not None and _zone_named(unknown.group("z")) is None:
+        r.not_understood.append(f"“{unknown.group(0)}”: no time zone of that name "
                                 "(try a city, e.g. “in Tokyo time”)")
-        t.take(m.start(), m.end())
+        t.take(unknown.start(), unknown.end())
         return
     m2 = _ZONE_TOKEN.search(t.s)
     if m2 is not None:
@@ -475,7 +476,11 @@ def _read_repeat(t: _Text, f: _Found, r: QuickAdd, loc: LocaleInfo, now: datetim
                 f.interval = 2
             elif m.group("n"):
                 f.interval = int(_num(m.group("n")))
-            said.append(f"“{t.take(m.start(), m.end())}”")
+            if adverb in ("daily", "weekly", "monthly", "yearly", "biweekly", "fortnightly") \
+                    and not t.s[:m.start()].strip():
+                said.append(f"“{m.group(0)}” (kept in the title)")  # "Weekly team meeting"
+            else:
+                said.append(f"“{t.take(m.start(), m.end())}”")
     for m in _REPEAT_DAYS.finditer(t.s):
         if f.byday or not (m.group("every") or f.freq in (None, "WEEKLY")):
             break
@@ -637,6 +642,8 @@ _WEAK_ALONE = re.compile(r"^(?:" + _MON + r"\.?|sun|sat|wed|mar|may|jun|jan|thu|
 _NEXT_WEEK = re.compile(r"\b(?:(?:on\s+)?(?P<wd1>" + _WD + r")\s+)?next\s+week"
                         r"(?:\s+(?:on\s+)?(?P<wd2>" + _WD + r"))?\b", re.I)
 _BARE_WEEKDAY = re.compile(r"^(?:on\s+|this\s+)?(?P<wd>" + _WD + r")$", re.I)
+_DOTTED = re.compile(r"(?:\bon\s+)?\b(?P<d>[12]\d|3[01]|0?[1-9])\.(?P<m>1[0-2]|0?[1-9])\."
+                     r"(?P<y>\d{4}|\d{2})?(?![\d.])")
 _TONIGHT = re.compile(r"\btonight\b", re.I)
 _WEEKEND = re.compile(r"\b(?:this\s+|on\s+the\s+|at\s+the\s+)?weekend\b", re.I)
 
@@ -676,6 +683,21 @@ def _read_date(t: _Text, f: _Found, r: QuickAdd, loc: LocaleInfo, now: datetime)
         r.understood.append(f"“{t.take(m.start(), m.end())}” → {_fmt_date(sat)} to "
                             f"{_fmt_date(sat + timedelta(days=1))}")
         return
+    m = _DOTTED.search(t.s)
+    if m is not None:  # "12.03." / "12.03.2027": day first wherever dots are written
+        year = int(m.group("y")) if m.group("y") else today.year
+        year += 2000 if year < 100 else 0
+        dotted: date | None
+        try:
+            dotted = date(year, int(m.group("m")), int(m.group("d")))
+        except ValueError:
+            dotted = None
+        if dotted is not None:
+            if not m.group("y") and dotted < today:
+                dotted = dotted.replace(year=dotted.year + 1)
+            f.day = dotted
+            r.understood.append(f"“{t.take(m.start(), m.end())}” → {_fmt_date(dotted)}")
+            return
     for phrase, d in _search_dates(t.s, loc, now):
         p = phrase.strip()
         # The cue words are English; in another language dateparser's own words count.
@@ -764,12 +786,21 @@ def _languages(loc: LocaleInfo) -> list[str]:
     return ["en"] if loc.language == "en" else [loc.language, "en"]
 
 
+_BEFORE_GAP = {"at", "on", "from", "by", "@", "starting", "until", "till", "between", "for"}
 _CONNECTORS = {"at", "on", "from", "for", "in", "by", "starting", "every", "each", "the", "of",
                "and", "to", "until", "till", "-", ",", "@", "between", "this", "next"}
 
 
+_GAP = "\x00"
+
+
 def _title(rest: str) -> str:
-    words = rest.split()
+    # A connector just before an understood part goes with it ("John on ␀Thursday").
+    marked = re.sub(r"\s{2,}", f" {_GAP} ", rest)
+    words = marked.split()
+    words = [w for i, w in enumerate(words)
+             if w != _GAP and not (w.lower() in _BEFORE_GAP and i + 1 < len(words)
+                                   and words[i + 1] == _GAP)]
     # Drop connectors left next to understood parts ("Dentist on", "at").
     while words and words[-1].lower().strip(",;:") in _CONNECTORS:
         words.pop()
@@ -786,6 +817,8 @@ _LEFTOVER = re.compile(
 
 def _flag_leftovers(r: QuickAdd) -> None:
     for m in _LEFTOVER.finditer(r.title):
+        if any(f"“{m.group(0)}” (kept in the title)" in u for u in r.understood):
+            continue
         r.not_understood.append(f"“{m.group(0)}” was not understood; it stays in the title")
 
 

@@ -242,3 +242,39 @@ def test_parsing_uses_no_network(monkeypatch: pytest.MonkeyPatch) -> None:
         qa(text)
     r = parse("Réunion demain à 10:00", now=NOW, zone=ZONE, locale=LocaleInfo(language="fr"))
     assert r.title == "Réunion" and wall(r.start) == "2026-12-03T10:00"
+
+
+# ------------------------------------------------------------ titles and other forms
+
+
+@pytest.mark.parametrize(("text", "title", "start", "end"), [
+    ("Meeting with John at 3:30pm on Thursday in room 4", "Meeting with John in room 4",
+     "2026-12-03T15:30", "2026-12-03T16:30"),
+    ("Dinner at Luigi's 7:30pm Saturday", "Dinner at Luigi's", "2026-12-05T19:30", None),
+    ("Lunch 1pm-2.30pm tomorrow", "Lunch", "2026-12-03T13:00", "2026-12-03T14:30"),
+    ("Meeting 9.30am friday", "Meeting", "2026-12-04T09:30", None),
+    ("Party 12.03.", "Party", "2027-03-12", "2027-03-13"),
+    ("Party 12.03.2027 at 8pm", "Party", "2027-03-12T20:00", None),
+    ("Flight LH123 departs 06:15 on 12/01", "Flight LH123 departs", "2027-01-12T06:15", None),
+    ("Trip to Paris 5-9 June", "Trip to Paris", "2027-06-05", "2027-06-10"),
+    ("Talk for 1.5 hours tomorrow at 10am", "Talk", "2026-12-03T10:00", "2026-12-03T11:30"),
+    ("Talk for 2 hours 30 minutes tomorrow at 10am", "Talk", "2026-12-03T10:00",
+     "2026-12-03T12:30"),
+    ("Offsite tomorrow all day", "Offsite", "2026-12-03", "2026-12-04"),
+    ("Release at midnight on Friday", "Release", "2026-12-04T00:00", None),
+])
+def test_more_phrases(text: str, title: str, start: str, end: str | None) -> None:
+    r = qa(text)
+    assert r.ok, r.error
+    assert (r.title, wall(r.start)) == (title, start)
+    if end is not None:
+        assert wall(r.end) == end
+    assert r.not_understood == []
+
+
+def test_a_leading_repeat_word_stays_in_the_title() -> None:
+    r = qa("Weekly team meeting mondays 10-11am")
+    assert (r.title, r.rrule) == ("Weekly team meeting", "FREQ=WEEKLY;BYDAY=MO")
+    assert r.not_understood == []
+    r = qa("Daily standup at 9:30")
+    assert (r.title, r.rrule) == ("Daily standup", "FREQ=DAILY")
