@@ -1,6 +1,6 @@
 """Screenshot of quick add: the field under "New event" and its live preview.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/quickadd_screenshot.py [OUT.png] [TEXT]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/quickadd_screenshot.py [OUT.png] [TEXT] [--dark]
 
 Default OUT: docs/screenshots/quick-add.png. The window shows demo data; the
 text is typed key by key as a person would, then the top-left part of the
@@ -39,7 +39,10 @@ def settle(app: QtWidgets.QApplication, rounds: int = 8) -> None:
 def main() -> None:
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else HERE.parent / "docs" / "screenshots" / \
         "quick-add.png"
-    text = sys.argv[2] if len(sys.argv) > 2 else TEXT
+    dark = "--dark" in sys.argv
+    args = [a for a in sys.argv[1:] if a != "--dark"]
+    out = Path(args[0]) if args else out
+    text = args[1] if len(args) > 1 else TEXT
     app = make_qapp(sys.argv[:1])
     # The app's own typeface and size, as users see it (docs/dialogs.md).
     theme.install_font(app)
@@ -53,7 +56,7 @@ def main() -> None:
     fill_demo(store, today, TZ)
     settings = Settings(QtCore.QSettings(str(tmp / "settings.ini"),
                                          QtCore.QSettings.Format.IniFormat))
-    settings.set("ui/theme", "light")
+    settings.set("ui/theme", "dark" if dark else "light")
     settings.set("ui/week_start", 1)
     settings.set("ui/clock_24h", "24")
     w = MainWindow(store, settings, zone=zone, zone_name=TZ, now=lambda: now)
