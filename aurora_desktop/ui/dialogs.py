@@ -336,6 +336,14 @@ class SettingsDialog(QtWidgets.QDialog):
             self.heading.setText(self.pages[row].title)
 
     def add_page(self, page: SettingsPage) -> None:
+        lay = page.layout()
+        if lay is not None:  # every page lines up under the heading, spaced alike
+            lay.setContentsMargins(0, 0, 0, 0)
+            if isinstance(lay, QtWidgets.QFormLayout):
+                lay.setHorizontalSpacing(16)
+                lay.setVerticalSpacing(10)
+                lay.setFieldGrowthPolicy(
+                    QtWidgets.QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.pages.append(page)
         self.list.addItem(page.title)
         self.stack.addWidget(page)

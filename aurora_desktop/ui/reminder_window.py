@@ -374,6 +374,7 @@ class RemindersSettingsPage(SettingsPage):
             self.close_to_tray.setEnabled(False)
             self.close_to_tray.setToolTip("This desktop has no system tray.")
         self.lookback = QtWidgets.QSpinBox()
+        self.lookback.setMaximumWidth(140)
         self.lookback.setRange(0, 60)
         self.lookback.setSuffix(" days")
         self.lookback.setValue(int(settings.get("reminders/lookback_days")))

@@ -316,6 +316,8 @@ def dialog_style_sheet(t: Theme) -> str:
 @ QCheckBox::indicator:checked {{ background: {t.accent}; border: 1px solid {t.accent};
     image: url({check}); }}
 @ QCheckBox::indicator:disabled {{ background: {t.surface_alt}; }}
+@ QCheckBox::indicator:checked:disabled {{ background: {t.grid_strong};
+    border: 1px solid {t.grid_strong}; }}
 @ QScrollBar:vertical {{ background: transparent; width: 11px; margin: 0; }}
 @ QScrollBar::handle:vertical {{ background: {t.grid_strong}; border-radius: 4px;
     min-height: 30px; margin: 2px 2px 2px 3px; }}
