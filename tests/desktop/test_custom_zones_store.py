@@ -46,7 +46,7 @@ def test_the_store_keeps_the_definitions_and_indexes_the_files_times(
         store: Store, tmp_path: Path) -> None:
     zones = _import(store)
     assert store.zone_definitions() == zones
-    assert store.schema_version == 7
+    assert store.schema_version >= 7  # the zones table came in migration 7
     _forget()
     again = Store(tmp_path / "aurora.sqlite3", clock=lambda: _utc(2026, 3, 1))
     try:
