@@ -310,6 +310,7 @@ def dialog_style_sheet(t: Theme) -> str:
 @ QHeaderView::section {{ background: {t.surface_alt}; color: {t.muted}; border: none;
     border-bottom: 1px solid {t.grid}; padding: 5px 8px; font-weight: 600; }}
 @ QCheckBox {{ spacing: 8px; }}
+@ QDialogButtonBox {{ dialogbuttonbox-buttons-have-icons: 0; }}
 @ QCheckBox::indicator {{ width: 16px; height: 16px; border: 1px solid {t.grid_strong};
     border-radius: 4px; background: {t.surface}; }}
 @ QCheckBox::indicator:hover {{ border: 1px solid {t.accent}; }}
