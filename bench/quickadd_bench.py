@@ -110,6 +110,17 @@ def main() -> None:
           f"({sum(k > 50 for k in keys)} over 50 ms)")
     print(f"parse alone: median {statistics.median(parses):.1f} ms, p95 {pct(parses, 95):.1f} ms, "
           f"slowest {max(parses):.1f} ms")
+    from aurora_core.quickadd import MAX_TEXT, parse
+
+    hostile = ["1 " * 250, "monday and " * 46, "1/" * 250, "12:00-" * 84, "3 may " * 84,
+               "on friday " * 50, "in " * 170, "every other " * 46]
+    worst = 0.0
+    for text in hostile:
+        t = time.perf_counter()
+        parse(text[:MAX_TEXT], now=now, zone=TZ)
+        worst = max(worst, (time.perf_counter() - t) * 1000)
+    print(f"hostile {MAX_TEXT}-character texts (\"1 1 1 …\", \"monday and …\"): slowest parse "
+          f"{worst:.0f} ms")
     print(f"cold start (dateparser loading): keystrokes slowest {max(cold_keys):.1f} ms; "
           f"first preview {cold:.0f} ms after focus")
     w.close()
