@@ -636,6 +636,15 @@ _DATE_CUE = re.compile(
     r"weekend|fortnight)\b|" + _WD + r"\b", re.I)
 _DATE_WORD = re.compile(r".*\d.*|" + _WD + r"|" + _MON + r"|today|tomorrow|tonight|next|this|in|"
                         r"the|day|after|before", re.I)
+# Words a date cannot lose ("December 15" is not "15").
+_NAMED_DAY = re.compile(_WD + r"|" + _MON + r"\.?|today|tomorrow|tonight|next|this|in", re.I)
+# A phrase that names a day, not only a month or a year ("Q1 2027", "March 2027").
+_HAS_DAY = re.compile(
+    r"\b(?:" + _WD + r"|today|tomorrow|tmrw|tonight|yesterday|days?|weeks?|fortnight)\b"
+    r"|\b(?:in|next|after|ago)\b.*\b(?:months?|years?)\b|\b(?:months?|years?)\s+ago\b"
+    r"|\d\s*(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MON + r"\b|\b" + _MON + r"\.?\s+\d{1,2}(?!\d)"
+    r"|\d{1,4}\s*[/.-]\s*\d{1,2}|\bthe\s+\d{1,2}(?:st|nd|rd|th)?\b|\bon\s+\d{1,2}(?:st|nd|rd|th)\b",
+    re.I)
 _TIME_WORD = re.compile(r"\d{1,2}[:.]\d{2}|\d{1,2}\s*[ap]\.?m\.?", re.I)
 _WEAK_ALONE = re.compile(r"^(?:" + _MON + r"\.?|sun|sat|wed|mar|may|jun|jan|thu|fri|mon|tue)$",
                          re.I)
@@ -706,16 +715,18 @@ def _read_date(t: _Text, f: _Found, r: QuickAdd, loc: LocaleInfo, now: datetime)
             if _WEAK_ALONE.match(p.strip(" .")) and re.fullmatch(_MON + r"\.?", p, re.I):
                 r.not_understood.append(f"“{p}”: a month without a day is not read as a date")
             continue
-        if re.fullmatch(r"(?:in\s+)?\d+", p, re.I):
-            continue  # a bare number ("Room 4") is not a date
+        if re.fullmatch(r"(?:in\s+)?\d+|\d{1,2}(?:st|nd|rd|th)", p, re.I):
+            continue  # a bare number ("Room 4", "2nd floor") is not a date; "the 2nd" is
+        if english and not _HAS_DAY.search(p):
+            r.not_understood.append(f"“{p}”: no day in it, not read as a date")
+            continue
         idx = t.s.find(phrase)
         if idx < 0:
             continue
         # dateparser takes words around a date ("evening 10 December"): keep the
         # shortest tail that still means the same day.
         words = phrase.split()
-        while len(words) > 1 and (not _DATE_WORD.fullmatch(words[0]) or
-                                  _TIME_WORD.fullmatch(words[0])) and \
+        while len(words) > 1 and not _NAMED_DAY.fullmatch(words[0]) and \
                 _one_date(" ".join(words[1:]), loc, now) == d:
             idx = t.s.find(words[1], idx + len(words[0]))
             words = words[1:]
@@ -750,7 +761,7 @@ def _is_absolute(p: str) -> bool:
 def _settings(loc: LocaleInfo, now: datetime) -> dict[str, Any]:
     return {"RELATIVE_BASE": now.replace(tzinfo=None), "PREFER_DATES_FROM": "future",
             "DATE_ORDER": loc.date_order, "RETURN_AS_TIMEZONE_AWARE": False,
-            "PREFER_DAY_OF_MONTH": "first", "STRICT_PARSING": False}
+            "STRICT_PARSING": False}
 
 
 MAX_DATE_WORDS = 8

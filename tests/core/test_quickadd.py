@@ -262,6 +262,11 @@ def test_parsing_uses_no_network(monkeypatch: pytest.MonkeyPatch) -> None:
      "2026-12-03T12:30"),
     ("Offsite tomorrow all day", "Offsite", "2026-12-03", "2026-12-04"),
     ("Release at midnight on Friday", "Release", "2026-12-04T00:00", None),
+    ("Meet 2nd floor at 3pm", "Meet 2nd floor", "2026-12-03T15:00", None),
+    ("Read chapter 12 tomorrow", "Read chapter 12", "2026-12-03", "2026-12-04"),
+    ("Trip in 2 months", "Trip", "2027-02-02", "2027-02-03"),
+    ("Pay 2 invoices by the 15th", "Pay 2 invoices", "2026-12-15", "2026-12-16"),
+    ("Pick up May from school at 3pm", "Pick up May from school", "2026-12-03T15:00", None),
 ])
 def test_more_phrases(text: str, title: str, start: str, end: str | None) -> None:
     r = qa(text)
@@ -270,6 +275,14 @@ def test_more_phrases(text: str, title: str, start: str, end: str | None) -> Non
     if end is not None:
         assert wall(r.end) == end
     assert r.not_understood == []
+
+
+def test_a_month_or_year_without_a_day_is_no_date_and_is_said() -> None:
+    r = qa("Board meeting Q1 2027")
+    assert not r.ok and any("no day in it" in n for n in r.not_understood)
+    r = qa("Review March 2027 tomorrow")
+    assert wall(r.start) == "2026-12-03"
+    assert any("March" in n for n in r.not_understood)
 
 
 def test_a_leading_repeat_word_stays_in_the_title() -> None:
