@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from aurora_core import custom_zones
 from aurora_desktop.lazy import LazyModule
 from aurora_desktop.store import ApplyReport, Outgoing, Store
 
@@ -376,17 +377,34 @@ def _batchable(o: Outgoing) -> bool:
         o.base_version is not None and not o.base_deleted))
 
 
+def _zone_cost(o: Outgoing, counted: set[str]) -> tuple[str | None, int]:
+    """The zone a file defined that ``o`` uses and is not yet in the request, with the
+    bytes its definition adds (the client sends it in the batch's ``zones``)."""
+    zone = (o.content or {}).get("timezone")
+    if not isinstance(zone, str) or not custom_zones.is_custom(zone) or zone in counted:
+        return None, 0
+    try:
+        return zone, 100 + len(custom_zones.definition(zone))
+    except ValueError:  # not known here: the server says so for this event
+        return None, 0
+
+
 def _requests(items: list[Outgoing]) -> Iterator[list[Outgoing]]:
     """``items`` cut into batch requests (in order): at most :data:`BATCH` items and
     about :data:`BATCH_BYTES` of JSON each; an item bigger than that goes alone."""
     chunk: list[Outgoing] = []
     size = 0
+    zones: set[str] = set()  # zones a file defined: their definitions go once a request
     for o in items:
         cost = 80 + (len(json.dumps(o.content)) if o.content is not None else 0)
-        if chunk and (len(chunk) >= BATCH or size + cost > BATCH_BYTES):
+        zone, extra = _zone_cost(o, zones)
+        if chunk and (len(chunk) >= BATCH or size + cost + extra > BATCH_BYTES):
             yield chunk
-            chunk, size = [], 0
+            chunk, size, zones = [], 0, set()
+            zone, extra = _zone_cost(o, zones)
         chunk.append(o)
-        size += cost
+        size += cost + extra
+        if zone is not None:
+            zones.add(zone)
     if chunk:
         yield chunk

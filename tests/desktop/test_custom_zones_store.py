@@ -86,3 +86,25 @@ def test_an_event_in_a_zone_without_definition_cannot_be_stored(store: Store) ->
     with pytest.raises(ValidationError, match="came without its definition"):
         ZonedTime(ev.start.at, "X-AURORA/" + "1" * 32)
     assert isinstance(Event, type)
+
+
+def test_a_batch_request_counts_each_zone_definition_once() -> None:
+    """The server takes 256 KB a request: a definition (up to 16 KB) goes with the first
+    event of each request that uses its zone, and counts there."""
+    import json
+
+    from aurora_desktop.store import Outgoing
+    from aurora_desktop.sync.engine import BATCH_BYTES, _requests
+
+    padding = "\n".join(f"X-PAD-{i}:{'p' * 60}" for i in range(200))  # ~14 KB
+    big = custom_zones.register(ICS[ICS.index("BEGIN:VTIMEZONE\nTZID:Odd"):].split(
+        "END:VTIMEZONE")[0].replace("TZNAME:ODD", "TZNAME:ODD\n" + padding) + "END:VTIMEZONE")
+    size = len(custom_zones.definition(big))
+    assert 12_000 < size < custom_zones.MAX_DEFINITION
+    items = [Outgoing("event", f"e{i}", {"id": f"e{i}", "timezone": big, "notes": "n" * 1900},
+                      None) for i in range(300)]
+    chunks = list(_requests(items))
+    assert sum(len(c) for c in chunks) == 300
+    for c in chunks:
+        body = sum(80 + len(json.dumps(o.content)) for o in c) + size + 100
+        assert body <= BATCH_BYTES
