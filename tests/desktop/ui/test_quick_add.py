@@ -196,3 +196,12 @@ store.close()
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
                          timeout=120, check=True).stdout.splitlines()
     assert out[-2:] == ["[]", "['aurora_core.quickadd', 'dateparser']"]
+
+
+def test_the_week_start_setting_decides_next_week(window: MainWindow, settings) -> None:  # type: ignore[no-untyped-def]
+    f = type_in(window, "Planning next week")
+    assert "Mon 30 Nov 2026, all day" in f.preview.text()
+    f.cancel()
+    settings.set("ui/week_start", 7)  # Sunday
+    f = type_in(window, "Planning next week")
+    assert "Sun 29 Nov 2026, all day" in f.preview.text()
