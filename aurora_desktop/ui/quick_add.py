@@ -5,8 +5,9 @@ keystroke reads the text with :mod:`aurora_core.quickadd` (a few ms; see
 docs/performance.md) and a preview floats under the field: the event as it
 would be saved, what was understood, and what was not. Enter saves through the
 controller (one undoable "Create" like the editor's, with the default reminder)
-and shows the new event selected; Esc clears the field and gives the keys back
-to the calendar.
+and shows the new event selected; Shift+Enter opens it in the editor first (to
+add a place or notes); Esc clears the field and gives the keys back to the
+calendar.
 
 The parser and dateparser are imported when the field is first focused (a
 background warm-up), not at start-up.
@@ -102,7 +103,8 @@ class QuickAddPreview(QtWidgets.QFrame):
             items = "".join(f"<li>{esc(u)}</li>" for u in r.not_understood)
             rows.append(f"<div style='color:{warn}; margin-top:6px'>Not understood:</div>"
                         f"<ul style='margin:0 0 0 -24px; color:{warn}'>{items}</ul>")
-        hint = "Enter adds it · Esc cancels" if r.ok else "Esc cancels"
+        hint = "Enter adds it · Shift+Enter opens it in the editor · Esc cancels" if r.ok \
+            else "Esc cancels"
         rows.append(f"<div style='color:{t.muted}; margin-top:6px; font-size:11px'>{hint}</div>")
         self.label.setText("".join(rows))
         self.adjustSize()
@@ -196,8 +198,8 @@ class QuickAddField(QtWidgets.QLineEdit):
         self.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.selectAll()
 
-    def save(self) -> str | None:
-        """Enter: save the understood event; its id, or None (the preview says why)."""
+    def understood_event(self) -> Event | None:
+        """The event the text makes now, or None (and the preview says why)."""
         w = self.window_
         text = self.text()
         if not text.strip():
@@ -209,29 +211,62 @@ class QuickAddField(QtWidgets.QLineEdit):
         cal_id = w._default_calendar_id()
         if r.ok and cal_id is None:
             r.error = "There is no calendar you can write to: add one first."
-        if not r.ok:
+        ev: Event | None = None
+        if r.ok:
+            assert r.start is not None and r.end is not None and cal_id is not None
+            minutes = default_reminder_minutes(w.settings, r.all_day)
+            reminders = (Reminder(minutes),) if minutes is not None else ()
+            try:
+                ev = Event.new(cal_id, r.title, r.start, r.end, rrule=r.rrule, reminders=reminders)
+                ev.validate()
+            except ValidationError as exc:
+                r.error, ev = str(exc), None
+        if ev is None:
             self.preview.show_result(r, w.ctx.theme, w.ctx.fmt.h24, self._calendar_name())
             self._place()
             QtWidgets.QApplication.beep()
+        return ev
+
+    def save(self) -> str | None:
+        """Enter: save the understood event; its id, or None (the preview says why)."""
+        ev = self.understood_event()
+        if ev is None or not self.window_.controller.create(ev):
             return None
-        assert r.start is not None and r.end is not None and cal_id is not None
-        minutes = default_reminder_minutes(w.settings, r.all_day)
-        reminders = (Reminder(minutes),) if minutes is not None else ()
+        self._added(ev.id)
+        return ev.id
+
+    def open_in_editor(self) -> str | None:
+        """Shift+Enter: the understood event in the editor, to add details before saving."""
+        w = self.window_
+        ev = self.understood_event()
+        if ev is None:
+            return None
+        self.preview.hide()
+        editor = w.make_editor(event=ev)
+        editor.setWindowTitle("New event")
+        editor.setAccessibleName("New event")
+        if editor.delete_button is not None:  # it is not saved yet: nothing to delete
+            editor.delete_button.hide()
+        if w.run_editor(editor) != "save":
+            self.setFocus(Qt.FocusReason.OtherFocusReason)
+            return None
         try:
-            ev = Event.new(cal_id, r.title, r.start, r.end, rrule=r.rrule, reminders=reminders)
-            ev.validate()
+            edited = editor.edited_event()
         except ValidationError as exc:
-            r.error = str(exc)
-            self.preview.show_result(r, w.ctx.theme, w.ctx.fmt.h24, self._calendar_name())
+            w.report_error(str(exc))
             return None
-        if not w.controller.create(ev):
+        if not w.controller.create(edited):
             return None
+        self._added(edited.id)
+        return edited.id
+
+    def _added(self, event_id: str) -> None:
+        w = self.window_
         self.clear()
         self.preview.hide()
-        w.show_event(ev.id, None, switch=False)
+        w.show_event(event_id, None, switch=False)
         w.view.setFocus(Qt.FocusReason.OtherFocusReason)
-        self.added.emit(ev.id)
-        return ev.id
+        self.added.emit(event_id)
 
     def cancel(self) -> None:
         self.clear()
@@ -243,6 +278,11 @@ class QuickAddField(QtWidgets.QLineEdit):
         if event.key() == Qt.Key.Key_Escape:
             self.cancel()
             event.accept()
+            return
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and \
+                event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            event.accept()
+            self.open_in_editor()
             return
         super().keyPressEvent(event)
 

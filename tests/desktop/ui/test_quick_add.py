@@ -205,3 +205,30 @@ def test_the_week_start_setting_decides_next_week(window: MainWindow, settings) 
     settings.set("ui/week_start", 7)  # Sunday
     f = type_in(window, "Planning next week")
     assert "Sun 29 Nov 2026, all day" in f.preview.text()
+
+
+def test_shift_enter_opens_the_understood_event_in_the_editor(window: MainWindow) -> None:
+    seen = {}
+
+    def fill(editor) -> str:  # type: ignore[no-untyped-def]
+        seen["title"] = editor.windowTitle()
+        seen["delete"] = editor.delete_button is None or editor.delete_button.isHidden()
+        seen["what"] = editor.title.text()
+        editor.location.setText("Dr Weber, Hauptstr. 4")
+        return "save"
+
+    window.run_editor = fill  # type: ignore[method-assign]
+    f = type_in(window, "Dentist on Friday at 3pm for 45 minutes")
+    QTest.keyClick(f, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    assert seen == {"title": "New event", "delete": True, "what": "Dentist"}
+    [ev] = [e for e in _all_events(window) if e.title == "Dentist"]
+    assert ev.location == "Dr Weber, Hauptstr. 4"
+    assert ev.start.local.replace(tzinfo=None) == datetime(2026, 11, 27, 15, 0)  # type: ignore[union-attr]
+    assert f.text() == "" and window.undo_stack.count() == 1
+
+
+def test_shift_enter_then_cancel_keeps_the_text(window: MainWindow) -> None:
+    window.run_editor = lambda editor: ""  # type: ignore[method-assign]
+    f = type_in(window, "Dentist on Friday at 3pm")
+    QTest.keyClick(f, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    assert _all_events(window) == [] and f.text() == "Dentist on Friday at 3pm"
