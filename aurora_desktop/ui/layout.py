@@ -32,6 +32,11 @@ __all__ = [
 ]
 
 MIN_PIECE = timedelta(minutes=20)
+# An event starting this long after an overlapping one is drawn over it, indented
+# (a cascade), instead of taking a column of its own: the earlier one's title,
+# above, stays readable (issue 12). 30 min is 25 px at 50 px an hour: one title line.
+CASCADE_AFTER = timedelta(minutes=30)
+MAX_INDENT = 3
 
 
 @dataclass(eq=False)
@@ -97,13 +102,25 @@ class Piece:
     ncols: int = 1
     cont_before: bool = False  # the item started on an earlier day
     cont_after: bool = False
+    indent: int = 0  # cascade depth: drawn over the piece(s) it overlaps in its column
+    span: int = 1  # columns it covers, from ``col`` rightwards (free ones are used)
+    covered_from: datetime | None = None  # a piece cascaded over this one starts here
+    crowded: bool = False  # a piece in a column to the right runs beside its title
+    vis_end: datetime = field(init=False)  # the end as drawn (at least MIN_PIECE long)
+
+    def __post_init__(self) -> None:
+        self.vis_end = max(self.end, self.start + MIN_PIECE)
 
 
 def layout_day_columns(items: Sequence[Item], days: Sequence[date]) -> list[Piece]:
-    """Timed items clipped to each day, with overlapping ones side by side.
+    """Timed items clipped to each day: overlapping ones cascade or sit side by side.
 
-    Overlaps form clusters; in a cluster each piece takes the lowest free
-    column and every piece shares the cluster's column count.
+    Overlaps form clusters. A piece starting ``CASCADE_AFTER`` or more after
+    every piece still running in a column is drawn over them, indented one
+    step (at most ``MAX_INDENT``); else it takes the lowest free column, or a
+    new one. Every piece shares its cluster's column count and spreads over
+    the free columns to its right. Pieces come in painting order (later ones
+    on top).
     """
     pieces: list[Piece] = []
     for di, d in enumerate(days):
@@ -126,26 +143,62 @@ def layout_day_columns(items: Sequence[Item], days: Sequence[date]) -> list[Piec
 
 def _assign_columns(ps: list[Piece]) -> None:
     cluster: list[Piece] = []
-    col_ends: list[datetime] = []
+    cols: list[list[Piece]] = []  # per column: its pieces, in order
+    col_end: list[datetime] = []  # per column: when the last of its pieces ends
+    running: list[list[Piece]] = []  # per column: its pieces not ended yet
     cluster_end: datetime | None = None
     for p in ps:
-        vis_end = max(p.end, p.start + MIN_PIECE)
-        if cluster_end is not None and p.start >= cluster_end:
-            for c in cluster:
-                c.ncols = len(col_ends)
-            cluster, col_ends, cluster_end = [], [], None
-        for i, ce in enumerate(col_ends):
-            if ce <= p.start:
-                p.col = i
-                col_ends[i] = vis_end
+        start = p.start
+        if cluster_end is not None and start >= cluster_end:
+            _finish_cluster(cluster, cols)
+            cluster, cols, col_end, running, cluster_end = [], [], [], [], None
+        col = -1
+        for i, end in enumerate(col_end):  # a column that is free again
+            if end <= start:
+                col = i
+                running[i] = []
                 break
-        else:
-            p.col = len(col_ends)
-            col_ends.append(vis_end)
+        if col < 0:
+            for i in range(len(running)):  # cascade over what runs in a column
+                run = running[i] = [q for q in running[i] if q.vis_end > start]
+                if run and all(start - q.start >= CASCADE_AFTER for q in run):
+                    depth = max(q.indent for q in run) + 1
+                    if depth > MAX_INDENT:
+                        continue
+                    col, p.indent = i, depth
+                    for q in run:
+                        if q.covered_from is None or start < q.covered_from:
+                            q.covered_from = start
+                    break
+        if col < 0:
+            col = len(cols)
+            cols.append([])
+            col_end.append(p.vis_end)
+            running.append([])
+        p.col = col
+        cols[col].append(p)
+        running[col].append(p)
+        col_end[col] = max(col_end[col], p.vis_end)
         cluster.append(p)
-        cluster_end = vis_end if cluster_end is None else max(cluster_end, vis_end)
-    for c in cluster:
-        c.ncols = max(len(col_ends), 1)
+        cluster_end = p.vis_end if cluster_end is None else max(cluster_end, p.vis_end)
+    _finish_cluster(cluster, cols)
+
+
+def _finish_cluster(cluster: list[Piece], cols: list[list[Piece]]) -> None:
+    n = max(len(cols), 1)
+    for p in cluster:
+        p.ncols = n
+        if n == 1:
+            continue
+        span = 1
+        for c in range(p.col + 1, n):  # spread right while nothing there overlaps it
+            if any(q.start < p.vis_end and p.start < q.vis_end for q in cols[c]):
+                break
+            span += 1
+        p.span = span
+        title_end = p.start + CASCADE_AFTER
+        p.crowded = any(q.start < title_end and p.start < q.vis_end
+                        for c in range(p.col + span, n) for q in cols[c])
 
 
 # ------------------------------------------------------------ spanning bars

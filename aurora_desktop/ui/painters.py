@@ -25,14 +25,48 @@ def metrics(font: QtGui.QFont) -> QtGui.QFontMetricsF:
     fm = QtGui.QFontMetricsF(font)
     if len(_fm_cache) > 64:
         _fm_cache.clear()
+        _forget_measures()  # they are keyed by metrics' and fonts' ids, which may be reused
     _fm_cache[id(font)] = (font, fm)
     return fm
 
 
+_advances: dict[tuple[int, str], float] = {}
+
+
+def _forget_measures() -> None:
+    _advances.clear()
+    _elided.clear()
+    _wrap_cache.clear()
+
+
+def advance(fm: QtGui.QFontMetricsF, text: str) -> float:
+    """``fm.horizontalAdvance(text)``, cached: a repaint measures the same words again."""
+    key = (id(fm), text)
+    w = _advances.get(key)
+    if w is None:
+        if len(_advances) > 20_000:
+            _advances.clear()
+        w = _advances[key] = fm.horizontalAdvance(text)
+    return w
+
+
+_elided: dict[tuple[int, str, int], str] = {}
+
+
 def elide_f(fm: QtGui.QFontMetricsF, text: str, width: float) -> str:
-    if fm.horizontalAdvance(text) <= width:
-        return text
-    return fm.elidedText(text, Qt.TextElideMode.ElideRight, max(width, 0))
+    """``text`` cut with "…" to ``width``; cached (the views paint the same titles again)."""
+    key = (id(fm), text, int(width))
+    hit = _elided.get(key)
+    if hit is not None:
+        return hit
+    if advance(fm, text) <= int(width):
+        out = text
+    else:
+        out = fm.elidedText(text, Qt.TextElideMode.ElideRight, max(int(width), 0))
+    if len(_elided) > 20_000:
+        _elided.clear()
+    _elided[key] = out
+    return out
 
 
 _struck: dict[int, tuple[QtGui.QFont, QtGui.QFont]] = {}
@@ -47,36 +81,94 @@ def struck(font: QtGui.QFont) -> QtGui.QFont:
     f.setStrikeOut(True)
     if len(_struck) > 64:
         _struck.clear()
+        _forget_measures()
     _struck[id(font)] = (font, f)
     return f
+
+
+_wrap_cache: dict[tuple[str, int, int, int], list[str]] = {}
+
+
+def wrap_title(font: QtGui.QFont, text: str, width: float, max_lines: int) -> list[str]:
+    """``text`` wrapped at word boundaries into at most ``max_lines`` lines ``width`` wide.
+
+    A title that does not fit ends in "…" (so does a word longer than a line):
+    a cut title never looks whole. Cached: the grid asks for the same titles
+    on every paint.
+    """
+    key = (text, int(width), max_lines, id(font))
+    hit = _wrap_cache.get(key)
+    if hit is not None:
+        return hit
+    fm = metrics(font)
+    layout = QtGui.QTextLayout(text, font)
+    opt = QtGui.QTextOption()
+    opt.setWrapMode(QtGui.QTextOption.WrapMode.WordWrap)
+    layout.setTextOption(opt)
+    spans: list[tuple[int, int]] = []
+    layout.beginLayout()
+    while True:
+        line = layout.createLine()
+        if not line.isValid():
+            break
+        line.setLineWidth(width)
+        spans.append((line.textStart(), line.textLength()))
+    layout.endLayout()
+    out = []
+    for i, (start, length) in enumerate(spans[:max_lines]):
+        if i == max_lines - 1 and len(spans) > max_lines:  # the rest does not fit
+            rest = text[start:].strip()
+            seg = fm.elidedText(rest + "\u2026" if fm.horizontalAdvance(rest) <= width else rest,
+                                Qt.TextElideMode.ElideRight, width)
+        else:
+            seg = text[start:start + length].strip()
+            if fm.horizontalAdvance(seg) > width:  # one word longer than the line
+                seg = fm.elidedText(seg, Qt.TextElideMode.ElideRight, width)
+        out.append(seg)
+    if len(_wrap_cache) > 4000:
+        _wrap_cache.clear()
+    _wrap_cache[key] = out
+    return out
 
 
 def timed_block(p: QtGui.QPainter, r: RectF, cc: ChipColors, title: str,
                 when: str | Callable[[], str], location: str, selected: bool, font: QtGui.QFont,
                 small: QtGui.QFont, theme: Theme, ghost: bool = False,
-                fms: tuple[QtGui.QFontMetricsF, QtGui.QFontMetricsF] | None = None) -> None:
+                fms: tuple[QtGui.QFontMetricsF, QtGui.QFontMetricsF] | None = None,
+                text_w: float | None = None, text_h: float | None = None,
+                outline: bool = False) -> None:
     """An event in the time grid: tinted block, coloured left stripe, title then time.
 
     ``when`` may be a callable (only called when there is room for it); ``fms``
     are the metrics of ``font`` and ``small`` when the caller has them.
+    ``text_w`` / ``text_h`` bound the text to the part of the block that is not
+    covered by another one drawn over it; ``outline``: a line in the surface
+    colour around the block, so that stacked blocks stay apart.
     """
     fill = cc.solid if selected else cc.fill
     if ghost:
         fill = QtGui.QColor(fill)
         fill.setAlpha(150)
-    p.setPen(Qt.PenStyle.NoPen)
+    if outline:
+        p.setPen(QtGui.QPen(_color(theme.surface), 1.5))
+    else:
+        p.setPen(Qt.PenStyle.NoPen)
     p.setBrush(fill)
     p.drawRoundedRect(r, 4, 4)
     stripe_h = r.height() - 4 if r.height() > 8 else r.height()
     p.fillRect(RectF(r.left() + 1, r.top() + (r.height() - stripe_h) / 2, 3, stripe_h),
                cc.solid if not selected else QtGui.QColor(theme.surface))
-    if r.width() < 32 or r.height() < 9:  # too narrow for readable text
-        return
+    if r.width() < 32 or r.height() < 9 or (text_w is not None and text_w < 24):
+        return  # too narrow for readable text (or covered but for a sliver)
     text_c = cc.solid_text if selected else cc.text
     sub_c = cc.solid_text if selected else cc.subtext
     fm, sfm = fms if fms is not None else (metrics(font), metrics(small))
-    short = r.height() < fm.height() * 1.9
-    inner = r.adjusted(7, 1 if r.height() < fm.height() + 4 else 3, -3, -1)
+    room_h = r.height() if text_h is None else min(r.height(), max(text_h, fm.height() + 2))
+    short = room_h < fm.height() * 1.9
+    inner = r.adjusted(7, 1 if room_h < fm.height() + 4 else 3, -3, -1)
+    inner.setHeight(min(inner.height(), room_h - (inner.top() - r.top()) - 1))
+    if text_w is not None:
+        inner.setWidth(max(min(inner.width(), text_w - 10), 0))
     if inner.height() < fm.height():  # a sliver: the text would spill out
         inner.setHeight(fm.height())
         if r.height() < fm.height() * 0.8:
@@ -87,7 +179,7 @@ def timed_block(p: QtGui.QPainter, r: RectF, cc: ChipColors, title: str,
         # One line: "Title  09:00"
         t = elide_f(fm, title, inner.width())
         p.drawText(inner, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, t)
-        used = fm.horizontalAdvance(t) + 6
+        used = advance(fm, t) + 6
         if used < inner.width() - 20:
             p.setFont(small)
             p.setPen(sub_c)
@@ -96,13 +188,12 @@ def timed_block(p: QtGui.QPainter, r: RectF, cc: ChipColors, title: str,
                        elide_f(sfm, when() if callable(when) else when, inner.width() - used))
         return
     lines = max(int((inner.height() - sfm.height()) // fm.height()), 1)
-    if lines >= 2 and inner.width() > 40 and fm.horizontalAdvance(title) > inner.width():
-        two = RectF(inner.left(), inner.top(), inner.width(), fm.height() * min(lines, 2))
-        p.save()
-        p.setClipRect(two)  # a word longer than the block must not spill into its neighbour
-        p.drawText(two, Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignTop, title)
-        p.restore()
-        y = two.bottom()
+    if lines >= 2 and inner.width() > 30 and advance(fm, title) > inner.width():
+        y = inner.top()
+        for line in wrap_title(font, title, inner.width(), min(lines, 3)):
+            p.drawText(RectF(inner.left(), y, inner.width(), fm.height()),
+                       Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, line)
+            y += fm.height()
     else:
         p.drawText(inner, Qt.AlignmentFlag.AlignTop, elide_f(fm, title, inner.width()))
         y = inner.top() + fm.height()
@@ -152,8 +243,8 @@ def time_fits(fm: QtGui.QFontMetricsF, bfm: QtGui.QFontMetricsF, time_text: str,
     The time goes first when it leaves less than about seven letters of the
     title (or the whole title, if shorter): "Team st…" beats "09:30 Te…".
     """
-    room = width - fm.horizontalAdvance(time_text) - 5
-    return room >= min(bfm.horizontalAdvance(title), bfm.horizontalAdvance(CHIP_TITLE_MIN))
+    room = width - advance(fm, time_text) - 5
+    return room >= min(advance(bfm, title), advance(bfm, CHIP_TITLE_MIN))
 
 
 def dot_chip(p: QtGui.QPainter, r: RectF, cc: ChipColors, time_text: str, title: str,
@@ -183,7 +274,7 @@ def dot_chip(p: QtGui.QPainter, r: RectF, cc: ChipColors, time_text: str, title:
         fm = metrics(font)
         p.setFont(font)
         p.setPen(sub_c)
-        w = fm.horizontalAdvance(time_text)
+        w = advance(fm, time_text)
         p.drawText(RectF(x, r.top(), w + 1, r.height()), Qt.AlignmentFlag.AlignVCenter, time_text)
         x += w + 5
     if r.right() - x < 8:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 
-from aurora_desktop.qt import QtCore, QtWidgets, Signal
+from aurora_desktop.qt import QtCore, QtGui, QtWidgets, Signal
 from aurora_desktop.ui.fmt import Formatter
 from aurora_desktop.ui.layout import Item
 from aurora_desktop.ui.models import OccurrenceModel
@@ -88,6 +89,32 @@ class CalendarView(QtWidgets.QWidget):
             + (f", {it.occ.event.location}" if it.occ.event.location else ""))
         self.selectionChanged.emit(it)
         self.update_view()
+
+    def item_tooltip(self, it: Item) -> str:
+        """The whole of an event, for hovering a block, bar or chip that cuts its title."""
+        rows = [f"<b>{html.escape(it.title)}</b>",
+                html.escape(self.ctx.fmt.span(it.start, it.end, it.all_day))]
+        if it.occ.event.location:
+            rows.append(html.escape(it.occ.event.location))
+        if it.calendar_name:
+            rows.append(f"<i>{html.escape(it.calendar_name)}</i>")
+        return "<br>".join(rows)
+
+    def show_item_tooltip(self, widget: QtWidgets.QWidget, event: QtCore.QEvent,
+                          hit: Callable[[QtCore.QPointF], tuple[Item, QtCore.QRectF] | None]
+                          ) -> bool:
+        """Handle a ToolTip event on ``widget``: the event under the mouse, whole."""
+        if not isinstance(event, QtGui.QHelpEvent):
+            return False
+        found = hit(QtCore.QPointF(event.pos()))
+        if found is None:
+            QtWidgets.QToolTip.hideText()
+            event.ignore()
+            return True
+        it, rect = found
+        QtWidgets.QToolTip.showText(event.globalPos(), self.item_tooltip(it), widget,
+                                    rect.toAlignedRect())
+        return True
 
     def selected_item(self) -> Item | None:
         return self.model.find(self.selected_key) if self.selected_key else None

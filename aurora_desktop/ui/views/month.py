@@ -247,6 +247,17 @@ class MonthView(CalendarView):
                 return it
         return None
 
+    def event(self, event: QtCore.QEvent) -> bool:
+        if event.type() == QtCore.QEvent.Type.ToolTip:  # a chip or bar cuts its title
+            return self.show_item_tooltip(self, event, self._hit)
+        return super().event(event)
+
+    def _hit(self, pos: QtCore.QPointF) -> tuple[Item, RectF] | None:
+        for rect, it in reversed(self._hits):
+            if rect.contains(pos):
+                return it, rect
+        return None
+
     def mousePressEvent(self, event: QtGui.QMouseEvent) -> None:
         if event.button() != Qt.MouseButton.LeftButton:
             return

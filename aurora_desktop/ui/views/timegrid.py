@@ -20,6 +20,9 @@ LANE_H = 22
 MAX_LANES = 3
 SNAP = 15  # minutes
 RESIZE_EDGE = 6
+MIN_W = 72  # an event block is never narrower (when the column has room): ~9 letters
+INDENT = 10  # px per cascade step
+MIN_STEP = 8  # overlapping blocks: at least this much of each shows beside the next
 
 RectF = QtCore.QRectF
 
@@ -69,6 +72,7 @@ class TimeGridView(CalendarView):
         self._days_cache: list[date] = []
         self._days_key: object = None
         self._rects: list[tuple[RectF, Piece]] = []
+        self._room: list[tuple[float | None, float | None, bool]] = []
         self._rects_key: object = None
         self.header = _Header(self)
         self.grid = _Grid(self)
@@ -176,26 +180,75 @@ class TimeGridView(CalendarView):
         y = (tt.hour + tt.minute / 60) * HOUR_H
         return QtCore.QPoint(int(self.col_x(i) + self.col_width() * dx), int(y))
 
-    def piece_rect(self, p: Piece, w: float | None = None) -> RectF:
+    def piece_geometry(self, p: Piece, w: float | None = None) -> tuple[RectF, float | None]:
+        """The block of piece ``p`` and how wide its text may be (None: the whole block).
+
+        Columns side by side while each is at least MIN_W wide; narrower, the
+        blocks keep MIN_W and overlap, spread evenly, the later ones on top
+        (the text of one that is covered stops where the next begins), and a
+        block with nothing beside its title takes the rest of the day's width.
+        A cascaded piece is indented INDENT px a step.
+        """
         w = self.col_width() if w is None else w
         x0 = GUTTER + p.day_index * w + 2
-        cw = (w - 10) / p.ncols
-        x = x0 + p.col * cw
-        width = cw - 2 if p.col < p.ncols - 1 else cw
+        avail = w - 10
+        n = p.ncols
+        text_w: float | None = None
+        cw = avail / n
+        if cw >= MIN_W or n == 1:
+            x = x0 + p.col * cw
+            width = cw * p.span - (2 if p.col + p.span < n else 0)
+        else:
+            wmin = min(MIN_W, avail - MIN_STEP * (n - 1))  # each one keeps an edge to click
+            step = (avail - wmin) / (n - 1)
+            x = x0 + p.col * step
+            if p.crowded:  # the next column's block covers the rest of its title
+                width = min(wmin + (p.span - 1) * step, x0 + avail - x)
+                text_w = p.span * step
+            else:  # nothing beside its title: as wide as it can, later blocks on top
+                width = x0 + avail - x
+        if p.indent:
+            ind = min(p.indent * INDENT, max(width - MIN_W, width / 3))
+            x += ind
+            width -= ind
+            if text_w is not None:
+                text_w = max(text_w - ind, 0)
         base = datetime.combine(p.start.date(), time())
         y0 = (p.start - base).total_seconds() / 3600 * HOUR_H
         y1 = (p.end - base).total_seconds() / 3600 * HOUR_H
         h = max(y1 - y0, HOUR_H * 20 / 60) - 2
-        return RectF(x, y0 + 1, width, h)
+        return RectF(x, y0 + 1, width, h), text_w
+
+    def piece_rect(self, p: Piece, w: float | None = None) -> RectF:
+        return self.piece_geometry(p, w)[0]
 
     def piece_rects(self) -> list[tuple[RectF, Piece]]:
         """Every piece with its rectangle, computed once per layout and width."""
-        key = (id(self._pieces), self.grid.width())
-        if self._rects_key != key:
-            w = self.col_width()
-            self._rects = [(self.piece_rect(p, w), p) for p in self._pieces]
-            self._rects_key = key
+        self._ensure_rects()
         return self._rects
+
+    def piece_text_room(self) -> list[tuple[float | None, float | None, bool]]:
+        """Per piece (as in piece_rects): the width and height its text may use, and
+        whether it is drawn over another block (it then gets an outline)."""
+        self._ensure_rects()
+        return self._room
+
+    def _ensure_rects(self) -> None:
+        key = (id(self._pieces), self.grid.width())
+        if self._rects_key == key:
+            return
+        w = self.col_width()
+        rects: list[tuple[RectF, Piece]] = []
+        room: list[tuple[float | None, float | None, bool]] = []
+        for p in self._pieces:
+            r, text_w = self.piece_geometry(p, w)
+            text_h = None
+            if p.covered_from is not None:  # a cascaded piece is drawn over the rest
+                text_h = (p.covered_from - p.start).total_seconds() / 3600 * HOUR_H - 2
+            on_top = p.indent > 0 or (p.col > 0 and (w - 10) / p.ncols < MIN_W)
+            rects.append((r, p))
+            room.append((text_w, text_h, on_top))
+        self._rects, self._room, self._rects_key = rects, room, key
 
     def piece_at(self, pos: QtCore.QPointF) -> Piece | None:
         for r, p in reversed(self.piece_rects()):
@@ -258,6 +311,15 @@ class _Header(QtWidgets.QWidget):
 
     def lanes(self) -> int:
         return max((b.lane + 1 for b in self.view.bars()), default=0)
+
+    def event(self, event: QtCore.QEvent) -> bool:
+        if event.type() == QtCore.QEvent.Type.ToolTip:
+            return self.view.show_item_tooltip(self, event, self._hit)
+        return super().event(event)
+
+    def _hit(self, pos: QtCore.QPointF) -> tuple[Item, RectF] | None:
+        b = self._bar_at(pos)
+        return None if b is None else (b.item, self.bar_rect(b))
 
     def relayout(self) -> None:
         lanes = min(self.lanes(), MAX_LANES + 1)
@@ -474,6 +536,15 @@ class _Grid(QtWidgets.QWidget):
     def sizeHint(self) -> QtCore.QSize:
         return QtCore.QSize(600, 24 * HOUR_H + 1)
 
+    def event(self, event: QtCore.QEvent) -> bool:
+        if event.type() == QtCore.QEvent.Type.ToolTip:
+            return self.view.show_item_tooltip(self, event, self._hit)
+        return super().event(event)
+
+    def _hit(self, pos: QtCore.QPointF) -> tuple[Item, RectF] | None:
+        pc = self.view.piece_at(pos)
+        return None if pc is None else (pc.item, self.view.piece_rect(pc))
+
     def _background(self, days: list[date], today: date) -> QtGui.QPixmap:
         """The static grid (shading, lines, hour labels), drawn once per size and week."""
         v = self.view
@@ -548,7 +619,8 @@ class _Grid(QtWidgets.QWidget):
         clip_f = RectF(clip)
         top, bottom = clip_f.top(), clip_f.bottom()
         sel = v.selected_key
-        for r, pc in v.piece_rects():
+        for (r, pc), (text_w, text_h, on_top) in zip(v.piece_rects(), v.piece_text_room(),
+                                                      strict=True):
             if r.bottom() < top or r.top() > bottom:
                 continue
             if drag and drag.item is pc.item and drag.mode in ("move", "resize"):
@@ -558,7 +630,7 @@ class _Grid(QtWidgets.QWidget):
                                  partial(span, it.start, it.end, False),
                                  it.occ.event.location, it.key == sel,
                                  painters.struck(font) if it.cancelled else font, small, t,
-                                 fms=fms)
+                                 fms=fms, text_w=text_w, text_h=text_h, outline=on_top)
         if drag:
             self._paint_drag(p, drag, font, small)
         # now line

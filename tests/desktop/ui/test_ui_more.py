@@ -189,7 +189,7 @@ def test_overlapping_events_sit_side_by_side() -> None:
 
     d = TODAY
     evs = [Event.new("c", t, at(d, h, m), at(d, h2, m2)) for t, h, m, h2, m2 in (
-        ("A", 9, 0, 10, 0), ("B", 9, 30, 11, 0), ("C", 10, 0, 10, 30), ("D", 12, 0, 13, 0))]
+        ("A", 9, 0, 10, 0), ("B", 9, 15, 11, 0), ("C", 10, 0, 10, 30), ("D", 12, 0, 13, 0))]
     from aurora_core.model import Occurrence
 
     items = to_items([Occurrence(e, e.start, e.end) for e in evs], ZONE, {})

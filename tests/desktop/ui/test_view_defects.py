@@ -294,3 +294,92 @@ def test_narrow_month_chips_show_the_title_before_the_time(make_window, store) -
     img = v.grab().toImage()
     got = _darkest(img, r.left() + 15, r.left() + 40, r.top() + 2, r.bottom() - 2)
     assert not close(got, text, 25), got.name()
+
+
+# ------------------------------------------------- 4: overlaps in the time grid
+
+THU = TODAY + timedelta(days=1)
+
+
+def _blocks(window: MainWindow, titles: list[str]) -> list[tuple[QtCore.QRectF, object]]:
+    v = window.view
+    assert isinstance(v, TimeGridView)
+    v.relayout()
+    out = [(r, p) for r, p in v.piece_rects() if p.item.title in titles]
+    assert len(out) == len(titles)
+    return out
+
+
+def _title_zone(r: QtCore.QRectF) -> QtCore.QRectF:
+    return QtCore.QRectF(r.left() + 7, r.top(), 60, 18)  # where the title's first letters go
+
+
+def test_three_overlapping_meetings_keep_readable_titles_at_the_default_size(
+        window: MainWindow) -> None:
+    assert (window.width(), window.height()) == (1280, 820)
+    put(window.store, "Architecture sync", at(THU, 10), 60)
+    put(window.store, "Hiring panel", at(THU, 10, 30), 90)
+    put(window.store, "Customer call — Northwind", at(THU, 11), 45)
+    window.refresh()
+    blocks = _blocks(window, ["Architecture sync", "Hiring panel", "Customer call — Northwind"])
+    for i, (r, p) in enumerate(blocks):
+        assert r.width() >= 90, (p.item.title, r.width())  # was ~40: "Ar…", "Hi…", "Cu…"
+        for later, _q in blocks[i + 1:]:  # painted after it, so on top
+            assert not later.intersects(_title_zone(r)), p.item.title
+
+
+def test_meetings_starting_together_keep_a_minimum_width_and_show_whole_on_hover(
+        window: MainWindow) -> None:
+    titles = ["Budget review", "1:1 with Dana", "Quarterly taxes call"]
+    put(window.store, titles[0], at(THU, 15), 60)
+    put(window.store, titles[1], at(THU, 15), 30)
+    put(window.store, titles[2], at(THU, 15, 15), 45)
+    window.refresh()
+    v = window.view
+    assert isinstance(v, TimeGridView)
+    blocks = _blocks(window, titles)
+    for r, p in blocks:
+        assert r.width() >= 64, (p.item.title, r.width())
+    # each one can be pointed at, and hovering shows it whole
+    for r, p in blocks:
+        later = [q for q, _ in blocks if q.left() > r.left()]
+        right = min([q.left() for q in later], default=r.right())
+        pos = QtCore.QPoint(int((r.left() + right) / 2), int(r.top() + 6))
+        assert v.piece_at(QtCore.QPointF(pos)) is p
+        QtWidgets.QApplication.sendEvent(
+            v.grid, QtGui.QHelpEvent(QtCore.QEvent.Type.ToolTip, pos, v.grid.mapToGlobal(pos)))
+        assert p.item.title in QtWidgets.QToolTip.text()
+    QtWidgets.QToolTip.hideText()
+
+
+def test_a_long_event_and_one_starting_later_cascade_instead_of_splitting() -> None:
+    from ui_helpers import ZONE
+
+    from aurora_core.model import Occurrence
+    from aurora_desktop.ui.layout import layout_day_columns, to_items
+
+    evs = [Event.new("c", t, at(THU, h, m), at(THU, h2, m2)) for t, h, m, h2, m2 in (
+        ("Focus", 13, 0, 16, 0), ("Call", 14, 0, 14, 30), ("Sync", 14, 10, 15, 0))]
+    items = to_items([Occurrence(e, e.start, e.end) for e in evs], ZONE, {})
+    ps = {p.item.title: p for p in layout_day_columns(items, [THU])}
+    assert (ps["Focus"].col, ps["Focus"].indent) == (0, 0)
+    assert (ps["Call"].col, ps["Call"].indent) == (0, 1)  # an hour later: over Focus
+    assert ps["Focus"].covered_from is not None and ps["Focus"].covered_from.hour == 14
+    assert ps["Sync"].col == 1  # 10 minutes after Call: beside it
+    assert ps["Focus"].ncols == ps["Call"].ncols == 2 and ps["Call"].crowded
+
+
+def test_a_cut_wrapped_title_ends_in_an_ellipsis(qapp) -> None:  # type: ignore[no-untyped-def]
+    from aurora_desktop.ui import painters
+
+    font = painters.ui_font(8.5, QtGui.QFont.Weight.DemiBold)
+    fm = painters.metrics(font)
+    title = "Architecture review of the synchronisation protocol"
+    lines = painters.wrap_title(font, title, 70, 2)
+    assert len(lines) == 2
+    assert lines[-1].endswith("\u2026")
+    assert all(fm.horizontalAdvance(s) <= 70 for s in lines)
+    # a word longer than the line is cut with "…" too, not clipped mid-letter
+    lines = painters.wrap_title(font, "Architecture sync", 50, 2)
+    assert lines[0].endswith("\u2026") and fm.horizontalAdvance(lines[0]) <= 50
+    assert painters.wrap_title(font, "Team lunch", 200, 2) == ["Team lunch"]
