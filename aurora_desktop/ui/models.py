@@ -152,7 +152,9 @@ class CalendarListModel(QtCore.QAbstractListModel):
 
     def _load_subscriptions(self) -> None:
         # Subscriptions (issue 11): their address and why their last refresh failed.
-        self._sources = {s.calendar.id: s.url for s in self._store.subscriptions()}
+        subs = self._store.subscriptions()
+        self._sources = {s.calendar.id: s.url for s in subs}
+        self._never_fetched = {s.calendar.id for s in subs if s.refreshed is None}
         self._problems = self._store.subscription_errors()
 
     def refresh(self) -> None:
@@ -194,6 +196,9 @@ class CalendarListModel(QtCore.QAbstractListModel):
         if role == Qt.ItemDataRole.ToolTipRole and self.source(cal.id):
             tip = f"Subscribed to {self.source(cal.id)}\nRead-only, refreshed automatically"
             problem = self.problem(cal.id)
+            if cal.id in self._never_fetched:  # from another desktop, not fetched here yet
+                return tip + (f"\n\nIt could not be fetched yet: {problem}.\nIt is tried "
+                              "again automatically." if problem else "\n\nNot fetched yet.")
             return tip + (f"\n\nThe last refresh failed: {problem}.\nShowing the last good "
                           "copy." if problem else "")
         if role == IdRole:

@@ -183,3 +183,27 @@ def test_a_subscription_a_sync_brought_is_fetched_when_it_arrives(  # type: igno
     assert titles(window) == ["Cup final", "Replay"]
     assert store.calendar(pulled.id).read_only
     assert ("calendar", pulled.id) not in store.pending() and not store.pending("event")
+
+
+def test_a_pulled_subscription_that_cannot_be_reached_says_so_and_is_retried(  # type: ignore[no-untyped-def]
+        qtbot, window: MainWindow, ui: SubscriptionsUi, store: Store, host: Host) -> None:
+    account = "https://aurora.example|me"
+    store.set_current_account(account)
+    now = [T0]
+    ui.clock = lambda: now[0]
+    host.down()
+    pulled = wire.CalendarWire(id="c0ffee00-0000-4000-8000-000000000002", name="Football",
+                               read_only=True, source_url=host.url(), version=1)
+    with qtbot.waitSignal(ui.refreshed, timeout=15_000):
+        store.apply_remote_page(account, None, cursor=None, report=ApplyReport(),
+                                items=[("calendar", pulled)])
+    tip = tooltip(window, "Football")
+    assert "It could not be fetched yet: cannot reach 127.0.0.1" in tip
+    assert "tried again automatically" in tip and "last good copy" not in tip
+    assert ui.unreachable == {pulled.id} and ui.retry_at == T0 + 60
+    host.up()
+    now[0] += 60
+    with qtbot.waitSignal(ui.refreshed, timeout=15_000):
+        ui.timer.timeout.emit()
+    assert titles(window) == ["Cup final", "Replay"]
+    assert "fetched yet" not in tooltip(window, "Football")
