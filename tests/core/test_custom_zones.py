@@ -223,3 +223,44 @@ def test_a_rule_from_1601_gives_the_same_changes_as_one_from_1970() -> None:
     while at < _utc(2200, 1, 1):
         assert at.astimezone(a).utcoffset() == at.astimezone(b).utcoffset(), at
         at += timedelta(days=7)
+
+
+EASTERN = """BEGIN:VTIMEZONE
+TZID:Eastern (as Outlook writes it)
+BEGIN:STANDARD
+DTSTART:16010101T020000
+TZOFFSETFROM:-0400
+TZOFFSETTO:-0500
+RRULE:FREQ=YEARLY;INTERVAL=1;BYDAY=1SU;BYMONTH=11
+END:STANDARD
+BEGIN:DAYLIGHT
+DTSTART:16010101T020000
+TZOFFSETFROM:-0500
+TZOFFSETTO:-0400
+RRULE:FREQ=YEARLY;INTERVAL=1;BYDAY=2SU;BYMONTH=3
+END:DAYLIGHT
+END:VTIMEZONE"""
+
+
+def test_the_zone_reads_like_zoneinfo_where_the_definitions_agree() -> None:
+    """Outlook's definition of US Eastern since 2007 against America/New_York: every
+    instant to the wall clock, and every wall time around each change, both folds."""
+    from zoneinfo import ZoneInfo
+
+    ours, iana = get_zone(custom_zones.register(EASTERN)), ZoneInfo("America/New_York")
+    at = _utc(2008, 1, 1)
+    while at < _utc(2031, 1, 1):
+        assert at.astimezone(ours).utcoffset() == at.astimezone(iana).utcoffset(), at
+        assert at.astimezone(ours).fold == at.astimezone(iana).fold, at
+        at += timedelta(minutes=30)
+    for year in range(2008, 2031):
+        for month in (3, 11):
+            day = datetime(year, month, 1)
+            while day.month == month:
+                for minutes in range(0, 5 * 60, 15):
+                    wall = day + timedelta(minutes=minutes)
+                    for fold in (0, 1):
+                        w = wall.replace(fold=fold)
+                        assert w.replace(tzinfo=ours).astimezone(UTC) == \
+                            w.replace(tzinfo=iana).astimezone(UTC), w
+                day += timedelta(days=1)
