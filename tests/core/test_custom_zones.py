@@ -244,7 +244,7 @@ END:VTIMEZONE"""
 
 def test_the_zone_reads_like_zoneinfo_where_the_definitions_agree() -> None:
     """Outlook's definition of US Eastern since 2007 against America/New_York: every
-    instant to the wall clock, and every wall time around each change, both folds."""
+    2½ hours to the wall clock, and every wall time around each change, both folds."""
     from zoneinfo import ZoneInfo
 
     ours, iana = get_zone(custom_zones.register(EASTERN)), ZoneInfo("America/New_York")
@@ -252,7 +252,7 @@ def test_the_zone_reads_like_zoneinfo_where_the_definitions_agree() -> None:
     while at < _utc(2031, 1, 1):
         assert at.astimezone(ours).utcoffset() == at.astimezone(iana).utcoffset(), at
         assert at.astimezone(ours).fold == at.astimezone(iana).fold, at
-        at += timedelta(minutes=30)
+        at += timedelta(minutes=150)  # every half hour of the day over five days
     for year in range(2008, 2031):
         for month in (3, 11):
             day = datetime(year, month, 1)
