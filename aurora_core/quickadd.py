@@ -773,6 +773,7 @@ def _search_dates(text: str, loc: LocaleInfo, now: datetime) -> list[tuple[str, 
     200 characters took 0.35 s); a real phrase has one to three."""
     if not re.search(r"\w", text):
         return []
+    text = re.sub(r"\S{26,}", lambda m: " " * len(m.group(0)), text)  # no date is that long
     cues = [m.end() for m in re.finditer(r"\S*(?:\d|" + _DATE_CUE.pattern + r")\S*", text, re.I)]
     if len(cues) > MAX_DATE_WORDS:
         text = text[:cues[MAX_DATE_WORDS - 1]]
