@@ -19,6 +19,7 @@ before the first keystroke matters.
 from __future__ import annotations
 
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -82,6 +83,7 @@ class QuickAdd:
     end: EventTime | None = None
     zone: str = ""
     local_zone: str = ""
+    date_order: str = "DMY"
     rrule: str | None = None
     duration: timedelta | None = None
     understood: list[str] = field(default_factory=list)
@@ -100,7 +102,11 @@ class QuickAdd:
         """The event's time in words, e.g. "Thu 3 Dec 2026, 13:00–14:00 (Europe/Paris)"."""
         if self.start is None or self.end is None:
             return ""
-        text = describe_span(self.start, self.end, h24)
+        token = _ORDER.set(self.date_order)
+        try:
+            text = describe_span(self.start, self.end, h24)
+        finally:
+            _ORDER.reset(token)
         return text.replace(f" ({self.local_zone})", "") if self.local_zone else text
 
 
@@ -115,7 +121,14 @@ def _fmt_time(t: time, h24: bool) -> str:
     return f"{h}{suffix}" if t.minute == 0 else f"{h}:{t.minute:02d}{suffix}"
 
 
+# The locale's order for the dates the notes show ("Thu 3 Dec 2026" / "Thu Dec 3, 2026"),
+# set by parse() and QuickAdd.when() for the formatting below them.
+_ORDER: ContextVar[str] = ContextVar("quickadd_date_order", default="DMY")
+
+
 def _fmt_date(d: date) -> str:
+    if _ORDER.get() == "MDY":
+        return f"{_DAY_NAMES[d.weekday()]} {_MONTH_NAMES[d.month - 1]} {d.day}, {d.year}"
     return f"{_DAY_NAMES[d.weekday()]} {d.day} {_MONTH_NAMES[d.month - 1]} {d.year}"
 
 
@@ -329,7 +342,15 @@ def _time_of(m: re.Match[str], n: str, text_ap: str | None = None) -> tuple[time
 def parse(text: str, *, now: datetime, zone: str, locale: LocaleInfo | None = None) -> QuickAdd:
     """Read ``text`` as an event; ``now`` is aware, ``zone`` the user's IANA zone."""
     loc = locale or LocaleInfo()
-    result = QuickAdd(text=text)
+    token = _ORDER.set(loc.date_order)
+    try:
+        return _parse(text, now, zone, loc)
+    finally:
+        _ORDER.reset(token)
+
+
+def _parse(text: str, now: datetime, zone: str, loc: LocaleInfo) -> QuickAdd:
+    result = QuickAdd(text=text, date_order=loc.date_order)
     clean = " ".join(text.replace("–", "-").replace("—", "-").split())
     if not re.search(r"\w", clean):
         result.error = "Nothing to add: type what and when, e.g. “Lunch with Anna tomorrow at 1pm”."
@@ -861,7 +882,7 @@ def _assemble(f: _Found, r: QuickAdd, now: datetime, local_zone: str, loc: Local
         return
     start_time = f.start_time or (f.default_time if not f.all_day else None)
     if f.default_time is not None and f.start_time is None and not f.all_day:
-        r.understood.append(f"no time given → {_fmt_time(f.default_time, True)} (evening assumed)")
+        r.understood.append(f"no time given → {_fmt_time(f.default_time, loc.h24)} (evening assumed)")
     timed = start_time is not None and not f.all_day
     if f.all_day and f.start_time is not None:
         r.not_understood.append("“all day” and a time: the time is ignored")
@@ -871,7 +892,7 @@ def _assemble(f: _Found, r: QuickAdd, now: datetime, local_zone: str, loc: Local
         if datetime.combine(today, start_time) <= wall_now:
             day = today + timedelta(days=1)
             r.understood.append(f"no date given → tomorrow, {_fmt_date(day)} "
-                                f"({_fmt_time(start_time, True)} has passed today)")
+                                f"({_fmt_time(start_time, loc.h24)} has passed today)")
         else:
             r.understood.append(f"no date given → today, {_fmt_date(day)}")
     elif f.weekday_only is not None and day == today and start_time is not None \

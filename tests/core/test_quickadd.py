@@ -92,6 +92,13 @@ def test_twelve_hour_locale_shows_am_pm_in_the_preview() -> None:
     assert any("1pm" in u for u in r.understood)
 
 
+def test_month_first_locale_says_dates_month_first() -> None:
+    r = qa("Review 3/4 at 10am", US)
+    assert r.when(h24=False) == "Thu Mar 4, 2027, 10am–11am"
+    assert "“3/4” → Thu Mar 4, 2027" in r.understood
+    assert qa("Review 3/4 at 10am", UK).when() == "Sat 3 Apr 2027, 10:00–11:00"
+
+
 def test_locale_from_name() -> None:
     assert locale_from_name("en_US.UTF-8") == LocaleInfo("MDY", 7, False, "en")
     assert locale_from_name("de_DE.UTF-8") == LocaleInfo("DMY", 1, True, "de")

@@ -161,7 +161,7 @@ def test_us_locale_reads_month_first(window: MainWindow) -> None:
     QtCore.QLocale.setDefault(QtCore.QLocale(QtCore.QLocale.Language.English,
                                              QtCore.QLocale.Country.UnitedStates))
     f = type_in(window, "Review 3/4 at 10am")
-    assert "Thu 4 Mar 2027" in f.preview.text()
+    assert "Thu Mar 4, 2027" in f.preview.text()  # and said the US way
 
 
 def test_the_window_starts_without_the_parser(tmp_path) -> None:  # type: ignore[no-untyped-def]
