@@ -270,7 +270,9 @@ class SubscriptionsUi(QtCore.QObject):
         return self.subscribe_op
 
     def _subscribed(self, done: Any) -> None:
-        self.store.announce(ChangeNotice(event_ids=done.event_ids, remote=True,
+        # Not "remote": with an account the new calendar is this desktop's change to send,
+        # and the sync controller sends local changes within seconds (remote ones never).
+        self.store.announce(ChangeNotice(event_ids=done.event_ids, remote=False,
                                          calendar_ids=frozenset({done.calendar.id})))
         n = self.store.count_events(done.calendar.id)
         self.window.show_message(f"Subscribed to \u201c{done.calendar.name}\u201d: "

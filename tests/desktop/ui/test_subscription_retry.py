@@ -23,7 +23,7 @@ from feed_server import FeedServer, Route, ics
 from aurora_core import wire
 from aurora_desktop.qt import Qt
 from aurora_desktop.settings import Settings
-from aurora_desktop.store import ApplyReport, Store
+from aurora_desktop.store import ApplyReport, ChangeNotice, Store
 from aurora_desktop.subscriptions import subscribe
 from aurora_desktop.ui.main_window import MainWindow
 from aurora_desktop.ui.subscriptions import SubscriptionsUi, install_subscriptions
@@ -207,3 +207,17 @@ def test_a_pulled_subscription_that_cannot_be_reached_says_so_and_is_retried(  #
         ui.timer.timeout.emit()
     assert titles(window) == ["Cup final", "Replay"]
     assert "fetched yet" not in tooltip(window, "Football")
+
+
+def test_subscribing_in_the_window_is_a_change_the_sync_sends_soon(  # type: ignore[no-untyped-def]
+        qtbot, ui: SubscriptionsUi, store: Store, host: Host) -> None:
+    """The sync controller sends local changes a few seconds after they are announced
+    and leaves remote ones alone: a subscription made in the window is the former."""
+    store.set_current_account("https://aurora.example|me")
+    notices: list[ChangeNotice] = []
+    store.subscribe(notices.append)
+    op = ui.subscribe(host.url(), None)
+    qtbot.waitUntil(lambda: not op.running, timeout=15_000)
+    cal = store.subscriptions()[0].calendar
+    assert ("calendar", cal.id) in store.pending("calendar")
+    assert [n for n in notices if cal.id in n.calendar_ids and not n.remote]
