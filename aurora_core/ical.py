@@ -1052,9 +1052,9 @@ class _Converter:
                 return False  # kept so by an earlier import (our own export): said then
             self._replace(ov.replace(extra=(*ov.extra, ical_extra.RANGE_LINE)))
             self._warn_at(ident, "it changes this and all following instances "
-                          "(RANGE=THISANDFUTURE) of a series that is not in the file; it was "
-                          "imported as a change of that one instance, and the series is split "
-                          "there when it is imported later into the same calendar")
+                          "(RANGE=THISANDFUTURE) of a series that is not in the file; the "
+                          "series is split there if the calendar has it or when it is imported "
+                          "into it later, and until then this is a change of that one instance")
             return False
         if owner is None:
             return False
