@@ -37,6 +37,32 @@ def _forget_measures() -> None:
     _advances.clear()
     _elided.clear()
     _wrap_cache.clear()
+    _static.clear()
+
+
+_static: dict[tuple[int, str], QtGui.QStaticText] = {}
+
+
+def draw_line(p: QtGui.QPainter, font: QtGui.QFont, x: float, y: float, text: str) -> None:
+    """One line of ``text`` with its top left at (x, y), in ``font`` (set on ``p``).
+
+    Laid out once and kept (QStaticText): the views draw the same titles and
+    times page after page, and drawText lays each out anew (several times
+    slower). A struck-through font goes through drawText.
+    """
+    if font.strikeOut():
+        p.drawText(QtCore.QPointF(x, y + metrics(font).ascent()), text)
+        return
+    key = (id(font), text)
+    st = _static.get(key)
+    if st is None:
+        st = QtGui.QStaticText(text)
+        st.setTextFormat(Qt.TextFormat.PlainText)
+        st.prepare(QtGui.QTransform(), font)
+        if len(_static) > 5000:
+            _static.clear()
+        _static[key] = st
+    p.drawStaticText(QtCore.QPointF(x, y), st)
 
 
 def advance(fm: QtGui.QFontMetricsF, text: str) -> float:
@@ -175,38 +201,36 @@ def timed_block(p: QtGui.QPainter, r: RectF, cc: ChipColors, title: str,
             return
     p.setFont(font)
     p.setPen(text_c)
+    x = inner.left()
     if short:
         # One line: "Title  09:00"
         t = elide_f(fm, title, inner.width())
-        p.drawText(inner, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, t)
+        draw_line(p, font, x, inner.top(), t)
         used = advance(fm, t) + 6
         if used < inner.width() - 20:
-            p.setFont(small)
-            p.setPen(sub_c)
-            p.drawText(inner.adjusted(used, 1, 0, 0),
-                       Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
-                       elide_f(sfm, when() if callable(when) else when, inner.width() - used))
+            w_text = when() if callable(when) else when
+            if advance(sfm, w_text) <= inner.width() - used:  # whole, or not at all
+                p.setFont(small)
+                p.setPen(sub_c)
+                draw_line(p, small, x + used, inner.top() + 1, w_text)
         return
     lines = max(int((inner.height() - sfm.height()) // fm.height()), 1)
     if lines >= 2 and inner.width() > 30 and advance(fm, title) > inner.width():
         y = inner.top()
         for line in wrap_title(font, title, inner.width(), min(lines, 3)):
-            p.drawText(RectF(inner.left(), y, inner.width(), fm.height()),
-                       Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, line)
+            draw_line(p, font, x, y, line)
             y += fm.height()
     else:
-        p.drawText(inner, Qt.AlignmentFlag.AlignTop, elide_f(fm, title, inner.width()))
+        draw_line(p, font, x, inner.top(), elide_f(fm, title, inner.width()))
         y = inner.top() + fm.height()
     p.setFont(small)
     p.setPen(sub_c)
     if y + sfm.height() <= inner.bottom() + 2 and inner.width() > 24:
-        p.drawText(RectF(inner.left(), y, inner.width(), sfm.height()),
-                   Qt.AlignmentFlag.AlignLeft,
-                   elide_f(sfm, when() if callable(when) else when, inner.width()))
+        draw_line(p, small, x, y, elide_f(sfm, when() if callable(when) else when,
+                                          inner.width()))
         y += sfm.height()
     if location and y + sfm.height() <= inner.bottom() + 2:
-        p.drawText(RectF(inner.left(), y, inner.width(), sfm.height()),
-                   Qt.AlignmentFlag.AlignLeft, elide_f(sfm, location, inner.width()))
+        draw_line(p, small, x, y, elide_f(sfm, location, inner.width()))
 
 
 def bar(p: QtGui.QPainter, r: RectF, cc: ChipColors, text: str, selected: bool,
@@ -275,14 +299,13 @@ def dot_chip(p: QtGui.QPainter, r: RectF, cc: ChipColors, time_text: str, title:
         p.setFont(font)
         p.setPen(sub_c)
         w = advance(fm, time_text)
-        p.drawText(RectF(x, r.top(), w + 1, r.height()), Qt.AlignmentFlag.AlignVCenter, time_text)
+        draw_line(p, font, x, cy - fm.height() / 2, time_text)
         x += w + 5
     if r.right() - x < 8:
         return
     p.setFont(bold)
     p.setPen(text_c)
-    p.drawText(RectF(x, r.top(), r.right() - x - 2, r.height()), Qt.AlignmentFlag.AlignVCenter,
-               elide_f(bfm, title, r.right() - x - 2))
+    draw_line(p, bold, x, cy - bfm.height() / 2, elide_f(bfm, title, r.right() - x - 2))
 
 
 _colors: dict[str, QtGui.QColor] = {}
