@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from aurora_core.ical import parse_ics, to_ics
-from aurora_core.model import Event
+from aurora_core.model import Calendar, Event
 from aurora_desktop.store import Store
 
 NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
@@ -142,3 +142,33 @@ def test_a_split_made_by_a_later_import_is_made_again_when_the_series_changes(
         imported(one, HEAD + MASTER.replace("SUMMARY:Team sync\r\n", "SUMMARY:Weekly sync\r\n")
                  + ORPHAN + TAIL)
         assert occurrences(two) == occurrences(one)
+
+
+def test_another_calendar_is_not_joined(tmp_path: Path) -> None:
+    with Store(tmp_path / "a.sqlite3", clock=lambda: NOW) as store:
+        work = store.default_calendar()
+        other = Calendar(id="other-calendar", name="Other")
+        store.put_calendar(other)
+        store.import_events(parse_ics(ORPHAN_FILE, calendar_id=work.id).events)
+        store.import_events(parse_ics(MASTER_FILE, calendar_id=other.id).events)
+        by_cal = sorted((e.calendar_id == work.id, e.uid, e.recurrence_id is not None)
+                        for e in store.events())
+        assert by_cal == [(False, "weekly@example.org", False),
+                          (False, "weekly@example.org", True),
+                          (True, "weekly@example.org", True)]
+
+
+def test_an_override_of_an_instance_the_series_lacks_stays_as_it_is(tmp_path: Path) -> None:
+    # 18 June is not a Monday: no instance of the series there
+    lacking = ORPHAN_FILE.replace("20240617T090000\r\nDTSTART", "20240618T090000\r\nDTSTART")
+    with Store(tmp_path / "a.sqlite3", clock=lambda: NOW) as store:
+        imported(store, lacking)
+        orphan = state(store)
+        imported(store, MASTER_FILE)
+        after = state(store)
+        assert set(orphan) <= set(after)  # the override is still there, unchanged
+        assert all(after[k] == v for k, v in orphan.items())
+        assert not any("/from-" in e.uid for e in after.values())
+        titles = [t for _k, _s, _e, t, _l in occurrences(store)]
+        assert titles.count("Team sync") == 5 and "Team sync (late)" in titles
+        assert "Team sync (afternoons)" in titles
