@@ -18,6 +18,7 @@ same account. Written to OUT_DIR (docs/screenshots):
 
 from __future__ import annotations
 
+import json
 import sys
 import tempfile
 import time
@@ -244,10 +245,31 @@ def main() -> None:
         # -- a refused change ----------------------------------------------------
         refused = next(e for e in store.events() if e.id != target.id and not e.rrule)
 
-        def refuse(method: str, path: str, _body: bytes) -> tuple[int, dict[str, object]] | None:
+        why = "notes: this server keeps at most 2,000 characters"
+
+        def refuse(method: str, path: str, body: bytes) -> tuple[int, dict[str, object]] | None:
+            """Refuse the one event as the server refuses an item it will not take.
+
+            The desktop sends event changes in ``POST /events/batch``; the server answers
+            200 with a result per item, an item it will not take as ``400`` with the
+            reason. A batch of just that event gets exactly that answer. A batch with
+            other items too is refused as a whole (422), so the desktop sends them one
+            by one (sync/client.py), and the single ``PUT`` of that event is refused.
+            """
+            if method == "POST" and path == "/events/batch":
+                try:
+                    req = json.loads(body)
+                except ValueError:
+                    return None
+                ids = [str(e.get("id", "")).lower() for e in req.get("events", [])]
+                ids += [str(d.get("id", "")).lower() for d in req.get("deletes", [])]
+                if refused.id.lower() not in ids:
+                    return None
+                if ids != [refused.id.lower()]:
+                    return 422, {"title": "Unprocessable", "status": 422, "detail": why}
+                return 200, {"results": [{"id": refused.id, "status": 400, "detail": why}]}
             if method == "PUT" and path == f"/events/{refused.id}":
-                return 422, {"title": "Unprocessable", "status": 422,
-                             "detail": "notes: this server keeps at most 2,000 characters"}
+                return 400, {"title": "Bad Request", "status": 400, "detail": why}
             return None
 
         proxy.refuse = refuse
