@@ -107,6 +107,7 @@ class ReminderService(QtCore.QObject):
             self.native.show_all_requested.connect(self.show_window)
         self.scheduler = ReminderScheduler(self.engine, zone_name=zone_name, parent=self)
         self.window = ReminderWindow(window_parent)
+        self.window.default_snooze = snooze_delay  # the Snooze menu's default
         self.window.snooze_requested.connect(self.snooze)
         self.window.dismiss_requested.connect(self.dismiss)
         self.window.dismiss_all_requested.connect(self.dismiss_all)

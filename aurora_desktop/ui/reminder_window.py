@@ -8,7 +8,7 @@ selected rows; the window only emits requests, the reminder service acts.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime, timedelta, tzinfo
 
 from aurora_desktop.autostart import Autostart
@@ -116,7 +116,16 @@ class ReminderWindow(QtWidgets.QWidget):
             act = menu.addAction(f"Snooze {label}")
             act.triggered.connect(lambda _=False, d=delay: self._snooze(d))
             self.snooze_actions.append(act)
-        menu.addSeparator()
+        # The user's default snooze (Settings > Reminders), read as the menu opens: it
+        # is the menu's default (bold, under the cursor: Enter takes it), an entry of
+        # its own where it is none of the choices. None: no default marked.
+        self.default_snooze: Callable[[], timedelta] | None = None
+        self._default_delay = timedelta(0)
+        self.default_snooze_action = QtGui.QAction(menu)
+        self.default_snooze_action.triggered.connect(
+            lambda _=False: self._snooze(self._default_delay))
+        menu.aboutToShow.connect(self._mark_default_snooze)
+        self._snooze_separator = menu.addSeparator()
         self.custom_snooze_action = menu.addAction("Snooze for…")
         self.custom_snooze_action.triggered.connect(self._snooze_custom)
         self.snooze_button.setMenu(menu)
@@ -252,6 +261,28 @@ class ReminderWindow(QtWidgets.QWidget):
         self.open_button.setEnabled(len(self.selected_keys()) == 1)
         self.dismiss_all_button.setEnabled(bool(self._pending))
 
+    def _mark_default_snooze(self) -> QtGui.QAction | None:
+        """Make the user's default snooze the Snooze menu's default; that action."""
+        menu = self.snooze_button.menu()
+        extra = self.default_snooze_action
+        menu.removeAction(extra)
+        if self.default_snooze is None:
+            menu.setDefaultAction(None)  # type: ignore[arg-type]  # None: no default
+            return None
+        delay = self.default_snooze()
+        chosen = next((a for a, (_, d) in zip(self.snooze_actions, SNOOZE_CHOICES, strict=True)
+                       if d == delay), None)
+        if chosen is None:
+            self._default_delay = delay
+            extra.setText(f"Snooze {_delay_label(delay)}")
+            later = [a for a, (_, d) in zip(self.snooze_actions, SNOOZE_CHOICES, strict=True)
+                     if d > delay]
+            menu.insertAction(later[0] if later else self._snooze_separator, extra)
+            chosen = extra
+        menu.setDefaultAction(chosen)
+        menu.setActiveAction(chosen)
+        return chosen
+
     def _snooze(self, delay: timedelta) -> None:
         keys = self.selected_keys()
         if keys:
@@ -354,6 +385,20 @@ class ReminderWindow(QtWidgets.QWidget):
         self.raise_()
 
 
+def _delay_label(delay: timedelta) -> str:
+    """"20 minutes", "2 hours", "1 day", "1 h 30 min"."""
+    mins = max(1, round(delay.total_seconds() / 60))
+    if mins % (24 * 60) == 0:
+        n, unit = mins // (24 * 60), "day"
+    elif mins % 60 == 0:
+        n, unit = mins // 60, "hour"
+    elif mins > 60:
+        return f"{mins // 60} h {mins % 60} min"
+    else:
+        n, unit = mins, "minute"
+    return f"{n} {unit}{'s' if n != 1 else ''}"
+
+
 class RemindersSettingsPage(SettingsPage):
     """The "Reminders" page of the settings dialog.
 
@@ -381,6 +426,19 @@ class RemindersSettingsPage(SettingsPage):
         self.lookback.setToolTip(settings.definition("reminders/lookback_days").help)
         self.sound = QtWidgets.QCheckBox("Play a sound with each reminder")
         self.sound.setChecked(bool(settings.get("reminders/sound")))
+        # The Snooze button's length (the notification's one button; the reminder
+        # window's first choice). Declared by reminders/wiring.py, imported here
+        # late: wiring imports this module.
+        from aurora_desktop.reminders.wiring import SNOOZE_SETTING, default_snooze
+
+        self._snooze_key = SNOOZE_SETTING
+        self.snooze = QtWidgets.QSpinBox()
+        self.snooze.setMaximumWidth(140)
+        self.snooze.setRange(1, 7 * 24 * 60)
+        self.snooze.setSuffix(" min")
+        self.snooze.setAccessibleName("Snooze button snoozes for, minutes")
+        self.snooze.setValue(int(default_snooze(settings).total_seconds() // 60))
+        self.snooze.setToolTip(settings.definition(SNOOZE_SETTING).help)
         self.login = QtWidgets.QCheckBox("Start Aurora Time when I log in")
         self.login.setChecked(bool(settings.get("reminders/start_at_login"))
                               and autostart.is_enabled())
@@ -392,6 +450,7 @@ class RemindersSettingsPage(SettingsPage):
         form = QtWidgets.QFormLayout(self)
         form.addRow(self.close_to_tray)
         form.addRow("Show missed reminders from the last", self.lookback)
+        form.addRow("Snooze button snoozes for", self.snooze)
         form.addRow(self.sound)
         form.addRow(self.login)
         form.addRow(self.login_note)
@@ -406,6 +465,7 @@ class RemindersSettingsPage(SettingsPage):
         s.set("reminders/close_to_tray", self.close_to_tray.isChecked())
         s.set("reminders/lookback_days", self.lookback.value())
         s.set("reminders/sound", self.sound.isChecked())
+        s.set(self._snooze_key, self.snooze.value())
         if self.login.isEnabled():
             s.set("reminders/start_at_login", self.login.isChecked())
 
