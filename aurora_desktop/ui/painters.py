@@ -181,56 +181,71 @@ def timed_block(p: QtGui.QPainter, r: RectF, cc: ChipColors, title: str,
         p.drawRoundedRect(r.adjusted(-1.5, -1.5, 1.5, 1.5), 5.5, 5.5)
     p.setBrush(fill)
     p.drawRoundedRect(r, 4, 4)
-    stripe_h = r.height() - 4 if r.height() > 8 else r.height()
-    p.fillRect(RectF(r.left() + 1, r.top() + (r.height() - stripe_h) / 2, 3, stripe_h),
-               cc.solid if not selected else QtGui.QColor(theme.surface))
-    if r.width() < 32 or r.height() < 9 or (text_w is not None and text_w < 24):
+    # plain floats from here: each QRectF call costs more than the arithmetic
+    rx, ry, rw, rh = r.x(), r.y(), r.width(), r.height()
+    stripe_h = rh - 4 if rh > 8 else rh
+    p.fillRect(RectF(rx + 1, ry + (rh - stripe_h) / 2, 3, stripe_h),
+               cc.solid if not selected else _color(theme.surface))
+    if rw < 32 or rh < 9 or (text_w is not None and text_w < 24):
         return  # too narrow for readable text (or covered but for a sliver)
-    text_c = cc.solid_text if selected else cc.text
-    sub_c = cc.solid_text if selected else cc.subtext
     fm, sfm = fms if fms is not None else (metrics(font), metrics(small))
-    room_h = r.height() if text_h is None else min(r.height(), max(text_h, fm.height() + 2))
-    short = room_h < fm.height() * 1.9
-    inner = r.adjusted(7, 1 if room_h < fm.height() + 4 else 3, -3, -1)
-    inner.setHeight(min(inner.height(), room_h - (inner.top() - r.top()) - 1))
-    if text_w is not None:
-        inner.setWidth(max(min(inner.width(), text_w - 10), 0))
-    if inner.height() < fm.height():  # a sliver: the text would spill out
-        inner.setHeight(fm.height())
-        if r.height() < fm.height() * 0.8:
+    fh, sh = _height(fm), _height(sfm)
+    room_h = rh if text_h is None else min(rh, max(text_h, fh + 2))
+    short = room_h < fh * 1.9
+    top_pad = 1 if room_h < fh + 4 else 3
+    x, y0 = rx + 7, ry + top_pad
+    iw = rw - 10 if text_w is None else max(min(rw - 10, text_w - 10), 0)
+    ih = min(rh - top_pad - 1, room_h - top_pad - 1)
+    if ih < fh:  # a sliver: the text would spill out
+        ih = fh
+        if rh < fh * 0.8:
             return
     p.setFont(font)
-    p.setPen(text_c)
-    x = inner.left()
+    p.setPen(cc.solid_text if selected else cc.text)
+    sub_c = cc.solid_text if selected else cc.subtext
     if short:
         # One line: "Title  09:00"
-        t = elide_f(fm, title, inner.width())
-        draw_line(p, font, x, inner.top(), t)
+        t = elide_f(fm, title, iw)
+        draw_line(p, font, x, y0, t)
         used = advance(fm, t) + 6
-        if used < inner.width() - 20:
+        if used < iw - 20:
             w_text = when() if callable(when) else when
-            if advance(sfm, w_text) <= inner.width() - used:  # whole, or not at all
+            if advance(sfm, w_text) <= iw - used:  # whole, or not at all
                 p.setFont(small)
                 p.setPen(sub_c)
-                draw_line(p, small, x + used, inner.top() + 1, w_text)
+                draw_line(p, small, x + used, y0 + 1, w_text)
         return
-    lines = max(int((inner.height() - sfm.height()) // fm.height()), 1)
-    if lines >= 2 and inner.width() > 30 and advance(fm, title) > inner.width():
-        y = inner.top()
-        for line in wrap_title(font, title, inner.width(), min(lines, 3)):
+    bottom = y0 + ih
+    lines = max(int((ih - sh) // fh), 1)
+    if lines >= 2 and iw > 30 and advance(fm, title) > iw:
+        y = y0
+        for line in wrap_title(font, title, iw, min(lines, 3)):
             draw_line(p, font, x, y, line)
-            y += fm.height()
+            y += fh
     else:
-        draw_line(p, font, x, inner.top(), elide_f(fm, title, inner.width()))
-        y = inner.top() + fm.height()
+        draw_line(p, font, x, y0, elide_f(fm, title, iw))
+        y = y0 + fh
+    if y + sh > bottom + 2:
+        return
     p.setFont(small)
     p.setPen(sub_c)
-    if y + sfm.height() <= inner.bottom() + 2 and inner.width() > 24:
-        draw_line(p, small, x, y, elide_f(sfm, when() if callable(when) else when,
-                                          inner.width()))
-        y += sfm.height()
-    if location and y + sfm.height() <= inner.bottom() + 2:
-        draw_line(p, small, x, y, elide_f(sfm, location, inner.width()))
+    if iw > 24:
+        draw_line(p, small, x, y, elide_f(sfm, when() if callable(when) else when, iw))
+        y += sh
+    if location and y + sh <= bottom + 2:
+        draw_line(p, small, x, y, elide_f(sfm, location, iw))
+
+
+_heights: dict[int, tuple[QtGui.QFontMetricsF, float]] = {}
+
+
+def _height(fm: QtGui.QFontMetricsF) -> float:
+    hit = _heights.get(id(fm))
+    if hit is None or hit[0] is not fm:
+        if len(_heights) > 64:
+            _heights.clear()
+        hit = _heights[id(fm)] = (fm, fm.height())
+    return hit[1]
 
 
 def bar(p: QtGui.QPainter, r: RectF, cc: ChipColors, text: str, selected: bool,

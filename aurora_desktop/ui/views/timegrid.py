@@ -527,6 +527,8 @@ class _Grid(QtWidgets.QWidget):
         self.setMouseTracking(True)
         self.setAccessibleName("Time grid")
         self._drag: _Drag | None = None
+        self._spans: dict[tuple[datetime, datetime], str] = {}
+        self._spans_fmt: object = None
         self._bg: QtGui.QPixmap | None = None
         self._bg_key: object = None
         self._timer = QtCore.QTimer(self)
@@ -614,7 +616,7 @@ class _Grid(QtWidgets.QWidget):
         small = painters.ui_font(8)
         now_wall = ctx.now_wall()
         fms = (painters.metrics(font), painters.metrics(small))
-        span = ctx.fmt.span
+        span = self._span_text
         drag = self._drag if self._drag and self._drag.started else None
         clip_f = RectF(clip)
         top, bottom = clip_f.top(), clip_f.bottom()
@@ -627,7 +629,7 @@ class _Grid(QtWidgets.QWidget):
                 continue
             it = pc.item
             painters.timed_block(p, r, chip_colors(it.color, t, it.end <= now_wall), it.title,
-                                 partial(span, it.start, it.end, False),
+                                 partial(span, it.start, it.end),
                                  it.occ.event.location, it.key == sel,
                                  painters.struck(font) if it.cancelled else font, small, t,
                                  fms=fms, text_w=text_w, text_h=text_h, outline=on_top)
@@ -643,6 +645,17 @@ class _Grid(QtWidgets.QWidget):
             p.drawLine(QtCore.QPointF(GUTTER, y), QtCore.QPointF(self.width(), y))
             painters.now_line(p, v.col_x(i), v.col_x(i) + w, y, t)
         p.end()
+
+    def _span_text(self, start: datetime, end: datetime) -> str:
+        """"09:30 – 10:15", kept: paging shows the same times again (strftime is slow)."""
+        fmt = self.view.ctx.fmt
+        key = (start, end)
+        if self._spans_fmt is not fmt or len(self._spans) > 5000:
+            self._spans, self._spans_fmt = {}, fmt
+        text = self._spans.get(key)
+        if text is None:
+            text = self._spans[key] = fmt.span(start, end, False)
+        return text
 
     def _paint_drag(self, p: QtGui.QPainter, d: _Drag, font: QtGui.QFont,
                     small: QtGui.QFont) -> None:
