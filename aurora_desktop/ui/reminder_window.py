@@ -268,6 +268,8 @@ class ReminderWindow(QtWidgets.QWidget):
         menu.removeAction(extra)
         if self.default_snooze is None:
             menu.setDefaultAction(None)  # type: ignore[arg-type]  # None: no default
+            for act in self.snooze_actions:
+                act.setFont(menu.font())
             return None
         delay = self.default_snooze()
         chosen = next((a for a, (_, d) in zip(self.snooze_actions, SNOOZE_CHOICES, strict=True)
@@ -281,6 +283,12 @@ class ReminderWindow(QtWidgets.QWidget):
             chosen = extra
         menu.setDefaultAction(chosen)
         menu.setActiveAction(chosen)
+        # Bold, as a menu's default is drawn without a style sheet (ours draws every
+        # item alike): it stays marked once the pointer moves to another item.
+        for act in [*self.snooze_actions, extra]:
+            font = menu.font()
+            font.setBold(act is chosen)
+            act.setFont(font)
         return chosen
 
     def _snooze(self, delay: timedelta) -> None:

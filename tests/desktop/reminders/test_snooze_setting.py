@@ -124,6 +124,8 @@ def test_the_reminder_windows_snooze_menu_takes_the_new_default(qtbot, app: Any)
                      "Snooze 1 hour", "Snooze for…"]  # in order, the default among them
     assert menu.defaultAction().text() == "Snooze 20 minutes"
     assert menu.activeAction() is menu.defaultAction()
+    assert [a.font().bold() for a in menu.actions() if not a.isSeparator()] == [
+        False, False, True, False, False]  # marked, whichever item the pointer is on
     qtbot.keyClick(menu, Qt.Key.Key_Return)  # Enter takes the default
     after = datetime.now(UTC)
     qtbot.waitUntil(lambda: win.row_count() == 0, timeout=WAIT)
