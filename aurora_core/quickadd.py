@@ -753,6 +753,27 @@ def _read_date(t: _Text, f: _Found, r: QuickAdd, loc: LocaleInfo, now: datetime)
             words = words[1:]
         while len(words) > 1 and words[-1].lower() in ("in", "at", "on", "by", "the", "from"):
             words = words[:-1]
+        if not re.search(r"\b\d{4}\b", " ".join(words)) and abs(d.year - today.year) > 1:
+            # No year was written, yet dateparser gave a far one: a number after the
+            # date became its year ("15. Dezember um 10" -> 2110). Drop words from the
+            # end until the date is a near one; never keep the far guess.
+            whole = words
+            while len(words) > 1:
+                words = words[:-1]
+                near = _one_date(" ".join(words), loc, now)
+                if near is not None and abs(near.year - today.year) <= 1:
+                    d = near
+                    while len(words) > 1 and len(words[-1]) <= 3 \
+                            and not re.search(r"\d", words[-1]) \
+                            and _one_date(" ".join(words[:-1]), loc, now) == d:  # "um", "à"
+                        words = words[:-1]
+                    dropped = " ".join(whole[len(words):])
+                    r.not_understood.append(f"“{dropped}” was not understood; it stays in "
+                                            f"the title")
+                    break
+            else:
+                r.not_understood.append(f"“{p}”: read as a date in {d.year}, not used")
+                continue
         phrase = " ".join(words)
         p = phrase
         wd = _BARE_WEEKDAY.match(p)

@@ -298,3 +298,17 @@ def test_a_leading_repeat_word_stays_in_the_title() -> None:
     assert r.not_understood == []
     r = qa("Daily standup at 9:30")
     assert (r.title, r.rrule) == ("Daily standup", "FREQ=DAILY")
+
+
+def test_a_number_after_a_date_is_never_taken_as_a_far_year() -> None:
+    # dateparser read "15. Dezember um 10" as 15 Dec 2110 (the 10 as a year, then
+    # the future): that was saved silently as an all-day event in 2110.
+    de = locale_from_name("de_DE.UTF-8")
+    r = qa("Zahnarzt 15. Dezember um 10 Uhr", loc=de)
+    assert isinstance(r.start, AllDayDate)
+    assert (r.start.day.month, r.start.day.day) == (12, 15)
+    assert 0 <= r.start.day.year - NOW.year <= 1
+    assert any("um 10 Uhr" in n for n in r.not_understood)
+    # A year that is written stays.
+    far = qa("Zahnarzt 15. Dezember 2030", loc=de)
+    assert far.start == AllDayDate(datetime(2030, 12, 15).date())
