@@ -176,9 +176,8 @@ def timed_block(p: QtGui.QPainter, r: RectF, cc: ChipColors, title: str,
         fill = QtGui.QColor(fill)
         fill.setAlpha(150)
     p.setPen(Qt.PenStyle.NoPen)
-    if outline:  # a ring of the surface colour just outside (two fills cost less than a stroke)
-        p.setBrush(_color(theme.surface))
-        p.drawRoundedRect(r.adjusted(-1.5, -1.5, 1.5, 1.5), 5.5, 5.5)
+    if outline:  # the surface colour just outside: a plain rectangle costs a third of a ring
+        p.fillRect(r.adjusted(-1.5, -1.5, 1.5, 1.5), _color(theme.surface))
     p.setBrush(fill)
     p.drawRoundedRect(r, 4, 4)
     # plain floats from here: each QRectF call costs more than the arithmetic
