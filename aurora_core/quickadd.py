@@ -669,8 +669,11 @@ _HAS_DAY = re.compile(
 _TIME_WORD = re.compile(r"\d{1,2}[:.]\d{2}|\d{1,2}\s*[ap]\.?m\.?", re.I)
 _WEAK_ALONE = re.compile(r"^(?:" + _MON + r"\.?|sun|sat|wed|mar|may|jun|jan|thu|fri|mon|tue)$",
                          re.I)
+# "next Friday" is "Friday next week" (GNOME, Google): the Friday of the week after
+# this one, per the locale's first day, never the coming Friday of this week.
 _NEXT_WEEK = re.compile(r"\b(?:(?:on\s+)?(?P<wd1>" + _WD + r")\s+)?next\s+week"
-                        r"(?:\s+(?:on\s+)?(?P<wd2>" + _WD + r"))?\b", re.I)
+                        r"(?:\s+(?:on\s+)?(?P<wd2>" + _WD + r"))?\b"
+                        r"|\b(?:on\s+)?next\s+(?P<wd3>" + _WD + r")\b", re.I)
 _BARE_WEEKDAY = re.compile(r"^(?:on\s+|this\s+)?(?P<wd>" + _WD + r")$", re.I)
 _DOTTED = re.compile(r"(?:\bon\s+)?\b(?P<d>[12]\d|3[01]|0?[1-9])\.(?P<m>1[0-2]|0?[1-9])\."
                      r"(?P<y>\d{4}|\d{2})?(?![\d.])")
@@ -689,7 +692,7 @@ def _read_date(t: _Text, f: _Found, r: QuickAdd, loc: LocaleInfo, now: datetime)
     m = _NEXT_WEEK.search(t.s)
     if m is not None:
         start = _week_start(today, loc) + timedelta(days=7)
-        wd = m.group("wd1") or m.group("wd2")
+        wd = m.group("wd1") or m.group("wd2") or m.group("wd3")
         if wd:
             d = start + timedelta(days=(_WEEKDAYS[wd.lower()] + 1 - start.isoweekday()) % 7)
             f.day = d

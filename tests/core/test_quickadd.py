@@ -312,3 +312,26 @@ def test_a_number_after_a_date_is_never_taken_as_a_far_year() -> None:
     # A year that is written stays.
     far = qa("Zahnarzt 15. Dezember 2030", loc=de)
     assert far.start == AllDayDate(datetime(2030, 12, 15).date())
+
+
+def test_next_weekday_is_that_day_of_next_week() -> None:
+    # Issue 12 review (H2): "next Friday" typed on Wed 2 Dec read as Fri 4 Dec.
+    # Like "Friday next week" (and GNOME/Google): the Friday of next week.
+    wednesday = datetime(2026, 12, 2, 10, 0, tzinfo=ZoneInfo(ZONE))
+    r = qa("Dentist next Friday 3pm", UK, wednesday)
+    assert r.title == "Dentist"
+    assert wall(r.start) == "2026-12-11T15:00"
+    assert any("Fri 11 Dec 2026" in u for u in r.understood)
+    assert wall(qa("Dentist next Friday 3pm", UK, wednesday).start) == \
+        wall(qa("Dentist Friday next week 3pm", UK, wednesday).start)
+    assert wall(qa("Call next fri", UK, wednesday).start) == "2026-12-11"
+    # "next Monday" on a Wednesday: Monday of next week (7 Dec), as before.
+    assert wall(qa("Standup next Monday at 9", UK, wednesday).start) == "2026-12-07T09:00"
+    # Follows the first day of the week, like "next week": on a US Saturday the next
+    # week starts tomorrow, Sunday 6 Dec; in the UK it starts Monday 7 Dec.
+    saturday = datetime(2026, 12, 5, 10, 0, tzinfo=ZoneInfo(ZONE))
+    assert wall(qa("Brunch next Sunday at 11am", US, saturday).start) == "2026-12-06T11:00"
+    assert wall(qa("Brunch next Sunday at 11am", UK, saturday).start) == "2026-12-13T11:00"
+    # "this Friday" / "on Friday" stay the coming one.
+    assert wall(qa("Dentist this Friday 3pm", UK, wednesday).start) == "2026-12-04T15:00"
+    assert wall(qa("Dentist on Friday 3pm", UK, wednesday).start) == "2026-12-04T15:00"
