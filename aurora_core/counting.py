@@ -14,13 +14,13 @@ both count with :func:`count_events` and say it with :func:`plural` and
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from aurora_core.model import Event
 
-__all__ = ["ImportCounts", "count_events", "count_overrides", "export_text", "import_headline",
-           "plural"]
+__all__ = ["Elsewhere", "ImportCounts", "count_events", "count_overrides", "elsewhere_text",
+           "export_text", "import_headline", "plural"]
 
 
 def count_events(events: Iterable[Event]) -> int:
@@ -42,27 +42,65 @@ def plural(n: int, word: str, words: str | None = None) -> str:
 
 
 @dataclass(frozen=True)
+class Elsewhere:
+    """Events of an import that were already in another calendar than the one imported
+    into: an import never moves an event out of its calendar, it updates it there (or
+    leaves it alone: unchanged, or in a read-only calendar). Counted by the rule."""
+
+    calendar: str  # that calendar's name
+    updated: int = 0
+    unchanged: int = 0
+    read_only: int = 0  # left alone: that calendar cannot be written (a subscription)
+
+    @property
+    def total(self) -> int:
+        return self.updated + self.unchanged + self.read_only
+
+
+@dataclass(frozen=True)
 class ImportCounts:
     """What an import did to the store, by the counting rule (one per UID).
 
     ``new``: none of its items was in the calendar; ``unchanged``: all were, exactly
     as in the file (nothing is written for them); ``updated``: the rest.
+    ``elsewhere``: events already in other calendars, per calendar (not in the three).
     """
 
     new: int = 0
     updated: int = 0
     unchanged: int = 0
+    elsewhere: tuple[Elsewhere, ...] = ()
 
     @property
     def total(self) -> int:
-        return self.new + self.updated + self.unchanged
+        return self.new + self.updated + self.unchanged + sum(e.total for e in self.elsewhere)
 
     @property
     def written(self) -> int:
-        return self.new + self.updated
+        return self.new + self.updated + sum(e.updated for e in self.elsewhere)
 
 
-def import_headline(c: ImportCounts, calendar: str = "", source: str = "") -> str:
+def elsewhere_text(e: Elsewhere, quote: Callable[[str], str] = repr) -> str:
+    """"2 events were already in 'Personal' and were updated there", "… and are unchanged
+    there", "5 events were already in 'Personal': 2 updated there, 3 unchanged"."""
+    where = quote(e.calendar)
+    parts = [(e.updated, "updated there"), (e.unchanged, "unchanged"),
+             (e.read_only, "left alone (read-only)")]
+    present = [(n, what) for n, what in parts if n]
+    were = "was" if e.total == 1 else "were"
+    head = f"{plural(e.total, 'event')} {were} already in {where}"
+    if len(present) > 1:
+        return f"{head}: " + ", ".join(f"{n} {what}" for n, what in present)
+    what = present[0][1] if present else "unchanged"
+    if what == "updated there":
+        return f"{head} and {were} updated there"
+    if what == "unchanged":
+        return f"{head} and {'is' if e.total == 1 else 'are'} unchanged"
+    return f"{head}, which is read-only, and {'was' if e.total == 1 else 'were'} left alone"
+
+
+def import_headline(c: ImportCounts, calendar: str = "", source: str = "",
+                    quote: Callable[[str], str] = repr) -> str:
     """What an import did, in one sentence without its full stop, counted by the rule.
 
     ``calendar`` is the calendar's name as the caller quotes it, ``source`` the file's:
@@ -70,7 +108,26 @@ def import_headline(c: ImportCounts, calendar: str = "", source: str = "") -> st
     in 'Work'" (a re-import of changed events), "Nothing changed: 5 events from a.ics
     were already in 'Work'", "Updated 2 events in 'Work'; 5 unchanged", and with
     anything new "Imported 10 events from a.ics into 'Work': 3 new, 2 updated, 5 unchanged".
+    Events already in other calendars follow (:func:`elsewhere_text`, names quoted by
+    ``quote``): "…; 2 events were already in 'Personal' and were updated there"; when all
+    were: "Nothing imported into 'X': 7 events from a.ics were already in 'Personal' and
+    are unchanged".
     """
+    main = _target_headline(c, calendar, source)
+    if not c.elsewhere:
+        return main
+    notes = [elsewhere_text(e, quote) for e in c.elsewhere]
+    if c.new or c.updated or c.unchanged:
+        return "; ".join([main, *notes])
+    src = f" from {source}" if source else ""
+    n = c.elsewhere[0].total
+    noun = plural(n, "event")
+    first = noun + src + notes[0][len(noun):]
+    lead = f"Nothing imported into {calendar}" if calendar else "Nothing imported"
+    return f"{lead}: " + "; ".join([first, *notes[1:]])
+
+
+def _target_headline(c: ImportCounts, calendar: str, source: str) -> str:
     src = f" from {source}" if source else ""
     into = f" into {calendar}" if calendar else ""
     inside = f" in {calendar}" if calendar else ""

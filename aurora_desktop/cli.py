@@ -70,17 +70,25 @@ def _parse_day(text: str, what: str) -> date:
 
 
 def _calendar_named(store: Store, name: str | None, *, create: bool,
-                    color: str | None = None) -> Calendar:
+                    color: str | None = None, lazily: bool = False) -> Calendar:
+    """The calendar ``--calendar NAME`` means (case-insensitive, trimmed), or the default
+    one. Two calendars of that name (made by an older version, or by sync) are an error,
+    never a guess. ``create``: a new name makes the calendar, stored now, or (``lazily``)
+    left to the caller to store (an import makes it only if anything goes into it)."""
     if name is None:
         return store.default_calendar()
-    cal = store.calendar_by_name(name)
-    if cal is not None:
-        return cal
+    matches = store.calendars_named(name)
+    if len(matches) > 1:
+        raise CliError(f"{len(matches)} calendars are named {matches[0].name!r}: rename one "
+                       "in the window (double-click it in the sidebar), then try again")
+    if matches:
+        return matches[0]
     if not create:
         names = ", ".join(c.name for c in store.calendars()) or "none"
         raise CliError(f"no calendar named {name!r} (calendars: {names})")
-    cal = Calendar(new_id(), name, color or store.new_calendar_color())
-    store.put_calendar(cal)
+    cal = Calendar(new_id(), name.strip(), color or store.new_calendar_color())
+    if not lazily:
+        store.put_calendar(cal)
     return cal
 
 
@@ -225,7 +233,10 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
     store = open_store(args.data_dir)
     with store:
         # A new calendar takes the file's colour if it gives one, else one no calendar has.
-        cal = _calendar_named(store, args.calendar, create=True, color=read_header(data).color)
+        cal = _calendar_named(store, args.calendar, create=True, color=read_header(data).color,
+                              lazily=True)
+        fresh = cal if args.calendar is not None and store.calendars_named(cal.name) == [] \
+            else None
         if cal.read_only:
             raise CliError(f"calendar {cal.name!r} is read-only")
         show = sys.stderr.isatty() or args.progress
@@ -239,7 +250,8 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
                 sys.stderr.flush()
 
         result = parse_ics(data, calendar_id=cal.id, progress=progress)
-        counts = store.import_events(result.events, progress=progress)
+        # An event already in another calendar stays there (docs/import.md).
+        counts = store.import_events(result.events, progress=progress, create=fresh)
         if show:
             sys.stderr.write("\n")
     for s in result.skipped:

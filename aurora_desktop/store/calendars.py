@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from aurora_core.model import Calendar, new_id
+from aurora_core.model import Calendar, ValidationError, new_id
 
 from .base import DEFAULT_CALENDAR_NAME, ChangeNotice, StoreBase
 
@@ -45,8 +45,27 @@ class CalendarsMixin(StoreBase):
         raise KeyError(calendar_id)
 
     def calendar_by_name(self, name: str) -> Calendar | None:
-        folded = name.casefold()
-        return next((c for c in self.calendars() if c.name.casefold() == folded), None)
+        """The first calendar of this name (see :meth:`calendars_named`)."""
+        return next(iter(self.calendars_named(name)), None)
+
+    def calendars_named(self, name: str) -> list[Calendar]:
+        """Calendars of this name, compared case-insensitively and trimmed. Names are
+        unique (the store refuses a duplicate), but calendars of older versions or of sync
+        may share one: callers must not pick one of several."""
+        folded = name.strip().casefold()
+        return [c for c in self.calendars() if c.name.strip().casefold() == folded]
+
+    def _check_name_free(self, cal: Calendar) -> None:
+        """ValidationError when another calendar has this name (case-insensitive, trimmed):
+        "A calendar named 'Family' already exists". A calendar keeping its name (shown,
+        hidden, recoloured) is never refused, so old duplicates stay usable."""
+        row = self._db.execute("SELECT name FROM calendars WHERE id = ? AND deleted = 0",
+                               (cal.id,)).fetchone()
+        if row is not None and str(row[0]).strip().casefold() == cal.name.strip().casefold():
+            return
+        for other in self.calendars_named(cal.name):
+            if other.id != cal.id:
+                raise ValidationError(f"A calendar named '{other.name}' already exists")
 
     def calendar_account(self, calendar_id: str) -> str | None:
         """The account a calendar belongs to (None: this computer's own)."""
@@ -72,7 +91,11 @@ class CalendarsMixin(StoreBase):
         return cal
 
     def _write_calendar(self, cal: Calendar, touched: set[str], *, local: bool = True) -> None:
+        """Write a calendar; a local one with another calendar's name is refused (a
+        server's is written as it is: both sides then keep it, and the names show it)."""
         cal.validate()
+        if local:
+            self._check_name_free(cal)
         pos = self._db.execute("SELECT COALESCE(MAX(position), -1) + 1 FROM calendars").fetchone()[0]
         self._db.execute(
             "INSERT INTO calendars (id, name, color, visible, read_only, position, deleted, "
@@ -87,7 +110,8 @@ class CalendarsMixin(StoreBase):
         touched.add("calendar:" + cal.id)
 
     def put_calendar(self, cal: Calendar) -> None:
-        """Create or update a calendar. Raises ValidationError for a bad name or colour."""
+        """Create or update a calendar. Raises ValidationError for a bad name or colour, or
+        a name another calendar has."""
         with self._tx() as touched:
             self._write_calendar(cal, touched)
         self._notify(ChangeNotice(calendar_ids=frozenset({cal.id})))

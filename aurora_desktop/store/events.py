@@ -10,8 +10,8 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from aurora_core.counting import ImportCounts
-from aurora_core.model import Event, EventStatus, ValidationError, ZonedTime, time_from_key
+from aurora_core.counting import Elsewhere, ImportCounts
+from aurora_core.model import Calendar, Event, EventStatus, ValidationError, ZonedTime, time_from_key
 from aurora_core.recurrence import SeriesChange
 
 if TYPE_CHECKING:
@@ -109,12 +109,22 @@ class EventsMixin(StoreBase):
 
     def import_events(
         self, events: Sequence[Event], *, progress: Callable[[int, int], None] | None = None,
+        create: Calendar | None = None,
     ) -> ImportCounts:
         """Store what an import read (one transaction, the file's stamps kept) and count it
         by the one rule of :mod:`aurora_core.counting`: one per UID, new, updated or
         unchanged. Events already stored exactly as in the file are not written again
-        (nothing to sync, nothing to re-index)."""
+        (nothing to sync, nothing to re-index).
+
+        An import never moves an event out of another calendar (docs/import.md): an event
+        whose UID is already in another calendar (and not in the one imported into) is
+        updated where it is, or left alone when unchanged or when that calendar is
+        read-only, and counted per calendar in ``ImportCounts.elsewhere``.
+        ``create``: the calendar imported into when it is new; it is made in the same
+        transaction, and only if anything goes into it."""
         self._sync_with_other_writers()
+        target = {ev.calendar_id for ev in events}
+        events = self._keep_homes(events)
         deletes: list[Event] = []
         rejoined = self._rejoin_range(events)
         if rejoined is not None:  # docs/import.md: RANGE=THISANDFUTURE in two imports
@@ -132,29 +142,83 @@ class EventsMixin(StoreBase):
                     f"({','.join('?' * len(chunk))})", chunk):
                 stored[row[0]] = tuple(row)
         new = updated = unchanged = 0
+        other: dict[str, list[int]] = {}  # calendar id -> [updated, unchanged, read-only]
+        read_only = {c.id for c in self.calendars() if c.read_only}  # type: ignore[attr-defined]
         to_write: list[Event] = []
         for group in groups.values():
+            # where this event is: the one other calendar all of it is in, else None
+            cals = {ev.calendar_id for ev in group}
+            home = next(iter(cals)) if len(cals) == 1 and not cals & target else None
+            left_alone = next((c for c in cals if c in read_only and c not in target), None)
+            if left_alone is not None:  # in a subscription: not ours to change
+                other.setdefault(left_alone, [0, 0, 0])[2] += 1
+                continue
             there = [stored.get(ev.id) for ev in group]
-            if all(row is None for row in there):
+            if home is None and all(row is None for row in there):
                 new += 1
             elif all(row == _event_values(ev) for row, ev in zip(there, group, strict=True)):
-                unchanged += 1
+                if home is None:
+                    unchanged += 1
+                else:
+                    other.setdefault(home, [0, 0, 0])[1] += 1
                 continue
-            else:
+            elif home is None:
                 updated += 1
+            else:
+                other.setdefault(home, [0, 0, 0])[0] += 1
             to_write.extend(group)
-        if deletes:
+        goes_to_target = bool(new or updated)
+        touched: set[str] = set()
+        if deletes or to_write or (create is not None and goes_to_target):
             with self._tx() as touched:
+                if create is not None and goes_to_target:
+                    self._write_calendar(create, touched)
                 for ev in deletes:
                     if self._tombstone(ev.id):
                         touched.add(ev.id)
                 self._put_many(to_write, touched, progress, False)
-            self._notify(ChangeNotice(event_ids=frozenset(touched)))
-        elif to_write:
-            self.put_events(to_write, touch=False, progress=progress)
+            ids_touched = frozenset(t for t in touched if not t.startswith("calendar:"))
+            cal_touched = frozenset(t[9:] for t in touched if t.startswith("calendar:"))
+            self._notify(ChangeNotice(event_ids=ids_touched, calendar_ids=cal_touched))
         elif progress is not None:
             progress(len(events), len(events))
-        return ImportCounts(new, updated, unchanged)
+        names = {c.id: c.name for c in self.calendars()}  # type: ignore[attr-defined]
+        elsewhere = tuple(Elsewhere(names.get(cid, "?"), *n) for cid, n in other.items())
+        return ImportCounts(new, updated, unchanged, elsewhere)
+
+    def _keep_homes(self, events: Sequence[Event]) -> list[Event]:
+        """The import's events, each kept in the calendar that holds it: an item stored
+        already (by id) stays in its calendar; a new item of a series whose master is in
+        another calendar (and nothing of it in the one imported into) joins its master
+        there; anything else goes where the import goes."""
+        if not events:
+            return list(events)
+        uids = list({ev.uid.rpartition("/from-")[0] or ev.uid for ev in events})
+        rows: list[tuple[str, str, str, object]] = []
+        for i in range(0, len(uids), 900):
+            chunk = uids[i:i + 900]
+            rows.extend(self._db.execute(
+                f"SELECT id, uid, calendar_id, rid FROM events WHERE deleted = 0 AND uid IN "
+                f"({','.join('?' * len(chunk))})", chunk))
+        ids = [ev.id for ev in events]
+        for i in range(0, len(ids), 900):
+            chunk = ids[i:i + 900]
+            rows.extend(self._db.execute(
+                f"SELECT id, uid, calendar_id, rid FROM events WHERE deleted = 0 AND id IN "
+                f"({','.join('?' * len(chunk))})", chunk))
+        if not rows:
+            return list(events)
+        cal_of_id = {r[0]: r[2] for r in rows}
+        held = {(uid, cal) for _id, uid, cal, _rid in rows}
+        master_cal = {uid: cal for _id, uid, cal, rid in rows if rid is None}
+        out = []
+        for ev in events:
+            base = ev.uid.rpartition("/from-")[0] or ev.uid
+            cal = cal_of_id.get(ev.id)
+            if cal is None and (base, ev.calendar_id) not in held:
+                cal = master_cal.get(base)
+            out.append(ev if cal is None or cal == ev.calendar_id else ev.replace(calendar_id=cal))
+        return out
 
     def _rejoin_range(self, events: Sequence[Event]) -> Rejoined | None:
         """:func:`aurora_core.ical.rejoin_range` against this calendar's stored events,

@@ -131,7 +131,8 @@ def subscribe(store: Store, url: str, name: str | None = None, *, color: str = "
     if done.error is not None:
         store.remove_subscription(cal.id)
         raise FetchError(done.error)
-    if not given and done.name_hint and done.name_hint.strip():
+    if not given and done.name_hint and done.name_hint.strip() and all(
+            c.id == cal.id for c in store.calendars_named(done.name_hint)):  # names are unique
         renamed = Calendar(cal.id, done.name_hint.strip()[:200], cal.color, cal.visible, True)
         store.put_calendar(renamed)
         done = dataclasses.replace(done, calendar=renamed)

@@ -208,14 +208,15 @@ def test_new_calendars_get_distinct_colours(tmp_path: Path, data_dir: Path,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     f = tmp_path / "one.ics"
     f.write_text(ONE)
-    for name in ("Work", "Family", "Sport"):
+    for name in ("Work", "Family", "Sport"):  # (its own event: a known one stays put)
+        f.write_text(ONE.replace("UID:one@", f"UID:{name}@"))
         assert run(capsys, "import", str(f), "--calendar", name)[0] == 0
     with Store(data_dir / "aurora.sqlite3") as store:
         colours = [c.color for c in store.calendars()]
     assert len(colours) == 4 and len(set(colours)) == 4, colours
     # A file that gives its colour gives it to the calendar it creates.
     f.write_text(ONE.replace("PRODID:-//test//EN\n", "PRODID:-//test//EN\n"
-                             "X-APPLE-CALENDAR-COLOR:#FF2968FF\n"))
+                             "X-APPLE-CALENDAR-COLOR:#FF2968FF\n").replace("UID:one@", "UID:a@"))
     assert run(capsys, "import", str(f), "--calendar", "Apple")[0] == 0
     with Store(data_dir / "aurora.sqlite3") as store:
         assert store.calendar_by_name("Apple").color == "#ff2968"  # type: ignore[union-attr]
