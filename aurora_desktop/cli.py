@@ -359,11 +359,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.data_dir = default_data_dir()
     try:
         if args.command is None:
-            from .display import display_problem
+            from .display import display_problem, platform_override
 
             problem = display_problem(os.environ)
             if problem is not None:  # before Qt, which would abort the process
                 raise CliError(problem)
+            qpa = platform_override(os.environ)  # a stale WAYLAND_DISPLAY: X11 instead
+            if qpa is not None:
+                os.environ["QT_QPA_PLATFORM"] = qpa
             from .app import run_app
 
             return int(run_app(args.data_dir, [sys.argv[0], *(["--hidden"] if args.hidden else [])]))

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-__all__ = ["display_problem"]
+__all__ = ["display_problem", "platform_override"]
 
 
 def _x_socket_there(display: str, socket_dir: Path) -> bool:
@@ -23,6 +23,32 @@ def _x_socket_there(display: str, socket_dir: Path) -> bool:
         return True
     number = rest.split(".", 1)[0]
     return not number.isdigit() or (socket_dir / f"X{number}").exists()
+
+def _wayland_socket(env: Mapping[str, str]) -> Path | None:
+    """Where libwayland looks for the compositor: $WAYLAND_DISPLAY if it is an absolute
+    path, else in $XDG_RUNTIME_DIR (None: it cannot look, the directory is not set)."""
+    name = env.get("WAYLAND_DISPLAY", "")
+    if name.startswith("/"):
+        return Path(name)
+    runtime = env.get("XDG_RUNTIME_DIR", "")
+    return Path(runtime) / name if runtime else None
+
+
+def _wayland_there(env: Mapping[str, str]) -> bool:
+    """A compositor's socket is where $WAYLAND_DISPLAY says (a stale variable, left from
+    a session that ended or copied into ssh or a container, names none)."""
+    sock = _wayland_socket(env)
+    return sock is not None and sock.exists()
+
+
+def platform_override(env: Mapping[str, str], platform: str = sys.platform) -> str | None:
+    """The Qt platform to ask for: "xcb" when $WAYLAND_DISPLAY names no socket and X11 is
+    there to use instead (Qt would try Wayland and abort), else None (Qt's choice)."""
+    if (not platform.startswith("linux") or env.get("QT_QPA_PLATFORM")
+            or not env.get("WAYLAND_DISPLAY") or not env.get("DISPLAY")):
+        return None
+    return None if _wayland_there(env) else "xcb"
+
 
 HEADLESS_HINT = ("the commands need none: aurora list, aurora import FILE.ics, "
                  "aurora export -o FILE.ics (aurora --help lists them all)")
@@ -40,6 +66,16 @@ def display_problem(env: Mapping[str, str], platform: str = sys.platform,
         return None  # offscreen, vnc, eglfs…: the user chose a platform that needs no display
     wayland = bool(env.get("WAYLAND_DISPLAY")) and not qpa.startswith("xcb")
     x11 = bool(env.get("DISPLAY"))
+    if wayland and not _wayland_there(env):
+        sock = _wayland_socket(env)
+        where = f"no socket {sock}" if sock else "XDG_RUNTIME_DIR is not set"
+        stale = (f"WAYLAND_DISPLAY is {env['WAYLAND_DISPLAY']!r} but no Wayland compositor "
+                 f"listens there ({where})")
+        if qpa.startswith("wayland") or not x11:
+            return (f"the window needs a display and none was found ({stale}"
+                    f"{'' if x11 else ', and DISPLAY is not set'}): start it from a desktop "
+                    f"session; {HEADLESS_HINT}")
+        wayland = False  # X11 instead (the caller asks Qt for it: platform_override)
     if not wayland and not x11:
         return ("the window needs a display and none was found (DISPLAY and WAYLAND_DISPLAY "
                 f"are not set): start it from a desktop session; {HEADLESS_HINT}")

@@ -290,7 +290,9 @@ def test_display_problem_reads_the_environment(tmp_path: Path) -> None:
         return None
 
     assert display_problem({"DISPLAY": ":0"}, "linux", found) is None
-    assert display_problem({"WAYLAND_DISPLAY": "wayland-0"}, "linux", missing) is None
+    (tmp_path / "wayland-0").touch()  # a compositor's socket
+    assert display_problem({"WAYLAND_DISPLAY": "wayland-0", "XDG_RUNTIME_DIR": str(tmp_path)},
+                           "linux", missing) is None
     assert display_problem({"QT_QPA_PLATFORM": "offscreen"}, "linux", missing) is None
     assert display_problem({}, "darwin", missing) is None
     assert "needs a display" in (display_problem({}, "linux", found) or "")
