@@ -71,6 +71,21 @@ def make_qapp(argv: list[str]) -> QtWidgets.QApplication:
     return qapp
 
 
+def settings_for(data_dir: Path) -> Settings:
+    """The settings kept next to the calendar (``settings.ini``)."""
+    return Settings(QtCore.QSettings(str(Path(data_dir) / "settings.ini"),
+                                     QtCore.QSettings.Format.IniFormat))
+
+
+def apply_startup_theme(qapp: QtWidgets.QApplication, data_dir: Path) -> None:
+    """The app's theme and font (the user's light/dark/system choice) on the whole
+    application, for what shows before the window does (it applies them again): the
+    damaged-database and read-only boxes look like the rest of Aurora Time."""
+    from aurora_desktop.ui import theme
+
+    theme.apply(qapp, theme.resolve(str(settings_for(data_dir).get("ui/theme"))))
+
+
 def user_zone(settings: Settings) -> tuple[str, ZoneInfo]:
     name = settings.get("ui/time_zone") or system_zone_name()
     try:
@@ -160,6 +175,7 @@ def run_app(data_dir: Path, argv: list[str]) -> int:
         # Damaged: move it aside and start fresh, or open its folder; read-only: say so.
         from aurora_desktop.ui.open_failure import handle_open_failure
 
+        apply_startup_theme(make_qapp(argv), Path(data_dir))  # no window yet to theme it
         kept = handle_open_failure(exc, Path(data_dir) / DB_FILE)
         if kept is None:
             return 1

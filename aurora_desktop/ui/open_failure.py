@@ -46,6 +46,14 @@ class OpenFailureBox(QtWidgets.QMessageBox):
         self.setDefaultButton(self.move_button or self.quit_button)
         self.setEscapeButton(self.quit_button)
 
+    def showEvent(self, event: QtGui.QShowEvent) -> None:
+        # The theme's padded buttons are wider than the box makes room for: whole labels,
+        # never "e it aside and start" (the box widens instead).
+        for b in self.buttons():
+            b.ensurePolished()
+            b.setMinimumWidth(b.sizeHint().width())
+        super().showEvent(event)
+
 
 def _open_folder(folder: Path) -> None:
     QtGui.QDesktopServices.openUrl(QtCore.QUrl.fromLocalFile(str(folder)))
