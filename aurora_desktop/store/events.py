@@ -6,7 +6,7 @@ Local writes mark what they change as pending for sync; the same code with
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -185,6 +185,19 @@ class EventsMixin(StoreBase):
         names = {c.id: c.name for c in self.calendars()}  # type: ignore[attr-defined]
         elsewhere = tuple(Elsewhere(names.get(cid, "?"), *n) for cid, n in other.items())
         return ImportCounts(new, updated, unchanged, elsewhere)
+
+    def calendars_holding(self, uids: Iterable[str]) -> dict[str, int]:
+        """{calendar id: how many of these UIDs it holds} (live events; a UID split or
+        moved at import, ``<uid>/from-…``, counts as its own UID's)."""
+        wanted = list(set(uids))
+        found: dict[str, set[str]] = {}
+        for i in range(0, len(wanted), 900):
+            chunk = wanted[i:i + 900]
+            for uid, cal in self._db.execute(
+                    f"SELECT DISTINCT uid, calendar_id FROM events WHERE deleted = 0 AND uid IN "
+                    f"({','.join('?' * len(chunk))})", chunk):
+                found.setdefault(str(cal), set()).add(str(uid))
+        return {cal: len(held) for cal, held in found.items()}
 
     def _keep_homes(self, events: Sequence[Event]) -> list[Event]:
         """The import's events, each kept in the calendar that holds it: an item stored

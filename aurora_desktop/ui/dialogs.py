@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from aurora_core.model import Calendar
@@ -96,8 +96,11 @@ class CalendarDialog(QtWidgets.QDialog):
     """Name and colour of a calendar."""
 
     def __init__(self, cal: Calendar | None, parent: QtWidgets.QWidget | None = None,
-                 new_color: str = PALETTE[0]) -> None:
+                 new_color: str = PALETTE[0], taken: Iterable[str] = ()) -> None:
         super().__init__(parent)
+        # Other calendars' names: a name must be new (case-insensitive, trimmed).
+        self.taken = {n.strip().casefold(): n for n in taken}
+        self.original = cal.name.strip().casefold() if cal else None
         self.setWindowTitle("Calendar" if cal else "New calendar")
         self.name = QtWidgets.QLineEdit(cal.name if cal else "")
         self.name.setAccessibleName("Calendar name")
@@ -162,10 +165,13 @@ class CalendarDialog(QtWidgets.QDialog):
                 b.setChecked(False)
 
     def _ok(self) -> None:
-        if self.name.text().strip():
+        name = self.name.text().strip()
+        folded = name.casefold()
+        if name and (folded == self.original or folded not in self.taken):
             self.accept()
             return
-        self.error.setText("Give the calendar a name.")
+        self.error.setText(f"A calendar named '{self.taken[folded].strip()}' already exists."
+                           if name else "Give the calendar a name.")
         self.error.show()
         self.name.setFocus()
 

@@ -8,6 +8,7 @@ is not thread-safe), reporting progress and the result by signal.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,7 +36,8 @@ class ImportSummary:
 def headline(s: ImportSummary) -> str:
     """"Imported 3 events from a.ics into “Work”": the words the command line says too."""
     counts = s.counts if s.counts is not None else ImportCounts(new=s.imported)
-    return import_headline(counts, f"“{s.into}”" if s.into else "", s.path.name)
+    return import_headline(counts, f"“{s.into}”" if s.into else "", s.path.name,
+                           quote=lambda name: f"“{name}”")
 
 
 def finished_text(s: ImportSummary) -> tuple[str, str]:
@@ -57,11 +59,13 @@ class ImportWorker(QtCore.QObject):
     progress = Signal(str, int, int)  # phase, done, total
     finished = Signal(object)         # ImportSummary
 
-    def __init__(self, db_path: Path, ics_path: Path, calendar_id: str) -> None:
+    def __init__(self, db_path: Path, ics_path: Path, calendar_id: str,
+                 create: Calendar | None = None) -> None:
         super().__init__()
         self.db_path = db_path
         self.ics_path = ics_path
         self.calendar_id = calendar_id
+        self.create = create  # a new calendar to import into: made if anything goes there
 
     def run(self) -> None:
         summary = ImportSummary(self.ics_path)
@@ -76,9 +80,11 @@ class ImportWorker(QtCore.QObject):
             summary.calendar_name = result.calendar_name
             store = Store(self.db_path)
             try:
-                summary.into = store.calendar(self.calendar_id).name
+                summary.into = (self.create.name if self.create is not None
+                                else store.calendar(self.calendar_id).name)
                 counts = store.import_events(
-                    result.events, progress=lambda d, t: self.progress.emit("Saving", d, t))
+                    result.events, progress=lambda d, t: self.progress.emit("Saving", d, t),
+                    create=self.create)
             finally:
                 store.close()
             summary.counts = counts
@@ -106,11 +112,11 @@ class ImportJob(QtCore.QObject):
     done = Signal(object, object)
 
     def __init__(self, db_path: Path, ics_path: Path, calendar_id: str,
-                 parent: QtWidgets.QWidget) -> None:
+                 parent: QtWidgets.QWidget, create: Calendar | None = None) -> None:
         super().__init__(parent)
         self.path = ics_path
         self.worker_thread = QtCore.QThread(self)
-        self.worker = ImportWorker(db_path, ics_path, calendar_id)
+        self.worker = ImportWorker(db_path, ics_path, calendar_id, create)
         self.worker.moveToThread(self.worker_thread)
         self.worker_thread.started.connect(self.worker.run)
         self.worker.progress.connect(self._progress)
@@ -165,12 +171,79 @@ def exported_text(path: Path, events: list[Event]) -> str:
 
 def new_calendar_for(store: Store, path: Path) -> Calendar:
     """The calendar an import of ``path`` into a new calendar makes (not yet stored): named
-    by the file's X-WR-CALNAME (or NAME), else after the file; coloured as the file says,
-    else as every new calendar is (:meth:`Store.new_calendar_color`)."""
+    by the file's X-WR-CALNAME (or NAME), else after the file, with " (2)"… when a calendar
+    has that name already (names are unique); coloured as the file says, else as every new
+    calendar is (:meth:`Store.new_calendar_color`)."""
+    header = _header(path)
+    name = header.name or path.stem[:200].strip() or "Imported"
+    base, n = name, 1
+    while store.calendars_named(name):
+        n += 1
+        name = f"{base[:190]} ({n})"
+    return Calendar(new_id(), name, header.color or store.new_calendar_color())
+
+
+def _header(path: Path) -> CalendarHeader:
     try:
         with path.open("rb") as f:
-            header = read_header(f.read(256 * 1024))
+            return read_header(f.read(256 * 1024))
     except OSError:
-        header = CalendarHeader()
-    name = header.name or path.stem[:200].strip() or "Imported"
-    return Calendar(new_id(), name, header.color or store.new_calendar_color())
+        return CalendarHeader()
+
+
+_UID_LINE = re.compile(rb"^UID[;:][^\r\n]*", re.MULTILINE)
+_FOLD = re.compile(rb"\r?\n[ \t]")
+
+
+def file_uids(data: bytes) -> set[str]:
+    """The UIDs a calendar file's events have (a quick scan, no parsing: what the import
+    dialog needs to find where they are already)."""
+    out = set()
+    for m in _UID_LINE.finditer(_FOLD.sub(b"", data)):
+        value = m.group().split(b":", 1)[1] if b":" in m.group() else b""
+        uid = value.decode("utf-8", "replace").strip()
+        if uid:
+            out.add(uid)
+    return out
+
+
+@dataclass(frozen=True)
+class ImportTargets:
+    """What the "Import into" question offers, and which choice is preselected."""
+
+    labels: list[str]
+    calendars: list[Calendar]  # one per label; the first is ``fresh`` (not yet stored)
+    fresh: Calendar
+    default: int
+
+
+def import_targets(store: Store, path: Path) -> ImportTargets:
+    """The choices of the import dialog (docs/import.md, "Where an import goes"): a new
+    calendar named by the file, then every writable calendar. Preselected: the calendar
+    that already holds the file's events (by UID, the one holding most), else the one
+    named as the file names its calendar (X-WR-CALNAME), else the new calendar."""
+    fresh = new_calendar_for(store, path)
+    cals = [c for c in store.calendars() if not c.read_only]
+    try:
+        uids = file_uids(path.read_bytes())
+    except OSError:
+        uids = set()
+    held = store.calendars_holding(uids) if uids else {}
+    writable = {c.id for c in cals}
+    holding = [(n, c) for c, n in held.items() if c in writable]
+    default_id = max(holding)[1] if holding else None
+    if default_id is None:
+        name = _header(path).name
+        named = store.calendars_named(name) if name else []
+        default_id = named[0].id if len(named) == 1 and named[0].id in writable else None
+    labels = [f"New calendar “{fresh.name}”"]
+    for c in cals:
+        label = c.name
+        if held.get(c.id):
+            label += f" (holds {plural(held[c.id], 'event')} of this file)"
+        while label in labels:  # old duplicate names (names are unique now)
+            label += " "
+        labels.append(label)
+    choices = [fresh, *cals]
+    default = next((i for i, c in enumerate(choices) if c.id == default_id), 0)
+    return ImportTargets(labels, choices, fresh, default)

@@ -684,7 +684,8 @@ class MainWindow(QtWidgets.QMainWindow):
     def add_calendar(self) -> None:
         from aurora_desktop.ui import dialogs
 
-        dlg = dialogs.CalendarDialog(None, self, new_color=self.store.new_calendar_color())
+        dlg = dialogs.CalendarDialog(None, self, new_color=self.store.new_calendar_color(),
+                                     taken=[c.name for c in self.store.calendars()])
         if dlg.exec():
             self._put_calendar(Calendar(new_id(), dlg.name.text().strip(), dlg.color))
 
@@ -695,7 +696,8 @@ class MainWindow(QtWidgets.QMainWindow):
             return
         from aurora_desktop.ui import dialogs
 
-        dlg = dialogs.CalendarDialog(cal, self)
+        dlg = dialogs.CalendarDialog(cal, self, taken=[c.name for c in self.store.calendars()
+                                                        if c.id != cal.id])
         if dlg.exec():
             self._put_calendar(dataclasses.replace(cal, name=dlg.name.text().strip(),
                                                    color=dlg.color))
@@ -729,6 +731,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     # ========================================================= import/export
     def import_ics(self, path: Path | None = None, calendar_id: str | None = None) -> None:
+        create = None
         if path is None:
             name, _ = QtWidgets.QFileDialog.getOpenFileName(
                 self, "Import calendar", str(Path.home()), "iCalendar files (*.ics *.ical);;"
@@ -737,28 +740,25 @@ class MainWindow(QtWidgets.QMainWindow):
                 return
             path = Path(name)
         if calendar_id is None:
-            from aurora_desktop.ui.importexport import new_calendar_for
+            from aurora_desktop.ui.importexport import import_targets
 
-            cals = [c for c in self._calendars() if not c.read_only]
-            fresh = new_calendar_for(self.store, path)  # X-WR-CALNAME, else the file's name
-            choices = [f"New calendar “{fresh.name}”"] + [c.name for c in cals]
+            # Preselected: the calendar already holding its events (docs/import.md)
+            t = import_targets(self.store, path)
             choice, ok = QtWidgets.QInputDialog.getItem(self, "Import into", "Import the events "
-                                                        "into:", choices, 0, False)
+                                                        "into:", t.labels, t.default, False)
             if not ok:
                 return
-            i = choices.index(choice)
-            if i == 0:
-                self._put_calendar(fresh)
-                calendar_id = fresh.id
-            else:
-                calendar_id = cals[i - 1].id
-        self.start_import(path, calendar_id)
+            cal = t.calendars[t.labels.index(choice)]
+            calendar_id = cal.id
+            create = cal if cal is t.fresh else None  # made only if anything goes into it
+        self.start_import(path, calendar_id, create)
 
-    def start_import(self, path: Path, calendar_id: str) -> QtCore.QThread:
+    def start_import(self, path: Path, calendar_id: str,
+                     create: Calendar | None = None) -> QtCore.QThread:
         """Import off the GUI thread with a progress dialog; a summary when done."""
         from aurora_desktop.ui.importexport import ImportJob
 
-        job = ImportJob(self.store.path, path, calendar_id, self)
+        job = ImportJob(self.store.path, path, calendar_id, self, create)
         job.done.connect(self._import_done)
         self._jobs.append(job)
         job.start()
