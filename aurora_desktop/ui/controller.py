@@ -104,15 +104,29 @@ class Controller(QtCore.QObject):
         """Save the editor's ``new`` version of ``occ`` (fields taken from ``new``)."""
         text = f"Edit “{_short(new.title)}”"
         if not self.is_series(occ):
+            if _unchanged(occ, new, occ.event.rrule):
+                return True  # Save on an untouched event: nothing to do, undo or say
             return self.run(SeriesChange(upserts=[new.replace(id=occ.event.id,
                                                               uid=occ.event.uid)]), text)
         master, overrides = self.series_of(occ)
         if master is None:
             return self.run(SeriesChange(upserts=[new]), text)
+        if _unchanged(occ, new, master.rrule):
+            return True
         scope = scope or self.ask_scope("edit", _can_follow(master, occ))
         if scope is None:
             return False
         return self._run_series_edit(master, overrides, occ, scope, _fields(new), new.rrule, text)
+
+    def scope_for_edit(self, occ: Occurrence, new: Event) -> Scope | None:
+        """Which part of a series the editor's ``new`` changes, asked now (None: Cancel);
+        "this" without a question for a single event or an unchanged occurrence."""
+        if not self.is_series(occ):
+            return "this"
+        master, _ = self.series_of(occ)
+        if master is None or _unchanged(occ, new, master.rrule):
+            return "this"
+        return self.ask_scope("edit", _can_follow(master, occ))
 
     def _series_change(self, master: Event, overrides: list[Event], occ: Occurrence,
                        scope: Scope, fields: dict[str, Any], rrule: str | None) -> SeriesChange:
@@ -210,6 +224,12 @@ def _can_follow(master: Event, occ: Occurrence) -> bool:
     """Whether "this and following" differs from "all": not on the series' first occurrence."""
     rid = occ.recurrence_id
     return rid is None or time_key(rid) != time_key(master.start)
+
+
+def _unchanged(occ: Occurrence, new: Event, rule: str | None) -> bool:
+    """Whether ``new`` says what ``occ`` already is (its times, its series' rule)."""
+    return _fields(new) == {**_fields(occ.event), "start": occ.start, "end": occ.end,
+                            "rrule": rule}
 
 
 def _fields(ev: Event) -> dict[str, Any]:

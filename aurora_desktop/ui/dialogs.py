@@ -80,8 +80,13 @@ class ScopeDialog(QtWidgets.QDialog):
 
 def ask_scope(parent: QtWidgets.QWidget | None, verb: str, following: bool = True
               ) -> Scope | None:
-    """Ask which part of a series to change: "this", "following", "all" or None (cancel)."""
-    dlg = ScopeDialog(parent, verb, following)
+    """Ask which part of a series to change: "this", "following", "all" or None (cancel).
+
+    Asked from the open editor (Save), it sits over the editor, and Cancel goes back to it.
+    """
+    app = QtWidgets.QApplication.instance()
+    modal = app.activeModalWidget() if isinstance(app, QtWidgets.QApplication) else None
+    dlg = ScopeDialog(modal or parent, verb, following)
     dlg.exec()
     return dlg.choice
 

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from zoneinfo import available_timezones
 
 from aurora_core import custom_zones
@@ -29,6 +30,9 @@ from aurora_core.model import (
 from aurora_core.recurrence import parse_rule
 from aurora_desktop.qt import Qt, QtCore, QtGui, QtWidgets
 from aurora_desktop.ui.theme import swatch
+
+if TYPE_CHECKING:
+    from aurora_desktop.ui.controller import Scope
 
 FLOATING = "Floating (same clock time everywhere)"
 REPEATS = ["Does not repeat", "Daily", "Weekly", "Monthly (same date)",
@@ -170,6 +174,10 @@ class EventEditor(QtWidgets.QDialog):
         self.setMinimumWidth(660)
         self.setObjectName("eventEditor")
         self.result_action = ""
+        # Set by the window for an occurrence of a series: asked on Save (None: Cancel);
+        # ``scope`` is the answer, for the controller.
+        self.ask_scope: Callable[[Event], Scope | None] | None = None
+        self.scope: Scope | None = None
         self._given_series_rule = series_rule
         self._signed_in = signed_in
         self._base = event
@@ -422,10 +430,8 @@ class EventEditor(QtWidgets.QDialog):
             self.location.setText(event.location)
             self.notes.setPlainText(event.notes)
             cal = event.calendar_id
-            for r in event.reminders:
-                self._add_reminder(r)
             if isinstance(s, AllDayDate):
-                self.all_day.setChecked(True)
+                self.all_day.setChecked(True)  # first: the rows read "1 day before at 09:00"
                 sw = datetime.combine(s.day, time(9))
                 assert isinstance(e, AllDayDate)  # start and end are of one kind (validated)
                 ew = datetime.combine(e.day - timedelta(days=1), time(10))
@@ -444,6 +450,8 @@ class EventEditor(QtWidgets.QDialog):
                 master_rule = self._given_series_rule  # an override: the master's rule
             self._series_rule = master_rule
             rule_args: tuple[str | None, EventTime | None] = (master_rule, s)
+            for r in event.reminders:
+                self._add_reminder(r)
         else:
             now = datetime.now().replace(second=0, microsecond=0)
             sw = start or (now.replace(minute=0) + timedelta(hours=1))
@@ -532,16 +540,21 @@ class EventEditor(QtWidgets.QDialog):
         self._add_reminder(Reminder(default if default >= 0 else (900 if ad else 15)))
 
     def _all_day_changed(self, all_day: bool) -> None:
-        """Rows read the other way; a new event's untouched default becomes the other default."""
-        if self._base is None:
-            before = self._defaults[0 if all_day else 1]
-            after = self._defaults[1 if all_day else 0]
-            mins = [r.minutes() for r in self.reminder_rows]
-            if mins == ([before] if before >= 0 else []) and before != after:
-                for row in list(self.reminder_rows):
-                    self._remove_reminder(row)
-                if after >= 0:
-                    self._add_reminder(Reminder(after))
+        """Rows read the other way; the one default reminder of the kind it was becomes the
+        other kind's default ("1 day before at 09:00" <-> "15 minutes before"), for a new
+        event and a saved one alike: 15 hours before a 10:00 meeting is nobody's intent."""
+        before = self._defaults[0 if all_day else 1]
+        after = self._defaults[1 if all_day else 0]
+        mins = [r.minutes() for r in self.reminder_rows]
+        # A saved event's reminders are its own: swapped only one default for the other,
+        # never added or dropped ("None" as a default).
+        swap = mins == ([before] if before >= 0 else []) if self._base is None else \
+            (mins == [before] and after >= 0)
+        if swap and before != after:
+            for row in list(self.reminder_rows):
+                self._remove_reminder(row)
+            if after >= 0:
+                self._add_reminder(Reminder(after))
         for row in self.reminder_rows:
             row.set_all_day(all_day)
 
@@ -745,9 +758,17 @@ class EventEditor(QtWidgets.QDialog):
         return None
 
     def _save(self) -> None:
-        if self.problem() is None:
-            self.result_action = "save"
-            self.accept()
+        if self.problem() is not None:
+            return
+        if self.ask_scope is not None and self.locked is None:
+            # A series: which part to change is asked while the edits are still here;
+            # Cancel comes back to them (never closes the editor and loses them).
+            self.scope = self.ask_scope(self.edited_event())
+            if self.scope is None:
+                self.title.setFocus()
+                return
+        self.result_action = "save"
+        self.accept()
 
     def _delete(self) -> None:
         self.result_action = "delete"

@@ -537,6 +537,7 @@ class MainWindow(QtWidgets.QMainWindow):
             master, _ = self.store.series(occ.event.uid)
             series_rule = master.rrule if master is not None else None
         editor = self.make_editor(event=occ.event, occurrence=occ, series_rule=series_rule)
+        editor.ask_scope = lambda ev: self.controller.scope_for_edit(occ, ev)
         action = self.run_editor(editor)
         if action == "delete":
             self.controller.delete(occ)
@@ -549,7 +550,7 @@ class MainWindow(QtWidgets.QMainWindow):
             except (ValidationError, StoreError) as exc:
                 self.report_error(str(exc))
                 return
-            self.controller.update(occ, ev)
+            self.controller.update(occ, ev, editor.scope)
 
     def edit_selected(self) -> None:
         it = self.view.selected_item()
