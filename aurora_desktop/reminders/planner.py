@@ -20,10 +20,13 @@ The state machine (per reminder, docs/reminders.md has the long version)::
     fired/new --snooze--> snoozed(until) --until reached--> deliver --> fired
     any --dismiss--> dismissed (never listed or notified again)
 
-A reminder without a state whose due has passed is delivered when it fell
-due after the watermark (missed while the app was closed, asleep, paused or
-the clock jumped) or when its event has not started yet (just created or
-moved); otherwise it came into being after its time and is not shown.
+A reminder whose due had already passed when its event was last written
+(created or edited: the reminder set, the event moved) is never delivered: the
+user set it late while looking at the event, so it is neither due nor missed
+(Google Calendar, Thunderbird). Another reminder without a state whose due
+has passed is delivered when it fell due after the watermark (missed while
+the app was closed, asleep, paused or the clock jumped) or when its event has
+not started yet (written in time, synced in late); otherwise it is not shown.
 Missed ones older than the look-back are not delivered (on-time ones always
 are); a shown reminder stays listed for the look-back or a week, whichever
 is longer; a snooze (at most a week) always comes back.
@@ -81,10 +84,18 @@ class DueReminder:
     end: datetime
     all_day: bool
     minutes_before: int
+    # When the event (its reminders with it) was last written: a reminder whose due had
+    # passed by then was set by someone looking at it, late, and is never delivered.
+    set_at: datetime | None = None
 
     @property
     def key(self) -> ReminderKey:
         return (self.occurrence_key, self.reminder)
+
+    @property
+    def set_late(self) -> bool:
+        """Its time had already passed when the event or the reminder was made or edited."""
+        return self.set_at is not None and self.due < self.set_at
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +157,8 @@ def decide(
         if st is None:
             if r.due > now:
                 nxt = r.due if nxt is None or r.due < nxt else nxt
+            elif r.set_late:
+                pass  # set after its time (e.g. 09:00 today for tomorrow's all-day event)
             elif r.start > now or (mark < r.due and r.due >= missed_from):
                 out.deliver.append(Delivery(r, missed=now - r.due > MISSED_GRACE))
         elif st.state == "fired":
@@ -187,7 +200,7 @@ def reminders_of(occurrences: Iterable[Occurrence], local_tz: tzinfo) -> list[Du
                 occurrence_key=key, reminder=f"{rem.minutes_before}:notification",
                 due=start - timedelta(minutes=rem.minutes_before), event_id=ev.id, uid=ev.uid,
                 title=ev.title, location=ev.location, start=start, end=end,
-                all_day=ev.all_day, minutes_before=rem.minutes_before))
+                all_day=ev.all_day, minutes_before=rem.minutes_before, set_at=ev.updated))
     return out
 
 

@@ -34,3 +34,11 @@ def make_event(store: Store, title: str, start: datetime, *, minutes: tuple[int,
                    ZonedTime(start + length, tz),
                    reminders=tuple(Reminder(m) for m in minutes), **kw)
     return store.put_event(ev)
+
+
+def put_written_earlier(store: Store, ev: Event, ago: timedelta = timedelta(hours=2)) -> Event:
+    """Store ``ev`` as written ``ago`` before the store's now: its reminders were set
+    before their time, so one whose due has passed is missed, not "set late" (those are
+    never delivered: docs/reminders.md)."""
+    then = store.now() - ago
+    return store.put_events([ev.replace(created=then, updated=then)], touch=False)[0]

@@ -163,17 +163,21 @@ def test_crash_between_recording_and_watermark_does_not_show_twice(store_path, s
 
 
 def test_first_run_does_not_flood_with_old_reminders(store, clock, recorder, make_engine):
+    clock.set(T0 - timedelta(days=2))  # written before any of them fell due
     make_event(store, "Yesterday", T0 - timedelta(days=1))
     make_event(store, "Started an hour ago", T0 - timedelta(hours=1))
     make_event(store, "Soon", T0 + timedelta(minutes=5))  # due 7:50, event still ahead
+    clock.set(T0)
     eng = make_engine()
     eng.check()
     assert recorder.titles() == ["Soon"]
 
 
 def test_nothing_older_than_the_lookback_is_shown(store, clock, recorder, make_engine, watermark):
+    clock.set(T0 - timedelta(days=11))  # written before they fell due
     make_event(store, "Ten days ago", T0 - timedelta(days=10))
     make_event(store, "Three days ago", T0 - timedelta(days=3))
+    clock.set(T0)
     watermark.save(T0 - timedelta(days=30))
     eng = make_engine()
     eng.check()
@@ -441,7 +445,9 @@ def test_lookback_zero_still_fires_on_time_lists_and_snoozes(store, clock, recor
 
 
 def test_a_snooze_outlives_the_lookback(store, clock, recorder, make_engine):
+    clock.set(T0 - timedelta(days=8))  # written before it fell due
     make_event(store, "Old", T0 - timedelta(days=6, hours=23, minutes=45))  # due 7 days ago
+    clock.set(T0)
     eng = make_engine(lookback=timedelta(days=7, minutes=1))
     eng.watermark.save(T0 - timedelta(days=8))
     eng.check()

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from notification_bus import PrivateBus, missing
-from reminder_helpers import T0, FakeClock, make_event
+from reminder_helpers import T0, FakeClock, make_event, put_written_earlier
 
 from aurora_desktop.reminders.engine import MemoryWatermark
 from aurora_desktop.reminders.native import NO_BUTTONS_NOTE
@@ -297,7 +297,7 @@ def test_in_the_app_a_session_bus_means_native_and_a_click_opens_the_event(
         monkeypatch.setattr(app.window, "show_event",
                             lambda eid, start, switch=True: shown.append((eid, start)))
         start = datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(minutes=12)
-        ev = app.store.put_event(Event.new(app.store.default_calendar().id, "Board meeting",
+        ev = put_written_earlier(app.store, Event.new(app.store.default_calendar().id, "Board meeting",
                                            ZonedTime(start, "UTC"),
                                            ZonedTime(start + timedelta(hours=1), "UTC"),
                                            reminders=(Reminder(15),)))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from reminder_helpers import T0
+from reminder_helpers import T0, put_written_earlier
 
 from aurora_core.model import Event, Reminder, ZonedTime
 from aurora_desktop.autostart import Autostart
@@ -36,7 +36,7 @@ def _late_event(app, title: str = "Dentist — Dr. Weber") -> tuple[Event, datet
     # Starts in 5 minutes with a 30-minute reminder: due 25 minutes ago, i.e. missed
     # while the app was not running; start-up shows it.
     start = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=5)
-    ev = app.store.put_event(Event.new(app.store.default_calendar().id, title,
+    ev = put_written_earlier(app.store, Event.new(app.store.default_calendar().id, title,
                                        ZonedTime(start, "UTC"),
                                        ZonedTime(start + timedelta(hours=1), "UTC"),
                                        reminders=(Reminder(30),)))

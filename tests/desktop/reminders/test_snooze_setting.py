@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from notification_bus import PrivateBus, missing
+from reminder_helpers import put_written_earlier
 
 from aurora_core.model import Event, Reminder, ZonedTime
 from aurora_desktop.autostart import Autostart
@@ -45,7 +46,7 @@ def _autostart(tmp_path: Path) -> Autostart:
 def _due_now(app: Any, title: str) -> datetime:
     """An event whose 15-minute reminder fell due 3 minutes ago; its start (UTC)."""
     start = datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(minutes=12)
-    app.store.put_event(Event.new(app.store.default_calendar().id, title,
+    put_written_earlier(app.store, Event.new(app.store.default_calendar().id, title,
                                   ZonedTime(start, "UTC"),
                                   ZonedTime(start + timedelta(hours=1), "UTC"),
                                   reminders=(Reminder(15),)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from reminder_helpers import put_written_earlier
 
 from aurora_core.model import Event, Reminder, ZonedTime
 from aurora_desktop.autostart import Autostart
@@ -53,7 +54,7 @@ def test_tray_actions_drive_the_main_window(qtbot, built, tmp_path):
 def test_a_due_reminder_opens_its_event_in_the_main_window(qtbot, built, tmp_path):
     app, calls = built
     start = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=10)
-    ev = app.store.put_event(Event.new(app.store.default_calendar().id, "Soon",
+    ev = put_written_earlier(app.store, Event.new(app.store.default_calendar().id, "Soon",
                                        ZonedTime(start, "UTC"),
                                        ZonedTime(start + timedelta(hours=1), "UTC"),
                                        reminders=(Reminder(15),)))
