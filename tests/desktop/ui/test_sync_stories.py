@@ -455,11 +455,13 @@ def test_a_reminder_dismissed_on_the_laptop_leaves_this_desktops_reminder_window
     qtbot.addWidget(reminders.window)
     try:
         with qtbot.waitSignal(synced.controller.synced, timeout=10_000):
-            ev = store.put_event(Event.new(
+            # Written an hour before its reminder time (one set late never fires).
+            ev = store.put_events([Event.new(
                 store.default_calendar().id, "Board meeting",
                 ZonedTime(now + timedelta(minutes=10), "Europe/Berlin"),
                 ZonedTime(now + timedelta(minutes=70), "Europe/Berlin"),
-                reminders=(Reminder(15),)))
+                reminders=(Reminder(15),), created=now - timedelta(hours=1),
+                updated=now - timedelta(hours=1))], touch=False)[0]
         reminders.start()
         qtbot.waitUntil(lambda: reminders.window.row_count() == 1, timeout=5000)
         assert recorder.titles() == ["Board meeting"]
