@@ -55,6 +55,14 @@ class CalendarsMixin(StoreBase):
         folded = name.strip().casefold()
         return [c for c in self.calendars() if c.name.strip().casefold() == folded]
 
+    def free_name(self, name: str) -> str:
+        """``name``, or "name (2)", "name (3)"… when a calendar has it (names are unique)."""
+        base, candidate, n = name.strip(), name.strip(), 1
+        while self.calendars_named(candidate):
+            n += 1
+            candidate = f"{base[:190]} ({n})"
+        return candidate
+
     def _check_name_free(self, cal: Calendar) -> None:
         """ValidationError when another calendar has this name (case-insensitive, trimmed):
         "A calendar named 'Family' already exists". A calendar keeping its name (shown,

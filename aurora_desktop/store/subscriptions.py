@@ -78,6 +78,7 @@ class SubscriptionsMixin(StoreBase):
             if self._db.execute("SELECT 1 FROM calendars WHERE deleted = 0 AND source_url = ?",
                                 (url,)).fetchone():
                 raise ValidationError(f"you are already subscribed to {url}")
+            self._check_name_free(cal)  # type: ignore[attr-defined]  # names are unique
             pos = self._db.execute(
                 "SELECT COALESCE(MAX(position), -1) + 1 FROM calendars").fetchone()[0]
             # This computer's (account NULL) whether or not it is signed in: never adopted.

@@ -122,7 +122,7 @@ def subscribe(store: Store, url: str, name: str | None = None, *, color: str = "
     address's host, names it."""
     target = normalise_url(url)
     given = (name or "").strip()
-    cal = store.add_subscription(target, given or _name_from(target), color)
+    cal = store.add_subscription(target, given or store.free_name(_name_from(target)), color)
     try:
         done = refresh(store, cal.id, fetcher=fetcher, timeout=timeout, max_bytes=max_bytes)
     except BaseException:
@@ -131,9 +131,11 @@ def subscribe(store: Store, url: str, name: str | None = None, *, color: str = "
     if done.error is not None:
         store.remove_subscription(cal.id)
         raise FetchError(done.error)
-    if not given and done.name_hint and done.name_hint.strip() and all(
-            c.id == cal.id for c in store.calendars_named(done.name_hint)):  # names are unique
-        renamed = Calendar(cal.id, done.name_hint.strip()[:200], cal.color, cal.visible, True)
+    hint = (done.name_hint or "").strip()[:200]
+    if not given and hint:
+        if any(c.id != cal.id for c in store.calendars_named(hint)):
+            hint = store.free_name(hint)  # names are unique: "Holidays (2)"
+        renamed = Calendar(cal.id, hint, cal.color, cal.visible, True)
         store.put_calendar(renamed)
         done = dataclasses.replace(done, calendar=renamed)
     # Only now, with content that worked, does it go to the account (signed in): the

@@ -175,11 +175,7 @@ def new_calendar_for(store: Store, path: Path) -> Calendar:
     has that name already (names are unique); coloured as the file says, else as every new
     calendar is (:meth:`Store.new_calendar_color`)."""
     header = _header(path)
-    name = header.name or path.stem[:200].strip() or "Imported"
-    base, n = name, 1
-    while store.calendars_named(name):
-        n += 1
-        name = f"{base[:190]} ({n})"
+    name = store.free_name(header.name or path.stem[:200].strip() or "Imported")
     return Calendar(new_id(), name, header.color or store.new_calendar_color())
 
 

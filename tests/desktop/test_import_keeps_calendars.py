@@ -160,3 +160,21 @@ def test_cli_refuses_to_create_a_duplicate_and_to_guess_between_two(
         assert err.count("\n") == 1 and "2 calendars are named 'Family'" in err, err
     with Store(tmp_path / "aurora.sqlite3") as store:
         assert store.count_events() == 0
+
+
+def test_subscriptions_keep_names_unique(tmp_path: Path) -> None:
+    from aurora_desktop.subscriptions import subscribe
+    from aurora_desktop.subscriptions.fetch import Fetched
+
+    feed = WORK.encode()
+
+    def fetcher(url: str, **_k: object) -> Fetched:
+        return Fetched(body=feed, etag=None, last_modified=None, url=url)
+
+    with Store(tmp_path / "db.sqlite3") as store:
+        store.put_calendar(Calendar(new_id(), "Team"))
+        with pytest.raises(ValidationError, match="A calendar named 'Team' already exists"):
+            subscribe(store, "https://example.org/a.ics", "team", fetcher=fetcher)
+        first = subscribe(store, "https://example.org/b.ics", fetcher=fetcher).calendar
+        second = subscribe(store, "https://example.org/c.ics", fetcher=fetcher).calendar
+        assert (first.name, second.name) == ("Work", "Work (2)")
