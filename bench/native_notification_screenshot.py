@@ -53,11 +53,13 @@ def shoot(out: Path) -> None:
     qs = QtCore.QSettings(str(tmp / "settings.ini"), QtCore.QSettings.Format.IniFormat)
     app = build(tmp, ["aurora"], qsettings=qs)
     start = datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(minutes=15)
-    app.store.put_event(Event.new(app.store.default_calendar().id, "Design review",
-                                  ZonedTime(start, "UTC"), ZonedTime(start + timedelta(hours=1),
-                                                                      "UTC"),
-                                  location="Room 4.12 & video call",
-                                  reminders=(Reminder(15),)))
+    written = start - timedelta(hours=3)  # before its reminder time (set late: never fires)
+    app.store.put_events([Event.new(app.store.default_calendar().id, "Design review",
+                                    ZonedTime(start, "UTC"), ZonedTime(start + timedelta(hours=1),
+                                                                        "UTC"),
+                                    location="Room 4.12 & video call",
+                                    reminders=(Reminder(15),), created=written,
+                                    updated=written)], touch=False)
     app.window.resize(900, 600)
     app.window.move(0, 160)
     app.window.show()

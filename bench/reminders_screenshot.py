@@ -117,15 +117,20 @@ def app_shot(out: Path) -> None:
                  ("Lunch with Priya", 150, 30, "Café Einstein")]
         for title, mins, length, where in items:
             start = now + timedelta(minutes=mins)
-            store.put_event(Event.new(cal, title, ZonedTime(start, zone),
-                                      ZonedTime(start + timedelta(minutes=length), zone),
-                                      location=where, reminders=(Reminder(15),)))
+            # written 3 hours ago: a reminder set after its time never fires
+            store.put_events([Event.new(cal, title, ZonedTime(start, zone),
+                                        ZonedTime(start + timedelta(minutes=length), zone),
+                                        location=where, reminders=(Reminder(15),),
+                                        created=now - timedelta(hours=3),
+                                        updated=now - timedelta(hours=3))], touch=False)
         # one missed while "closed": due 40 minutes ago, after the watermark
         FileWatermark(watermark_path(data)).save(now - timedelta(hours=2))
         past = now - timedelta(minutes=25)
-        store.put_event(Event.new(cal, "Dentist", ZonedTime(past, zone),
-                                  ZonedTime(past + timedelta(minutes=30), zone),
-                                  location="Torstraße 91", reminders=(Reminder(15),)))
+        store.put_events([Event.new(cal, "Dentist", ZonedTime(past, zone),
+                                    ZonedTime(past + timedelta(minutes=30), zone),
+                                    location="Torstraße 91", reminders=(Reminder(15),),
+                                    created=now - timedelta(hours=3),
+                                    updated=now - timedelta(hours=3))], touch=False)
         app.window.resize(1100, 700)
         app.window.move(0, 0)
         app.window.show()
