@@ -678,13 +678,21 @@ _BARE_WEEKDAY = re.compile(r"^(?:on\s+|this\s+)?(?P<wd>" + _WD + r")$", re.I)
 _DOTTED = re.compile(r"(?:\bon\s+)?\b(?P<d>[12]\d|3[01]|0?[1-9])\.(?P<m>1[0-2]|0?[1-9])\."
                      r"(?P<y>\d{4}|\d{2})?(?![\d.])")
 _TONIGHT = re.compile(r"\btonight\b", re.I)
-_WEEKEND = re.compile(r"\b(?:this\s+|on\s+the\s+|at\s+the\s+)?weekend\b", re.I)
+_WEEKEND = re.compile(r"\b(?:this\s+|on\s+the\s+|at\s+the\s+|(?P<next>next\s+))?weekend\b",
+                      re.I)
+_NEXT_WEEKDAY = re.compile(r"^(?:on\s+)?next\s+(?P<wd>" + _WD + r")$", re.I)
 
 
 def _week_start(d: date, loc: LocaleInfo) -> date:
     """The first day (per the locale) of the week containing ``d``."""
     back = (d.isoweekday() - loc.first_weekday) % 7
     return d - timedelta(days=back)
+
+
+def _in_next_week(today: date, wd: str, loc: LocaleInfo) -> date:
+    """"next Friday", "Friday next week": that day of the week after this one."""
+    start = _week_start(today, loc) + timedelta(days=7)
+    return start + timedelta(days=(_WEEKDAYS[wd.lower()] + 1 - start.isoweekday()) % 7)
 
 
 def _read_date(t: _Text, f: _Found, r: QuickAdd, loc: LocaleInfo, now: datetime) -> None:
@@ -694,7 +702,7 @@ def _read_date(t: _Text, f: _Found, r: QuickAdd, loc: LocaleInfo, now: datetime)
         start = _week_start(today, loc) + timedelta(days=7)
         wd = m.group("wd1") or m.group("wd2") or m.group("wd3")
         if wd:
-            d = start + timedelta(days=(_WEEKDAYS[wd.lower()] + 1 - start.isoweekday()) % 7)
+            d = _in_next_week(today, wd, loc)
             f.day = d
             r.understood.append(f"“{t.take(m.start(), m.end())}” → {_fmt_date(d)}")
         else:
@@ -712,6 +720,8 @@ def _read_date(t: _Text, f: _Found, r: QuickAdd, loc: LocaleInfo, now: datetime)
         sat = today + timedelta(days=(5 - today.weekday()) % 7)
         if today.weekday() == 6:
             sat = today - timedelta(days=1)
+        if m.group("next"):  # the one after this weekend, as "next Saturday"
+            sat += timedelta(days=7)
         f.day, f.end_date = sat, sat + timedelta(days=1)
         r.understood.append(f"“{t.take(m.start(), m.end())}” → {_fmt_date(sat)} to "
                             f"{_fmt_date(sat + timedelta(days=1))}")
@@ -837,6 +847,9 @@ def _one_date(text: str, loc: LocaleInfo, now: datetime) -> date | None:
     text = " ".join(text.split())
     wd = _BARE_WEEKDAY.match(text)
     today = now.date()
+    nxt = _NEXT_WEEKDAY.match(text)
+    if nxt is not None:  # "until next Friday" is the "next Friday" of the date
+        return _in_next_week(today, nxt.group("wd"), loc)
     if wd is not None:
         n = _WEEKDAYS[wd.group("wd").lower()]
         return today + timedelta(days=(n - today.weekday()) % 7)

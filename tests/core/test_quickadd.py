@@ -332,6 +332,11 @@ def test_next_weekday_is_that_day_of_next_week() -> None:
     saturday = datetime(2026, 12, 5, 10, 0, tzinfo=ZoneInfo(ZONE))
     assert wall(qa("Brunch next Sunday at 11am", US, saturday).start) == "2026-12-06T11:00"
     assert wall(qa("Brunch next Sunday at 11am", UK, saturday).start) == "2026-12-13T11:00"
+    # The same "next Friday" ends a repeat, and "next weekend" is the one after this one.
+    assert qa("Yoga daily until next Friday", UK, wednesday).rrule == "FREQ=DAILY;UNTIL=20261211"
+    r = qa("Cabin next weekend", UK, wednesday)
+    assert (r.title, wall(r.start), wall(r.end)) == ("Cabin", "2026-12-12", "2026-12-14")
+    assert wall(qa("Cabin this weekend", UK, wednesday).start) == "2026-12-05"
     # "this Friday" / "on Friday" stay the coming one.
     assert wall(qa("Dentist this Friday 3pm", UK, wednesday).start) == "2026-12-04T15:00"
     assert wall(qa("Dentist on Friday 3pm", UK, wednesday).start) == "2026-12-04T15:00"
