@@ -94,7 +94,8 @@ class CalendarsMixin(StoreBase):
         writable = [c for c in cals if not c.read_only]
         if writable:
             return writable[0]
-        cal = Calendar(new_id(), DEFAULT_CALENDAR_NAME)
+        # (a subscription may be called "Personal": names are unique)
+        cal = Calendar(new_id(), self.free_name(DEFAULT_CALENDAR_NAME))
         self.put_calendar(cal)
         return cal
 

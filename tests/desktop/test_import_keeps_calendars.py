@@ -178,3 +178,12 @@ def test_subscriptions_keep_names_unique(tmp_path: Path) -> None:
         first = subscribe(store, "https://example.org/b.ics", fetcher=fetcher).calendar
         second = subscribe(store, "https://example.org/c.ics", fetcher=fetcher).calendar
         assert (first.name, second.name) == ("Work", "Work (2)")
+
+
+def test_the_default_calendar_made_beside_read_only_ones_gets_a_free_name(
+        tmp_path: Path) -> None:
+    with Store(tmp_path / "db.sqlite3") as store:
+        personal = store.default_calendar()
+        store.put_calendar(Calendar(personal.id, personal.name, personal.color,
+                                    read_only=True))
+        assert store.default_calendar().name == "Personal (2)"
