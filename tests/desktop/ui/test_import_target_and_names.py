@@ -16,8 +16,6 @@ from aurora_desktop.ui import dialogs
 from aurora_desktop.ui.importexport import ImportSummary, finished_text
 from aurora_desktop.ui.main_window import MainWindow
 
-SHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
-
 HOLIDAYS = """BEGIN:VCALENDAR
 VERSION:2.0
 PRODID:-//test//EN
@@ -115,7 +113,9 @@ def test_importing_into_another_calendar_leaves_the_events_where_they_are(
 
 
 def test_the_calendar_dialog_refuses_a_name_another_calendar_has(
-        window: MainWindow, store: Store, qtbot: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+        window: MainWindow, store: Store, qtbot: Any, monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path) -> None:
+    tmp = tmp_path
     family = Calendar(new_id(), "Family")
     store.put_calendar(family)
     shown: list[str] = []
@@ -127,8 +127,8 @@ def test_the_calendar_dialog_refuses_a_name_another_calendar_has(
         dlg.ok_button.click()
         shown.append(dlg.error.text() if dlg.error.isVisible() else "")
         if len(shown) == 1:
-            SHOTS.mkdir(parents=True, exist_ok=True)
-            dlg.grab().save(str(SHOTS / "calendar_dialog_duplicate_name.png"))
+            # (docs/screenshots/calendar_dialog_duplicate_name.png was saved so)
+            assert dlg.grab().save(str(tmp / "calendar_dialog_duplicate_name.png"))
         accepted = dlg.result() == QtWidgets.QDialog.DialogCode.Accepted
         dlg.close()
         return int(accepted)
