@@ -43,7 +43,7 @@ else:  # imported on first use: start-up time (aurora_desktop/lazy.py)
 __all__ = ["ApplyReport", "Conflict", "Outgoing", "SyncMixin"]
 
 SERVER_FIELDS = ("version", "created_at", "updated_at", "deleted")
-SENT_KEPT = 8  # unconfirmed attempts remembered per item
+SENT_KEPT = 32  # distinct unconfirmed contents remembered per item
 
 
 @dataclass(frozen=True)
@@ -456,7 +456,9 @@ class SyncMixin(StoreBase):
     def mark_sending(self, items: Sequence[Outgoing]) -> None:
         """Journal what is about to be sent (one transaction, before the request): if the
         process dies after the server took it, the next sync recognises its own write.
-        Every unconfirmed attempt is kept (the item may change between attempts)."""
+        Every distinct unconfirmed content is kept (the item may change between attempts);
+        sending the same content again only moves it to the end, so retries of a newer
+        edit never push out an older one the server may already hold."""
         with self._tx():
             for o in items:
                 row = self._db.execute("SELECT sent FROM pending WHERE entity = ? AND id = ?",
@@ -464,7 +466,7 @@ class SyncMixin(StoreBase):
                 if row is None:
                     continue
                 journal = json.loads(row[0]) if row[0] else []
-                journal = [*journal, o.content][-SENT_KEPT:]
+                journal = [*(c for c in journal if c != o.content), o.content][-SENT_KEPT:]
                 self._db.execute("UPDATE pending SET sent = ? WHERE entity = ? AND id = ?",
                                  (json.dumps(journal, separators=(",", ":")), o.entity, o.id))
 
