@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -80,16 +79,14 @@ def test_selection_survives_a_refresh(window):
     assert len(window.selected_keys()) == 3
 
 
-def test_five_hundred_rows_fill_fast(window):
+def test_five_hundred_rows_fill_in_one_group(window):
+    # How long it takes is measured by bench/reminder_window_bench.py, not here.
     pending = [PendingReminder(_due(i), False) for i in range(500)]
-    t = time.perf_counter()
     window.set_pending(pending, UTC, T0)
     window.show()
     QtWidgets.QApplication.processEvents()
-    took = time.perf_counter() - t
     assert window.row_count() == 500
     assert window.group_titles() == ["Due now (500)"]
-    assert took < 0.5, took
 
 
 # ------------------------------------------------------------------ service
@@ -144,13 +141,10 @@ def test_service_500_in_one_minute_grouped_without_freezing(qtbot, service, stor
                                 reminders=(Reminder(15),)) for i in range(500)])
     service.start()
     clock.advance(minutes=1)
-    t = time.perf_counter()
-    service.scheduler.run_check()
-    took = time.perf_counter() - t
+    service.scheduler.run_check()  # its time: bench/reminder_window_bench.py
     assert len(recorder.batches) == 1 and len(recorder.batches[0]) == 500
     assert service.window.row_count() == 500
     assert service.window.isVisible()
-    assert took < 1.0, took
     # the event loop stays responsive: a zero timer runs promptly afterwards
     ticked: list[bool] = []
     QtCore.QTimer.singleShot(0, lambda: ticked.append(True))

@@ -433,7 +433,9 @@ def test_the_gui_thread_keeps_running_while_a_slow_sync_runs(
     gaps = [b - a for a, b in itertools.pairwise(ticks)]
     assert took > 1.5, took  # the sync really was slow
     assert len(ticks) > took / 0.02 * 0.5, (len(ticks), took)
-    assert max(gaps) < 0.25, max(gaps)
+    # A request on the GUI thread would stall the timer for a whole request (0.8 s and
+    # more); a busy machine may delay a tick, never by that much.
+    assert max(gaps) < 0.6, max(gaps)
     assert "Typed during the sync" in titles_shown(synced.window)
     # The edit made during the sync goes right after it.
     qtbot.waitUntil(lambda: synced.controller.pending == 0 and not synced.controller.running,
