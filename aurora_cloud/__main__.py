@@ -1,6 +1,7 @@
 """``aurora-cloud``: run the local stack, or regenerate the OpenAPI document.
 
     aurora-cloud local [--port N] [--data-dir DIR] [--token-seconds N] [--no-limits]
+                       [--web-dist DIR]
     aurora-cloud openapi [--write]
     aurora-cloud build-lambda [--out build/lambda]
 """
@@ -24,10 +25,14 @@ def _local(args: argparse.Namespace) -> int:
 
     stack = LocalStack(Path(args.data_dir).expanduser(), port=args.port, quiet=not args.verbose,
                        access_token_seconds=args.token_seconds, echo_mail=True,
-                       rate=0 if args.no_limits else None)
+                       rate=0 if args.no_limits else None,
+                       web_dist=Path(args.web_dist).expanduser() if args.web_dist else None)
     stack.start()
     cfg = stack.config()
     print(f"Aurora cloud (local) listening on {cfg['api_url']}", flush=True)
+    built = "" if stack.web.built else \
+        f"   (not built yet: run bash scripts/build_web.sh; looked in {cfg['web_dist']})"
+    print(f"  Web app: {cfg['web_url']}{built}", flush=True)
     print(f"  user pool {cfg['user_pool_id']}, app client {cfg['client_id']}")
     print(f"  Cognito endpoint {cfg['cognito_endpoint']} (GET {cfg['api_url']}/config)")
     print(f"  emails (sign-up codes, reminders) land in {cfg['outbox']} and are shown here")
@@ -110,6 +115,9 @@ def main(argv: list[str] | None = None) -> int:
     local.add_argument("--no-limits", action="store_true",
                        help="no per-user, per-IP or per-route limits (default: the "
                             "template's numbers, as in AWS)")
+    local.add_argument("--web-dist", default=None, metavar="DIR",
+                       help="the built web app served at /app/ (default: $AURORA_WEB_DIST, "
+                            "else web/dist of the repository)")
     local.set_defaults(func=_local)
     bl = sub.add_parser("build-lambda", help="stage the Lambda code for sam build")
     bl.add_argument("--out", default="build/lambda", help="folder (template CodeUri)")

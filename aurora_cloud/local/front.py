@@ -12,7 +12,9 @@
   limits per user and per IP are the API's own (aurora_cloud/limits.py), as in
   AWS; refuses bodies API Gateway would;
 - also serves the Cognito API (through :class:`CognitoProxy`) and the
-  pool's JWKS, so one URL is all a client needs.
+  pool's JWKS, so one URL is all a client needs;
+- and the web app's files at ``/app/`` (:class:`WebFiles`: S3 + CloudFront's
+  part), so the browser app is on the same origin as the API.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from werkzeug.wrappers import Request, Response
 
 from aurora_cloud.local.cognito import TARGET_PREFIX, CognitoProxy
 from aurora_cloud.local.template import Route
+from aurora_cloud.local.web import WebFiles
 
 MAX_REQUEST = 10 * 1024 * 1024  # API Gateway's payload limit
 INTEGRATION_TIMEOUT = 29.0  # API Gateway gives up on its integration after this: 504
@@ -158,8 +161,10 @@ class Front:
                  cognito: CognitoProxy, jwks: Callable[[], dict[str, Any]], pool_id: str,
                  limiter: RateLimiter, on_write: Callable[[], None] = lambda: None,
                  lambda_timeout: float = 10.0,
-                 integration_timeout: float = INTEGRATION_TIMEOUT) -> None:
+                 integration_timeout: float = INTEGRATION_TIMEOUT,
+                 web: WebFiles | None = None) -> None:
         self.routes = routes
+        self.web = web  # /app/: the built web app, or None (then /app/ is a 404 route)
         self.apis = apis
         self.verifier = verifier
         self.cognito = cognito
@@ -184,6 +189,8 @@ class Front:
         return response(environ, start_response)
 
     def dispatch(self, request: Request) -> Response:
+        if self.web is not None and self.web.owns(request.path):
+            return self.web.handle(request)
         target = request.headers.get("X-Amz-Target", "")
         if request.method == "POST" and target.startswith(TARGET_PREFIX):
             body = request.get_data(cache=False)

@@ -33,6 +33,7 @@ from aurora_cloud.local.front import Front, JwtVerifier, RateLimiter
 from aurora_cloud.local.moto_state import MotoServer
 from aurora_cloud.local.template import Template
 from aurora_cloud.local.tokens import TokenSigner
+from aurora_cloud.local.web import WebFiles
 from aurora_cloud.logic import Service
 from aurora_cloud.reminders.dispatcher import CognitoDirectory, Dispatcher, RunReport, SesMailer
 from aurora_cloud.reminders.render import Email
@@ -148,8 +149,10 @@ class LocalStack:
                  rate: float | None = None, burst: int | None = None, api_containers: int = 4,
                  sync_settle_seconds: float = 2.0, quiet: bool = True,
                  access_token_seconds: int | None = None, echo_mail: bool = False,
-                 fsync: bool = True) -> None:
+                 fsync: bool = True, web_dist: Path | None = None) -> None:
         self.quiet = quiet
+        # the web app's files at /app/: web_dist, else $AURORA_WEB_DIST, else <repo>/web/dist
+        self.web = WebFiles(web_dist)
         self.echo_mail = echo_mail  # print a line per email sent (codes!) on the console
         self.access_token_seconds = access_token_seconds  # None: the template's validity
         self.data_dir = Path(data_dir)
@@ -284,7 +287,7 @@ class LocalStack:
             self.signer.jwks, issuer, self.ids["client_id"],
             clock=lambda: self.clock().timestamp()),
             cognito, self.signer.jwks, self.ids["user_pool_id"],
-            self._stage_limiter(), on_write=self._wrote)
+            self._stage_limiter(), on_write=self._wrote, web=self.web)
         front.lambda_timeout = self.template.function_timeout("ApiFunction")  # as in AWS
         holder["front"] = front
         self._spawn("aurora-front", self._server.serve_forever)
@@ -391,4 +394,5 @@ class LocalStack:
     def config(self) -> dict[str, str]:
         return {"api_url": self.url, "region": REGION,
                 "user_pool_id": self.ids["user_pool_id"], "client_id": self.ids["client_id"],
-                "cognito_endpoint": self.url, "outbox": str(self.outbox)}
+                "cognito_endpoint": self.url, "outbox": str(self.outbox),
+                "web_url": f"{self.url}/app/", "web_dist": str(self.web.dist)}
