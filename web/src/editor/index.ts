@@ -1,0 +1,2 @@
+// The event editor dialog the shell opens (see web/src/contract.ts).
+export { EventEditor } from "./EventEditor";

@@ -1,0 +1,127 @@
+// Locale formatting of times, days and ranges. Formatters are made once per
+// (locale, zone) and times of day are cached by minute, so a month of 2,000
+// occurrences costs a few hundred Intl calls, not thousands.
+import type { Wall } from "./zone";
+import { parseDate } from "./zone";
+
+export class Formats {
+  readonly locale: string;
+  readonly hour12: boolean;
+  private readonly timeF: Intl.DateTimeFormat;
+  private readonly hourF: Intl.DateTimeFormat;
+  private readonly dayLongF: Intl.DateTimeFormat;
+  private readonly dayShortF: Intl.DateTimeFormat;
+  private readonly weekdayShortF: Intl.DateTimeFormat;
+  private readonly weekdayLongF: Intl.DateTimeFormat;
+  private readonly monthYearF: Intl.DateTimeFormat;
+  private readonly dayMonthF: Intl.DateTimeFormat;
+  private readonly fullDateF: Intl.DateTimeFormat;
+  private readonly byMinute = new Map<number, string>();
+  private readonly byHour = new Map<number, string>();
+  private readonly byDate = new Map<string, string>();
+
+  constructor(locale: string) {
+    this.locale = locale;
+    // Wall clocks are formatted as UTC: the zone conversion is done already.
+    const utc = { timeZone: "UTC" } as const;
+    this.timeF = new Intl.DateTimeFormat(locale, { ...utc, hour: "numeric", minute: "2-digit" });
+    this.hour12 = this.timeF.resolvedOptions().hour12 === true;
+    this.hourF = new Intl.DateTimeFormat(locale, this.hour12
+      ? { ...utc, hour: "numeric" }
+      : { ...utc, hour: "2-digit", minute: "2-digit" });
+    this.dayLongF = new Intl.DateTimeFormat(locale, { ...utc, weekday: "long", day: "numeric", month: "long" });
+    this.dayShortF = new Intl.DateTimeFormat(locale, { ...utc, weekday: "short", day: "numeric" });
+    this.weekdayShortF = new Intl.DateTimeFormat(locale, { ...utc, weekday: "short" });
+    this.weekdayLongF = new Intl.DateTimeFormat(locale, { ...utc, weekday: "long" });
+    this.monthYearF = new Intl.DateTimeFormat(locale, { ...utc, month: "long", year: "numeric" });
+    this.dayMonthF = new Intl.DateTimeFormat(locale, { ...utc, day: "numeric", month: "short" });
+    this.fullDateF = new Intl.DateTimeFormat(locale, { ...utc, day: "numeric", month: "short", year: "numeric" });
+  }
+
+  /** '09:30' or '9:30 AM', as the locale writes it. */
+  time(w: Wall): string {
+    const key = w.h * 60 + w.mi;
+    let s = this.byMinute.get(key);
+    if (s === undefined) {
+      s = this.timeF.format(Date.UTC(2000, 0, 1, w.h, w.mi));
+      this.byMinute.set(key, s);
+    }
+    return s;
+  }
+
+  /** The label of an hour row: '08:00' or '8 AM'. */
+  hour(h: number): string {
+    let s = this.byHour.get(h);
+    if (s === undefined) {
+      s = this.hourF.format(Date.UTC(2000, 0, 1, h, 0));
+      this.byHour.set(h, s);
+    }
+    return s;
+  }
+
+  private cached(f: Intl.DateTimeFormat, tag: string, date: string): string {
+    const key = tag + date;
+    let s = this.byDate.get(key);
+    if (s === undefined) {
+      const { y, mo, d } = parseDate(date);
+      s = f.format(Date.UTC(y, mo - 1, d, 12));
+      this.byDate.set(key, s);
+    }
+    return s;
+  }
+
+  /** 'Thursday 3 December'. */
+  dayLong(date: string): string { return this.cached(this.dayLongF, "L", date); }
+  /** 'Thu 3'. */
+  dayShort(date: string): string { return this.cached(this.dayShortF, "S", date); }
+  /** 'Thu'. */
+  weekdayShort(date: string): string { return this.cached(this.weekdayShortF, "w", date); }
+  /** 'Thursday'. */
+  weekdayLong(date: string): string { return this.cached(this.weekdayLongF, "W", date); }
+  /** 'December 2026'. */
+  monthYear(date: string): string { return this.cached(this.monthYearF, "M", date); }
+  /** '3 Dec'. */
+  dayMonth(date: string): string { return this.cached(this.dayMonthF, "D", date); }
+  /** '3 Dec 2026'. */
+  fullDate(date: string): string { return this.cached(this.fullDateF, "F", date); }
+
+  /** '30 Nov – 6 Dec 2026' (a week's heading). */
+  dateRange(first: string, last: string): string {
+    const a = parseDate(first);
+    const b = parseDate(last);
+    const f = this.fullDateF as Intl.DateTimeFormat & {
+      formatRange?: (x: number, y: number) => string;
+    };
+    if (typeof f.formatRange === "function") {
+      return f.formatRange(Date.UTC(a.y, a.mo - 1, a.d, 12), Date.UTC(b.y, b.mo - 1, b.d, 12));
+    }
+    return `${this.dayMonth(first)} – ${this.fullDate(last)}`;
+  }
+}
+
+const cache = new Map<string, Formats>();
+
+/** The Formats of a locale, made once. */
+export function formatsFor(locale: string): Formats {
+  let f = cache.get(locale);
+  if (!f) {
+    try {
+      f = new Formats(locale);
+    } catch {
+      f = new Formats("en-GB");
+    }
+    cache.set(locale, f);
+  }
+  return f;
+}
+
+/** Minutes since the wall clock's midnight. */
+export function minuteOfDay(w: Wall): number {
+  return w.h * 60 + w.mi;
+}
+
+export function sameWallDate(a: Wall, b: Wall): boolean {
+  return a.y === b.y && a.mo === b.mo && a.d === b.d;
+}
+
+

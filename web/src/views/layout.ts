@@ -1,0 +1,94 @@
+// Pure layout: which items fall on which day, and how overlapping timed items
+// sit side by side in a day column. One pass each; no DOM.
+import type { Item } from "./items";
+import { dateOfWall, dayNumber } from "../time/zone";
+
+/** The shortest block drawn (minutes), so a 0- or 5-minute event stays clickable. */
+export const MIN_BLOCK = 20;
+
+export interface Span {
+  /** Minutes from the day's midnight (wall clock). */
+  top: number;
+  bottom: number;
+}
+
+export interface Placed<T> extends Span {
+  item: T;
+  /** Column (0-based) and how many columns its overlap group has. */
+  col: number;
+  cols: number;
+}
+
+/**
+ * Side-by-side layout of overlapping spans: spans are grouped into clusters of
+ * transitively overlapping ones; each takes the first free column of its cluster;
+ * every member of a cluster gets the cluster's column count.
+ */
+export function layoutColumns<T>(spans: Array<Span & { item: T }>): Placed<T>[] {
+  const sorted = spans
+    .map((s) => ({ ...s, bottom: Math.max(s.bottom, s.top + MIN_BLOCK) }))
+    .sort((a, b) => a.top - b.top || b.bottom - a.bottom);
+  const out: Placed<T>[] = [];
+  let cluster: Placed<T>[] = [];
+  let colEnds: number[] = [];
+  let clusterEnd = -Infinity;
+  const close = () => {
+    for (const p of cluster) p.cols = colEnds.length;
+    cluster = [];
+    colEnds = [];
+  };
+  for (const s of sorted) {
+    if (s.top >= clusterEnd) {
+      close();
+      clusterEnd = -Infinity;
+    }
+    let col = colEnds.findIndex((end) => end <= s.top);
+    if (col < 0) {
+      col = colEnds.length;
+      colEnds.push(s.bottom);
+    } else {
+      colEnds[col] = s.bottom;
+    }
+    const p: Placed<T> = { ...s, col, cols: 1 };
+    cluster.push(p);
+    out.push(p);
+    clusterEnd = Math.max(clusterEnd, s.bottom);
+  }
+  close();
+  return out;
+}
+
+/** The span of a timed item within one day (day number), in wall minutes. */
+export function spanOnDay(it: Item, day: number): Span {
+  const sDay = dayNumber(dateOfWall(it.startWall));
+  const eDay = dayNumber(dateOfWall(it.endWall));
+  const top = sDay < day ? 0 : it.startWall.h * 60 + it.startWall.mi;
+  const bottom = eDay > day ? 24 * 60 : it.endWall.h * 60 + it.endWall.mi;
+  return { top, bottom: Math.max(bottom, top) };
+}
+
+/**
+ * Items per day for days [firstDay, firstDay + count): each item on every day it
+ * covers, in the items' order. One pass over the items.
+ */
+export function byDay(items: Item[], firstDay: number, count: number): Item[][] {
+  const days: Item[][] = Array.from({ length: count }, () => []);
+  const lastDay = firstDay + count - 1;
+  for (const it of items) {
+    const a = Math.max(it.firstDay, firstDay);
+    const b = Math.min(it.lastDay, lastDay);
+    for (let d = a; d <= b; d++) (days[d - firstDay] as Item[]).push(it);
+  }
+  return days;
+}
+
+/** Timed items of one day placed in columns; all-day and multi-day ones go to the all-day row. */
+export function weekDayLayout(dayItems: Item[], day: number): { allDay: Item[]; timed: Placed<Item>[] } {
+  const allDay: Item[] = [];
+  const spans: Array<Span & { item: Item }> = [];
+  for (const it of dayItems) {
+    if (it.allDay || it.lastDay > it.firstDay) allDay.push(it);
+    else spans.push({ ...spanOnDay(it, day), item: it });
+  }
+  return { allDay, timed: layoutColumns(spans) };
+}

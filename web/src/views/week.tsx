@@ -1,0 +1,115 @@
+// Week: seven day columns, an all-day row, an hour grid 00–24 scrolled to ~08:00,
+// overlapping events side by side, a line at the current time. Below 640 px the
+// week is a list of its seven days (docs/web.md, "Schedule and editor").
+import { useLayoutEffect, useRef } from "preact/hooks";
+import type { ViewProps } from "../contract";
+import { dayNumber, fromDayNumber, pad2, wallOf, dateOfWall } from "../time/zone";
+import { DayList } from "./agenda";
+import { OccButton, useFormats, useItems, useNarrow, useNow } from "./common";
+import { byDay, weekDayLayout } from "./layout";
+import { viewDays } from "./range";
+
+/** Pixels per hour of the grid (views.css uses the same through --hour). */
+export const HOUR_PX = 48;
+const HOURS = Array.from({ length: 24 }, (_, h) => h);
+
+export function WeekView(props: ViewProps) {
+  const { anchor, weekStart, zone, today, onOpen, onCreate, onNavigate } = props;
+  const fmt = useFormats(props.locale);
+  const items = useItems(props.occurrences, props.calendars, zone, fmt);
+  const narrow = useNarrow();
+  const now = useNow();
+  const scroller = useRef<HTMLDivElement>(null);
+  const { first } = viewDays("week", anchor, weekStart);
+  const firstDay = dayNumber(first);
+
+  useLayoutEffect(() => {
+    if (scroller.current) scroller.current.scrollTop = 8 * HOUR_PX - 8;
+  }, [first, narrow]);
+
+  if (narrow) {
+    return <DayList {...props} first={firstDay} count={7} items={items} fmt={fmt} showEmptyDays />;
+  }
+
+  const perDay = byDay(items, firstDay, 7);
+  const days = perDay.map((list, i) => {
+    const day = firstDay + i;
+    return { day, date: fromDayNumber(day), ...weekDayLayout(list, day) };
+  });
+  const nowWall = wallOf(now, zone);
+  const nowDate = dateOfWall(nowWall);
+  const nowTop = ((nowWall.h * 60 + nowWall.mi) / 60) * HOUR_PX;
+
+  const slotClick = (date: string) => (e: MouseEvent) => {
+    const col = e.currentTarget as HTMLElement;
+    const y = e.clientY - col.getBoundingClientRect().top;
+    const half = Math.max(0, Math.min(47, Math.floor(y / (HOUR_PX / 2))));
+    onCreate(`${date}T${pad2(Math.floor(half / 2))}:${half % 2 ? "30" : "00"}`, false);
+  };
+
+  return (
+    <div class="week" style={{ "--hour": `${HOUR_PX}px` }}>
+      <div class="week-head" role="presentation">
+        <div class="week-gutter" />
+        {days.map(({ date }) => (
+          <div class={`week-dayhead${date === today ? " is-today" : ""}`} key={date}>
+            <button
+              type="button"
+              class="week-daylink"
+              aria-label={`${fmt.dayLong(date)}${date === today ? ", today" : ""}: show in agenda`}
+              onClick={() => onNavigate("agenda", date)}
+            >
+              <span class="week-wd">{fmt.weekdayShort(date)}</span>{" "}
+              <span class="week-dn">{Number(date.slice(8))}</span>
+            </button>
+          </div>
+        ))}
+      </div>
+      <div class="week-allday">
+        <div class="week-gutter week-allday-label">All day</div>
+        {days.map(({ date, allDay }) => (
+          <div class="week-allday-cell" key={date} onClick={() => onCreate(date, true)}>
+            {allDay.map((it) => (
+              <OccButton key={it.key} item={it} onOpen={onOpen} class="chip" />
+            ))}
+          </div>
+        ))}
+      </div>
+      <div class="week-scroll" ref={scroller}>
+        <div class="week-grid">
+          <div class="week-gutter week-hours" aria-hidden="true">
+            {HOURS.map((h) => (
+              <div class="week-hour" key={h}>{h === 0 ? "" : fmt.hour(h)}</div>
+            ))}
+          </div>
+          {days.map(({ date, timed }) => (
+            <div
+              class={`week-col${date === today ? " is-today" : ""}`}
+              key={date}
+              onClick={slotClick(date)}
+              aria-label={fmt.dayLong(date)}
+              role="group"
+            >
+              {timed.map((p) => (
+                <OccButton
+                  key={p.item.key}
+                  item={p.item}
+                  onOpen={onOpen}
+                  class="block"
+                  time={p.item.timeText}
+                  style={{
+                    top: `${(p.top / 60) * HOUR_PX}px`,
+                    height: `${Math.max(((p.bottom - p.top) / 60) * HOUR_PX - 2, 14)}px`,
+                    left: `${(p.col / p.cols) * 100}%`,
+                    width: `calc(${100 / p.cols}% - 2px)`,
+                  }}
+                />
+              ))}
+              {date === nowDate ? <div class="now-line" style={{ top: `${nowTop}px` }} aria-hidden="true" /> : null}
+            </div>
+          ))}
+        </div>
+      </div>
+    </div>
+  );
+}
