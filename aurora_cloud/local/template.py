@@ -42,7 +42,8 @@ def _tag(name: str) -> Any:
 
 for _short, _long in [("Ref", "Ref"), ("Sub", "Fn::Sub"), ("GetAtt", "Fn::GetAtt"),
                       ("Join", "Fn::Join"), ("If", "Fn::If"), ("Equals", "Fn::Equals"),
-                      ("Select", "Fn::Select"), ("Split", "Fn::Split"), ("Not", "Fn::Not")]:
+                      ("Select", "Fn::Select"), ("Split", "Fn::Split"), ("Not", "Fn::Not"),
+                      ("And", "Fn::And"), ("Or", "Fn::Or"), ("Condition", "Condition")]:
     _CfnLoader.add_constructor(f"!{_short}", _tag(_long))
 
 
