@@ -1,8 +1,496 @@
-// The shell: first version (the scaffold). Sign-in, router and views follow.
+// The shell: finds the API, restores or asks for the sign-in, routes (#/…), loads
+// settings, calendars and the shown period's occurrences, and hosts the views and the
+// editor (web/src/views, web/src/editor) through the props in contract.ts.
+import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { Api, SessionEndedError, discoverApiBase, loadServerConfig } from "./api/client";
+import type { CalendarWire, EventWire, OccurrenceWire, SettingsWire } from "./api/types";
+import { Auth, type SignedIn } from "./auth/session";
+import { SessionKeeper, browserSessionStore } from "./auth/storage";
+import type { EditorProps, ViewKind, ViewProps } from "./contract";
+import { EventEditor } from "./editor";
+import { ForgotPage } from "./pages/Forgot";
+import { SettingsPage } from "./pages/Settings";
+import { SignInPage } from "./pages/SignIn";
+import { SignUpPage } from "./pages/SignUp";
+import { ErrorAlert } from "./pages/forms";
+import { browserZone, nextHourIn, periodTitle, step, todayIn, validZone, weekStartFor } from "./period";
+import { browserPrefStore, isShown, loadShown, saveShown } from "./prefs";
+import { formatRoute, isPublic, isView, resolveRoute, type Route } from "./router";
+import { AgendaView, MonthView, WeekView, viewRange } from "./views";
+
+type Boot =
+  | { kind: "loading" }
+  | { kind: "failed"; message: string }
+  | { kind: "ready"; auth: Auth; api: Api };
+
+function messageOf(err: unknown): string {
+  if (err instanceof Error && err.message) return err.message;
+  return "Something went wrong. Try again.";
+}
+
 export function App() {
+  const [boot, setBoot] = useState<Boot>({ kind: "loading" });
+
+  const start = useCallback(async () => {
+    setBoot({ kind: "loading" });
+    try {
+      const fetcher = (i: string, r?: RequestInit) => fetch(i, r);
+      const base = await discoverApiBase(location.href, fetcher);
+      const config = await loadServerConfig(base, fetcher);
+      const auth = new Auth(config, base, new SessionKeeper(browserSessionStore()));
+      const api = new Api(base, auth);
+      await auth.restore();
+      setBoot({ kind: "ready", auth, api });
+    } catch (err) {
+      setBoot({ kind: "failed", message: messageOf(err) });
+    }
+  }, []);
+
+  useEffect(() => {
+    void start();
+  }, [start]);
+
+  if (boot.kind === "loading") {
+    return (
+      <main class="auth" id="main">
+        <p class="loading" role="status">
+          Loading Aurora Time…
+        </p>
+      </main>
+    );
+  }
+  if (boot.kind === "failed") {
+    return (
+      <main class="auth" id="main">
+        <div class="auth-card">
+          <h1>Aurora Time</h1>
+          <ErrorAlert message={boot.message} />
+          <button type="button" class="primary" onClick={() => void start()}>
+            Try again
+          </button>
+        </div>
+      </main>
+    );
+  }
+  return <Root auth={boot.auth} api={boot.api} />;
+}
+
+// -- the hash -----------------------------------------------------------------
+
+function useHash(): [string, (to: string, replace?: boolean) => void] {
+  const [hash, setHash] = useState(() => location.hash);
+  useEffect(() => {
+    const on = () => setHash(location.hash);
+    addEventListener("hashchange", on);
+    return () => removeEventListener("hashchange", on);
+  }, []);
+  const go = useCallback((to: string, replace = false) => {
+    if (to === location.hash) return;
+    if (replace) history.replaceState(history.state, "", to);
+    else history.pushState(history.state, "", to);
+    setHash(to);
+  }, []);
+  return [hash, go];
+}
+
+// -- signed out or in -----------------------------------------------------------
+
+interface SignInState {
+  email?: string;
+  error?: string | null;
+  notice?: string | null;
+}
+
+function Root({ auth, api }: { auth: Auth; api: Api }) {
+  const [user, setUser] = useState<SignedIn | null>(() => auth.user());
+  const [hash, go] = useHash();
+  const [signIn, setSignIn] = useState<SignInState>({});
+  const [pending, setPending] = useState<{ email: string; password: string } | null>(null);
+  const wanted = useRef<string | null>(null);
+
+  useEffect(
+    () =>
+      auth.onChange((u, message) => {
+        setUser(u);
+        if (!u) setSignIn({ email: auth.lastEmail(), error: message, notice: message ? null : "You are signed out." });
+      }),
+    [auth],
+  );
+
+  const zoneToday = todayIn(browserZone());
+  const route = resolveRoute(hash, user !== null, zoneToday);
+  const target = formatRoute(route);
+
+  // Signed out on a private page: remember it, to go there after signing in.
+  if (!user && !isPublic(resolveRoute(hash, true, zoneToday)) && hash && hash !== "#/") wanted.current = hash;
+
+  useEffect(() => {
+    if (target === hash) return;
+    if (user && wanted.current) {
+      const back = wanted.current;
+      wanted.current = null;
+      const r = resolveRoute(back, true, zoneToday);
+      go(formatRoute(r), true);
+      return;
+    }
+    go(target, true);
+  }, [target, hash, user]);
+
+  if (user) return <Shell auth={auth} api={api} user={user} route={route} go={go} />;
+
+  if (route.name === "signup") {
+    return (
+      <SignUpPage
+        auth={auth}
+        pending={pending}
+        onConfirmed={(email, signedIn) => {
+          setPending(null);
+          if (!signedIn) {
+            setSignIn({ email, notice: "Your email is confirmed. Sign in." });
+            go("#/signin");
+          }
+        }}
+      />
+    );
+  }
+  if (route.name === "forgot") {
+    return (
+      <ForgotPage
+        auth={auth}
+        email={signIn.email ?? ""}
+        onDone={(email) => {
+          setSignIn({ email, notice: "Your new password is set. Sign in with it." });
+          go("#/signin");
+        }}
+      />
+    );
+  }
   return (
-    <main>
-      <h1>Aurora Time</h1>
-    </main>
+    <SignInPage
+      key={`${signIn.email ?? ""}|${signIn.error ?? ""}|${signIn.notice ?? ""}`}
+      auth={auth}
+      email={signIn.email ?? ""}
+      error={signIn.error ?? null}
+      notice={signIn.notice ?? null}
+      onUnconfirmed={(email, password) => {
+        setPending({ email, password });
+        go("#/signup");
+      }}
+    />
   );
 }
+
+// -- the signed-in shell ----------------------------------------------------------
+
+interface ShellProps {
+  auth: Auth;
+  api: Api;
+  user: SignedIn;
+  route: Route;
+  go(to: string, replace?: boolean): void;
+}
+
+type EditorState = { occurrence: OccurrenceWire | null; start?: { at: string; allDay: boolean } };
+
+interface Loaded {
+  key: string;
+  occurrences: OccurrenceWire[];
+  truncated: boolean;
+}
+
+const LOCALE = (typeof navigator !== "undefined" && navigator.language) || "en-GB";
+
+function Shell({ auth, api, user, route, go }: ShellProps) {
+  const [settings, setSettings] = useState<SettingsWire | null>(null);
+  const [calendars, setCalendars] = useState<CalendarWire[] | null>(null);
+  const [baseError, setBaseError] = useState<string | null>(null);
+  const [baseTick, setBaseTick] = useState(0);
+  const [loaded, setLoaded] = useState<Loaded | null>(null);
+  const [rangeError, setRangeError] = useState<string | null>(null);
+  const [tick, setTick] = useState(0);
+  const [editor, setEditor] = useState<EditorState | null>(null);
+  const [announce, setAnnounce] = useState("");
+  const [panelOpen, setPanelOpen] = useState(false);
+  const [shown, setShown] = useState<Record<string, boolean>>(() => loadShown(browserPrefStore(), user.sub));
+  const returnFocus = useRef<HTMLElement | null>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+  const seq = useRef(0);
+
+  const deviceZone = useMemo(browserZone, []);
+  const zone = validZone(settings && (settings.version ?? 0) > 0 ? settings.timezone : null) ?? deviceZone;
+  const locale = LOCALE;
+  const weekStart = useMemo(() => weekStartFor(locale), [locale]);
+  const today = todayIn(zone);
+
+  // Settings (the display zone) and calendars, once and on "Try again".
+  useEffect(() => {
+    let live = true;
+    setBaseError(null);
+    Promise.all([api.getSettings(), api.listCalendars()]).then(
+      ([s, cals]) => {
+        if (!live) return;
+        setSettings(s);
+        setCalendars(cals);
+      },
+      (err) => {
+        if (live && !(err instanceof SessionEndedError)) setBaseError(messageOf(err));
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, baseTick]);
+
+  const view = isView(route) ? route : null;
+  const range = view ? viewRange(view.name, view.date, zone, weekStart) : null;
+  const rangeKey = range && settings ? `${range.from}|${range.to}|${zone}|${tick}` : null;
+
+  useEffect(() => {
+    if (!range || !rangeKey) return;
+    const mine = ++seq.current;
+    setRangeError(null);
+    api.listOccurrences(range.from, range.to, zone).then(
+      (res) => {
+        if (mine !== seq.current) return;
+        setLoaded({ key: rangeKey, occurrences: res.occurrences, truncated: !!res.truncated });
+      },
+      (err) => {
+        if (mine !== seq.current || err instanceof SessionEndedError) return;
+        setRangeError(messageOf(err));
+      },
+    );
+  }, [rangeKey]);
+
+  // The heading takes focus when the page kind changes (nav links), not on Previous/Next.
+  const kind = route.name;
+  const firstKind = useRef(true);
+  useEffect(() => {
+    if (firstKind.current) {
+      firstKind.current = false;
+      return;
+    }
+    heading.current?.focus();
+  }, [kind]);
+
+  const title = view ? periodTitle(view.name, view.date, weekStart, locale) : "Settings";
+  useEffect(() => {
+    document.title = `${title} – Aurora Time`;
+  }, [title]);
+
+  const visibleCals = calendars ?? [];
+  const shownIds = useMemo(
+    () => new Set(visibleCals.filter((c) => isShown(c, shown)).map((c) => c.id)),
+    [visibleCals, shown],
+  );
+  const current = loaded && loaded.key === rangeKey ? loaded : null;
+  const occurrences = useMemo(
+    () => (current ? current.occurrences.filter((o) => shownIds.has(o.event.calendar_id)) : []),
+    [current, shownIds],
+  );
+
+  function toggle(cal: CalendarWire, on: boolean) {
+    const next = { ...shown, [cal.id]: on };
+    setShown(next);
+    saveShown(browserPrefStore(), user.sub, next);
+  }
+
+  function openEditor(state: EditorState) {
+    returnFocus.current = document.activeElement as HTMLElement | null;
+    setAnnounce("");
+    setEditor(state);
+  }
+
+  function closeEditor() {
+    setEditor(null);
+    const el = returnFocus.current;
+    returnFocus.current = null;
+    // After the dialog is gone and the shell is no longer inert.
+    requestAnimationFrame(() => {
+      if (el && el.isConnected) el.focus();
+      else heading.current?.focus();
+    });
+  }
+
+  function newEvent() {
+    const date = view ? view.date : today;
+    const hour = date === today ? nextHourIn(zone) : "09:00";
+    openEditor({ occurrence: null, start: { at: `${date}T${hour ?? "09:00"}`, allDay: false } });
+  }
+
+  async function signOut() {
+    await auth.signOut();
+  }
+
+  const viewProps: ViewProps | null = view
+    ? {
+        anchor: view.date,
+        zone,
+        locale,
+        weekStart,
+        today,
+        calendars: visibleCals,
+        occurrences,
+        onOpen: (o) => openEditor({ occurrence: o }),
+        onCreate: (at, allDay) => openEditor({ occurrence: null, start: { at, allDay } }),
+        onNavigate: (k: ViewKind, anchor: string) => go(`#/${k}/${anchor}`),
+      }
+    : null;
+
+  const editorProps: EditorProps | null = editor
+    ? {
+        api,
+        zone,
+        locale,
+        calendars: visibleCals,
+        occurrence: editor.occurrence,
+        ...(editor.start ? { start: editor.start } : {}),
+        onDone: (changed: EventWire | null) => {
+          setAnnounce(changed ? "Event saved." : "Event deleted.");
+          setTick((t) => t + 1);
+          closeEditor();
+        },
+        onCancel: closeEditor,
+      }
+    : null;
+
+  const anchor = view ? view.date : today;
+  const navLink = (k: ViewKind | "settings", label: string) => {
+    const href = k === "settings" ? "#/settings" : `#/${k}/${anchor}`;
+    const here = route.name === k;
+    return (
+      <li>
+        <a href={href} aria-current={here ? "page" : undefined} class={here ? "current" : ""}>
+          {label}
+        </a>
+      </li>
+    );
+  };
+
+  const loading = !baseError && (!settings || !calendars || (view !== null && !current && !rangeError));
+
+  return (
+    <>
+      <div class="app" inert={editor !== null}>
+        <header class="topbar">
+          <p class="brand">
+            <span class="logo" aria-hidden="true" />
+            <span>Aurora</span>
+          </p>
+          <nav aria-label="Main">
+            <ul>
+              {navLink("agenda", "Agenda")}
+              {navLink("week", "Week")}
+              {navLink("month", "Month")}
+              {navLink("settings", "Settings")}
+            </ul>
+          </nav>
+          <div class="top-actions">
+            <button type="button" class="primary" onClick={newEvent} disabled={!calendars}>
+              New event
+            </button>
+            <button type="button" onClick={() => void signOut()} title={`Signed in as ${user.email}`}>
+              Sign out
+            </button>
+          </div>
+        </header>
+        <div class={`layout${view ? "" : " no-side"}`}>
+          {view ? (
+            <aside class={`sidebar${panelOpen ? " open" : ""}`} aria-labelledby="cal-h">
+              <button type="button" class="panel-toggle" aria-expanded={panelOpen} aria-controls="cal-list"
+                onClick={() => setPanelOpen(!panelOpen)}>
+                <span id="cal-h">Calendars</span>
+                <span class="count">
+                  {shownIds.size}/{visibleCals.length}
+                </span>
+              </button>
+              <h2 class="side-h" aria-hidden="true">
+                Calendars
+              </h2>
+              <ul id="cal-list" class="cal-list">
+                {visibleCals.map((c) => (
+                  <li key={c.id}>
+                    <label>
+                      <input type="checkbox" checked={shownIds.has(c.id)}
+                        onChange={(e) => toggle(c, (e.currentTarget as HTMLInputElement).checked)} />
+                      <span class="swatch" style={{ background: c.color ?? "#3b82f6" }} aria-hidden="true" />
+                      <span class="cal-name">{c.name}</span>
+                      {c.read_only ? <span class="muted"> (read-only)</span> : null}
+                    </label>
+                  </li>
+                ))}
+                {calendars && calendars.length === 0 ? <li class="muted">No calendars yet.</li> : null}
+              </ul>
+            </aside>
+          ) : null}
+          <main id="main">
+            {view ? (
+              <div class="periodbar">
+                <div class="stepper">
+                  <button type="button" class="icon" title="Previous" onClick={() => go(`#/${view.name}/${step(view.name, view.date, -1)}`)}>
+                    <span aria-hidden="true">‹</span>
+                    <span class="visually-hidden">Previous</span>
+                  </button>
+                  <button type="button" onClick={() => go(`#/${view.name}/${today}`)}>
+                    Today
+                  </button>
+                  <button type="button" class="icon" title="Next" onClick={() => go(`#/${view.name}/${step(view.name, view.date, 1)}`)}>
+                    <span aria-hidden="true">›</span>
+                    <span class="visually-hidden">Next</span>
+                  </button>
+                </div>
+                <h1 ref={heading} tabIndex={-1}>
+                  {title}
+                </h1>
+                <p class="zone-note" title="Time zone (Settings)">
+                  {zone.replace(/_/g, " ")}
+                </p>
+              </div>
+            ) : null}
+            <p class="visually-hidden" role="status" aria-live="polite">
+              {announce}
+            </p>
+            {baseError ? (
+              <div class="problem">
+                <ErrorAlert message={baseError} />
+                <button type="button" onClick={() => setBaseTick((t) => t + 1)}>
+                  Try again
+                </button>
+              </div>
+            ) : null}
+            {rangeError && !baseError ? (
+              <div class="problem">
+                <ErrorAlert message={rangeError} />
+                <button type="button" onClick={() => setTick((t) => t + 1)}>
+                  Try again
+                </button>
+              </div>
+            ) : null}
+            {loading ? (
+              <p class="loading" role="status">
+                Loading…
+              </p>
+            ) : null}
+            {current?.truncated ? (
+              <p class="notice" role="status">
+                This period has more events than can be shown at once; some are left out.
+              </p>
+            ) : null}
+            {viewProps && view ? (
+              <div class={`view view-${view.name}`} aria-busy={loading}>
+                {view.name === "agenda" ? <AgendaView {...viewProps} /> : null}
+                {view.name === "week" ? <WeekView {...viewProps} /> : null}
+                {view.name === "month" ? <MonthView {...viewProps} /> : null}
+              </div>
+            ) : null}
+            {route.name === "settings" ? (
+              <SettingsPage api={api} settings={settings} browserZone={deviceZone} email={user.email}
+                onSaved={(s) => setSettings(s)} />
+            ) : null}
+          </main>
+        </div>
+      </div>
+      {editorProps ? <EventEditor {...editorProps} /> : null}
+    </>
+  );
+}
+
