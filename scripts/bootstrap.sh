@@ -4,8 +4,10 @@
 # project and its extras. Safe to run again; it only adds what is missing.
 #   scripts/bootstrap.sh            app + tests + local cloud stack
 #   scripts/bootstrap.sh --test     also D-Bus, GNOME Keyring (a real Secret Service
-#                                   the account tests sign in with) and python3-dbusmock
-#                                   (a notification daemon for the reminder tests)
+#                                   the account tests sign in with), python3-dbusmock
+#                                   (a notification daemon for the reminder tests) and
+#                                   Debian's Chromium + ChromeDriver (the web app's browser
+#                                   tests drive it with Playwright; no browser is downloaded)
 #   scripts/bootstrap.sh --xvfb     also Xvfb, for screenshots of a real window
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,7 +18,8 @@ QT_LIBS=(libgl1 libegl1 libfontconfig1 libxkbcommon0 libglib2.0-0 libdbus-1-3 fo
          libxcb-cursor0)
 XVFB_LIBS=(xvfb xauth libxkbcommon-x11-0 libxcb-icccm4 libxcb-image0
            libxcb-keysyms1 libxcb-render-util0 libxcb-shape0 libxcb-xkb1)
-TEST_LIBS=(dbus gnome-keyring python3-dbusmock)  # python3-dbusmock: a notification daemon
+TEST_LIBS=(dbus gnome-keyring python3-dbusmock  # python3-dbusmock: a notification daemon
+           chromium chromium-driver)  # /usr/bin/chromium for Playwright (executable_path)
 want=("${QT_LIBS[@]}")
 [[ "${1:-}" == "--xvfb" || -n "${DISPLAY:-}" || -n "${WAYLAND_DISPLAY:-}" ]] && want+=("${XVFB_LIBS[@]}")
 [[ "${1:-}" == "--test" ]] && want+=("${TEST_LIBS[@]}")
@@ -33,6 +36,9 @@ if ((${#missing[@]})); then
   $sudo apt-get update -qq
   $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+
+# Playwright (a test extra) drives the system Chromium above; never fetch its own builds.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 
 PY=${PYTHON:-python3}
 if [[ ! -x .venv/bin/python ]]; then
