@@ -4,6 +4,7 @@
                        [--web-dist DIR]
     aurora-cloud openapi [--write]
     aurora-cloud build-lambda [--out build/lambda]
+    aurora-cloud deploy-web --stack NAME [--region R] [--dist web/dist]
 """
 
 from __future__ import annotations
@@ -93,6 +94,13 @@ def _build_lambda(args: argparse.Namespace) -> int:
     return 0
 
 
+def _deploy_web(args: argparse.Namespace) -> int:
+    from aurora_cloud.deploy_web import main as deploy_web
+
+    return deploy_web(args.stack, args.region,
+                      Path(args.dist).expanduser() if args.dist else None)
+
+
 def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
@@ -122,6 +130,14 @@ def main(argv: list[str] | None = None) -> int:
     bl = sub.add_parser("build-lambda", help="stage the Lambda code for sam build")
     bl.add_argument("--out", default="build/lambda", help="folder (template CodeUri)")
     bl.set_defaults(func=_build_lambda)
+    dw = sub.add_parser("deploy-web", help="upload the built web app to a deployed stack "
+                        "(after sam deploy and bash scripts/build_web.sh)")
+    dw.add_argument("--stack", required=True, help="the CloudFormation stack's name")
+    dw.add_argument("--region", default=None, help="the stack's region (default: the AWS "
+                    "CLI's configuration)")
+    dw.add_argument("--dist", default=None, metavar="DIR",
+                    help="the built app (default: web/dist of the repository)")
+    dw.set_defaults(func=_deploy_web)
     oa = sub.add_parser("openapi", help="print (or --write) the OpenAPI document")
     oa.add_argument("--write", action="store_true")
     oa.set_defaults(func=_openapi)
