@@ -24,8 +24,10 @@ export class Formats {
     this.locale = locale;
     // Wall clocks are formatted as UTC: the zone conversion is done already.
     const utc = { timeZone: "UTC" } as const;
-    this.timeF = new Intl.DateTimeFormat(locale, { ...utc, hour: "numeric", minute: "2-digit" });
-    this.hour12 = this.timeF.resolvedOptions().hour12 === true;
+    const probe = new Intl.DateTimeFormat(locale, { ...utc, hour: "numeric", minute: "2-digit" });
+    this.hour12 = probe.resolvedOptions().hour12 === true;
+    // 24-hour locales write 09:30 (two digits), 12-hour ones 9:30 AM.
+    this.timeF = this.hour12 ? probe : new Intl.DateTimeFormat(locale, { ...utc, hour: "2-digit", minute: "2-digit" });
     this.hourF = new Intl.DateTimeFormat(locale, this.hour12
       ? { ...utc, hour: "numeric" }
       : { ...utc, hour: "2-digit", minute: "2-digit" });
