@@ -79,7 +79,7 @@ export function Notice({ message }: { message: string | null }) {
 export function PasswordHint({ id, policy, password }: { id: string; policy: PasswordPolicy; password: string }) {
   const rules = passwordRules(policy, password);
   return (
-    <ul id={id} class="rules" aria-label="Password rules">
+    <ul id={id} class="rules">
       {rules.map((r) => (
         <li key={r.text} class={r.ok ? "ok" : ""}>
           <span aria-hidden="true">{r.ok ? "\u2713" : "\u2022"}</span> {r.text}
