@@ -3,7 +3,8 @@
 # everything ran and passed (pytest's "no tests collected" counts as failure).
 #   bash scripts/test.sh              the web app (build + its unit tests), then pytest
 #   bash scripts/test.sh tests/core   pytest with these arguments only (the web steps
-#                                     run too when AURORA_CI is set, as in .ci/run)
+#                                     run too when AURORA_CI is set, as in .ci/run, or
+#                                     when an argument names web, e.g. tests/web)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh --test || exit 1
@@ -15,7 +16,7 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1  # the browser tests use /usr/bin/chro
 # The web app: build web/dist (the local stack serves it at /app/, the browser tests
 # open it there) and run its unit tests. Only when the checkout has one.
 web_failed=""
-if [[ -f web/package.json && ( $# -eq 0 || -n "${AURORA_CI:-}" ) ]]; then
+if [[ -f web/package.json && ( $# -eq 0 || -n "${AURORA_CI:-}" || " $* " == *web* ) ]]; then
   if ! bash scripts/build_web.sh; then
     web_failed="the web app's build"
   elif ! (cd web && npm test --silent); then
