@@ -55,11 +55,16 @@ export function step(kind: ViewKind, anchor: string, dir: 1 | -1): string {
 /** The h1 of a view: "December 2026", "30 Nov – 6 Dec 2026" (en-GB), "Nov 30 – Dec 6, 2026" (en-US). */
 export function periodTitle(kind: ViewKind, anchor: string, weekStart: number, locale: string): string {
   if (kind === "month") {
-    return new Intl.DateTimeFormat(locale, { month: "long", year: "numeric", timeZone: "UTC" }).format(toUtc(anchor));
+    return plainSpaces(new Intl.DateTimeFormat(locale, { month: "long", year: "numeric", timeZone: "UTC" }).format(toUtc(anchor)));
   }
   const { first, last } = periodDays(kind, anchor, weekStart);
   const fmt = new Intl.DateTimeFormat(locale, { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
-  return fmt.formatRange(toUtc(first), toUtc(last));
+  return plainSpaces(fmt.formatRange(toUtc(first), toUtc(last)));
+}
+
+/** Intl puts thin and narrow no-break spaces around the dash; titles use plain ones. */
+function plainSpaces(s: string): string {
+  return s.replace(/[\u2009\u202f\u00a0]/g, " ");
 }
 
 /** First day of the week for a locale: 0 Sunday … 6 Saturday (Intl.Locale week info, else Monday but in the US). */
