@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from aurora_cloud.local.web import CONTENT_TYPES, IMMUTABLE, REVALIDATE, repo_dist
+from aurora_cloud.web_hosting import CONTENT_TYPES, IMMUTABLE, REVALIDATE, repo_dist
 
 NEEDED = ("ApiUrl", "WebBucketName", "WebDistributionId", "WebUrl")
 

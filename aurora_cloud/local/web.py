@@ -21,6 +21,8 @@ from pathlib import Path
 
 from werkzeug.wrappers import Request, Response
 
+from aurora_cloud.web_hosting import CONTENT_TYPES, IMMUTABLE, REVALIDATE, repo_dist
+
 PREFIX = "/app"
 BUILD_HINT = "bash scripts/build_web.sh"
 
@@ -34,40 +36,12 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "X-Frame-Options": "DENY",
 }
-IMMUTABLE = "public, max-age=31536000, immutable"  # content-hashed names never change
-REVALIDATE = "no-cache"
-
-# Explicit, not the host's mimetypes table (which varies with /etc/mime.types).
-CONTENT_TYPES = {
-    ".html": "text/html; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-    ".mjs": "text/javascript; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-    ".json": "application/json",
-    ".map": "application/json",
-    ".webmanifest": "application/manifest+json",
-    ".svg": "image/svg+xml",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".gif": "image/gif",
-    ".webp": "image/webp",
-    ".ico": "image/x-icon",
-    ".woff2": "font/woff2",
-    ".woff": "font/woff",
-    ".txt": "text/plain; charset=utf-8",
-}
 
 NOT_BUILT = (
     "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
     "<title>Aurora Time: web app not built</title></head>\n<body><h1>The web app is not "
     f"built</h1>\n<p>The web app is not built: run <code>{BUILD_HINT}</code> in the "
     "repository, then reload this page.</p></body></html>\n")
-
-
-def repo_dist() -> Path:
-    """``<repo>/web/dist`` next to this package (a source checkout or editable install)."""
-    return Path(__file__).resolve().parents[2] / "web" / "dist"
 
 
 def default_dist() -> Path:
