@@ -15,7 +15,7 @@ import { SignUpPage } from "./pages/SignUp";
 import { ErrorAlert } from "./pages/forms";
 import { browserZone, nextHourIn, periodTitle, step, todayIn, validZone, weekStartFor } from "./period";
 import { browserPrefStore, isShown, loadShown, saveShown } from "./prefs";
-import { formatRoute, isPublic, isView, resolveRoute, type Route } from "./router";
+import { formatRoute, isPublic, isView, parseHash, resolveRoute, type Route } from "./router";
 import { AgendaView, MonthView, WeekView, viewRange } from "./views";
 
 type Boot =
@@ -122,7 +122,8 @@ function Root({ auth, api }: { auth: Auth; api: Api }) {
   const target = formatRoute(route);
 
   // Signed out on a private page: remember it, to go there after signing in.
-  if (!user && !isPublic(resolveRoute(hash, true, zoneToday)) && hash && hash !== "#/") wanted.current = hash;
+  const asked = parseHash(hash);
+  if (!user && asked && !isPublic(asked)) wanted.current = hash;
 
   useEffect(() => {
     if (target === hash) return;
@@ -260,6 +261,16 @@ function Shell({ auth, api, user, route, go }: ShellProps) {
       },
     );
   }, [rangeKey]);
+
+  // Back online: try again what failed.
+  useEffect(() => {
+    const on = () => {
+      if (baseError) setBaseTick((t) => t + 1);
+      else if (rangeError) setTick((t) => t + 1);
+    };
+    addEventListener("online", on);
+    return () => removeEventListener("online", on);
+  }, [baseError, rangeError]);
 
   // The heading takes focus when the page kind changes (nav links), not on Previous/Next.
   const kind = route.name;
@@ -484,7 +495,7 @@ function Shell({ auth, api, user, route, go }: ShellProps) {
             ) : null}
             {route.name === "settings" ? (
               <SettingsPage api={api} settings={settings} browserZone={deviceZone} email={user.email}
-                onSaved={(s) => setSettings(s)} />
+                onSaved={(s) => setSettings(s)} onSignedOutEverywhere={() => void signOut()} />
             ) : null}
           </main>
         </div>

@@ -173,6 +173,11 @@ export class Api {
     return this.request<SettingsWire>("PUT", "/me/settings", { body, write: true });
   }
 
+  /** End every session of the account (every device): POST /me/signout. */
+  async signOutEverywhere(): Promise<void> {
+    await this.request<null>("POST", "/me/signout", { write: true });
+  }
+
   // -- the plumbing ---------------------------------------------------------
 
   /** 412 without `current` in the body: ask for the item as it is now. */

@@ -10,6 +10,8 @@ export interface SettingsProps {
   browserZone: string;
   email: string;
   onSaved(s: SettingsWire): void;
+  /** After the server ended every session: sign out here too. */
+  onSignedOutEverywhere(): void;
 }
 
 /** Every zone the browser knows, the account's and the browser's included, sorted. */
@@ -25,7 +27,7 @@ export function zoneChoices(current: string, browserZone: string): string[] {
   return [...set].sort((a, b) => a.localeCompare(b));
 }
 
-export function SettingsPage({ api, settings, browserZone, email, onSaved }: SettingsProps) {
+export function SettingsPage({ api, settings, browserZone, email, onSaved, onSignedOutEverywhere }: SettingsProps) {
   const saved = settings && (settings.version ?? 0) > 0;
   const [reminders, setReminders] = useState(settings?.reminder_email ?? true);
   const [zone, setZone] = useState(saved ? settings.timezone ?? browserZone : browserZone);
@@ -45,6 +47,22 @@ export function SettingsPage({ api, settings, browserZone, email, onSaved }: Set
   useEffect(() => {
     h.current?.focus();
   }, []);
+
+  const [endBusy, setEndBusy] = useState(false);
+  const [endError, setEndError] = useState<string | null>(null);
+
+  async function signOutEverywhere() {
+    if (endBusy) return;
+    setEndBusy(true);
+    setEndError(null);
+    try {
+      await api.signOutEverywhere();
+      onSignedOutEverywhere();
+    } catch (err) {
+      setEndError(err instanceof Error ? err.message : String(err));
+      setEndBusy(false);
+    }
+  }
 
   const zones = useMemo(() => zoneChoices(zone, browserZone), [zone, browserZone]);
   const others = zones.filter((z) => z !== browserZone);
@@ -107,6 +125,15 @@ export function SettingsPage({ api, settings, browserZone, email, onSaved }: Set
           </p>
         </div>
       </form>
+      <h2 class="sub-h">Devices</h2>
+      <p class="hint">
+        End all sessions signs this account out on every computer, phone and browser, this one too: each
+        asks for the password again. Use it if a device was lost or someone else used your account.
+      </p>
+      <ErrorAlert message={endError} />
+      <button type="button" onClick={() => void signOutEverywhere()} aria-busy={endBusy} aria-disabled={endBusy}>
+        End all sessions
+      </button>
     </section>
   );
 }
