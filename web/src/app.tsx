@@ -227,7 +227,7 @@ function Shell({ auth, api, user, route, go }: ShellProps) {
   useEffect(() => {
     let live = true;
     setBaseError(null);
-    Promise.all([api.getSettings(), api.listCalendars()]).then(
+    Promise.all([api.getSettings(), api.calendarsOrDefault()]).then(
       ([s, cals]) => {
         if (!live) return;
         setSettings(s);

@@ -228,3 +228,31 @@ describe("Api on 401", () => {
     expect(slow.refresh).toHaveBeenCalledTimes(1);
   });
 });
+
+describe("an account without calendars", () => {
+  it("gets 'Personal' (created with If-None-Match: *) so a first event has a home", async () => {
+    const { fetch, calls } = scripted([json(200, { calendars: [] }), json(201, { id: "personal", name: "Personal", color: "#3b82f6", version: 1 })]);
+    const cals = await new Api("http://api.test", tokens(), fetch).calendarsOrDefault();
+    expect(cals.map((c) => c.name)).toEqual(["Personal"]);
+    expect(calls[1]?.method).toBe("PUT");
+    expect(calls[1]?.url).toBe("http://api.test/calendars/personal");
+    expect(calls[1]?.headers["If-None-Match"]).toBe("*");
+  });
+
+  it("keeps the calendars it has", async () => {
+    const { fetch, calls } = scripted([json(200, { calendars: [{ id: "w", name: "Work" }] })]);
+    await new Api("http://api.test", tokens(), fetch).calendarsOrDefault();
+    expect(calls).toHaveLength(1);
+  });
+
+  it("when another tab made it first, uses that one instead of a second", async () => {
+    const { fetch, calls } = scripted([
+      json(200, { calendars: [] }),
+      problem(412, "Precondition failed", "exists"),
+      json(200, { calendars: [{ id: "personal", name: "Personal" }] }),
+    ]);
+    const cals = await new Api("http://api.test", tokens(), fetch).calendarsOrDefault();
+    expect(cals.map((c) => c.id)).toEqual(["personal"]);
+    expect(calls).toHaveLength(3);
+  });
+});

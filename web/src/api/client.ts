@@ -120,6 +120,38 @@ export class Api {
     return list.calendars.filter((c) => !c.deleted);
   }
 
+  /** Create (ifMatch null: If-None-Match: *) or update a calendar. */
+  putCalendar(cal: CalendarWire, ifMatch: number | null): Promise<CalendarWire> {
+    const headers: Record<string, string> =
+      ifMatch === null ? { "If-None-Match": "*" } : { "If-Match": `"${ifMatch}"` };
+    const { version: _v, created_at: _c, updated_at: _u, deleted: _d, ...body } = cal;
+    return this.request<CalendarWire>("PUT", `/calendars/${encodeURIComponent(cal.id)}`, {
+      body,
+      headers,
+      write: true,
+    });
+  }
+
+  /**
+   * The account's calendars; an account with none (made on the web, never synced from a
+   * desktop) gets "Personal", so there is somewhere to put a first event. A fixed id
+   * keeps two tabs from making two; if that id was used before (a tombstone), a fresh one.
+   */
+  async calendarsOrDefault(): Promise<CalendarWire[]> {
+    const cals = await this.listCalendars();
+    if (cals.length > 0) return cals;
+    const personal: CalendarWire = { id: "personal", name: "Personal", color: "#3b82f6" };
+    try {
+      return [await this.putCalendar(personal, null)];
+    } catch (e) {
+      if (!(e instanceof ApiError) || e.status !== 412) throw e;
+      const again = await this.listCalendars();
+      if (again.length > 0) return again; // another tab made it meanwhile
+      const id = `personal-${Math.random().toString(36).slice(2, 10)}`;
+      return [await this.putCalendar({ ...personal, id }, null)];
+    }
+  }
+
   /** Occurrences overlapping [from, to) (ISO instants), series expanded by the server. */
   listOccurrences(from: string, to: string, tz: string, calendar?: string): Promise<OccurrenceList> {
     const q = new URLSearchParams({ from, to, tz });
