@@ -107,7 +107,10 @@ class WebFiles:
         response.set_etag(hashlib.sha256(data).hexdigest()[:32])
         response.last_modified = modified.replace(microsecond=0)
         # If-None-Match / If-Modified-Since: 304; Range: 206 (as S3 and CloudFront do)
-        return response.make_conditional(request, accept_ranges=True)
+        response = response.make_conditional(request, accept_ranges=True,
+                                             complete_length=len(data))
+        response.headers.pop("Date", None)  # the HTTP server sends its own: not twice
+        return response
 
     def _file(self, relative: str) -> Path | None:
         """The file ``relative`` names inside ``dist``, or None: no ``..``, no hidden

@@ -103,6 +103,9 @@ def test_app_without_slash_redirects_and_head_and_revalidation_work(dist: Path) 
     etag = client.get("/app/").headers["ETag"]
     again = client.get("/app/", headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.data == b""
+    part = client.get("/app/assets/index-abc123.js", headers={"Range": "bytes=0-6"})
+    assert part.status_code == 206 and part.data == SCRIPT[:7]
+    assert "Date" not in client.get("/app/").headers  # the HTTP server adds its own
     post = client.post("/app/", data=b"x")
     assert post.status_code == 405 and post.headers["Allow"] == "GET, HEAD"
     _assert_security_headers(post.headers)
