@@ -13,6 +13,7 @@ import {
   reminderLabel, repeatChanged, validate, writableCalendars,
 } from "./model";
 import { loadSeries, runPlan } from "./save";
+import { weekday } from "../time/zone";
 import type { Plan } from "./series";
 import { planAll, planDeleteAll, planDeleteOne, planOnlyThis, planSingle } from "./series";
 import { allZones } from "./zones";
@@ -99,6 +100,11 @@ export function EventEditor(props: EditorProps) {
           const mins = minutesBetween(f.start, f.end);
           next.end = new Date(Date.parse(`${v}:00Z`) + mins * 60_000).toISOString().slice(0, 16);
         }
+      }
+      if (k === "repeat" && v === "weekly" && f.repeat !== "weekly") next.days = [ownDay(next.start)];
+      if (k === "start" && typeof v === "string" && f.repeat === "weekly" && f.days.length === 1 &&
+          f.days[0] === ownDay(f.start) && /^\d{4}-\d{2}-\d{2}/.test(v)) {
+        next.days = [ownDay(v)]; // "weekly on its own day" follows the start
       }
       if (k === "allDay") {
         if (v) {
@@ -274,56 +280,56 @@ export function EventEditor(props: EditorProps) {
         {readOnly ? <p class="note">This event is in a read-only calendar: it can be seen but not changed.</p> : null}
         <form onSubmit={onSave} noValidate>
           <fieldset disabled={readOnly || busy} style={{ border: 0, padding: 0, margin: 0, display: "contents" }}>
-            <label>
-              Title
+            <div class="field">
+              <label for="ed-title">Title</label>
               <input id="ed-title" type="text" value={form.title} maxLength={500} placeholder="(no title)"
                 onInput={(e) => set("title", (e.target as HTMLInputElement).value)} {...invalid("title")} />
-            </label>
+            </div>
             {err("title")}
             <label class="inline">
               <input type="checkbox" checked={form.allDay} onChange={(e) => set("allDay", (e.target as HTMLInputElement).checked)} />
               All day
             </label>
             <div class="row">
-              <label>
-                Starts
-                <input type={form.allDay ? "date" : "datetime-local"} value={form.start}
+              <div class="field">
+                <label for="ed-starts">Starts</label>
+                <input id="ed-starts" type={form.allDay ? "date" : "datetime-local"} value={form.start}
                   onInput={(e) => set("start", (e.target as HTMLInputElement).value)} {...invalid("start")} />
-              </label>
-              <label>
-                Ends
-                <input type={form.allDay ? "date" : "datetime-local"} value={form.end}
+              </div>
+              <div class="field">
+                <label for="ed-ends">Ends</label>
+                <input id="ed-ends" type={form.allDay ? "date" : "datetime-local"} value={form.end}
                   onInput={(e) => set("end", (e.target as HTMLInputElement).value)} {...invalid("end")} />
-              </label>
+              </div>
             </div>
             {err("start")}
             {err("end")}
             {!form.allDay ? (
-              <label>
-                Time zone
-                <select value={form.zone} onChange={(e) => set("zone", (e.target as HTMLSelectElement).value)} {...invalid("zone")}>
+              <div class="field">
+                <label for="ed-time-zone">Time zone</label>
+                <select id="ed-time-zone" value={form.zone} onChange={(e) => set("zone", (e.target as HTMLSelectElement).value)} {...invalid("zone")}>
                   {form.zone === "" ? <option value="">Floating (same clock time everywhere)</option> : null}
                   {zones.map((z) => <option key={z} value={z}>{z.replace(/_/g, " ")}</option>)}
                 </select>
-              </label>
+              </div>
             ) : null}
             {err("zone")}
-            <label>
-              Calendar
-              <select value={form.calendarId} onChange={(e) => set("calendarId", (e.target as HTMLSelectElement).value)} {...invalid("calendar")}>
+            <div class="field">
+              <label for="ed-calendar">Calendar</label>
+              <select id="ed-calendar" value={form.calendarId} onChange={(e) => set("calendarId", (e.target as HTMLSelectElement).value)} {...invalid("calendar")}>
                 {calChoices.length === 0 ? <option value="">No calendar you can write to</option> : null}
                 {calChoices.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
               </select>
-            </label>
+            </div>
             {err("calendar")}
-            <label>
-              Location
-              <input type="text" value={form.location} maxLength={1000} onInput={(e) => set("location", (e.target as HTMLInputElement).value)} />
-            </label>
-            <label>
-              Notes
-              <textarea value={form.notes} maxLength={20000} onInput={(e) => set("notes", (e.target as HTMLTextAreaElement).value)} />
-            </label>
+            <div class="field">
+              <label for="ed-location">Location</label>
+              <input id="ed-location" type="text" value={form.location} maxLength={1000} onInput={(e) => set("location", (e.target as HTMLInputElement).value)} />
+            </div>
+            <div class="field">
+              <label for="ed-notes">Notes</label>
+              <textarea id="ed-notes" value={form.notes} maxLength={20000} onInput={(e) => set("notes", (e.target as HTMLTextAreaElement).value)} />
+            </div>
             <RepeatFields form={form} set={set} err={err} invalid={invalid} />
             <div class="row">
               <ReminderSelect label="Email reminder" value={form.email} onChange={(v) => set("email", v)} />
@@ -374,9 +380,9 @@ function RepeatFields({ form, set, err, invalid }: {
 }) {
   return (
     <>
-      <label>
-        Repeat
-        <select value={form.repeat} onChange={(e) => set("repeat", (e.target as HTMLSelectElement).value as Form["repeat"])}>
+      <div class="field">
+        <label for="ed-repeat">Repeat</label>
+        <select id="ed-repeat" value={form.repeat} onChange={(e) => set("repeat", (e.target as HTMLSelectElement).value as Form["repeat"])}>
           <option value="none">Does not repeat</option>
           <option value="daily">Daily</option>
           <option value="weekly">Weekly</option>
@@ -384,7 +390,7 @@ function RepeatFields({ form, set, err, invalid }: {
           <option value="yearly">Yearly</option>
           {form.customRule ? <option value="custom">Custom (kept as it is)</option> : null}
         </select>
-      </label>
+      </div>
       {form.repeat === "weekly" ? (
         <fieldset>
           <legend>On</legend>
@@ -405,26 +411,26 @@ function RepeatFields({ form, set, err, invalid }: {
       ) : null}
       {form.repeat !== "none" && form.repeat !== "custom" ? (
         <div class="row">
-          <label>
-            Repeat ends
-            <select value={form.repeatEnd} onChange={(e) => set("repeatEnd", (e.target as HTMLSelectElement).value as Form["repeatEnd"])}>
+          <div class="field">
+            <label for="ed-repeat-ends">Repeat ends</label>
+            <select id="ed-repeat-ends" value={form.repeatEnd} onChange={(e) => set("repeatEnd", (e.target as HTMLSelectElement).value as Form["repeatEnd"])}>
               <option value="never">Never</option>
               <option value="until">On date</option>
               <option value="count">After</option>
             </select>
-          </label>
+          </div>
           {form.repeatEnd === "until" ? (
-            <label>
-              Until
-              <input type="date" value={form.until} onInput={(e) => set("until", (e.target as HTMLInputElement).value)} {...invalid("until")} />
-            </label>
+            <div class="field">
+              <label for="ed-until">Until</label>
+              <input id="ed-until" type="date" value={form.until} onInput={(e) => set("until", (e.target as HTMLInputElement).value)} {...invalid("until")} />
+            </div>
           ) : null}
           {form.repeatEnd === "count" ? (
-            <label>
-              Occurrences
-              <input type="number" min={1} max={1000} value={String(form.count)}
+            <div class="field">
+              <label for="ed-occurrences">Occurrences</label>
+              <input id="ed-occurrences" type="number" min={1} max={1000} value={String(form.count)}
                 onInput={(e) => set("count", Number((e.target as HTMLInputElement).value))} {...invalid("count")} />
-            </label>
+            </div>
           ) : null}
         </div>
       ) : null}
@@ -436,10 +442,11 @@ function RepeatFields({ form, set, err, invalid }: {
 
 function ReminderSelect({ label, value, onChange }: { label: string; value: number | null; onChange(v: number | null): void }) {
   const known = value === null || REMINDER_CHOICES.some(([m]) => m === value);
+  const id = `ed-${label.toLowerCase().replace(/[^a-z]+/g, "-")}`;
   return (
-    <label>
-      {label}
-      <select value={value === null ? "none" : String(value)}
+    <div class="field">
+      <label for={id}>{label}</label>
+      <select id={id} value={value === null ? "none" : String(value)}
         onChange={(e) => {
           const v = (e.target as HTMLSelectElement).value;
           onChange(v === "none" ? null : Number(v));
@@ -448,7 +455,7 @@ function ReminderSelect({ label, value, onChange }: { label: string; value: numb
         {REMINDER_CHOICES.map(([m, text]) => <option key={m} value={String(m)}>{text}</option>)}
         {!known ? <option value={String(value)}>{reminderLabel(value as number)}</option> : null}
       </select>
-    </label>
+    </div>
   );
 }
 
@@ -469,6 +476,11 @@ export function trapTab(e: KeyboardEvent, root: HTMLElement | null): void {
     e.preventDefault();
     first.focus();
   }
+}
+
+/** The weekday code ('MO'..'SU') of a date or date-time text. */
+function ownDay(text: string): string {
+  return WEEKDAY_CODES[(weekday(text.slice(0, 10)) + 6) % 7] as string;
 }
 
 function dayDiff(a: string, b: string): number {

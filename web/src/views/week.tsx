@@ -95,7 +95,7 @@ export function WeekView(props: ViewProps) {
                   key={p.item.key}
                   item={p.item}
                   onOpen={onOpen}
-                  class="block"
+                  class={p.bottom - p.top < 45 ? "block block-short" : "block"}
                   time={p.item.timeText}
                   style={{
                     top: `${(p.top / 60) * HOUR_PX}px`,
