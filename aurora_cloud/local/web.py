@@ -65,7 +65,8 @@ class WebFiles:
 
     @staticmethod
     def owns(path: str) -> bool:
-        return path == PREFIX or path.startswith(PREFIX + "/")
+        """/app and below; and / (no API route), which sends a browser to the app."""
+        return path in ("/", PREFIX) or path.startswith(PREFIX + "/")
 
     @property
     def built(self) -> bool:
@@ -80,6 +81,9 @@ class WebFiles:
     def _answer(self, request: Request) -> Response:
         if request.method not in ("GET", "HEAD"):
             return _plain(405, "Method not allowed\n", {"Allow": "GET, HEAD"})
+        if request.path == "/":  # the URL `aurora-cloud local` prints first, opened
+            return Response("", status=302, headers={"Location": PREFIX + "/",
+                                                     "Cache-Control": REVALIDATE})
         if request.path == PREFIX:  # relative URLs in index.html need the slash
             query = request.query_string.decode("latin-1")
             return Response("", status=301, headers={

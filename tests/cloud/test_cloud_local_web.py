@@ -97,6 +97,9 @@ def test_app_without_slash_redirects_and_head_and_revalidation_work(dist: Path) 
     r = client.get("/app")
     assert r.status_code == 301 and r.headers["Location"] == "/app/"
     assert client.get("/app?x=1").headers["Location"] == "/app/?x=1"
+    root = client.get("/")  # the stack's base URL, opened in a browser: the app
+    assert root.status_code == 302 and root.headers["Location"] == "/app/"
+    assert client.post("/").status_code == 405
     head = client.head("/app/assets/index-abc123.js")
     assert head.status_code == 200 and head.data == b""
     assert head.headers["Content-Length"] == str(len(SCRIPT))
