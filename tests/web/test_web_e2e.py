@@ -1,0 +1,390 @@
+"""The web app in a real browser (Debian's Chromium, headless, via Playwright for Python)
+against the local stack on 127.0.0.1, driven by what a person sees: roles and accessible
+names from docs/web.md and /work/web_contract.md, never CSS classes.
+
+The browser runs in Europe/Berlin with British English (24-hour times, Monday first).
+The dates are fixed in December 2026 and reached through the app's own routes."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cloud_process import PASSWORD, CloudProcess, new_email
+from playwright.sync_api import expect
+from web_helpers import PHONE, ApiUser, Computer, occurrence, sign_in, wait_loaded
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+WEEK = "#/week/2026-12-07"  # Monday 7 – Sunday 13 December 2026
+OFFLINE = "You are offline or the server cannot be reached. Nothing was saved."
+
+
+def needs_cli_desktop() -> None:
+    if not (shutil.which("dbus-run-session") and shutil.which("gnome-keyring-daemon")):
+        if os.environ.get("AURORA_CI") == "1":
+            pytest.fail("dbus-run-session and gnome-keyring-daemon are missing (CI installs them)")
+        pytest.skip("needs the Debian packages dbus and gnome-keyring (scripts/bootstrap.sh)")
+
+
+def new_event(page: Any, title: str, start: str, end: str | None = None, **selects: str) -> None:
+    """New event → fill → Save; the dialog closes."""
+    page.get_by_role("button", name="New event").click()
+    dialog = page.get_by_role("dialog", name="New event")
+    expect(dialog).to_be_visible()
+    dialog.get_by_label("Title").fill(title)
+    dialog.get_by_label("Starts").fill(start)
+    if end:
+        dialog.get_by_label("Ends").fill(end)
+    for label, value in selects.items():
+        dialog.get_by_label(label.replace("_", " "), exact=True).select_option(label=value)
+    dialog.get_by_role("button", name="Save").click()
+    expect(dialog).to_have_count(0)
+
+
+def titles_by_day(api: ApiUser, start: str = "2026-12-07T00:00:00Z",
+                  end: str = "2026-12-14T00:00:00Z") -> dict[str, list[str]]:
+    """What the server has, by Berlin day (the test's own check of 'nothing else changed')."""
+    out: dict[str, list[str]] = {}
+    for o in api.occurrences(start, end):
+        out.setdefault(o["start"][:10], []).append(o["event"]["title"])
+    return {d: sorted(t) for d, t in sorted(out.items())}
+
+
+# -- accounts -------------------------------------------------------------------
+
+
+def test_sign_up_confirm_sign_out_wrong_password_and_reset(page: Any, app_url: str,
+                                                          cloud: CloudProcess) -> None:
+    email = new_email()
+    page.goto(app_url)
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    page.get_by_role("link", name="Create an account").click()
+    expect(page.get_by_role("heading", name="Create an account")).to_be_visible()
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    sent = time.time() - 1
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("heading", name="Confirm your email")).to_be_visible()
+    page.get_by_label("Code").fill(cloud.code_for(email, after=sent))
+    page.get_by_role("button", name="Confirm").click()
+    # Confirmed and signed in: the week of today, its period as the page's h1.
+    wait_loaded(page)
+    expect(page.get_by_role("navigation", name="Main")).to_be_visible()
+    assert re.search(r"#/week/\d{4}-\d{2}-\d{2}$", page.url), page.url
+    expect(page.get_by_role("main").get_by_role("heading", level=1)).to_have_text(re.compile(r"\d{4}"))
+
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    expect(page.get_by_role("button", name="Sign out")).to_have_count(0)
+
+    # A wrong password says so, and nothing else happens.
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password", exact=True).fill("Wrong-Horse-42")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("alert")).to_contain_text("password is not right")
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    wait_loaded(page)
+    page.get_by_role("button", name="Sign out").click()
+
+    # Forgot password: a code by email, a new password, then signed in with it.
+    page.get_by_role("link", name="Forgot password?").click()
+    expect(page.get_by_role("heading", name="Reset your password")).to_be_visible()
+    page.get_by_label("Email").fill(email)
+    sent = time.time() - 1
+    page.get_by_role("button", name="Send code").click()
+    page.get_by_label("Code").fill(cloud.code_for(email, after=sent))
+    page.get_by_label("New password").fill("Battery-Staple-77")
+    page.get_by_role("button", name="Set new password").click()
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    expect(page.get_by_label("Email")).to_have_value(email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)  # the old one no longer works
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("alert")).to_contain_text("password is not right")
+    page.get_by_label("Password", exact=True).fill("Battery-Staple-77")
+    page.get_by_role("button", name="Sign in").click()
+    wait_loaded(page)
+
+
+# -- events -----------------------------------------------------------------------
+
+
+def test_create_event_shows_with_its_time_and_survives_a_reload(
+        page: Any, app_url: str, account: tuple[str, str]) -> None:
+    sign_in(page, app_url, account[0], route=WEEK)
+    expect(page.get_by_role("main").get_by_role("heading", level=1)).to_have_text(
+        re.compile(r"7\s.*13 Dec 2026"))
+    new_event(page, "Dentist", "2026-12-08T14:30", "2026-12-08T15:15")
+    expect(page.get_by_role("button", name="Dentist, 14:30–15:15")).to_be_visible()
+    # A reload keeps this tab signed in (docs/web.md: the refresh token lives in this
+    # tab's sessionStorage) and shows the saved event from the server.
+    page.reload()
+    wait_loaded(page)
+    expect(page.get_by_role("button", name="Dentist, 14:30–15:15")).to_be_visible()
+    # Opening it shows what was saved.
+    page.get_by_role("button", name="Dentist, 14:30–15:15").click()
+    dialog = page.get_by_role("dialog", name="Edit event")
+    expect(dialog.get_by_label("Title")).to_have_value("Dentist")
+    expect(dialog.get_by_label("Starts")).to_have_value("2026-12-08T14:30")
+    expect(dialog.get_by_label("Ends")).to_have_value("2026-12-08T15:15")
+    dialog.get_by_role("button", name="Cancel").click()
+    expect(dialog).to_have_count(0)
+
+
+def test_edit_and_delete_one_occurrence_of_a_daily_series(
+        page: Any, app_url: str, account: tuple[str, str], cloud: CloudProcess,
+        tmp_path: Path) -> None:
+    sign_in(page, app_url, account[0], route=WEEK)
+    page.get_by_role("button", name="New event").click()
+    dialog = page.get_by_role("dialog", name="New event")
+    dialog.get_by_label("Title").fill("Standup")
+    dialog.get_by_label("Starts").fill("2026-12-07T09:30")
+    dialog.get_by_label("Ends").fill("2026-12-07T09:45")
+    dialog.get_by_label("Repeat", exact=True).select_option(label="Daily")
+    dialog.get_by_label("Repeat ends").select_option(label="After")
+    dialog.get_by_label("Occurrences").fill("5")
+    dialog.get_by_role("button", name="Save").click()
+    expect(dialog).to_have_count(0)
+    standups = page.get_by_role("button", name="Standup, 09:30–09:45")
+    expect(standups).to_have_count(5)  # Monday to Friday
+
+    # Wednesday only: a new title and a later time.
+    standups.nth(2).click()
+    dialog = page.get_by_role("dialog", name="Edit event")
+    expect(dialog.get_by_label("Starts")).to_have_value("2026-12-09T09:30")
+    dialog.get_by_label("Title").fill("Standup (late)")
+    dialog.get_by_label("Starts").fill("2026-12-09T11:00")
+    dialog.get_by_role("button", name="Save").click()
+    scope = page.get_by_role("dialog", name="Change a repeating event")
+    scope.get_by_role("button", name="Only this event").click()
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    expect(page.get_by_role("button", name="Standup (late), 11:00–11:15")).to_have_count(1)
+    expect(standups).to_have_count(4)
+
+    # Thursday deleted, only Thursday.
+    standups.nth(2).click()
+    dialog = page.get_by_role("dialog", name="Edit event")
+    expect(dialog.get_by_label("Starts")).to_have_value("2026-12-10T09:30")
+    dialog.get_by_role("button", name="Delete").click()
+    page.get_by_role("dialog", name="Delete a repeating event").get_by_role(
+        "button", name="Only this event").click()
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    expect(standups).to_have_count(3)
+    expect(page.get_by_role("button", name="Standup (late), 11:00–11:15")).to_have_count(1)
+
+    api = ApiUser(cloud, tmp_path, account[0])
+    try:
+        assert titles_by_day(api) == {"2026-12-07": ["Standup"], "2026-12-08": ["Standup"],
+                                      "2026-12-09": ["Standup (late)"],
+                                      "2026-12-11": ["Standup"]}
+    finally:
+        api.close()
+
+
+def test_desktop_event_shows_in_the_browser_in_its_zone(
+        page: Any, app_url: str, account: tuple[str, str], cloud: CloudProcess,
+        tmp_path: Path) -> None:
+    needs_cli_desktop()
+    desk = Computer(tmp_path / "ny", tz="America/New_York")
+    desk.login(cloud, account[0])
+    desk.aurora("add", "--title", "Call with Boston", "--start", "2026-12-08T09:00",
+                "--end", "2026-12-08T10:00", "--timezone", "America/New_York")
+    assert desk.sync()["pending"] == 0
+    # 09:00 in New York is 15:00 in Berlin, where this browser is.
+    sign_in(page, app_url, account[0], route=WEEK)
+    call = page.get_by_role("button", name="Call with Boston, 15:00–16:00")
+    expect(call).to_be_visible()
+    call.click()
+    dialog = page.get_by_role("dialog", name="Edit event")
+    # The editor keeps the event's own zone and wall clock.
+    expect(dialog.get_by_label("Time zone")).to_have_value("America/New_York")
+    expect(dialog.get_by_label("Starts")).to_have_value("2026-12-08T09:00")
+
+
+def test_browser_event_reaches_a_desktop_after_aurora_sync(
+        page: Any, app_url: str, account: tuple[str, str], cloud: CloudProcess,
+        tmp_path: Path) -> None:
+    needs_cli_desktop()
+    desk = Computer(tmp_path / "ny", tz="America/New_York")
+    desk.login(cloud, account[0])
+    desk.sync()
+    sign_in(page, app_url, account[0], route=WEEK)
+    new_event(page, "Planning from the web", "2026-12-09T11:00", "2026-12-09T12:30")
+    expect(page.get_by_role("button", name="Planning from the web, 11:00–12:30")).to_be_visible()
+    report = desk.sync()
+    assert report["pulled"] >= 1, report
+    [ev] = [e for e in desk.listing("2026-12-01", "2026-12-31", "America/New_York")
+            if e["title"] == "Planning from the web"]
+    assert (ev["start"], ev["end"]) == ("2026-12-09T05:00:00-05:00", "2026-12-09T06:30:00-05:00")
+    assert ev["timezone"] == "Europe/Berlin"
+
+
+def test_412_shows_the_server_copy_and_overwrites_nothing(
+        page: Any, app_url: str, account: tuple[str, str], cloud: CloudProcess,
+        tmp_path: Path) -> None:
+    sign_in(page, app_url, account[0], route=WEEK)
+    new_event(page, "Budget review", "2026-12-10T10:00", "2026-12-10T11:00")
+    page.get_by_role("button", name="Budget review, 10:00–11:00").click()
+    dialog = page.get_by_role("dialog", name="Edit event")
+    expect(dialog.get_by_label("Title")).to_have_value("Budget review")
+
+    # Meanwhile another device changes it.
+    api = ApiUser(cloud, tmp_path, account[0])
+    try:
+        [occ] = api.occurrences("2026-12-10T00:00:00Z", "2026-12-11T00:00:00Z")
+        theirs = api.event(occ["event"]["id"])
+        theirs.update(title="Budget review (board)", location="Room 4")
+        theirs = api.put(theirs)
+
+        dialog.get_by_label("Location").fill("Room 9")
+        dialog.get_by_role("button", name="Save").click()
+        alert = dialog.get_by_role("alert")
+        expect(alert).to_contain_text("This event was changed elsewhere")
+        expect(alert).to_contain_text(re.compile("title", re.I))
+        # The form now shows the server's values; the dialog stays open.
+        expect(dialog.get_by_label("Title")).to_have_value("Budget review (board)")
+        expect(dialog.get_by_label("Location")).to_have_value("Room 4")
+        now = api.event(theirs["id"])
+        assert (now["version"], now["title"], now["location"]) == (
+            theirs["version"], "Budget review (board)", "Room 4")
+
+        # The user makes the change again on the new version: saved, theirs kept.
+        dialog.get_by_label("Location").fill("Room 9")
+        dialog.get_by_role("button", name="Save").click()
+        expect(dialog).to_have_count(0)
+        expect(page.get_by_role("button", name="Budget review (board), 10:00–11:00")).to_be_visible()
+        now = api.event(theirs["id"])
+        assert (now["title"], now["location"]) == ("Budget review (board)", "Room 9")
+    finally:
+        api.close()
+
+
+def test_offline_save_says_so_keeps_the_input_and_saves_nothing(
+        page: Any, app_url: str, account: tuple[str, str], cloud: CloudProcess,
+        tmp_path: Path) -> None:
+    sign_in(page, app_url, account[0], route=WEEK)
+    page.get_by_role("button", name="New event").click()
+    dialog = page.get_by_role("dialog", name="New event")
+    dialog.get_by_label("Title").fill("Written offline")
+    dialog.get_by_label("Starts").fill("2026-12-11T16:00")
+    dialog.get_by_label("Location").fill("Café")
+
+    # The API (the stack's own origin, outside /app/) is unreachable for the page.
+    def unreachable(url: str) -> bool:
+        return url.startswith(cloud.url) and "/app/" not in url
+
+    page.route(unreachable, lambda route: route.abort("internetdisconnected"))
+    dialog.get_by_role("button", name="Save").click()
+    expect(dialog.get_by_role("alert")).to_have_text(re.compile(re.escape(OFFLINE)))
+    expect(dialog.get_by_label("Title")).to_have_value("Written offline")
+    expect(dialog.get_by_label("Location")).to_have_value("Café")
+    expect(dialog.get_by_label("Starts")).to_have_value("2026-12-11T16:00")
+    api = ApiUser(cloud, tmp_path, account[0])
+    try:
+        assert titles_by_day(api) == {}
+        # Back online: the same Save works, once.
+        page.unroute(unreachable)
+        dialog.get_by_role("button", name="Save").click()
+        expect(dialog).to_have_count(0)
+        expect(page.get_by_role("button", name="Written offline, 16:00–17:00")).to_be_visible()
+        assert titles_by_day(api) == {"2026-12-11": ["Written offline"]}
+    finally:
+        api.close()
+
+
+# -- phone width, keyboard, system colours ------------------------------------------
+
+
+def test_phone_width_navigation_and_new_event(new_context: Any, app_url: str,
+                                              account: tuple[str, str]) -> None:
+    page = new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
+    sign_in(page, app_url, account[0], route=WEEK)
+    nav = page.get_by_role("navigation", name="Main")
+    h1 = page.get_by_role("main").get_by_role("heading", level=1)
+    nav.get_by_role("link", name="Month").click()
+    expect(h1).to_have_text("December 2026")
+    page.get_by_role("button", name="Next").click()
+    expect(h1).to_have_text("January 2027")
+    page.get_by_role("button", name="Previous").click()
+    nav.get_by_role("link", name="Agenda").click()
+    wait_loaded(page)
+    nav.get_by_role("link", name="Week").click()
+    wait_loaded(page)
+    expect(h1).to_have_text(re.compile(r"7\s.*13 Dec 2026"))
+    new_event(page, "Run", "2026-12-07T07:00", "2026-12-07T07:45")
+    expect(occurrence(page, "Run").first).to_be_visible()
+    # Nothing is wider than the phone: no sideways scrolling of the page.
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"the page is {width} px wide at {PHONE['width']} px"
+
+
+def test_keyboard_alone_new_event_save_and_escape(page: Any, app_url: str,
+                                                   account: tuple[str, str]) -> None:
+    sign_in(page, app_url, account[0], route=WEEK)
+    page.locator("body").focus()
+
+    def tab_to(name: str, limit: int = 40) -> None:
+        for _ in range(limit):
+            page.keyboard.press("Tab")
+            focused = page.evaluate(
+                "(() => { const e = document.activeElement; return e && e.tagName === 'BUTTON' "
+                "? (e.getAttribute('aria-label') || e.textContent || '').trim() : ''; })()")
+            if focused == name:
+                return
+        raise AssertionError(f"Tab never reached {name!r}")
+
+    tab_to("New event")
+    page.keyboard.press("Enter")
+    dialog = page.get_by_role("dialog", name="New event")
+    expect(dialog).to_be_visible()
+    expect(dialog.get_by_label("Title")).to_be_focused()
+    page.keyboard.type("Typed only")
+    page.keyboard.press("Enter")  # submits the form
+    expect(dialog).to_have_count(0)
+    saved = occurrence(page, "Typed only")
+    expect(saved).to_have_count(1)
+    # Focus goes back to where it was.
+    expect(page.get_by_role("button", name="New event")).to_be_focused()
+
+    # Space opens it again; Tab stays inside the dialog; Esc closes it, nothing saved.
+    page.keyboard.press("Space")
+    expect(dialog).to_be_visible()
+    page.keyboard.type("Never saved")
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        assert page.evaluate("!!document.activeElement.closest('[role=dialog]')"), \
+            "Tab left the dialog"
+    page.keyboard.press("Escape")
+    expect(dialog).to_have_count(0)
+    expect(page.get_by_role("button", name="New event")).to_be_focused()
+    expect(occurrence(page, "Never saved")).to_have_count(0)
+
+    # An occurrence is reachable with Tab and opens with Enter.
+    saved.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("dialog", name="Edit event").get_by_label("Title")).to_have_value(
+        "Typed only")
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("dialog")).to_have_count(0)
+
+
+def test_light_and_dark_follow_the_system(new_context: Any, app_url: str,
+                                          cloud: CloudProcess) -> None:
+    def background(scheme: str) -> float:
+        page = new_context(color_scheme=scheme).new_page()
+        page.goto(app_url + "#/signin")
+        expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+        rgb = page.evaluate("getComputedStyle(document.body).backgroundColor")
+        r, g, b = (int(x) for x in re.findall(r"\d+", rgb)[:3])
+        return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255
+
+    assert background("light") > 0.8
+    assert background("dark") < 0.2
