@@ -189,14 +189,14 @@ class Front:
         return response(environ, start_response)
 
     def dispatch(self, request: Request) -> Response:
-        if self.web is not None and self.web.owns(request.path):
-            return self.web.handle(request)
         target = request.headers.get("X-Amz-Target", "")
         if request.method == "POST" and target.startswith(TARGET_PREFIX):
             body = request.get_data(cache=False)
             status, headers, data = self.cognito.handle(target, body, dict(request.headers))
             self.on_write()  # sign-ups, codes, sessions, refresh tokens: keep them all
             return Response(data, status=status, headers=headers)
+        if self.web is not None and self.web.owns(request.method, request.path):
+            return self.web.handle(request)
         if request.method == "GET" and request.path == f"/{self.pool_id}/.well-known/jwks.json":
             return Response(json.dumps(self.jwks()), content_type="application/json")
         route, params = self._route(request.method, request.path)

@@ -64,9 +64,12 @@ class WebFiles:
         self.dist = Path(dist) if dist is not None else default_dist()
 
     @staticmethod
-    def owns(path: str) -> bool:
-        """/app and below; and / (no API route), which sends a browser to the app."""
-        return path in ("/", PREFIX) or path.startswith(PREFIX + "/")
+    def owns(method: str, path: str) -> bool:
+        """/app and below; and GET / (no API route: the Cognito API is POST /), which
+        sends a browser to the app."""
+        if path == "/":
+            return method in ("GET", "HEAD")
+        return path == PREFIX or path.startswith(PREFIX + "/")
 
     @property
     def built(self) -> bool:

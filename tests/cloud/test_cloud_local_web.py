@@ -33,6 +33,14 @@ class EchoApi:
                 "body": "{}"}
 
 
+class StubCognito:
+    """Stands in for CognitoProxy: the Cognito API is POST / with X-Amz-Target."""
+
+    def handle(self, target: str, body: bytes, headers: dict[str, str]
+               ) -> tuple[int, dict[str, str], bytes]:
+        return 200, {"Content-Type": "application/x-amz-json-1.1"}, b'{"UserSub": "s"}'
+
+
 @pytest.fixture
 def dist(tmp_path: Path) -> Path:
     d = tmp_path / "dist"
@@ -54,7 +62,7 @@ def _client(web: WebFiles | None) -> Client:
     apis.put(EchoApi())
     front = Front(Template().routes(), apis,
                   JwtVerifier(lambda: {"keys": []}, "https://issuer", "client"),
-                  cognito=None,  # type: ignore[arg-type]
+                  cognito=StubCognito(),  # type: ignore[arg-type]
                   jwks=lambda: {"keys": []}, pool_id="pool", limiter=RateLimiter(0, 1), web=web)
     return Client(front)
 
@@ -99,7 +107,10 @@ def test_app_without_slash_redirects_and_head_and_revalidation_work(dist: Path) 
     assert client.get("/app?x=1").headers["Location"] == "/app/?x=1"
     root = client.get("/")  # the stack's base URL, opened in a browser: the app
     assert root.status_code == 302 and root.headers["Location"] == "/app/"
-    assert client.post("/").status_code == 405
+    assert client.post("/").status_code == 404  # POST / is the Cognito API's (X-Amz-Target)
+    signup = client.post("/", headers={"X-Amz-Target": "AWSCognitoIdentityProviderService."
+                                                       "SignUp"}, data=b"{}")
+    assert signup.status_code == 200 and signup.data == b'{"UserSub": "s"}'
     head = client.head("/app/assets/index-abc123.js")
     assert head.status_code == 200 and head.data == b""
     assert head.headers["Content-Length"] == str(len(SCRIPT))
