@@ -256,3 +256,19 @@ describe("an account without calendars", () => {
     expect(calls).toHaveLength(3);
   });
 });
+
+describe("refresh ahead of expiry", () => {
+  it("refreshes before the request when the token is about to expire (no 401 round trip)", async () => {
+    const auth = tokens();
+    let soon = true;
+    const src: TokenSource = { ...auth, accessToken: auth.accessToken, refresh: auth.refresh, needsRefresh: () => soon };
+    const { fetch, calls } = scripted([json(200, { calendars: [] })]);
+    const refresh = vi.spyOn(src, "refresh").mockImplementation(async () => {
+      soon = false;
+      return true;
+    });
+    await new Api("http://api.test", src, fetch).listCalendars();
+    expect(refresh).toHaveBeenCalledTimes(1);
+    expect(calls).toHaveLength(1);
+  });
+});

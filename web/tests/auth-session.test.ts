@@ -249,3 +249,20 @@ describe("Auth against a fake Cognito", () => {
     expect(store.getItem(SESSION_KEY)).toBeNull();
   });
 });
+
+describe("Auth.needsRefresh", () => {
+  it("is true in the last quarter of the token's life (at most its last minute), by the time it arrived", async () => {
+    fakeCognito(() => ({ status: 200, body: { AuthenticationResult: { AccessToken: access(1), IdToken: idTok() } } }));
+    const store = new MapStore();
+    new SessionKeeper(store).save(API, "a@x.org", "r");
+    const auth = new Auth(CONFIG, API, new SessionKeeper(store));
+    const t0 = Date.now();
+    await auth.restore();
+    const clock = vi.spyOn(Date, "now");
+    clock.mockReturnValue(t0 + 3000_000); // 50 of 60 minutes gone
+    expect(auth.needsRefresh()).toBe(false);
+    clock.mockReturnValue(t0 + 3545_000); // 55 s left
+    expect(auth.needsRefresh()).toBe(true);
+    clock.mockRestore();
+  });
+});

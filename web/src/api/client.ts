@@ -90,6 +90,8 @@ export interface TokenSource {
   refresh(): Promise<boolean>;
   /** The session is over (refresh refused): forget it and send the user to sign in. */
   sessionEnded(message: string): void;
+  /** True when the access token is about to expire (refreshed before the request). */
+  needsRefresh?(): boolean;
 }
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
@@ -227,6 +229,8 @@ export class Api {
   }
 
   async request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+    // Ahead of expiry: one refresh now saves a 401 and a second round trip.
+    if (this.auth.needsRefresh?.()) await this.refreshOnce();
     let res = await this.send(method, path, opts);
     if (res.status === 401) {
       if (await this.refreshOnce()) res = await this.send(method, path, opts);

@@ -39,6 +39,9 @@ export class Auth implements TokenSource {
   private readonly pool: CognitoUserPool;
   private readonly keeper: SessionKeeper;
   private session: CognitoUserSession | null = null;
+  /** Epoch ms (this browser's clock) when the access token expires, and its life in ms. */
+  private expiresAt = 0;
+  private lifetime = 0;
   private email = "";
   private listeners = new Set<Listener>();
 
@@ -71,6 +74,17 @@ export class Auth implements TokenSource {
   private emit(message: string | null = null): void {
     const u = this.user();
     for (const fn of this.listeners) fn(u, message);
+  }
+
+  /**
+   * The access token is in the last quarter of its life (at most its last minute). Its
+   * life is counted from when it arrived here (exp − iat), so a wrong clock in the
+   * browser does not matter.
+   */
+  needsRefresh(): boolean {
+    if (!this.session) return false;
+    const left = this.expiresAt - Date.now();
+    return left < Math.min(60_000, this.lifetime / 4);
   }
 
   accessToken(): string | null {
@@ -164,6 +178,9 @@ export class Auth implements TokenSource {
   private adopt(session: CognitoUserSession, email: string): void {
     this.session = session;
     this.email = email;
+    const token = session.getAccessToken();
+    this.lifetime = Math.max(0, token.getExpiration() - token.getIssuedAt()) * 1000;
+    this.expiresAt = Date.now() + this.lifetime;
   }
 
   /** After a reload: the refresh token kept in this tab, if any, gives a new session. */
