@@ -4,18 +4,22 @@
 import type { Wall } from "./zone";
 import { parseDate } from "./zone";
 
+const DATE_OPTIONS: Record<string, Intl.DateTimeFormatOptions> = {
+  L: { weekday: "long", day: "numeric", month: "long" },
+  S: { weekday: "short", day: "numeric" },
+  w: { weekday: "short" },
+  W: { weekday: "long" },
+  M: { month: "long", year: "numeric" },
+  D: { day: "numeric", month: "short" },
+  F: { day: "numeric", month: "short", year: "numeric" },
+};
+
 export class Formats {
   readonly locale: string;
   readonly hour12: boolean;
   private readonly timeF: Intl.DateTimeFormat;
   private readonly hourF: Intl.DateTimeFormat;
-  private readonly dayLongF: Intl.DateTimeFormat;
-  private readonly dayShortF: Intl.DateTimeFormat;
-  private readonly weekdayShortF: Intl.DateTimeFormat;
-  private readonly weekdayLongF: Intl.DateTimeFormat;
-  private readonly monthYearF: Intl.DateTimeFormat;
-  private readonly dayMonthF: Intl.DateTimeFormat;
-  private readonly fullDateF: Intl.DateTimeFormat;
+  private readonly made = new Map<string, Intl.DateTimeFormat>();
   private readonly byMinute = new Map<number, string>();
   private readonly byHour = new Map<number, string>();
   private readonly byDate = new Map<string, string>();
@@ -31,13 +35,6 @@ export class Formats {
     this.hourF = new Intl.DateTimeFormat(locale, this.hour12
       ? { ...utc, hour: "numeric" }
       : { ...utc, hour: "2-digit", minute: "2-digit" });
-    this.dayLongF = new Intl.DateTimeFormat(locale, { ...utc, weekday: "long", day: "numeric", month: "long" });
-    this.dayShortF = new Intl.DateTimeFormat(locale, { ...utc, weekday: "short", day: "numeric" });
-    this.weekdayShortF = new Intl.DateTimeFormat(locale, { ...utc, weekday: "short" });
-    this.weekdayLongF = new Intl.DateTimeFormat(locale, { ...utc, weekday: "long" });
-    this.monthYearF = new Intl.DateTimeFormat(locale, { ...utc, month: "long", year: "numeric" });
-    this.dayMonthF = new Intl.DateTimeFormat(locale, { ...utc, day: "numeric", month: "short" });
-    this.fullDateF = new Intl.DateTimeFormat(locale, { ...utc, day: "numeric", month: "short", year: "numeric" });
   }
 
   /** '09:30' or '9:30 AM', as the locale writes it. */
@@ -61,37 +58,48 @@ export class Formats {
     return s;
   }
 
-  private cached(f: Intl.DateTimeFormat, tag: string, date: string): string {
+  /** A formatter made on first use (making one costs about a millisecond). */
+  private f(tag: string): Intl.DateTimeFormat {
+    let f = this.made.get(tag);
+    if (!f) {
+      const opts = DATE_OPTIONS[tag] as Intl.DateTimeFormatOptions;
+      f = new Intl.DateTimeFormat(this.locale, { timeZone: "UTC", ...opts });
+      this.made.set(tag, f);
+    }
+    return f;
+  }
+
+  private cached(tag: string, date: string): string {
     const key = tag + date;
     let s = this.byDate.get(key);
     if (s === undefined) {
       const { y, mo, d } = parseDate(date);
-      s = f.format(Date.UTC(y, mo - 1, d, 12));
+      s = this.f(tag).format(Date.UTC(y, mo - 1, d, 12));
       this.byDate.set(key, s);
     }
     return s;
   }
 
   /** 'Thursday 3 December'. */
-  dayLong(date: string): string { return this.cached(this.dayLongF, "L", date); }
+  dayLong(date: string): string { return this.cached("L", date); }
   /** 'Thu 3'. */
-  dayShort(date: string): string { return this.cached(this.dayShortF, "S", date); }
+  dayShort(date: string): string { return this.cached("S", date); }
   /** 'Thu'. */
-  weekdayShort(date: string): string { return this.cached(this.weekdayShortF, "w", date); }
+  weekdayShort(date: string): string { return this.cached("w", date); }
   /** 'Thursday'. */
-  weekdayLong(date: string): string { return this.cached(this.weekdayLongF, "W", date); }
+  weekdayLong(date: string): string { return this.cached("W", date); }
   /** 'December 2026'. */
-  monthYear(date: string): string { return this.cached(this.monthYearF, "M", date); }
+  monthYear(date: string): string { return this.cached("M", date); }
   /** '3 Dec'. */
-  dayMonth(date: string): string { return this.cached(this.dayMonthF, "D", date); }
+  dayMonth(date: string): string { return this.cached("D", date); }
   /** '3 Dec 2026'. */
-  fullDate(date: string): string { return this.cached(this.fullDateF, "F", date); }
+  fullDate(date: string): string { return this.cached("F", date); }
 
   /** '30 Nov – 6 Dec 2026' (a week's heading). */
   dateRange(first: string, last: string): string {
     const a = parseDate(first);
     const b = parseDate(last);
-    const f = this.fullDateF as Intl.DateTimeFormat & {
+    const f = this.f("F") as Intl.DateTimeFormat & {
       formatRange?: (x: number, y: number) => string;
     };
     if (typeof f.formatRange === "function") {

@@ -73,25 +73,43 @@ export function wallToUtcMs(w: Wall): number {
   return Date.UTC(w.y, w.mo - 1, w.d, w.h, w.mi, w.s ?? 0);
 }
 
-// Offsets are cached per zone and 15-minute bucket: every transition of the
-// current tz database falls on a quarter hour, so an offset is constant within one.
+// Offsets are cached per zone: per UTC day when the offset is the same at both of
+// its ends (almost every day: one Intl call per day), else per 15-minute bucket
+// (every transition of the current tz database falls on a quarter hour).
 const BUCKET = 15 * MINUTE;
-const offsetCache = new Map<string, Map<number, number>>();
+interface ZoneCache {
+  days: Map<number, number | null>;
+  buckets: Map<number, number>;
+}
+const offsetCache = new Map<string, ZoneCache>();
+
+function rawOffset(ms: number, zone: string): number {
+  return wallToUtcMs(wallNoCache(ms, zone)) - Math.floor(ms / 1000) * 1000;
+}
 
 /** The zone's UTC offset at an instant, in ms (Berlin in winter: +3,600,000). */
 export function offsetAt(ms: number, zone: string): number {
-  let byBucket = offsetCache.get(zone);
-  if (!byBucket) {
-    byBucket = new Map();
-    offsetCache.set(zone, byBucket);
+  let c = offsetCache.get(zone);
+  if (!c) {
+    c = { days: new Map(), buckets: new Map() };
+    offsetCache.set(zone, c);
   }
+  const day = Math.floor(ms / DAY_MS);
+  let constant = c.days.get(day);
+  if (constant === undefined) {
+    if (c.days.size > 20_000) c.days.clear();
+    const a = rawOffset(day * DAY_MS, zone);
+    const b = rawOffset((day + 1) * DAY_MS, zone);
+    constant = a === b ? a : null;
+    c.days.set(day, constant);
+  }
+  if (constant !== null) return constant;
   const bucket = Math.floor(ms / BUCKET);
-  let off = byBucket.get(bucket);
+  let off = c.buckets.get(bucket);
   if (off === undefined) {
-    const start = bucket * BUCKET;
-    off = wallToUtcMs(wallNoCache(start, zone)) - start;
-    if (byBucket.size > 50_000) byBucket.clear();
-    byBucket.set(bucket, off);
+    off = rawOffset(bucket * BUCKET, zone);
+    if (c.buckets.size > 50_000) c.buckets.clear();
+    c.buckets.set(bucket, off);
   }
   return off;
 }
@@ -182,6 +200,11 @@ export function addMonths(date: string, n: number): string {
 
 export function daysInMonth(y: number, mo: number): number {
   return new Date(Date.UTC(y, mo, 0)).getUTCDate();
+}
+
+/** Days since 1970-01-01 of a wall clock's date (no string work). */
+export function dayNumberOfWall(w: Wall): number {
+  return Math.round(Date.UTC(w.y, w.mo - 1, w.d) / DAY_MS);
 }
 
 export function dateOfWall(w: Wall): string {

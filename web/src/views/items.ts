@@ -2,7 +2,7 @@
 import type { CalendarWire, OccurrenceWire } from "../api/types";
 import type { Formats } from "../time/format";
 import type { Wall } from "../time/zone";
-import { addDays, dateOfWall, dayNumber, fromDayNumber, instantOf, parseWire, wallOf } from "../time/zone";
+import { addDays, dateOfWall, dayNumber, dayNumberOfWall, fromDayNumber, instantOf, parseWire, wallOf } from "../time/zone";
 
 export const DEFAULT_COLOR = "#3b82f6";
 
@@ -61,8 +61,8 @@ export function toItems(
       if (end < start) end = start;
       startWall = wallOf(start, zone);
       endWall = wallOf(end, zone);
-      firstDay = dayNumber(dateOfWall(startWall));
-      lastDay = dayNumber(dateOfWall(endWall));
+      firstDay = dayNumberOfWall(startWall);
+      lastDay = dayNumberOfWall(endWall);
       if (lastDay > firstDay && endWall.h === 0 && endWall.mi === 0) lastDay -= 1;
     }
     const title = titleOf(ev.title);

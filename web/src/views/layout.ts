@@ -1,7 +1,7 @@
 // Pure layout: which items fall on which day, and how overlapping timed items
 // sit side by side in a day column. One pass each; no DOM.
 import type { Item } from "./items";
-import { dateOfWall, dayNumber } from "../time/zone";
+import { dayNumberOfWall } from "../time/zone";
 
 /** The shortest block drawn (minutes), so a 0- or 5-minute event stays clickable. */
 export const MIN_BLOCK = 20;
@@ -60,8 +60,8 @@ export function layoutColumns<T>(spans: Array<Span & { item: T }>): Placed<T>[] 
 
 /** The span of a timed item within one day (day number), in wall minutes. */
 export function spanOnDay(it: Item, day: number): Span {
-  const sDay = dayNumber(dateOfWall(it.startWall));
-  const eDay = dayNumber(dateOfWall(it.endWall));
+  const sDay = dayNumberOfWall(it.startWall);
+  const eDay = dayNumberOfWall(it.endWall);
   const top = sDay < day ? 0 : it.startWall.h * 60 + it.startWall.mi;
   const bottom = eDay > day ? 24 * 60 : it.endWall.h * 60 + it.endWall.mi;
   return { top, bottom: Math.max(bottom, top) };
