@@ -11,6 +11,7 @@ import sys
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from aurora_core.model import ValidationError, iana_zone
@@ -20,11 +21,14 @@ from aurora_desktop.settings import Settings
 from aurora_desktop.store import Store, StoreError
 from aurora_desktop.store.base import StoreDamaged, _environment_error
 from aurora_desktop.systemzone import system_zone_name
-from aurora_desktop.ui.account import AccountUi, install_account
+from aurora_desktop.ui.first_paint import after_first_paint
 from aurora_desktop.ui.main_window import MainWindow
 from aurora_desktop.ui.store_watch import install_store_watch
-from aurora_desktop.ui.subscriptions import SubscriptionsUi, install_subscriptions
-from aurora_desktop.ui.sync_install import SyncUi, install_sync
+
+if TYPE_CHECKING:  # imported by install_services: not needed to show the window
+    from aurora_desktop.ui.account import AccountUi
+    from aurora_desktop.ui.subscriptions import SubscriptionsUi
+    from aurora_desktop.ui.sync_install import SyncUi
 
 log = logging.getLogger("aurora.app")
 
@@ -41,6 +45,7 @@ class App:
     settings: Settings
     window: MainWindow
     services: list[object]
+    data_dir: Path | None = None
     account: AccountUi | None = None
     sync: SyncUi | None = None
     subscriptions: SubscriptionsUi | None = None
@@ -94,8 +99,14 @@ def user_zone(settings: Settings) -> tuple[str, ZoneInfo]:
         return "UTC", iana_zone("UTC")
 
 
-def build(data_dir: Path, argv: list[str], qsettings: QtCore.QSettings | None = None) -> App:
-    """Build the app without running it (tests and benches use this). Raises StoreError."""
+def build(data_dir: Path, argv: list[str], qsettings: QtCore.QSettings | None = None, *,
+          services: bool = True) -> App:
+    """Build the app without running it (tests and benches use this). Raises StoreError.
+
+    ``services=False`` leaves the account, sync and subscriptions to
+    :func:`install_services`: run_app installs them once the window has been
+    painted (start-up time, docs/performance.md).
+    """
     qapp = make_qapp(argv)
     if qsettings is None:
         qsettings = QtCore.QSettings(str(Path(data_dir) / "settings.ini"),
@@ -111,19 +122,28 @@ def build(data_dir: Path, argv: list[str], qsettings: QtCore.QSettings | None = 
         if err is None:
             raise
         raise err from None
-    app = App(qapp, store, settings, window, services=[])
-
-    # --- services: build them here and hand them the window -------------
-    # (reminders: ReminderService(store, settings, window) and the tray go here,
-    #  appended to app.services so they live as long as the app.)
-    app.account = install_account(app, Path(data_dir))  # status button, File → Account…
-    app.sync = install_sync(app, Path(data_dir), app.account)  # indicator, View → Sync now
-    # File → Subscribe to calendar…, View → Refresh subscriptions (refreshing: run_app)
-    app.subscriptions = install_subscriptions(app, Path(data_dir))
+    app = App(qapp, store, settings, window, services=[], data_dir=Path(data_dir))
+    if services:
+        install_services(app)
     # Other writers (aurora import, another window's sync) show within half a second.
     app.services.append(install_store_watch(store, window))
-
     return app
+
+
+def install_services(app: App) -> None:
+    """The account, sync and subscriptions, handed the window (they live as long as the app:
+    each is appended to app.services). Imported here: none is needed to show the window."""
+    from aurora_desktop.ui.account import install_account
+    from aurora_desktop.ui.subscriptions import install_subscriptions
+    from aurora_desktop.ui.sync_install import install_sync
+
+    if app.account is not None:
+        return
+    data_dir = app.data_dir or Path(app.store.path).parent
+    app.account = install_account(app, data_dir)  # status button, File → Account…
+    app.sync = install_sync(app, data_dir, app.account)  # indicator, View → Sync now
+    # File → Subscribe to calendar…, View → Refresh subscriptions (refreshing: run_app)
+    app.subscriptions = install_subscriptions(app, data_dir)
 
 
 def install_excepthook(window: MainWindow) -> None:
@@ -164,13 +184,14 @@ def run_app(data_dir: Path, argv: list[str]) -> int:
         install_reminders,
         start_hidden,
     )
+    from aurora_desktop.ui import theme
 
     make_qapp(argv)
     instance = claim_single_instance(Path(data_dir), argv)
     if instance is None:
         return 0  # Aurora Time already runs on this data: it was brought forward
     try:
-        app = build(Path(data_dir), argv)
+        app = build(Path(data_dir), argv, services=False)
     except StoreError as exc:
         # Damaged: move it aside and start fresh, or open its folder; read-only: say so.
         from aurora_desktop.ui.open_failure import handle_open_failure
@@ -180,7 +201,7 @@ def run_app(data_dir: Path, argv: list[str]) -> int:
         if kept is None:
             return 1
         try:
-            app = build(Path(data_dir), argv)
+            app = build(Path(data_dir), argv, services=False)
         except StoreError as again:
             QtWidgets.QMessageBox.critical(None, "Aurora Time", f"Cannot open the calendar: {again}")
             return 1
@@ -191,19 +212,29 @@ def run_app(data_dir: Path, argv: list[str]) -> int:
     # and benches that build the window get no timers, tray or socket.
     app.services.append(instance)
     connect_single_instance(instance, app.window)
-    reminders = install_reminders(app, Path(data_dir))
-    if app.sync is not None:
-        # Right before a reminder is due, a stale pull is refreshed (dismissed elsewhere?).
-        def next_reminder() -> datetime | None:
-            upcoming = reminders.engine.upcoming(1)
-            return upcoming[0].due if upcoming else None
 
-        app.sync.controller.next_reminder = next_reminder
-        app.sync.start()
-    if app.subscriptions is not None:
-        app.subscriptions.start()  # at start-up, then every hour (a setting), off the GUI thread
-    if not start_hidden(argv):
+    def start_services() -> None:
+        install_services(app)
+        reminders = install_reminders(app, Path(data_dir))
+        if app.sync is not None:
+            # Right before a reminder is due, a stale pull is refreshed (dismissed elsewhere?).
+            def next_reminder() -> datetime | None:
+                upcoming = reminders.engine.upcoming(1)
+                return upcoming[0].due if upcoming else None
+
+            app.sync.controller.next_reminder = next_reminder
+            app.sync.start()
+        if app.subscriptions is not None:
+            app.subscriptions.start()  # at start-up, then hourly (a setting), off the GUI thread
+
+    if start_hidden(argv):  # in the tray only: nothing to paint first
+        theme.install_dialog_polish(app.qapp)
+        start_services()
+    else:
+        # The window first (issue 12: start-up time), then the account, sync,
+        # subscriptions, reminders and tray; at the latest after 2 s.
         app.window.show()
+        after_first_paint(app.window, start_services, at_latest_ms=2000)
     try:
         return app.qapp.exec()
     finally:

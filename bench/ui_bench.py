@@ -1,6 +1,9 @@
 """Calendar window benchmarks (prints figures; not a test).
 
     .venv/bin/python bench/ui_bench.py            # uses $QT_QPA_PLATFORM (xcb under Xvfb, or offscreen)
+    .venv/bin/python bench/ui_bench.py --startup [RUNS] [DATA_DIR]   # only 2., with CPU time
+
+``--startup`` keeps (or reuses) its store in DATA_DIR, so repeated runs compare alike.
 
 With a 10,000-event store (500 recurring series) it measures:
 1. next month / week / day: key press to repainted view, in process (median, p90);
@@ -12,19 +15,21 @@ With a 10,000-event store (500 recurring series) it measures:
 from __future__ import annotations
 
 import os
+import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 RUNS = 5
 
 BARE = r"""
-import sys, time
+import resource, sys, time
 from PySide6 import QtCore, QtWidgets
 app = QtWidgets.QApplication(sys.argv)
 w = QtWidgets.QMainWindow()
@@ -33,7 +38,8 @@ w.show()
 while not w.windowHandle() or not w.windowHandle().isExposed():
     app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 10)
 w.repaint()
-print("SHOWN", time.time(), flush=True)
+ru = resource.getrusage(resource.RUSAGE_SELF)
+print("SHOWN", time.time(), ru.ru_utime + ru.ru_stime, flush=True)
 """
 
 
@@ -45,11 +51,17 @@ def rss_mb() -> float:
 
 
 def child_aurora(data_dir: str) -> None:
-    """Start the real window on the month view, print when it is shown and populated."""
+    """Start the real window on the month view, print when it is shown and populated.
+
+    Built as run_app builds it: the account, sync and subscriptions (and, in
+    run_app, the reminders and tray) come after the window's first paint.
+    """
     from aurora_desktop import app as appmod
     from aurora_desktop.qt import QtCore
+    from aurora_desktop.ui.first_paint import after_first_paint
 
-    app = appmod.build(Path(data_dir), sys.argv[:1])
+    app = appmod.build(Path(data_dir), sys.argv[:1], services=False)
+    after_first_paint(app.window, lambda: appmod.install_services(app))
     app.window.set_view("month")
     app.window.show()
     win = app.window.windowHandle()
@@ -58,9 +70,34 @@ def child_aurora(data_dir: str) -> None:
         win = app.window.windowHandle()
     app.window.repaint()
     n = len(app.window.model.items())
-    print("SHOWN", time.time(), n, f"{rss_mb():.1f}", flush=True)
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    print("SHOWN", time.time(), ru.ru_utime + ru.ru_stime, n, f"{rss_mb():.1f}", flush=True)
     app.shutdown()
     os._exit(0)
+
+
+def child_run_app(data_dir: str) -> None:
+    """The app as `aurora` starts it (run_app: single instance, then the window; the
+    account, sync, subscriptions, reminders and tray after its first paint). Prints
+    when the window's first paint is done, then exits."""
+    from aurora_desktop import app as appmod
+    from aurora_desktop.ui.first_paint import after_first_paint
+    from aurora_desktop.ui.main_window import MainWindow
+
+    def shown(window: MainWindow) -> None:
+        ru = resource.getrusage(resource.RUSAGE_SELF)
+        print("SHOWN", time.time(), ru.ru_utime + ru.ru_stime, len(window.model.items()),
+              f"{rss_mb():.1f}", flush=True)
+        os._exit(0)
+
+    class Timed(MainWindow):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            after_first_paint(self, lambda: shown(self))
+
+    setattr(appmod, "MainWindow", Timed)  # noqa: B010 - build() makes this one
+    appmod.run_app(Path(data_dir), ["aurora"])
+    os._exit(1)
 
 
 def start_env(cache: Path) -> dict[str, str]:
@@ -73,6 +110,12 @@ def start_env(cache: Path) -> dict[str, str]:
 
 
 def start_once(args: list[str], env: dict[str, str]) -> tuple[float, list[str]]:
+    wall, _cpu, extra = start_once_cpu(args, env)
+    return wall, extra
+
+
+def start_once_cpu(args: list[str], env: dict[str, str]) -> tuple[float, float, list[str]]:
+    """Wall time to SHOWN, the child's CPU time (user + system) until then, its extras."""
     t0 = time.time()
     # No check of the exit code: the bare PySide6 6.12 program may abort at exit on
     # Python 3.11 (its None refcount bug, see aurora_desktop/qt.py) after it has shown.
@@ -80,7 +123,45 @@ def start_once(args: list[str], env: dict[str, str]) -> tuple[float, list[str]]:
                          env=env).stdout
     line = next(ln for ln in out.splitlines() if ln.startswith("SHOWN"))
     parts = line.split()
-    return float(parts[1]) - t0, parts[2:]
+    return float(parts[1]) - t0, float(parts[2]), parts[3:]
+
+
+def startup_only(runs: int, data_dir: Path | None) -> None:
+    """Only the start-up race, more runs, with CPU time (trustworthy on a loaded machine)."""
+    sys.path.insert(0, str(HERE))
+    from datetime import date
+
+    from ui_data import fill_bulk
+
+    from aurora_desktop.store import Store
+
+    tmp = data_dir or Path(tempfile.mkdtemp(prefix="aurora-bench-"))
+    tmp.mkdir(parents=True, exist_ok=True)
+    if not (tmp / "aurora.sqlite3").exists():
+        with Store(tmp / "aurora.sqlite3") as store:
+            fill_bulk(store, 10_000, 500, center=date.today())
+    print(f"load average before: {os.getloadavg()}")
+    env = start_env(tmp / "pycache")
+    cmds = {"bare PySide6 QMainWindow": [sys.executable, "-c", BARE],
+            "Aurora Time, month shown": [sys.executable, __file__, "--child", str(tmp)],
+            "the same via run_app": [sys.executable, __file__, "--child-run-app", str(tmp)]}
+    for cmd in cmds.values():
+        start_once(cmd, env)  # warm-up: fills the bytecode cache
+    wall: dict[str, list[float]] = {k: [] for k in cmds}
+    cpu: dict[str, list[float]] = {k: [] for k in cmds}
+    for _ in range(runs):  # alternating, so a busy spell hits all alike
+        for k, cmd in cmds.items():
+            w, c, _x = start_once_cpu(cmd, env)
+            wall[k].append(w)
+            cpu[k].append(c)
+    med = statistics.median
+    bare = "bare PySide6 QMainWindow"
+    for k in cmds:
+        ratio = "" if k == bare else (f"   ratio wall {med(wall[k]) / med(wall[bare]):.2f}x"
+                                      f"  CPU {med(cpu[k]) / med(cpu[bare]):.2f}x")
+        print(f"  {k:25} wall {med(wall[k]) * 1000:5.0f} ms   CPU {med(cpu[k]) * 1000:5.0f} ms"
+              f"{ratio}   (wall runs: {' '.join(f'{x * 1000:.0f}' for x in wall[k])})")
+    print(f"load average after: {os.getloadavg()}")
 
 
 def switching(data_dir: Path) -> None:
@@ -138,6 +219,13 @@ def switching(data_dir: Path) -> None:
 def main() -> None:
     if len(sys.argv) > 2 and sys.argv[1] == "--child":
         child_aurora(sys.argv[2])
+        return
+    if len(sys.argv) > 2 and sys.argv[1] == "--child-run-app":
+        child_run_app(sys.argv[2])
+        return
+    if len(sys.argv) > 1 and sys.argv[1] == "--startup":
+        startup_only(int(sys.argv[2]) if len(sys.argv) > 2 else 9,
+                     Path(sys.argv[3]) if len(sys.argv) > 3 else None)
         return
     sys.path.insert(0, str(HERE))
     from datetime import date

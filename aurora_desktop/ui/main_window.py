@@ -34,6 +34,7 @@ from aurora_desktop.settings import Settings
 from aurora_desktop.store import ChangeNotice, Store, StoreError
 from aurora_desktop.ui import theme
 from aurora_desktop.ui.controller import Controller, Scope
+from aurora_desktop.ui.first_paint import after_first_paint
 from aurora_desktop.ui.fmt import Formatter
 from aurora_desktop.ui.layout import Item
 from aurora_desktop.ui.models import AgendaModel, CalendarListModel, OccurrenceModel, SearchModel
@@ -87,6 +88,9 @@ class MainWindow(QtWidgets.QMainWindow):
 
         self.model = OccurrenceModel(store, zone, self)
         self.model.failed.connect(self._read_failed)
+        # The neighbouring pages are read once the window has been painted (start-up time).
+        self.model.hold_prefetch(True)
+        after_first_paint(self, self._after_first_paint)
         self.agenda_model = AgendaModel(store, zone, self)
         self.calendar_model = CalendarListModel(store, self)
         self.search_model = SearchModel(self)
@@ -250,7 +254,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.ctx.theme = t
         app = QtWidgets.QApplication.instance()
         if isinstance(app, QtWidgets.QApplication):
-            theme.apply(app, t)
+            theme.apply(app, t, polish_dialogs=False)  # installed after the first paint
         self.prev_button.setIcon(theme.icon("chevron-left", t.text))
         self.next_button.setIcon(theme.icon("chevron-right", t.text))
         if self._search_icon is None:
@@ -894,6 +898,13 @@ class MainWindow(QtWidgets.QMainWindow):
         s.set("window/view", self.current_view)
         s.set("window/date", self.date.isoformat())
         s.sync()
+
+    def _after_first_paint(self) -> None:
+        """What start-up leaves until the window has been painted (docs/performance.md)."""
+        self.model.hold_prefetch(False)
+        app = QtWidgets.QApplication.instance()
+        if isinstance(app, QtWidgets.QApplication):
+            theme.install_dialog_polish(app)
 
     def showEvent(self, event: QtGui.QShowEvent) -> None:
         super().showEvent(event)

@@ -50,6 +50,7 @@ class OccurrenceModel(QtCore.QAbstractListModel):
         self._calendars: dict[str, Calendar] = {}
         self._cache: dict[tuple[date, date], list[Item]] = {}
         self._wanted: list[tuple[date, date]] = []
+        self._prefetch_held = False
         self._prefetch_timer = QtCore.QTimer(self)
         self._prefetch_timer.setSingleShot(True)
         self._prefetch_timer.setInterval(40)  # after the first paint, not before
@@ -93,7 +94,15 @@ class OccurrenceModel(QtCore.QAbstractListModel):
             items = self._query(rng)
         self._show(items)
         self._wanted = [r for r in neighbours if r not in self._cache]
-        if self._wanted:
+        if self._wanted and not self._prefetch_held:
+            self._prefetch_timer.start()
+
+    def hold_prefetch(self, held: bool) -> None:
+        """Held: neighbours are noted but not read (start-up: the window is painted first)."""
+        self._prefetch_held = held
+        if held:
+            self._prefetch_timer.stop()
+        elif self._wanted:
             self._prefetch_timer.start()
 
     def reload(self) -> None:

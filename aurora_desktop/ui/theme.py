@@ -92,12 +92,17 @@ def install_font(app: QtWidgets.QApplication) -> str:
     return family
 
 
-def apply(app: QtWidgets.QApplication, theme: Theme) -> None:
-    """Fusion style with our palette, font and style sheet."""
+def apply(app: QtWidgets.QApplication, theme: Theme, *, polish_dialogs: bool = True) -> None:
+    """Fusion style with our palette, font and style sheet.
+
+    ``polish_dialogs=False`` leaves :func:`install_dialog_polish` to the caller (the
+    main window installs it once it has been painted: see there).
+    """
     if app.style().name().lower() != "fusion":
         app.setStyle("Fusion")
     install_font(app)
-    _install_dialog_polish(app)
+    if polish_dialogs:
+        install_dialog_polish(app)
     p = QtGui.QPalette()
     C = QtGui.QColor
     role = QtGui.QPalette.ColorRole
@@ -379,8 +384,13 @@ class _DialogPolish(QtCore.QObject):
     plain buttons."""
 
     def eventFilter(self, obj: QtCore.QObject, event: QtCore.QEvent) -> bool:
-        if event.type() == QtCore.QEvent.Type.Show and isinstance(obj, QtWidgets.QDialog) \
-                and not obj.property("auroraPolished"):
+        if event.type() == QtCore.QEvent.Type.Show and isinstance(obj, QtWidgets.QDialog):
+            self.polish(obj)
+        return False
+
+    @staticmethod
+    def polish(obj: QtWidgets.QDialog) -> None:
+        if not obj.property("auroraPolished"):
             obj.setProperty("auroraPolished", True)
             # No stock icons (a green tick, a red cross) on OK/Cancel: plain labelled buttons.
             for box in obj.findChildren(QtWidgets.QDialogButtonBox):
@@ -392,14 +402,22 @@ class _DialogPolish(QtCore.QObject):
                 if 0 < max(m.left(), m.top(), m.right(), m.bottom()) <= 12:
                     lay.setContentsMargins(22, 18, 22, 16)
                     lay.setSpacing(max(lay.spacing(), 10))
-        return False
 
 
-def _install_dialog_polish(app: QtWidgets.QApplication) -> None:
+def install_dialog_polish(app: QtWidgets.QApplication) -> None:
+    """The application-wide filter of :class:`_DialogPolish` (once).
+
+    It sees every event of the application: the first object of a Qt-private
+    class it is handed makes PySide build ~140 of its lazily made classes
+    (~15 ms), so the window installs it after its first paint, not before.
+    """
     if "polish" not in _font_state:
         polish = _DialogPolish(app)
         app.installEventFilter(polish)
         _font_state["polish"] = polish
+        for w in app.topLevelWidgets():  # shown before it was installed
+            if isinstance(w, QtWidgets.QDialog) and w.isVisible():
+                polish.polish(w)
 
 
 def _svg_path(name: str) -> Path:

@@ -7,6 +7,7 @@ import pytest
 
 from aurora_desktop.qt import QtGui, QtWidgets
 from aurora_desktop.ui import dialogs, theme
+from aurora_desktop.ui.first_paint import after_first_paint
 from aurora_desktop.ui.main_window import MainWindow
 
 
@@ -44,6 +45,11 @@ def test_dialogs_use_the_apps_typeface_at_a_readable_size(window: MainWindow, qt
 
 
 def test_qts_own_dialogs_get_our_spacing_and_plain_buttons(window: MainWindow, qtbot) -> None:
+    # The polish is installed once the window has been painted (start-up time,
+    # docs/performance.md): let its first paint's work run, as any click would.
+    started: list[bool] = []
+    after_first_paint(window, lambda: started.append(True))
+    qtbot.waitUntil(lambda: bool(started))
     dlg = QtWidgets.QInputDialog(window)
     dlg.setComboBoxItems(["All calendars", "Work"])
     dlg.setLabelText("Export:")
