@@ -130,3 +130,16 @@ describe("a month of 2,000 occurrences", () => {
     expect(days.reduce((a, d) => a + d.length, 0)).toBe(2000);
   });
 });
+
+describe("a day's order", () => {
+  it("all-day and running-through items first, then by start", () => {
+    const items = toItems([
+      occ("2026-12-08T22:00:00+01:00", "2026-12-09T02:00:00+01:00", "Release"),
+      occ("2026-12-09T08:00:00+01:00", "2026-12-09T09:00:00+01:00", "Early"),
+      occ("2026-12-09", "2026-12-10", "Birthday"),
+      occ("2026-12-07", "2026-12-12", "Holiday"),
+    ], cals, "Europe/Berlin", fmt);
+    const [day] = byDay(items, dayNumber("2026-12-09"), 1);
+    expect(day!.map((i) => i.title)).toEqual(["Holiday", "Birthday", "Release", "Early"]);
+  });
+});

@@ -79,7 +79,20 @@ export function byDay(items: Item[], firstDay: number, count: number): Item[][] 
     const b = Math.min(it.lastDay, lastDay);
     for (let d = a; d <= b; d++) (days[d - firstDay] as Item[]).push(it);
   }
+  for (let i = 0; i < count; i++) {
+    const list = days[i] as Item[];
+    if (list.length > 1) dayOrder(list, firstDay + i);
+  }
   return days;
+}
+
+/**
+ * One day's items in reading order: all-day ones and those running through the
+ * whole day first, then by start. Each list is small; sorting it is cheap.
+ */
+export function dayOrder(list: Item[], day: number): Item[] {
+  const rank = (it: Item) => (it.allDay ? 0 : it.firstDay < day ? (it.lastDay > day ? 0 : 1) : 2);
+  return list.sort((a, b) => rank(a) - rank(b) || a.start - b.start || a.end - b.end);
 }
 
 /** Timed items of one day placed in columns; all-day and multi-day ones go to the all-day row. */

@@ -67,7 +67,7 @@ export function MonthView(props: ViewProps) {
                       onNavigate("agenda", date);
                     }}
                   >
-                    +{more} more
+                    +{more}<span class="month-more-word"> more</span>
                   </button>
                 ) : null}
               </div>

@@ -75,7 +75,7 @@ export function WeekView(props: ViewProps) {
           </div>
         ))}
       </div>
-      <div class="week-scroll" ref={scroller}>
+      <div class="week-scroll" ref={scroller} tabIndex={0} role="region" aria-label="Hours of the week">
         <div class="week-grid">
           <div class="week-gutter week-hours" aria-hidden="true">
             {HOURS.map((h) => (
