@@ -12,7 +12,7 @@ import {
   REMINDER_CHOICES, WEEKDAY_CODES, WEEKDAY_LABELS, changedFields, describeChanges, eventToForm, newForm,
   reminderLabel, repeatChanged, validate, writableCalendars,
 } from "./model";
-import { loadSeries, runPlan } from "./save";
+import { PartialSaveError, loadSeries, runPlan } from "./save";
 import { weekday } from "../time/zone";
 import type { Plan } from "./series";
 import { planAll, planDeleteAll, planDeleteOne, planOnlyThis, planSingle } from "./series";
@@ -138,6 +138,11 @@ export function EventEditor(props: EditorProps) {
   };
 
   const fail = (e: unknown, what: "save" | "delete") => {
+    if (e instanceof PartialSaveError) {
+      setAlert({ title: e.message, detail: "Close to see the calendar as it is now." });
+      setStale(true); // Close reloads the range
+      return;
+    }
     if (e instanceof ApiError && e.status === 412) {
       const server = e.item as EventWire | undefined;
       if (server && base && server.id === base.id) {

@@ -38,6 +38,16 @@ export async function loadSeries(api: Api, uid: string): Promise<{ master: Event
   };
 }
 
+/** The first write went through; some of the writes that follow it did not. */
+export class PartialSaveError extends Error {
+  override name = "PartialSaveError";
+  readonly saved: EventWire | null;
+  constructor(message: string, saved: EventWire | null) {
+    super(message);
+    this.saved = saved;
+  }
+}
+
 interface BatchItemResult {
   id: string;
   status: number;
@@ -74,13 +84,21 @@ export async function runPlan(api: Api, plan: Plan): Promise<EventWire | null> {
       if_match: ifMatch,
       deletes: dels.map((d) => ({ id: d.id, if_match: d.version })),
     };
-    const res = await api.request<{ results: BatchItemResult[] }>("POST", "/events/batch", { body, write: true });
-    const bad = res.results.find((r) => r.status >= 400 && r.status !== 404);
-    if (bad) {
-      const e = new ApiError(bad.status, "Batch item failed",
-        `The series changed, but ${bad.status === 412 ? "one of its changed occurrences was changed elsewhere" : (bad.detail ?? "one of its occurrences was refused")}`);
-      if (bad.current) e.item = bad.current;
-      throw e;
+    let res: { results: BatchItemResult[] };
+    try {
+      res = await api.request<{ results: BatchItemResult[] }>("POST", "/events/batch", { body, write: true });
+    } catch (e) {
+      const why = e instanceof ApiError || e instanceof Error ? e.message : "";
+      throw new PartialSaveError(
+        `The series was changed, but its changed occurrences were not updated: ${why.replace(/ Nothing was saved\.$/, "")}`.trim(),
+        result);
+    }
+    const bad = res.results.filter((r) => r.status >= 400 && r.status !== 404);
+    if (bad.length) {
+      const elsewhere = bad.some((r) => r.status === 412);
+      throw new PartialSaveError(
+        `The series was changed, but ${bad.length} of its changed occurrences ${bad.length === 1 ? "was" : "were"} not updated` +
+        (elsewhere ? " (changed elsewhere meanwhile)." : "."), result);
     }
   }
   return result;
