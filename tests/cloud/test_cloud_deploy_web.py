@@ -5,6 +5,7 @@ invalidated (S3 and CloudFront are moto's, in process)."""
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -35,24 +36,31 @@ def dist(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def aws() -> Iterator[tuple[Any, Any, dict[str, str]]]:
-    with mock_aws():
+    # No reset: the session's local stack (moto's server in this process shares moto's
+    # backends) keeps its pool and table; this test's bucket has a name of its own.
+    mock = mock_aws()
+    mock.start(reset=False)
+    try:
+        bucket = f"aurora-web-{uuid.uuid4().hex[:12]}"
         s3 = boto3.client("s3", region_name="eu-west-1")
-        s3.create_bucket(Bucket="aurora-web-bucket",
+        s3.create_bucket(Bucket=bucket,
                          CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
-        s3.put_object(Bucket="aurora-web-bucket", Key="assets/old-0.js", Body=b"old")
+        s3.put_object(Bucket=bucket, Key="assets/old-0.js", Body=b"old")
         cf = boto3.client("cloudfront", region_name="us-east-1")
         d = cf.create_distribution(DistributionConfig={
-            "CallerReference": "r", "Comment": "", "Enabled": True,
+            "CallerReference": bucket, "Comment": "", "Enabled": True,
             "Origins": {"Quantity": 1, "Items": [{
-                "Id": "web-bucket", "DomainName": "aurora-web-bucket.s3.amazonaws.com",
+                "Id": "web-bucket", "DomainName": f"{bucket}.s3.amazonaws.com",
                 "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
             "DefaultCacheBehavior": {"TargetOriginId": "web-bucket",
                                      "ViewerProtocolPolicy": "redirect-to-https",
                                      "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6"}})
-        outputs = {"ApiUrl": API + "/", "WebBucketName": "aurora-web-bucket",
+        outputs = {"ApiUrl": API + "/", "WebBucketName": bucket,
                    "WebDistributionId": d["Distribution"]["Id"],
                    "WebUrl": "https://d111.cloudfront.net/"}
         yield s3, cf, outputs
+    finally:
+        mock.stop(remove_data=False)
 
 
 def test_upload_types_caching_config_and_pruning(dist: Path, aws: Any) -> None:
@@ -62,12 +70,12 @@ def test_upload_types_caching_config_and_pruning(dist: Path, aws: Any) -> None:
     assert done["uploaded"][-2:] == ["config.json", "index.html"]  # last: no dangling page
     assert done["uploaded"][:2] == ["assets/a-1.css", "assets/a-1.js"]  # first
     assert done["deleted"] == ["assets/old-0.js"]
-    keys = {o["Key"] for o in s3.list_objects_v2(Bucket="aurora-web-bucket")["Contents"]}
+    keys = {o["Key"] for o in s3.list_objects_v2(Bucket=outputs["WebBucketName"])["Contents"]}
     assert keys == {"index.html", "assets/a-1.js", "assets/a-1.css", "favicon.svg",
                     "config.json"}  # no hidden files, no stale ones
 
     def head(key: str) -> dict[str, Any]:
-        result: dict[str, Any] = s3.head_object(Bucket="aurora-web-bucket", Key=key)
+        result: dict[str, Any] = s3.head_object(Bucket=outputs["WebBucketName"], Key=key)
         return result
 
     assert head("index.html")["ContentType"] == "text/html; charset=utf-8"
@@ -75,7 +83,7 @@ def test_upload_types_caching_config_and_pruning(dist: Path, aws: Any) -> None:
     assert head("assets/a-1.js")["ContentType"] == "text/javascript; charset=utf-8"
     assert head("assets/a-1.js")["CacheControl"] == "public, max-age=31536000, immutable"
     assert head("favicon.svg")["CacheControl"] == "no-cache"
-    config = s3.get_object(Bucket="aurora-web-bucket", Key="config.json")
+    config = s3.get_object(Bucket=outputs["WebBucketName"], Key="config.json")
     assert json.loads(config["Body"].read()) == {"api_url": API}  # not the local one
     assert config["ContentType"] == "application/json" and config["CacheControl"] == "no-cache"
     listed = cf.list_invalidations(DistributionId=outputs["WebDistributionId"])
