@@ -54,7 +54,6 @@ export function EventEditor(props: EditorProps) {
   const start = useMemo(() => {
     if (occurrence) return eventToForm(occurrence.event, occurrence, zone);
     return { form: newForm(props.start?.at ?? null, props.start?.allDay ?? false, zone, calendars), kept: { otherReminders: [] } as Kept };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
   const [base, setBase] = useState<EventWire | null>(occurrence?.event ?? null);
   const [initial, setInitial] = useState<Form>(start.form);
@@ -87,6 +86,15 @@ export function EventEditor(props: EditorProps) {
   useEffect(() => {
     if (ask) scopeDialog.current?.querySelector<HTMLElement>("button")?.focus();
   }, [ask]);
+  // A new alert is brought into view and focused (Save may be far below it on a phone).
+  const alertBox = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const el = alertBox.current;
+    if (alert && el) {
+      if (typeof el.scrollIntoView === "function") el.scrollIntoView({ block: "nearest" });
+      el.focus();
+    }
+  }, [alert]);
 
   const set = <K extends keyof Form>(k: K, v: Form[K]) => {
     setForm((f) => {
@@ -274,7 +282,7 @@ export function EventEditor(props: EditorProps) {
       <div class="editor" role="dialog" aria-modal="true" aria-labelledby="ed-heading" ref={dialog} aria-hidden={ask ? "true" : undefined}>
         <h2 id="ed-heading">{heading}</h2>
         {alert ? (
-          <div class="alert" role="alert">
+          <div class="alert" role="alert" tabIndex={-1} ref={alertBox}>
             <strong>{alert.title}</strong>
             {alert.items ? (
               <ul>{alert.items.map((i) => <li key={i}>{i}</li>)}</ul>
