@@ -382,6 +382,17 @@ function Shell({ auth, api, user, route, go }: ShellProps) {
   return (
     <>
       <div class="app" inert={editor !== null}>
+        <a
+          class="skip"
+          href="#main"
+          onClick={(e) => {
+            e.preventDefault(); // the hash is the router's
+            const target = document.querySelector<HTMLElement>("main h1") ?? document.getElementById("main");
+            target?.focus();
+          }}
+        >
+          Skip to the calendar
+        </a>
         <header class="topbar">
           <p class="brand">
             <span class="logo" aria-hidden="true" />
@@ -433,7 +444,7 @@ function Shell({ auth, api, user, route, go }: ShellProps) {
               </ul>
             </aside>
           ) : null}
-          <main id="main">
+          <main id="main" tabIndex={-1}>
             {view ? (
               <div class="periodbar">
                 <div class="stepper">

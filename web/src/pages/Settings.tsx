@@ -90,6 +90,11 @@ export function SettingsPage({ api, settings, browserZone, email, onSaved, onSig
         Settings
       </h1>
       {email ? <p class="muted">Signed in as {email}</p> : null}
+      {settings === null ? (
+        <p class="loading" role="status">
+          Loading…
+        </p>
+      ) : (
       <form onSubmit={save} onInput={() => setStatus("")}>
         <div class="check">
           <input id="s-remind" type="checkbox" checked={reminders} aria-describedby={remindHint}
@@ -125,6 +130,7 @@ export function SettingsPage({ api, settings, browserZone, email, onSaved, onSig
           </p>
         </div>
       </form>
+      )}
       <h2 class="sub-h">Devices</h2>
       <p class="hint">
         End all sessions signs this account out on every computer, phone and browser, this one too: each
