@@ -221,7 +221,14 @@ function Shell({ auth, api, user, route, go }: ShellProps) {
   const zone = validZone(settings && (settings.version ?? 0) > 0 ? settings.timezone : null) ?? deviceZone;
   const locale = LOCALE;
   const weekStart = useMemo(() => weekStartFor(locale), [locale]);
-  const today = todayIn(zone);
+  // Today in the display zone, kept right in a tab left open over midnight.
+  const [today, setToday] = useState(() => todayIn(zone));
+  useEffect(() => {
+    const check = () => setToday(todayIn(zone));
+    check();
+    const t = setInterval(check, 30_000);
+    return () => clearInterval(t);
+  }, [zone]);
 
   // Settings (the display zone) and calendars, once and on "Try again".
   useEffect(() => {
