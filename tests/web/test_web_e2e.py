@@ -249,6 +249,8 @@ def test_412_shows_the_server_copy_and_overwrites_nothing(
         alert = dialog.get_by_role("alert")
         expect(alert).to_contain_text("This event was changed elsewhere")
         expect(alert).to_contain_text(re.compile("title", re.I))
+        # Seen, not only announced: the dialog shows the alert (not still scrolled to Save).
+        expect(alert).to_be_in_viewport()
         # The form now shows the server's values; the dialog stays open.
         expect(dialog.get_by_label("Title")).to_have_value("Budget review (board)")
         expect(dialog.get_by_label("Location")).to_have_value("Room 4")
