@@ -118,7 +118,8 @@ class MonthView(CalendarView):
                 for slot, it in cell.timed:
                     rect = RectF(cr.left() + 3, cr.top() + DAYNUM_H + slot * CHIP_H,
                                  cr.width() - 6, CHIP_H - 2)
-                    self._draw.append((rect, it, "chip", False, False))
+                    # (a later day of an overnight event: its title alone, no start time)
+                    self._draw.append((rect, it, "chip", it.first_day < cell.day, False))
                     self._hits.append((rect, it))
                 if cell.hidden:
                     rect = RectF(cr.left() + 6, cr.top() + DAYNUM_H + (self._slots - 1) * CHIP_H,
@@ -212,13 +213,16 @@ class MonthView(CalendarView):
         drag_item = self._press[1] if (self._press and self._drag_target) else None
         for rect, it, kind, cb, ca in self._draw:
             if kind == "bar":
-                text = it.title if it.all_day else f"{ctx.fmt.time(it.start, True)} {it.title}"
+                # The start time on the first day's bar only; a continuation shows the title.
+                text = it.title if it.all_day or cb else \
+                    f"{ctx.fmt.time(it.start, True)} {it.title}"
                 painters.bar(p, rect, chip_colors(it.color, t, it.end <= now_wall), text,
                              it.key == sel,
                              painters.struck(bar_font) if it.cancelled else bar_font, t, cb, ca)
             else:
                 painters.dot_chip(p, rect, chip_colors(it.color, t, it.end <= now_wall),
-                                  ctx.fmt.time(it.start, True), it.title, it.key == sel,
+                                  "" if cb else ctx.fmt.time(it.start, True), it.title,
+                                  it.key == sel,
                                   chip_font,
                                   painters.struck(chip_bold) if it.cancelled else chip_bold, t)
         p.setFont(chip_bold)
@@ -333,11 +337,17 @@ class MonthView(CalendarView):
         open_day.triggered.connect(lambda: self.dayActivated.emit(d))
         menu.addSeparator()
         cell = self._cell_of(d)
-        for it in cell.all_items:
-            label = it.title if it.spans_days else f"{self.ctx.fmt.time(it.start)}  {it.title}"
+        for it, label in zip(cell.all_items, self.day_list_labels(d), strict=True):
             act = menu.addAction(swatch(it.color), label)
             act.triggered.connect(lambda _=False, it=it: self._choose(it))
         menu.popup(self.mapToGlobal(rect.bottomLeft().toPoint()))
+
+    def day_list_labels(self, d: date) -> list[str]:
+        """The "+N more" popup's lines for day ``d``: a timed event's start time on the
+        day it starts, its title alone on the days it continues into."""
+        return [it.title if it.spans_days or it.first_day < d
+                else f"{self.ctx.fmt.time(it.start)}  {it.title}"
+                for it in self._cell_of(d).all_items]
 
     def _choose(self, it: Item) -> None:
         self.select_key(it.key)

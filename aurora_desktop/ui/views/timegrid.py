@@ -419,7 +419,9 @@ class _Header(QtWidgets.QWidget):
             if self._drag_days and self._press and self._press[1] is b:
                 r.translate(self._drag_days * w, 0)
             it = b.item
-            text = it.title if it.all_day else f"{v.ctx.fmt.time(it.start, True)} {it.title}"
+            # The start time where the event starts; continued from an earlier week: the title.
+            text = it.title if it.all_day or b.cont_before else \
+                f"{v.ctx.fmt.time(it.start, True)} {it.title}"
             painters.bar(p, r, chip_colors(it.color, t, it.end <= v.ctx.now_wall()), text,
                          it.key == sel, painters.struck(font) if it.cancelled else font, t,
                          b.cont_before, b.cont_after)
