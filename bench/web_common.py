@@ -5,6 +5,7 @@ through Playwright for Python (the same launch as tests/web/conftest.py)."""
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 import tempfile
 import uuid
@@ -24,7 +25,8 @@ CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-b
                  "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
 DIST = ROOT / "web" / "dist"
 
-__all__ = ["DIST", "PASSWORD", "ApiUser", "Stack", "sign_in", "stack", "wait_loaded"]
+__all__ = ["DIST", "PASSWORD", "ROOT", "ApiUser", "Stack", "add_calendar", "add_event", "calendar_id",
+           "sign_in", "stack", "wait_loaded"]
 
 
 class Stack:
@@ -97,7 +99,9 @@ def stack() -> Iterator[Stack]:
         cloud = CloudProcess(Path(tmp) / "cloud", extra_args=["--no-limits"]).start()
         try:
             with sync_playwright() as pw:
-                browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                # --lang: the browser's own controls (datetime-local) in British English too.
+                browser = pw.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, "--lang=en-GB"],
+                                             env={**os.environ, "LANG": "en_GB.UTF-8", "LANGUAGE": "en_GB"})
                 try:
                     yield Stack(cloud, browser, Path(tmp))
                 finally:
