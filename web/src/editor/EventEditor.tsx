@@ -83,8 +83,15 @@ export function EventEditor(props: EditorProps) {
       if (el && typeof el.focus === "function" && el.isConnected) el.focus();
     };
   }, []);
+  const asked = useRef<null | "save" | "delete">(null);
   useEffect(() => {
     if (ask) scopeDialog.current?.querySelector<HTMLElement>("button")?.focus();
+    else if (asked.current) {
+      // The question closed without an answer: back to the button that asked it.
+      const sel = asked.current === "delete" ? "button.danger" : "button[type=submit]";
+      dialog.current?.querySelector<HTMLElement>(sel)?.focus();
+    }
+    asked.current = ask;
   }, [ask]);
   // A new alert is brought into view and focused (Save may be far below it on a phone).
   const alertBox = useRef<HTMLDivElement>(null);
