@@ -137,6 +137,11 @@ function Root({ auth, api }: { auth: Auth; api: Api }) {
     go(target, true);
   }, [target, hash, user]);
 
+  // The confirm step an unconfirmed sign-in led to lasts until the user leaves it.
+  useEffect(() => {
+    if (route.name !== "signup") setPending(null);
+  }, [route.name]);
+
   if (user) return <Shell auth={auth} api={api} user={user} route={route} go={go} />;
 
   if (route.name === "signup") {
@@ -251,19 +256,25 @@ function Shell({ auth, api, user, route, go }: ShellProps) {
 
   const view = isView(route) ? route : null;
   const range = view ? viewRange(view.name, view.date, zone, weekStart) : null;
-  const rangeKey = range && settings ? `${range.from}|${range.to}|${zone}|${tick}` : null;
+  // What is shown (the period in a zone) and each load of it (a reload after a save).
+  const rangeId = range && settings ? `${range.from}|${range.to}|${zone}` : null;
+  const rangeKey = rangeId ? `${rangeId}|${tick}` : null;
+  const [fetching, setFetching] = useState(false);
 
   useEffect(() => {
     if (!range || !rangeKey) return;
     const mine = ++seq.current;
     setRangeError(null);
+    setFetching(true);
     api.listOccurrences(range.from, range.to, zone).then(
       (res) => {
         if (mine !== seq.current) return;
-        setLoaded({ key: rangeKey, occurrences: res.occurrences, truncated: !!res.truncated });
+        setFetching(false);
+        setLoaded({ key: rangeId ?? "", occurrences: res.occurrences, truncated: !!res.truncated });
       },
       (err) => {
         if (mine !== seq.current || err instanceof SessionEndedError) return;
+        setFetching(false);
         setRangeError(messageOf(err));
       },
     );
@@ -300,7 +311,9 @@ function Shell({ auth, api, user, route, go }: ShellProps) {
     () => new Set(visibleCals.filter((c) => isShown(c, shown)).map((c) => c.id)),
     [visibleCals, shown],
   );
-  const current = loaded && loaded.key === rangeKey ? loaded : null;
+  // A reload of the same period keeps showing what it had (no flash after a save); another
+  // period never shows the previous one's events under its title.
+  const current = loaded && loaded.key === rangeId ? loaded : null;
   const occurrences = useMemo(
     () => (current ? current.occurrences.filter((o) => shownIds.has(o.event.calendar_id)) : []),
     [current, shownIds],
@@ -384,7 +397,7 @@ function Shell({ auth, api, user, route, go }: ShellProps) {
     );
   };
 
-  const loading = !baseError && (!settings || !calendars || (view !== null && !current && !rangeError));
+  const loading = !baseError && (!settings || !calendars || (view !== null && (fetching || !current) && !rangeError));
 
   return (
     <>
