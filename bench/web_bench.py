@@ -121,10 +121,19 @@ def main() -> None:
         sign_in(page, s.app_url, email, route=AWAY)
         served = runs(page, args.runs)
         page.remove_listener("response", on_response)
-        # The same answer from memory (page.route): the browser's part alone.
-        page.route(lambda url: "/events?" in url and "2027-01-03" in url,
-                   lambda route: route.fulfill(status=200, body=bodies[0],
-                                               headers={"Content-Type": "application/json"}))
+        # The same answer from memory: the page's fetch answers the month's request itself
+        # (no network, no round trip through Playwright), so the time is the browser's part.
+        page.evaluate("""(body) => {
+          const real = window.fetch.bind(window);
+          window.fetch = (input, init) => {
+            const url = typeof input === 'string' ? input : input.url;
+            if (url.includes('/events?') && url.includes('2027-01-03')) {
+              return Promise.resolve(new Response(body, {status: 200,
+                headers: {'Content-Type': 'application/json'}}));
+            }
+            return real(input, init);
+          };
+        }""", bodies[0].decode())
         memory = runs(page, args.runs)
         api.close()
 
@@ -141,7 +150,7 @@ def main() -> None:
 
     line("route change -> laid out, answer from the local server", [r["total"] for r in served])
     after = line("  of which after the answer's last byte", [r["afterData"] for r in served])
-    med = line("route change -> laid out, the same answer from memory (page.route)",
+    med = line("route change -> laid out, the same answer from memory (the page's fetch)",
                [r["total"] for r in memory])
     ok = med <= RENDER_BUDGET_MS and after <= RENDER_BUDGET_MS
     print(f"    budget 100 ms for the browser's part: {'OK' if ok else 'OVER'}")
