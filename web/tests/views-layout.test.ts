@@ -143,3 +143,25 @@ describe("a day's order", () => {
     expect(day!.map((i) => i.title)).toEqual(["Holiday", "Birthday", "Release", "Early"]);
   });
 });
+
+describe("the week's all-day bars", () => {
+  it("one bar per event across its days, clipped to the week, rows shared when free", async () => {
+    const { barRows } = await import("../src/views/layout");
+    const items = toItems([
+      occ("2026-11-28", "2026-12-02", "From before"), // Sat..Tue, week starts Mon 30 Nov
+      occ("2026-12-02", "2026-12-03", "Wed"),
+      occ("2026-12-03", "2026-12-09", "Goes on"),
+      occ("2026-12-01T09:00:00+01:00", "2026-12-01T10:00:00+01:00", "Timed"),
+      occ("2026-12-04T20:00:00+01:00", "2026-12-05T08:00:00+01:00", "Overnight"),
+    ], cals, "Europe/Berlin", fmt);
+    const { bars, rows } = barRows(items, dayNumber("2026-11-30"), 7);
+    const by = Object.fromEntries(bars.map((b) => [b.item.title, [b.from, b.to, b.row]]));
+    expect(by).toEqual({
+      "From before": [0, 1, 0],
+      Wed: [2, 2, 0],
+      "Goes on": [3, 6, 0],
+      Overnight: [4, 5, 1],
+    });
+    expect(rows).toBe(2);
+  });
+});

@@ -105,3 +105,41 @@ export function weekDayLayout(dayItems: Item[], day: number): { allDay: Item[]; 
   }
   return { allDay, timed: layoutColumns(spans) };
 }
+
+export interface Bar<T> {
+  item: T;
+  /** First and last column (0-based, inclusive) and the row it sits in. */
+  from: number;
+  to: number;
+  row: number;
+}
+
+/**
+ * The all-day row of a week: each all-day or multi-day item one bar across the
+ * days it covers, in the first row where those days are free (longer bars first).
+ */
+export function barRows(items: Item[], firstDay: number, count: number): { bars: Bar<Item>[]; rows: number } {
+  const lastDay = firstDay + count - 1;
+  const bars: Bar<Item>[] = [];
+  for (const it of items) {
+    if (!(it.allDay || it.lastDay > it.firstDay)) continue;
+    if (it.lastDay < firstDay || it.firstDay > lastDay) continue;
+    bars.push({ item: it, from: Math.max(it.firstDay, firstDay) - firstDay, to: Math.min(it.lastDay, lastDay) - firstDay, row: 0 });
+  }
+  bars.sort((a, b) => a.from - b.from || (b.to - b.from) - (a.to - a.from) || a.item.start - b.item.start);
+  const taken: boolean[][] = [];
+  for (const bar of bars) {
+    let row = 0;
+    for (;; row++) {
+      const r = taken[row] ?? (taken[row] = []);
+      let free = true;
+      for (let c = bar.from; c <= bar.to; c++) if (r[c]) { free = false; break; }
+      if (free) {
+        for (let c = bar.from; c <= bar.to; c++) r[c] = true;
+        break;
+      }
+    }
+    bar.row = row;
+  }
+  return { bars, rows: taken.length };
+}

@@ -6,7 +6,7 @@ import type { ViewProps } from "../contract";
 import { dayNumber, fromDayNumber, pad2, wallOf, dateOfWall } from "../time/zone";
 import { DayList } from "./agenda";
 import { OccButton, useFormats, useItems, useNarrow, useNow } from "./common";
-import { byDay, weekDayLayout } from "./layout";
+import { barRows, byDay, weekDayLayout } from "./layout";
 import { viewDays } from "./range";
 
 /** Pixels per hour of the grid (views.css uses the same through --hour). */
@@ -36,6 +36,7 @@ export function WeekView(props: ViewProps) {
     const day = firstDay + i;
     return { day, date: fromDayNumber(day), ...weekDayLayout(list, day) };
   });
+  const allDayBars = barRows(items, firstDay, 7);
   const nowWall = wallOf(now, zone);
   const nowDate = dateOfWall(nowWall);
   const nowTop = ((nowWall.h * 60 + nowWall.mi) / 60) * HOUR_PX;
@@ -67,13 +68,31 @@ export function WeekView(props: ViewProps) {
       </div>
       <div class="week-allday">
         <div class="week-gutter week-allday-label">All day</div>
-        {days.map(({ date, allDay }) => (
-          <div class="week-allday-cell" key={date} onClick={() => onCreate(date, true)}>
-            {allDay.map((it) => (
-              <OccButton key={it.key} item={it} onOpen={onOpen} class="chip" />
-            ))}
-          </div>
-        ))}
+        <div
+          class="week-allday-bars"
+          onClick={(e) => {
+            const box = (e.currentTarget as HTMLElement).getBoundingClientRect();
+            const i = Math.max(0, Math.min(6, Math.floor(((e.clientX - box.left) / box.width) * 7)));
+            onCreate(fromDayNumber(firstDay + i), true);
+          }}
+        >
+          {days.map(({ date }, i) => (
+            <div
+              class={`week-allday-cell${date === today ? " is-today" : ""}`}
+              key={date}
+              style={{ gridColumn: `${i + 1}`, gridRow: `1 / span ${Math.max(allDayBars.rows, 1)}` }}
+            />
+          ))}
+          {allDayBars.bars.map((b) => (
+            <OccButton
+              key={b.item.key}
+              item={b.item}
+              onOpen={onOpen}
+              class={`chip bar${b.item.firstDay < firstDay ? " bar-from-before" : ""}${b.item.lastDay > firstDay + 6 ? " bar-goes-on" : ""}`}
+              style={{ gridColumn: `${b.from + 1} / span ${b.to - b.from + 1}`, gridRow: `${b.row + 1}` }}
+            />
+          ))}
+        </div>
       </div>
       <div class="week-scroll" ref={scroller} tabIndex={0} role="region" aria-label="Hours of the week">
         <div class="week-grid">
