@@ -165,3 +165,35 @@ describe("the week's all-day bars", () => {
     expect(rows).toBe(2);
   });
 });
+
+describe("widening", () => {
+  it("an event takes the free columns to its right", () => {
+    const s = (top: number, bottom: number, item: string) => ({ top, bottom, item });
+    // a: 10:00-11:30, b: 10:15-10:30, c: 10:30-11:00, d: 10:45-11:15 (Thursday in the screenshots)
+    const out = layoutColumns([s(600, 690, "a"), s(615, 630, "b"), s(630, 660, "c"), s(645, 675, "d")]);
+    const by = Object.fromEntries(out.map((p) => [p.item, [p.col, p.span, p.cols]]));
+    expect(by.a).toEqual([0, 1, 3]);
+    expect(by.b![2]).toBe(3);
+    // Nothing is drawn over another: overlapping events never share a column range.
+    for (const p of out) for (const q of out) {
+      if (p === q || !(p.top < q.bottom && q.top < p.bottom)) continue;
+      const overlapCols = p.col < q.col + q.span && q.col < p.col + p.span;
+      expect(overlapCols).toBe(false);
+    }
+  });
+
+  it("a lone event after a cluster ends is full width", () => {
+    const out = layoutColumns([{ top: 0, bottom: 60, item: "x" }, { top: 30, bottom: 90, item: "y" }, { top: 100, bottom: 200, item: "z" }]);
+    expect(out.find((p) => p.item === "z")).toMatchObject({ col: 0, span: 1, cols: 1 });
+    expect(out.find((p) => p.item === "x")).toMatchObject({ span: 1, cols: 2 });
+  });
+});
+
+describe("widening into free columns", () => {
+  it("a later event spreads over columns its neighbours have left", () => {
+    const s = (top: number, bottom: number, item: string) => ({ top, bottom, item });
+    const out = layoutColumns([s(540, 720, "a"), s(540, 600, "b"), s(570, 600, "c"), s(600, 660, "d")]);
+    const by = Object.fromEntries(out.map((p) => [p.item, [p.col, p.span, p.cols]]));
+    expect(by).toEqual({ a: [0, 1, 3], b: [1, 1, 3], c: [2, 1, 3], d: [1, 2, 3] });
+  });
+});

@@ -17,6 +17,8 @@ export interface Placed<T> extends Span {
   /** Column (0-based) and how many columns its overlap group has. */
   col: number;
   cols: number;
+  /** Columns it is drawn across: its own and the free ones to its right. */
+  span: number;
 }
 
 /**
@@ -33,7 +35,14 @@ export function layoutColumns<T>(spans: Array<Span & { item: T }>): Placed<T>[] 
   let colEnds: number[] = [];
   let clusterEnd = -Infinity;
   const close = () => {
-    for (const p of cluster) p.cols = colEnds.length;
+    const cols = colEnds.length;
+    for (const p of cluster) {
+      p.cols = cols;
+      // Widen into the columns to the right that nothing overlapping it uses.
+      let span = 1;
+      while (p.col + span < cols && !cluster.some((q) => q.col === p.col + span && q.top < p.bottom && p.top < q.bottom)) span++;
+      p.span = span;
+    }
     cluster = [];
     colEnds = [];
   };
@@ -49,7 +58,7 @@ export function layoutColumns<T>(spans: Array<Span & { item: T }>): Placed<T>[] 
     } else {
       colEnds[col] = s.bottom;
     }
-    const p: Placed<T> = { ...s, col, cols: 1 };
+    const p: Placed<T> = { ...s, col, cols: 1, span: 1 };
     cluster.push(p);
     out.push(p);
     clusterEnd = Math.max(clusterEnd, s.bottom);

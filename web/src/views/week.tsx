@@ -120,7 +120,7 @@ export function WeekView(props: ViewProps) {
                     top: `${(p.top / 60) * HOUR_PX}px`,
                     height: `${Math.max(((p.bottom - p.top) / 60) * HOUR_PX - 2, 14)}px`,
                     left: `${(p.col / p.cols) * 100}%`,
-                    width: `calc(${100 / p.cols}% - 2px)`,
+                    width: `calc(${(100 * p.span) / p.cols}% - 2px)`,
                   }}
                 />
               ))}
