@@ -102,7 +102,8 @@ export function SettingsPage({ api, settings, browserZone, email, onSaved, onSig
           <label for="s-remind">Email reminders</label>
         </div>
         <p id={remindHint} class="hint">
-          Events with an email reminder send it to {email || "your address"}, even when no computer is on.
+          On: an event's email reminder goes to {email || "your address"}, even when no computer is on.
+          Off: no reminder emails at all.
         </p>
         <div class="field">
           <label for="s-zone">Time zone</label>
