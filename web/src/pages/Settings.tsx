@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
-import type { Api } from "../api/client";
+import { OfflineError, type Api } from "../api/client";
 import type { SettingsWire } from "../api/types";
 import { ErrorAlert, useId, type SubmitEvent } from "./forms";
 
@@ -59,7 +59,13 @@ export function SettingsPage({ api, settings, browserZone, email, onSaved, onSig
       await api.signOutEverywhere();
       onSignedOutEverywhere();
     } catch (err) {
-      setEndError(err instanceof Error ? err.message : String(err));
+      setEndError(
+        err instanceof OfflineError
+          ? "You are offline or the server cannot be reached. No session was ended."
+          : err instanceof Error
+            ? err.message
+            : String(err),
+      );
       setEndBusy(false);
     }
   }
