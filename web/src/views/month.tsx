@@ -41,6 +41,8 @@ export function MonthView(props: ViewProps) {
               <div
                 key={date}
                 class={`month-cell${outside ? " is-outside" : ""}${date === today ? " is-today" : ""}`}
+                role="group"
+                aria-label={fmt.dayLong(date)}
                 onClick={() => onCreate(date, true)}
               >
                 <button
