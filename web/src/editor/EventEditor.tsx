@@ -133,7 +133,7 @@ export function EventEditor(props: EditorProps) {
       }
       return next;
     });
-    setErrors((e) => ({ ...e, [k === "start" || k === "end" ? "end" : k]: undefined }));
+    setErrors((e) => (k === "start" || k === "end" ? { ...e, start: undefined, end: undefined } : { ...e, [k]: undefined }));
   };
 
   const keyDown = (e: KeyboardEvent) => {
@@ -285,7 +285,10 @@ export function EventEditor(props: EditorProps) {
     errors[k] ? { "aria-invalid": true, "aria-describedby": `ed-${k}-err` } : {};
 
   return (
-    <div class="editor-backdrop" onKeyDown={keyDown} onMouseDown={(e) => { if (e.target === e.currentTarget && !busy && !ask) close(); }}>
+    <div class="editor-backdrop" onKeyDown={keyDown} onMouseDown={(e) => {
+      // A click beside the dialog closes it only when nothing typed would be lost.
+      if (e.target === e.currentTarget && !busy && !ask && (isNew ? changedFields(start.form, form).size === 0 : changedFields(initial, form).size === 0)) close();
+    }}>
       <div class="editor" role="dialog" aria-modal="true" aria-labelledby="ed-heading" ref={dialog} aria-hidden={ask ? "true" : undefined}>
         <h2 id="ed-heading">{heading}</h2>
         {alert ? (
