@@ -130,6 +130,7 @@ class MainWindow(QtWidgets.QMainWindow):
         bar = self.nav_bar = build_toolbar(self, VIEWS, self.go_today, self.step)
         self.today_button, self.prev_button = bar.today_button, bar.prev_button
         self.next_button, self.title_label = bar.next_button, bar.title_label
+        self.title_label.today = self.ctx.today  # short of room, this year's titles drop it
         self.view_buttons = bar.view_buttons
         bar.viewChosen.connect(self.set_view)
         self.search_field = bar.search_field

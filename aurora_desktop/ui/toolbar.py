@@ -12,7 +12,9 @@ paging, and the search field is always there.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
+from datetime import date
 
 from aurora_desktop.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 
@@ -24,10 +26,16 @@ NARROW = 1100  # below this window width the search field is SEARCH_MIN_W wide
 class ElidedTitle(QtWidgets.QLabel):
     """The shown range ("23 – 29 November 2026"): takes the room left.
 
-    Short of room it uses short month and day names, then cuts with "…"; the
-    whole title is then its tooltip. Its size hint does not depend on its
-    text, so a longer title never moves the rest of the bar.
+    Short of room it uses short month and day names ("30 Nov – 6 Dec 2026"),
+    names a range over the new year by its last year ("27 Dec – 2 Jan 2028"),
+    leaves this year out ("30 Nov – 6 Dec"), then tries those a size smaller,
+    and only then cuts with "…"; the whole title is then its tooltip. Its size
+    hint does not depend on its text, so a longer title never moves the rest
+    of the bar. ``today`` says what this year is
+    (the window hands it its clock).
     """
+
+    SMALLER = 0.85  # the smaller size, relative to the style sheet's
 
     def __init__(self) -> None:
         super().__init__()
@@ -36,6 +44,7 @@ class ElidedTitle(QtWidgets.QLabel):
         self.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored,
                            QtWidgets.QSizePolicy.Policy.Preferred)
         self.setMinimumWidth(60)
+        self.today: Callable[[], date] = date.today
 
     def sizeHint(self) -> QtCore.QSize:
         return QtCore.QSize(60, super().sizeHint().height())
@@ -59,23 +68,63 @@ class ElidedTitle(QtWidgets.QLabel):
         self.setToolTip(self.text() if self.is_elided() else "")
 
     def shown_text(self) -> str:
-        """What is drawn: the title, else its short form ("23 – 29 Nov 2026"), else cut."""
-        fm = self.fontMetrics()
+        """What is drawn (see the class): the title or a shorter form of it."""
+        return self.shown()[0]
+
+    def shown(self) -> tuple[str, QtGui.QFont]:
+        """What is drawn and in which font."""
         width = self.contentsRect().width()
         text = self.text()
+        font = self.font()
+        fm = QtGui.QFontMetrics(font)
         if fm.horizontalAdvance(text) <= width:
-            return text
-        text = compact(text, self.locale())
-        return fm.elidedText(text, Qt.TextElideMode.ElideRight, width)
+            return text, font
+        short = compact(text, self.locale())
+        forms = [short]
+        for shorter in (last_year_only(short), without_year(short, self.today().year)):
+            if shorter not in forms:
+                forms.append(shorter)
+        for form in forms:
+            if fm.horizontalAdvance(form) <= width:
+                return form, font
+        small = QtGui.QFont(font)
+        if font.pixelSize() > 0:  # the style sheet gives pixels
+            small.setPixelSize(max(round(font.pixelSize() * self.SMALLER), 12))
+        else:
+            small.setPointSizeF(max(font.pointSizeF() * self.SMALLER, 9.0))
+        sfm = QtGui.QFontMetrics(small)
+        for form in forms:
+            if sfm.horizontalAdvance(form) <= width:
+                return form, small
+        return sfm.elidedText(forms[-1], Qt.TextElideMode.ElideRight, width), small
 
     def paintEvent(self, event: QtGui.QPaintEvent) -> None:
         p = QtGui.QPainter(self)
         r = self.contentsRect()
         p.setPen(self.palette().color(QtGui.QPalette.ColorRole.WindowText))
-        p.setFont(self.font())
-        text = self.shown_text()
+        text, font = self.shown()
+        p.setFont(font)
         p.drawText(r, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), text)
         p.end()
+
+
+def last_year_only(text: str) -> str:
+    """A range over the new year named by its last year only: "27 Dec – 2 Jan 2028"."""
+    years = list(re.finditer(r"[ ,]*\b\d{4}\b", text))
+    if len(years) < 2:
+        return text
+    for m in reversed(years[:-1]):
+        text = text[:m.start()] + text[m.end():]
+    return text
+
+
+def without_year(text: str, year: int) -> str:
+    """``text`` without its years when one of them is ``year`` (this year): "30 Nov – 6 Dec",
+    and "27 Dec – 2 Jan" at either end of this year; else unchanged."""
+    years = re.findall(r"\b\d{4}\b", text)
+    if str(year) not in years:
+        return text
+    return re.sub(r"[ ,]*\b\d{4}\b", "", text).strip()
 
 
 def compact(text: str, locale: QtCore.QLocale) -> str:
