@@ -390,3 +390,51 @@ def test_light_and_dark_follow_the_system(new_context: Any, app_url: str,
 
     assert background("light") > 0.8
     assert background("dark") < 0.2
+
+
+def unnamed_controls(page: Any) -> list[str]:
+    """Controls in the accessibility tree (Chromium's own, via CDP) without a name."""
+    cdp = page.context.new_cdp_session(page)
+    try:
+        nodes = cdp.send("Accessibility.getFullAXTree")["nodes"]
+    finally:
+        cdp.detach()
+    roles = {"button", "link", "textbox", "combobox", "checkbox", "spinbutton", "searchbox",
+             "radio", "switch", "slider", "menuitem", "tab", "dialog", "navigation"}
+    out = []
+    for n in nodes:
+        role = (n.get("role") or {}).get("value")
+        if n.get("ignored") or role not in roles:
+            continue
+        if not str((n.get("name") or {}).get("value") or "").strip():
+            out.append(f"{role} (backend node {n.get('backendDOMNodeId')})")
+    return out
+
+
+def test_every_control_has_a_name_for_screen_readers(page: Any, app_url: str,
+                                                     account: tuple[str, str]) -> None:
+    page.goto(app_url + "#/signin")
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    seen = {"sign in": unnamed_controls(page)}
+    page.goto(app_url + "#/signup")
+    expect(page.get_by_role("heading", name="Create an account")).to_be_visible()
+    seen["sign up"] = unnamed_controls(page)
+    sign_in(page, app_url, account[0], route=WEEK)
+    new_event(page, "Standup", "2026-12-07T09:30", "2026-12-07T09:45", Repeat="Daily")
+    for name, route in (("week", WEEK), ("month", "#/month/2026-12-01"),
+                        ("agenda", "#/agenda/2026-12-07"), ("settings", "#/settings")):
+        page.goto(app_url + route)
+        wait_loaded(page)
+        seen[name] = unnamed_controls(page)
+    page.goto(app_url + WEEK)
+    wait_loaded(page)
+    occurrence(page, "Standup").first.click()
+    dialog = page.get_by_role("dialog", name="Edit event")
+    dialog.get_by_label("Repeat", exact=True).select_option(label="Weekly")
+    seen["editor"] = unnamed_controls(page)
+    dialog.get_by_label("Repeat", exact=True).select_option(label="Daily")
+    dialog.get_by_label("Title").fill("Standup (moved)")
+    dialog.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("dialog", name="Change a repeating event")).to_be_visible()
+    seen["scope question"] = unnamed_controls(page)
+    assert {k: v for k, v in seen.items() if v} == {}
