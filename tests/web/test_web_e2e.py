@@ -438,3 +438,69 @@ def test_every_control_has_a_name_for_screen_readers(page: Any, app_url: str,
     expect(page.get_by_role("dialog", name="Change a repeating event")).to_be_visible()
     seen["scope question"] = unnamed_controls(page)
     assert {k: v for k, v in seen.items() if v} == {}
+
+
+def test_server_error_on_save_is_one_sentence_and_saves_nothing(
+        page: Any, app_url: str, account: tuple[str, str], cloud: CloudProcess,
+        tmp_path: Path) -> None:
+    sign_in(page, app_url, account[0], route=WEEK)
+    page.get_by_role("button", name="New event").click()
+    dialog = page.get_by_role("dialog", name="New event")
+    dialog.get_by_label("Title").fill("Board meeting")
+    dialog.get_by_label("Starts").fill("2026-12-09T08:00")
+
+    def broken(route: Any) -> None:
+        if route.request.method == "PUT":
+            route.fulfill(status=500, content_type="application/problem+json",
+                          body='{"type":"about:blank","title":"Internal Server Error","status":500}')
+        else:
+            route.fallback()
+
+    page.route(re.compile(r"/events/[^/?]+$"), broken)
+    dialog.get_by_role("button", name="Save").click()
+    alert = dialog.get_by_role("alert")
+    expect(alert).to_have_text("The server had a problem. Nothing was saved; try again later.")
+    expect(dialog.get_by_label("Title")).to_have_value("Board meeting")
+    api = ApiUser(cloud, tmp_path, account[0])
+    try:
+        assert titles_by_day(api) == {}
+    finally:
+        api.close()
+
+
+def test_offline_while_loading_says_so_and_try_again_recovers(
+        page: Any, app_url: str, account: tuple[str, str], cloud: CloudProcess) -> None:
+    sign_in(page, app_url, account[0], route=WEEK)
+    new_event(page, "Next week's thing", "2026-12-15T10:00", None)
+    h1 = page.get_by_role("main").get_by_role("heading", level=1)
+
+    def unreachable(url: str) -> bool:
+        return url.startswith(cloud.url) and "/app/" not in url
+
+    page.route(unreachable, lambda route: route.abort("internetdisconnected"))
+    page.get_by_role("button", name="Next").click()
+    expect(h1).to_have_text(re.compile(r"14\s.*20 Dec 2026"))
+    expect(page.get_by_role("alert")).to_have_text("You are offline or the server cannot be reached.")
+    expect(occurrence(page, "Next week's thing")).to_have_count(0)
+    page.unroute(unreachable)
+    page.get_by_role("button", name="Try again").click()
+    expect(page.get_by_role("alert")).to_have_count(0)
+    expect(page.get_by_role("button", name="Next week's thing, 10:00–11:00")).to_be_visible()
+
+
+def test_settings_time_zone_changes_the_times_shown(page: Any, app_url: str,
+                                                    account: tuple[str, str]) -> None:
+    sign_in(page, app_url, account[0], route=WEEK)
+    new_event(page, "Berlin meeting", "2026-12-08T15:00", "2026-12-08T16:00")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Settings").click()
+    expect(page.get_by_role("heading", name="Settings")).to_be_visible()
+    page.get_by_label("Time zone").select_option(value="America/New_York")
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.get_by_role("status").filter(has_text="Saved")).to_be_visible()
+    page.goto(app_url + WEEK)
+    wait_loaded(page)
+    # The account's zone, not the browser's (Berlin), is the display zone.
+    expect(page.get_by_role("button", name="Berlin meeting, 09:00–10:00")).to_be_visible()
+    page.reload()
+    wait_loaded(page)
+    expect(page.get_by_role("button", name="Berlin meeting, 09:00–10:00")).to_be_visible()
