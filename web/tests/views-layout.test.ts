@@ -197,3 +197,12 @@ describe("widening into free columns", () => {
     expect(by).toEqual({ a: [0, 1, 3], b: [1, 1, 3], c: [2, 1, 3], d: [1, 2, 3] });
   });
 });
+
+describe("a month cell", () => {
+  it("shows up to three, else two and '+N more'", async () => {
+    const { cellContent } = await import("../src/views/month");
+    expect(cellContent([1, 2, 3])).toEqual({ shown: [1, 2, 3], more: 0 });
+    expect(cellContent([1, 2, 3, 4])).toEqual({ shown: [1, 2], more: 2 });
+    expect(cellContent([])).toEqual({ shown: [], more: 0 });
+  });
+});

@@ -9,6 +9,12 @@ import { viewDays } from "./range";
 /** Chips shown in a cell before "+N more". */
 export const MAX_CHIPS = 3;
 
+/** What a cell shows: every item if they fit in MAX_CHIPS lines, else MAX_CHIPS − 1 and "+N more". */
+export function cellContent<T>(list: T[]): { shown: T[]; more: number } {
+  const shown = list.length > MAX_CHIPS ? list.slice(0, MAX_CHIPS - 1) : list;
+  return { shown, more: list.length - shown.length };
+}
+
 export function MonthView(props: ViewProps) {
   const { anchor, weekStart, zone, today, onOpen, onCreate, onNavigate } = props;
   const fmt = useFormats(props.locale);
@@ -34,8 +40,7 @@ export function MonthView(props: ViewProps) {
           {week.map((i) => {
             const date = fromDayNumber(firstDay + i);
             const list = perDay[i] ?? [];
-            const shown = list.length > MAX_CHIPS ? list.slice(0, MAX_CHIPS - 1) : list;
-            const more = list.length - shown.length;
+            const { shown, more } = cellContent(list);
             const outside = parseDate(date).mo !== month;
             return (
               <div
