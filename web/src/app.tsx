@@ -270,6 +270,7 @@ function Shell({ auth, api, user, route, go }: ShellProps) {
       (res) => {
         if (mine !== seq.current) return;
         setFetching(false);
+        lastLoad.current = Date.now();
         setLoaded({ key: rangeId ?? "", occurrences: res.occurrences, truncated: !!res.truncated });
       },
       (err) => {
@@ -279,6 +280,20 @@ function Shell({ auth, api, user, route, go }: ShellProps) {
       },
     );
   }, [rangeKey]);
+
+  // Back to a tab left in the background: what other devices changed meanwhile shows
+  // up (calendars and the period, without a flash), at most once a minute.
+  const lastLoad = useRef(Date.now());
+  useEffect(() => {
+    const on = () => {
+      if (document.visibilityState !== "visible" || Date.now() - lastLoad.current < 60_000) return;
+      lastLoad.current = Date.now();
+      setBaseTick((t) => t + 1);
+      setTick((t) => t + 1);
+    };
+    document.addEventListener("visibilitychange", on);
+    return () => document.removeEventListener("visibilitychange", on);
+  }, []);
 
   // Back online: try again what failed.
   useEffect(() => {
