@@ -22,8 +22,6 @@ export interface Del {
 export interface Plan {
   puts: Put[];
   deletes: Del[];
-  /** Deletes go before the puts (never used yet; kept explicit). */
-  deletesFirst?: boolean;
 }
 
 export function uidOf(ev: EventWire): string {

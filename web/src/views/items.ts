@@ -2,7 +2,7 @@
 import type { CalendarWire, OccurrenceWire } from "../api/types";
 import type { Formats } from "../time/format";
 import type { Wall } from "../time/zone";
-import { addDays, dateOfWall, dayNumber, dayNumberOfWall, fromDayNumber, instantOf, parseWire, wallOf } from "../time/zone";
+import { dateOfWall, dayNumber, dayNumberOfWall, fromDayNumber, instantOf, parseWire, wallOf } from "../time/zone";
 
 export const DEFAULT_COLOR = "#3b82f6";
 
@@ -106,12 +106,3 @@ function timeTextOf(allDay: boolean, s: Wall, e: Wall, first: number, last: numb
   if (sameDay) return `${fmt.time(s)}–${fmt.time(e)}`;
   return `${fmt.dayMonth(dateOfWall(s))} ${fmt.time(s)} – ${fmt.dayMonth(dateOfWall(e))} ${fmt.time(e)}`;
 }
-
-/** Days an item covers, as dates. */
-export function itemDays(it: Item): string[] {
-  const out: string[] = [];
-  for (let d = it.firstDay; d <= it.lastDay; d++) out.push(fromDayNumber(d));
-  return out;
-}
-
-export { addDays };
