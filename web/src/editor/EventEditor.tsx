@@ -353,7 +353,11 @@ export function EventEditor(props: EditorProps) {
               <label for="ed-notes">Notes</label>
               <textarea id="ed-notes" value={form.notes} maxLength={20000} onInput={(e) => set("notes", (e.target as HTMLTextAreaElement).value)} />
             </div>
-            <RepeatFields form={form} set={set} err={err} invalid={invalid} />
+            {isSeries && base?.recurrence_id ? (
+              <p class="note">One occurrence of a repeating series, changed on its own: open another of its occurrences to change how the series repeats.</p>
+            ) : (
+              <RepeatFields form={form} set={set} err={err} invalid={invalid} />
+            )}
             <div class="row">
               <ReminderSelect label="Email reminder" value={form.email} onChange={(v) => set("email", v)} />
               <ReminderSelect label="Notification" value={form.notification} onChange={(v) => set("notification", v)} />
