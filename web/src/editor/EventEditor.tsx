@@ -108,10 +108,11 @@ export function EventEditor(props: EditorProps) {
       const next = { ...f, [k]: v };
       if (k === "start" && typeof v === "string" && f.start && f.end) {
         // Moving the start keeps the duration, as calendars do.
+        const isDate = (t: string) => /^\d{4}-\d{2}-\d{2}$/.test(t);
+        const isTime = (t: string) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(t);
         if (f.allDay) {
-          const days = dayDiff(f.start, f.end);
-          next.end = addDaysText(v, days);
-        } else if (/T\d{2}:\d{2}$/.test(v) && /T\d{2}:\d{2}$/.test(f.start)) {
+          if (isDate(v) && isDate(f.start) && isDate(f.end)) next.end = addDaysText(v, dayDiff(f.start, f.end));
+        } else if (isTime(v) && isTime(f.start) && isTime(f.end)) {
           const mins = minutesBetween(f.start, f.end);
           next.end = new Date(Date.parse(`${v}:00Z`) + mins * 60_000).toISOString().slice(0, 16);
         }
@@ -507,6 +508,7 @@ export function trapTab(e: KeyboardEvent, root: HTMLElement | null): void {
 
 /** The weekday code ('MO'..'SU') of a date or date-time text. */
 function ownDay(text: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}/.test(text)) return "MO"; // a half-typed date
   return WEEKDAY_CODES[(weekday(text.slice(0, 10)) + 6) % 7] as string;
 }
 
