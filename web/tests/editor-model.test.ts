@@ -210,3 +210,11 @@ describe("412: what changed elsewhere", () => {
 
 // Keep the type import used.
 export type _F = Form;
+
+describe("the 412 alert's lines", () => {
+  it("give the new value of short text fields", async () => {
+    const { changeLines } = await import("../src/editor/model");
+    const after = { ...master, title: "Renamed", location: "", notes: "x", version: 8 };
+    expect(changeLines(master, after)).toEqual(["Title: now “Renamed”", "Location: now empty", "Notes"]);
+  });
+});

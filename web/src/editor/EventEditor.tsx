@@ -9,7 +9,7 @@ import type { EventWire } from "../api/types";
 import type { EditorProps } from "../contract";
 import type { Errors, Form, Kept } from "./model";
 import {
-  REMINDER_CHOICES, WEEKDAY_CODES, WEEKDAY_LABELS, changedFields, describeChanges, eventToForm, newForm,
+  REMINDER_CHOICES, WEEKDAY_CODES, WEEKDAY_LABELS, changeLines, changedFields, eventToForm, newForm,
   reminderLabel, repeatChanged, validate, writableCalendars,
 } from "./model";
 import { PartialSaveError, loadSeries, runPlan } from "./save";
@@ -162,7 +162,7 @@ export function EventEditor(props: EditorProps) {
     if (e instanceof ApiError && e.status === 412) {
       const server = e.item as EventWire | undefined;
       if (server && base && server.id === base.id) {
-        const changes = describeChanges(base, server);
+        const changes = changeLines(base, server);
         const again = eventToForm(server, server.recurrence_id || !isSeries ? null : occurrence, zone);
         setBase(server);
         setInitial(again.form);

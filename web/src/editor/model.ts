@@ -348,6 +348,21 @@ export function describeChanges(before: EventWire, after: EventWire): string[] {
   return out;
 }
 
+/** The alert's lines: each changed field, with its new value where that is short text. */
+export function changeLines(before: EventWire, after: EventWire): string[] {
+  const quote = (t: string | undefined, empty: string) => {
+    const v = (t ?? "").trim();
+    if (!v) return empty;
+    return `“${v.length > 60 ? `${v.slice(0, 59)}…` : v}”`;
+  };
+  return describeChanges(before, after).map((name) => {
+    if (name === "Title") return `Title: now ${quote(after.title, "(no title)")}`;
+    if (name === "Location") return `Location: now ${quote(after.location, "empty")}`;
+    if (name === "Status" && after.status === "cancelled") return "Status: now cancelled";
+    return name;
+  });
+}
+
 function sameTime(a: string, b: string): boolean {
   if (a === b) return true;
   const x = parseWire(a);
