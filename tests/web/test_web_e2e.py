@@ -496,7 +496,7 @@ def test_settings_time_zone_changes_the_times_shown(page: Any, app_url: str,
     expect(page.get_by_role("heading", name="Settings")).to_be_visible()
     page.get_by_label("Time zone").select_option(value="America/New_York")
     page.get_by_role("button", name="Save settings").click()
-    expect(page.get_by_role("status").filter(has_text="Saved")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text=re.compile(r"^Saved$"))).to_be_visible()
     page.goto(app_url + WEEK)
     wait_loaded(page)
     # The account's zone, not the browser's (Berlin), is the display zone.
