@@ -218,3 +218,15 @@ describe("the 412 alert's lines", () => {
     expect(changeLines(master, after)).toEqual(["Title: now “Renamed”", "Location: now empty", "Notes"]);
   });
 });
+
+describe("your time", () => {
+  it("shows an event in another zone at the viewer's clock", async () => {
+    const { yourTime } = await import("../src/editor/EventEditor");
+    const f = newForm("2026-12-02T16:00", false, "America/New_York", [{ id: "c", name: "C" }]);
+    expect(yourTime({ ...f, end: "2026-12-02T17:00" }, "Europe/Berlin", "en-GB")).toBe("Your time (Europe/Berlin): 2 Dec 22:00–23:00");
+    expect(yourTime({ ...f, start: "2026-12-02T19:00", end: "2026-12-02T20:00" }, "Europe/Berlin", "en-GB"))
+      .toBe("Your time (Europe/Berlin): 3 Dec 01:00–02:00");
+    expect(yourTime(f, "America/New_York", "en-GB")).toBeNull();
+    expect(yourTime({ ...f, zone: "" }, "Europe/Berlin", "en-GB")).toBeNull();
+  });
+});

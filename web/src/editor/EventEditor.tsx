@@ -13,7 +13,8 @@ import {
   reminderLabel, repeatChanged, validate, writableCalendars,
 } from "./model";
 import { PartialSaveError, loadSeries, runPlan } from "./save";
-import { weekday } from "../time/zone";
+import { dateOfWall, instantOf, isValidZone, parseLocal, wallOf, weekday } from "../time/zone";
+import { formatsFor } from "../time/format";
 import type { Plan } from "./series";
 import { planAll, planDeleteAll, planDeleteOne, planOnlyThis, planSingle } from "./series";
 import { allZones } from "./zones";
@@ -278,6 +279,7 @@ export function EventEditor(props: EditorProps) {
     }
   };
 
+  const zoneHint = useMemo(() => yourTime(form, zone, props.locale), [form.start, form.end, form.zone, form.allDay, zone, props.locale]);
   const onlyThisBlocked = ask === "save" && (repeatChanged(initial, form) || form.allDay !== initial.allDay);
   const zones = useMemo(() => allZones(form.zone), [form.zone]);
   const heading = isNew ? "New event" : "Edit event";
@@ -328,6 +330,7 @@ export function EventEditor(props: EditorProps) {
             </div>
             {err("start")}
             {err("end")}
+            {zoneHint ? <p class="note">{zoneHint}</p> : null}
             {!form.allDay ? (
               <div class="field">
                 <label for="ed-time-zone">Time zone</label>
@@ -504,6 +507,22 @@ export function trapTab(e: KeyboardEvent, root: HTMLElement | null): void {
     e.preventDefault();
     first.focus();
   }
+}
+
+/** "Your time (Europe/Berlin): 3 Dec 16:00–17:00" when the event's zone is another. */
+export function yourTime(f: Form, displayZone: string, locale: string): string | null {
+  if (f.allDay || !f.zone || f.zone === displayZone || !isValidZone(f.zone) || !isValidZone(displayZone)) return null;
+  const re = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/;
+  if (!re.test(f.start) || !re.test(f.end)) return null;
+  const a = instantOf(parseLocal(f.start), f.zone);
+  const b = instantOf(parseLocal(f.end), f.zone);
+  const fmt = formatsFor(locale);
+  const wa = wallOf(a, displayZone);
+  const wb = wallOf(b, displayZone);
+  const da = dateOfWall(wa);
+  const db = dateOfWall(wb);
+  const end = da === db ? fmt.time(wb) : `${fmt.dayMonth(db)} ${fmt.time(wb)}`;
+  return `Your time (${displayZone.replace(/_/g, " ")}): ${fmt.dayMonth(da)} ${fmt.time(wa)}–${end}`;
 }
 
 /** The weekday code ('MO'..'SU') of a date or date-time text. */
