@@ -504,3 +504,45 @@ def test_settings_time_zone_changes_the_times_shown(page: Any, app_url: str,
     page.reload()
     wait_loaded(page)
     expect(page.get_by_role("button", name="Berlin meeting, 09:00–10:00")).to_be_visible()
+
+
+def test_desktop_series_edited_once_in_the_browser_syncs_back(
+        page: Any, app_url: str, account: tuple[str, str], cloud: CloudProcess,
+        tmp_path: Path) -> None:
+    """The browser's override and EXDATE, read by the desktop's own recurrence code."""
+    needs_cli_desktop()
+    desk = Computer(tmp_path / "berlin", tz="Europe/Berlin")
+    desk.login(cloud, account[0])
+    # `aurora add --title` makes single events; a repeat comes from quick add.
+    desk.aurora("add", "Review every weekday at 9:30 from 7 December 2026")
+    week = desk.listing("2026-12-07", "2026-12-11", "Europe/Berlin")
+    assert [e["start"][:16] for e in week] == [f"2026-12-{d:02d}T09:30" for d in range(7, 12)], week
+    desk.sync()
+
+    sign_in(page, app_url, account[0], route=WEEK)
+    reviews = occurrence(page, "Review")
+    expect(reviews).to_have_count(5)
+    reviews.nth(2).click()
+    dialog = page.get_by_role("dialog", name="Edit event")
+    expect(dialog.get_by_label("Starts")).to_have_value("2026-12-09T09:30")
+    dialog.get_by_label("Title").fill("Review (long)")
+    dialog.get_by_label("Location").fill("Room 2")
+    dialog.get_by_role("button", name="Save").click()
+    page.get_by_role("dialog", name="Change a repeating event").get_by_role(
+        "button", name="Only this event").click()
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    expect(reviews).to_have_count(4)
+    reviews.nth(2).click()  # Thursday
+    dialog = page.get_by_role("dialog", name="Edit event")
+    expect(dialog.get_by_label("Starts")).to_have_value("2026-12-10T09:30")
+    dialog.get_by_role("button", name="Delete").click()
+    page.get_by_role("dialog", name="Delete a repeating event").get_by_role(
+        "button", name="Only this event").click()
+    expect(reviews).to_have_count(3)
+
+    desk.sync()
+    got = [(e["start"][:16], e["title"], e["location"])
+           for e in desk.listing("2026-12-07", "2026-12-13", "Europe/Berlin")]
+    assert got == [("2026-12-07T09:30", "Review", ""), ("2026-12-08T09:30", "Review", ""),
+                   ("2026-12-09T09:30", "Review (long)", "Room 2"),
+                   ("2026-12-11T09:30", "Review", "")], got
