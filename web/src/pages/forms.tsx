@@ -94,6 +94,7 @@ export function PasswordHint({ id, policy, password }: { id: string; policy: Pas
 export function AuthCard({ title, children }: { title: string; children: ComponentChildren }) {
   const h = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
+    document.title = `${title} – Aurora Time`;
     if (!document.activeElement || document.activeElement === document.body) h.current?.focus();
   }, [title]);
   return (
