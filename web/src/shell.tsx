@@ -313,6 +313,7 @@ export function Shell({ auth, api, user, route, go }: ShellProps) {
                   {title}
                 </h1>
                 <p class="zone-note" title="Time zone (Settings)">
+                  <span class="visually-hidden">Time zone: </span>
                   {zone.replace(/_/g, " ")}
                 </p>
               </div>
