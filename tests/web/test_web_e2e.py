@@ -197,9 +197,16 @@ def test_desktop_event_shows_in_the_browser_in_its_zone(
     desk.login(cloud, account[0])
     desk.aurora("add", "--title", "Call with Boston", "--start", "2026-12-08T09:00",
                 "--end", "2026-12-08T10:00", "--timezone", "America/New_York")
+    # In the weeks between the two DST starts (US 14 March, EU 28 March 2027) the
+    # difference is 5 hours, not 6.
+    desk.aurora("add", "--title", "Spring call", "--start", "2027-03-22T09:00",
+                "--end", "2027-03-22T10:00", "--timezone", "America/New_York")
     assert desk.sync()["pending"] == 0
+    sign_in(page, app_url, account[0], route="#/week/2027-03-22")
+    expect(page.get_by_role("button", name="Spring call, 14:00–15:00")).to_be_visible()
     # 09:00 in New York is 15:00 in Berlin, where this browser is.
-    sign_in(page, app_url, account[0], route=WEEK)
+    page.goto(app_url + WEEK)
+    wait_loaded(page)
     call = page.get_by_role("button", name="Call with Boston, 15:00–16:00")
     expect(call).to_be_visible()
     call.click()
@@ -219,8 +226,20 @@ def test_browser_event_reaches_a_desktop_after_aurora_sync(
     sign_in(page, app_url, account[0], route=WEEK)
     new_event(page, "Planning from the web", "2026-12-09T11:00", "2026-12-09T12:30")
     expect(page.get_by_role("button", name="Planning from the web, 11:00–12:30")).to_be_visible()
+    # An all-day day too: a date, the same on both sides of the ocean.
+    page.get_by_role("button", name="New event").click()
+    dialog = page.get_by_role("dialog", name="New event")
+    dialog.get_by_label("Title").fill("Company holiday")
+    dialog.get_by_label("All day").check()
+    dialog.get_by_label("Starts").fill("2026-12-11")
+    dialog.get_by_label("Ends").fill("2026-12-11")
+    dialog.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("button", name="Company holiday, All day")).to_be_visible()
     report = desk.sync()
-    assert report["pulled"] >= 1, report
+    assert report["pulled"] >= 2, report
+    [day] = [e for e in desk.listing("2026-12-01", "2026-12-31", "America/New_York")
+             if e["title"] == "Company holiday"]
+    assert (day["all_day"], day["start"], day["end"]) == (True, "2026-12-11", "2026-12-12")
     [ev] = [e for e in desk.listing("2026-12-01", "2026-12-31", "America/New_York")
             if e["title"] == "Planning from the web"]
     assert (ev["start"], ev["end"]) == ("2026-12-09T05:00:00-05:00", "2026-12-09T06:30:00-05:00")
