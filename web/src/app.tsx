@@ -9,7 +9,7 @@ import { SignInPage } from "./pages/SignIn";
 import { SignUpPage } from "./pages/SignUp";
 import { ErrorAlert } from "./pages/forms";
 import { browserZone, todayIn } from "./period";
-import { formatRoute, isPublic, parseHash, resolveRoute } from "./router";
+import { formatRoute, resolveRoute, returnTarget } from "./router";
 import { Shell, messageOf } from "./shell";
 
 type Boot =
@@ -111,8 +111,8 @@ function Root({ auth, api }: { auth: Auth; api: Api }) {
   const target = formatRoute(route);
 
   // Signed out on a private page: remember it, to go there after signing in.
-  const asked = parseHash(hash);
-  if (!user && asked && !isPublic(asked)) wanted.current = hash;
+  const asked = user ? null : returnTarget(hash);
+  if (asked) wanted.current = asked;
 
   useEffect(() => {
     if (target === hash) return;

@@ -62,3 +62,12 @@ export function resolveRoute(hash: string, signedIn: boolean, today: string): Ro
   if (VIEWS.has(head)) return { name: head as ViewKind, date: today };
   return { name: "week", date: today };
 }
+
+/**
+ * The page to come back to after signing in: a private page the signed-out user asked
+ * for (a bookmark, a reload after the session ended), never a sign-in page.
+ */
+export function returnTarget(hash: string): string | null {
+  const r = parseHash(hash);
+  return r && !isPublic(r) ? formatRoute(r) : null;
+}

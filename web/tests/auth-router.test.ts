@@ -2,7 +2,7 @@
 // period arithmetic (titles, Previous/Next, first weekday).
 import { describe, expect, it } from "vitest";
 import { addMonths, periodDays, periodTitle, step, todayIn, weekStartFor } from "../src/period";
-import { formatRoute, isDate, parseHash, resolveRoute } from "../src/router";
+import { formatRoute, isDate, parseHash, resolveRoute, returnTarget } from "../src/router";
 import { isShown, loadShown, saveShown } from "../src/prefs";
 
 const TODAY = "2026-12-03";
@@ -41,6 +41,15 @@ describe("routes", () => {
     expect(resolveRoute("#/month", true, TODAY)).toEqual({ name: "month", date: TODAY });
     expect(resolveRoute("#/month/2027-01-31", true, TODAY)).toEqual({ name: "month", date: "2027-01-31" });
     expect(resolveRoute("#/settings", true, TODAY)).toEqual({ name: "settings" });
+  });
+
+  it("after signing in, back to the private page asked for, never to a sign-in page", () => {
+    expect(returnTarget("#/month/2026-12-01")).toBe("#/month/2026-12-01");
+    expect(returnTarget("#/settings")).toBe("#/settings");
+    expect(returnTarget("#/signin")).toBeNull();
+    expect(returnTarget("#/signup")).toBeNull();
+    expect(returnTarget("")).toBeNull();
+    expect(returnTarget("#/week/2026-02-30")).toBeNull();
   });
 
   it("formats back to the same hash", () => {
