@@ -199,6 +199,18 @@ describe("Auth against a fake Cognito", () => {
     expect(store.getItem(SESSION_KEY)).toBeNull();
   });
 
+  it("a busy or unreachable Cognito at reload keeps the kept token for Try again", async () => {
+    fakeCognito(() => ({ status: 400, body: { __type: "TooManyRequestsException", message: "Rate exceeded" } }));
+    const store = new MapStore();
+    new SessionKeeper(store).save(API, "ada@example.com", "refresh-1");
+    const auth = new Auth(CONFIG, API, new SessionKeeper(store));
+    await expect(auth.restore()).rejects.toThrow("The server is busy with too many requests. Try again in a minute.");
+    expect(store.getItem(SESSION_KEY)).toContain("refresh-1");
+    vi.stubGlobal("fetch", vi.fn(async () => { throw new TypeError("Failed to fetch"); }));
+    await expect(auth.restore()).rejects.toThrow("You are offline or the server cannot be reached.");
+    expect(store.getItem(SESSION_KEY)).toContain("refresh-1");
+  });
+
   it("sign out forgets every token at once and revokes the refresh token", async () => {
     const calls = fakeCognito((target) =>
       target === "InitiateAuth"

@@ -190,7 +190,10 @@ export class Auth implements TokenSource {
     try {
       await this.refreshWith(kept.refreshToken, kept.email);
     } catch (e) {
-      if (e instanceof AuthError && e.code === "NetworkError") throw e;
+      // Refused (revoked, expired, user or app client gone): forget it, sign in again.
+      // Offline or busy: keep it, the start-up says why and offers Try again.
+      const refused = !(e instanceof AuthError) || REFUSED.has(e.code);
+      if (!refused) throw e;
       this.keeper.clear();
       return null;
     }
@@ -280,6 +283,9 @@ export class Auth implements TokenSource {
     return this.email;
   }
 }
+
+/** Cognito's answers that mean the kept refresh token will never work again. */
+const REFUSED = new Set(["NotAuthorizedException", "UserNotFoundException", "ResourceNotFoundException", "InvalidParameterException", "Unknown"]);
 
 function unsupported(): AuthError {
   return new AuthError(
