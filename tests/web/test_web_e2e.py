@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -565,3 +566,32 @@ def test_desktop_series_edited_once_in_the_browser_syncs_back(
     assert got == [("2026-12-07T09:30", "Review", ""), ("2026-12-08T09:30", "Review", ""),
                    ("2026-12-09T09:30", "Review (long)", "Room 2"),
                    ("2026-12-11T09:30", "Review", "")], got
+
+
+def test_new_event_goes_to_a_calendar_that_is_shown(
+        page: Any, app_url: str, account: tuple[str, str], cloud: CloudProcess,
+        tmp_path: Path) -> None:
+    """Hiding a calendar in the side panel and then making an event must not put the new
+    event where it cannot be seen."""
+    api = ApiUser(cloud, tmp_path, account[0])
+    try:
+        for name in ("Personal", "Family"):
+            cid = str(uuid.uuid4())
+            resp = api.call("PUT", f"/calendars/{cid}", json_body={"id": cid, "name": name},
+                            headers={"If-None-Match": "*"})
+            assert resp.status_code in (200, 201), resp.text
+    finally:
+        api.close()
+    sign_in(page, app_url, account[0], route=WEEK)
+    # Hide the calendar a new event would go to by default.
+    page.get_by_role("button", name="New event").click()
+    dialog = page.get_by_role("dialog", name="New event")
+    default = dialog.get_by_label("Calendar").evaluate("(s) => s.options[s.selectedIndex].text")
+    dialog.get_by_role("button", name="Cancel").click()
+    page.get_by_role("checkbox", name=default).uncheck()
+    page.get_by_role("button", name="New event").click()
+    chosen = dialog.get_by_label("Calendar").evaluate("(s) => s.options[s.selectedIndex].text")
+    assert chosen != default, f"a new event still goes to {default!r}, which is hidden"
+    dialog.get_by_role("button", name="Cancel").click()
+    new_event(page, "Shown somewhere", "2026-12-08T10:00", "2026-12-08T11:00")
+    expect(page.get_by_role("button", name="Shown somewhere, 10:00–11:00")).to_be_visible()
