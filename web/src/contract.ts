@@ -32,6 +32,12 @@ export interface EditorProps {
   zone: string;
   locale: string;
   calendars: CalendarWire[];
+  /**
+   * The calendars shown in the side panel (ids). A new event goes to the first
+   * writable one of these, so it does not vanish into a hidden calendar. Absent:
+   * the calendars' own `visible` flags decide.
+   */
+  shownCalendarIds?: string[];
   /** Editing: the occurrence chosen in a view. New: null. */
   occurrence: OccurrenceWire | null;
   /** New event: its start slot (see ViewProps.onCreate); ignored when editing. */

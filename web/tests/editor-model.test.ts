@@ -230,3 +230,16 @@ describe("your time", () => {
     expect(yourTime({ ...f, zone: "" }, "Europe/Berlin", "en-GB")).toBeNull();
   });
 });
+
+describe("a new event's calendar", () => {
+  it("is the first writable one that is shown", async () => {
+    const { defaultCalendar } = await import("../src/editor/model");
+    const cals = [{ id: "sub", name: "Holidays", source_url: "https://x.example/h.ics" }, { id: "fam", name: "Family" },
+      { id: "per", name: "Personal" }, { id: "ro", name: "Team", read_only: true }];
+    expect(defaultCalendar(cals)?.id).toBe("fam");
+    expect(defaultCalendar(cals, ["sub", "per", "ro"])?.id).toBe("per");
+    expect(defaultCalendar([{ ...cals[1]!, visible: false }, cals[2]!])?.id).toBe("per");
+    // Nothing writable is shown: still somewhere writable rather than nowhere.
+    expect(defaultCalendar(cals, ["sub"])?.id).toBe("fam");
+  });
+});

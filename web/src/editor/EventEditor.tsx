@@ -54,7 +54,10 @@ export function EventEditor(props: EditorProps) {
 
   const start = useMemo(() => {
     if (occurrence) return eventToForm(occurrence.event, occurrence, zone);
-    return { form: newForm(props.start?.at ?? null, props.start?.allDay ?? false, zone, calendars), kept: { otherReminders: [] } as Kept };
+    return {
+      form: newForm(props.start?.at ?? null, props.start?.allDay ?? false, zone, calendars, Date.now(), props.shownCalendarIds),
+      kept: { otherReminders: [] } as Kept,
+    };
   }, []);
   const [base, setBase] = useState<EventWire | null>(occurrence?.event ?? null);
   const [initial, setInitial] = useState<Form>(start.form);

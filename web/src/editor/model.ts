@@ -206,7 +206,8 @@ export function writableCalendars(calendars: CalendarWire[]): CalendarWire[] {
 }
 
 /** The form of a new event at a slot ('YYYY-MM-DDTHH:MM', or a date when all day). */
-export function newForm(at: string | null, allDay: boolean, zone: string, calendars: CalendarWire[], now: number = Date.now()): Form {
+export function newForm(at: string | null, allDay: boolean, zone: string, calendars: CalendarWire[], now: number = Date.now(),
+  shownIds?: string[]): Form {
   let start: string;
   if (at) start = allDay ? at.slice(0, 10) : at.length >= 16 ? at.slice(0, 16) : `${at.slice(0, 10)}T09:00`;
   else {
@@ -215,7 +216,7 @@ export function newForm(at: string | null, allDay: boolean, zone: string, calend
     start = allDay ? localText(w).slice(0, 10) : `${localText({ ...w, mi: 0 })}`;
   }
   const end = allDay ? start : plusMinutes(start, 60, zone);
-  const cal = writableCalendars(calendars).find((c) => c.visible !== false) ?? writableCalendars(calendars)[0];
+  const cal = defaultCalendar(calendars, shownIds);
   return {
     title: "",
     allDay,
@@ -230,6 +231,18 @@ export function newForm(at: string | null, allDay: boolean, zone: string, calend
     notification: allDay ? null : 10,
     customRule: null,
   };
+}
+
+/**
+ * Where a new event goes: the first writable calendar that is shown (the side
+ * panel's choice when given, else the calendar's `visible`), else the first writable.
+ */
+export function defaultCalendar(calendars: CalendarWire[], shownIds?: string[]): CalendarWire | undefined {
+  const writable = writableCalendars(calendars);
+  const shown = shownIds
+    ? writable.find((c) => shownIds.includes(c.id))
+    : writable.find((c) => c.visible !== false);
+  return shown ?? writable[0];
 }
 
 /** A local wall-clock text plus minutes of elapsed time, in a zone. */
