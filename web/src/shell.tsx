@@ -154,13 +154,19 @@ export function Shell({ auth, api, user, route, go }: ShellProps) {
     document.title = `${title} – Aurora Time`;
   }, [title]);
 
-  const visibleCals = calendars ?? [];
+  const allCals = calendars ?? [];
   const shownIds = useMemo(
-    () => new Set(visibleCals.filter((c) => isShown(c, shown)).map((c) => c.id)),
-    [visibleCals, shown],
+    () => new Set(allCals.filter((c) => isShown(c, shown)).map((c) => c.id)),
+    [allCals, shown],
   );
   // A reload of the same period keeps showing what it had (no flash after a save); another
   // period never shows the previous one's events under its title.
+  // The editor sees this browser's show/hide as `visible`: a new event goes to a shown
+  // calendar (where it can be seen), hidden ones can still be chosen.
+  const editorCals = useMemo(
+    () => allCals.map((c) => ({ ...c, visible: shownIds.has(c.id) })),
+    [allCals, shownIds],
+  );
   const current = loaded && loaded.key === rangeId ? loaded : null;
   const occurrences = useMemo(
     () => (current ? current.occurrences.filter((o) => shownIds.has(o.event.calendar_id)) : []),
@@ -207,7 +213,7 @@ export function Shell({ auth, api, user, route, go }: ShellProps) {
         locale,
         weekStart,
         today,
-        calendars: visibleCals,
+        calendars: allCals,
         occurrences,
         onOpen: (o) => openEditor({ occurrence: o }),
         onCreate: (at, allDay) => openEditor({ occurrence: null, start: { at, allDay } }),
@@ -220,7 +226,7 @@ export function Shell({ auth, api, user, route, go }: ShellProps) {
         api,
         zone,
         locale,
-        calendars: visibleCals,
+        calendars: editorCals,
         occurrence: editor.occurrence,
         ...(editor.start ? { start: editor.start } : {}),
         onDone: (changed: EventWire | null) => {
