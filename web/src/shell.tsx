@@ -161,12 +161,6 @@ export function Shell({ auth, api, user, route, go }: ShellProps) {
   );
   // A reload of the same period keeps showing what it had (no flash after a save); another
   // period never shows the previous one's events under its title.
-  // The editor sees this browser's show/hide as `visible`: a new event goes to a shown
-  // calendar (where it can be seen), hidden ones can still be chosen.
-  const editorCals = useMemo(
-    () => allCals.map((c) => ({ ...c, visible: shownIds.has(c.id) })),
-    [allCals, shownIds],
-  );
   const current = loaded && loaded.key === rangeId ? loaded : null;
   const occurrences = useMemo(
     () => (current ? current.occurrences.filter((o) => shownIds.has(o.event.calendar_id)) : []),
@@ -226,7 +220,9 @@ export function Shell({ auth, api, user, route, go }: ShellProps) {
         api,
         zone,
         locale,
-        calendars: editorCals,
+        calendars: allCals,
+        // A new event goes to a calendar shown here (where it can be seen).
+        shownCalendarIds: [...shownIds],
         occurrence: editor.occurrence,
         ...(editor.start ? { start: editor.start } : {}),
         onDone: (changed: EventWire | null) => {
