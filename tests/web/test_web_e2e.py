@@ -595,3 +595,68 @@ def test_new_event_goes_to_a_calendar_that_is_shown(
     dialog.get_by_role("button", name="Cancel").click()
     new_event(page, "Shown somewhere", "2026-12-08T10:00", "2026-12-08T11:00")
     expect(page.get_by_role("button", name="Shown somewhere, 10:00–11:00")).to_be_visible()
+
+
+def test_titles_and_notes_are_text_never_markup(
+        page: Any, app_url: str, account: tuple[str, str], cloud: CloudProcess,
+        tmp_path: Path) -> None:
+    """What another device wrote is shown as text: no element, no script from it."""
+    evil = '<img src=x onerror="window.__pwned=1">Party & <b>cake</b>'
+    api = ApiUser(cloud, tmp_path, account[0])
+    try:
+        cals = api.call("GET", "/calendars").json()["calendars"]
+        if cals:
+            cid = cals[0]["id"]
+        else:
+            cid = str(uuid.uuid4())
+            assert api.call("PUT", f"/calendars/{cid}", json_body={"id": cid, "name": "Personal"},
+                            headers={"If-None-Match": "*"}).status_code in (200, 201)
+        eid = str(uuid.uuid4())
+        resp = api.call("PUT", f"/events/{eid}", headers={"If-None-Match": "*"}, json_body={
+            "id": eid, "calendar_id": cid, "title": evil, "location": evil, "notes": evil,
+            "start": "2026-12-09T18:00:00+01:00", "end": "2026-12-09T19:00:00+01:00",
+            "timezone": "Europe/Berlin"})
+        assert resp.status_code in (200, 201), resp.text
+    finally:
+        api.close()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    sign_in(page, app_url, account[0], route=WEEK)
+    for route in (WEEK, "#/month/2026-12-01", "#/agenda/2026-12-07"):
+        page.goto(app_url + route)
+        wait_loaded(page)
+        expect(page.get_by_role("button", name=f"{evil}, 18:00–19:00")).to_be_visible()
+        assert page.locator("main img, main b").count() == 0
+    page.get_by_role("button", name=f"{evil}, 18:00–19:00").click()
+    dialog = page.get_by_role("dialog", name="Edit event")
+    expect(dialog.get_by_label("Title")).to_have_value(evil)
+    expect(dialog.get_by_label("Notes")).to_have_value(evil)
+    assert page.evaluate("window.__pwned === undefined") and dialogs == []
+
+
+def test_scope_question_by_keyboard(page: Any, app_url: str, account: tuple[str, str]) -> None:
+    sign_in(page, app_url, account[0], route=WEEK)
+    new_event(page, "Daily", "2026-12-07T08:00", "2026-12-07T08:30", Repeat="Daily")
+    occurrence(page, "Daily").nth(1).focus()
+    page.keyboard.press("Enter")
+    dialog = page.get_by_role("dialog", name="Edit event")
+    expect(dialog.get_by_label("Title")).to_be_focused()
+    page.keyboard.press("End")
+    page.keyboard.type(" (moved)")
+    page.keyboard.press("Enter")
+    scope = page.get_by_role("dialog", name="Change a repeating event")
+    expect(scope.get_by_role("button", name="Only this event")).to_be_focused()
+    for _ in range(6):  # Tab stays inside the question
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.closest('[role=dialog]')?.id || "
+                             "document.activeElement.closest('[role=dialog]')?.getAttribute('aria-labelledby')"
+                             ) == "scope-heading"
+    page.keyboard.press("Escape")  # closes the question only; the edit is still there
+    expect(scope).to_have_count(0)
+    expect(dialog.get_by_label("Title")).to_have_value("Daily (moved)")
+    dialog.get_by_role("button", name="Save").focus()
+    page.keyboard.press("Enter")
+    expect(scope).to_be_visible()
+    page.keyboard.press("Enter")  # "Only this event", focused
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    expect(occurrence(page, "Daily (moved)")).to_have_count(1)
