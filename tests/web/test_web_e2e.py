@@ -620,7 +620,12 @@ def test_titles_and_notes_are_text_never_markup(
     finally:
         api.close()
     dialogs: list[str] = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+    def on_dialog(d: Any) -> None:
+        dialogs.append(d.message)
+        d.dismiss()
+
+    page.on("dialog", on_dialog)
     sign_in(page, app_url, account[0], route=WEEK)
     for route in (WEEK, "#/month/2026-12-01", "#/agenda/2026-12-07"):
         page.goto(app_url + route)
