@@ -54,6 +54,9 @@ export function Shell({ auth, api, user, route, go }: ShellProps) {
   const returnFocus = useRef<HTMLElement | null>(null);
   const heading = useRef<HTMLHeadingElement>(null);
   const seq = useRef(0);
+  const [fetching, setFetching] = useState(false);
+  /** When the period was last loaded (a tab back from the background loads it again). */
+  const lastLoad = useRef(Date.now());
 
   const deviceZone = useMemo(browserZone, []);
   const zone = validZone(settings && (settings.version ?? 0) > 0 ? settings.timezone : null) ?? deviceZone;
@@ -92,7 +95,6 @@ export function Shell({ auth, api, user, route, go }: ShellProps) {
   // What is shown (the period in a zone) and each load of it (a reload after a save).
   const rangeId = range && settings ? `${range.from}|${range.to}|${zone}` : null;
   const rangeKey = rangeId ? `${rangeId}|${tick}` : null;
-  const [fetching, setFetching] = useState(false);
 
   useEffect(() => {
     if (!range || !rangeKey) return;
@@ -116,7 +118,6 @@ export function Shell({ auth, api, user, route, go }: ShellProps) {
 
   // Back to a tab left in the background: what other devices changed meanwhile shows
   // up (calendars and the period, without a flash), at most once a minute.
-  const lastLoad = useRef(Date.now());
   useEffect(() => {
     const on = () => {
       if (document.visibilityState !== "visible" || Date.now() - lastLoad.current < 60_000) return;
