@@ -118,7 +118,7 @@ def test_sign_up_confirm_sign_out_wrong_password_and_reset(page: Any, app_url: s
 # -- events -----------------------------------------------------------------------
 
 
-def test_create_event_shows_with_its_time_and_survives_a_reload(
+def test_create_event_shows_with_its_time_survives_a_reload_not_a_sign_out(
         page: Any, app_url: str, account: tuple[str, str]) -> None:
     sign_in(page, app_url, account[0], route=WEEK)
     expect(page.get_by_role("main").get_by_role("heading", level=1)).to_have_text(
@@ -138,6 +138,15 @@ def test_create_event_shows_with_its_time_and_survives_a_reload(
     expect(dialog.get_by_label("Ends")).to_have_value("2026-12-08T15:15")
     dialog.get_by_role("button", name="Cancel").click()
     expect(dialog).to_have_count(0)
+    # Signing out forgets it all: nothing kept in the browser, Back shows no event.
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    assert page.evaluate("sessionStorage.length + localStorage.length") == 0
+    page.go_back()
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    expect(occurrence(page, "Dentist")).to_have_count(0)
+    page.reload()
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
 
 
 def test_edit_and_delete_one_occurrence_of_a_daily_series(

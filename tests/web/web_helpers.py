@@ -5,6 +5,7 @@ command line with its own HOME and keyring (as tests/desktop/sync/test_sync_cli.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -26,6 +27,9 @@ def sign_in(page: Any, app_url: str, email: str, password: str = PASSWORD, route
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    # The app's own move to this week comes right after the first signed-in render;
+    # going elsewhere before it would be overridden by it.
+    expect(page).to_have_url(re.compile(r"#/week/\d{4}-\d{2}-\d{2}$"))
     if route:
         page.goto(app_url + route)
     wait_loaded(page)
@@ -41,8 +45,6 @@ def wait_loaded(page: Any) -> None:
 
 def occurrence(page: Any, title: str) -> Any:
     """The occurrences named 'Title, …' (the contract's accessible name)."""
-    import re
-
     return page.get_by_role("button", name=re.compile(rf"^{re.escape(title)}, "))
 
 
