@@ -197,6 +197,12 @@ export function Shell({ auth, api, user, route, go }: ShellProps) {
     openEditor({ occurrence: null, start: { at: `${date}T${hour ?? "09:00"}`, allDay: false } });
   }
 
+  /** Previous / Today / Next: focus stays on the button, so the new period is announced. */
+  function moveTo(kind: ViewKind, date: string) {
+    setAnnounce(periodTitle(kind, date, weekStart, locale));
+    go(`#/${kind}/${date}`);
+  }
+
   async function signOut() {
     await auth.signOut();
   }
@@ -300,14 +306,14 @@ export function Shell({ auth, api, user, route, go }: ShellProps) {
             {view ? (
               <div class="periodbar">
                 <div class="stepper">
-                  <button type="button" class="icon" title="Previous" onClick={() => go(`#/${view.name}/${step(view.name, view.date, -1)}`)}>
+                  <button type="button" class="icon" title="Previous" onClick={() => moveTo(view.name, step(view.name, view.date, -1))}>
                     <span aria-hidden="true">‹</span>
                     <span class="visually-hidden">Previous</span>
                   </button>
-                  <button type="button" onClick={() => go(`#/${view.name}/${today}`)}>
+                  <button type="button" onClick={() => moveTo(view.name, today)}>
                     Today
                   </button>
-                  <button type="button" class="icon" title="Next" onClick={() => go(`#/${view.name}/${step(view.name, view.date, 1)}`)}>
+                  <button type="button" class="icon" title="Next" onClick={() => moveTo(view.name, step(view.name, view.date, 1))}>
                     <span aria-hidden="true">›</span>
                     <span class="visually-hidden">Next</span>
                   </button>
