@@ -4,6 +4,8 @@ import { describe, expect, it } from "vitest";
 import { addMonths, periodDays, periodTitle, step, todayIn, weekStartFor } from "../src/period";
 import { formatRoute, isDate, parseHash, resolveRoute, returnTarget } from "../src/router";
 import { isShown, loadShown, saveShown } from "../src/prefs";
+import { zoneChoices } from "../src/pages/Settings";
+import { validZone } from "../src/period";
 
 const TODAY = "2026-12-03";
 
@@ -114,5 +116,23 @@ describe("shown calendars (a browser-local preference)", () => {
     expect(loadShown(store, "sub-2")).toEqual({});
     m.set("aurora.shown.sub-3", "[1,2]");
     expect(loadShown(store, "sub-3")).toEqual({});
+  });
+});
+
+describe("the settings' zones", () => {
+  it("every zone the browser knows, plus the account's, the device's and UTC, sorted, once each", () => {
+    const zones = zoneChoices("Asia/Calcutta", "Europe/Berlin");
+    expect(zones).toContain("Asia/Calcutta"); // an alias the list may not have
+    expect(zones).toContain("Europe/Berlin");
+    expect(zones).toContain("UTC");
+    expect(zones.length).toBeGreaterThan(300);
+    expect(new Set(zones).size).toBe(zones.length);
+    expect([...zones].sort((a, b) => a.localeCompare(b))).toEqual(zones);
+  });
+
+  it("a zone the browser does not know is not used for display", () => {
+    expect(validZone("Mars/Olympus")).toBeNull();
+    expect(validZone("America/New_York")).toBe("America/New_York");
+    expect(validZone(null)).toBeNull();
   });
 });
