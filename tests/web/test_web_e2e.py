@@ -674,3 +674,49 @@ def test_scope_question_by_keyboard(page: Any, app_url: str, account: tuple[str,
     page.keyboard.press("Enter")  # "Only this event", focused
     expect(page.get_by_role("dialog")).to_have_count(0)
     expect(occurrence(page, "Daily (moved)")).to_have_count(1)
+
+
+def test_weekly_repeat_on_chosen_days_with_reminders(
+        page: Any, app_url: str, account: tuple[str, str], cloud: CloudProcess,
+        tmp_path: Path) -> None:
+    sign_in(page, app_url, account[0], route=WEEK)
+    page.get_by_role("button", name="New event").click()
+    dialog = page.get_by_role("dialog", name="New event")
+    dialog.get_by_label("Title").fill("Gym")
+    dialog.get_by_label("Starts").fill("2026-12-07T18:00")
+    dialog.get_by_label("Repeat", exact=True).select_option(label="Weekly")
+    expect(dialog.get_by_role("checkbox", name="Mon")).to_be_checked()  # the start's day
+    dialog.get_by_role("checkbox", name="Wed").check()
+    dialog.get_by_label("Repeat ends").select_option(label="After")
+    dialog.get_by_label("Occurrences").fill("4")
+    dialog.get_by_label("Email reminder").select_option(label="1 hour before")
+    dialog.get_by_label("Notification").select_option(label="5 minutes before")
+    dialog.get_by_role("button", name="Save").click()
+    expect(dialog).to_have_count(0)
+    gym = page.get_by_role("button", name="Gym, 18:00–19:00")
+    expect(gym).to_have_count(2)
+    page.get_by_role("button", name="Next").click()
+    wait_loaded(page)
+    expect(gym).to_have_count(2)
+    page.get_by_role("button", name="Next").click()
+    wait_loaded(page)
+    expect(gym).to_have_count(0)  # four in all
+
+    api = ApiUser(cloud, tmp_path, account[0])
+    try:
+        occs = api.occurrences("2026-12-01T00:00:00Z", "2027-01-31T00:00:00Z")
+        assert [o["start"][:10] for o in occs] == ["2026-12-07", "2026-12-09", "2026-12-14",
+                                                   "2026-12-16"]
+        ev = api.event(occs[0]["event"]["id"])
+        assert sorted((r["minutes_before"], r.get("channel")) for r in ev["reminders"]) == [
+            (5, "notification"), (60, "email")]
+    finally:
+        api.close()
+    page.get_by_role("button", name="Previous").click()
+    wait_loaded(page)
+    gym.first.click()
+    dialog = page.get_by_role("dialog", name="Edit event")
+    expect(dialog.get_by_label("Email reminder")).to_have_value("60")
+    expect(dialog.get_by_label("Notification")).to_have_value("5")
+    expect(dialog.get_by_role("checkbox", name="Wed")).to_be_checked()
+    expect(dialog.get_by_role("checkbox", name="Tue")).not_to_be_checked()
