@@ -720,3 +720,48 @@ def test_weekly_repeat_on_chosen_days_with_reminders(
     expect(dialog.get_by_label("Notification")).to_have_value("5")
     expect(dialog.get_by_role("checkbox", name="Wed")).to_be_checked()
     expect(dialog.get_by_role("checkbox", name="Tue")).not_to_be_checked()
+
+
+def test_all_events_moves_the_series_and_keeps_a_changed_occurrence(
+        page: Any, app_url: str, account: tuple[str, str], cloud: CloudProcess,
+        tmp_path: Path) -> None:
+    sign_in(page, app_url, account[0], route=WEEK)
+    page.get_by_role("button", name="New event").click()
+    dialog = page.get_by_role("dialog", name="New event")
+    dialog.get_by_label("Title").fill("Sync")
+    dialog.get_by_label("Starts").fill("2026-12-07T09:00")
+    dialog.get_by_label("Ends").fill("2026-12-07T09:30")
+    dialog.get_by_label("Repeat", exact=True).select_option(label="Daily")
+    dialog.get_by_label("Repeat ends").select_option(label="After")
+    dialog.get_by_label("Occurrences").fill("5")
+    dialog.get_by_role("button", name="Save").click()
+    expect(dialog).to_have_count(0)
+    syncs = occurrence(page, "Sync")
+    expect(syncs).to_have_count(5)
+    # Wednesday gets its own title.
+    syncs.nth(2).click()
+    dialog = page.get_by_role("dialog", name="Edit event")
+    dialog.get_by_label("Title").fill("Sync (demo)")
+    dialog.get_by_role("button", name="Save").click()
+    page.get_by_role("dialog", name="Change a repeating event").get_by_role(
+        "button", name="Only this event").click()
+    expect(page.get_by_role("button", name="Sync (demo), 09:00–09:30")).to_have_count(1)
+    # Then the whole series moves an hour later, from Monday.
+    syncs.first.click()
+    dialog = page.get_by_role("dialog", name="Edit event")
+    dialog.get_by_label("Starts").fill("2026-12-07T10:00")
+    dialog.get_by_role("button", name="Save").click()
+    page.get_by_role("dialog", name="Change a repeating event").get_by_role(
+        "button", name="All events").click()
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    expect(page.get_by_role("button", name="Sync, 10:00–10:30")).to_have_count(4)
+    expect(page.get_by_role("button", name="Sync (demo), 10:00–10:30")).to_have_count(1)
+    api = ApiUser(cloud, tmp_path, account[0])
+    try:
+        got = [(o["start"][:16], o["event"]["title"])
+               for o in api.occurrences("2026-12-07T00:00:00Z", "2026-12-14T00:00:00Z")]
+        assert got == [("2026-12-07T10:00", "Sync"), ("2026-12-08T10:00", "Sync"),
+                       ("2026-12-09T10:00", "Sync (demo)"), ("2026-12-10T10:00", "Sync"),
+                       ("2026-12-11T10:00", "Sync")], got
+    finally:
+        api.close()
