@@ -765,3 +765,35 @@ def test_all_events_moves_the_series_and_keeps_a_changed_occurrence(
                        ("2026-12-11T10:00", "Sync")], got
     finally:
         api.close()
+
+
+def test_event_in_a_subscribed_calendar_opens_read_only(
+        page: Any, app_url: str, account: tuple[str, str], cloud: CloudProcess,
+        tmp_path: Path) -> None:
+    api = ApiUser(cloud, tmp_path, account[0])
+    try:
+        cid = str(uuid.uuid4())
+        resp = api.call("PUT", f"/calendars/{cid}", headers={"If-None-Match": "*"}, json_body={
+            "id": cid, "name": "Holidays", "read_only": True,
+            "source_url": "https://calendars.example.com/holidays.ics"})
+        assert resp.status_code in (200, 201), resp.text
+        eid = str(uuid.uuid4())
+        resp = api.call("PUT", f"/events/{eid}", headers={"If-None-Match": "*"}, json_body={
+            "id": eid, "calendar_id": cid, "title": "Boxing Day", "start": "2026-12-26",
+            "end": "2026-12-27", "all_day": True})
+        assert resp.status_code in (200, 201), resp.text
+    finally:
+        api.close()
+    sign_in(page, app_url, account[0], route="#/month/2026-12-01")
+    page.get_by_role("button", name="Boxing Day, All day").click()
+    dialog = page.get_by_role("dialog", name="Edit event")
+    expect(dialog).to_contain_text("read-only")
+    expect(dialog.get_by_label("Title")).to_be_disabled()
+    expect(dialog.get_by_role("button", name="Save")).to_have_count(0)
+    expect(dialog.get_by_role("button", name="Delete")).to_have_count(0)
+    dialog.get_by_role("button", name="Close").click()
+    expect(dialog).to_have_count(0)
+    # A new event never goes there.
+    page.get_by_role("button", name="New event").click()
+    options = page.get_by_role("dialog", name="New event").get_by_label("Calendar").locator("option")
+    expect(options.filter(has_text="Holidays")).to_have_count(0)
