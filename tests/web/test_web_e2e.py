@@ -797,3 +797,30 @@ def test_event_in_a_subscribed_calendar_opens_read_only(
     page.get_by_role("button", name="New event").click()
     options = page.get_by_role("dialog", name="New event").get_by_label("Calendar").locator("option")
     expect(options.filter(has_text="Holidays")).to_have_count(0)
+
+
+def test_delete_after_a_change_elsewhere_deletes_nothing_until_asked_again(
+        page: Any, app_url: str, account: tuple[str, str], cloud: CloudProcess,
+        tmp_path: Path) -> None:
+    sign_in(page, app_url, account[0], route=WEEK)
+    new_event(page, "Retro", "2026-12-11T15:00", "2026-12-11T16:00")
+    page.get_by_role("button", name="Retro, 15:00–16:00").click()
+    dialog = page.get_by_role("dialog", name="Edit event")
+    api = ApiUser(cloud, tmp_path, account[0])
+    try:
+        [occ] = api.occurrences("2026-12-11T00:00:00Z", "2026-12-12T00:00:00Z")
+        theirs = api.event(occ["event"]["id"])
+        theirs.update(notes="Agenda: the release")
+        theirs = api.put(theirs)
+        dialog.get_by_role("button", name="Delete").click()
+        alert = dialog.get_by_role("alert")
+        expect(alert).to_contain_text("This event was changed elsewhere")
+        expect(alert).to_contain_text("Nothing was deleted")
+        expect(dialog.get_by_label("Notes")).to_have_value("Agenda: the release")
+        assert api.event(theirs["id"])["deleted"] is False
+        dialog.get_by_role("button", name="Delete").click()  # now on the version seen
+        expect(dialog).to_have_count(0)
+        expect(occurrence(page, "Retro")).to_have_count(0)
+        assert api.occurrences("2026-12-11T00:00:00Z", "2026-12-12T00:00:00Z") == []
+    finally:
+        api.close()
