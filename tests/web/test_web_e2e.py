@@ -670,8 +670,8 @@ def test_scope_question_by_keyboard(page: Any, app_url: str, account: tuple[str,
     expect(dialog.get_by_label("Title")).to_have_value("Daily (moved)")
     dialog.get_by_role("button", name="Save").focus()
     page.keyboard.press("Enter")
-    expect(scope).to_be_visible()
-    page.keyboard.press("Enter")  # "Only this event", focused
+    expect(scope.get_by_role("button", name="Only this event")).to_be_focused()
+    page.keyboard.press("Enter")
     expect(page.get_by_role("dialog")).to_have_count(0)
     expect(occurrence(page, "Daily (moved)")).to_have_count(1)
 
