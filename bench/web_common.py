@@ -38,10 +38,18 @@ class Stack:
         self.tmp = tmp
         self.app_url = cloud.url + "/app/"
 
-    def account(self) -> tuple[str, ApiUser]:
-        from desktops import make_account
+    def account(self, email: str = "") -> tuple[str, ApiUser]:
+        """A confirmed account (a fresh stack: any address is free), and our API client."""
+        from cloud_process import new_email
 
-        email, _ = make_account(self.cloud, self.tmp)
+        from aurora_desktop.auth import AccountService, MemorySecrets
+
+        email = email or new_email()
+        svc = AccountService(self.tmp / f"signup-{uuid.uuid4().hex[:8]}", MemorySecrets())
+        server = svc.connect(self.cloud.url)
+        svc.sign_up(server, email, PASSWORD)
+        svc.confirm(server, email, self.cloud.code_for(email))
+        svc.close()
         return email, ApiUser(self.cloud, self.tmp, email)
 
     def page(self, **kw: Any) -> Any:
