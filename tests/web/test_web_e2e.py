@@ -352,9 +352,29 @@ def test_phone_width_navigation_and_new_event(new_context: Any, app_url: str,
     expect(h1).to_have_text(re.compile(r"7\s.*13 Dec 2026"))
     new_event(page, "Run", "2026-12-07T07:00", "2026-12-07T07:45")
     expect(occurrence(page, "Run").first).to_be_visible()
+    occurrence(page, "Run").first.tap()
+    dialog = page.get_by_role("dialog", name="Edit event")
+    expect(dialog.get_by_label("Title")).to_have_value("Run")
+    dialog.get_by_role("button", name="Cancel").tap()
+    expect(dialog).to_have_count(0)
     # Nothing is wider than the phone: no sideways scrolling of the page.
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"the page is {width} px wide at {PHONE['width']} px"
+
+
+def test_sign_in_with_the_keyboard_alone(page: Any, app_url: str, account: tuple[str, str]) -> None:
+    page.goto(app_url + "#/signin")
+    expect(page.get_by_label("Email")).to_be_focused()
+    page.keyboard.type(account[0])
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Password", exact=True)).to_be_focused()
+    page.keyboard.type(account[1])
+    page.keyboard.press("Enter")
+    wait_loaded(page)
+    # From the top of the page, the first Tab offers to skip to the calendar.
+    page.locator("body").focus()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to the calendar")).to_be_focused()
 
 
 def test_keyboard_alone_new_event_save_and_escape(page: Any, app_url: str,
