@@ -13,11 +13,11 @@ import {
   reminderLabel, repeatChanged, validate, writableCalendars,
 } from "./model";
 import { PartialSaveError, loadSeries, runPlan } from "./save";
-import { dateOfWall, instantOf, isValidZone, parseLocal, wallOf, weekday } from "../time/zone";
+import { dateOfWall, instantOf, isValidZone, parseLocal, parseWire, wallOf, weekday } from "../time/zone";
 import { formatsFor } from "../time/format";
 import type { Plan } from "./series";
 import { planAll, planDeleteAll, planDeleteOne, planOnlyThis, planSingle } from "./series";
-import { allZones } from "./zones";
+import { allZones, customZoneLabel, isCustomZone, lockedTimesNote, lockedYourTime, unknownZoneNote } from "./zones";
 
 type Scope = "one" | "all";
 type Invalid = { "aria-invalid"?: boolean; "aria-describedby"?: string };
@@ -282,9 +282,34 @@ export function EventEditor(props: EditorProps) {
     }
   };
 
-  const zoneHint = useMemo(() => yourTime(form, zone, props.locale), [form.start, form.end, form.zone, form.allDay, zone, props.locale]);
+  // Times in a zone Intl cannot compute are shown as they came and not written (docs/web.md).
+  const timesRO = form.timesReadOnly === true;
+  const ownZone = timesRO ? form.zone : "";
+  const [zoneDefs, setZoneDefs] = useState<Record<string, string> | undefined>(() => knownZones(ownZone));
+  useEffect(() => {
+    if (!isCustomZone(ownZone) || zoneDefs?.[ownZone] || !kept.times) return;
+    // The definition travels with GET /events (its `zones` map): ask for this occurrence's window.
+    let live = true;
+    const from = wireMs(kept.times.start);
+    const to = Math.max(wireMs(kept.times.end), from + 60_000);
+    if (!Number.isFinite(from) || !Number.isFinite(to)) return;
+    api.listOccurrences(new Date(from).toISOString(), new Date(to).toISOString(), zone).then(
+      (res) => {
+        for (const [n, d] of Object.entries(res.zones ?? {})) LABELS.set(n, d);
+        if (live) setZoneDefs(knownZones(ownZone));
+      },
+      () => undefined, // the note says "a custom zone"
+    );
+    return () => { live = false; };
+  }, [ownZone]);
+  const zoneLabel = timesRO && isCustomZone(ownZone) ? customZoneLabel(ownZone, zoneDefs) : ownZone;
+  const zoneHint = useMemo(() => (timesRO
+    ? (kept.times && !form.allDay ? lockedYourTime(kept.times.start, kept.times.end, zone, props.locale) : null)
+    : yourTime(form, zone, props.locale)), [form.start, form.end, form.zone, form.allDay, timesRO, kept, zone, props.locale]);
+  const lockedNote = timesRO ? (isCustomZone(ownZone) ? lockedTimesNote(zoneLabel) : unknownZoneNote(ownZone)) : null;
+  const lockedBy = lockedNote ? { "aria-describedby": "ed-zone-note" } : {};
   const onlyThisBlocked = ask === "save" && (repeatChanged(initial, form) || form.allDay !== initial.allDay);
-  const zones = useMemo(() => allZones(form.zone), [form.zone]);
+  const zones = useMemo(() => (timesRO ? [] : allZones(form.zone)), [form.zone, timesRO]);
   const heading = isNew ? "New event" : "Edit event";
   const err = (k: keyof Errors) => (errors[k] ? <p class="field-error" id={`ed-${k}-err`}>{errors[k]}</p> : null);
   const invalid = (k: keyof Errors): Invalid =>
@@ -316,18 +341,18 @@ export function EventEditor(props: EditorProps) {
             </div>
             {err("title")}
             <label class="inline">
-              <input type="checkbox" checked={form.allDay} onChange={(e) => set("allDay", (e.target as HTMLInputElement).checked)} />
+              <input type="checkbox" checked={form.allDay} disabled={timesRO} {...lockedBy} onChange={(e) => set("allDay", (e.target as HTMLInputElement).checked)} />
               All day
             </label>
             <div class="row">
               <div class="field">
                 <label for="ed-starts">Starts</label>
-                <input id="ed-starts" type={form.allDay ? "date" : "datetime-local"} value={form.start}
+                <input id="ed-starts" type={form.allDay ? "date" : "datetime-local"} value={form.start} readOnly={timesRO} {...lockedBy}
                   onInput={(e) => set("start", (e.target as HTMLInputElement).value)} {...invalid("start")} />
               </div>
               <div class="field">
                 <label for="ed-ends">Ends</label>
-                <input id="ed-ends" type={form.allDay ? "date" : "datetime-local"} value={form.end}
+                <input id="ed-ends" type={form.allDay ? "date" : "datetime-local"} value={form.end} readOnly={timesRO} {...lockedBy}
                   onInput={(e) => set("end", (e.target as HTMLInputElement).value)} {...invalid("end")} />
               </div>
             </div>
@@ -337,13 +362,20 @@ export function EventEditor(props: EditorProps) {
             {!form.allDay ? (
               <div class="field">
                 <label for="ed-time-zone">Time zone</label>
-                <select id="ed-time-zone" value={form.zone} onChange={(e) => set("zone", (e.target as HTMLSelectElement).value)} {...invalid("zone")}>
-                  {form.zone === "" ? <option value="">Floating (same clock time everywhere)</option> : null}
-                  {zones.map((z) => <option key={z} value={z}>{z.replace(/_/g, " ")}</option>)}
-                </select>
+                {timesRO ? (
+                  <select id="ed-time-zone" value={form.zone} disabled {...lockedBy}>
+                    <option value={form.zone}>{isCustomZone(form.zone) ? `${zoneLabel} (from the imported file)` : form.zone}</option>
+                  </select>
+                ) : (
+                  <select id="ed-time-zone" value={form.zone} onChange={(e) => set("zone", (e.target as HTMLSelectElement).value)} {...invalid("zone")}>
+                    {form.zone === "" ? <option value="">Floating (same clock time everywhere)</option> : null}
+                    {zones.map((z) => <option key={z} value={z}>{z.replace(/_/g, " ")}</option>)}
+                  </select>
+                )}
               </div>
             ) : null}
             {err("zone")}
+            {lockedNote ? <p class="note" id="ed-zone-note">{lockedNote}</p> : null}
             <div class="field">
               <label for="ed-calendar">Calendar</label>
               <select id="ed-calendar" value={form.calendarId} onChange={(e) => set("calendarId", (e.target as HTMLSelectElement).value)} {...invalid("calendar")}>
@@ -526,6 +558,19 @@ export function yourTime(f: Form, displayZone: string, locale: string): string |
   const db = dateOfWall(wb);
   const end = da === db ? fmt.time(wb) : `${fmt.dayMonth(db)} ${fmt.time(wb)}`;
   return `Your time (${displayZone.replace(/_/g, " ")}): ${fmt.dayMonth(da)} ${fmt.time(wa)}–${end}`;
+}
+
+/** Definitions of zones files defined, by name, as GET /events sent them (this page's life). */
+const LABELS = new Map<string, string>();
+
+function knownZones(name: string): Record<string, string> | undefined {
+  const def = name ? LABELS.get(name) : undefined;
+  return def ? { [name]: def } : undefined;
+}
+
+function wireMs(text: string): number {
+  const t = parseWire(text);
+  return t.kind === "zoned" ? (t.ms as number) : NaN;
 }
 
 /** The weekday code ('MO'..'SU') of a date or date-time text. */

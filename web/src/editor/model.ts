@@ -59,11 +59,24 @@ export interface Form {
   notification: number | null;
   /** A rule the form cannot show: kept as it is while repeat stays "custom". */
   customRule: string | null;
+  /**
+   * The event's zone is one Intl cannot compute (a zone an imported file defined,
+   * `X-AURORA/<hash>`): All day, Starts, Ends and Time zone are shown as they are
+   * and never written; a save keeps the wire's start, end and timezone strings.
+   */
+  timesReadOnly?: boolean;
 }
 
 /** What the form does not show but keeps: reminders past the first of each channel. */
 export interface Kept {
   otherReminders: ReminderWire[];
+  /** The wire times of what the form shows (the occurrence's, else the event's), as they came. */
+  times?: { start: string; end: string };
+}
+
+/** Whether the browser must leave an event's times alone: a zone Intl cannot compute. */
+export function timesLocked(zone: string | null | undefined): boolean {
+  return !!zone && !isValidZone(zone);
 }
 
 // ---------------------------------------------------------------- rules
@@ -167,9 +180,15 @@ export function eventToForm(ev: EventWire, occ: OccurrenceWire | null, displayZo
   const startText = occ ? occ.start : ev.start;
   const endText = occ ? occ.end : ev.end;
   const zone = ev.timezone ?? FLOATING;
+  const locked = timesLocked(zone);
   const viewZone = zone && isValidZone(zone) ? zone : displayZone;
   let start: string, end: string;
-  if (allDay) {
+  if (locked && !allDay) {
+    // The wire writes a zoned time with the zone's own offset: its wall clock is the
+    // event's own, as the desktop shows it (Intl could not convert it anyway).
+    start = localText(parseWire(startText).wall);
+    end = localText(parseWire(endText).wall);
+  } else if (allDay) {
     start = startText.slice(0, 10);
     end = addDays(endText.slice(0, 10), -1);
     if (end < start) end = start;
@@ -187,7 +206,7 @@ export function eventToForm(ev: EventWire, occ: OccurrenceWire | null, displayZo
       allDay,
       start,
       end,
-      zone: zone && isValidZone(zone) ? zone : zone ? displayZone : FLOATING,
+      zone, // the event's own, even one Intl cannot compute (then read-only)
       location: ev.location ?? "",
       notes: ev.notes ?? "",
       calendarId: ev.calendar_id,
@@ -195,8 +214,9 @@ export function eventToForm(ev: EventWire, occ: OccurrenceWire | null, displayZo
       email: email ? email.minutes_before : null,
       notification: notif ? notif.minutes_before : null,
       customRule: rule.repeat === "custom" ? (ev.rrule ?? null) : null,
+      ...(locked ? { timesReadOnly: true } : {}),
     },
-    kept: { otherReminders },
+    kept: { otherReminders, times: { start: startText, end: endText } },
   };
 }
 
@@ -264,7 +284,7 @@ export function validate(f: Form): Errors {
   if (!e.start && !e.end && f.end < f.start) e.end = "The event ends before it starts.";
   if (f.title.length > 500) e.title = "The title is too long (500 characters at most).";
   if (!f.calendarId) e.calendar = "Choose a calendar.";
-  if (f.zone && !isValidZone(f.zone)) e.zone = "Choose a time zone.";
+  if (f.zone && !isValidZone(f.zone) && !f.timesReadOnly) e.zone = "Choose a time zone.";
   if (f.repeat === "weekly" && f.days.length === 0) e.days = "Choose at least one day.";
   if (f.repeat !== "none" && f.repeat !== "custom") {
     if (f.repeatEnd === "until") {
@@ -299,6 +319,19 @@ export function formReminders(f: Form, kept: Kept): ReminderWire[] {
  * (a single instance has no rule of its own).
  */
 export function formToEvent(f: Form, kept: Kept, base: EventWire, withRule = true): EventWire {
+  if (f.timesReadOnly) {
+    // The times are not the browser's to write: the strings go back as they came.
+    const ev: EventWire = {
+      ...base,
+      title: f.title,
+      location: f.location,
+      notes: f.notes,
+      calendar_id: f.calendarId,
+      reminders: formReminders(f, kept),
+    };
+    if (withRule) ev.rrule = formToRule(f);
+    return ev;
+  }
   const start = wireTimeOf(f.start, f.allDay, f.zone);
   const end = f.allDay ? addDays(f.end.slice(0, 10), 1) : wireTimeOf(f.end, false, f.zone);
   const ev: EventWire = {

@@ -59,7 +59,12 @@ export function planOnlyThis(form: Form, kept: Kept, occEvent: EventWire, rid: s
   if (occEvent.recurrence_id) {
     return { puts: [{ ev: formToEvent(form, kept, occEvent, false), ifMatch: occEvent.version ?? 0 }], deletes: [] };
   }
-  const ev = formToEvent(form, kept, overrideBase(occEvent, rid, newId), false);
+  let base = overrideBase(occEvent, rid, newId);
+  if (form.timesReadOnly && kept.times) {
+    // Times the browser cannot compute: the override is the occurrence, as the server sent it.
+    base = { ...base, start: kept.times.start, end: kept.times.end };
+  }
+  const ev = formToEvent(form, kept, base, false);
   return { puts: [{ ev, ifMatch: null }], deletes: [] };
 }
 
