@@ -541,15 +541,23 @@ def test_offline_while_loading_says_so_and_try_again_recovers(
     expect(page.get_by_role("button", name="Next week's thing, 10:00–11:00")).to_be_visible()
 
 
-def test_settings_time_zone_changes_the_times_shown(page: Any, app_url: str,
-                                                    account: tuple[str, str]) -> None:
+def test_settings_time_zone_changes_the_times_shown(
+        page: Any, app_url: str, account: tuple[str, str], cloud: CloudProcess,
+        tmp_path: Path) -> None:
     sign_in(page, app_url, account[0], route=WEEK)
     new_event(page, "Berlin meeting", "2026-12-08T15:00", "2026-12-08T16:00")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Settings").click()
     expect(page.get_by_role("heading", name="Settings")).to_be_visible()
     page.get_by_label("Time zone").select_option(value="America/New_York")
+    page.get_by_role("checkbox", name="Email reminders").uncheck()
     page.get_by_role("button", name="Save settings").click()
     expect(page.get_by_role("status").filter(has_text=re.compile(r"^Saved$"))).to_be_visible()
+    api = ApiUser(cloud, tmp_path, account[0])
+    try:
+        stored = api.call("GET", "/me/settings").json()
+        assert (stored["timezone"], stored["reminder_email"]) == ("America/New_York", False)
+    finally:
+        api.close()
     page.goto(app_url + WEEK)
     wait_loaded(page)
     # The account's zone, not the browser's (Berlin), is the display zone.
