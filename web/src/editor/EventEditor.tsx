@@ -308,6 +308,8 @@ export function EventEditor(props: EditorProps) {
     : yourTime(form, zone, props.locale)), [form.start, form.end, form.zone, form.allDay, timesRO, kept, zone, props.locale]);
   const lockedNote = timesRO ? (isCustomZone(ownZone) ? lockedTimesNote(zoneLabel) : unknownZoneNote(ownZone)) : null;
   const lockedBy = lockedNote ? { "aria-describedby": "ed-zone-note" } : {};
+  // Read-only fields look it (set through the style object: no inline style attribute for the CSP).
+  const roLook = timesRO ? { background: "var(--surface-2)", color: "var(--muted)", cursor: "default" } : undefined;
   const onlyThisBlocked = ask === "save" && (repeatChanged(initial, form) || form.allDay !== initial.allDay);
   const zones = useMemo(() => (timesRO ? [] : allZones(form.zone)), [form.zone, timesRO]);
   const heading = isNew ? "New event" : "Edit event";
@@ -347,12 +349,12 @@ export function EventEditor(props: EditorProps) {
             <div class="row">
               <div class="field">
                 <label for="ed-starts">Starts</label>
-                <input id="ed-starts" type={form.allDay ? "date" : "datetime-local"} value={form.start} readOnly={timesRO} {...lockedBy}
+                <input id="ed-starts" type={form.allDay ? "date" : "datetime-local"} value={form.start} readOnly={timesRO} style={roLook} {...lockedBy}
                   onInput={(e) => set("start", (e.target as HTMLInputElement).value)} {...invalid("start")} />
               </div>
               <div class="field">
                 <label for="ed-ends">Ends</label>
-                <input id="ed-ends" type={form.allDay ? "date" : "datetime-local"} value={form.end} readOnly={timesRO} {...lockedBy}
+                <input id="ed-ends" type={form.allDay ? "date" : "datetime-local"} value={form.end} readOnly={timesRO} style={roLook} {...lockedBy}
                   onInput={(e) => set("end", (e.target as HTMLInputElement).value)} {...invalid("end")} />
               </div>
             </div>
