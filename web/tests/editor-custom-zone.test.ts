@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import type { EventWire, OccurrenceWire } from "../src/api/types";
 import { eventToForm, formToEvent, validate } from "../src/editor/model";
 import { planAll, planOnlyThis, planSingle } from "../src/editor/series";
-import { customZoneLabel, lockedTimesNote, lockedYourTime } from "../src/editor/zones";
+import { customZoneLabel, lockedTimesNote, lockedYourTime, unknownZoneNote } from "../src/editor/zones";
 import { formatsFor } from "../src/time/format";
 import { toItems } from "../src/views/items";
 
@@ -60,6 +60,16 @@ describe("the form of an event in a file's own zone", () => {
     const { form } = eventToForm({ ...odd, start: "2026-06-01T09:00:00+02:00", end: "2026-06-01T10:00:00+02:00",
       timezone: "Europe/Berlin" }, null, DISPLAY);
     expect(form.timesReadOnly).toBeFalsy();
+  });
+
+  it("a zone name this browser's Intl does not know is left alone the same way", () => {
+    const ev = { ...odd, timezone: "Mars/Olympus_Mons" };
+    const { form, kept } = eventToForm(ev, null, DISPLAY);
+    expect(form.timesReadOnly).toBe(true);
+    expect(form.zone).toBe("Mars/Olympus_Mons");
+    expect(times(planSingle({ ...form, title: "x" }, kept, ev, "").puts[0]!.ev)).toEqual(times(ev));
+    expect(unknownZoneNote("Mars/Olympus_Mons")).toBe(
+      "Its time zone (Mars/Olympus_Mons) is not known to this browser; change its time in Aurora Time on the desktop.");
   });
 
   it("a series' occurrence shows that occurrence's wall clock (after the file's own DST change)", () => {
