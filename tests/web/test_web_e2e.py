@@ -856,3 +856,29 @@ def test_delete_after_a_change_elsewhere_deletes_nothing_until_asked_again(
         assert api.occurrences("2026-12-11T00:00:00Z", "2026-12-12T00:00:00Z") == []
     finally:
         api.close()
+
+
+def test_signed_out_everywhere_elsewhere_ends_this_session_with_a_sentence(
+        page: Any, app_url: str, account: tuple[str, str], cloud: CloudProcess,
+        tmp_path: Path) -> None:
+    sign_in(page, app_url, account[0], route=WEEK)
+    # Tokens from the same second as the sign-out still pass (docs/cloud.md: iat has
+    # whole seconds, so signing in again at once works): let a second go by.
+    time.sleep(1.1)
+    api = ApiUser(cloud, tmp_path, account[0])
+    try:
+        assert api.call("POST", "/me/signout").status_code == 204
+    finally:
+        api.close()
+    page.get_by_role("button", name="Next").click()
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    alert = page.get_by_role("alert")
+    expect(alert).to_have_text(re.compile(r"^[A-Z][^{}<>]{10,200}[.!]$"))
+    expect(page.get_by_label("Email")).to_have_value(account[0])
+    assert page.evaluate("sessionStorage.length + localStorage.length") == 0
+    # Signing in again brings back the period asked for.
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    wait_loaded(page)
+    expect(page.get_by_role("main").get_by_role("heading", level=1)).to_have_text(
+        re.compile(r"14\s.*20 Dec 2026"))
