@@ -88,7 +88,9 @@ export function EventEditor(props: EditorProps) {
     };
   }, []);
   const asked = useRef<null | "save" | "delete">(null);
-  useEffect(() => {
+  // Before the question is painted: a key pressed the moment it shows goes to its first
+  // button, never again to the Save that asked it (useEffect ran after the paint).
+  useLayoutEffect(() => {
     if (ask) scopeDialog.current?.querySelector<HTMLElement>("button")?.focus();
     else if (asked.current) {
       // The question closed without an answer: back to the button that asked it.
