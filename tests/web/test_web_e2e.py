@@ -726,11 +726,14 @@ def test_weekly_repeat_on_chosen_days_with_reminders(
     dialog.get_by_role("button", name="Save").click()
     expect(dialog).to_have_count(0)
     gym = page.get_by_role("button", name="Gym, 18:00–19:00")
+    h1 = page.get_by_role("main").get_by_role("heading", level=1)
     expect(gym).to_have_count(2)
     page.get_by_role("button", name="Next").click()
+    expect(h1).to_have_text(re.compile(r"14\s.*20 Dec 2026"))
     wait_loaded(page)
     expect(gym).to_have_count(2)
     page.get_by_role("button", name="Next").click()
+    expect(h1).to_have_text(re.compile(r"21\s.*27 Dec 2026"))
     wait_loaded(page)
     expect(gym).to_have_count(0)  # four in all
 
@@ -745,6 +748,7 @@ def test_weekly_repeat_on_chosen_days_with_reminders(
     finally:
         api.close()
     page.get_by_role("button", name="Previous").click()
+    expect(h1).to_have_text(re.compile(r"14\s.*20 Dec 2026"))
     wait_loaded(page)
     gym.first.click()
     dialog = page.get_by_role("dialog", name="Edit event")
