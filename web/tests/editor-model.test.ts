@@ -217,6 +217,18 @@ describe("the 412 alert's lines", () => {
     const after = { ...master, title: "Renamed", location: "", notes: "x", version: 8 };
     expect(changeLines(master, after)).toEqual(["Title: now “Renamed”", "Location: now empty", "Notes"]);
   });
+  it("give a moved time's new value in the display zone, with the day when it moved day", async () => {
+    const { changeLines } = await import("../src/editor/model");
+    const before = { ...master, start: "2026-12-07T14:00:00+01:00", end: "2026-12-07T15:30:00+01:00",
+                     timezone: "Europe/Berlin" };
+    const later = { ...before, end: "2026-12-07T16:00:00+01:00", version: 9 };
+    expect(changeLines(before, later, "Europe/Berlin", "en-GB")).toEqual(["Ends: now 16:00"]);
+    const nextDay = { ...before, start: "2026-12-08T14:00:00+01:00", end: "2026-12-08T15:30:00+01:00" };
+    expect(changeLines(before, nextDay, "America/New_York", "en-GB")).toEqual([
+      "Starts: now 8 Dec, 08:00", "Ends: now 8 Dec, 09:30"]);
+    // Without a zone (or one the browser cannot compute) the field is only named.
+    expect(changeLines(before, later)).toEqual(["Ends"]);
+  });
 });
 
 describe("your time", () => {

@@ -168,7 +168,7 @@ export function EventEditor(props: EditorProps) {
     if (e instanceof ApiError && e.status === 412) {
       const server = e.item as EventWire | undefined;
       if (server && base && server.id === base.id) {
-        const changes = changeLines(base, server);
+        const changes = changeLines(base, server, zone, props.locale);
         const again = eventToForm(server, server.recurrence_id || !isSeries ? null : occurrence, zone);
         setBase(server);
         setInitial(again.form);

@@ -4,8 +4,10 @@
 // or dates for all-day events, where the form's end is the last day (inclusive)
 // and the wire's end is the day after (exclusive), as the desktop editor shows it.
 import type { CalendarWire, EventWire, OccurrenceWire, ReminderWire } from "../api/types";
+import { formatsFor } from "../time/format";
 import {
-  addDays, instantOf, isValidZone, localText, parseLocal, parseWire, wallOf, weekday, zonedWireText,
+  addDays, dateOfWall, instantOf, isValidZone, localText, parseLocal, parseWire, wallOf, weekday,
+  wireInstant, zonedWireText,
 } from "../time/zone";
 
 export const FLOATING = "";
@@ -394,8 +396,23 @@ export function describeChanges(before: EventWire, after: EventWire): string[] {
   return out;
 }
 
-/** The alert's lines: each changed field, with its new value where that is short text. */
-export function changeLines(before: EventWire, after: EventWire): string[] {
+/** A wire time as the user reads it in ``zone``: '16:00', or '8 Dec, 16:00' when its day
+ * is not ``was``'s; a date: '8 Dec' (an all-day end is shown as its last day, as the form
+ * shows it). */
+function timeText(text: string, zone: string, locale: string, was: string, end: boolean): string {
+  const f = formatsFor(locale);
+  const t = parseWire(text);
+  if (t.kind === "date") return f.dayMonth(end ? addDays(t.date, -1) : t.date);
+  const wall = wallOf(wireInstant(text, zone), zone);
+  const day = dateOfWall(wall);
+  const before = parseWire(was).kind === "date" ? "" : dateOfWall(wallOf(wireInstant(was, zone), zone));
+  return day === before ? f.time(wall) : `${f.dayMonth(day)}, ${f.time(wall)}`;
+}
+
+/** The alert's lines: each changed field, with its new value where that is short text or
+ * a time (shown in ``zone`` when given, in the locale's words). */
+export function changeLines(before: EventWire, after: EventWire, zone?: string,
+                            locale = "en-GB"): string[] {
   const quote = (t: string | undefined, empty: string) => {
     const v = (t ?? "").trim();
     if (!v) return empty;
@@ -404,6 +421,15 @@ export function changeLines(before: EventWire, after: EventWire): string[] {
   return describeChanges(before, after).map((name) => {
     if (name === "Title") return `Title: now ${quote(after.title, "(no title)")}`;
     if (name === "Location") return `Location: now ${quote(after.location, "empty")}`;
+    if (zone && (name === "Starts" || name === "Ends")) {
+      const text = name === "Starts" ? after.start : after.end;
+      const was = name === "Starts" ? before.start : before.end;
+      try {
+        return `${name}: now ${timeText(text, zone, locale, was, name === "Ends")}`;
+      } catch {
+        return name; // a zone this browser cannot compute: name the field only
+      }
+    }
     if (name === "Status" && after.status === "cancelled") return "Status: now cancelled";
     return name;
   });
