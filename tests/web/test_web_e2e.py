@@ -281,7 +281,8 @@ def test_412_shows_the_server_copy_and_overwrites_nothing(
         dialog.get_by_role("button", name="Save").click()
         alert = dialog.get_by_role("alert")
         expect(alert).to_contain_text("This event was changed elsewhere")
-        expect(alert).to_contain_text(re.compile("title", re.I))
+        expect(alert).to_contain_text("Title: now “Budget review (board)”")
+        expect(alert).to_contain_text("Location: now “Room 4”")
         # Seen, not only announced: the dialog shows the alert (not still scrolled to Save).
         expect(alert).to_be_in_viewport()
         # The form now shows the server's values; the dialog stays open.
