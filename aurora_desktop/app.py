@@ -178,7 +178,7 @@ def run_app(data_dir: Path, argv: list[str]) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     # Imported here, not at the top: build() (tests, benches) needs none of it, and
     # APScheduler's import alone is ~0.1 s of start-up.
-    from aurora_desktop.reminders.wiring import (
+    from aurora_desktop.shell import (
         claim_single_instance,
         connect_single_instance,
         install_reminders,

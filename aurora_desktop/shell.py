@@ -1,10 +1,12 @@
-"""Hooks the reminder service, the tray and single instance into the running app.
+"""The app shell: the tray, single instance, autostart (start hidden, start at login),
+the reminders' status widgets and settings page, hooked into the running app.
 
-Called from the composition root (app.py): :func:`install_reminders` in
-``build`` and :func:`claim_single_instance` / :func:`start_hidden` in
-``run_app``. Everything the main window offers is used through its public
-hooks (show_event, new_event, go_today, set_agenda_today, show_message,
-add_status_widget, add_settings_page, hide_on_close, quit).
+Called from the composition root (app.py): :func:`claim_single_instance`,
+:func:`start_hidden` and :func:`install_reminders` in ``run_app``. It sits above
+``ui/`` and ``reminders/`` and imports both; neither imports it. Everything the
+main window offers is used through its public hooks (show_event, new_event,
+go_today, set_agenda_today, show_message, add_status_widget, add_settings_page,
+hide_on_close, quit).
 """
 
 from __future__ import annotations
@@ -17,41 +19,22 @@ from typing import TYPE_CHECKING, Any
 
 from aurora_desktop.autostart import HIDDEN_ENV, Autostart, AutostartUnsupported
 from aurora_desktop.qt import QtCore, QtWidgets
-from aurora_desktop.settings import SETTINGS, Setting
+from aurora_desktop.reminders.snooze import default_snooze
 from aurora_desktop.single_instance import SingleInstance, server_name
 from aurora_desktop.ui.tray import AppTray
 
 if TYPE_CHECKING:  # imported by install_reminders: run_app calls it after the first paint
-    from .service import ReminderService
+    from aurora_desktop.ui.reminder_service import ReminderService
 
 __all__ = [
     "HIDDEN_ENV",
-    "SNOOZE_SETTING",
     "claim_single_instance",
     "connect_single_instance",
-    "default_snooze",
     "install_reminders",
     "start_hidden",
 ]
 
 log = logging.getLogger("aurora.reminders")
-
-# The Snooze button of a reminder notification has one length: the user's default.
-SNOOZE_SETTING = "reminders/snooze_minutes"
-if not any(s.key == SNOOZE_SETTING for s in SETTINGS):
-    SETTINGS.append(Setting(SNOOZE_SETTING, int, 15,
-                            "Minutes the Snooze button of a reminder notification snoozes for "
-                            "(1–10080)."))
-
-
-def default_snooze(settings: Any) -> timedelta:
-    """The user's default snooze (the notification's Snooze button), within 1 min … 1 week."""
-    try:
-        minutes = int(settings.get(SNOOZE_SETTING))
-    except (TypeError, ValueError):
-        minutes = 15
-    return timedelta(minutes=max(1, min(minutes, 7 * 24 * 60)))
-
 
 
 def start_hidden(argv: list[str]) -> bool:
@@ -108,10 +91,9 @@ def install_reminders(app: Any, data_dir: Path, *, autostart: Autostart | None =
     """
     # The service, its reminder window and the desktop notifications (dbus) are
     # imported here: 0.05–0.2 s that run_app spends after the window is shown.
+    from aurora_desktop.reminders.native import native_available
+    from aurora_desktop.ui.reminder_service import ReminderService
     from aurora_desktop.ui.reminder_window import RemindersSettingsPage
-
-    from .native import native_available
-    from .service import ReminderService
 
     window, settings, store = app.window, app.settings, app.store
     if tray is None and AppTray.available():

@@ -47,7 +47,7 @@ def shoot(out: Path) -> None:
     from aurora_desktop.app import build
     from aurora_desktop.autostart import Autostart
     from aurora_desktop.qt import QtCore, QtWidgets
-    from aurora_desktop.reminders.wiring import install_reminders
+    from aurora_desktop.shell import install_reminders
 
     tmp = Path(tempfile.mkdtemp(prefix="aurora-native-"))
     qs = QtCore.QSettings(str(tmp / "settings.ini"), QtCore.QSettings.Format.IniFormat)

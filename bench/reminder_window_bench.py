@@ -26,8 +26,8 @@ from aurora_desktop.qt import QtWidgets
 from aurora_desktop.reminders.engine import MemoryWatermark, PendingReminder
 from aurora_desktop.reminders.notifier import RecordingNotifier
 from aurora_desktop.reminders.planner import DueReminder
-from aurora_desktop.reminders.service import ReminderService
 from aurora_desktop.store import Store
+from aurora_desktop.ui.reminder_service import ReminderService
 from aurora_desktop.ui.reminder_window import ReminderWindow
 
 T0 = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
@@ -84,7 +84,7 @@ def main() -> None:
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication([])
     fills = [fill(args.rows) for _ in range(args.runs)]
     checks = []
-    for i in range(args.runs):
+    for _ in range(args.runs):
         with tempfile.TemporaryDirectory() as d:
             checks.append(check(args.rows, Path(d)))
             app.processEvents()

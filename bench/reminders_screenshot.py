@@ -26,9 +26,9 @@ from aurora_core.model import Event, Reminder, ZonedTime, get_zone
 from aurora_desktop.qt import QtCore, QtWidgets
 from aurora_desktop.reminders.engine import MemoryWatermark
 from aurora_desktop.reminders.notifier import RecordingNotifier
-from aurora_desktop.reminders.service import ReminderService
 from aurora_desktop.store import Store
 from aurora_desktop.ui import theme
+from aurora_desktop.ui.reminder_service import ReminderService
 from aurora_desktop.ui.tray import AppTray
 
 ZONE = "Europe/Berlin"
@@ -100,8 +100,8 @@ def app_shot(out: Path) -> None:
     """The real app (app.build + install_reminders) with a reminder due now."""
     from aurora_desktop.app import build
     from aurora_desktop.reminders.engine import FileWatermark
-    from aurora_desktop.reminders.service import watermark_path
-    from aurora_desktop.reminders.wiring import install_reminders
+    from aurora_desktop.shell import install_reminders
+    from aurora_desktop.ui.reminder_service import watermark_path
 
     qapp = QtWidgets.QApplication.instance()
     assert qapp is not None
@@ -150,7 +150,7 @@ def app_shot(out: Path) -> None:
 def tray_shot(out: Path) -> None:
     """With a tray host running (e.g. `trayer`): the tray icon and its reminder message."""
     from aurora_desktop.app import build, make_qapp
-    from aurora_desktop.reminders.wiring import install_reminders
+    from aurora_desktop.shell import install_reminders
 
     qapp = make_qapp(["aurora"])
     if not AppTray.available():

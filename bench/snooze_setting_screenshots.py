@@ -25,7 +25,7 @@ from aurora_core.model import get_zone  # noqa: E402
 from aurora_desktop.app import make_qapp  # noqa: E402
 from aurora_desktop.autostart import Autostart  # noqa: E402
 from aurora_desktop.qt import QtCore, QtGui  # noqa: E402
-from aurora_desktop.reminders.wiring import SNOOZE_SETTING, default_snooze  # noqa: E402
+from aurora_desktop.reminders.snooze import SNOOZE_SETTING, default_snooze  # noqa: E402
 from aurora_desktop.settings import Settings  # noqa: E402
 from aurora_desktop.store import Store  # noqa: E402
 from aurora_desktop.ui import theme  # noqa: E402

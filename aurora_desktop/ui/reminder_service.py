@@ -1,8 +1,10 @@
 """The reminder service: engine, scheduler, notifier, reminder window and tray, wired.
 
-Built once by the composition root (app.py). The app supplies what belongs to
-the main window through callables (open an event, show a message where there
-is no tray), so this module does not depend on the main window's class.
+Built once by the app shell (shell.py). It lives in ui/, above reminders/, because it
+drives the reminder window and the tray; reminders/ imports no ui/ (issue 14). The
+app supplies what belongs to the main window through callables (open an event, show
+a message where there is no tray), so this module does not depend on the main
+window's class.
 """
 
 from __future__ import annotations
@@ -14,16 +16,15 @@ from pathlib import Path
 
 from aurora_core.model import ValidationError, get_zone
 from aurora_desktop.qt import QtCore, QtWidgets
+from aurora_desktop.reminders.engine import FileWatermark, PendingReminder, ReminderEngine, Watermark
+from aurora_desktop.reminders.native import NativeNotifier
+from aurora_desktop.reminders.notifier import InWindowNotifier, Notifier, TrayNotifier, describe_time
+from aurora_desktop.reminders.planner import DEFAULT_LOOKBACK, Delivery
+from aurora_desktop.reminders.scheduler import ReminderScheduler
 from aurora_desktop.store import Store
 from aurora_desktop.systemzone import system_zone_name
 from aurora_desktop.ui.reminder_window import ReminderWindow
 from aurora_desktop.ui.tray import AppTray, icon_path
-
-from .engine import FileWatermark, PendingReminder, ReminderEngine, Watermark
-from .native import NativeNotifier
-from .notifier import InWindowNotifier, Notifier, TrayNotifier, describe_time
-from .planner import DEFAULT_LOOKBACK, Delivery
-from .scheduler import ReminderScheduler
 
 __all__ = ["PAUSE_FOR", "ReminderService", "watermark_path"]
 

@@ -15,6 +15,7 @@ from aurora_desktop.autostart import Autostart
 from aurora_desktop.qt import Qt, QtCore, QtGui, QtWidgets
 from aurora_desktop.reminders.engine import PendingReminder
 from aurora_desktop.reminders.notifier import describe_time
+from aurora_desktop.reminders.snooze import SNOOZE_SETTING, default_snooze
 from aurora_desktop.settings import Settings
 from aurora_desktop.ui.dialogs import SettingsPage
 
@@ -435,10 +436,7 @@ class RemindersSettingsPage(SettingsPage):
         self.sound = QtWidgets.QCheckBox("Play a sound with each reminder")
         self.sound.setChecked(bool(settings.get("reminders/sound")))
         # The Snooze button's length (the notification's one button; the reminder
-        # window's first choice). Declared by reminders/wiring.py, imported here
-        # late: wiring imports this module.
-        from aurora_desktop.reminders.wiring import SNOOZE_SETTING, default_snooze
-
+        # window's first choice), declared in reminders/snooze.py.
         self._snooze_key = SNOOZE_SETTING
         self.snooze = QtWidgets.QSpinBox()
         self.snooze.setMaximumWidth(140)

@@ -21,8 +21,8 @@ from reminder_helpers import T0, FakeClock, make_event, put_written_earlier
 
 from aurora_desktop.reminders.engine import MemoryWatermark
 from aurora_desktop.reminders.native import NO_BUTTONS_NOTE
-from aurora_desktop.reminders.service import ReminderService
 from aurora_desktop.store import Store
+from aurora_desktop.ui.reminder_service import ReminderService
 
 _MISSING = missing()
 pytestmark = pytest.mark.skipif(
@@ -285,7 +285,7 @@ def test_in_the_app_a_session_bus_means_native_and_a_click_opens_the_event(
     from aurora_desktop.app import build
     from aurora_desktop.autostart import Autostart
     from aurora_desktop.qt import QtCore
-    from aurora_desktop.reminders.wiring import install_reminders
+    from aurora_desktop.shell import install_reminders
 
     monkeypatch.delenv("AURORA_NATIVE_NOTIFICATIONS")  # tests/conftest.py turns it off
     bus.start_notifications()

@@ -12,7 +12,7 @@ from aurora_core.model import get_zone
 from aurora_desktop.reminders.native import compose, native_available, session_bus_address
 from aurora_desktop.reminders.notifier import describe_when
 from aurora_desktop.reminders.planner import Delivery, DueReminder
-from aurora_desktop.reminders.wiring import default_snooze
+from aurora_desktop.reminders.snooze import default_snooze
 
 H = timedelta(hours=1)
 M = timedelta(minutes=1)

@@ -11,7 +11,7 @@ from aurora_core.model import Event, Reminder, ZonedTime
 from aurora_desktop.qt import QtCore, QtWidgets
 from aurora_desktop.reminders.engine import MemoryWatermark, PendingReminder
 from aurora_desktop.reminders.planner import DueReminder
-from aurora_desktop.reminders.service import PAUSE_FOR, ReminderService
+from aurora_desktop.ui.reminder_service import PAUSE_FOR, ReminderService
 from aurora_desktop.ui.reminder_window import ReminderWindow
 from aurora_desktop.ui.tray import AppTray, icon_path
 

@@ -13,7 +13,7 @@ from aurora_desktop.autostart import Autostart
 from aurora_desktop.qt import QtCore
 from aurora_desktop.reminders.engine import PendingReminder
 from aurora_desktop.reminders.planner import DueReminder
-from aurora_desktop.reminders.wiring import install_reminders
+from aurora_desktop.shell import install_reminders
 from aurora_desktop.ui.reminder_window import ReminderWindow
 
 

@@ -11,7 +11,7 @@ import pytest
 from aurora_core.model import get_zone
 from aurora_desktop.autostart import Autostart
 from aurora_desktop.qt import QtCore
-from aurora_desktop.reminders.wiring import install_reminders
+from aurora_desktop.shell import install_reminders
 from aurora_desktop.ui.editor import EventEditor
 
 

@@ -80,7 +80,7 @@ def _snoozed_for(app: Any, before: datetime, after: datetime) -> timedelta:
 
 def test_the_page_shows_the_setting_and_writes_it_within_a_minute_and_a_week(
         qtbot, app: Any) -> None:
-    from aurora_desktop.reminders.wiring import install_reminders
+    from aurora_desktop.shell import install_reminders
 
     install_reminders(app, app.store.path.parent, autostart=_autostart(app.store.path.parent),
                       tray=None, native=False)
@@ -101,7 +101,7 @@ def test_the_page_shows_the_setting_and_writes_it_within_a_minute_and_a_week(
 
 
 def test_the_reminder_windows_snooze_menu_takes_the_new_default(qtbot, app: Any) -> None:
-    from aurora_desktop.reminders.wiring import install_reminders
+    from aurora_desktop.shell import install_reminders
 
     svc = install_reminders(app, app.store.path.parent,
                             autostart=_autostart(app.store.path.parent), tray=None, native=False)
@@ -149,7 +149,7 @@ _MISSING = missing()
 def test_the_notifications_snooze_button_says_and_uses_the_new_default(
         qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from aurora_desktop.app import build
-    from aurora_desktop.reminders.wiring import install_reminders
+    from aurora_desktop.shell import install_reminders
 
     bus = PrivateBus(tmp_path)
     monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", bus.address)

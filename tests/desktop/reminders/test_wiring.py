@@ -10,7 +10,7 @@ from reminder_helpers import put_written_earlier
 from aurora_core.model import Event, Reminder, ZonedTime
 from aurora_desktop.autostart import Autostart
 from aurora_desktop.qt import QtCore, QtWidgets
-from aurora_desktop.reminders.wiring import install_reminders, start_hidden
+from aurora_desktop.shell import install_reminders, start_hidden
 from aurora_desktop.ui.tray import AppTray
 
 

@@ -26,9 +26,9 @@ def test_the_damaged_database_box_is_themed(
     QtCore.QSettings(str(tmp_path / "settings.ini"),
                      QtCore.QSettings.Format.IniFormat).setValue("ui/theme", mode)
 
-    from aurora_desktop.reminders import wiring
+    from aurora_desktop import shell
 
-    monkeypatch.setattr(wiring, "claim_single_instance", lambda *_a: object())
+    monkeypatch.setattr(shell, "claim_single_instance", lambda *_a: object())
 
     def damaged(*_a: object, **_k: object) -> None:
         raise StoreDamaged(f"{tmp_path / 'aurora.sqlite3'} is damaged (malformed)")

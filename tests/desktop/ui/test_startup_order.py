@@ -80,7 +80,7 @@ from aurora_desktop.ui.main_window import MainWindow
 
 LATER = ("aurora_desktop.ui.account", "aurora_desktop.ui.sync_install",
          "aurora_desktop.ui.subscriptions", "aurora_desktop.sync",
-         "aurora_desktop.reminders.service", "aurora_desktop.reminders.native")
+         "aurora_desktop.ui.reminder_service", "aurora_desktop.reminders.native")
 seen = {{}}
 
 class Watched(MainWindow):

@@ -39,10 +39,10 @@ from aurora_desktop.auth import AccountService, SecretStore
 from aurora_desktop.qt import Qt, QtCore
 from aurora_desktop.reminders.engine import MemoryWatermark
 from aurora_desktop.reminders.notifier import RecordingNotifier
-from aurora_desktop.reminders.service import ReminderService
 from aurora_desktop.settings import Settings
 from aurora_desktop.store import ReminderState, Store
 from aurora_desktop.ui.main_window import MainWindow
+from aurora_desktop.ui.reminder_service import ReminderService
 
 pytestmark = [
     pytest.mark.e2e,
