@@ -1,6 +1,7 @@
 // The shell's date arithmetic on plain dates ('YYYY-MM-DD', no zone): what period a
 // view shows, its title, where Previous/Next go, the locale's first weekday.
 import type { ViewKind } from "./contract";
+import { currentName } from "./time/zonelist";
 
 /** The agenda shows this many days from its anchor (as views/agenda does). */
 export const AGENDA_DAYS = 14;
@@ -95,7 +96,9 @@ export function validZone(zone: string | null | undefined): string | null {
 }
 
 export function browserZone(): string {
-  return validZone(Intl.DateTimeFormat().resolvedOptions().timeZone) ?? "UTC";
+  // Under its current name (Chromium may say Asia/Calcutta for Kolkata): new events and
+  // the settings' list use the name people know.
+  return currentName(validZone(Intl.DateTimeFormat().resolvedOptions().timeZone) ?? "UTC");
 }
 
 /** Today in a zone, 'YYYY-MM-DD'. */

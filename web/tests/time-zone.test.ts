@@ -109,3 +109,18 @@ describe("formats", () => {
     expect(f.dateRange("2026-11-30", "2026-12-06").replace(/\s/g, " ")).toMatch(/30 Nov.*6 Dec 2026/);
   });
 });
+
+describe("the zones offered", () => {
+  it("use today's names for renamed zones, once each, UTC first", async () => {
+    const { ianaZones, currentName } = await import("../src/time/zonelist");
+    const zones = ianaZones();
+    expect(zones[0]).toBe("UTC");
+    expect(zones).toContain("Asia/Kolkata");
+    expect(zones).toContain("Europe/Kyiv");
+    expect(zones).not.toContain("Asia/Calcutta");
+    expect(zones).not.toContain("Europe/Kiev");
+    expect(new Set(zones).size).toBe(zones.length);
+    expect(currentName("Asia/Saigon")).toBe("Asia/Ho_Chi_Minh");
+    expect(currentName("Europe/Berlin")).toBe("Europe/Berlin");
+  });
+});

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { OfflineError, type Api } from "../api/client";
 import type { SettingsWire } from "../api/types";
+import { ianaZones } from "../time/zonelist";
 import { ErrorAlert, useId, type SubmitEvent } from "./forms";
 
 export interface SettingsProps {
@@ -16,13 +17,7 @@ export interface SettingsProps {
 
 /** Every zone the browser knows, the account's and the browser's included, sorted. */
 export function zoneChoices(current: string, browserZone: string): string[] {
-  let all: string[] = [];
-  try {
-    all = (Intl as unknown as { supportedValuesOf?(k: string): string[] }).supportedValuesOf?.("timeZone") ?? [];
-  } catch {
-    all = [];
-  }
-  const set = new Set(all);
+  const set = new Set(ianaZones());
   for (const z of [current, browserZone, "UTC"]) if (z) set.add(z);
   return [...set].sort((a, b) => a.localeCompare(b));
 }
