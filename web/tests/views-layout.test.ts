@@ -206,3 +206,13 @@ describe("a month cell", () => {
     expect(cellContent([])).toEqual({ shown: [], more: 0 });
   });
 });
+
+describe("text on a calendar's colour", () => {
+  it("takes whichever of dark and white contrasts more, at least 4.5:1 for the palette", async () => {
+    const { textOn } = await import("../src/views/common");
+    expect(textOn("#3b82f6")).toBe("#111318"); // white on the default blue is 3.7:1
+    expect(textOn("#1e3a8a")).toBe("#ffffff");
+    expect(textOn("#facc15")).toBe("#111318");
+    expect(textOn("not a colour")).toBe("#ffffff");
+  });
+});

@@ -55,6 +55,22 @@ interface OccProps {
   time?: string;
 }
 
+function channel(v: number): number {
+  const c = v / 255;
+  return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+}
+
+/** Text on a calendar colour: near-black or white, whichever contrasts more (WCAG's
+ * relative luminance); the default blue #3b82f6 takes dark text (5.7:1, white is 3.7:1). */
+export function textOn(color: string): string {
+  const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(color);
+  if (!m) return "#ffffff";
+  const [r, g, b] = [m[1], m[2], m[3]].map((h) => channel(parseInt(h ?? "0", 16)));
+  const lum = 0.2126 * (r ?? 0) + 0.7152 * (g ?? 0) + 0.0722 * (b ?? 0);
+  const dark = 0.0116; // luminance of #111318
+  return (lum + 0.05) / (dark + 0.05) >= 1.05 / (lum + 0.05) ? "#111318" : "#ffffff";
+}
+
 /** An occurrence: a button named "Title, time text" that opens the editor. */
 export function OccButton({ item, onOpen, class: cls, style, time }: OccProps) {
   const classes = `occ${item.cancelled ? " occ-cancelled" : ""}${item.allDay ? " occ-allday" : ""}${cls ? ` ${cls}` : ""}`;
@@ -62,7 +78,7 @@ export function OccButton({ item, onOpen, class: cls, style, time }: OccProps) {
     <button
       type="button"
       class={classes}
-      style={{ "--cal": item.color, ...style }}
+      style={{ "--cal": item.color, ...(item.allDay ? { "--cal-text": textOn(item.color) } : {}), ...style }}
       aria-label={item.label}
       title={item.label}
       onClick={(e) => {
