@@ -68,6 +68,9 @@ export function EventEditor(props: EditorProps) {
   const [busy, setBusy] = useState(false);
   const [ask, setAsk] = useState<null | "save" | "delete">(null);
   const [stale, setStale] = useState(false); // deleted elsewhere: nothing to save onto
+  // The form took the server's newer copy (412): the view behind shows the old one, so
+  // closing the editor in any way reloads the range.
+  const reloadOnClose = useRef(false);
   const dialog = useRef<HTMLDivElement>(null);
   const scopeDialog = useRef<HTMLDivElement>(null);
   const returnTo = useRef<Element | null>(null);
@@ -155,7 +158,7 @@ export function EventEditor(props: EditorProps) {
   };
 
   const close = () => {
-    if (stale) onDone(null);
+    if (stale || reloadOnClose.current) onDone(null);
     else onCancel();
   };
 
@@ -169,6 +172,7 @@ export function EventEditor(props: EditorProps) {
       const server = e.item as EventWire | undefined;
       if (server && base && server.id === base.id) {
         const changes = changeLines(base, server, zone, props.locale);
+        reloadOnClose.current = true;
         const again = eventToForm(server, server.recurrence_id || !isSeries ? null : occurrence, zone);
         setBase(server);
         setInitial(again.form);
@@ -230,7 +234,7 @@ export function EventEditor(props: EditorProps) {
       return;
     }
     if (changedFields(initial, form).size === 0) {
-      onCancel(); // nothing changed: nothing to write
+      close(); // nothing changed: nothing to write (a copy taken after a 412 still reloads)
       return;
     }
     if (!isSeries) {
