@@ -42,7 +42,7 @@ def _local(args: argparse.Namespace) -> int:
     print("  Ctrl+C stops it; data stays in", stack.data_dir, flush=True)
     done = threading.Event()
 
-    def _stop(signum: int, frame: object) -> None:
+    def _stop(_signum: int, _frame: object) -> None:
         done.set()
 
     signal.signal(signal.SIGINT, _stop)

@@ -70,7 +70,7 @@ import hashlib
 import re
 import uuid
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import lru_cache
@@ -1708,9 +1708,3 @@ def _vevent(ev: Event, calendars: Mapping[str, Calendar] | None,
         v.add_component(ical_extra.Blocks(len(kept)))
         kept.append(blocks)
     return v
-
-
-def iter_skipped_lines(result: ImportResult) -> Iterator[str]:
-    """The skipped entries as one line each, for a command line or a log."""
-    for s in result.skipped:
-        yield str(s)

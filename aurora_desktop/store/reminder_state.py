@@ -44,12 +44,6 @@ class ReminderStateMixin(StoreBase):
             (st.occurrence_key, st.reminder, st.state, int(st.due.timestamp()),
              None if st.snoozed_until is None else int(st.snoozed_until.timestamp()), changed))
 
-    def reminder_state_changed_at(self, occurrence_key: str, reminder: str) -> datetime | None:
-        row = self._db.execute(
-            "SELECT updated FROM reminder_state WHERE occurrence_key = ? AND reminder = ?",
-            (occurrence_key, reminder)).fetchone()
-        return None if row is None else datetime.fromtimestamp(row[0], UTC)
-
     def forget_reminder_states(self, before: datetime) -> int:
         """Drop states of reminders due before ``before`` (housekeeping). Returns how many."""
         with self._tx():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from aurora_core.model import Calendar
@@ -365,9 +365,6 @@ class SettingsDialog(QtWidgets.QDialog):
         for p in self.pages:
             p.apply()
         self.accept()
-
-
-SettingsPageFactory = Callable[[], SettingsPage]
 
 
 def shortcuts_dialog(parent: QtWidgets.QWidget, rows: list[tuple[str, str]]) -> QtWidgets.QDialog:

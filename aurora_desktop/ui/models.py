@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any, TypeAlias
 
 from aurora_core.model import Calendar, Event
-from aurora_desktop.qt import Qt, QtCore, QtGui
+from aurora_desktop.qt import Qt, QtCore
 from aurora_desktop.store import Store, StoreError
 from aurora_desktop.ui import theme
 from aurora_desktop.ui.layout import Item, to_items
@@ -406,7 +406,3 @@ class SearchModel(QtCore.QAbstractListModel):
         if role == IdRole:
             return ev.id
         return None
-
-
-def qcolor(c: str) -> QtGui.QColor:
-    return QtGui.QColor(c)
