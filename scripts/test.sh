@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install (if needed) and run the whole test suite headless. Exits 0 only when
 # everything ran and passed (pytest's "no tests collected" counts as failure).
-#   bash scripts/test.sh              the web app (build + its unit tests), then pytest
+#   bash scripts/test.sh              the web app (build + its unit tests), the gates
+#                                     (scripts/gates.sh), then pytest
 #   bash scripts/test.sh tests/core   pytest with these arguments only (the web steps
 #                                     run too when AURORA_CI is set, as in .ci/run, or
 #                                     when an argument names web, e.g. tests/web)
@@ -24,8 +25,16 @@ if [[ -f web/package.json && ( $# -eq 0 || -n "${AURORA_CI:-}" || " $* " == *web
   fi
 fi
 
+# The static gates (scripts/gates.sh: ruff, mypy --strict, import contracts, vulture),
+# before pytest in whole-suite runs and CI; pytest still runs when one fails.
+gates_failed=""
+if [[ $# -eq 0 || -n "${AURORA_CI:-}" ]]; then
+  bash scripts/gates.sh || gates_failed=1
+fi
+
 .venv/bin/python -m pytest -p no:cacheprovider "$@"
 rc=$?
 if [[ $rc -eq 5 ]]; then echo "test.sh: pytest collected no tests" >&2; rc=1; fi
+if [[ -n $gates_failed ]]; then echo "test.sh: the gates failed (bash scripts/gates.sh)" >&2; rc=1; fi
 if [[ -n $web_failed ]]; then echo "test.sh: $web_failed failed (see above)" >&2; exit 1; fi
 exit $rc
