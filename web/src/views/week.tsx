@@ -1,4 +1,4 @@
-// Week: seven day columns, an all-day row, an hour grid 00–24 scrolled to ~08:00,
+// Week: seven day columns, an all-day row, an hour grid 00–24 scrolled to now (this week) or ~08:00,
 // overlapping events side by side, a line at the current time. Below 640 px the
 // week is a list of its seven days (docs/web.md, "Schedule and editor").
 import { useLayoutEffect, useRef } from "preact/hooks";
@@ -23,9 +23,25 @@ export function WeekView(props: ViewProps) {
   const { first } = viewDays("week", anchor, weekStart);
   const firstDay = dayNumber(first);
 
+  // Where the grid opens: this week, at the current time (an hour above it); another
+  // week, at 08:00, or at its earliest timed event when that is earlier, so nothing
+  // starts unseen above the fold (an event at 01:00 in New York was hidden at 08:00).
   useLayoutEffect(() => {
-    if (scroller.current) scroller.current.scrollTop = 8 * HOUR_PX - 8;
-  }, [first, narrow]);
+    const el = scroller.current;
+    if (!el) return;
+    let hour = 8;
+    const nowWall = wallOf(Date.now(), zone);
+    const todayNumber = dayNumber(dateOfWall(nowWall));
+    if (todayNumber >= firstDay && todayNumber < firstDay + 7) {
+      hour = Math.max(0, nowWall.h + nowWall.mi / 60 - 1);
+    } else {
+      for (const it of items) {
+        if (it.allDay || it.lastDay > it.firstDay || it.firstDay < firstDay || it.firstDay >= firstDay + 7) continue;
+        hour = Math.min(hour, it.startWall.h + it.startWall.mi / 60);
+      }
+    }
+    el.scrollTop = Math.max(0, hour * HOUR_PX - 8);
+  }, [first, narrow, items.length === 0]);
 
   if (narrow) {
     return <DayList {...props} first={firstDay} count={7} items={items} fmt={fmt} showEmptyDays />;
