@@ -43,6 +43,8 @@ export interface EditorProps {
   /** New event: its start slot (see ViewProps.onCreate); ignored when editing. */
   start?: { at: string; allDay: boolean };
   /** Saved or deleted: the shell reloads the range. */
-  onDone(changed: EventWire | null): void;
+  /** ``what`` says what happened (default: "saved" with an event, "deleted" without);
+   * "reloaded": nothing was written, but the editor took a newer copy from the server. */
+  onDone(changed: EventWire | null, what?: "saved" | "deleted" | "reloaded"): void;
   onCancel(): void;
 }

@@ -49,6 +49,13 @@ export function Shell({ auth, api, user, route, go }: ShellProps) {
   const [tick, setTick] = useState(0);
   const [editor, setEditor] = useState<EditorState | null>(null);
   const [announce, setAnnounce] = useState("");
+  // What the last save or delete did, shown (and announced) for a few seconds.
+  const [toast, setToast] = useState("");
+  useEffect(() => {
+    if (!toast) return;
+    const t = setTimeout(() => setToast(""), 5000);
+    return () => clearTimeout(t);
+  }, [toast]);
   const [panelOpen, setPanelOpen] = useState(false);
   const [shown, setShown] = useState<Record<string, boolean>>(() => loadShown(browserPrefStore(), user.sub));
   const returnFocus = useRef<HTMLElement | null>(null);
@@ -177,6 +184,7 @@ export function Shell({ auth, api, user, route, go }: ShellProps) {
   function openEditor(state: EditorState) {
     returnFocus.current = document.activeElement as HTMLElement | null;
     setAnnounce("");
+    setToast("");
     setEditor(state);
   }
 
@@ -232,9 +240,12 @@ export function Shell({ auth, api, user, route, go }: ShellProps) {
         shownCalendarIds: [...shownIds],
         occurrence: editor.occurrence,
         ...(editor.start ? { start: editor.start } : {}),
-        onDone: (changed: EventWire | null) => {
-          setAnnounce(changed ? "Event saved." : "Event deleted.");
+        onDone: (changed: EventWire | null, what?: "saved" | "deleted" | "reloaded") => {
+          const done = what ?? (changed ? "saved" : "deleted");
+          setToast(done === "saved" ? "Event saved" : done === "deleted" ? "Event deleted" : "");
           setTick((t) => t + 1);
+          // The deleted event's button is about to go: focus the period's heading.
+          if (done === "deleted") returnFocus.current = null;
           closeEditor();
         },
         onCancel: closeEditor,
@@ -329,6 +340,9 @@ export function Shell({ auth, api, user, route, go }: ShellProps) {
             ) : null}
             <p class="visually-hidden" role="status" aria-live="polite">
               {announce}
+            </p>
+            <p class="notice toast" role="status" aria-live="polite">
+              {toast}
             </p>
             {baseError ? (
               <div class="problem">

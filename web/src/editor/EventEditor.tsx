@@ -158,7 +158,7 @@ export function EventEditor(props: EditorProps) {
   };
 
   const close = () => {
-    if (stale || reloadOnClose.current) onDone(null);
+    if (stale || reloadOnClose.current) onDone(null, "reloaded");
     else onCancel();
   };
 
