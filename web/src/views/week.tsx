@@ -73,7 +73,9 @@ export function WeekView(props: ViewProps) {
             <button
               type="button"
               class="week-daylink"
-              aria-label={`${fmt.dayLong(date)}${date === today ? ", today" : ""}: show in agenda`}
+              // The name starts with what is shown ("Mon 7"), so a voice-control user who
+              // says what they see reaches it (WCAG 2.5.3), then says the rest.
+              aria-label={`${fmt.weekdayShort(date)} ${Number(date.slice(8))}, ${fmt.dayLong(date)}${date === today ? ", today" : ""}: show in agenda`}
               onClick={() => onNavigate("agenda", date)}
             >
               <span class="week-wd">{fmt.weekdayShort(date)}</span>{" "}
