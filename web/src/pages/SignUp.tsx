@@ -39,13 +39,17 @@ export function SignUpPage({ auth, pending, onConfirmed }: SignUpProps) {
 
   function create(e: SubmitEvent) {
     e.preventDefault();
+    // A refused field takes the focus, so the fix starts where the problem is.
+    const form = e.currentTarget as HTMLFormElement;
     if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email.trim())) {
       setError("Type a valid email address.");
+      form.querySelector<HTMLInputElement>("input[type=email]")?.focus();
       return;
     }
     const weak = passwordProblem(policy, password);
     if (weak) {
       setError(weak);
+      form.querySelector<HTMLInputElement>("input[type=password]")?.focus();
       return;
     }
     void run(async () => {
