@@ -97,8 +97,16 @@ EXPIRED_CODE = "Invalid code provided, please request a code again."
 
 
 def srp_verifier(pool_id: str, user_id: str, password: str) -> tuple[str, str]:
-    """(salt hex, verifier hex) for ``password`` the way Cognito's SRP derives x."""
+    """(salt hex, verifier hex) for ``password`` the way Cognito's SRP derives x.
+
+    A salt never starts with a zero byte: clients read SALT differently there.
+    pycognito pads the hex text as it came ("001e…" stays 16 bytes), while
+    amazon-cognito-identity-js (the web app) reads it as a number first and drops the
+    leading zero ("1e…", 15 bytes). Their x then differ, and one sign-up in 512 could
+    never sign in from a browser. Both agree on every other salt."""
     salt = secrets.token_hex(16)
+    while salt.startswith("00"):
+        salt = secrets.token_hex(16)
     x = _x(pool_id, user_id, password, salt)
     return salt, long_to_hex(pow(G, x, BIG_N))
 
