@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from aurora_core import custom_zones
 from aurora_core.custom_zones import CUSTOM_PREFIX
+from aurora_core.defaults import DEFAULT_COLOR
 
 __all__ = [
     "UTC",
@@ -250,7 +251,7 @@ def duration(start: EventTime, end: EventTime) -> timedelta:
 class Calendar:
     id: str
     name: str
-    color: str = "#3b82f6"
+    color: str = DEFAULT_COLOR
     visible: bool = True
     read_only: bool = False
 

@@ -30,6 +30,7 @@ from functools import lru_cache
 from dateutil.rrule import rrule, rrulestr
 
 from aurora_core import rule_cost
+from aurora_core.dates import add_months
 from aurora_core.model import (
     AllDayDate,
     Event,
@@ -426,9 +427,8 @@ def _count_end_cached(text: str, start: EventTime) -> tuple[datetime | None, boo
             if freq in ("WEEKLY", "DAILY", "HOURLY", "MINUTELY", "SECONDLY"):
                 return start_wall + (count - 1) * interval * _PERIOD[freq], True
             months = (count - 1) * interval * (12 if freq == "YEARLY" else 1)
-            if start_wall.day <= 28:
-                m = start_wall.year * 12 + start_wall.month - 1 + months
-                return start_wall.replace(year=m // 12, month=m % 12 + 1), True
+            if start_wall.day <= 28:  # every month has the day: no clamping
+                return add_months(start_wall, months), True
         except (OverflowError, ValueError):
             return None, True  # past the year 9999: the rule ends there
     master = Event(id="-", uid="-", calendar_id="-", title="", start=start,

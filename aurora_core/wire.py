@@ -42,6 +42,7 @@ from pydantic import (
 
 from aurora_core import custom_zones
 from aurora_core import model as m
+from aurora_core.defaults import DEFAULT_COLOR
 from aurora_core.source_url import MAX_SOURCE_URL, subscription_url
 
 __all__ = [
@@ -280,7 +281,7 @@ class EventWire(_Wire):
 class CalendarWire(_Wire):
     id: CalendarId
     name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
-    color: Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")] = "#3b82f6"
+    color: Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")] = DEFAULT_COLOR
     visible: bool = True
     read_only: bool = False
     source_url: Annotated[str, StringConstraints(min_length=8, max_length=MAX_SOURCE_URL)] | \

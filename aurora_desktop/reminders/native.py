@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from xml.sax.saxutils import escape
 
+from aurora_core.defaults import NO_TITLE
 from aurora_desktop.qt import Qt, QtCore, QtWidgets
 
 from .notifier import GROUP_LISTED, Notifier, describe_when
@@ -157,12 +158,12 @@ def compose(deliveries: Sequence[Delivery], now: datetime, local_tz: tzinfo,
             body = describe_when(r.start, r.end, r.all_day, now, local_tz)
             if r.location:
                 body += f"\n{r.location}"
-            out.append(NativeMessage(r.title or "(no title)", body, (d,), snooze_text, "Dismiss"))
+            out.append(NativeMessage(r.title or NO_TITLE, body, (d,), snooze_text, "Dismiss"))
         return out
     n = len(deliveries)
     missed = sum(1 for d in deliveries if d.missed)
     title = f"{n} reminders" + (f" ({missed} missed)" if missed else "")
-    names = [d.reminder.title or "(no title)" for d in deliveries[:GROUP_LISTED]]
+    names = [d.reminder.title or NO_TITLE for d in deliveries[:GROUP_LISTED]]
     body = "\n".join(names) + f"\n… and {n - GROUP_LISTED} more"
     return [NativeMessage(title, body, tuple(deliveries), f"{snooze_text} (all)", "Dismiss all")]
 

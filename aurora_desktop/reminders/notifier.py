@@ -21,6 +21,8 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, tzinfo
 from typing import Protocol
 
+from aurora_core.defaults import NO_TITLE
+
 from .planner import Delivery
 
 __all__ = [
@@ -105,14 +107,14 @@ def summarize(deliveries: Sequence[Delivery], local_tz: tzinfo) -> tuple[str, st
     if len(deliveries) == 1:
         d = deliveries[0]
         r = d.reminder
-        title = ("Missed: " if d.missed else "") + (r.title or "(no title)")
+        title = ("Missed: " if d.missed else "") + (r.title or NO_TITLE)
         body = describe_time(r.start, r.end, r.all_day, local_tz)
         if r.location:
             body += f"\n{r.location}"
         return title, body
     n = len(deliveries)
     title = f"{n} reminders" + (f" ({missed} missed)" if missed else "")
-    names = [d.reminder.title or "(no title)" for d in deliveries[:GROUP_LISTED]]
+    names = [d.reminder.title or NO_TITLE for d in deliveries[:GROUP_LISTED]]
     body = "\n".join(names)
     if n > GROUP_LISTED:
         body += f"\n… and {n - GROUP_LISTED} more"

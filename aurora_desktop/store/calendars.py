@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from aurora_core.defaults import DEFAULT_COLOR
 from aurora_core.model import Calendar, ValidationError, new_id
 
 from .base import DEFAULT_CALENDAR_NAME, ChangeNotice, StoreBase
@@ -16,7 +17,7 @@ from .base import DEFAULT_CALENDAR_NAME, ChangeNotice, StoreBase
 __all__ = ["PALETTE", "CalendarsMixin", "pick_color"]
 
 # The colours a new calendar gets, in order (the calendar dialog offers the same ones).
-PALETTE = ("#3b82f6", "#10b981", "#f59e0b", "#ef4444", "#8b5cf6", "#ec4899", "#14b8a6",
+PALETTE = (DEFAULT_COLOR, "#10b981", "#f59e0b", "#ef4444", "#8b5cf6", "#ec4899", "#14b8a6",
            "#f97316", "#64748b", "#84cc16")
 
 

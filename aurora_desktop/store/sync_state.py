@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from aurora_core.defaults import DEFAULT_COLOR
 from aurora_core.model import Calendar, Event
 from aurora_desktop.lazy import LazyModule
 
@@ -721,8 +722,8 @@ class SyncMixin(StoreBase):
         if row is None:
             self._db.execute(
                 "INSERT INTO calendars (id, name, color, visible, read_only, position, deleted, "
-                "updated, account) VALUES (?, 'Calendar', '#3b82f6', 1, 0, 999, 0, ?, ?)",
-                (calendar_id, self._stamp(), account))
+                "updated, account) VALUES (?, 'Calendar', ?, 1, 0, 999, 0, ?, ?)",
+                (calendar_id, DEFAULT_COLOR, self._stamp(), account))
         elif row[0]:
             self._db.execute("UPDATE calendars SET deleted = 0 WHERE id = ?", (calendar_id,))
 

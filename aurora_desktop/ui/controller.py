@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, tzinfo
 from typing import Any, Literal
 
+from aurora_core.defaults import NO_TITLE
 from aurora_core.model import (
     AllDayDate,
     Event,
@@ -255,5 +256,5 @@ def _delta(a: EventTime, b: EventTime) -> timedelta:
 
 
 def _short(title: str) -> str:
-    title = title or "(no title)"
+    title = title or NO_TITLE
     return title if len(title) <= 40 else title[:39] + "…"

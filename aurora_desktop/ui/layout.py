@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from functools import cached_property
 
+from aurora_core.defaults import DEFAULT_COLOR, NO_TITLE
 from aurora_core.model import (
     AllDayDate,
     Calendar,
@@ -61,7 +62,7 @@ class Item:
         return self.occ.key
 
     def __post_init__(self) -> None:
-        self.title = self.occ.event.title or "(no title)"
+        self.title = self.occ.event.title or NO_TITLE
         self.cancelled = self.occ.event.status == EventStatus.CANCELLED
         self.spans_days = self.all_day or self.end - self.start >= timedelta(hours=24)
         self.first_day = self.start.date()
@@ -83,7 +84,7 @@ def to_items(occs: Iterable[Occurrence], zone: tzinfo,
     for o in occs:
         cal = calendars.get(o.event.calendar_id)
         out.append(Item(o, wall(o.start, zone), wall(o.end, zone), isinstance(o.start, AllDayDate),
-                        cal.color if cal else "#3b82f6", cal.name if cal else ""))
+                        cal.color if cal else DEFAULT_COLOR, cal.name if cal else ""))
     return out
 
 

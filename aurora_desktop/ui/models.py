@@ -6,6 +6,7 @@ import dataclasses
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any, TypeAlias
 
+from aurora_core.defaults import DEFAULT_COLOR
 from aurora_core.model import Calendar, Event
 from aurora_desktop.qt import Qt, QtCore
 from aurora_desktop.store import Store, StoreError
@@ -400,9 +401,9 @@ class SearchModel(QtCore.QAbstractListModel):
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{ev.title}, {self._labels[index.row()]}"
         if role == Qt.ItemDataRole.DecorationRole:
-            return theme.dot(self._colors.get(ev.calendar_id, "#3b82f6"))
+            return theme.dot(self._colors.get(ev.calendar_id, DEFAULT_COLOR))
         if role == ColorRole:
-            return self._colors.get(ev.calendar_id, "#3b82f6")
+            return self._colors.get(ev.calendar_id, DEFAULT_COLOR)
         if role == IdRole:
             return ev.id
         return None

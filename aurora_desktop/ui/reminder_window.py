@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Sequence
 from datetime import datetime, timedelta, tzinfo
 
+from aurora_core.defaults import NO_TITLE
 from aurora_desktop.autostart import Autostart
 from aurora_desktop.qt import Qt, QtCore, QtGui, QtWidgets
 from aurora_desktop.reminders.engine import PendingReminder
@@ -188,7 +189,7 @@ class ReminderWindow(QtWidgets.QWidget):
                 items = []
                 for p in sorted(rows, key=lambda p: (p.reminder.start, p.reminder.title)):
                     r = p.reminder
-                    title = QtGui.QStandardItem(r.title or "(no title)")
+                    title = QtGui.QStandardItem(r.title or NO_TITLE)
                     title.setData(p.key, KEY_ROLE)
                     title.setData((r.event_id, r.start), EVENT_ROLE)
                     title.setToolTip(f"{r.title or '(no title)'}\nReminder "

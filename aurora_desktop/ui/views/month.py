@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from aurora_core.dates import add_months
 from aurora_desktop.qt import Qt, QtCore, QtGui, QtWidgets
 from aurora_desktop.ui import painters
 from aurora_desktop.ui.layout import Bar, Item, MonthCell, layout_month, month_grid_start
@@ -44,11 +45,7 @@ class MonthView(CalendarView):
         return first, first + timedelta(days=7 * WEEKS)
 
     def step(self, anchor: date, n: int) -> date:
-        m = anchor.month - 1 + n
-        y = anchor.year + m // 12
-        m = m % 12 + 1
-        day = min(anchor.day, _days_in_month(y, m))
-        return date(y, m, day)
+        return add_months(anchor, n)
 
     # ---------------------------------------------------------- geometry
     def _left(self) -> float:
@@ -383,8 +380,3 @@ class MonthView(CalendarView):
     def focusOutEvent(self, event: QtGui.QFocusEvent) -> None:
         super().focusOutEvent(event)
         self.update()
-
-
-def _days_in_month(y: int, m: int) -> int:
-    nxt = date(y + (m == 12), m % 12 + 1, 1)
-    return (nxt - timedelta(days=1)).day
