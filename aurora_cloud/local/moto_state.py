@@ -286,6 +286,7 @@ def patch_moto_transactions() -> None:
 
 
 _QUERIES_PATCHED = False
+_query_candidates = threading.local()  # (table, items) of the query running on this thread
 _ORIGINALS: dict[str, Any] = {}  # moto's own functions, for the differential test
 _STATES: Any = None  # WeakKeyDictionary: moto Table -> _TableState
 
@@ -503,7 +504,12 @@ def patch_moto_fast_paths() -> None:
                                   projection_expressions, index_name, consistent_read,
                                   filter_expression, hash_key_conditions=hash_key_conditions,
                                   range_key_conditions=range_key_conditions, **filter_kwargs)
-        self.all_items = lambda: found  # moto's Query reads its candidates from here
+        # moto's Query reads its candidates from all_items(): give it ours for this call,
+        # on this thread only. (Setting it on the table raced: the dispatcher queries its
+        # buckets from several threads, and one query read another's candidates or found
+        # the attribute already deleted.)
+        previous = getattr(_query_candidates, "override", None)
+        _query_candidates.override = (self, found)
         try:
             return original_query(self, hash_key, range_comparison, range_objs, limit,
                                   exclusive_start_key, scan_index_forward,
@@ -511,8 +517,17 @@ def patch_moto_fast_paths() -> None:
                                   filter_expression, hash_key_conditions=hash_key_conditions,
                                   range_key_conditions=range_key_conditions, **filter_kwargs)
         finally:
-            del self.all_items
+            _query_candidates.override = previous
 
+    original_all_items = Table.all_items
+
+    def all_items(self: Any) -> Any:
+        override = getattr(_query_candidates, "override", None)
+        if override is not None and override[0] is self:
+            return override[1]
+        return original_all_items(self)
+
+    Table.all_items = all_items  # type: ignore[method-assign]
     Table.query = query  # type: ignore[method-assign]
     Table.put_item = put_item  # type: ignore[method-assign]
     Table.delete_item = delete_item  # type: ignore[method-assign]

@@ -264,3 +264,51 @@ def test_remembered_conditions_decide_like_moto() -> None:
         assert len(set(runs[0][:-1])) > 2  # successes and both kinds of refusal happened
     finally:
         mock.stop(remove_data=False)
+
+
+def test_queries_from_several_threads_each_get_their_own_answer() -> None:
+    """The dispatcher queries its due buckets from a thread pool: the fast path's
+    candidates were once set on the shared table, so one thread's query read another's
+    candidates or crashed when the other deleted them (seen in CI as 0 of 4 sent)."""
+    import threading
+
+    moto_state.patch_moto_transactions()
+    moto_state.patch_moto_fast_paths()
+    mock = mock_aws()
+    mock.start(reset=False)
+    try:
+        t = Template(region="eu-west-2", stack_name=f"m{uuid.uuid4().hex[:12]}")
+        ddb = boto3.client("dynamodb", region_name="eu-west-2")
+        ddb.create_table(**t.create_table_args())
+        table = t.table_name()
+        for user in USERS:
+            for n in range(30):
+                ddb.put_item(TableName=table, Item={
+                    "PK": {"S": user}, "SK": {"S": f"EVT#{n:03}"}, "seq": {"N": str(n + 1)},
+                    "doc": {"S": "{}"}, "version": {"N": "1"}, "deleted": {"BOOL": False}})
+        wrong: list[str] = []
+        errors: list[BaseException] = []
+        start = threading.Barrier(len(USERS) * 3)
+
+        def ask(user: str) -> None:
+            try:
+                start.wait()
+                for _ in range(25):
+                    got = ddb.query(TableName=table, IndexName="sync", Limit=50,
+                                    KeyConditionExpression="PK = :p AND seq > :s",
+                                    ExpressionAttributeValues={":p": {"S": user},
+                                                               ":s": {"N": "0"}})["Items"]
+                    if len(got) != 30 or {i["PK"]["S"] for i in got} != {user}:
+                        wrong.append(user)
+            except BaseException as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=ask, args=(u,)) for u in USERS * 3]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+        assert errors == [] and wrong == []
+        ddb.delete_table(TableName=table)
+    finally:
+        mock.stop(remove_data=False)
