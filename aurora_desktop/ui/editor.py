@@ -7,7 +7,6 @@ from :meth:`EventEditor.event`; it never writes to the store itself.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -27,7 +26,7 @@ from aurora_core.model import (
     ZonedTime,
     get_zone,
 )
-from aurora_core.recurrence import parse_rule
+from aurora_core.repeat import WEEKDAYS, RepeatPreset, nth_weekday
 from aurora_desktop.qt import Qt, QtCore, QtGui, QtWidgets
 from aurora_desktop.ui.theme import swatch
 
@@ -35,9 +34,7 @@ if TYPE_CHECKING:
     from aurora_desktop.ui.controller import Scope
 
 FLOATING = "Floating (same clock time everywhere)"
-REPEATS = ["Does not repeat", "Daily", "Weekly", "Monthly (same date)",
-           "Monthly (same weekday)", "Yearly", "Custom rule"]
-WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+REPEATS = [p.label for p in RepeatPreset]  # the combo box's index is the preset's value
 UNITS = [("minutes", 1), ("hours", 60), ("days", 1440)]
 ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", -1: "last"}
 ALL_DAY_DAYS = [("On the day at", 0), ("1 day before at", 1), ("2 days before at", 2),
@@ -488,51 +485,23 @@ class EventEditor(QtWidgets.QDialog):
     def _load_rule(self, text: str | None, start: EventTime | None) -> None:
         self.until.setDate(self.start_date.date().addMonths(3))
         self.count.setValue(10)
-        if not text:
-            self.repeat.setCurrentIndex(0)
-            return
-        assert start is not None  # a rule comes with its event's start
-        try:
-            rule = parse_rule(text, start)
-        except ValidationError:
-            self.repeat.setCurrentIndex(6)
-            self.custom.setText(text)
-            return
-        parts = dict(rule.parts)
-        freq = parts.pop("FREQ")
-        interval = int(parts.pop("INTERVAL", "1"))
-        parts.pop("WKST", None)
-        count, until = parts.pop("COUNT", None), parts.pop("UNTIL", None)
-        preset = None
-        if freq == "DAILY" and not parts:
-            preset = 1
-        elif freq == "WEEKLY" and set(parts) <= {"BYDAY"} and all(
-                d in WEEKDAYS for d in parts.get("BYDAY", "").split(",") if d):
-            preset = 2
-            days = [d for d in parts.get("BYDAY", "").split(",") if d] or \
-                [WEEKDAYS[_pydate(self.start_date.date()).weekday()]]
+        choice = RepeatPreset.from_rule(text, start)
+        if choice.preset is RepeatPreset.WEEKLY:
+            days = choice.weekdays or (WEEKDAYS[_pydate(self.start_date.date()).weekday()],)
             for b in self.weekday_buttons:
                 b.setChecked(b.property("code") in days)
-        elif freq == "MONTHLY" and set(parts) <= {"BYMONTHDAY"} and \
-                "," not in parts.get("BYMONTHDAY", ""):
-            preset = 3
-        elif freq == "MONTHLY" and set(parts) == {"BYDAY"} and \
-                re.fullmatch(r"-?\d[A-Z]{2}", parts["BYDAY"]):
-            preset = 4
-        elif freq == "YEARLY" and not parts:
-            preset = 5
-        if preset is None:
-            self.repeat.setCurrentIndex(6)
-            self.custom.setText(rule.text())
+        self.repeat.setCurrentIndex(choice.preset.value)
+        if choice.preset is RepeatPreset.CUSTOM:
+            self.custom.setText(choice.custom)
+        if choice.preset in (RepeatPreset.NONE, RepeatPreset.CUSTOM):
             return
-        self.repeat.setCurrentIndex(preset)
-        self.interval.setValue(interval)
-        if count:
+        self.interval.setValue(choice.interval)
+        if choice.count is not None:
             self.ends.setCurrentIndex(2)
-            self.count.setValue(int(count))
-        elif until:
+            self.count.setValue(choice.count)
+        elif choice.until is not None:
             self.ends.setCurrentIndex(1)
-            self.until.setDate(_qdate(datetime.strptime(until[:8], "%Y%m%d").date()))
+            self.until.setDate(_qdate(choice.until))
 
     def _add_another_reminder(self) -> None:
         ad = self.all_day.isChecked()
@@ -616,8 +585,7 @@ class EventEditor(QtWidgets.QDialog):
         repeating = i != 0
         self.interval.setVisible(0 < i < 6)
         self.interval_unit.setVisible(0 < i < 6)
-        self.interval_unit.setText({1: "day(s)", 2: "week(s)", 3: "month(s)", 4: "month(s)",
-                                    5: "year(s)"}.get(i, ""))
+        self.interval_unit.setText(RepeatPreset(i).unit)
         self.weekday_box.setVisible(i == 2)
         if i == 2 and not any(b.isChecked() for b in self.weekday_buttons):
             own = _pydate(self.start_date.date()).weekday()
@@ -673,37 +641,17 @@ class EventEditor(QtWidgets.QDialog):
             QtCore.QLocale().toString(_qtime(t.time()), self._tfmt)
 
     def _nth_weekday(self) -> tuple[int, int]:
-        d = _pydate(self.start_date.date())
-        n = (d.day - 1) // 7 + 1
-        if (d + timedelta(days=7)).month != d.month and n >= 4:
-            n = -1
-        return n, d.isoweekday()
+        return nth_weekday(_pydate(self.start_date.date()))
 
     # ------------------------------------------------------------- result
     def rrule(self) -> str | None:
-        i = self.repeat.currentIndex()
-        if i == 0:
-            return None
-        if i == 6:
-            return self.custom.text().strip() or None
-        parts = [f"FREQ={['', 'DAILY', 'WEEKLY', 'MONTHLY', 'MONTHLY', 'YEARLY'][i]}"]
-        if self.interval.value() > 1:
-            parts.append(f"INTERVAL={self.interval.value()}")
-        if i == 2:
-            days = [b.property("code") for b in self.weekday_buttons if b.isChecked()]
-            own = WEEKDAYS[_pydate(self.start_date.date()).weekday()]
-            if days and days != [own]:  # only the start's own weekday needs no BYDAY
-                parts.append("BYDAY=" + ",".join(days))
-        elif i == 3:
-            parts.append(f"BYMONTHDAY={self.start_date.date().day()}")
-        elif i == 4:
-            n, wd = self._nth_weekday()
-            parts.append(f"BYDAY={n}{WEEKDAYS[wd - 1]}")
-        if self.ends.currentIndex() == 1:
-            parts.append("UNTIL=" + _pydate(self.until.date()).strftime("%Y%m%d"))
-        elif self.ends.currentIndex() == 2:
-            parts.append(f"COUNT={self.count.value()}")
-        return ";".join(parts)
+        ends = self.ends.currentIndex()
+        return RepeatPreset(self.repeat.currentIndex()).to_rule(
+            _pydate(self.start_date.date()), interval=self.interval.value(),
+            weekdays=[b.property("code") for b in self.weekday_buttons if b.isChecked()],
+            until=_pydate(self.until.date()) if ends == 1 else None,
+            count=self.count.value() if ends == 2 else None,
+            custom=self.custom.text())
 
     def times(self) -> tuple[object, object]:
         """(start, end) as model times; raises ValidationError with the reason."""
