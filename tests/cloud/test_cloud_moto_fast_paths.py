@@ -300,7 +300,7 @@ def test_queries_from_several_threads_each_get_their_own_answer() -> None:
                                                                ":s": {"N": "0"}})["Items"]
                     if len(got) != 30 or {i["PK"]["S"] for i in got} != {user}:
                         wrong.append(user)
-            except BaseException as exc:  # noqa: BLE001 - reported below
+            except BaseException as exc:  # reported below
                 errors.append(exc)
 
         threads = [threading.Thread(target=ask, args=(u,)) for u in USERS * 3]
