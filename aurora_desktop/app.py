@@ -208,7 +208,7 @@ def run_app(data_dir: Path, argv: list[str]) -> int:
         app.window.show_message(f"Started an empty calendar; the damaged one is kept as "
                                 f"{kept.name}", 60_000)
     install_excepthook(app.window)
-    # Reminders, tray and single instance (issue 5): here, not in build(), so tests
+    # Reminders, tray and single instance: here, not in build(), so tests
     # and benches that build the window get no timers, tray or socket.
     app.services.append(instance)
     connect_single_instance(instance, app.window)
@@ -231,7 +231,7 @@ def run_app(data_dir: Path, argv: list[str]) -> int:
         theme.install_dialog_polish(app.qapp)
         start_services()
     else:
-        # The window first (issue 12: start-up time), then the account, sync,
+        # The window first (the user sees the calendar sooner), then the account, sync,
         # subscriptions, reminders and tray; at the latest after 2 s.
         app.window.show()
         after_first_paint(app.window, start_services, at_latest_ms=2000)

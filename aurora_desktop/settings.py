@@ -26,7 +26,7 @@ class Setting:
 
 
 SETTINGS: list[Setting] = [
-    # --- calendar window (issue 3) ---
+    # --- calendar window ---
     Setting("ui/week_start", int, 0,
             "First day of the week: 0 follows the locale, 1 = Monday … 7 = Sunday.",
             (0, 1, 2, 3, 4, 5, 6, 7)),
@@ -50,7 +50,7 @@ SETTINGS: list[Setting] = [
     Setting("window/state", bytes, b"", "Main window dock/toolbar state."),
     Setting("window/view", str, "week", "Last view: day, week, workweek, month, agenda."),
     Setting("window/date", str, "", "Last shown date (ISO); '' = today."),
-    # --- reminders (issue 5) ---
+    # --- reminders ---
     Setting("reminders/close_to_tray", bool, True,
             "Closing the window hides it to the tray (where there is a tray)."),
     Setting("reminders/lookback_days", int, 7,
@@ -60,7 +60,7 @@ SETTINGS: list[Setting] = [
             "Start Aurora Time (in the tray) when you log in (Linux: XDG autostart)."),
     Setting("reminders/paused_until", str, "",
             "Reminders are paused until this instant (ISO, UTC); '' = not paused."),
-    # --- subscriptions (issue 11) ---
+    # --- subscriptions ---
     Setting("subscriptions/refresh_minutes", int, 60,
             "Refresh subscribed calendars every this many minutes (at least 5)."),
 ]

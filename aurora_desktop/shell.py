@@ -127,7 +127,7 @@ def install_reminders(app: Any, data_dir: Path, *, autostart: Autostart | None =
         sound=bool(settings.get("reminders/sound")),
         native=native_available() if native is None else native,
         snooze_delay=lambda: default_snooze(settings), parent=window)
-    svc.window.set_owner(window)  # above the main window while it is shown (issue 12)
+    svc.window.set_owner(window)  # above the main window while it is shown: never hidden behind it
 
     status = QtWidgets.QLabel()
     status.setObjectName("remindersPausedLabel")

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The shape of the house (issue 14): static gates that run before pytest in CI
+# Static gates, so the code keeps its shape; they run before pytest in CI
 # (scripts/test.sh) and on their own: `bash scripts/gates.sh`.
 #   ruff         lint and import order, the whole checkout
 #   mypy         --strict on the three packages

@@ -176,7 +176,8 @@ class ReminderEngine:
         store.subscribe(self._on_store_change)
 
     def close(self) -> None:
-        """Stop reacting to the store (it has no unsubscribe) and drop the callbacks."""
+        """Stop reacting to the store and drop the callbacks: a closed engine stays
+        subscribed and ignores the store's notices."""
         self._closed = True
         self.on_dirty = None
         self.on_pending = None

@@ -99,7 +99,7 @@ CREATE TABLE reminder_state (
 
 
 _V3 = """
--- Sync (issue 9). Calendars belong to this computer (account NULL) or to an
+-- Sync. Calendars belong to this computer (account NULL) or to an
 -- account ("<server URL>|<sub>"); events and reminder states follow their calendar.
 ALTER TABLE calendars ADD COLUMN account TEXT;
 
@@ -175,7 +175,7 @@ def _script(sql: str) -> Callable[[sqlite3.Connection], None]:
 
 
 _V4 = """
--- Subscriptions (issue 11): a calendar read from a URL. source_url marks it (NULL: an
+-- Subscriptions: a calendar read from a URL. source_url marks it (NULL: an
 -- ordinary calendar); its events are this computer's copy of the URL's content and are
 -- never sent to an account.
 ALTER TABLE calendars ADD COLUMN source_url TEXT;
@@ -195,7 +195,7 @@ CREATE TABLE subscription_fetch (
 
 _V5 = """
 -- The user's own reminders for an event of a subscription ("" = none), overriding the
--- feed's: kept across refreshes, never synced (issue 11).
+-- feed's: kept across refreshes, never synced (the feed is not the account's).
 CREATE TABLE subscription_reminders (
     event_id  TEXT PRIMARY KEY,
     reminders TEXT NOT NULL             -- "15:notification 1440:notification"
@@ -204,14 +204,14 @@ CREATE TABLE subscription_reminders (
 
 
 def _event_extra(conn: sqlite3.Connection) -> None:
-    # Round-trip fidelity (issue 11): what an event's iCalendar source had that the
+    # Round-trip fidelity: what an event's iCalendar source had that the
     # model does not hold (Event.extra), its content lines joined by "\n". Every
     # existing event keeps its row and gets ''.
     conn.execute("ALTER TABLE events ADD COLUMN extra TEXT NOT NULL DEFAULT ''")
 
 
 _ZONES = """
--- Zones an imported file defined that match no IANA zone (issue 11, docs/import.md):
+-- Zones an imported file defined that match no IANA zone (docs/import.md):
 -- name is X-AURORA/<hash of the definition>, definition the VTIMEZONE's content lines
 -- (normalised, joined by newlines). Events name them in events.tz. Rows are added with the
 -- events that use them and never removed: a definition is small, and an undo, a sync

@@ -1,4 +1,4 @@
-"""Work that waits until the window has been painted once (start-up time, issue 12).
+"""Work that waits until the window has been painted once, so the window shows sooner.
 
 ``after_first_paint(widget, callback)`` runs ``callback`` once, from the event
 loop, right after ``widget`` was first painted: the user sees the calendar

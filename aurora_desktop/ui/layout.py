@@ -35,7 +35,7 @@ __all__ = [
 MIN_PIECE = timedelta(minutes=20)
 # An event starting this long after an overlapping one is drawn over it, indented
 # (a cascade), instead of taking a column of its own: the earlier one's title,
-# above, stays readable (issue 12). 30 min is 25 px at 50 px an hour: one title line.
+# above, stays readable. 30 min is 25 px at 50 px an hour: one title line.
 CASCADE_AFTER = timedelta(minutes=30)
 MAX_INDENT = 3
 

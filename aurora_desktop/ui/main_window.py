@@ -466,7 +466,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     # ========================================================= store changes
     def _on_store_change(self, notice: ChangeNotice) -> None:
-        # The store outlives windows and has no unsubscribe: ignore a closed window.
+        # A closed window stays subscribed to the store (which outlives it): ignore notices.
         if self._closed or not is_alive(self):
             return
         if notice.calendar_ids:

@@ -161,7 +161,7 @@ class CalendarListModel(QtCore.QAbstractListModel):
         self._load_subscriptions()
 
     def _load_subscriptions(self) -> None:
-        # Subscriptions (issue 11): their address and why their last refresh failed.
+        # Subscribed calendars: their address and why their last refresh failed.
         subs = self._store.subscriptions()
         self._sources = {s.calendar.id: s.url for s in subs}
         self._never_fetched = {s.calendar.id for s in subs if s.refreshed is None}

@@ -1,7 +1,7 @@
 """The reminder service: engine, scheduler, notifier, reminder window and tray, wired.
 
 Built once by the app shell (shell.py). It lives in ui/, above reminders/, because it
-drives the reminder window and the tray; reminders/ imports no ui/ (issue 14). The
+drives the reminder window and the tray; reminders/ imports no ui/ (an import contract). The
 app supplies what belongs to the main window through callables (open an event, show
 a message where there is no tray), so this module does not depend on the main
 window's class.
