@@ -6,7 +6,7 @@ import dataclasses
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any, TypeAlias
 
-from aurora_core.defaults import DEFAULT_COLOR
+from aurora_core.defaults import DEFAULT_COLOR, NO_TITLE
 from aurora_core.model import Calendar, Event
 from aurora_desktop.qt import Qt, QtCore
 from aurora_desktop.store import Store, StoreError
@@ -397,7 +397,7 @@ class SearchModel(QtCore.QAbstractListModel):
         if ev is None:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{ev.title or '(no title)'}\n{self._labels[index.row()]}"
+            return f"{ev.title or NO_TITLE}\n{self._labels[index.row()]}"
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{ev.title}, {self._labels[index.row()]}"
         if role == Qt.ItemDataRole.DecorationRole:

@@ -192,7 +192,7 @@ class ReminderWindow(QtWidgets.QWidget):
                     title = QtGui.QStandardItem(r.title or NO_TITLE)
                     title.setData(p.key, KEY_ROLE)
                     title.setData((r.event_id, r.start), EVENT_ROLE)
-                    title.setToolTip(f"{r.title or '(no title)'}\nReminder "
+                    title.setToolTip(f"{r.title or NO_TITLE}\nReminder "
                                      f"{r.minutes_before} min before · due "
                                      f"{r.due.astimezone(local_tz):%a %d %b %H:%M}")
                     when = QtGui.QStandardItem(_when(r.start, r.end, r.all_day, now, local_tz))
