@@ -6,7 +6,7 @@
 import type { CalendarWire, EventWire, OccurrenceWire, ReminderWire } from "../api/types";
 import { formatsFor } from "../time/format";
 import {
-  addDays, dateOfWall, instantOf, isValidZone, localText, parseLocal, parseWire, wallOf, weekday,
+  addDays, dateOfWall, instantOf, isValidZone, localText, parseLocal, parseWire, sameWireTime, wallOf, weekday,
   wireInstant, zonedWireText,
 } from "../time/zone";
 
@@ -321,33 +321,21 @@ export function formReminders(f: Form, kept: Kept): ReminderWire[] {
  * (a single instance has no rule of its own).
  */
 export function formToEvent(f: Form, kept: Kept, base: EventWire, withRule = true): EventWire {
-  if (f.timesReadOnly) {
-    // The times are not the browser's to write: the strings go back as they came.
-    const ev: EventWire = {
-      ...base,
-      title: f.title,
-      location: f.location,
-      notes: f.notes,
-      calendar_id: f.calendarId,
-      reminders: formReminders(f, kept),
-    };
-    if (withRule) ev.rrule = formToRule(f);
-    return ev;
-  }
-  const start = wireTimeOf(f.start, f.allDay, f.zone);
-  const end = f.allDay ? addDays(f.end.slice(0, 10), 1) : wireTimeOf(f.end, false, f.zone);
   const ev: EventWire = {
     ...base,
     title: f.title,
-    all_day: f.allDay,
-    start,
-    end,
-    timezone: f.allDay ? null : f.zone || null,
     location: f.location,
     notes: f.notes,
     calendar_id: f.calendarId,
     reminders: formReminders(f, kept),
   };
+  // Read-only times (a zone the browser cannot compute) go back as they came.
+  if (!f.timesReadOnly) {
+    ev.all_day = f.allDay;
+    ev.start = wireTimeOf(f.start, f.allDay, f.zone);
+    ev.end = f.allDay ? addDays(f.end.slice(0, 10), 1) : wireTimeOf(f.end, false, f.zone);
+    ev.timezone = f.allDay ? null : f.zone || null;
+  }
   if (withRule) ev.rrule = formToRule(f);
   return ev;
 }
@@ -381,8 +369,8 @@ export function describeChanges(before: EventWire, after: EventWire): string[] {
   const same = (x: unknown, y: unknown) => JSON.stringify(x ?? null) === JSON.stringify(y ?? null);
   if (!same(before.title ?? "", after.title ?? "")) out.push("Title");
   if (!same(before.all_day ?? false, after.all_day ?? false)) out.push("All day");
-  if (!sameTime(before.start, after.start)) out.push("Starts");
-  if (!sameTime(before.end, after.end)) out.push("Ends");
+  if (!sameWireTime(before.start, after.start)) out.push("Starts");
+  if (!sameWireTime(before.end, after.end)) out.push("Ends");
   if (!same(before.timezone, after.timezone)) out.push("Time zone");
   if (!same(before.location ?? "", after.location ?? "")) out.push("Location");
   if (!same(before.notes ?? "", after.notes ?? "")) out.push("Notes");
@@ -435,11 +423,3 @@ export function changeLines(before: EventWire, after: EventWire, zone?: string,
   });
 }
 
-function sameTime(a: string, b: string): boolean {
-  if (a === b) return true;
-  const x = parseWire(a);
-  const y = parseWire(b);
-  if (x.kind !== y.kind) return false;
-  if (x.kind === "zoned") return x.ms === y.ms;
-  return localText(x.wall) === localText(y.wall);
-}

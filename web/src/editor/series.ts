@@ -3,7 +3,7 @@
 // plan is a list of puts and deletes; editor/save.ts sends them.
 import type { EventWire } from "../api/types";
 import {
-  addDays, instantOf, isValidZone, localText, parseLocal, parseWire, wallOf, wallToUtcMs, zonedWireText,
+  addDays, instantOf, isValidZone, localText, parseLocal, parseWire, sameWireTime, wallOf, wallToUtcMs, zonedWireText,
 } from "../time/zone";
 import type { Form, Kept } from "./model";
 import { changedFields, formReminders, formToEvent, formToRule, repeatChanged, WEEKDAY_CODES } from "./model";
@@ -72,11 +72,11 @@ export function planOnlyThis(form: Form, kept: Kept, occEvent: EventWire, rid: s
 export function planDeleteOne(master: EventWire, rid: string, overrides: EventWire[]): Plan {
   const plan: Plan = { puts: [], deletes: [] };
   const exdates = master.exdates ?? [];
-  if (!exdates.some((x) => sameInstant(x, rid))) {
+  if (!exdates.some((x) => sameWireTime(x, rid))) {
     plan.puts.push({ ev: { ...master, exdates: [...exdates, rid] }, ifMatch: master.version ?? 0 });
   }
   for (const ov of overrides) {
-    if (ov.recurrence_id && sameInstant(ov.recurrence_id, rid)) plan.deletes.push({ id: ov.id, version: null });
+    if (ov.recurrence_id && sameWireTime(ov.recurrence_id, rid)) plan.deletes.push({ id: ov.id, version: null });
   }
   return plan;
 }
@@ -89,14 +89,6 @@ export function planDeleteAll(master: EventWire, overrides: EventWire[]): Plan {
   };
 }
 
-export function sameInstant(a: string, b: string): boolean {
-  if (a === b) return true;
-  const x = parseWire(a);
-  const y = parseWire(b);
-  if (x.kind !== y.kind) return false;
-  if (x.kind === "zoned") return x.ms === y.ms;
-  return localText(x.wall) === localText(y.wall);
-}
 
 // ---------------------------------------------------------------- "All events"
 
@@ -262,7 +254,7 @@ export function planAll(initial: Form, form: Form, kept: Kept, master: EventWire
         touched = true;
       }
     }
-    const keptTime = sameInstant(ov.start, ov.recurrence_id) && durationMs(ov) === oldDuration;
+    const keptTime = sameWireTime(ov.start, ov.recurrence_id) && durationMs(ov) === oldDuration;
     if (keptTime && timeChanged) {
       o.timezone = newZone;
       o.start = rid;

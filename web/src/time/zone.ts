@@ -288,6 +288,17 @@ export function parseWire(text: string): WireTime {
   return { kind: "zoned", wall, date: dateOfWall(wall), ms };
 }
 
+/** Two wire times that stand for the same moment: one instant written with another
+ * offset, or the same date / floating wall clock. */
+export function sameWireTime(a: string, b: string): boolean {
+  if (a === b) return true;
+  const x = parseWire(a);
+  const y = parseWire(b);
+  if (x.kind !== y.kind) return false;
+  if (x.kind === "zoned") return x.ms === y.ms;
+  return localText(x.wall) === localText(y.wall);
+}
+
 /** The instant a wire time stands for, seen from a zone (dates: midnight there). */
 export function wireInstant(text: string, zone: string): number {
   const t = parseWire(text);
