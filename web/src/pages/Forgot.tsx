@@ -1,7 +1,7 @@
 import { useState } from "preact/hooks";
 import type { Auth } from "../auth/session";
 import { passwordProblem } from "../auth/password";
-import { AuthCard, ErrorAlert, Field, Notice, PasswordHint, Submit, useId, type SubmitEvent } from "./forms";
+import { AuthCard, ErrorAlert, Field, Notice, PasswordHint, Submit, looksLikeEmail, useId, useStep, type SubmitEvent } from "./forms";
 
 export interface ForgotProps {
   auth: Auth;
@@ -15,28 +15,14 @@ export function ForgotPage({ auth, email: initialEmail = "", onDone }: ForgotPro
   const [email, setEmail] = useState(initialEmail);
   const [code, setCode] = useState("");
   const [password, setPassword] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, run } = useStep();
   const [notice, setNotice] = useState<string | null>(null);
   const rulesId = useId("rules");
   const policy = auth.config.password_policy;
 
-  async function run(what: () => Promise<void>) {
-    if (busy) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await what();
-    } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
-    } finally {
-      setBusy(false);
-    }
-  }
-
   function sendCode(e?: SubmitEvent) {
     e?.preventDefault();
-    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email.trim())) {
+    if (!looksLikeEmail(email)) {
       setError("Type a valid email address.");
       return;
     }

@@ -1,7 +1,7 @@
 import { useState } from "preact/hooks";
 import type { Auth } from "../auth/session";
 import { passwordProblem } from "../auth/password";
-import { AuthCard, ErrorAlert, Field, Notice, PasswordHint, Submit, useId, type SubmitEvent } from "./forms";
+import { AuthCard, ErrorAlert, Field, Notice, PasswordHint, Submit, looksLikeEmail, useId, useStep, type SubmitEvent } from "./forms";
 
 export interface SignUpProps {
   auth: Auth;
@@ -16,32 +16,18 @@ export function SignUpPage({ auth, pending, onConfirmed }: SignUpProps) {
   const [email, setEmail] = useState(pending?.email ?? "");
   const [password, setPassword] = useState(pending?.password ?? "");
   const [code, setCode] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, run } = useStep();
   const [notice, setNotice] = useState<string | null>(
     pending ? `Your account is not confirmed yet. Type the code we emailed to ${pending.email}.` : null,
   );
   const rulesId = useId("rules");
   const policy = auth.config.password_policy;
 
-  async function run(what: () => Promise<void>) {
-    if (busy) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await what();
-    } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
-    } finally {
-      setBusy(false);
-    }
-  }
-
   function create(e: SubmitEvent) {
     e.preventDefault();
     // A refused field takes the focus, so the fix starts where the problem is.
     const form = e.currentTarget as HTMLFormElement;
-    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email.trim())) {
+    if (!looksLikeEmail(email)) {
       setError("Type a valid email address.");
       form.querySelector<HTMLInputElement>("input[type=email]")?.focus();
       return;

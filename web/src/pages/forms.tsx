@@ -1,8 +1,33 @@
 // Small pieces the sign-in, sign-up, reset and settings pages share.
 import type { ComponentChildren } from "preact";
-import { useEffect, useRef } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import type { PasswordPolicy } from "../api/types";
 import { passwordRules } from "../auth/password";
+
+/** A form step that talks to the server: one at a time, "busy" while it runs, and what
+ * it throws shown as the form's error. */
+export function useStep(initialError: string | null = null) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(initialError);
+  async function run(what: () => Promise<void>) {
+    if (busy) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await what();
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+  return { busy, error, setError, run };
+}
+
+/** Something that looks like an email address (the server has the last word). */
+export function looksLikeEmail(text: string): boolean {
+  return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(text.trim());
+}
 
 let nextId = 0;
 export function useId(prefix: string): string {
