@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
-from cloud_process import PASSWORD, ROOT, CloudProcess, quiet_env
+from cli_desktop import CliDesktop
+from cloud_process import PASSWORD, CloudProcess
 
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
@@ -84,42 +83,18 @@ class ApiUser:
         self.svc.close()
 
 
-WRAP = ('eval "$(printf unlock-me | gnome-keyring-daemon --unlock --components=secrets '
-        '2>/dev/null)"; exec "$@"')
-
-
-class Computer:
-    """A desktop used through the `aurora` command line: its own HOME, data folder, time
-    zone, and GNOME Keyring on a private D-Bus."""
-
-    def __init__(self, root: Path, tz: str) -> None:
-        self.home = root / "home"
-        self.data = root / "data"
-        (self.home / "run").mkdir(parents=True, mode=0o700)
-        self.data.mkdir()
-        self.env = quiet_env(HOME=str(self.home), XDG_DATA_HOME=str(self.home / "share"),
-                             XDG_CONFIG_HOME=str(self.home / "config"),
-                             XDG_RUNTIME_DIR=str(self.home / "run"), QT_QPA_PLATFORM="offscreen",
-                             TZ=tz)
-        self.env.pop("DBUS_SESSION_BUS_ADDRESS", None)
-
-    def aurora(self, *args: str, stdin: str = "") -> str:
-        cmd = ["dbus-run-session", "--", "bash", "-c", WRAP, "wrap", sys.executable, "-m",
-               "aurora_desktop", *args, "--data-dir", str(self.data)]
-        proc = subprocess.run(cmd, input=stdin, env=self.env, capture_output=True, text=True,
-                              timeout=120, cwd=ROOT)
-        assert proc.returncode == 0, f"aurora {' '.join(args)}: {proc.stderr}"
-        return proc.stdout
+class Computer(CliDesktop):
+    """A desktop used through the `aurora` command line (tests/desktop/cli_desktop.py)."""
 
     def login(self, cloud: CloudProcess, email: str, password: str = PASSWORD) -> None:
         self.aurora("account", "login", "--server", cloud.url, "--email", email,
                     "--password-stdin", stdin=password + "\n")
 
     def sync(self) -> dict[str, Any]:
-        data: dict[str, Any] = json.loads(self.aurora("sync", "--json"))
+        data: dict[str, Any] = json.loads(self.aurora("sync", "--json").stdout)
         return data
 
     def listing(self, start: str, end: str, tz: str) -> list[dict[str, Any]]:
         data: list[dict[str, Any]] = json.loads(
-            self.aurora("list", "--from", start, "--to", end, "--json", "--timezone", tz))
+            self.aurora("list", "--from", start, "--to", end, "--json", "--timezone", tz).stdout)
         return data

@@ -8,12 +8,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from cloud_process import ROOT, CloudProcess, quiet_env
+from cli_desktop import CliDesktop
+from cloud_process import CloudProcess
 from desktops import make_account
 
 pytestmark = [pytest.mark.e2e, pytest.mark.skipif(
@@ -22,35 +21,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.skipif(
     reason="needs the Debian packages dbus and gnome-keyring (scripts/bootstrap.sh installs "
            "them)")]
 
-WRAP = ('eval "$(printf unlock-me | gnome-keyring-daemon --unlock --components=secrets '
-        '2>/dev/null)"; exec "$@"')
 
-
-class Computer:
-    def __init__(self, root: Path) -> None:
-        self.home = root / "home"
-        self.data = root / "data"
-        (self.home / "run").mkdir(parents=True, mode=0o700)
-        self.data.mkdir()
-        self.env = quiet_env(HOME=str(self.home), XDG_DATA_HOME=str(self.home / "share"),
-                             XDG_CONFIG_HOME=str(self.home / "config"),
-                             XDG_RUNTIME_DIR=str(self.home / "run"), QT_QPA_PLATFORM="offscreen",
-                             TZ="Europe/Berlin")
-        self.env.pop("DBUS_SESSION_BUS_ADDRESS", None)
-
-    def aurora(self, *args: str, stdin: str = "", ok: bool = True
-               ) -> subprocess.CompletedProcess[str]:
-        cmd = ["dbus-run-session", "--", "bash", "-c", WRAP, "wrap", sys.executable, "-m",
-               "aurora_desktop", *args, "--data-dir", str(self.data)]
-        proc = subprocess.run(cmd, input=stdin, env=self.env, capture_output=True, text=True,
-                              timeout=120, cwd=ROOT)
-        # What D-Bus itself says about its own start (not ours to count).
-        proc.stderr = "".join(line for line in proc.stderr.splitlines(keepends=True)
-                              if not line.startswith("dbus-daemon["))
-        if ok:
-            assert proc.returncode == 0, f"aurora {' '.join(args)}: {proc.stderr}"
-        return proc
-
+class Computer(CliDesktop):
     def listing(self) -> list[dict[str, object]]:
         out = self.aurora("list", "--from", "2026-12-01", "--to", "2027-01-31", "--json",
                           "--timezone", "Europe/Berlin").stdout
