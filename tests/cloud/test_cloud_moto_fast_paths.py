@@ -11,8 +11,10 @@ functions: the parsed answers must be equal, page by page.
 
 from __future__ import annotations
 
+import contextlib
 import random
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 import boto3
@@ -176,8 +178,10 @@ def _compare(ddb: Any, table: str, keys: list[dict[str, Any]]) -> None:
         assert b == c, n
 
 
-def test_fast_paths_answer_like_moto() -> None:
-    moto_state.patch_moto_transactions()  # as the local stack runs moto
+@contextlib.contextmanager
+def _our_table() -> Iterator[tuple[Any, str]]:
+    """A table shaped like ours in moto patched as the local stack runs it; dropped after."""
+    moto_state.patch_moto_transactions()
     moto_state.patch_moto_fast_paths()
     mock = mock_aws()
     mock.start(reset=False)
@@ -185,7 +189,14 @@ def test_fast_paths_answer_like_moto() -> None:
         t = Template(region="eu-west-2", stack_name=f"m{uuid.uuid4().hex[:12]}")
         ddb = boto3.client("dynamodb", region_name="eu-west-2")
         ddb.create_table(**t.create_table_args())
-        table = t.table_name()
+        yield ddb, t.table_name()
+        ddb.delete_table(TableName=t.table_name())
+    finally:
+        mock.stop(remove_data=False)
+
+
+def test_fast_paths_answer_like_moto() -> None:
+    with _our_table() as (ddb, table):
         rnd = random.Random(11)
         keys = _fill(ddb, table, rnd)
         _compare(ddb, table, keys)
@@ -194,9 +205,6 @@ def test_fast_paths_answer_like_moto() -> None:
         for key in keys[:120]:  # only deletes since the last answers
             ddb.delete_item(TableName=table, Key=key)
         _compare(ddb, table, keys)
-        ddb.delete_table(TableName=table)
-    finally:
-        mock.stop(remove_data=False)
 
 
 def _conditional_writes(ddb: Any, table: str, rnd: random.Random) -> list[Any]:
@@ -272,15 +280,7 @@ def test_queries_from_several_threads_each_get_their_own_answer() -> None:
     candidates or crashed when the other deleted them (seen in CI as 0 of 4 sent)."""
     import threading
 
-    moto_state.patch_moto_transactions()
-    moto_state.patch_moto_fast_paths()
-    mock = mock_aws()
-    mock.start(reset=False)
-    try:
-        t = Template(region="eu-west-2", stack_name=f"m{uuid.uuid4().hex[:12]}")
-        ddb = boto3.client("dynamodb", region_name="eu-west-2")
-        ddb.create_table(**t.create_table_args())
-        table = t.table_name()
+    with _our_table() as (ddb, table):
         for user in USERS:
             for n in range(30):
                 ddb.put_item(TableName=table, Item={
@@ -309,6 +309,3 @@ def test_queries_from_several_threads_each_get_their_own_answer() -> None:
         for th in threads:
             th.join()
         assert errors == [] and wrong == []
-        ddb.delete_table(TableName=table)
-    finally:
-        mock.stop(remove_data=False)
