@@ -72,7 +72,7 @@ class InstancesMixin(StoreBase):
         """
         start = master.start
         zone = get_zone(start.tz) if isinstance(start, ZonedTime) else None
-        local = 0 if zone is not None else 1
+        wall_clock = 0 if zone is not None else 1
         rule = parse_rule(master.rrule, start) if master.rrule else None
         bounded = rule is None or rule.bounded
         lo = _from_wall_seconds(from_wall) if from_wall is not None else datetime.min
@@ -115,7 +115,7 @@ class InstancesMixin(StoreBase):
                 continue
             seen.add(k)
             end = key_of(wall + dur) if whole_days else k + dur_s
-            rows.append((master_rowid, master_rowid, local, k, end, k))
+            rows.append((master_rowid, master_rowid, wall_clock, k, end, k))
         if from_wall is None:
             excluded = {_key(x) for x in master.exdates}
             for rowid, ov in overrides:
@@ -123,8 +123,8 @@ class InstancesMixin(StoreBase):
                 rk = _key(ov.recurrence_id)
                 if rk in excluded or ov.status == EventStatus.CANCELLED:
                     continue
-                ov_local = 0 if isinstance(ov.start, ZonedTime) else 1
-                rows.append((rowid, master_rowid, ov_local, _key(ov.start), _key(ov.end), rk))
+                ov_wall = 0 if isinstance(ov.start, ZonedTime) else 1
+                rows.append((rowid, master_rowid, ov_wall, _key(ov.start), _key(ov.end), rk))
         self._insert_instances(rows)
         self._db.execute("UPDATE events SET expanded_to = ? WHERE rowid = ?",
                          (expanded_to, master_rowid))
@@ -184,16 +184,16 @@ class InstancesMixin(StoreBase):
         self._sync_with_other_writers()
         span = self._max_span()
         sql = (
-            f"SELECT i.start_key, i.end_key, i.rid, i.local, {_E_COLS} "
+            f"SELECT i.start_key, i.end_key, i.rid, i.wall_clock, {_E_COLS} "
             "FROM instances i JOIN events e ON e.rowid = i.event_rowid "
             "JOIN calendars c ON c.id = e.calendar_id "
-            "WHERE i.local = ? AND i.start_key >= ? AND i.start_key < ? "
+            "WHERE i.wall_clock = ? AND i.start_key >= ? AND i.start_key < ? "
             "AND (i.start_key >= ? OR i.end_key > ?) "
             f"AND c.deleted = 0 AND {cal_filter}"
         )
         out: list[tuple[datetime, str, Occurrence]] = []
-        for local, lo, hi in ((0, ws, we), (1, lws, lwe)):
-            for r in self._db.execute(sql, (local, lo - span, hi, lo, lo, *args)):
+        for wall_clock, lo, hi in ((0, ws, we), (1, lws, lwe)):
+            for r in self._db.execute(sql, (wall_clock, lo - span, hi, lo, lo, *args)):
                 ev = self._row_to_event(r[4:])
                 kind, tz = int(r[4 + 9]), r[4 + 10]
                 if r[2] is None:
@@ -219,11 +219,11 @@ class InstancesMixin(StoreBase):
         return self._span
 
     def _insert_single_instance(self, rowid: int, ev: Event) -> None:
-        local = 0 if isinstance(ev.start, ZonedTime) else 1
-        self._insert_instances([(rowid, rowid, local, _key(ev.start), _key(ev.end), None)])
+        wall_clock = 0 if isinstance(ev.start, ZonedTime) else 1
+        self._insert_instances([(rowid, rowid, wall_clock, _key(ev.start), _key(ev.end), None)])
 
     def _insert_instances(self, rows: Sequence[tuple[object, ...]]) -> None:
-        """Insert instance rows (event, series, local, start, end, rid), keeping the longest
+        """Insert instance rows (event, series, wall_clock, start, end, rid), keeping the longest
         span known so range queries stay bounded without scanning the table."""
         self._db.executemany("INSERT INTO instances VALUES (?,?,?,?,?,?)", rows)
         if rows and self._span is not None:

@@ -11,10 +11,11 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-# Time columns: *_key are integer seconds. For zoned times (local = 0) they
-# are UTC epoch seconds; for all-day and floating times (local = 1) they are
-# the wall clock read as if it were UTC ("wall seconds"), so a query converts
-# its window to the viewer's wall clock for those rows.
+# Time columns: *_key are integer seconds. For zoned times they are UTC epoch
+# seconds; for all-day and floating times they are the wall clock read as if it
+# were UTC ("wall seconds"), so a query converts its window to the viewer's wall
+# clock for those rows. instances.wall_clock says which (0: UTC epoch seconds,
+# 1: wall seconds); version 1 to 7 called that column "local".
 
 _V1 = """
 CREATE TABLE meta (
@@ -223,7 +224,14 @@ CREATE TABLE zones (
 """
 
 
+def _wall_clock(conn: sqlite3.Connection) -> None:
+    # instances.local said neither what was local nor what it changed: it tells how the
+    # row's start_key/end_key count (1: wall seconds, an all-day or floating time; 0: UTC
+    # epoch seconds, a zoned time). The index instances_range follows the rename.
+    conn.execute("ALTER TABLE instances RENAME COLUMN local TO wall_clock")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _script(_V1), _script(_V2), _v3, _script(_V4), _script(_V5), _event_extra,
-    _script(_ZONES)]
+    _script(_ZONES), _wall_clock]
 SCHEMA_VERSION = len(MIGRATIONS)
