@@ -17,9 +17,8 @@ from types import SimpleNamespace
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(HERE.parent / "tests" / "desktop" / "subscriptions"))
+sys.path.insert(0, str(HERE.parent))  # tests.helpers
 
-from feed_server import FeedServer, Route, ics  # noqa: E402
 from ui_data import fill_demo  # noqa: E402
 from ui_screenshots import grab, settle  # noqa: E402
 
@@ -32,6 +31,7 @@ from aurora_desktop.subscriptions import refresh_all, subscribe  # noqa: E402
 from aurora_desktop.ui import theme  # noqa: E402
 from aurora_desktop.ui.main_window import MainWindow  # noqa: E402
 from aurora_desktop.ui.subscriptions import install_subscriptions  # noqa: E402
+from tests.helpers.feed_server import FeedServer, Route, ics  # noqa: E402
 
 TZ = "Europe/Berlin"
 

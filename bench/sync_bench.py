@@ -50,18 +50,17 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "desktop"))
 os.environ.setdefault("AWS_ACCESS_KEY_ID", "bench")
 os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "bench")
 os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
 
-from cloud_process import PASSWORD, CloudProcess, new_email  # tests/desktop
 from gen_ics import generate
 
 from aurora_desktop import cli
 from aurora_desktop.auth import AccountService, MemorySecrets
 from aurora_desktop.store import Store
 from aurora_desktop.sync import SyncEngine, SyncReport, make_engine
+from tests.helpers.cloud_process import PASSWORD, CloudProcess, new_email
 
 # Seconds between phases and rounds: the server's cursor stays 2 s behind the newest
 # change (sync_settle), and the local stack saves its state to disk 2 s after the last

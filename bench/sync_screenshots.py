@@ -28,12 +28,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 HERE = Path(__file__).resolve().parent
-TESTS = HERE.parent / "tests" / "desktop"
-sys.path[:0] = [str(HERE), str(TESTS), str(TESTS / "ui")]
+sys.path[:0] = [str(HERE), str(HERE.parent)]  # bench/, and the root for tests.helpers
 
-from cloud_process import CloudProcess  # noqa: E402
-from sync.desktops import Desktop  # noqa: E402
-from sync_helpers import SwitchProxy  # noqa: E402
 from ui_data import fill_demo  # noqa: E402
 from ui_screenshots import settle  # noqa: E402
 
@@ -47,6 +43,9 @@ from aurora_desktop.ui import theme  # noqa: E402
 from aurora_desktop.ui.account import AccountDialog, install_account  # noqa: E402
 from aurora_desktop.ui.main_window import MainWindow  # noqa: E402
 from aurora_desktop.ui.sync_install import SyncUi, install_sync  # noqa: E402
+from tests.helpers.cloud_process import CloudProcess  # noqa: E402
+from tests.helpers.desktops import Desktop  # noqa: E402
+from tests.helpers.synced_window import SwitchProxy  # noqa: E402
 
 TZ = "Europe/Berlin"
 EMAIL = "ada.lovelace@example.com"

@@ -14,11 +14,10 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-for extra in (ROOT, ROOT / "tests" / "desktop", ROOT / "tests" / "desktop" / "sync", ROOT / "tests" / "web"):
-    sys.path.insert(0, str(extra))
+sys.path.insert(0, str(ROOT))  # aurora_* and tests.helpers
 
-from cloud_process import PASSWORD, CloudProcess  # noqa: E402  (tests/desktop)
-from web_helpers import ApiUser, sign_in, wait_loaded  # noqa: E402  (tests/web)
+from tests.helpers.cloud_process import PASSWORD, CloudProcess  # noqa: E402
+from tests.helpers.web import ApiUser, sign_in, wait_loaded  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -40,9 +39,8 @@ class Stack:
 
     def account(self, email: str = "") -> tuple[str, ApiUser]:
         """A confirmed account (a fresh stack: any address is free), and our API client."""
-        from cloud_process import new_email
-
         from aurora_desktop.auth import AccountService, MemorySecrets
+        from tests.helpers.cloud_process import new_email
 
         email = email or new_email()
         svc = AccountService(self.tmp / f"signup-{uuid.uuid4().hex[:8]}", MemorySecrets())

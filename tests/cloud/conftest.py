@@ -34,7 +34,15 @@ for _name in ("NO_PROXY", "no_proxy"):
 
 import boto3  # noqa: E402
 import requests  # noqa: E402
-from cloud_helpers import (  # noqa: E402
+from moto import mock_aws  # noqa: E402
+
+from aurora_cloud.api.app import ApiApp  # noqa: E402
+from aurora_cloud.local.template import Template  # noqa: E402
+from aurora_cloud.logic import Service  # noqa: E402
+from aurora_cloud.reminders.dispatcher import Dispatcher  # noqa: E402
+from aurora_cloud.storage import Storage  # noqa: E402
+from aurora_core import wire  # noqa: E402
+from tests.helpers.cloud import (  # noqa: E402
     Atomic,
     Clock,
     Directory,
@@ -44,14 +52,6 @@ from cloud_helpers import (  # noqa: E402
     User,
     confirmation_code,
 )
-from moto import mock_aws  # noqa: E402
-
-from aurora_cloud.api.app import ApiApp  # noqa: E402
-from aurora_cloud.local.template import Template  # noqa: E402
-from aurora_cloud.logic import Service  # noqa: E402
-from aurora_cloud.reminders.dispatcher import Dispatcher  # noqa: E402
-from aurora_cloud.storage import Storage  # noqa: E402
-from aurora_core import wire  # noqa: E402
 
 
 @pytest.fixture

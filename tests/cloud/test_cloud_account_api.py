@@ -6,10 +6,10 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from cloud_helpers import InProcess, event_body
 
 from aurora_cloud import logic
 from aurora_cloud.storage import Storage
+from tests.helpers.cloud import InProcess, event_body
 
 CREATE = {"If-None-Match": "*"}
 

@@ -8,7 +8,8 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from cloud_helpers import InProcess, event_body
+
+from tests.helpers.cloud import InProcess, event_body
 
 CREATE = {"If-None-Match": "*"}
 

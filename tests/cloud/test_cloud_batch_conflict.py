@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cloud_helpers import InProcess, event_body
+from tests.helpers.cloud import InProcess, event_body
 
 
 def test_batch_item_conflicting_with_stored_event_is_412(inproc: InProcess) -> None:

@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from cloud_helpers import InProcess, event_body
 
 from aurora_cloud.logic import _event_sk
+from tests.helpers.cloud import InProcess, event_body
 
 CREATE = {"If-None-Match": "*"}
 T0 = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)

@@ -15,10 +15,10 @@ from typing import Any
 import jwt
 import pytest
 import requests
-from cloud_helpers import Clock, User, confirmation_code, event_body, read_outbox
 from pycognito.aws_srp import AWSSRP
 
 from aurora_cloud.local.template import Template
+from tests.helpers.cloud import Clock, User, confirmation_code, event_body, read_outbox
 
 pytestmark = pytest.mark.e2e
 CREATE = {"If-None-Match": "*"}

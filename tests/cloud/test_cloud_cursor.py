@@ -13,13 +13,13 @@ from typing import Any
 
 import boto3
 import pytest
-from cloud_helpers import InProcess, event_body
 
 from aurora_cloud.api.app import ApiApp
 from aurora_cloud.cursor import Cursors, local_key, table_epoch
 from aurora_cloud.logic import Service
 from aurora_cloud.storage import Storage
 from aurora_desktop.sync.client import ApiClient, SyncError
+from tests.helpers.cloud import InProcess, event_body
 
 CREATE = {"If-None-Match": "*"}
 

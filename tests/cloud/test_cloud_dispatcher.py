@@ -6,9 +6,8 @@ import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from cloud_helpers import InProcess, event_body
-
 from aurora_cloud.reminders.dispatcher import Dispatcher
+from tests.helpers.cloud import InProcess, event_body
 
 T0 = datetime(2026, 11, 25, 7, 58, 30, tzinfo=UTC)  # 08:58:30 in Berlin
 CREATE = {"If-None-Match": "*"}

@@ -19,10 +19,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from cloud_helpers import InProcess, event_body
 
 from aurora_cloud.reminders.dispatcher import Dispatcher
 from aurora_cloud.storage import Storage
+from tests.helpers.cloud import InProcess, event_body
 
 T0 = datetime(2026, 11, 25, 8, 0, 0, tzinfo=UTC)
 DUE = T0 + timedelta(minutes=10)

@@ -14,10 +14,9 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from cloud_helpers import InProcess, event_body
-
 from aurora_cloud.reminders import schedule
 from aurora_cloud.reminders.dispatcher import Dispatcher
+from tests.helpers.cloud import InProcess, event_body
 
 T0 = datetime(2026, 11, 25, 8, 0, 0, tzinfo=UTC)
 DUE = T0 + timedelta(minutes=10)  # events start at 08:20 UTC, reminders 10 minutes before

@@ -11,12 +11,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from cloud_helpers import InProcess, event_body
-
 from aurora_cloud.reminders.dispatcher import Dispatcher, SesMailer
 from aurora_cloud.reminders.render import Email
 from aurora_cloud.settings import Settings
 from aurora_cloud.suppression import SuppressionList
+from tests.helpers.cloud import InProcess, event_body
 
 T0 = datetime(2026, 11, 25, 8, 0, 0, tzinfo=UTC)
 

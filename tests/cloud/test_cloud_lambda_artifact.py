@@ -26,11 +26,11 @@ from typing import Any
 
 import boto3
 import pytest
-from cloud_helpers import event_body
 from packaging.requirements import Requirement
 
 from aurora_cloud.__main__ import main as aurora_cloud_main
 from aurora_cloud.local.template import Template
+from tests.helpers.cloud import event_body
 
 pytestmark = pytest.mark.slow
 REGION = "eu-north-1"  # not the local stack's: moto's backends are per process

@@ -19,7 +19,6 @@ from typing import Any
 import boto3
 import pytest
 import requests
-from cloud_helpers import InProcess
 from moto import mock_aws
 from werkzeug.test import Client
 
@@ -27,6 +26,7 @@ from aurora_cloud.limits import Limit, Limits, MemoryGate
 from aurora_cloud.local.front import Front, JwtVerifier, RateLimiter
 from aurora_cloud.local.template import Template
 from aurora_cloud.storage import Storage
+from tests.helpers.cloud import InProcess
 
 T0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 

@@ -7,8 +7,9 @@ import uuid
 from typing import Any
 
 import pytest
-from cloud_helpers import User, confirmation_code
 from pycognito.aws_srp import AWSSRP
+
+from tests.helpers.cloud import User, confirmation_code
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "Correct-Horse-42"

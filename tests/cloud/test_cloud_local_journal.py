@@ -15,11 +15,11 @@ from typing import Any
 import boto3
 import pytest
 import requests
-from cloud_helpers import confirmation_code, event_body
 from pycognito.aws_srp import AWSSRP
 
 from aurora_cloud.local import moto_state
 from aurora_cloud.local.moto_state import Journal, journal_generation, read_journal
+from tests.helpers.cloud import confirmation_code, event_body
 
 CREATE = {"If-None-Match": "*"}
 PASSWORD = "Correct-Horse-42"

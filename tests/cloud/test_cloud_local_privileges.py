@@ -11,8 +11,9 @@ import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
-from cloud_helpers import User
 from pycognito.aws_srp import AWSSRP
+
+from tests.helpers.cloud import User
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "Correct-Horse-42"
@@ -79,7 +80,7 @@ def test_motos_port_serves_only_the_stack(stack: Any, make_user: Any) -> None:
 def test_delete_user_with_an_access_token_works(stack: Any, idp_client: Any) -> None:
     """Cognito's own DeleteUser (not DELETE /me): the user and its tokens are gone."""
     email = f"self-delete-{uuid.uuid4().hex[:8]}@example.com"
-    from cloud_helpers import confirmation_code
+    from tests.helpers.cloud import confirmation_code
 
     idp_client.sign_up(ClientId=stack.ids["client_id"], Username=email, Password=PASSWORD,
                        UserAttributes=[{"Name": "email", "Value": email}])

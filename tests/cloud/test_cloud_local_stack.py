@@ -13,9 +13,10 @@ import boto3
 import jwt
 import pytest
 import requests
-from cloud_helpers import Clock, User, confirmation_code, event_body, read_outbox
 from cryptography.hazmat.primitives.asymmetric import rsa
 from pycognito.aws_srp import AWSSRP
+
+from tests.helpers.cloud import Clock, User, confirmation_code, event_body, read_outbox
 
 pytestmark = pytest.mark.e2e
 CREATE = {"If-None-Match": "*"}

@@ -8,9 +8,9 @@ import uuid
 from typing import Any
 
 import pytest
-from cloud_helpers import read_outbox
 
 from aurora_cloud.suppression import SuppressionList
+from tests.helpers.cloud import read_outbox
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "Correct-Horse-42"

@@ -12,9 +12,10 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from cloud_helpers import InProcess
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from tests.helpers.cloud import InProcess
 
 PARTS = {
     "FREQ": ["YEARLY", "MONTHLY", "WEEKLY", "DAILY", "HOURLY", "MINUTELY", "SECONDLY", "NEVER"],

@@ -13,13 +13,13 @@ from typing import Any
 
 import pytest
 import requests
-from cloud_helpers import InProcess, User, event_body
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from aurora_core import wire
 from aurora_core.wire import ReminderStateWire, join_reminder_states, reminder_state_id
+from tests.helpers.cloud import InProcess, User, event_body
 
 T0 = datetime(2026, 11, 25, 8, 45, tzinfo=UTC)
 KEY, REMINDER = "meeting-uid/", "15:notification"

@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from cloud_helpers import InProcess
 
 from aurora_core import wire
+from tests.helpers.cloud import InProcess
 
 CREATE = {"If-None-Match": "*"}
 FEED = "https://calendars.example.org/holidays.ics"

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from cloud_process import ROOT, quiet_env
+from tests.helpers.cloud_process import ROOT, quiet_env
 
 WRAP = ('eval "$(printf unlock-me | gnome-keyring-daemon --unlock --components=secrets '
         '2>/dev/null)"; exec "$@"')

@@ -12,13 +12,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from cloud_process import PASSWORD, CloudProcess, new_email
-
 from aurora_core.model import Event, ZonedTime, new_id
 from aurora_desktop.auth import AccountService, MemorySecrets
 from aurora_desktop.store import Store
 from aurora_desktop.store.sync_state import event_content
 from aurora_desktop.sync import SyncReport, make_engine
+from tests.helpers.cloud_process import PASSWORD, CloudProcess, new_email
 
 
 def make_account(cloud: CloudProcess, tmp: Path) -> tuple[str, str]:

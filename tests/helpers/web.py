@@ -9,8 +9,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from cli_desktop import CliDesktop
-from cloud_process import PASSWORD, CloudProcess
+from tests.helpers.cli_desktop import CliDesktop
+from tests.helpers.cloud_process import PASSWORD, CloudProcess
 
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}

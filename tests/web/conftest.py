@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,11 +17,8 @@ from typing import Any
 import pytest
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "desktop"))
-sys.path.insert(0, str(HERE.parent / "desktop" / "sync"))
-
-from cloud_process import ROOT, CloudProcess, quiet_env  # noqa: E402
-from web_helpers import DESKTOP  # noqa: E402
+from tests.helpers.cloud_process import ROOT, CloudProcess, quiet_env  # noqa: E402
+from tests.helpers.web import DESKTOP  # noqa: E402
 
 CHROMIUM = os.environ.get("AURORA_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -120,7 +116,7 @@ def page(new_context: Any) -> Any:
 @pytest.fixture()
 def account(cloud: CloudProcess, tmp_path: Path) -> tuple[str, str]:
     """A confirmed account (made over the API, the way a desktop signs up)."""
-    from desktops import make_account
+    from tests.helpers.desktops import make_account
 
     email, password = make_account(cloud, tmp_path)
     return str(email), str(password)

@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cloud_process import PASSWORD, CloudProcess, new_email
-from web_helpers import PHONE, ApiUser, Computer, occurrence, sign_in, wait_loaded
+
+from tests.helpers.cloud_process import PASSWORD, CloudProcess, new_email
+from tests.helpers.web import PHONE, ApiUser, Computer, occurrence, sign_in, wait_loaded
 
 if os.environ.get("AURORA_CI") != "1":  # CI installs it: there, missing is a failure
     pytest.importorskip("playwright.sync_api",

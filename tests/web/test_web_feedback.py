@@ -8,7 +8,8 @@ import re
 from typing import Any
 
 import pytest
-from web_helpers import occurrence, sign_in
+
+from tests.helpers.web import occurrence, sign_in
 
 if os.environ.get("AURORA_CI") != "1":  # CI installs it: there, missing is a failure
     pytest.importorskip("playwright.sync_api",

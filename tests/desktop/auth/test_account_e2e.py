@@ -13,12 +13,12 @@ from pathlib import Path
 import keyring
 import pytest
 import requests
-from cloud_process import PASSWORD, CloudProcess, new_email
 from keyring.backend import KeyringBackend
 
 from aurora_desktop.auth import AccountService, AuthError, SecretStore
 from aurora_desktop.cli import main
 from aurora_desktop.store import Store
+from tests.helpers.cloud_process import PASSWORD, CloudProcess, new_email
 
 pytestmark = pytest.mark.e2e
 

@@ -16,9 +16,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from cloud_process import PASSWORD, CloudProcess, new_email, quiet_env
 
 from aurora_desktop.auth import AccountService, MemorySecrets
+from tests.helpers.cloud_process import PASSWORD, CloudProcess, new_email, quiet_env
 
 pytestmark = [pytest.mark.e2e, pytest.mark.skipif(
     not (shutil.which("dbus-run-session") and shutil.which("gnome-keyring-daemon"))

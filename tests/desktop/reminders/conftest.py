@@ -6,12 +6,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from reminder_helpers import T0, FakeClock
 
 from aurora_core.model import UTC
 from aurora_desktop.reminders.engine import MemoryWatermark, ReminderEngine
 from aurora_desktop.reminders.notifier import RecordingNotifier
 from aurora_desktop.store import Store
+from tests.helpers.reminders import T0, FakeClock
 
 
 @pytest.fixture

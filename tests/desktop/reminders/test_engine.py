@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from reminder_helpers import T0, FakeClock, make_event
 
 from aurora_core.model import Event, Reminder, ZonedTime
 from aurora_desktop.reminders.engine import FileWatermark, ReminderEngine
 from aurora_desktop.reminders.notifier import RecordingNotifier
 from aurora_desktop.store import Store
+from tests.helpers.reminders import T0, FakeClock, make_event
 
 
 def test_a_reminder_fires_at_its_time_and_not_before(store, clock, recorder, make_engine):

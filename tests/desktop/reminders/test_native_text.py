@@ -6,13 +6,13 @@ from datetime import UTC, timedelta
 from pathlib import Path
 
 import pytest
-from reminder_helpers import T0
 
 from aurora_core.model import get_zone
 from aurora_desktop.reminders.native import compose, native_available, session_bus_address
 from aurora_desktop.reminders.notifier import describe_when
 from aurora_desktop.reminders.planner import Delivery, DueReminder
 from aurora_desktop.reminders.snooze import default_snooze
+from tests.helpers.reminders import T0
 
 H = timedelta(hours=1)
 M = timedelta(minutes=1)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from reminder_helpers import T0, make_event
 
 from aurora_core.model import Event, Reminder, ZonedTime
 from aurora_desktop.qt import QtCore, QtWidgets
@@ -14,6 +13,7 @@ from aurora_desktop.reminders.planner import DueReminder
 from aurora_desktop.ui.reminder_service import PAUSE_FOR, ReminderService
 from aurora_desktop.ui.reminder_window import ReminderWindow
 from aurora_desktop.ui.tray import AppTray, icon_path
+from tests.helpers.reminders import T0, make_event
 
 
 def _due(i: int, *, title: str | None = None) -> DueReminder:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from reminder_helpers import T0, put_written_earlier
 
 from aurora_core.model import Event, Reminder, ZonedTime
 from aurora_desktop.autostart import Autostart
@@ -15,6 +14,7 @@ from aurora_desktop.reminders.engine import PendingReminder
 from aurora_desktop.reminders.planner import DueReminder
 from aurora_desktop.shell import install_reminders
 from aurora_desktop.ui.reminder_window import ReminderWindow
+from tests.helpers.reminders import T0, put_written_earlier
 
 
 @pytest.fixture

@@ -7,13 +7,13 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from reminder_helpers import T0, make_event
 
 from aurora_desktop.qt import QtCore
 from aurora_desktop.reminders.engine import ReminderEngine
 from aurora_desktop.reminders.notifier import RecordingNotifier
 from aurora_desktop.reminders.scheduler import GuiThreadScheduler, ReminderScheduler
 from aurora_desktop.store import Store
+from tests.helpers.reminders import T0, make_event
 
 
 class TimedRecorder(RecordingNotifier):

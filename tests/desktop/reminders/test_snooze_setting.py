@@ -15,13 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from notification_bus import PrivateBus, missing
-from reminder_helpers import put_written_earlier
 
 from aurora_core.model import Event, Reminder, ZonedTime
 from aurora_desktop.autostart import Autostart
 from aurora_desktop.qt import Qt, QtCore, QtWidgets
 from aurora_desktop.ui.reminder_window import RemindersSettingsPage
+from tests.helpers.notification_bus import PrivateBus, missing
+from tests.helpers.reminders import put_written_earlier
 
 WAIT = 8000  # ms
 

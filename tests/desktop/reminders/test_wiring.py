@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from reminder_helpers import put_written_earlier
 
 from aurora_core.model import Event, Reminder, ZonedTime
 from aurora_desktop.autostart import Autostart
 from aurora_desktop.qt import QtCore, QtWidgets
 from aurora_desktop.shell import install_reminders, start_hidden
 from aurora_desktop.ui.tray import AppTray
+from tests.helpers.reminders import put_written_earlier
 
 
 @pytest.fixture

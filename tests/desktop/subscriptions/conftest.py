@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from feed_server import FeedServer
+from tests.helpers.feed_server import FeedServer
 
 
 @pytest.fixture

@@ -11,11 +11,8 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from feed_server import FeedServer, Route, ics
-
 from aurora_desktop.cli import main
+from tests.helpers.feed_server import FeedServer, Route, ics
 
 HOLIDAYS = ics(("new-year", "New Year", "20270101"), ("may-day", "May Day", "20270501"),
                name="Holidays")

@@ -8,25 +8,21 @@ desktop fetches the feed itself.
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from cloud_process import CloudProcess
-from feed_server import FeedServer, Route, ics
-
-sys.path.insert(0, str(Path(__file__).parent.parent / "sync"))
-
-from desktops import Desktop, make_account
 
 from aurora_core.model import Calendar
 from aurora_desktop.store import ReminderState
 from aurora_desktop.subscriptions import fetch_new, refresh, subscribe
 from aurora_desktop.sync import make_engine
 from aurora_desktop.sync_cli import run_sync
+from tests.helpers.cloud_process import CloudProcess
+from tests.helpers.desktops import Desktop, make_account
+from tests.helpers.feed_server import FeedServer, Route, ics
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

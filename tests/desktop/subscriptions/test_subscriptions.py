@@ -4,20 +4,16 @@ at the limit, broken content), what stays after a failure, and what never syncs.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from feed_server import FeedServer, Route, ics
-
 from aurora_core.model import Event, ValidationError
 from aurora_desktop.store import ReminderState, Store
 from aurora_desktop.subscriptions import FetchError, fetch, normalise_url, refresh, refresh_all, subscribe
+from tests.helpers.feed_server import FeedServer, Route, ics
 
 HOLIDAYS = ics(("new-year", "New Year", "20270101"), ("may-day", "May Day", "20270501"),
                name="Holidays")

@@ -10,12 +10,12 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from cloud_process import CloudProcess
-from desktops import Desktop, dump, make_account
-from faulty_proxy import FaultyProxy
 
 from aurora_core.model import Event, ZonedTime
 from aurora_core.recurrence import edit_occurrence
+from tests.helpers.cloud_process import CloudProcess
+from tests.helpers.desktops import Desktop, dump, make_account
+from tests.helpers.faulty_proxy import FaultyProxy
 
 pytestmark = pytest.mark.e2e
 

@@ -11,9 +11,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from cli_desktop import CliDesktop
-from cloud_process import CloudProcess
-from desktops import make_account
+
+from tests.helpers.cli_desktop import CliDesktop
+from tests.helpers.cloud_process import CloudProcess
+from tests.helpers.desktops import make_account
 
 pytestmark = [pytest.mark.e2e, pytest.mark.skipif(
     not (shutil.which("dbus-run-session") and shutil.which("gnome-keyring-daemon"))

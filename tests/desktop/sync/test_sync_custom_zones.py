@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from cloud_process import CloudProcess
-from desktops import Desktop, make_account
 
 from aurora_core import custom_zones
 from aurora_core.ical import parse_ics
+from tests.helpers.cloud_process import CloudProcess
+from tests.helpers.desktops import Desktop, make_account
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

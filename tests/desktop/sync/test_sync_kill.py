@@ -19,8 +19,9 @@ import time
 from pathlib import Path
 
 import pytest
-from cloud_process import CloudProcess, quiet_env
-from desktops import Desktop, dump, make_account
+
+from tests.helpers.cloud_process import CloudProcess, quiet_env
+from tests.helpers.desktops import Desktop, dump, make_account
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

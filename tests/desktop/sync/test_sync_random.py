@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cloud_process import CloudProcess
-from desktops import Desktop, dump, make_account
 
 from aurora_core import wire
 from aurora_core.model import ZonedTime
+from tests.helpers.cloud_process import CloudProcess
+from tests.helpers.desktops import Desktop, dump, make_account
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(1200)]
 

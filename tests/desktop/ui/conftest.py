@@ -15,12 +15,11 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from ui_helpers import NOW, TODAY, TZ, ZONE
-
 from aurora_desktop.qt import QtCore, is_alive
 from aurora_desktop.settings import Settings
 from aurora_desktop.store import Store
 from aurora_desktop.ui.main_window import MainWindow
+from tests.helpers.ui import NOW, TODAY, TZ, ZONE
 
 # The offscreen platform cannot do these; real platforms can.
 IGNORED_QT_MESSAGES = ("does not support propagateSizeHints", "does not support raise()",

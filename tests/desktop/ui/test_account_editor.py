@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from account_helpers import MemoryKeyring, install, keyring_backend
 
 from aurora_core.model import Reminder
 from aurora_desktop.auth import AccountStatus
@@ -14,6 +13,7 @@ from aurora_desktop.qt import QtWidgets
 from aurora_desktop.ui.account import AccountUi
 from aurora_desktop.ui.editor import EventEditor
 from aurora_desktop.ui.main_window import MainWindow
+from tests.helpers.accounts import MemoryKeyring, install, keyring_backend
 
 
 @pytest.fixture

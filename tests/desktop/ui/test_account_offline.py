@@ -12,7 +12,12 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from account_helpers import (
+
+from aurora_desktop.auth import AccountService, AccountStatus, SecretStore, ServerInfo
+from aurora_desktop.qt import Qt, QtCore, QtWidgets, is_alive
+from aurora_desktop.ui.account import AccountUi, install_account
+from aurora_desktop.ui.main_window import MainWindow
+from tests.helpers.accounts import (
     ConfigServer,
     MemoryKeyring,
     RecordingCognito,
@@ -26,11 +31,6 @@ from account_helpers import (
     submit,
     type_into,
 )
-
-from aurora_desktop.auth import AccountService, AccountStatus, SecretStore, ServerInfo
-from aurora_desktop.qt import Qt, QtCore, QtWidgets, is_alive
-from aurora_desktop.ui.account import AccountUi, install_account
-from aurora_desktop.ui.main_window import MainWindow
 
 
 @pytest.fixture

@@ -14,7 +14,12 @@ from pathlib import Path
 
 import keyring.backends.fail
 import pytest
-from account_helpers import (
+
+from aurora_desktop.auth import AccountService, AuthError, MemorySecrets, PasswordPolicy
+from aurora_desktop.qt import Qt
+from aurora_desktop.ui.account import AccountDialog, AccountUi
+from aurora_desktop.ui.main_window import MainWindow
+from tests.helpers.accounts import (
     MemoryKeyring,
     click,
     error_of,
@@ -27,12 +32,7 @@ from account_helpers import (
     type_into,
     wait_idle,
 )
-from cloud_process import PASSWORD, CloudProcess, new_email
-
-from aurora_desktop.auth import AccountService, AuthError, MemorySecrets, PasswordPolicy
-from aurora_desktop.qt import Qt
-from aurora_desktop.ui.account import AccountDialog, AccountUi
-from aurora_desktop.ui.main_window import MainWindow
+from tests.helpers.cloud_process import PASSWORD, CloudProcess, new_email
 
 pytestmark = [
     pytest.mark.e2e,

@@ -6,11 +6,11 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from ui_helpers import TODAY, at, put
 
 from aurora_core.model import AllDayDate, Event, EventStatus
 from aurora_desktop.ui import painters
 from aurora_desktop.ui.main_window import MainWindow
+from tests.helpers.ui import TODAY, at, put
 
 
 def record(monkeypatch: pytest.MonkeyPatch, name: str, title_at: int,

@@ -7,12 +7,12 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from ui_helpers import TODAY, at, put
 
 from aurora_desktop.qt import QtTest
 from aurora_desktop.ui import painters
 from aurora_desktop.ui.main_window import MainWindow
 from aurora_desktop.ui.views.month import MonthView
+from tests.helpers.ui import TODAY, at, put
 
 FRI = TODAY + timedelta(days=2)  # Friday 27 November 2026 (TODAY is a Wednesday)
 SAT = TODAY + timedelta(days=3)

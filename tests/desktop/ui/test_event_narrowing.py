@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from ui_helpers import TODAY, at, put
-
 from aurora_core.model import AllDayDate, Calendar, Event, FloatingTime
 from aurora_desktop.qt import Qt, QtCore, QtTest
 from aurora_desktop.ui.editor import EventEditor
 from aurora_desktop.ui.main_window import MainWindow
+from tests.helpers.ui import TODAY, at, put
 
 QTest = QtTest.QTest
 

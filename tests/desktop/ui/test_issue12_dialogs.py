@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from ui_helpers import TODAY, at, put, wall
-
 from aurora_desktop.qt import Qt, QtCore, QtTest, QtWidgets
 from aurora_desktop.ui import dialogs
 from aurora_desktop.ui.about import AboutDialog
 from aurora_desktop.ui.editor import EventEditor
 from aurora_desktop.ui.main_window import MainWindow
 from aurora_desktop.ui.views.timegrid import TimeGridView
+from tests.helpers.ui import TODAY, at, put, wall
 
 QTest = QtTest.QTest
 

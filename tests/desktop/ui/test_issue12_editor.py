@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from ui_helpers import TODAY, put
-
 from aurora_core.model import Reminder, ZonedTime
 from aurora_desktop.qt import Qt, QtCore, QtTest
 from aurora_desktop.settings import default_reminder_minutes
 from aurora_desktop.ui.editor import EventEditor
 from aurora_desktop.ui.main_window import MainWindow
+from tests.helpers.ui import TODAY, put
 
 QTest = QtTest.QTest
 THU = TODAY + timedelta(days=1)

@@ -9,13 +9,12 @@ import os
 from collections.abc import Callable
 from datetime import datetime, time, timedelta
 
-from ui_helpers import TODAY, put
-
 from aurora_core.model import AllDayDate, Event, Reminder, ZonedTime
 from aurora_desktop.qt import Qt, QtCore, QtTest, QtWidgets
 from aurora_desktop.ui.dialogs import ScopeDialog
 from aurora_desktop.ui.editor import EventEditor
 from aurora_desktop.ui.main_window import MainWindow
+from tests.helpers.ui import TODAY, put
 
 QTest = QtTest.QTest
 THU = TODAY + timedelta(days=1)

@@ -13,13 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ui_helpers import TODAY, at
 
 from aurora_core.model import Event
 from aurora_desktop.qt import QtCore, QtWidgets
 from aurora_desktop.store import Store
 from aurora_desktop.ui.importexport import ImportSummary, finished_text
 from aurora_desktop.ui.main_window import MainWindow
+from tests.helpers.ui import TODAY, at
 
 SHOTS = Path(os.environ.get("AURORA_SHOTS", "/tmp/aurora-shots"))
 

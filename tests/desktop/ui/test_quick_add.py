@@ -9,12 +9,12 @@ from collections.abc import Iterator
 from datetime import date, datetime
 
 import pytest
-from ui_helpers import TZ
 
 from aurora_core.model import AllDayDate, Event, ZonedTime
 from aurora_desktop.qt import Qt, QtCore, QtTest
 from aurora_desktop.ui.main_window import MainWindow
 from aurora_desktop.ui.quick_add import QuickAddField
+from tests.helpers.ui import TZ
 
 QTest = QtTest.QTest
 

@@ -8,13 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ui_helpers import TZ, ZONE
-
 from aurora_desktop.qt import QtWidgets
 from aurora_desktop.settings import Settings
 from aurora_desktop.store import Store
 from aurora_desktop.ui.first_paint import after_first_paint
 from aurora_desktop.ui.main_window import MainWindow
+from tests.helpers.ui import TZ, ZONE
 
 
 def _window(qtbot, store: Store, settings: Settings) -> MainWindow:  # type: ignore[no-untyped-def]

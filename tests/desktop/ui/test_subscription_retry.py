@@ -9,16 +9,10 @@ A subscription a sync brought from another desktop is fetched when it arrives.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).parent.parent / "subscriptions"))
-
-from feed_server import FeedServer, Route, ics
 
 from aurora_core import wire
 from aurora_desktop.qt import Qt
@@ -27,6 +21,7 @@ from aurora_desktop.store import ApplyReport, ChangeNotice, Store
 from aurora_desktop.subscriptions import subscribe
 from aurora_desktop.ui.main_window import MainWindow
 from aurora_desktop.ui.subscriptions import SubscriptionsUi, install_subscriptions
+from tests.helpers.feed_server import FeedServer, Route, ics
 
 FEED = ics(("match-1", "Cup final", "20261126"), ("match-2", "Replay", "20261127"),
            name="Football")

@@ -4,22 +4,17 @@ the refresh at start-up and every interval, and the editor refusing an edit."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).parent.parent / "subscriptions"))
-
-from feed_server import FeedServer, Route, ics
 
 from aurora_desktop.qt import Qt, QtWidgets
 from aurora_desktop.settings import Settings
 from aurora_desktop.store import Store
 from aurora_desktop.ui.main_window import MainWindow
 from aurora_desktop.ui.subscriptions import SubscriptionsUi, install_subscriptions
+from tests.helpers.feed_server import FeedServer, Route, ics
 
 FEED = ics(("match-1", "Cup final", "20261126"), ("match-2", "Replay", "20261127"),
            name="Football")

@@ -8,15 +8,15 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from account_helpers import click, error_of, notice_of, open_dialog, submit, type_into
-from cloud_process import CloudProcess
-from sync.desktops import Desktop, make_account
-from sync_helpers import DialogWatch, SyncedWindow, install_synced
-from ui_helpers import TODAY, at, put
 
 from aurora_desktop.settings import Settings
 from aurora_desktop.store import Store
 from aurora_desktop.ui.main_window import MainWindow
+from tests.helpers.accounts import click, error_of, notice_of, open_dialog, submit, type_into
+from tests.helpers.cloud_process import CloudProcess
+from tests.helpers.desktops import Desktop, make_account
+from tests.helpers.synced_window import DialogWatch, SyncedWindow, install_synced
+from tests.helpers.ui import TODAY, at, put
 
 pytestmark = [
     pytest.mark.e2e,

@@ -19,19 +19,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from account_helpers import (
-    MemoryKeyring,
-    click,
-    error_of,
-    keyring_backend,
-    open_dialog,
-    submit,
-    type_into,
-)
-from cloud_process import CloudProcess
-from sync.desktops import Desktop, make_account
-from sync_helpers import DialogWatch, SwitchProxy, SyncedWindow, install_synced
-from ui_helpers import TODAY, ZONE, at, put
 
 from aurora_core.model import Calendar, Event, Reminder, ZonedTime, new_id
 from aurora_desktop.app import build
@@ -43,6 +30,19 @@ from aurora_desktop.settings import Settings
 from aurora_desktop.store import ReminderState, Store
 from aurora_desktop.ui.main_window import MainWindow
 from aurora_desktop.ui.reminder_service import ReminderService
+from tests.helpers.accounts import (
+    MemoryKeyring,
+    click,
+    error_of,
+    keyring_backend,
+    open_dialog,
+    submit,
+    type_into,
+)
+from tests.helpers.cloud_process import CloudProcess
+from tests.helpers.desktops import Desktop, make_account
+from tests.helpers.synced_window import DialogWatch, SwitchProxy, SyncedWindow, install_synced
+from tests.helpers.ui import TODAY, ZONE, at, put
 
 pytestmark = [
     pytest.mark.e2e,

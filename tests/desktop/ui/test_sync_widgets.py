@@ -13,9 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from account_helpers import click
-from sync_helpers import DialogWatch
-from ui_helpers import NOW, TODAY, ZONE, at, put
 
 from aurora_core.merge import UnitConflict
 from aurora_desktop.auth import AccountService, AccountStatus, MemorySecrets
@@ -25,6 +22,9 @@ from aurora_desktop.sync import SyncError, SyncReport
 from aurora_desktop.ui import sync_controller as sc
 from aurora_desktop.ui.sync_controller import SyncController
 from aurora_desktop.ui.sync_widgets import SyncDetails, SyncIndicator, describe_value
+from tests.helpers.accounts import click
+from tests.helpers.synced_window import DialogWatch
+from tests.helpers.ui import NOW, TODAY, ZONE, at, put
 
 SERVER = "https://api.example"
 ACCOUNT = f"{SERVER}|sub-1"

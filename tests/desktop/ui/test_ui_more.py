@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from ui_helpers import TODAY, ZONE, at, put, wall
-
 from aurora_core.ical import to_ics
 from aurora_core.model import AllDayDate, Calendar, Event, new_id
 from aurora_desktop.qt import QtCore, QtWidgets
@@ -15,6 +13,7 @@ from aurora_desktop.ui.importexport import ImportSummary
 from aurora_desktop.ui.layout import layout_day_columns, layout_month, to_items
 from aurora_desktop.ui.main_window import MainWindow
 from aurora_desktop.ui.views.month import MonthView
+from tests.helpers.ui import TODAY, ZONE, at, put, wall
 
 BAD_ICS = b"""BEGIN:VCALENDAR\r
 VERSION:2.0\r
@@ -182,7 +181,7 @@ def test_the_time_zone_list_is_searchable(window: MainWindow) -> None:
 
 
 def test_overlapping_events_sit_side_by_side() -> None:
-    from ui_helpers import put as _put  # noqa: F401 - keep helpers importable
+    from tests.helpers.ui import put as _put  # noqa: F401 - keep helpers importable
 
     class FakeStore:
         pass

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from ui_helpers import TODAY, TZ, at, put, wall
-
 from aurora_core.model import Reminder, ZonedTime
 from aurora_desktop.qt import Qt, QtCore, QtGui, QtTest
 from aurora_desktop.ui.editor import EventEditor
 from aurora_desktop.ui.main_window import MainWindow
 from aurora_desktop.ui.views.month import MonthView
 from aurora_desktop.ui.views.timegrid import TimeGridView
+from tests.helpers.ui import TODAY, TZ, at, put, wall
 
 THU = TODAY + timedelta(days=1)
 QTest = QtTest.QTest

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from ui_helpers import TODAY, at, put
-
 from aurora_core.model import Event
 from aurora_core.recurrence import SeriesChange
 from aurora_desktop.store import Store
+from tests.helpers.ui import TODAY, at, put
 
 
 def _pull(store: Store, event: Event) -> None:

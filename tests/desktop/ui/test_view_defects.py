@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from ui_helpers import TODAY, at, put
-
 from aurora_core.model import AllDayDate, Event
 from aurora_desktop.qt import Qt, QtCore, QtGui, QtTest, QtWidgets
 from aurora_desktop.ui.editor import EventEditor
 from aurora_desktop.ui.main_window import MainWindow
 from aurora_desktop.ui.views.month import MonthView
 from aurora_desktop.ui.views.timegrid import GUTTER, HOUR_H, TimeGridView
+from tests.helpers.ui import TODAY, at, put
 
 QTest = QtTest.QTest
 FRI = TODAY + timedelta(days=2)
@@ -353,10 +352,9 @@ def test_meetings_starting_together_keep_a_minimum_width_and_show_whole_on_hover
 
 
 def test_a_long_event_and_one_starting_later_cascade_instead_of_splitting() -> None:
-    from ui_helpers import ZONE
-
     from aurora_core.model import Occurrence
     from aurora_desktop.ui.layout import layout_day_columns, to_items
+    from tests.helpers.ui import ZONE
 
     evs = [Event.new("c", t, at(THU, h, m), at(THU, h2, m2)) for t, h, m, h2, m2 in (
         ("Focus", 13, 0, 16, 0), ("Call", 14, 0, 14, 30), ("Sync", 14, 10, 15, 0))]
