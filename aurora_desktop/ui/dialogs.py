@@ -9,6 +9,7 @@ from aurora_core.model import Calendar
 from aurora_desktop.qt import Qt, QtCore, QtGui, QtWidgets
 from aurora_desktop.settings import Settings
 from aurora_desktop.store.calendars import PALETTE as CALENDAR_PALETTE
+from aurora_desktop.ui.fmt import HourStyle
 
 if TYPE_CHECKING:
     from aurora_desktop.ui.controller import Scope
@@ -205,11 +206,13 @@ class GeneralPage(SettingsPage):
             self.week_start.addItem(loc.dayName(d), d)
         self.week_start.setCurrentIndex(max(self.week_start.findData(settings.get(
             "ui/week_start")), 0))
-        self.clock = QtWidgets.QComboBox()
-        self.clock.setAccessibleName("Clock")
-        for label, v in (("Locale default", "auto"), ("24-hour", "24"), ("12-hour", "12")):
-            self.clock.addItem(label, v)
-        self.clock.setCurrentIndex(max(self.clock.findData(settings.get("ui/clock_24h")), 0))
+        self.hour_style = QtWidgets.QComboBox()
+        self.hour_style.setAccessibleName("Clock")
+        for label, style in (("Locale default", HourStyle.AUTO), ("24-hour", HourStyle.H24),
+                             ("12-hour", HourStyle.H12)):
+            self.hour_style.addItem(label, style.value)
+        self.hour_style.setCurrentIndex(
+            max(self.hour_style.findData(settings.get("ui/clock_24h")), 0))
         self.work_start = QtWidgets.QSpinBox()
         self.work_start.setRange(0, 23)
         self.work_start.setSuffix(":00")
@@ -280,7 +283,7 @@ class GeneralPage(SettingsPage):
         form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         form.setFieldGrowthPolicy(QtWidgets.QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow("Week starts on", self.week_start)
-        form.addRow("Clock", self.clock)
+        form.addRow("Clock", self.hour_style)
         form.addRow("Working hours", hours)
         form.addRow("Default calendar", self.default_cal)
         form.addRow("Default reminder", self.default_rem)
@@ -292,7 +295,7 @@ class GeneralPage(SettingsPage):
     def apply(self) -> None:
         s = self.s
         s.set("ui/week_start", self.week_start.currentData())
-        s.set("ui/clock_24h", self.clock.currentData())
+        s.set("ui/clock_24h", self.hour_style.currentData())
         start, end = self.work_start.value(), self.work_end.value()
         if end <= start:
             end = min(start + 1, 24)

@@ -3,20 +3,31 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from enum import StrEnum
 
 from aurora_desktop.qt import QtCore
+
+
+class HourStyle(StrEnum):
+    """How a time of day reads (the setting ui/clock_24h holds the value)."""
+
+    AUTO = "auto"  # as the locale writes it
+    H24 = "24"     # 14:30
+    H12 = "12"     # 2:30pm
 
 
 class Formatter:
     """Formats wall-clock times in 12- or 24-hour style and dates in the locale's names."""
 
-    def __init__(self, clock: str = "auto", locale: QtCore.QLocale | None = None) -> None:
+    def __init__(self, hour_style: HourStyle | str = HourStyle.AUTO,
+                 locale: QtCore.QLocale | None = None) -> None:
         self.locale = locale or QtCore.QLocale()
-        if clock == "auto":
+        self.hour_style = HourStyle(hour_style)
+        if self.hour_style is HourStyle.AUTO:
             fmt = self.locale.timeFormat(QtCore.QLocale.FormatType.ShortFormat)
             self.h24 = "a" not in fmt.lower()
         else:
-            self.h24 = clock == "24"
+            self.h24 = self.hour_style is HourStyle.H24
 
     def time(self, t: datetime | time, short: bool = False) -> str:
         if self.h24:
