@@ -22,8 +22,6 @@ from aurora_core.model import (
     Occurrence,
     ValidationError,
     ZonedTime,
-    get_zone,
-    shift,
     time_key,
 )
 from aurora_core.recurrence import (
@@ -34,6 +32,7 @@ from aurora_core.recurrence import (
     edit_occurrence,
     split_series,
 )
+from aurora_core.series import moved_series_times
 from aurora_desktop.qt import QtCore, QtGui
 from aurora_desktop.store import Store, StoreError
 from aurora_desktop.ui.commands import StoreCommand
@@ -142,26 +141,7 @@ class Controller(QtCore.QObject):
         # all: move the series by as much as this occurrence moved
         new_start, new_end = fields.pop("start"), fields.pop("end")
         fields["rrule"] = rrule
-        start: EventTime
-        end: EventTime
-        if (isinstance(master.start, ZonedTime) and isinstance(occ.start, ZonedTime)
-                and isinstance(new_start, ZonedTime)):
-            # Measured on the series' own wall clock: a drag from Saturday 09:00 to
-            # Sunday 10:00 across a DST night moves every instance to 10:00, though only
-            # 24 elapsed hours lie between the two.
-            z = get_zone(master.start.tz)
-            moved = (new_start.at.astimezone(z).replace(tzinfo=None)
-                     - occ.start.at.astimezone(z).replace(tzinfo=None))
-            start = (ZonedTime.from_local(master.start.local.replace(tzinfo=None) + moved,
-                                          master.start.tz) if moved else master.start)
-            end = shift(start, _delta(new_start, new_end))
-        elif type(new_start) is type(occ.start):
-            delta = _delta(occ.start, new_start)
-            start = shift(master.start, delta) if delta else master.start
-            dur = _delta(new_start, new_end)
-            end = shift(start, dur)
-        else:
-            start, end = new_start, new_end
+        start, end = moved_series_times(master.start, occ.start, new_start, new_end)
         return edit_all(master, overrides, start=start, end=end, **fields)
 
     def _run_series_edit(self, master: Event, overrides: list[Event], occ: Occurrence,
