@@ -42,9 +42,9 @@ from aurora_cloud.logic import Service  # noqa: E402
 from aurora_cloud.reminders.dispatcher import Dispatcher  # noqa: E402
 from aurora_cloud.storage import Storage  # noqa: E402
 from aurora_core import wire  # noqa: E402
+from tests.helpers.clocks import OffsetClock  # noqa: E402
 from tests.helpers.cloud import (  # noqa: E402
     Atomic,
-    Clock,
     Directory,
     FakeAccounts,
     InProcess,
@@ -55,12 +55,12 @@ from tests.helpers.cloud import (  # noqa: E402
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def clock() -> OffsetClock:
+    return OffsetClock()
 
 
 @pytest.fixture
-def inproc(clock: Clock) -> Iterator[InProcess]:
+def inproc(clock: OffsetClock) -> Iterator[InProcess]:
     # No reset and another region: the session's local stack (moto's server in this
     # process shares moto's backends) keeps its data while in-process tests run.
     mock = mock_aws()
@@ -91,12 +91,12 @@ def inproc(clock: Clock) -> Iterator[InProcess]:
 
 
 @pytest.fixture(scope="session")
-def stack_clock() -> Clock:
-    return Clock()
+def stack_clock() -> OffsetClock:
+    return OffsetClock()
 
 
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory, stack_clock: Clock) -> Iterator[Any]:
+def stack(tmp_path_factory: pytest.TempPathFactory, stack_clock: OffsetClock) -> Iterator[Any]:
     from aurora_cloud.local.stack import LocalStack
 
     s = LocalStack(tmp_path_factory.mktemp("aurora-local"), clock=stack_clock, schedule=False,

@@ -18,7 +18,8 @@ import requests
 from pycognito.aws_srp import AWSSRP
 
 from aurora_cloud.local.template import Template
-from tests.helpers.cloud import Clock, User, confirmation_code, event_body, read_outbox
+from tests.helpers.clocks import OffsetClock
+from tests.helpers.cloud import User, confirmation_code, event_body, read_outbox
 
 pytestmark = pytest.mark.e2e
 CREATE = {"If-None-Match": "*"}
@@ -132,7 +133,7 @@ def test_change_password_checks_the_old_one_and_the_new_one_signs_in(
 
 
 def test_tokens_are_signed_with_the_stacks_own_key_on_its_clock(
-        stack: Any, stack_clock: Clock, idp_client: Any, make_user: Any,
+        stack: Any, stack_clock: OffsetClock, idp_client: Any, make_user: Any,
         http: requests.Session) -> None:
     user: User = make_user()
     jwks = http.get(f"{stack.url}/{stack.ids['user_pool_id']}/.well-known/jwks.json").json()
@@ -181,7 +182,7 @@ def test_cognito_calls_refuse_tokens_the_stack_did_not_issue(stack: Any, idp_cli
 
 
 def test_short_lived_tokens_expire_on_the_stacks_clock(
-        stack: Any, stack_clock: Clock, idp_client: Any, make_user: Any,
+        stack: Any, stack_clock: OffsetClock, idp_client: Any, make_user: Any,
         http: requests.Session, short_tokens: None) -> None:
     user: User = make_user()
     auth = _srp(stack, idp_client, user.email, PASSWORD)
@@ -285,7 +286,7 @@ def test_signing_up_an_existing_email_is_username_exists(stack: Any, idp_client:
                                                                "Value": user.email}])
 
 
-def test_confirmation_codes_mismatch_and_expire(stack: Any, stack_clock: Clock,
+def test_confirmation_codes_mismatch_and_expire(stack: Any, stack_clock: OffsetClock,
                                                 idp_client: Any) -> None:
     email = _email("expiry")
     idp_client.sign_up(ClientId=stack.ids["client_id"], Username=email, Password=PASSWORD,
@@ -312,7 +313,7 @@ def test_confirmation_codes_mismatch_and_expire(stack: Any, stack_clock: Clock,
 
 
 def test_five_wrong_passwords_lock_the_user_out_for_a_while(
-        stack: Any, stack_clock: Clock, idp_once: Any, make_user: Any) -> None:
+        stack: Any, stack_clock: OffsetClock, idp_once: Any, make_user: Any) -> None:
     idp_client = idp_once
     user: User = make_user()
     for _ in range(5):
@@ -355,7 +356,7 @@ def _items(stack: Any, pk: str) -> list[dict[str, Any]]:
 
 
 def test_delete_account_removes_the_data_the_user_and_every_token(
-        stack: Any, stack_clock: Clock, idp_client: Any, make_user: Any,
+        stack: Any, stack_clock: OffsetClock, idp_client: Any, make_user: Any,
         http: requests.Session) -> None:
     user: User = make_user()
     h = user.headers
@@ -387,7 +388,7 @@ def test_delete_account_removes_the_data_the_user_and_every_token(
 
 
 def test_the_same_email_can_sign_up_again_after_deletion(
-        stack: Any, stack_clock: Clock, idp_client: Any, make_user: Any,
+        stack: Any, stack_clock: OffsetClock, idp_client: Any, make_user: Any,
         http: requests.Session) -> None:
     user: User = make_user()
     assert http.delete(f"{stack.url}/me", headers=user.headers).status_code == 204
@@ -402,7 +403,7 @@ def test_the_same_email_can_sign_up_again_after_deletion(
 
 
 def test_sign_out_everywhere_refuses_old_tokens_and_refreshes_but_not_a_new_sign_in(
-        stack: Any, stack_clock: Clock, idp_client: Any, make_user: Any,
+        stack: Any, stack_clock: OffsetClock, idp_client: Any, make_user: Any,
         http: requests.Session) -> None:
     user: User = make_user()
     second = _srp(stack, idp_client, user.email, PASSWORD)  # another desktop

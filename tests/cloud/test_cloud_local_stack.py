@@ -16,7 +16,8 @@ import requests
 from cryptography.hazmat.primitives.asymmetric import rsa
 from pycognito.aws_srp import AWSSRP
 
-from tests.helpers.cloud import Clock, User, confirmation_code, event_body, read_outbox
+from tests.helpers.clocks import OffsetClock
+from tests.helpers.cloud import User, confirmation_code, event_body, read_outbox
 
 pytestmark = pytest.mark.e2e
 CREATE = {"If-None-Match": "*"}
@@ -161,7 +162,7 @@ def test_hostile_input_over_http_is_4xx_problem_json(stack: Any, make_user: Any,
 
 
 def test_an_email_reminder_due_in_a_minute_is_sent_once_even_with_two_runs(
-        stack: Any, stack_clock: Clock, make_user: Any, http: requests.Session) -> None:
+        stack: Any, stack_clock: OffsetClock, make_user: Any, http: requests.Session) -> None:
     user: User = make_user()
     http.put(f"{stack.url}/me/settings", json={"timezone": "Europe/Paris"}, headers=user.headers)
     now = stack_clock()

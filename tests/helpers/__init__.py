@@ -1,5 +1,11 @@
 """The one home of the test helpers (import them as ``from tests.helpers.<module> import ...``).
 
+Builders and doubles any test may use:
+  times         zoned / all-day / floating / UTC times, and the wall clock of a time
+  events        events built in memory, and events put into a store
+  clocks        FakeClock (moved by hand) and OffsetClock (real time plus an offset)
+  stores        make_store: a Store on a file, on a fixed or fake clock
+
 Fixtures' worlds and processes, one module each:
   ui            the calendar-window stories' fixed week (Wednesday 25 Nov 2026, Berlin)
   reminders     the reminder tests' T0 and their event maker

@@ -18,8 +18,9 @@ from keyring.errors import PasswordDeleteError
 
 from aurora_desktop.auth import AccountService
 from aurora_desktop.qt import Qt, QtWidgets
-from aurora_desktop.ui.account import AccountDialog, AccountUi, install_account
-from aurora_desktop.ui.account_pages import Page
+from aurora_desktop.ui.account import AccountUi, install_account
+from aurora_desktop.ui.account_dialog import AccountDialog
+from aurora_desktop.ui.account_form import Page
 from aurora_desktop.ui.main_window import MainWindow
 
 

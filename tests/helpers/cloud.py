@@ -9,7 +9,6 @@ import re
 import threading
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -19,32 +18,7 @@ from typing import Any
 from aurora_cloud.api.app import ApiApp
 from aurora_cloud.reminders.dispatcher import Dispatcher
 from aurora_cloud.storage import Storage
-
-
-class Clock:
-    """Real time plus an offset that tests move forward (never back)."""
-
-    def __init__(self) -> None:
-        self.offset = timedelta(0)
-        self.pinned: datetime | None = None
-        self._lock = threading.Lock()
-
-    def __call__(self) -> datetime:
-        with self._lock:
-            if self.pinned is not None:
-                return self.pinned
-            return datetime.now(UTC) + self.offset
-
-    def advance(self, delta: timedelta) -> None:
-        assert delta >= timedelta(0)
-        with self._lock:
-            if self.pinned is not None:
-                self.pinned += delta
-            self.offset += delta
-
-    def pin(self, at: datetime) -> None:
-        with self._lock:
-            self.pinned = at
+from tests.helpers.clocks import OffsetClock
 
 
 @dataclass
@@ -92,7 +66,7 @@ class InProcess:
 
     api: ApiApp
     storage: Storage
-    clock: Clock
+    clock: OffsetClock
     mailbox: Mailbox
     dispatcher: Dispatcher
     accounts: FakeAccounts

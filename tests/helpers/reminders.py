@@ -1,4 +1,4 @@
-"""Helpers for the reminder tests: a fake clock and an event maker."""
+"""The reminder tests' world: their start instant T0 and their event makers."""
 
 from __future__ import annotations
 
@@ -7,29 +7,12 @@ from datetime import UTC, datetime, timedelta
 from aurora_core.model import Event, Reminder, ZonedTime
 from aurora_desktop.store import Store
 
-
-class FakeClock:
-    """A wall clock the test moves by hand (aware UTC)."""
-
-    def __init__(self, at: datetime) -> None:
-        self.at = at
-
-    def __call__(self) -> datetime:
-        return self.at
-
-    def advance(self, **kw: float) -> datetime:
-        self.at += timedelta(**kw)
-        return self.at
-
-    def set(self, at: datetime) -> None:
-        self.at = at
-
-
 T0 = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
 
 
 def make_event(store: Store, title: str, start: datetime, *, minutes: tuple[int, ...] = (15,),
                tz: str = "UTC", length: timedelta = timedelta(hours=1), **kw: object) -> Event:
+    """An event at ``start`` (aware) in ``tz`` with a reminder ``minutes`` before each, stored."""
     ev = Event.new(store.default_calendar().id, title, ZonedTime(start, tz),
                    ZonedTime(start + length, tz),
                    reminders=tuple(Reminder(m) for m in minutes), **kw)

@@ -1,27 +1,26 @@
-"""Shared helpers for the calendar-window stories."""
+"""The calendar-window stories' world: a fixed Wednesday in Berlin, and its builders.
+
+``at(TODAY, 9)`` is 09:00 that day in Berlin, ``put(store, "Standup", at(TODAY, 9))`` an
+hour-long event stored in the default calendar, ``wall(t)`` a time's wall clock in Berlin.
+"""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 
-from aurora_core.model import Event, ZonedTime, get_zone
-from aurora_desktop.store import Store
+from aurora_core.model import EventTime, get_zone
+from tests.helpers import times
+from tests.helpers.events import put as put
+from tests.helpers.times import on as at
 
-TZ = "Europe/Berlin"
+TZ = times.BERLIN
 ZONE = get_zone(TZ)
 TODAY = date(2026, 11, 25)  # a Wednesday
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=ZONE)
 
-
-def at(d: date, h: int, m: int = 0) -> ZonedTime:
-    return ZonedTime.from_local(datetime.combine(d, time(h, m)), TZ)
+__all__ = ["NOW", "TODAY", "TZ", "ZONE", "at", "put", "wall"]
 
 
-def wall(t: ZonedTime) -> datetime:
-    return t.at.astimezone(ZONE).replace(tzinfo=None)
-
-
-def put(store: Store, title: str, start: ZonedTime, minutes: int = 60, **kw: object) -> Event:
-    ev = Event.new(store.default_calendar().id, title, start,
-                   ZonedTime(start.at + timedelta(minutes=minutes), start.tz), **kw)
-    return store.put_event(ev)
+def wall(t: EventTime) -> datetime:
+    """``t``'s wall clock in the stories' zone (naive)."""
+    return times.wall(t, ZONE)

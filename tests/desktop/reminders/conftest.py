@@ -11,7 +11,8 @@ from aurora_core.model import UTC
 from aurora_desktop.reminders.engine import MemoryWatermark, ReminderEngine
 from aurora_desktop.reminders.notifier import RecordingNotifier
 from aurora_desktop.store import Store
-from tests.helpers.reminders import T0, FakeClock
+from tests.helpers.clocks import FakeClock
+from tests.helpers.reminders import T0
 
 
 @pytest.fixture

@@ -10,7 +10,8 @@ from aurora_core.model import Event, Reminder, ZonedTime
 from aurora_desktop.reminders.engine import FileWatermark, ReminderEngine
 from aurora_desktop.reminders.notifier import RecordingNotifier
 from aurora_desktop.store import Store
-from tests.helpers.reminders import T0, FakeClock, make_event
+from tests.helpers.clocks import FakeClock
+from tests.helpers.reminders import T0, make_event
 
 
 def test_a_reminder_fires_at_its_time_and_not_before(store, clock, recorder, make_engine):

@@ -21,8 +21,9 @@ from aurora_desktop.reminders.engine import MemoryWatermark
 from aurora_desktop.reminders.native import NO_BUTTONS_NOTE
 from aurora_desktop.store import Store
 from aurora_desktop.ui.reminder_service import ReminderService
+from tests.helpers.clocks import FakeClock
 from tests.helpers.notification_bus import PrivateBus, missing
-from tests.helpers.reminders import T0, FakeClock, make_event, put_written_earlier
+from tests.helpers.reminders import T0, make_event, put_written_earlier
 
 _MISSING = missing()
 pytestmark = pytest.mark.skipif(

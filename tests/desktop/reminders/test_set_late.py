@@ -11,7 +11,7 @@ from aurora_core.model import AllDayDate, Event, Reminder, ZonedTime
 from aurora_desktop.reminders.engine import MemoryWatermark, ReminderEngine
 from aurora_desktop.reminders.notifier import RecordingNotifier
 from aurora_desktop.store import Store
-from tests.helpers.reminders import FakeClock
+from tests.helpers.clocks import FakeClock
 
 BERLIN = ZoneInfo("Europe/Berlin")
 WED_1800 = datetime(2026, 12, 2, 18, 0, tzinfo=BERLIN)
