@@ -5,7 +5,7 @@ back, and a second desktop gets them through sync (docs/import.md)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,12 +15,10 @@ from aurora_core.ical import parse_ics, to_ics
 from aurora_core.model import ZonedTime
 from aurora_desktop.reminders.planner import reminders_of
 from aurora_desktop.store import Store
+from tests.helpers.stores import make_store
+from tests.helpers.times import utc
 
 ICS = (Path(__file__).parents[1] / "core" / "zones" / "custom_zones.ics").read_text()
-
-
-def _utc(y: int, mo: int, d: int, h: int = 0, mi: int = 0) -> datetime:
-    return datetime(y, mo, d, h, mi, tzinfo=UTC)
 
 
 def _forget() -> None:
@@ -31,7 +29,7 @@ def _forget() -> None:
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store(tmp_path / "aurora.sqlite3", clock=lambda: _utc(2026, 3, 1))
+    s = make_store(tmp_path / "aurora.sqlite3", utc(2026, 3, 1))
     yield s
     s.close()
 
@@ -48,20 +46,20 @@ def test_the_store_keeps_the_definitions_and_indexes_the_files_times(
     assert store.zone_definitions() == zones
     assert store.schema_version >= 7  # the zones table came in migration 7
     _forget()
-    again = Store(tmp_path / "aurora.sqlite3", clock=lambda: _utc(2026, 3, 1))
+    again = make_store(tmp_path / "aurora.sqlite3", utc(2026, 3, 1))
     try:
-        occ = again.occurrences(_utc(2026, 3, 25), _utc(2026, 4, 2), UTC)
+        occ = again.occurrences(utc(2026, 3, 25), utc(2026, 4, 2), UTC)
         early = [o.start.instant(UTC) for o in occ if o.event.title == "Early standup"]
         # 04:30 at the file's zone, which changes at 05:00 local (Europe: 01:00 UTC).
-        assert early == [_utc(2026, 3, d, 3, 30) for d in (26, 27, 28, 29)] + \
-            [_utc(2026, 3, 30, 2, 30), _utc(2026, 3, 31, 2, 30), _utc(2026, 4, 1, 2, 30)]
-        odd = again.occurrences(_utc(2026, 6, 1), _utc(2026, 6, 2), UTC)
-        assert [o.start.instant(UTC) for o in odd] == [_utc(2026, 6, 1, 5, 43)]
+        assert early == [utc(2026, 3, d, 3, 30) for d in (26, 27, 28, 29)] + \
+            [utc(2026, 3, 30, 2, 30), utc(2026, 3, 31, 2, 30), utc(2026, 4, 1, 2, 30)]
+        odd = again.occurrences(utc(2026, 6, 1), utc(2026, 6, 2), UTC)
+        assert [o.start.instant(UTC) for o in odd] == [utc(2026, 6, 1, 5, 43)]
         # The reminder planner: 10 minutes before each instance, 15 before the odd one.
         due = {(r.title, r.due) for r in reminders_of(occ + odd, UTC)}
-        assert ("Early standup", _utc(2026, 3, 29, 3, 20)) in due
-        assert ("Early standup", _utc(2026, 3, 30, 2, 20)) in due
-        assert ("Odd meeting", _utc(2026, 6, 1, 5, 28)) in due
+        assert ("Early standup", utc(2026, 3, 29, 3, 20)) in due
+        assert ("Early standup", utc(2026, 3, 30, 2, 20)) in due
+        assert ("Odd meeting", utc(2026, 6, 1, 5, 28)) in due
         # Export from the store writes the file's definitions back; re-import is the same.
         data = to_ics(again.events())
         assert b"TZOFFSETTO:+0317" in data and b"X-AURORA/" not in data

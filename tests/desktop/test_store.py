@@ -18,13 +18,14 @@ from aurora_core.model import (
     FloatingTime,
     Reminder,
     ValidationError,
-    ZonedTime,
     get_zone,
     new_id,
 )
 from aurora_core.recurrence import delete_occurrence, edit_occurrence, split_series
 from aurora_desktop.store import DEFAULT_CALENDAR_NAME, Store, StoreError
 from aurora_desktop.store.schema import MIGRATIONS, SCHEMA_VERSION
+from tests.helpers.stores import make_store
+from tests.helpers.times import zoned
 
 BERLIN = get_zone("Europe/Berlin")
 NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
@@ -32,18 +33,14 @@ NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
 
 @pytest.fixture
 def store(tmp_path: Path) -> Store:
-    s = Store(tmp_path / "aurora.sqlite3", clock=lambda: NOW)
+    s = make_store(tmp_path / "aurora.sqlite3", NOW)
     yield s
     s.close()
 
 
-def at(*a: int, tz: str = "Europe/Berlin") -> ZonedTime:
-    return ZonedTime.from_local(datetime(*a), tz)  # type: ignore[arg-type]
-
-
 def meeting(store: Store, title: str = "Meeting", day: int = 26, **kw: object) -> Event:
     cal = store.default_calendar()
-    return Event.new(cal.id, title, at(2026, 11, day, 10), at(2026, 11, day, 11), **kw)
+    return Event.new(cal.id, title, zoned(2026, 11, day, 10), zoned(2026, 11, day, 11), **kw)
 
 
 def month(store: Store, year: int = 2026, m: int = 11) -> list[str]:
@@ -144,7 +141,7 @@ def test_delete_is_a_tombstone_that_vanishes_from_views(store: Store) -> None:
 
 def test_invalid_event_is_refused_and_nothing_is_written(store: Store) -> None:
     before = store.pending()
-    bad = meeting(store).replace(end=at(2026, 11, 26, 9))
+    bad = meeting(store).replace(end=zoned(2026, 11, 26, 9))
     with pytest.raises(ValidationError, match="ends before"):
         store.put_events([meeting(store, "good"), bad])
     assert store.pending() == before and month(store) == []
@@ -160,8 +157,8 @@ def test_occurrences_cover_all_kinds_and_hidden_calendars(store: Store) -> None:
                   AllDayDate(date(2026, 11, 28))),
         Event.new(personal.id, "floating", FloatingTime(datetime(2026, 11, 28, 7)),
                   FloatingTime(datetime(2026, 11, 28, 8))),
-        Event.new(work.id, "work", at(2026, 11, 3, 9), at(2026, 11, 3, 10), rrule="FREQ=WEEKLY"),
-        Event.new(personal.id, "december", at(2026, 12, 1, 9), at(2026, 12, 1, 10)),
+        Event.new(work.id, "work", zoned(2026, 11, 3, 9), zoned(2026, 11, 3, 10), rrule="FREQ=WEEKLY"),
+        Event.new(personal.id, "december", zoned(2026, 12, 1, 9), zoned(2026, 12, 1, 10)),
     ])
     assert month(store) == ["work", "work", "work", "work", "zoned", "all-day", "floating"]
     store.put_calendar(Calendar(work.id, "Work", "#ef4444", visible=False))
@@ -170,20 +167,20 @@ def test_occurrences_cover_all_kinds_and_hidden_calendars(store: Store) -> None:
 
 def test_event_spanning_the_window_start_is_found(store: Store) -> None:
     cal = store.default_calendar()
-    store.put_event(Event.new(cal.id, "trip", at(2026, 10, 20, 8), at(2026, 11, 3, 20)))
+    store.put_event(Event.new(cal.id, "trip", zoned(2026, 10, 20, 8), zoned(2026, 11, 3, 20)))
     assert month(store) == ["trip"]
 
 
 def test_series_edits_through_the_store(store: Store) -> None:
     m = store.put_event(meeting(store, "weekly", day=2, rrule="FREQ=WEEKLY"))
-    store.apply(edit_occurrence(m, [], at(2026, 11, 9, 10), title="special"))
+    store.apply(edit_occurrence(m, [], zoned(2026, 11, 9, 10), title="special"))
     master, ovs = store.series(m.uid)
     assert master is not None
-    store.apply(delete_occurrence(master, ovs, at(2026, 11, 16, 10)))
+    store.apply(delete_occurrence(master, ovs, zoned(2026, 11, 16, 10)))
     assert month(store) == ["weekly", "special", "weekly", "weekly"]
     master, ovs = store.series(m.uid)
     assert master is not None
-    store.apply(split_series(master, ovs, at(2026, 11, 23, 10), title="weekly v2"))
+    store.apply(split_series(master, ovs, zoned(2026, 11, 23, 10), title="weekly v2"))
     assert month(store) == ["weekly", "special", "weekly v2", "weekly v2"]
     assert month(store, 2027, 1)[0] == "weekly v2"
 
@@ -205,7 +202,7 @@ def test_search_finds_title_location_and_notes(store: Store) -> None:
 def test_deleting_a_calendar_tombstones_its_events(store: Store) -> None:
     work = Calendar(new_id(), "Work")
     store.put_calendar(work)
-    store.put_event(Event.new(work.id, "x", at(2026, 11, 5, 9), at(2026, 11, 5, 10)))
+    store.put_event(Event.new(work.id, "x", zoned(2026, 11, 5, 9), zoned(2026, 11, 5, 10)))
     assert store.delete_calendar(work.id) == 1
     assert month(store) == [] and [c.name for c in store.calendars()] == ["Personal"]
 
@@ -281,7 +278,7 @@ def test_window_bounds_must_be_aware(store: Store) -> None:
 
 def test_dst_day_query_in_the_viewers_zone(store: Store) -> None:
     cal = store.default_calendar()
-    store.put_event(Event.new(cal.id, "late", at(2026, 10, 25, 23, 30), at(2026, 10, 25, 23, 45)))
+    store.put_event(Event.new(cal.id, "late", zoned(2026, 10, 25, 23, 30), zoned(2026, 10, 25, 23, 45)))
     s, e = store.day_bounds(date(2026, 10, 25), BERLIN)
     assert e - s == timedelta(hours=25)
     assert [o.event.title for o in store.occurrences(s, e, BERLIN)] == ["late"]
@@ -292,7 +289,7 @@ def test_a_long_event_written_by_another_process_is_found(tmp_path: Path) -> Non
     with Store(path, clock=lambda: NOW) as app, Store(path, clock=lambda: NOW) as cli:
         assert month(app) == []  # the app has looked once: it knows the longest span
         cal = cli.default_calendar()
-        cli.put_event(Event.new(cal.id, "sabbatical", at(2026, 6, 1, 9), at(2026, 11, 20, 17)))
+        cli.put_event(Event.new(cal.id, "sabbatical", zoned(2026, 6, 1, 9), zoned(2026, 11, 20, 17)))
         assert month(app) == ["sabbatical"]
 
 
@@ -319,9 +316,9 @@ def test_an_import_by_another_connection_is_seen_even_with_the_same_stamp(tmp_pa
 def test_an_override_beyond_the_horizon_replaces_its_instance(store: Store) -> None:
     # The series is materialised 400 days ahead; the override is further out.
     m = store.put_event(meeting(store, "weekly", day=2, rrule="FREQ=WEEKLY"))
-    far = at(2028, 6, 5, 10)
-    store.apply(edit_occurrence(m, [], far, title="moved far", start=at(2028, 6, 6, 15),
-                                end=at(2028, 6, 6, 16)))
+    far = zoned(2028, 6, 5, 10)
+    store.apply(edit_occurrence(m, [], far, title="moved far", start=zoned(2028, 6, 6, 15),
+                                end=zoned(2028, 6, 6, 16)))
     june = month(store, 2028, 6)
     assert june.count("moved far") == 1
     assert june.count("weekly") == 3  # 12, 19, 26 June; the 5th is the override
@@ -331,9 +328,9 @@ def test_an_occurrence_moved_to_another_calendar_outlives_its_calendar(store: St
     work = Calendar(new_id(), "Work")
     store.put_calendar(work)
     personal = store.default_calendar()
-    m = store.put_event(Event.new(work.id, "weekly", at(2026, 11, 2, 10), at(2026, 11, 2, 11),
+    m = store.put_event(Event.new(work.id, "weekly", zoned(2026, 11, 2, 10), zoned(2026, 11, 2, 11),
                                   rrule="FREQ=WEEKLY"))
-    store.apply(edit_occurrence(m, [], at(2026, 11, 9, 10), calendar_id=personal.id,
+    store.apply(edit_occurrence(m, [], zoned(2026, 11, 9, 10), calendar_id=personal.id,
                                 title="moved to Personal"))
     assert store.delete_calendar(work.id) == 1
     assert month(store) == ["moved to Personal"]
@@ -381,9 +378,9 @@ def test_a_series_every_minute_since_1900_shows_today_and_months_ahead(store: St
     from aurora_desktop.store.instances import DENSE
 
     cal = store.default_calendar()
-    ev = store.put_event(Event.new(cal.id, "tick", at(1900, 1, 1, 9), at(1900, 1, 1, 9, 1),
+    ev = store.put_event(Event.new(cal.id, "tick", zoned(1900, 1, 1, 9), zoned(1900, 1, 1, 9, 1),
                                    rrule="FREQ=MINUTELY;UNTIL=22001231T000000Z"))
-    hourly = store.put_event(Event.new(cal.id, "chime", at(1900, 1, 1, 9), at(1900, 1, 1, 9, 1),
+    hourly = store.put_event(Event.new(cal.id, "chime", zoned(1900, 1, 1, 9), zoned(1900, 1, 1, 9, 1),
                                        rrule="FREQ=HOURLY"))
 
     def hour(when: datetime) -> list[str]:

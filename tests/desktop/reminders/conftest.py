@@ -13,6 +13,7 @@ from aurora_desktop.reminders.notifier import RecordingNotifier
 from aurora_desktop.store import Store
 from tests.helpers.clocks import FakeClock
 from tests.helpers.reminders import T0
+from tests.helpers.stores import make_store
 
 
 @pytest.fixture
@@ -27,7 +28,7 @@ def store_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def store(store_path: Path, clock: FakeClock):
-    s = Store(store_path, clock=clock)
+    s = make_store(store_path, clock)
     yield s
     s.close()
 

@@ -12,6 +12,7 @@ from aurora_desktop.reminders.engine import MemoryWatermark, ReminderEngine
 from aurora_desktop.reminders.notifier import RecordingNotifier
 from aurora_desktop.store import Store
 from tests.helpers.clocks import FakeClock
+from tests.helpers.stores import make_store
 
 BERLIN = ZoneInfo("Europe/Berlin")
 WED_1800 = datetime(2026, 12, 2, 18, 0, tzinfo=BERLIN)
@@ -19,7 +20,7 @@ THU = date(2026, 12, 3)
 
 
 def _store(tmp_path, clock: FakeClock) -> Store:  # type: ignore[no-untyped-def]
-    return Store(tmp_path / "aurora.sqlite", clock=clock)
+    return make_store(tmp_path / "aurora.sqlite", clock)
 
 
 def _engine(store: Store, clock: FakeClock, recorder: RecordingNotifier,

@@ -14,6 +14,7 @@ from aurora_core.model import Event, ValidationError
 from aurora_desktop.store import ReminderState, Store
 from aurora_desktop.subscriptions import FetchError, fetch, normalise_url, refresh, refresh_all, subscribe
 from tests.helpers.feed_server import FeedServer, Route, ics
+from tests.helpers.stores import make_store
 
 HOLIDAYS = ics(("new-year", "New Year", "20270101"), ("may-day", "May Day", "20270501"),
                name="Holidays")
@@ -22,7 +23,7 @@ HOLIDAYS = ics(("new-year", "New Year", "20270101"), ("may-day", "May Day", "202
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
-    with Store(tmp_path / "a.sqlite3") as s:
+    with make_store(tmp_path / "a.sqlite3") as s:
         yield s
 
 

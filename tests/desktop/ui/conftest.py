@@ -19,6 +19,7 @@ from aurora_desktop.qt import QtCore, is_alive
 from aurora_desktop.settings import Settings
 from aurora_desktop.store import Store
 from aurora_desktop.ui.main_window import MainWindow
+from tests.helpers.stores import make_store
 from tests.helpers.ui import NOW, TODAY, TZ, ZONE
 
 # The offscreen platform cannot do these; real platforms can.
@@ -28,7 +29,7 @@ IGNORED_QT_MESSAGES = ("does not support propagateSizeHints", "does not support 
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store(tmp_path / "aurora.sqlite3", clock=lambda: NOW.astimezone(UTC))
+    s = make_store(tmp_path / "aurora.sqlite3", NOW.astimezone(UTC))
     yield s
     s.close()
 
