@@ -109,12 +109,12 @@ from aurora_core.model import (
 )
 from aurora_core.recurrence import (
     MAX_INSTANCES,
-    _frame,
     edit_all,
     instances,
     parse_rule,
     split_series,
 )
+from aurora_core.times import own_wall
 from aurora_core.windows_zones import primary_zones, windows_to_iana
 
 __all__ = ["PRODID", "Assumed", "ImportResult", "Rejoined", "Skipped", "parse_ics",
@@ -1000,7 +1000,7 @@ class _Converter:
                           "as out of date")
         if drop:
             self.events = [e for e in self.events if e.id not in drop]
-        for ident, _ov in sorted(self._future, key=lambda f: _frame(f[1].recurrence_id
+        for ident, _ov in sorted(self._future, key=lambda f: own_wall(f[1].recurrence_id
                                                                    or f[1].start)):
             if ident not in drop:
                 self._this_and_future(ident, masters)
@@ -1022,7 +1022,7 @@ class _Converter:
     def _is_instance(master: Event, rid: EventTime) -> bool:
         if not master.is_recurring:
             return time_key(rid) == time_key(master.start)
-        w = _frame(rid)
+        w = own_wall(rid)
         return time_key(rid) in {time_key(t) for t in instances(master, w, w)}
 
     def _this_and_future(self, ident: str, masters: dict[str, Event],
@@ -1044,8 +1044,8 @@ class _Converter:
         owner = masters.get(ov.uid)
         for e in self.events:
             if (e.recurrence_id is None and e.uid.startswith(_derived_uid(ov.uid, "from", ""))
-                    and same_kind(e.start, rid) and _frame(e.start) <= _frame(rid)
-                    and (owner is None or _frame(e.start) >= _frame(owner.start))):
+                    and same_kind(e.start, rid) and own_wall(e.start) <= own_wall(rid)
+                    and (owner is None or own_wall(e.start) >= own_wall(owner.start))):
                 owner = e
         if owner is None and not later:
             if ical_extra.RANGE_LINE in ov.extra:
@@ -1228,7 +1228,7 @@ class _Converter:
         """The instances of every rule after the first, as extra dates (docs/import.md)."""
         first = Event(id="x", uid="x", calendar_id=self.calendar_id, title="", start=start,
                       end=end, rrule=rules[0])
-        lo = _frame(start)
+        lo = own_wall(start)
         horizon = max(lo, self.now.replace(tzinfo=None)) + _UNION_HORIZON
         room = MAX_DATES - len(rdates)
         have = {time_key(t) for t in rdates}
@@ -1245,12 +1245,12 @@ class _Converter:
                     have.add(k)
                     added.append(t)
         if added:
-            ours = {time_key(t) for t in instances(first, lo, _frame(added[-1]),
+            ours = {time_key(t) for t in instances(first, lo, own_wall(added[-1]),
                                                    limit=MAX_DATES + len(added))}
             added = [t for t in added if time_key(t) not in ours]
         kept = added[:room]
         upto = "" if bounded and len(kept) == len(added) else (
-            f" up to {_frame(kept[-1]).date().isoformat() if kept else lo.date().isoformat()}"
+            f" up to {own_wall(kept[-1]).date().isoformat() if kept else lo.date().isoformat()}"
             " (later ones are not kept)")
         others = "rule gives" if len(rules) == 2 else "rules give"
         self._note(f"it has {len(rules)} repeat rules (RRULE; RFC 5545 expects one): the "
@@ -1456,7 +1456,7 @@ def rejoin_range(events: Sequence[Event], stored: Sequence[Event]) -> Rejoined:
         pool.append(ov)
         future.append((ov, e))
     conv.events = pool
-    for ov, stands_for in sorted(future, key=lambda f: _frame(f[0].recurrence_id or f[0].start)):
+    for ov, stands_for in sorted(future, key=lambda f: own_wall(f[0].recurrence_id or f[0].start)):
         if not conv._this_and_future(ov.id, masters, later=True) and stands_for is not None:
             conv.events = [stands_for if e.id == ov.id else e for e in conv.events]
     final = {e.id for e in conv.events}

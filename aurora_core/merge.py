@@ -31,11 +31,12 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import time
 from typing import Any
 
 from aurora_core import model as m
 from aurora_core.recurrence import instances
+from aurora_core.times import own_wall, wall_in
 from aurora_core.wire import (
     CalendarWire,
     EventWire,
@@ -190,15 +191,6 @@ def _time_unit(c: Mapping[str, Any]) -> dict[str, Any]:
     return {k: c[k] for k in TIME_FIELDS}
 
 
-def _wall(t: m.EventTime) -> datetime:
-    """The naive wall-clock time a rule expands on (the event's own frame)."""
-    if isinstance(t, m.ZonedTime):
-        return t.local.replace(tzinfo=None)
-    if isinstance(t, m.AllDayDate):
-        return datetime.combine(t.day, time())
-    return t.wall
-
-
 class _Carry:
     """Carries EXDATE/RDATE texts from one side's time unit into the merged one.
 
@@ -212,14 +204,14 @@ class _Carry:
         self.src_kind = _kind(src)
         self.dst_kind = _kind(dst)
         self.identity = self.src_kind == self.dst_kind and src["start"] == dst["start"]
-        self.delta = (_wall(_parse(dst["start"], self.dst_kind))
-                      - _wall(_parse(src["start"], self.src_kind)))
+        self.delta = (own_wall(_parse(dst["start"], self.dst_kind))
+                      - own_wall(_parse(src["start"], self.src_kind)))
 
     def __call__(self, text: str) -> str | None:
         if self.identity:
             return text
         try:
-            wall = _wall(_parse(text, self.src_kind)) + self.delta
+            wall = own_wall(_parse(text, self.src_kind)) + self.delta
             all_day, tz = self.dst_kind
             out: m.EventTime
             if all_day:
@@ -457,13 +449,6 @@ def merge_calendar(base: Mapping[str, Any] | None, local: Mapping[str, Any] | No
 # Overrides
 
 
-def _wall_in(t: m.EventTime, like: m.EventTime) -> datetime:
-    """``t``'s wall-clock time in the frame of ``like`` (its zone, for zoned times)."""
-    if isinstance(t, m.ZonedTime) and isinstance(like, m.ZonedTime):
-        return t.at.astimezone(m.get_zone(like.tz)).replace(tzinfo=None)
-    return _wall(t)
-
-
 def orphaned_overrides(master: Mapping[str, Any], overrides: Sequence[Mapping[str, Any]]) -> list[str]:
     """Ids of the overrides whose ``recurrence_id`` no longer names an instance of ``master``.
 
@@ -489,7 +474,9 @@ def orphaned_overrides(master: Mapping[str, Any], overrides: Sequence[Mapping[st
         if not series.is_recurring or type(rid) is not type(series.start):
             out.append(ov.id)
             continue
-        wall = _wall_in(rid, series.start)
+        frame = series.start  # the instance's wall clock in the series' own frame
+        wall = wall_in(rid, m.get_zone(frame.tz)) if isinstance(frame, m.ZonedTime) \
+            else own_wall(rid)
         if m.time_key(rid) not in {m.time_key(t) for t in instances(series, wall, wall)}:
             out.append(ov.id)
     return out

@@ -44,6 +44,7 @@ from aurora_core.model import (
     shift,
     time_key,
 )
+from aurora_core.times import from_own_wall, own_wall
 
 __all__ = [
     "Occurrences",
@@ -127,23 +128,6 @@ _LAST_WALL = datetime(9999, 12, 31, 23, 59, 59)
 _TICK = timedelta(microseconds=1)
 
 
-def _frame(t: EventTime) -> datetime:
-    """The naive wall-clock datetime a rule expands on."""
-    if isinstance(t, ZonedTime):
-        return t.local.replace(tzinfo=None)
-    if isinstance(t, AllDayDate):
-        return datetime.combine(t.day, time())
-    return t.wall
-
-
-def _from_frame(wall: datetime, like: EventTime) -> EventTime:
-    if isinstance(like, ZonedTime):
-        return ZonedTime.from_local(wall, like.tz)
-    if isinstance(like, AllDayDate):
-        return AllDayDate(wall.date())
-    return FloatingTime(wall)
-
-
 def _parse_until(value: str, start: EventTime) -> datetime:
     """UNTIL as a naive wall time in the start's frame (inclusive bound)."""
     v = value.strip()
@@ -211,7 +195,7 @@ def parse_rule(text: str, start: EventTime) -> Rule:
     if until is not None:
         _parse_until(until, start)
     try:
-        _build(rule.text(), _frame(start), start_kind(start),
+        _build(rule.text(), own_wall(start), start_kind(start),
                start.tz if isinstance(start, ZonedTime) else None)
     except (ValueError, TypeError, IndexError) as exc:
         raise ValidationError(f"repeat rule does not parse: {exc}") from None
@@ -230,7 +214,7 @@ def check_cost(master: Event) -> None:
     rule = parse_rule(master.rrule, master.start)
     r = _rule_for(master)
     assert r is not None
-    start_wall = _frame(master.start)
+    start_wall = own_wall(master.start)
     try:
         with rule_cost.budget():
             for w in r:
@@ -293,7 +277,7 @@ def _rule_for(master: Event) -> rrule | None:
         return None
     rule = parse_rule(master.rrule, master.start)
     tz = master.start.tz if isinstance(master.start, ZonedTime) else None
-    return _build(rule.text(), _frame(master.start), start_kind(master.start), tz)
+    return _build(rule.text(), own_wall(master.start), start_kind(master.start), tz)
 
 
 def _rule_count(r: rrule) -> int | None:
@@ -309,7 +293,7 @@ def _rule_walls(master: Event, hi: datetime | None = None) -> Iterator[datetime]
 
     COUNT is applied with DTSTART counted even where it does not match the rule.
     """
-    start_wall = _frame(master.start)
+    start_wall = own_wall(master.start)
     r = _rule_for(master)
     if r is None:
         yield start_wall
@@ -417,7 +401,7 @@ def _until_text(wall: datetime, start: EventTime) -> str:
 def _count_end_cached(text: str, start: EventTime) -> tuple[datetime | None, bool]:
     """(the last instance wall or None past the year 9999, found within the budget)."""
     rule = parse_rule(text, start)
-    start_wall = _frame(start)
+    start_wall = own_wall(start)
     count = int(rule.get("COUNT") or 0)
     freq = rule.get("FREQ") or ""
     interval = int(rule.get("INTERVAL") or 1)
@@ -458,7 +442,7 @@ def _walls_from(master: Event, rule: Rule, lo: datetime) -> Iterable[datetime]:
     """The rule's instances (DTSTART not among them) from about ``lo`` on, ascending:
     from the start of a period just before ``lo`` when the rule allows, else from
     DTSTART. May raise :class:`rule_cost.BudgetExceeded` while iterated."""
-    start_wall = _frame(master.start)
+    start_wall = own_wall(master.start)
     floor = _period_start_before(rule, start_wall, lo)
     count = rule.get("COUNT") is not None
     if floor is None:
@@ -486,7 +470,7 @@ def rule_walls_between(master: Event, lo: datetime, hi: datetime,
     instance within that budget ends the expansion there (logged; Event validation
     refuses such rules, so only data from elsewhere can meet it).
     """
-    start_wall = _frame(master.start)
+    start_wall = own_wall(master.start)
     if hi < start_wall or limit <= 0:
         return []
     if master.rrule is None:
@@ -647,10 +631,10 @@ def _starts(master: Event, walls: list[datetime], lo_wall: datetime,
     """Instance starts: the rule's ``walls``, plus RDATEs in [lo, hi], less EXDATEs."""
     starts: dict[str, EventTime] = {}
     for w in walls:
-        t = _from_frame(w, master.start)
+        t = from_own_wall(w, master.start)
         starts[time_key(t)] = t
     for rd in master.rdates:
-        if lo_wall <= _frame(rd) <= hi_wall:
+        if lo_wall <= own_wall(rd) <= hi_wall:
             starts[time_key(rd)] = rd
     for ex in master.exdates:
         starts.pop(time_key(ex), None)
@@ -727,7 +711,7 @@ def last_instance(master: Event) -> EventTime | None:
         rule = parse_rule(master.rrule, master.start)
         if not rule.bounded:
             return None
-        start_wall = _frame(master.start)
+        start_wall = own_wall(master.start)
         end: datetime | None = None
         if rule.get("COUNT") is not None:
             try:
@@ -739,9 +723,9 @@ def last_instance(master: Event) -> EventTime | None:
         else:
             end = _last_until_wall(master, rule, start_wall)
         if end is not None and end > start_wall:
-            last = _from_frame(end, master.start)
+            last = from_own_wall(end, master.start)
     for rd in master.rdates:
-        if _frame(rd) > _frame(last):
+        if own_wall(rd) > own_wall(last):
             last = rd
     return last
 
@@ -792,14 +776,14 @@ def _until_before(t: EventTime) -> str:
 
 
 def _count_before(master: Event, t: EventTime) -> int:
-    limit = _frame(t)
+    limit = own_wall(t)
     return sum(1 for w in _rule_walls(master, limit) if w < limit)
 
 
 def _check_instance(master: Event, rid: EventTime) -> None:
     if not master.is_recurring:
         raise ValidationError("this event does not repeat")
-    w = _frame(rid)
+    w = own_wall(rid)
     if time_key(rid) not in {time_key(t) for t in instances(master, w, w)}:
         raise ValidationError("that occurrence is not part of the series")
 
@@ -836,13 +820,13 @@ def delete_occurrence(master: Event, overrides: Sequence[Event], rid: EventTime)
 def _truncate(master: Event, overrides: Sequence[Event], rid: EventTime) -> tuple[
         Event | None, list[Event], list[Event]]:
     """The series ended before ``rid``: (truncated master or None, kept, dropped overrides)."""
-    w = _frame(rid)
-    kept = [o for o in overrides if o.recurrence_id is not None and _frame(o.recurrence_id) < w]
+    w = own_wall(rid)
+    kept = [o for o in overrides if o.recurrence_id is not None and own_wall(o.recurrence_id) < w]
     dropped = [o for o in overrides if o not in kept]
-    if w <= _frame(master.start):
+    if w <= own_wall(master.start):
         return None, [], list(overrides)
-    ex = tuple(x for x in master.exdates if _frame(x) < w)
-    rd = tuple(x for x in master.rdates if _frame(x) < w)
+    ex = tuple(x for x in master.exdates if own_wall(x) < w)
+    rd = tuple(x for x in master.rdates if own_wall(x) < w)
     rule = parse_rule(master.rrule, master.start) if master.rrule else None
     new_rule = None
     if rule is not None:
@@ -876,7 +860,7 @@ def split_series(
     """
     _check_instance(master, rid)
     truncated, _kept, moved = _truncate(master, overrides, rid)
-    w = _frame(rid)
+    w = own_wall(rid)
     new_uid = new_id() if truncated is not None else master.uid
     new_id_ = new_id() if truncated is not None else master.id
     rule = parse_rule(master.rrule, master.start) if master.rrule else None
@@ -886,8 +870,8 @@ def split_series(
         new_rule_text = rule.with_parts(COUNT=str(max(remaining, 1))).text()
     tail = master.replace(
         id=new_id_, uid=new_uid, start=rid, end=shift(rid, master.duration), rrule=new_rule_text,
-        exdates=tuple(x for x in master.exdates if _frame(x) >= w),
-        rdates=tuple(x for x in master.rdates if _frame(x) >= w),
+        exdates=tuple(x for x in master.exdates if own_wall(x) >= w),
+        rdates=tuple(x for x in master.rdates if own_wall(x) >= w),
     )
     ch = edit_all(tail, moved, **changes) if changes else SeriesChange(
         upserts=[tail, *moved])
@@ -912,14 +896,14 @@ def edit_all(master: Event, overrides: Sequence[Event], **changes: object) -> Se
     """Change the whole series. A moved start moves EXDATEs, RDATEs and overrides by
     the same amount; overrides that no longer name an instance of the new series go."""
     new = master.replace(**changes)
-    delta_wall = _frame(new.start) - _frame(master.start)
+    delta_wall = own_wall(new.start) - own_wall(master.start)
     if new.rrule is not None and new.rrule == master.rrule and type(new.start) is type(
             master.start):
-        moved_days = (_frame(new.start).date() - _frame(master.start).date()).days
+        moved_days = (own_wall(new.start).date() - own_wall(master.start).date()).days
         if moved_days:
             new = new.replace(rrule=_rule_moved_by_days(
-                parse_rule(new.rrule, master.start), moved_days, _frame(master.start).date(),
-                _frame(new.start).date()))
+                parse_rule(new.rrule, master.start), moved_days, own_wall(master.start).date(),
+                own_wall(new.start).date()))
         if delta_wall and new.rrule is not None:
             # UNTIL moves with the instances, or a series moved later loses its last one.
             new = new.replace(rrule=_until_moved(parse_rule(new.rrule, master.start),
@@ -939,7 +923,7 @@ def edit_all(master: Event, overrides: Sequence[Event], **changes: object) -> Se
             ch.deletes.append(ov)
             continue
         rid = shift(ov.recurrence_id, delta_wall) if delta_wall else ov.recurrence_id
-        w = _frame(rid)
+        w = own_wall(rid)
         if time_key(rid) not in {time_key(t) for t in instances(new, w, w)}:
             ch.deletes.append(ov)
             continue
@@ -1015,11 +999,11 @@ def first_instance_on_or_after(master: Event, after: date) -> EventTime | None:
     growing windows from ``after``, each expanded from near its start)."""
     lo = datetime.combine(after, time())
     if master.rrule is None:
-        return master.start if _frame(master.start) >= lo else None
+        return master.start if own_wall(master.start) >= lo else None
     rule = parse_rule(master.rrule, master.start)
     span = _PERIOD[rule.get("FREQ") or "DAILY"] * int(rule.get("INTERVAL") or 1) * 8
     last = last_instance(master)
-    end = _frame(last) if last is not None else _LAST_WALL
+    end = own_wall(last) if last is not None else _LAST_WALL
     while lo <= end:
         try:
             hi = min(end, lo + span)
@@ -1027,6 +1011,6 @@ def first_instance_on_or_after(master: Event, after: date) -> EventTime | None:
             hi = end
         walls = rule_walls_between(master, lo, hi, limit=1)
         if walls:
-            return _from_frame(walls[0], master.start)
+            return from_own_wall(walls[0], master.start)
         lo, span = hi + timedelta(microseconds=1), span * 4
     return None

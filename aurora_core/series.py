@@ -11,18 +11,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, tzinfo
 
 from aurora_core.model import (
-    AllDayDate,
     Event,
     EventTime,
-    FloatingTime,
     ZonedTime,
     get_zone,
     shift,
 )
 from aurora_core.recurrence import MAX_WINDOW, Occurrences, expand
+from aurora_core.times import difference, from_own_wall, own_wall, wall_in
 
 __all__ = [
     "moved_series_times",
@@ -34,26 +33,6 @@ __all__ = [
 
 # ----------------------------------------------------------------------------
 # The whole-series move
-
-
-def _difference(a: EventTime, b: EventTime) -> timedelta:
-    """``b - a`` as :func:`aurora_core.model.shift` applies it: a zoned difference of
-    whole days on the wall clock is that many days (``shift`` keeps the wall time
-    across DST), any other as elapsed time; zero between two kinds."""
-    if isinstance(a, ZonedTime) and isinstance(b, ZonedTime):
-        wall = b.local.replace(tzinfo=None) - a.local.replace(tzinfo=None)
-        if wall.seconds == 0 and wall.microseconds == 0:
-            return wall
-        return b.at - a.at
-    if isinstance(a, AllDayDate) and isinstance(b, AllDayDate):
-        return b.day - a.day
-    if isinstance(a, FloatingTime) and isinstance(b, FloatingTime):
-        return b.wall - a.wall
-    return timedelta(0)
-
-
-def _wall_in(t: ZonedTime, zone: tzinfo) -> datetime:
-    return t.at.astimezone(zone).replace(tzinfo=None)
 
 
 def moved_series_times(series_start: EventTime, occurrence_start: EventTime,
@@ -74,14 +53,14 @@ def moved_series_times(series_start: EventTime, occurrence_start: EventTime,
     if (isinstance(series_start, ZonedTime) and isinstance(occurrence_start, ZonedTime)
             and isinstance(new_start, ZonedTime)):
         zone = get_zone(series_start.tz)
-        moved = _wall_in(new_start, zone) - _wall_in(occurrence_start, zone)
-        start = (ZonedTime.from_local(_wall_in(series_start, zone) + moved, series_start.tz)
-                 if moved else series_start)
-        return start, shift(start, _difference(new_start, new_end))
+        moved = wall_in(new_start, zone) - wall_in(occurrence_start, zone)
+        start = from_own_wall(own_wall(series_start) + moved, series_start) if moved \
+            else series_start
+        return start, shift(start, difference(new_start, new_end))
     if type(new_start) is type(occurrence_start):
-        delta = _difference(occurrence_start, new_start)
+        delta = difference(occurrence_start, new_start)
         start = shift(series_start, delta) if delta else series_start
-        return start, shift(start, _difference(new_start, new_end))
+        return start, shift(start, difference(new_start, new_end))
     return new_start, new_end
 
 

@@ -11,7 +11,8 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, tzinfo
 
 from aurora_core.model import Event, EventStatus, Occurrence, ZonedTime, get_zone
-from aurora_core.recurrence import _frame, parse_rule, rule_walls_between
+from aurora_core.recurrence import parse_rule, rule_walls_between
+from aurora_core.times import own_wall
 
 from .base import (
     _E_COLS,
@@ -108,7 +109,7 @@ class InstancesMixin(StoreBase):
         skip.update(_key(e.recurrence_id) for _, e in overrides if e.recurrence_id is not None)
         rows = []
         seen: set[int] = set()
-        extra = [_frame(r) for r in master.rdates if lo <= _frame(r) <= hi]
+        extra = [own_wall(r) for r in master.rdates if lo <= own_wall(r) <= hi]
         for wall in (*walls, *extra):
             k = key_of(wall)
             if k in skip or k in seen:

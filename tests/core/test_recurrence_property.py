@@ -17,7 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aurora_core.model import AllDayDate, Event, ZonedTime, get_zone, time_key
-from aurora_core.recurrence import _build, _frame, expand
+from aurora_core.recurrence import _build, expand
+from aurora_core.times import own_wall
 
 ZONES = ["Europe/Berlin", "America/New_York", "Australia/Sydney", "Pacific/Apia",
          "Asia/Kolkata", "Europe/London", "UTC"]
@@ -73,9 +74,9 @@ def ics_for(ev: Event) -> bytes:
 def dtstart_generated_by_rule(ev: Event) -> bool:
     assert ev.rrule is not None
     tz = ev.start.tz if isinstance(ev.start, ZonedTime) else None
-    r = _build(ev.rrule, _frame(ev.start), type(ev.start).__name__, tz)
+    r = _build(ev.rrule, own_wall(ev.start), type(ev.start).__name__, tz)
     first = next(iter(r), None)
-    return first == _frame(ev.start)
+    return first == own_wall(ev.start)
 
 
 def theirs(ev: Event, ws: datetime, we: datetime) -> list[datetime]:

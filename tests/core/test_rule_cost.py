@@ -29,12 +29,12 @@ from aurora_core.model import (
 )
 from aurora_core.recurrence import (
     RuleTooComplex,
-    _frame,
     _rule_for,
     first_instance_on_or_after,
     last_instance,
     rule_walls_between,
 )
+from aurora_core.times import own_wall
 
 DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 UNIT = {"YEARLY": timedelta(days=365), "MONTHLY": timedelta(days=30),
@@ -109,7 +109,7 @@ def walked(ev: Event, hi: datetime) -> list[datetime]:
     first and counted by COUNT, as RFC 5545 says)."""
     r = _rule_for(ev)
     assert r is not None
-    start_wall = _frame(ev.start)
+    start_wall = own_wall(ev.start)
     until = r.__dict__.get("_until")
     if until is not None and start_wall > until:
         return []
@@ -132,7 +132,7 @@ def test_a_window_far_from_dtstart_gives_what_a_walk_from_dtstart_gives(
         data: tuple[Event, str], offset: int, length: int) -> None:
     ev, freq = data
     unit = UNIT[freq] * (1 if freq in ("YEARLY", "MONTHLY") else 5)
-    lo = _frame(ev.start) + unit * offset
+    lo = own_wall(ev.start) + unit * offset
     hi = lo + unit * length
     expected = [w for w in walked(ev, hi) if lo <= w <= hi]
     assert rule_walls_between(ev, lo, hi) == expected, ev.rrule
@@ -144,18 +144,18 @@ def test_last_and_next_instances_are_the_walks(data: tuple[Event, str], offset: 
     ev, freq = data
     r = _rule_for(ev)
     assert r is not None and ev.rrule is not None
-    horizon = _frame(ev.start) + UNIT[freq] * 3200
+    horizon = own_wall(ev.start) + UNIT[freq] * 3200
     if "COUNT" in ev.rrule or "UNTIL" in ev.rrule:
         every = walked(ev, datetime.max)
         last = last_instance(ev)
         if every:  # (a series that ends before it starts has none)
-            assert last is not None and _frame(last) == every[-1], ev.rrule
-    after = (_frame(ev.start) + UNIT[freq] * offset).date()
+            assert last is not None and own_wall(last) == every[-1], ev.rrule
+    after = (own_wall(ev.start) + UNIT[freq] * offset).date()
     nxt = first_instance_on_or_after(ev, after)
     floor = datetime.combine(after, datetime.min.time())
     later = [w for w in walked(ev, horizon) if w >= floor]
     if later:
-        assert nxt is not None and _frame(nxt) == later[0], ev.rrule
+        assert nxt is not None and own_wall(nxt) == later[0], ev.rrule
 
 
 def dtstart_1900(rule: str) -> Event:
@@ -189,7 +189,7 @@ def test_a_count_too_long_to_walk_is_refused_and_an_arithmetic_one_is_not() -> N
     plain = dtstart_1900("FREQ=MINUTELY;COUNT=100000")
     plain.validate()
     last = last_instance(plain)
-    assert last is not None and _frame(last) == datetime(1900, 1, 1, 9) + timedelta(
+    assert last is not None and own_wall(last) == datetime(1900, 1, 1, 9) + timedelta(
         minutes=99_999)
 
 
@@ -203,7 +203,7 @@ def test_a_minutely_rule_from_1900_expands_near_today_in_full() -> None:
     assert last_instance(ev) == ZonedTime.from_local(datetime(2200, 12, 31, 1), "Europe/Berlin")
     # A window holds at most MAX_WINDOW instances of one series.
     day = recurrence.instances(ev, lo, lo + timedelta(days=5))
-    assert len(day) == recurrence.MAX_WINDOW and _frame(day[0]) == lo
+    assert len(day) == recurrence.MAX_WINDOW and own_wall(day[0]) == lo
 
 
 def test_every_period_of_dateutil_is_charged() -> None:

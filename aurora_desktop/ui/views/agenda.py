@@ -17,6 +17,7 @@ from aurora_desktop.ui.models import (
 )
 from aurora_desktop.ui.theme import chip_colors
 from aurora_desktop.ui.views.base import CalendarView, ViewContext
+from aurora_desktop.ui.views.kinds import ViewKind
 
 RectF = QtCore.QRectF
 
@@ -121,7 +122,7 @@ def when_text(it: Item, day: date, ctx: ViewContext) -> tuple[str, str]:
 class AgendaView(CalendarView):
     """A list of upcoming days; scrolling to the end fetches the next month."""
 
-    name = "agenda"
+    name = ViewKind.AGENDA
     listed = Signal()  # what the agenda lists changed (reload, or more days fetched)
 
     def __init__(self, model: OccurrenceModel, agenda: AgendaModel, ctx: ViewContext,

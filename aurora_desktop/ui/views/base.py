@@ -12,6 +12,7 @@ from aurora_desktop.ui.fmt import Formatter
 from aurora_desktop.ui.layout import Item
 from aurora_desktop.ui.models import OccurrenceModel
 from aurora_desktop.ui.theme import LIGHT, Theme
+from aurora_desktop.ui.views.kinds import ViewKind
 
 
 @dataclass
@@ -48,7 +49,7 @@ class CalendarView(QtWidgets.QWidget):
     dayActivated = Signal(object)                # date: show that day
     cursorMoved = Signal(object)                 # date: the keyboard cursor moved to it
 
-    name = "view"
+    name: ViewKind  # which view this is
 
     def __init__(self, model: OccurrenceModel, ctx: ViewContext,
                  parent: QtWidgets.QWidget | None = None) -> None:

@@ -11,6 +11,8 @@ from aurora_desktop.ui.layout import Bar, Item, MonthCell, layout_month, month_g
 from aurora_desktop.ui.models import OccurrenceModel
 from aurora_desktop.ui.theme import chip_colors, swatch
 from aurora_desktop.ui.views.base import CalendarView, ViewContext
+from aurora_desktop.ui.views.gesture import DAY_CELLS, Change, DragMode, DragTracker
+from aurora_desktop.ui.views.kinds import ViewKind
 
 HEAD_H = 30
 WEEKNO_W = 30
@@ -22,7 +24,9 @@ RectF = QtCore.QRectF
 
 
 class MonthView(CalendarView):
-    name = "month"
+    """Six weeks of days; drag an event to another day to move it there."""
+
+    name = ViewKind.MONTH
 
     def __init__(self, model: OccurrenceModel, ctx: ViewContext,
                  parent: QtWidgets.QWidget | None = None) -> None:
@@ -36,8 +40,7 @@ class MonthView(CalendarView):
         self._hits: list[tuple[RectF, Item]] = []
         self._more: list[tuple[RectF, date]] = []
         self._draw: list[tuple[RectF, Item, str, bool, bool]] = []
-        self._press: tuple[QtCore.QPointF, Item | None, date] | None = None
-        self._drag_target: date | None = None
+        self.drag: DragTracker[Item] = DragTracker(DAY_CELLS)
 
     # ------------------------------------------------------------- range
     def visible_range(self, anchor: date) -> tuple[date, date]:
@@ -207,7 +210,7 @@ class MonthView(CalendarView):
         chip_font = painters.ui_font(8.5)
         chip_bold = painters.ui_font(8.5, QtGui.QFont.Weight.DemiBold)
         sel = self.selected_key
-        drag_item = self._press[1] if (self._press and self._drag_target) else None
+        drag = self.drag.preview
         for rect, it, kind, cb, ca in self._draw:
             if kind == "bar":
                 # The start time on the first day's bar only; a continuation shows the title.
@@ -227,12 +230,11 @@ class MonthView(CalendarView):
         for rect, d in self._more:
             n = self._cell_of(d).hidden
             p.drawText(rect, Qt.AlignmentFlag.AlignVCenter, f"+{n} more")
-        if drag_item is not None and self._drag_target is not None:
-            first_grid = first
-            i = (self._drag_target - first_grid).days
+        if drag is not None and drag.item is not None:
+            i = (drag.target.date() - first).days
             if 0 <= i < 42:
                 rr = self.cell_rect(i // 7, i % 7).adjusted(1, 1, -1, -1)
-                solid = chip_colors(drag_item.color, t).solid
+                solid = chip_colors(drag.item.color, t).solid
                 tint = QtGui.QColor(solid)  # a copy: chip_colors' colours are shared
                 tint.setAlpha(40)
                 p.fillRect(rr, tint)
@@ -269,16 +271,16 @@ class MonthView(CalendarView):
                 self.show_day_list(d, rect)
                 return
         it = self.item_at(pos)
-        self._press = (pos, it, self.day_at(pos))
-        self._drag_target = None
+        self.drag.cancel()
         if it is not None:
             self.select_key(it.key)
+            self.drag.press((pos.x(), pos.y()), self._wall_at(pos), it, DragMode.MOVE,
+                            QtWidgets.QApplication.startDragDistance())
         else:
             d = self.day_at(pos)
             cr = self._rect_of_day(d)
             if cr is not None and pos.y() < cr.top() + DAYNUM_H:
                 self.dayActivated.emit(d)
-                self._press = None
                 return
             if self.selected_key:
                 self.select_key(None)
@@ -290,34 +292,35 @@ class MonthView(CalendarView):
         i = (d - first).days
         return self.cell_rect(i // 7, i % 7) if 0 <= i < 42 else None
 
+    def _wall_at(self, pos: QtCore.QPointF) -> datetime:
+        """Midnight of the day under ``pos``."""
+        return datetime.combine(self.day_at(pos), time())
+
+    def cancel_drag(self) -> bool:
+        """Drop a drag in progress (Escape); True if there was one."""
+        if self.drag.cancel():
+            self.update()
+            return True
+        return False
+
     def mouseMoveEvent(self, event: QtGui.QMouseEvent) -> None:
         pos = event.position()
-        if self._press is None or self._press[1] is None:
+        if not self.drag.pressed:
             it = self.item_at(pos)
             self.setCursor(Qt.CursorShape.PointingHandCursor if it else Qt.CursorShape.ArrowCursor)
             return
-        if (pos - self._press[0]).manhattanLength() < QtWidgets.QApplication.startDragDistance():
-            return
-        target = self.day_at(pos)
-        if target != self._drag_target:
-            self._drag_target = target
+        if self.drag.move((pos.x(), pos.y()), self._wall_at(pos)):
             self.update()
 
     def mouseReleaseEvent(self, event: QtGui.QMouseEvent) -> None:
-        press, self._press = self._press, None
-        target, self._drag_target = self._drag_target, None
+        done = self.drag.release()
         self.update()
-        if press is None or press[1] is None or target is None:
-            return
-        days = (target - press[2]).days
-        if days:
-            it = press[1]
-            delta = timedelta(days=days)
-            self.changeRequested.emit(it, it.start + delta, it.end + delta)
+        if isinstance(done, Change):
+            self.changeRequested.emit(done.item, done.start, done.end)
 
     def mouseDoubleClickEvent(self, event: QtGui.QMouseEvent) -> None:
         pos = event.position()
-        self._press = None
+        self.drag.cancel()
         it = self.item_at(pos)
         if it is not None:
             self.itemActivated.emit(it)
@@ -363,6 +366,8 @@ class MonthView(CalendarView):
                 self.itemActivated.emit(it)
             else:
                 self.dayActivated.emit(self.anchor)
+        elif key == Qt.Key.Key_Escape and self.cancel_drag():
+            pass  # the drag is dropped; the event stays where it was
         elif key == Qt.Key.Key_Escape and self.selected_key:
             self.select_key(None)
         else:
