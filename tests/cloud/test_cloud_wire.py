@@ -18,18 +18,15 @@ from aurora_core.model import (
     ValidationError,
     ZonedTime,
 )
+from tests.helpers.times import zoned
 
 BERLIN = "Europe/Berlin"
 
 
-def _zoned(y: int, mo: int, d: int, h: int, mi: int = 0, tz: str = BERLIN) -> ZonedTime:
-    return ZonedTime.from_local(datetime(y, mo, d, h, mi), tz)
-
-
 def test_a_zoned_series_with_overrides_fields_round_trips() -> None:
-    master = Event.new("work", "Standup", _zoned(2026, 3, 27, 9), _zoned(2026, 3, 27, 9, 15),
-                       rrule="FREQ=DAILY;COUNT=5", exdates=(_zoned(2026, 3, 28, 9),),
-                       rdates=(_zoned(2026, 4, 5, 10),),
+    master = Event.new("work", "Standup", zoned(2026, 3, 27, 9), zoned(2026, 3, 27, 9, 15),
+                       rrule="FREQ=DAILY;COUNT=5", exdates=(zoned(2026, 3, 28, 9),),
+                       rdates=(zoned(2026, 4, 5, 10),),
                        reminders=(Reminder(10, "email"), Reminder(0)))
     w = wire.event_to_wire(master, version=3)
     assert w.start == "2026-03-27T09:00:00+01:00" and w.timezone == BERLIN
@@ -54,10 +51,10 @@ def test_all_day_and_floating_events_round_trip() -> None:
 
 
 def test_an_override_carries_its_recurrence_id() -> None:
-    master = Event.new("work", "Standup", _zoned(2026, 5, 4, 9), _zoned(2026, 5, 4, 10),
+    master = Event.new("work", "Standup", zoned(2026, 5, 4, 9), zoned(2026, 5, 4, 10),
                        rrule="FREQ=WEEKLY")
-    ov = Event.new("work", "Standup (moved)", _zoned(2026, 5, 11, 11), _zoned(2026, 5, 11, 12),
-                   recurrence_id=_zoned(2026, 5, 11, 9)).replace(uid=master.uid)
+    ov = Event.new("work", "Standup (moved)", zoned(2026, 5, 11, 11), zoned(2026, 5, 11, 12),
+                   recurrence_id=zoned(2026, 5, 11, 9)).replace(uid=master.uid)
     w = wire.event_to_wire(ov)
     assert w.recurrence_id == "2026-05-11T09:00:00+02:00" and w.uid == master.uid
     assert wire.event_from_wire(w).recurrence_id == ov.recurrence_id
@@ -82,7 +79,7 @@ def test_times_that_do_not_fit_the_kind_are_refused(fields: dict[str, object],
 
 
 def test_server_fields_do_not_count_as_content() -> None:
-    w = wire.event_to_wire(Event.new("c", "t", _zoned(2026, 1, 1, 9), _zoned(2026, 1, 1, 10)))
+    w = wire.event_to_wire(Event.new("c", "t", zoned(2026, 1, 1, 9), zoned(2026, 1, 1, 10)))
     later = w.model_copy(update={"version": 9, "updated_at": datetime.now(UTC)})
     assert w.content() == later.content()
 

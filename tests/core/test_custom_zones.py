@@ -14,6 +14,7 @@ from aurora_core import custom_zones, wire
 from aurora_core.ical import _import, parse_ics, to_ics
 from aurora_core.model import Event, ValidationError, ZonedTime, get_zone
 from aurora_core.recurrence import expand
+from tests.helpers.times import utc
 
 ICS = (Path(__file__).parent / "zones" / "custom_zones.ics").read_text()
 FOO = """BEGIN:VTIMEZONE
@@ -33,10 +34,6 @@ TZOFFSETTO:+0200
 TZNAME:FDT
 END:DAYLIGHT
 END:VTIMEZONE"""
-
-
-def _utc(y: int, mo: int, d: int, h: int = 0, mi: int = 0) -> datetime:
-    return datetime(y, mo, d, h, mi, tzinfo=UTC)
 
 
 def _by_title(events: list[Event]) -> dict[str, Event]:
@@ -65,7 +62,7 @@ def test_import_uses_the_files_own_definition_with_one_warning_per_zone() -> Non
     whole = _import(ICS, "c", None, fast=False)
     assert whole.events == r.events and whole.zones == r.zones and whole.warnings == r.warnings
     odd = evs["Odd meeting"]
-    assert odd.start.instant(UTC) == _utc(2026, 6, 1, 5, 43)  # 09:00 at +03:17
+    assert odd.start.instant(UTC) == utc(2026, 6, 1, 5, 43)  # 09:00 at +03:17
     assert isinstance(odd.start, ZonedTime)
     assert odd.start.local.utcoffset() == timedelta(hours=3, minutes=17)
 
@@ -74,16 +71,16 @@ def test_occurrences_follow_the_files_switch_hour_not_europes() -> None:
     evs = _by_title(parse_ics(ICS, calendar_id="c").events)
     # The zone changes at 05:00 local time (Europe at 01:00 UTC): on 29 March 04:30 is
     # still +01:00, and on 25 October 06:00 is already +01:00 again.
-    assert _starts(evs["Early standup"], _utc(2026, 3, 1), _utc(2026, 4, 10)) == [
-        _utc(2026, 3, 26, 3, 30), _utc(2026, 3, 27, 3, 30), _utc(2026, 3, 28, 3, 30),
-        _utc(2026, 3, 29, 3, 30), _utc(2026, 3, 30, 2, 30), _utc(2026, 3, 31, 2, 30),
-        _utc(2026, 4, 1, 2, 30)]
-    assert _starts(evs["Morning run"], _utc(2026, 10, 1), _utc(2026, 11, 10)) == [
-        _utc(2026, 10, 22, 4), _utc(2026, 10, 24, 4), _utc(2026, 10, 25, 5),
-        _utc(2026, 10, 26, 5), _utc(2026, 10, 27, 5), _utc(2026, 10, 28, 5)]
+    assert _starts(evs["Early standup"], utc(2026, 3, 1), utc(2026, 4, 10)) == [
+        utc(2026, 3, 26, 3, 30), utc(2026, 3, 27, 3, 30), utc(2026, 3, 28, 3, 30),
+        utc(2026, 3, 29, 3, 30), utc(2026, 3, 30, 2, 30), utc(2026, 3, 31, 2, 30),
+        utc(2026, 4, 1, 2, 30)]
+    assert _starts(evs["Morning run"], utc(2026, 10, 1), utc(2026, 11, 10)) == [
+        utc(2026, 10, 22, 4), utc(2026, 10, 24, 4), utc(2026, 10, 25, 5),
+        utc(2026, 10, 26, 5), utc(2026, 10, 27, 5), utc(2026, 10, 28, 5)]
     # The wall clock stays where the file put it.
     assert {o.start.local.time().isoformat() for o in  # type: ignore[union-attr]
-            expand(evs["Morning run"], [], _utc(2026, 10, 1), _utc(2026, 11, 1), UTC)} == \
+            expand(evs["Morning run"], [], utc(2026, 10, 1), utc(2026, 11, 1), UTC)} == \
         {"06:00:00"}
 
 
@@ -91,21 +88,21 @@ def test_the_zone_resolves_gaps_and_overlaps_as_zoneinfo_does() -> None:
     name = custom_zones.register(FOO)
     zone = get_zone(name)
     # Gap 05:00-06:00 on 29 March: fold=0 reads the offset before it (RFC 5545).
-    assert ZonedTime.from_local(datetime(2026, 3, 29, 5, 30), name).at == _utc(2026, 3, 29, 4, 30)
+    assert ZonedTime.from_local(datetime(2026, 3, 29, 5, 30), name).at == utc(2026, 3, 29, 4, 30)
     assert ZonedTime.from_local(datetime(2026, 3, 29, 5, 30, fold=1), name).at == \
-        _utc(2026, 3, 29, 3, 30)
+        utc(2026, 3, 29, 3, 30)
     # Overlap 04:00-05:00 on 25 October: fold=0 the first time, fold=1 the second.
-    assert ZonedTime.from_local(datetime(2026, 10, 25, 4, 30), name).at == _utc(2026, 10, 25, 2, 30)
+    assert ZonedTime.from_local(datetime(2026, 10, 25, 4, 30), name).at == utc(2026, 10, 25, 2, 30)
     assert ZonedTime.from_local(datetime(2026, 10, 25, 4, 30, fold=1), name).at == \
-        _utc(2026, 10, 25, 3, 30)
+        utc(2026, 10, 25, 3, 30)
     # Every instant of a year goes to the wall clock and back.
-    at = _utc(2026, 1, 1)
-    while at < _utc(2027, 1, 1):
+    at = utc(2026, 1, 1)
+    while at < utc(2027, 1, 1):
         assert at.astimezone(zone).astimezone(UTC) == at
         at += timedelta(minutes=30)
-    assert _utc(2026, 7, 1).astimezone(zone).tzname() == "FDT"
-    assert _utc(2026, 7, 1).astimezone(zone).dst() == timedelta(hours=1)
-    assert _utc(2026, 12, 1).astimezone(zone).dst() == timedelta(0)
+    assert utc(2026, 7, 1).astimezone(zone).tzname() == "FDT"
+    assert utc(2026, 7, 1).astimezone(zone).dst() == timedelta(hours=1)
+    assert utc(2026, 12, 1).astimezone(zone).dst() == timedelta(0)
 
 
 def test_parsed_zones_are_cached_by_name() -> None:
@@ -124,7 +121,7 @@ def test_export_writes_the_stored_definition_and_round_trips() -> None:
     assert "X-AURORA/" not in text
     again = parse_ics(data, calendar_id="c")
     assert again.skipped == [] and again.zones == first.zones
-    lo, hi = _utc(2026, 1, 1), _utc(2027, 1, 1)
+    lo, hi = utc(2026, 1, 1), utc(2027, 1, 1)
     a, b = _by_title(first.events), _by_title(again.events)
     for title in a:
         assert _starts(a[title], lo, hi) == _starts(b[title], lo, hi), title
@@ -146,8 +143,8 @@ def test_two_zones_with_one_tzid_export_apart() -> None:
     assert data.count(b"TZID:Foo Standard Time") == 1
     assert f"TZID:{a}".encode() in data or f"TZID:{b}".encode() in data
     back = _by_title(parse_ics(data, calendar_id="c").events)
-    assert back["A"].start.instant(UTC) == evs[0].start.instant(UTC) == _utc(2026, 1, 5, 8)
-    assert back["B"].start.instant(UTC) == evs[1].start.instant(UTC) == _utc(2026, 1, 5, 8, 15)
+    assert back["A"].start.instant(UTC) == evs[0].start.instant(UTC) == utc(2026, 1, 5, 8)
+    assert back["B"].start.instant(UTC) == evs[1].start.instant(UTC) == utc(2026, 1, 5, 8, 15)
 
 
 def test_a_definition_beyond_the_bound_is_refused_and_its_events_skipped() -> None:
@@ -186,12 +183,12 @@ def test_the_wire_carries_definitions_and_omits_an_empty_map() -> None:
     ev = Event.new("c", "A", ZonedTime.from_local(datetime(2026, 3, 29, 4, 30), name),
                    ZonedTime.from_local(datetime(2026, 3, 29, 5, 30), name))
     page = wire.SyncPage(calendars=[], events=[wire.event_to_wire(ev)], cursor="x",
-                         has_more=False, server_time=_utc(2026, 1, 1), zones={name: text})
+                         has_more=False, server_time=utc(2026, 1, 1), zones={name: text})
     back = wire.SyncPage.model_validate_json(page.model_dump_json())
     assert back.zones == {name: text}
     assert wire.event_from_wire(back.events[0]).start == ev.start
     empty = wire.SyncPage(calendars=[], events=[], cursor="x", has_more=False,
-                          server_time=_utc(2026, 1, 1))
+                          server_time=utc(2026, 1, 1))
     assert "zones" not in empty.model_dump(mode="json")
     batch = wire.BatchRequest(events=[wire.event_to_wire(ev)])
     assert "zones" not in batch.model_dump(mode="json")
@@ -219,8 +216,8 @@ def test_a_rule_from_1601_gives_the_same_changes_as_one_from_1970() -> None:
         "FREQ=YEARLY;BYMONTH=3", "FREQ=YEARLY;INTERVAL=1;BYMONTH=3")
     a, b = get_zone(custom_zones.register(FOO)), get_zone(custom_zones.register(outlook))
     assert a is not b
-    at = _utc(1971, 1, 1)  # (FOO itself starts in 1970)
-    while at < _utc(2200, 1, 1):
+    at = utc(1971, 1, 1)  # (FOO itself starts in 1970)
+    while at < utc(2200, 1, 1):
         assert at.astimezone(a).utcoffset() == at.astimezone(b).utcoffset(), at
         at += timedelta(days=7)
 
@@ -248,8 +245,8 @@ def test_the_zone_reads_like_zoneinfo_where_the_definitions_agree() -> None:
     from zoneinfo import ZoneInfo
 
     ours, iana = get_zone(custom_zones.register(EASTERN)), ZoneInfo("America/New_York")
-    at = _utc(2008, 1, 1)
-    while at < _utc(2031, 1, 1):
+    at = utc(2008, 1, 1)
+    while at < utc(2031, 1, 1):
         assert at.astimezone(ours).utcoffset() == at.astimezone(iana).utcoffset(), at
         assert at.astimezone(ours).fold == at.astimezone(iana).fold, at
         at += timedelta(minutes=150)  # every half hour of the day over five days

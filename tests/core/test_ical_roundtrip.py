@@ -23,6 +23,7 @@ from aurora_core.model import (
     shift,
 )
 from aurora_core.recurrence import expand, parse_rule
+from tests.helpers.times import zoned
 
 ZONES = ["Europe/Berlin", "America/New_York", "Australia/Sydney", "Pacific/Apia",
          "Asia/Kolkata", "Europe/London"]
@@ -35,26 +36,22 @@ def ev(uid: str, title: str, start: EventTime, end: EventTime, **kw: object) -> 
                  created=CREATED, updated=CREATED, **kw)  # type: ignore[arg-type]
 
 
-def zoned(tz: str, *args: int) -> ZonedTime:
-    return ZonedTime.from_local(datetime(*args), tz)  # type: ignore[arg-type]
-
-
 def series_for(tz: str) -> list[Event]:
     """A weekly 09:00 meeting over both DST changes with EXDATE, RDATE and two overrides."""
-    start = zoned(tz, 2024, 1, 1, 9, 0)
+    start = zoned(2024, 1, 1, 9, 0, tz=tz)
     master = ev(f"weekly-{tz}", f"Weekly {tz}", start, shift(start, timedelta(hours=1)),
                 rrule="FREQ=WEEKLY;BYDAY=MO,TH;UNTIL=20241231T235959Z",
-                exdates=(zoned(tz, 2024, 3, 4, 9, 0), zoned(tz, 2024, 10, 3, 9, 0)),
-                rdates=(zoned(tz, 2024, 4, 6, 11, 0),),
+                exdates=(zoned(2024, 3, 4, 9, 0, tz=tz), zoned(2024, 10, 3, 9, 0, tz=tz)),
+                rdates=(zoned(2024, 4, 6, 11, 0, tz=tz),),
                 reminders=(Reminder(10), Reminder(60, "email")))
-    moved_rid = zoned(tz, 2024, 3, 28, 9, 0)
-    moved = ev(master.uid, f"Weekly {tz} (moved)", zoned(tz, 2024, 3, 29, 15, 0),
-               zoned(tz, 2024, 3, 29, 16, 0), recurrence_id=moved_rid)
-    cancelled_rid = zoned(tz, 2024, 11, 4, 9, 0)
+    moved_rid = zoned(2024, 3, 28, 9, 0, tz=tz)
+    moved = ev(master.uid, f"Weekly {tz} (moved)", zoned(2024, 3, 29, 15, 0, tz=tz),
+               zoned(2024, 3, 29, 16, 0, tz=tz), recurrence_id=moved_rid)
+    cancelled_rid = zoned(2024, 11, 4, 9, 0, tz=tz)
     cancelled = ev(master.uid, f"Weekly {tz}", cancelled_rid, shift(cancelled_rid,
                    timedelta(hours=1)), recurrence_id=cancelled_rid,
                    status=EventStatus.CANCELLED)
-    daily = zoned(tz, 2024, 3, 20, 23, 30)
+    daily = zoned(2024, 3, 20, 23, 30, tz=tz)
     late = ev(f"daily-{tz}", f"Late daily {tz}", daily, shift(daily, timedelta(minutes=45)),
               rrule="FREQ=DAILY;COUNT=30")
     return [master, moved, cancelled, late]
@@ -133,7 +130,7 @@ def test_all_day_and_floating_give_the_same_occurrences() -> None:
 
 
 def test_apia_skipped_day_round_trips() -> None:
-    start = zoned("Pacific/Apia", 2011, 12, 27, 9, 0)
+    start = zoned(2011, 12, 27, 9, 0, tz="Pacific/Apia")
     daily = ev("apia", "Apia", start, shift(start, timedelta(hours=1)), rrule="FREQ=DAILY;COUNT=3")
     back = parse_ics(to_ics([daily]), calendar_id="cal").events
     assert back == [daily]
@@ -164,7 +161,7 @@ def test_export_is_valid_rfc5545_with_timezones_and_alarms() -> None:
 
 
 def test_until_without_z_is_written_as_utc_for_zoned_series() -> None:
-    start = zoned("Europe/Berlin", 2024, 1, 1, 9, 0)
+    start = zoned(2024, 1, 1, 9, 0, tz="Europe/Berlin")
     e = ev("u", "Until", start, shift(start, timedelta(hours=1)), rrule="FREQ=DAILY;UNTIL=20240105")
     data = to_ics([e])
     assert b"UNTIL=20240105T225959Z" in data

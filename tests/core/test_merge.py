@@ -29,15 +29,12 @@ from aurora_core.model import (
 )
 from aurora_core.recurrence import delete_occurrence, edit_all, edit_occurrence, instances
 from aurora_core.wire import EventWire, event_from_wire, event_to_wire, format_time
+from tests.helpers.times import zoned
 
 B = "Europe/Berlin"
 SYD = "Australia/Sydney"
 ID = "6f1c2a4e-1111-4a4a-8a8a-000000000001"
 OV = "6f1c2a4e-1111-4a4a-8a8a-000000000002"
-
-
-def at(y: int, mo: int, d: int, h: int = 0, mi: int = 0, tz: str = B) -> ZonedTime:
-    return ZonedTime.from_local(datetime(y, mo, d, h, mi), tz)
 
 
 def event(start: EventTime, end: EventTime, **kw: Any) -> Event:
@@ -51,7 +48,7 @@ def wire(ev: Event) -> dict[str, Any]:
 
 def weekly(rule: str = "FREQ=WEEKLY;BYDAY=MO", tz: str = B) -> Event:
     """Mondays 09:00-09:30 from 2 March 2026 (Berlin springs forward on 29 March)."""
-    return event(at(2026, 3, 2, 9, tz=tz), at(2026, 3, 2, 9, 30, tz=tz), rrule=rule)
+    return event(zoned(2026, 3, 2, 9, tz=tz), zoned(2026, 3, 2, 9, 30, tz=tz), rrule=rule)
 
 
 def valid(c: dict[str, Any] | None) -> None:
@@ -76,9 +73,9 @@ def no_conflicts(r: MergeResult) -> None:
 
 
 def test_title_changed_here_time_changed_there_both_kept() -> None:
-    base = event(at(2026, 11, 25, 9), at(2026, 11, 25, 10))
+    base = event(zoned(2026, 11, 25, 9), zoned(2026, 11, 25, 10))
     mine = base.replace(title="Standup (room 4)")
-    theirs = base.replace(start=at(2026, 11, 25, 11), end=at(2026, 11, 25, 12))
+    theirs = base.replace(start=zoned(2026, 11, 25, 11), end=zoned(2026, 11, 25, 12))
     r = merge_event(wire(base), wire(mine), wire(theirs))
     no_conflicts(r)
     assert r.merged is not None
@@ -89,7 +86,7 @@ def test_title_changed_here_time_changed_there_both_kept() -> None:
 
 
 def test_only_the_server_changed_nothing_to_push() -> None:
-    base = event(at(2026, 11, 25, 9), at(2026, 11, 25, 10))
+    base = event(zoned(2026, 11, 25, 9), zoned(2026, 11, 25, 10))
     theirs = base.replace(location="Room 4", notes="bring slides")
     r = merge_event(wire(base), wire(base), wire(theirs))
     no_conflicts(r)
@@ -98,7 +95,7 @@ def test_only_the_server_changed_nothing_to_push() -> None:
 
 
 def test_both_changed_the_title_the_servers_wins_mine_listed() -> None:
-    base = event(at(2026, 11, 25, 9), at(2026, 11, 25, 10))
+    base = event(zoned(2026, 11, 25, 9), zoned(2026, 11, 25, 10))
     mine = base.replace(title="Standup (mine)", location="Room 1")
     theirs = base.replace(title="Standup (theirs)")
     r = merge_event(wire(base), wire(mine), wire(theirs))
@@ -111,7 +108,7 @@ def test_both_changed_the_title_the_servers_wins_mine_listed() -> None:
 
 
 def test_both_made_the_same_change_no_conflict() -> None:
-    base = event(at(2026, 11, 25, 9), at(2026, 11, 25, 10))
+    base = event(zoned(2026, 11, 25, 9), zoned(2026, 11, 25, 10))
     both = base.replace(title="Same", status=EventStatus.TENTATIVE)
     r = merge_event(wire(base), wire(both), wire(both))
     no_conflicts(r)
@@ -120,12 +117,12 @@ def test_both_made_the_same_change_no_conflict() -> None:
 
 
 def test_time_zone_change_vs_start_change_no_mixed_time() -> None:
-    base = event(at(2026, 11, 25, 9), at(2026, 11, 25, 10))
+    base = event(zoned(2026, 11, 25, 9), zoned(2026, 11, 25, 10))
     # Here: the meeting starts an hour later (start and end move, Berlin time).
-    mine = base.replace(start=at(2026, 11, 25, 10), end=at(2026, 11, 25, 11))
+    mine = base.replace(start=zoned(2026, 11, 25, 10), end=zoned(2026, 11, 25, 11))
     # There: the same 09:00-10:00 wall clock, but in London.
-    theirs = base.replace(start=at(2026, 11, 25, 9, tz="Europe/London"),
-                          end=at(2026, 11, 25, 10, tz="Europe/London"))
+    theirs = base.replace(start=zoned(2026, 11, 25, 9, tz="Europe/London"),
+                          end=zoned(2026, 11, 25, 10, tz="Europe/London"))
     r = merge_event(wire(base), wire(mine), wire(theirs))
     assert r.merged is not None
     # All four time fields come from one side: no Berlin start with a London zone.
@@ -142,9 +139,9 @@ def test_time_zone_change_vs_start_change_no_mixed_time() -> None:
 
 
 def test_start_changed_here_end_changed_there_is_one_unit() -> None:
-    base = event(at(2026, 11, 25, 9), at(2026, 11, 25, 10))
-    mine = base.replace(start=at(2026, 11, 25, 8))
-    theirs = base.replace(end=at(2026, 11, 25, 11))
+    base = event(zoned(2026, 11, 25, 9), zoned(2026, 11, 25, 10))
+    mine = base.replace(start=zoned(2026, 11, 25, 8))
+    theirs = base.replace(end=zoned(2026, 11, 25, 11))
     r = merge_event(wire(base), wire(mine), wire(theirs))
     assert r.merged is not None
     assert (r.merged["start"], r.merged["end"]) == (wire(theirs)["start"], wire(theirs)["end"])
@@ -165,7 +162,7 @@ def test_rule_is_one_unit() -> None:
 
 
 def test_moved_to_another_calendar_here_renamed_there() -> None:
-    base = event(at(2026, 11, 25, 9), at(2026, 11, 25, 10))
+    base = event(zoned(2026, 11, 25, 9), zoned(2026, 11, 25, 10))
     r = merge_event(wire(base), wire(base.replace(calendar_id="home")),
                     wire(base.replace(title="Dentist")))
     no_conflicts(r)
@@ -179,8 +176,8 @@ def test_moved_to_another_calendar_here_renamed_there() -> None:
 
 def test_exceptions_added_on_both_desktops_are_all_kept() -> None:
     base = weekly()
-    mine = base.replace(exdates=(at(2026, 3, 9, 9),))
-    theirs = base.replace(exdates=(at(2026, 3, 23, 9),), rdates=(at(2026, 3, 4, 9),))
+    mine = base.replace(exdates=(zoned(2026, 3, 9, 9),))
+    theirs = base.replace(exdates=(zoned(2026, 3, 23, 9),), rdates=(zoned(2026, 3, 4, 9),))
     r = merge_event(wire(base), wire(mine), wire(theirs))
     no_conflicts(r)
     assert r.merged is not None
@@ -190,9 +187,9 @@ def test_exceptions_added_on_both_desktops_are_all_kept() -> None:
 
 
 def test_an_exception_removed_here_stays_removed() -> None:
-    base = weekly().replace(exdates=(at(2026, 3, 9, 9), at(2026, 3, 16, 9)))
-    mine = base.replace(exdates=(at(2026, 3, 16, 9),))  # the 9th is back
-    theirs = base.replace(exdates=(*base.exdates, at(2026, 3, 30, 9)))
+    base = weekly().replace(exdates=(zoned(2026, 3, 9, 9), zoned(2026, 3, 16, 9)))
+    mine = base.replace(exdates=(zoned(2026, 3, 16, 9),))  # the 9th is back
+    theirs = base.replace(exdates=(*base.exdates, zoned(2026, 3, 30, 9)))
     r = merge_event(wire(base), wire(mine), wire(theirs))
     no_conflicts(r)
     assert r.merged is not None
@@ -222,68 +219,68 @@ def _rem(minutes: int, channel: str = "notification") -> Any:
 def test_moved_the_series_there_added_an_exception_here_the_exception_follows() -> None:
     base = weekly()
     # There: the whole series moves from Mondays to Tuesdays (edit_all moves the rule's day).
-    theirs = edit_all(base, [], start=at(2026, 3, 3, 9), end=at(2026, 3, 3, 9, 30)).upserts[0]
+    theirs = edit_all(base, [], start=zoned(2026, 3, 3, 9), end=zoned(2026, 3, 3, 9, 30)).upserts[0]
     assert theirs.rrule == "FREQ=WEEKLY;BYDAY=TU"
     # Here: Monday the 16th is cancelled.
-    mine = delete_occurrence(base, [], at(2026, 3, 16, 9)).upserts[0]
+    mine = delete_occurrence(base, [], zoned(2026, 3, 16, 9)).upserts[0]
     r = merge_event(wire(base), wire(mine), wire(theirs))
     no_conflicts(r)
     assert r.merged is not None
     assert r.merged["exdates"] == ["2026-03-17T09:00:00+01:00"]
     keys = instance_keys(r.merged, date(2026, 3, 1), date(2026, 3, 31))
-    assert time_key(at(2026, 3, 17, 9)) not in keys
-    assert time_key(at(2026, 3, 10, 9)) in keys and time_key(at(2026, 3, 24, 9)) in keys
+    assert time_key(zoned(2026, 3, 17, 9)) not in keys
+    assert time_key(zoned(2026, 3, 10, 9)) in keys and time_key(zoned(2026, 3, 24, 9)) in keys
     assert r.changed_locally
 
 
 def test_exception_follows_a_move_on_the_wall_clock_across_dst_berlin() -> None:
     base = weekly()
     # There: 09:00 becomes 10:30 (a move of 1 h 30 on the wall clock, not in elapsed time).
-    theirs = base.replace(start=at(2026, 3, 2, 10, 30), end=at(2026, 3, 2, 11))
+    theirs = base.replace(start=zoned(2026, 3, 2, 10, 30), end=zoned(2026, 3, 2, 11))
     # Here: a Monday after the spring-forward night is cancelled (09:00 CEST, +02:00).
-    mine = base.replace(exdates=(at(2026, 4, 6, 9),))
+    mine = base.replace(exdates=(zoned(2026, 4, 6, 9),))
     r = merge_event(wire(base), wire(mine), wire(theirs))
     no_conflicts(r)
     assert r.merged is not None
     assert r.merged["exdates"] == ["2026-04-06T10:30:00+02:00"]
-    assert time_key(at(2026, 4, 6, 10, 30)) not in instance_keys(
+    assert time_key(zoned(2026, 4, 6, 10, 30)) not in instance_keys(
         r.merged, date(2026, 4, 1), date(2026, 4, 30))
 
 
 def test_exception_follows_a_move_across_dst_sydney() -> None:
     # Sydney falls back on 5 April 2026: +11:00 before, +10:00 after.
     base = weekly(tz=SYD)
-    theirs = edit_all(base, [], start=at(2026, 3, 4, 8, tz=SYD),
-                      end=at(2026, 3, 4, 8, 30, tz=SYD)).upserts[0]  # Wednesdays 08:00
-    mine = base.replace(exdates=(at(2026, 4, 13, 9, tz=SYD),))
+    theirs = edit_all(base, [], start=zoned(2026, 3, 4, 8, tz=SYD),
+                      end=zoned(2026, 3, 4, 8, 30, tz=SYD)).upserts[0]  # Wednesdays 08:00
+    mine = base.replace(exdates=(zoned(2026, 4, 13, 9, tz=SYD),))
     r = merge_event(wire(base), wire(mine), wire(theirs))
     no_conflicts(r)
     assert r.merged is not None
     assert r.merged["exdates"] == ["2026-04-15T08:00:00+10:00"]
     keys = instance_keys(r.merged, date(2026, 4, 1), date(2026, 4, 30))
-    assert time_key(at(2026, 4, 15, 8, tz=SYD)) not in keys
-    assert time_key(at(2026, 4, 8, 8, tz=SYD)) in keys
+    assert time_key(zoned(2026, 4, 15, 8, tz=SYD)) not in keys
+    assert time_key(zoned(2026, 4, 8, 8, tz=SYD)) in keys
 
 
 def test_exception_follows_a_zone_change_berlin_to_sydney() -> None:
     base = weekly()
     # There: the series now runs at 09:00 Sydney time (same wall clock, other zone).
-    theirs = base.replace(start=at(2026, 3, 2, 9, tz=SYD), end=at(2026, 3, 2, 9, 30, tz=SYD))
-    mine = base.replace(exdates=(at(2026, 3, 30, 9),), rdates=(at(2026, 4, 1, 9),))
+    theirs = base.replace(start=zoned(2026, 3, 2, 9, tz=SYD), end=zoned(2026, 3, 2, 9, 30, tz=SYD))
+    mine = base.replace(exdates=(zoned(2026, 3, 30, 9),), rdates=(zoned(2026, 4, 1, 9),))
     r = merge_event(wire(base), wire(mine), wire(theirs))
     no_conflicts(r)
     assert r.merged is not None
     assert r.merged["exdates"] == ["2026-03-30T09:00:00+11:00"]
     assert r.merged["rdates"] == ["2026-04-01T09:00:00+11:00"]
     keys = instance_keys(r.merged, date(2026, 3, 25), date(2026, 4, 5))
-    assert time_key(at(2026, 3, 30, 9, tz=SYD)) not in keys
-    assert time_key(at(2026, 4, 1, 9, tz=SYD)) in keys
+    assert time_key(zoned(2026, 3, 30, 9, tz=SYD)) not in keys
+    assert time_key(zoned(2026, 4, 1, 9, tz=SYD)) in keys
 
 
 def test_moved_here_exception_added_there_follows_my_move() -> None:
     base = weekly()
-    mine = base.replace(start=at(2026, 3, 2, 14), end=at(2026, 3, 2, 14, 30))
-    theirs = base.replace(exdates=(at(2026, 3, 9, 9),))
+    mine = base.replace(start=zoned(2026, 3, 2, 14), end=zoned(2026, 3, 2, 14, 30))
+    theirs = base.replace(exdates=(zoned(2026, 3, 9, 9),))
     r = merge_event(wire(base), wire(mine), wire(theirs))
     no_conflicts(r)
     assert r.merged is not None
@@ -301,7 +298,7 @@ def test_made_all_day_there_exception_added_here_becomes_a_date() -> None:
     theirs = edit_all(base, [], start=AllDayDate(date(2026, 3, 2)),
                       end=AllDayDate(date(2026, 3, 3))).upserts[0]
     # Here: the 9th is cancelled, and an extra meeting at 14:00 on the 11th is added.
-    mine = base.replace(exdates=(at(2026, 3, 9, 9),), rdates=(at(2026, 3, 11, 14),))
+    mine = base.replace(exdates=(zoned(2026, 3, 9, 9),), rdates=(zoned(2026, 3, 11, 14),))
     r = merge_event(wire(base), wire(mine), wire(theirs))
     assert r.merged is not None
     assert (r.merged["all_day"], r.merged["timezone"]) == (True, None)
@@ -316,20 +313,20 @@ def test_made_all_day_there_exception_added_here_becomes_a_date() -> None:
 def test_made_timed_there_all_day_exception_here_gets_the_series_hour() -> None:
     base = event(AllDayDate(date(2026, 3, 2)), AllDayDate(date(2026, 3, 3)),
                  rrule="FREQ=WEEKLY;BYDAY=MO")
-    theirs = base.replace(start=at(2026, 3, 2, 9), end=at(2026, 3, 2, 10))
+    theirs = base.replace(start=zoned(2026, 3, 2, 9), end=zoned(2026, 3, 2, 10))
     mine = base.replace(exdates=(AllDayDate(date(2026, 4, 6)),))
     r = merge_event(wire(base), wire(mine), wire(theirs))
     no_conflicts(r)
     assert r.merged is not None
     assert r.merged["exdates"] == ["2026-04-06T09:00:00+02:00"]
-    assert time_key(at(2026, 4, 6, 9)) not in instance_keys(r.merged, date(2026, 4, 1),
+    assert time_key(zoned(2026, 4, 6, 9)) not in instance_keys(r.merged, date(2026, 4, 1),
                                                            date(2026, 4, 30))
 
 
 def test_all_day_here_timed_there_is_one_time_unit() -> None:
-    base = event(at(2026, 11, 25, 9), at(2026, 11, 25, 10))
+    base = event(zoned(2026, 11, 25, 9), zoned(2026, 11, 25, 10))
     mine = base.replace(start=AllDayDate(date(2026, 11, 25)), end=AllDayDate(date(2026, 11, 26)))
-    theirs = base.replace(start=at(2026, 11, 25, 15), end=at(2026, 11, 25, 16))
+    theirs = base.replace(start=zoned(2026, 11, 25, 15), end=zoned(2026, 11, 25, 16))
     r = merge_event(wire(base), wire(mine), wire(theirs))
     assert r.merged is not None
     assert r.merged["all_day"] is False and r.merged["start"] == "2026-11-25T15:00:00+01:00"
@@ -343,7 +340,7 @@ def test_floating_there_exception_here_keeps_its_wall_clock() -> None:
     base = weekly()
     theirs = base.replace(start=FloatingTime(datetime(2026, 3, 2, 9)),
                           end=FloatingTime(datetime(2026, 3, 2, 9, 30)))
-    mine = base.replace(exdates=(at(2026, 4, 6, 9),))
+    mine = base.replace(exdates=(zoned(2026, 4, 6, 9),))
     r = merge_event(wire(base), wire(mine), wire(theirs))
     no_conflicts(r)
     assert r.merged is not None
@@ -355,7 +352,7 @@ def test_floating_there_exception_here_keeps_its_wall_clock() -> None:
 
 
 def test_edited_here_deleted_there_it_comes_back() -> None:
-    base = event(at(2026, 11, 25, 9), at(2026, 11, 25, 10))
+    base = event(zoned(2026, 11, 25, 9), zoned(2026, 11, 25, 10))
     mine = base.replace(notes="agenda: budget")
     r = merge_event(wire(base), wire(mine), None)
     assert r.restored and r.changed_locally
@@ -364,9 +361,9 @@ def test_edited_here_deleted_there_it_comes_back() -> None:
 
 
 def test_deleted_here_edited_there_it_comes_back() -> None:
-    base = event(at(2026, 11, 25, 9), at(2026, 11, 25, 10))
-    theirs = base.replace(title="Standup (moved)", start=at(2026, 11, 26, 9),
-                          end=at(2026, 11, 26, 10))
+    base = event(zoned(2026, 11, 25, 9), zoned(2026, 11, 25, 10))
+    theirs = base.replace(title="Standup (moved)", start=zoned(2026, 11, 26, 9),
+                          end=zoned(2026, 11, 26, 10))
     r = merge_event(wire(base), None, wire(theirs))
     assert r.restored and not r.changed_locally
     assert r.merged == wire(theirs)
@@ -374,20 +371,20 @@ def test_deleted_here_edited_there_it_comes_back() -> None:
 
 
 def test_deleted_here_untouched_there_stays_deleted_and_the_delete_goes_up() -> None:
-    base = event(at(2026, 11, 25, 9), at(2026, 11, 25, 10))
+    base = event(zoned(2026, 11, 25, 9), zoned(2026, 11, 25, 10))
     r = merge_event(wire(base), None, wire(base))
     assert r == MergeResult(None, (), restored=False, changed_locally=True)
 
 
 def test_deleted_there_untouched_here_stays_deleted() -> None:
-    base = event(at(2026, 11, 25, 9), at(2026, 11, 25, 10))
+    base = event(zoned(2026, 11, 25, 9), zoned(2026, 11, 25, 10))
     tombstone = {**wire(base), "deleted": True, "version": 7}
     assert merge_event(wire(base), wire(base), None) == MergeResult(None, (), False, False)
     assert merge_event(wire(base), wire(base), tombstone) == MergeResult(None, (), False, False)
 
 
 def test_deleted_on_both_quietly() -> None:
-    base = event(at(2026, 11, 25, 9), at(2026, 11, 25, 10))
+    base = event(zoned(2026, 11, 25, 9), zoned(2026, 11, 25, 10))
     assert merge_event(wire(base), None, None) == MergeResult(None, (), False, False)
 
 
@@ -396,9 +393,9 @@ def test_deleted_on_both_quietly() -> None:
 
 
 def test_imported_on_both_desktops_no_base() -> None:
-    base = event(at(2026, 11, 25, 9), at(2026, 11, 25, 10), rrule="FREQ=DAILY;COUNT=5")
-    mine = base.replace(title="Mine", exdates=(at(2026, 11, 26, 9),))
-    theirs = base.replace(exdates=(at(2026, 11, 27, 9),))
+    base = event(zoned(2026, 11, 25, 9), zoned(2026, 11, 25, 10), rrule="FREQ=DAILY;COUNT=5")
+    mine = base.replace(title="Mine", exdates=(zoned(2026, 11, 26, 9),))
+    theirs = base.replace(exdates=(zoned(2026, 11, 27, 9),))
     r = merge_event(None, wire(mine), wire(theirs))
     assert r.merged is not None
     assert r.merged["title"] == "Standup"
@@ -415,12 +412,12 @@ def test_imported_on_both_desktops_no_base() -> None:
 
 def test_override_moved_with_the_series_here_retitled_there() -> None:
     base_master = weekly()
-    base_ov = edit_occurrence(base_master, [], at(2026, 3, 9, 9), title="Standup (demo)").upserts[0]
+    base_ov = edit_occurrence(base_master, [], zoned(2026, 3, 9, 9), title="Standup (demo)").upserts[0]
     base_ov = base_ov.replace(id=OV)
     # Here: the whole series moves an hour later; the override follows (edit_all).
-    ch = edit_all(base_master, [base_ov], start=at(2026, 3, 2, 10), end=at(2026, 3, 2, 10, 30))
+    ch = edit_all(base_master, [base_ov], start=zoned(2026, 3, 2, 10), end=zoned(2026, 3, 2, 10, 30))
     mine = next(e for e in ch.upserts if e.id == OV)
-    assert mine.recurrence_id == at(2026, 3, 9, 10)
+    assert mine.recurrence_id == zoned(2026, 3, 9, 10)
     # There: the override's notes are changed.
     theirs = base_ov.replace(notes="demo of the merge")
     r = merge_event(wire(base_ov), wire(mine), wire(theirs))
@@ -434,11 +431,11 @@ def test_override_moved_with_the_series_here_retitled_there() -> None:
 
 def test_overrides_orphaned_by_a_rule_change() -> None:
     master = weekly()
-    on_start = edit_occurrence(master, [], at(2026, 3, 2, 9), title="first").upserts[0]
-    on_9th = edit_occurrence(master, [], at(2026, 3, 9, 9), title="ninth").upserts[0]
-    excluded = edit_occurrence(master, [], at(2026, 3, 16, 9), title="off").upserts[0]
-    master = master.replace(exdates=(at(2026, 3, 16, 9),), rdates=(at(2026, 3, 4, 9),))
-    on_rdate = edit_occurrence(master, [], at(2026, 3, 4, 9), title="extra").upserts[0]
+    on_start = edit_occurrence(master, [], zoned(2026, 3, 2, 9), title="first").upserts[0]
+    on_9th = edit_occurrence(master, [], zoned(2026, 3, 9, 9), title="ninth").upserts[0]
+    excluded = edit_occurrence(master, [], zoned(2026, 3, 16, 9), title="off").upserts[0]
+    master = master.replace(exdates=(zoned(2026, 3, 16, 9),), rdates=(zoned(2026, 3, 4, 9),))
+    on_rdate = edit_occurrence(master, [], zoned(2026, 3, 4, 9), title="extra").upserts[0]
     ovs = [wire(o) for o in (on_start, on_9th, excluded, on_rdate)]
     # An excluded instance (the 16th) does not orphan its override.
     assert orphaned_overrides(wire(master), ovs) == []
@@ -457,9 +454,9 @@ def test_overrides_orphaned_by_a_rule_change() -> None:
 
 def test_overrides_in_another_zone_match_by_instant() -> None:
     master = weekly()
-    ov = edit_occurrence(master, [], at(2026, 3, 9, 9), title="x").upserts[0]
-    ov = ov.replace(recurrence_id=ZonedTime(at(2026, 3, 9, 9).at, "UTC"),
-                    start=at(2026, 3, 9, 8, tz="UTC"), end=at(2026, 3, 9, 9, tz="UTC"))
+    ov = edit_occurrence(master, [], zoned(2026, 3, 9, 9), title="x").upserts[0]
+    ov = ov.replace(recurrence_id=ZonedTime(zoned(2026, 3, 9, 9).at, "UTC"),
+                    start=zoned(2026, 3, 9, 8, tz="UTC"), end=zoned(2026, 3, 9, 9, tz="UTC"))
     assert orphaned_overrides(wire(master), [wire(ov)]) == []
 
 
@@ -467,12 +464,12 @@ def test_a_combination_the_model_refuses_falls_back_to_remote() -> None:
     # Here the override was (wrongly) turned all-day, recurrence id and all; there its
     # recurrence id changed too. Remote's recurrence id with my all-day time would not
     # validate: the time comes from remote and mine is listed.
-    base_ov = event(at(2026, 3, 9, 9), at(2026, 3, 9, 9, 30), id=OV,
-                    recurrence_id=at(2026, 3, 9, 9))
+    base_ov = event(zoned(2026, 3, 9, 9), zoned(2026, 3, 9, 9, 30), id=OV,
+                    recurrence_id=zoned(2026, 3, 9, 9))
     mine = base_ov.replace(start=AllDayDate(date(2026, 3, 9)), end=AllDayDate(date(2026, 3, 10)),
                            recurrence_id=AllDayDate(date(2026, 3, 9)), title="mine")
-    theirs = base_ov.replace(recurrence_id=at(2026, 3, 9, 10), start=at(2026, 3, 9, 10),
-                             end=at(2026, 3, 9, 10, 30))
+    theirs = base_ov.replace(recurrence_id=zoned(2026, 3, 9, 10), start=zoned(2026, 3, 9, 10),
+                             end=zoned(2026, 3, 9, 10, 30))
     r = merge_event(wire(base_ov), wire(mine), wire(theirs))
     valid(r.merged)
     assert r.merged is not None
@@ -488,7 +485,7 @@ def test_a_combination_the_model_refuses_falls_back_to_remote() -> None:
 
 
 def test_spellings_of_the_same_event_are_not_changes() -> None:
-    base = weekly().replace(exdates=(at(2026, 3, 16, 9), at(2026, 3, 9, 9)),
+    base = weekly().replace(exdates=(zoned(2026, 3, 16, 9), zoned(2026, 3, 9, 9)),
                             reminders=(_rem(30), _rem(5)))
     spelled = {**wire(base),
                "start": "2026-03-02T08:00:00Z", "end": "2026-03-02T08:30:00+00:00",
@@ -519,8 +516,8 @@ def test_too_many_reminders_together_remote_wins_mine_listed() -> None:
 
 def test_merge_is_the_same_however_often_it_runs() -> None:
     base = weekly()
-    mine = base.replace(title="a", exdates=(at(2026, 3, 9, 9),))
-    theirs = edit_all(base, [], start=at(2026, 3, 3, 11), end=at(2026, 3, 3, 11, 30)).upserts[0]
+    mine = base.replace(title="a", exdates=(zoned(2026, 3, 9, 9),))
+    theirs = edit_all(base, [], start=zoned(2026, 3, 3, 11), end=zoned(2026, 3, 3, 11, 30)).upserts[0]
     results = {repr(merge_event(wire(base), wire(mine), wire(theirs))) for _ in range(5)}
     assert len(results) == 1
 
@@ -566,9 +563,9 @@ def test_calendar_edit_beats_delete() -> None:
 
 def test_too_many_exclusions_together_remote_wins_mine_listed() -> None:
     def days(*ns: int) -> tuple[EventTime, ...]:
-        return tuple(shift(at(2026, 1, 5, 9), timedelta(days=n)) for n in ns)
+        return tuple(shift(zoned(2026, 1, 5, 9), timedelta(days=n)) for n in ns)
 
-    base = event(at(2026, 1, 5, 9), at(2026, 1, 5, 10), rrule="FREQ=DAILY", exdates=days(1, 2))
+    base = event(zoned(2026, 1, 5, 9), zoned(2026, 1, 5, 10), rrule="FREQ=DAILY", exdates=days(1, 2))
     mine = base.replace(exdates=days(1, *range(300, 1201)))  # day 2 back, 901 more out
     theirs = base.replace(exdates=days(*range(2, 701)))  # day 1 back, 698 more out
     r = merge_event(wire(base), wire(mine), wire(theirs))

@@ -16,12 +16,9 @@ from aurora_core.model import (
     get_zone,
 )
 from aurora_core.recurrence import expand, parse_rule
+from tests.helpers.times import zoned
 
 UTCZ = ZoneInfo("UTC")
-
-
-def zoned(tz: str, *args: int) -> ZonedTime:
-    return ZonedTime.from_local(datetime(*args), tz)  # type: ignore[arg-type]
 
 
 def daily(tz: str, start: datetime, minutes: int = 30, rule: str = "FREQ=DAILY") -> Event:
@@ -161,7 +158,7 @@ def test_floating_time_is_the_same_wall_clock_in_every_zone() -> None:
 
 
 def test_zero_length_event_at_window_start_is_included_at_end_excluded() -> None:
-    s = zoned("UTC", 2026, 5, 1, 12, 0)
+    s = zoned(2026, 5, 1, 12, 0, tz="UTC")
     ev = Event.new("cal", "deadline", s, s)
     at = s.at
     assert len(expand(ev, [], at, at + timedelta(hours=1), UTCZ)) == 1
@@ -184,11 +181,11 @@ def test_zero_length_event_at_window_start_is_included_at_end_excluded() -> None
 )
 def test_bad_rules_are_refused_with_a_reason(rule: str, message: str) -> None:
     with pytest.raises(ValidationError, match=message):
-        parse_rule(rule, zoned("UTC", 2026, 1, 1, 9))
+        parse_rule(rule, zoned(2026, 1, 1, 9, tz="UTC"))
 
 
 def test_minutely_with_count_is_fine() -> None:
-    parse_rule("FREQ=MINUTELY;COUNT=10", zoned("UTC", 2026, 1, 1, 9))
+    parse_rule("FREQ=MINUTELY;COUNT=10", zoned(2026, 1, 1, 9, tz="UTC"))
 
 
 @pytest.mark.parametrize(
@@ -202,7 +199,7 @@ def test_minutely_with_count_is_fine() -> None:
 def test_invalid_events_say_why(start: tuple[int, ...], end: tuple[int, ...], tz: str,
                                 message: str) -> None:
     with pytest.raises(ValidationError, match=message):
-        Event.new("cal", "x", zoned(tz, *start), zoned(tz, *end)).validate()
+        Event.new("cal", "x", zoned(*start, tz=tz), zoned(*end, tz=tz)).validate()
 
 
 def test_mixed_kinds_are_refused() -> None:

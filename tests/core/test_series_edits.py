@@ -16,18 +16,15 @@ from aurora_core.recurrence import (
     expand,
     split_series,
 )
+from tests.helpers.times import zoned
 
 B = "Europe/Berlin"
 Z = get_zone(B)
 
 
-def at(*args: int) -> ZonedTime:
-    return ZonedTime.from_local(datetime(*args), B)  # type: ignore[arg-type]
-
-
 def weekly(rule: str = "FREQ=WEEKLY;BYDAY=MO") -> Event:
     # Mondays 10:00-11:00 from 2 Mar 2026 (crosses the 29 Mar DST change).
-    return Event.new("cal", "Team", at(2026, 3, 2, 10), at(2026, 3, 2, 11), rrule=rule)
+    return Event.new("cal", "Team", zoned(2026, 3, 2, 10), zoned(2026, 3, 2, 11), rrule=rule)
 
 
 def apply(events: list[Event], change: SeriesChange) -> list[Event]:
@@ -52,8 +49,8 @@ def occurrences(events: list[Event], a: date, b: date) -> list[tuple[str, str]]:
 
 def test_change_this_occurrence_only() -> None:
     m = weekly()
-    ch = edit_occurrence(m, [], at(2026, 3, 16, 10), title="Team (offsite)",
-                         start=at(2026, 3, 17, 14), end=at(2026, 3, 17, 15))
+    ch = edit_occurrence(m, [], zoned(2026, 3, 16, 10), title="Team (offsite)",
+                         start=zoned(2026, 3, 17, 14), end=zoned(2026, 3, 17, 15))
     evs = apply([m], ch)
     assert occurrences(evs, date(2026, 3, 9), date(2026, 3, 24)) == [
         ("03-09 10:00", "Team"), ("03-17 14:00", "Team (offsite)"), ("03-23 10:00", "Team")]
@@ -61,17 +58,17 @@ def test_change_this_occurrence_only() -> None:
 
 def test_an_occurrence_that_is_not_in_the_series_is_refused() -> None:
     with pytest.raises(ValidationError, match="not part of the series"):
-        edit_occurrence(weekly(), [], at(2026, 3, 17, 10), title="x")
+        edit_occurrence(weekly(), [], zoned(2026, 3, 17, 10), title="x")
 
 
 def test_this_and_following_splits_and_takes_later_overrides_along() -> None:
     m = weekly()
-    evs = apply([m], edit_occurrence(m, [], at(2026, 3, 9, 10), title="early override"))
-    evs = apply(evs, edit_occurrence(m, [e for e in evs if e.recurrence_id], at(2026, 3, 30, 10),
+    evs = apply([m], edit_occurrence(m, [], zoned(2026, 3, 9, 10), title="early override"))
+    evs = apply(evs, edit_occurrence(m, [e for e in evs if e.recurrence_id], zoned(2026, 3, 30, 10),
                                      title="late override"))
     overrides = [e for e in evs if e.recurrence_id is not None]
-    ch = split_series(m, overrides, at(2026, 3, 23, 10), title="Team v2",
-                      start=at(2026, 3, 23, 9), end=at(2026, 3, 23, 10))
+    ch = split_series(m, overrides, zoned(2026, 3, 23, 10), title="Team v2",
+                      start=zoned(2026, 3, 23, 9), end=zoned(2026, 3, 23, 10))
     evs = apply(evs, ch)
     masters = [e for e in evs if e.recurrence_id is None]
     assert len(masters) == 2
@@ -86,39 +83,39 @@ def test_this_and_following_splits_and_takes_later_overrides_along() -> None:
     late = next(e for e in evs if e.title == "late override")
     new_master = next(e for e in masters if e.title == "Team v2")
     assert late.uid == new_master.uid
-    assert late.recurrence_id == at(2026, 3, 30, 9)
+    assert late.recurrence_id == zoned(2026, 3, 30, 9)
 
 
 def test_split_shares_a_count_between_the_two_series() -> None:
     m = weekly("FREQ=WEEKLY;BYDAY=MO;COUNT=6")
-    evs = apply([m], split_series(m, [], at(2026, 3, 23, 10), title="after"))
+    evs = apply([m], split_series(m, [], zoned(2026, 3, 23, 10), title="after"))
     got = occurrences(evs, date(2026, 3, 1), date(2026, 6, 1))
     assert [t for _, t in got] == ["Team"] * 3 + ["after"] * 3
 
 
 def test_split_at_the_first_instance_changes_the_whole_series() -> None:
     m = weekly()
-    evs = apply([m], split_series(m, [], at(2026, 3, 2, 10), title="renamed"))
+    evs = apply([m], split_series(m, [], zoned(2026, 3, 2, 10), title="renamed"))
     assert len(evs) == 1 and evs[0].id == m.id and evs[0].title == "renamed"
 
 
 def test_edit_all_moves_exceptions_and_overrides_with_the_series() -> None:
     m = weekly()
-    m = apply([m], delete_occurrence(m, [], at(2026, 3, 9, 10)))[0]
-    evs = apply([m], edit_occurrence(m, [], at(2026, 3, 16, 10), location="Room 2"))
+    m = apply([m], delete_occurrence(m, [], zoned(2026, 3, 9, 10)))[0]
+    evs = apply([m], edit_occurrence(m, [], zoned(2026, 3, 16, 10), location="Room 2"))
     ovs = [e for e in evs if e.recurrence_id]
-    ch = edit_all(m, ovs, start=at(2026, 3, 2, 8), end=at(2026, 3, 2, 9))
+    ch = edit_all(m, ovs, start=zoned(2026, 3, 2, 8), end=zoned(2026, 3, 2, 9))
     evs = apply(evs, ch)
     got = occurrences(evs, date(2026, 3, 2), date(2026, 3, 31))
     assert got == [("03-02 08:00", "Team"), ("03-16 08:00", "Team"),  # 9th still excluded
                    ("03-23 08:00", "Team"), ("03-30 08:00", "Team")]
     ov = next(e for e in evs if e.recurrence_id)
-    assert ov.location == "Room 2" and ov.recurrence_id == at(2026, 3, 16, 8)
+    assert ov.location == "Room 2" and ov.recurrence_id == zoned(2026, 3, 16, 8)
 
 
 def test_edit_all_drops_overrides_the_new_rule_no_longer_has() -> None:
     m = weekly()
-    evs = apply([m], edit_occurrence(m, [], at(2026, 3, 16, 10), title="special"))
+    evs = apply([m], edit_occurrence(m, [], zoned(2026, 3, 16, 10), title="special"))
     ovs = [e for e in evs if e.recurrence_id]
     ch = edit_all(m, ovs, rrule="FREQ=WEEKLY;INTERVAL=2;BYDAY=MO")
     assert [e.title for e in ch.deletes] == []  # 16 Mar is still an instance (2, 16, 30)
@@ -128,16 +125,16 @@ def test_edit_all_drops_overrides_the_new_rule_no_longer_has() -> None:
 
 def test_delete_one_occurrence_adds_an_exdate() -> None:
     m = weekly()
-    evs = apply([m], delete_occurrence(m, [], at(2026, 3, 30, 10)))
-    assert time_key(at(2026, 3, 30, 10)) in {time_key(x) for x in evs[0].exdates}
+    evs = apply([m], delete_occurrence(m, [], zoned(2026, 3, 30, 10)))
+    assert time_key(zoned(2026, 3, 30, 10)) in {time_key(x) for x in evs[0].exdates}
     assert "03-30 10:00" not in {d for d, _ in occurrences(evs, date(2026, 3, 1), date(2026, 5, 1))}
 
 
 def test_delete_this_and_following_ends_the_series() -> None:
     m = weekly()
-    evs = apply([m], edit_occurrence(m, [], at(2026, 4, 6, 10), title="gone too"))
+    evs = apply([m], edit_occurrence(m, [], zoned(2026, 4, 6, 10), title="gone too"))
     ovs = [e for e in evs if e.recurrence_id]
-    evs = apply(evs, delete_following(m, ovs, at(2026, 3, 23, 10)))
+    evs = apply(evs, delete_following(m, ovs, zoned(2026, 3, 23, 10)))
     assert [e.title for e in evs] == ["Team"]
     got = occurrences(evs, date(2026, 3, 1), date(2027, 1, 1))
     assert [d for d, _ in got] == ["03-02 10:00", "03-09 10:00", "03-16 10:00"]
@@ -145,7 +142,7 @@ def test_delete_this_and_following_ends_the_series() -> None:
 
 def test_delete_following_from_the_first_instance_deletes_the_series() -> None:
     m = weekly()
-    ch = delete_following(m, [], at(2026, 3, 2, 10))
+    ch = delete_following(m, [], zoned(2026, 3, 2, 10))
     assert [e.id for e in ch.deletes] == [m.id] and ch.upserts == []
 
 
@@ -165,9 +162,9 @@ def test_all_day_series_split() -> None:
 
 
 def test_moving_all_to_another_weekday_moves_the_rule_days_too() -> None:
-    m = Event.new("cal", "Yoga", at(2026, 3, 7, 9), at(2026, 3, 7, 10),
+    m = Event.new("cal", "Yoga", zoned(2026, 3, 7, 9), zoned(2026, 3, 7, 10),
                   rrule="FREQ=WEEKLY;BYDAY=SA")  # Saturdays
-    ch = edit_all(m, [], start=at(2026, 3, 8, 10), end=at(2026, 3, 8, 11))  # to Sundays 10:00
+    ch = edit_all(m, [], start=zoned(2026, 3, 8, 10), end=zoned(2026, 3, 8, 11))  # to Sundays 10:00
     evs = apply([m], ch)
     assert evs[0].rrule == "FREQ=WEEKLY;BYDAY=SU"
     assert occurrences(evs, date(2026, 3, 1), date(2026, 3, 29)) == [
@@ -175,13 +172,13 @@ def test_moving_all_to_another_weekday_moves_the_rule_days_too() -> None:
 
 
 def test_moving_all_keeps_ordinals_and_month_days_in_step() -> None:
-    m = Event.new("cal", "Board", at(2026, 1, 8, 9), at(2026, 1, 8, 10),
+    m = Event.new("cal", "Board", zoned(2026, 1, 8, 9), zoned(2026, 1, 8, 10),
                   rrule="FREQ=MONTHLY;BYDAY=2TH")  # second Thursday
-    moved = edit_all(m, [], start=at(2026, 1, 9, 9), end=at(2026, 1, 9, 10)).upserts[0]
+    moved = edit_all(m, [], start=zoned(2026, 1, 9, 9), end=zoned(2026, 1, 9, 10)).upserts[0]
     assert moved.rrule == "FREQ=MONTHLY;BYDAY=2FR"
-    m2 = Event.new("cal", "Rent", at(2026, 1, 15, 9), at(2026, 1, 15, 10),
+    m2 = Event.new("cal", "Rent", zoned(2026, 1, 15, 9), zoned(2026, 1, 15, 10),
                    rrule="FREQ=MONTHLY;BYMONTHDAY=15")
-    moved2 = edit_all(m2, [], start=at(2026, 1, 17, 9), end=at(2026, 1, 17, 10)).upserts[0]
+    moved2 = edit_all(m2, [], start=zoned(2026, 1, 17, 9), end=zoned(2026, 1, 17, 10)).upserts[0]
     assert moved2.rrule == "FREQ=MONTHLY;BYMONTHDAY=17"
 
 
