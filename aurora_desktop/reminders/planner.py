@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 
 from aurora_core.model import Event, EventStatus, Occurrence
-from aurora_core.recurrence import expand
+from aurora_core.series import overrides_stand_alone, series_occurrences
 from aurora_desktop.store import ReminderState, Store
 
 __all__ = [
@@ -317,11 +317,9 @@ class Planner:
         live = {c.id for c in self.store.calendars()}
         ws = self._lo - timedelta(minutes=lag)
         we = self._hi + timedelta(minutes=lead) + timedelta(seconds=1)
-        occs: list[Occurrence] = []
-        if master is not None and master.calendar_id in live:
-            occs = expand(master, overrides, ws, we, self.local_tz)
-        else:  # orphan overrides show as single events
-            for ov in overrides:
-                if ov.calendar_id in live:
-                    occs += expand(ov.replace(recurrence_id=None), (), ws, we, self.local_tz)
+        if master is not None and master.calendar_id not in live:
+            master = None  # its calendar is gone: its overrides stand alone
+        if overrides_stand_alone(master):
+            overrides = [ov for ov in overrides if ov.calendar_id in live]
+        occs = series_occurrences(master, overrides, ws, we, self.local_tz)
         return [r for r in reminders_of(occs, self.local_tz) if self._lo <= r.due <= self._hi]

@@ -12,6 +12,7 @@ from datetime import datetime, tzinfo
 
 from aurora_core.model import Event, EventStatus, Occurrence, ZonedTime, get_zone
 from aurora_core.recurrence import parse_rule, rule_walls_between
+from aurora_core.series import overrides_stand_alone
 from aurora_core.times import own_wall
 
 from .base import (
@@ -55,8 +56,9 @@ class InstancesMixin(StoreBase):
         evs = [(int(r[0]), self._row_to_event(r)) for r in rows]
         masters = [(rid, e) for rid, e in evs if e.recurrence_id is None]
         overrides = [(rid, e) for rid, e in evs if e.recurrence_id is not None]
-        if not masters or not masters[0][1].is_recurring:
-            # A single event, or overrides whose master is not (yet) here: shown as they are.
+        if overrides_stand_alone(masters[0][1] if masters else None):
+            # A single event, or overrides standing alone (no master here, or one that no
+            # longer repeats): each shown as it is.
             for rowid, e in masters + overrides:
                 self._insert_single_instance(rowid, e)
             return
