@@ -23,9 +23,9 @@ from aurora_core.model import (
     Occurrence,
     ValidationError,
     ZonedTime,
-    get_zone,
     new_id,
 )
+from aurora_core.times import DisplayZone, wall_in
 
 from .store import Store, StoreError
 from .systemzone import system_zone_name
@@ -126,17 +126,9 @@ def _covered_days(occ: Occurrence, local_tz: tzinfo) -> tuple[date, date]:
     that day; an all-day event's end date is exclusive)."""
     if isinstance(occ.start, AllDayDate) and isinstance(occ.end, AllDayDate):
         return occ.start.day, max(occ.start.day, occ.end.day - timedelta(days=1))
-    s, e = _wall(occ.start, local_tz), _wall(occ.end, local_tz)
+    s, e = wall_in(occ.start, local_tz), wall_in(occ.end, local_tz)
     last = e.date() if e.time() != time() or e <= s else (e - timedelta(days=1)).date()
     return s.date(), max(s.date(), last)
-
-
-def _wall(t: EventTime, local_tz: tzinfo) -> datetime:
-    if isinstance(t, ZonedTime):
-        return t.at.astimezone(local_tz).replace(tzinfo=None)
-    if isinstance(t, AllDayDate):
-        return datetime(t.day.year, t.day.month, t.day.day)
-    return t.wall
 
 
 def _day_label(d: date) -> str:
@@ -153,7 +145,7 @@ def _listing_lines(occs: Sequence[Occurrence], names: dict[str, str], local_tz: 
         d0, d1 = _covered_days(occ, local_tz)
         days = (d1 - d0).days + 1
         all_day = isinstance(occ.start, AllDayDate)
-        s, e = _wall(occ.start, local_tz), _wall(occ.end, local_tz)
+        s, e = wall_in(occ.start, local_tz), wall_in(occ.end, local_tz)
         cal = names.get(ev.calendar_id, "?")
         extra = f"  @ {ev.location}" if ev.location else ""
         d = max(d0, first)
@@ -179,9 +171,10 @@ def _listing_lines(occs: Sequence[Occurrence], names: dict[str, str], local_tz: 
 def cmd_list(args: argparse.Namespace, out: TextIO) -> int:
     tz_name = args.timezone or system_zone_name()
     try:
-        tz = get_zone(tz_name)
+        zone = DisplayZone.named(tz_name)
     except ValidationError as exc:
         raise CliError(str(exc)) from None
+    tz = zone.tz
     if args.date_from:
         start_day = _parse_day(args.date_from, "--from")
         default_days = 30
@@ -198,10 +191,8 @@ def cmd_list(args: argparse.Namespace, out: TextIO) -> int:
         ids = None
         if args.calendar:
             ids = [_calendar_named(store, args.calendar, create=False).id]
-        ws = datetime(start_day.year, start_day.month, start_day.day, tzinfo=tz)
         # --to is inclusive: the window ends at the start of the day after.
-        e = end_day + timedelta(days=1)
-        we = datetime(e.year, e.month, e.day, tzinfo=tz)
+        ws, we = zone.window(start_day, end_day + timedelta(days=1))
         occs = store.occurrences(ws, we, tz, calendar_ids=ids)
     if args.json:
         rows = [occurrence_json(o, names.get(o.event.calendar_id, "?"), tz) for o in occs]
