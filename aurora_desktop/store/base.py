@@ -21,7 +21,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Self
 
@@ -438,14 +438,4 @@ class StoreBase:
             self._seen_version = version
             self._span = None
             self._event_cache.clear()
-
-    def day_bounds(self, day: date, local_tz: tzinfo) -> tuple[datetime, datetime]:
-        """[start, end) of a local day as UTC instants (23 or 25 hours apart on DST days).
-
-        UTC, because Python subtracts two datetimes sharing a tzinfo by wall clock.
-        """
-        s = datetime(day.year, day.month, day.day, tzinfo=local_tz)
-        nxt = day + timedelta(days=1)
-        e = datetime(nxt.year, nxt.month, nxt.day, tzinfo=local_tz)
-        return s.astimezone(UTC), e.astimezone(UTC)
 

@@ -22,6 +22,7 @@ from aurora_core.model import (
     new_id,
 )
 from aurora_core.recurrence import delete_occurrence, edit_occurrence, split_series
+from aurora_core.times import day_bounds
 from aurora_desktop.store import DEFAULT_CALENDAR_NAME, Store, StoreError
 from aurora_desktop.store.schema import MIGRATIONS, SCHEMA_VERSION
 from tests.helpers.stores import make_store
@@ -279,7 +280,7 @@ def test_window_bounds_must_be_aware(store: Store) -> None:
 def test_dst_day_query_in_the_viewers_zone(store: Store) -> None:
     cal = store.default_calendar()
     store.put_event(Event.new(cal.id, "late", zoned(2026, 10, 25, 23, 30), zoned(2026, 10, 25, 23, 45)))
-    s, e = store.day_bounds(date(2026, 10, 25), BERLIN)
+    s, e = day_bounds(date(2026, 10, 25), BERLIN)
     assert e - s == timedelta(hours=25)
     assert [o.event.title for o in store.occurrences(s, e, BERLIN)] == ["late"]
 
