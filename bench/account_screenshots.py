@@ -40,7 +40,8 @@ from aurora_desktop.qt import QtCore, QtGui, QtWidgets  # noqa: E402
 from aurora_desktop.settings import Settings  # noqa: E402
 from aurora_desktop.store import Store  # noqa: E402
 from aurora_desktop.ui import theme  # noqa: E402
-from aurora_desktop.ui.account import AccountDialog, install_account  # noqa: E402
+from aurora_desktop.ui.account import install_account  # noqa: E402
+from aurora_desktop.ui.account_dialog import AccountDialog  # noqa: E402
 from aurora_desktop.ui.main_window import MainWindow  # noqa: E402
 
 TZ = "Europe/Berlin"

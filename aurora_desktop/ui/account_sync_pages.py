@@ -18,7 +18,7 @@ from aurora_desktop.qt import Qt, QtWidgets
 from aurora_desktop.store import ChangeNotice, Store
 from aurora_desktop.sync import LOCK_FILE, SyncLock, account_key
 from aurora_desktop.ui import theme as themes
-from aurora_desktop.ui.account_pages import Page
+from aurora_desktop.ui.account_form import Page
 from aurora_desktop.ui.sync_controller import DB_NAME
 
 __all__ = ["AccountSyncBridge", "AdoptPage", "SignOutPage"]

@@ -32,7 +32,7 @@ from aurora_core.recurrence import first_instance_on_or_after
 from aurora_desktop.qt import Qt, QtCore, QtGui, QtWidgets, is_alive
 from aurora_desktop.settings import Settings
 from aurora_desktop.store import ChangeNotice, Store, StoreError
-from aurora_desktop.ui import theme
+from aurora_desktop.ui import colors, icons, theme
 from aurora_desktop.ui.controller import Controller, Scope
 from aurora_desktop.ui.first_paint import after_first_paint
 from aurora_desktop.ui.fmt import Formatter
@@ -256,24 +256,24 @@ class MainWindow(QtWidgets.QMainWindow):
         app = QtWidgets.QApplication.instance()
         if isinstance(app, QtWidgets.QApplication):
             theme.apply(app, t, polish_dialogs=False)  # installed after the first paint
-        self.prev_button.setIcon(theme.icon("chevron-left", t.text))
-        self.next_button.setIcon(theme.icon("chevron-right", t.text))
+        self.prev_button.setIcon(icons.icon("chevron-left", t.text))
+        self.next_button.setIcon(icons.icon("chevron-right", t.text))
         if self._search_icon is None:
             self._search_icon = self.search_field.addAction(
-                theme.icon("search", t.muted), QtWidgets.QLineEdit.ActionPosition.LeadingPosition)
+                icons.icon("search", t.muted), QtWidgets.QLineEdit.ActionPosition.LeadingPosition)
         else:
-            self._search_icon.setIcon(theme.icon("search", t.muted))
-        self.sidebar.set_icons(lambda n: theme.icon(n, t.muted, 16))
-        self.close_search_button.setIcon(theme.icon("close", t.muted, 14))
-        self.sidebar.new_button.setIcon(theme.icon("plus", t.accent_text))
+            self._search_icon.setIcon(icons.icon("search", t.muted))
+        self.sidebar.set_icons(lambda n: icons.icon(n, t.muted, 16))
+        self.close_search_button.setIcon(icons.icon("close", t.muted, 14))
+        self.sidebar.new_button.setIcon(icons.icon("plus", t.accent_text))
         self.sidebar.new_button.setStyleSheet(
             f"QPushButton {{ background: {t.accent}; color: {t.accent_text}; border: none; "
             f"border-radius: 8px; padding: 8px 14px; font-weight: 600; text-align: left; }}"
-            f"QPushButton:hover {{ background: {theme.mix(t.c('accent'), t.c('text'), 0.12).name()};"
+            f"QPushButton:hover {{ background: {colors.mix(t.c('accent'), t.c('text'), 0.12).name()};"
             f" }}")
         self.sidebar.mini.style_for(t.text, t.muted, t.accent)
-        self.sidebar.mini.set_arrow_icons(theme.icon("chevron-left", t.muted, 16),
-                                          theme.icon("chevron-right", t.muted, 16))
+        self.sidebar.mini.set_arrow_icons(icons.icon("chevron-left", t.muted, 16),
+                                          icons.icon("chevron-right", t.muted, 16))
         for v in self.views.values():
             v.update_view()
 

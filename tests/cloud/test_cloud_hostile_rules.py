@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from tests.helpers.cloud import InProcess, event_body
+from tests.helpers.times import zoned
 
 CREATE = {"If-None-Match": "*"}
 
@@ -118,7 +119,7 @@ def test_the_next_email_of_a_minutely_series_from_1900_is_the_next_minute() -> N
     from aurora_cloud.reminders.schedule import next_email_due
     from aurora_core.model import Event, Reminder, ZonedTime
 
-    start = ZonedTime.from_local(datetime(1900, 1, 1, 9), "Europe/Berlin")
+    start = zoned(1900, 1, 1, 9)
     master = Event(id="m", uid="m", calendar_id="c", title="t", start=start,
                    end=ZonedTime(start.at + timedelta(minutes=30), "Europe/Berlin"),
                    rrule="FREQ=MINUTELY;UNTIL=22001231T000000Z",

@@ -14,7 +14,7 @@ from aurora_core import custom_zones, wire
 from aurora_core.ical import _import, parse_ics, to_ics
 from aurora_core.model import Event, ValidationError, ZonedTime, get_zone
 from aurora_core.recurrence import expand
-from tests.helpers.times import utc
+from tests.helpers.times import utc, zoned
 
 ICS = (Path(__file__).parent / "zones" / "custom_zones.ics").read_text()
 FOO = """BEGIN:VTIMEZONE
@@ -88,12 +88,12 @@ def test_the_zone_resolves_gaps_and_overlaps_as_zoneinfo_does() -> None:
     name = custom_zones.register(FOO)
     zone = get_zone(name)
     # Gap 05:00-06:00 on 29 March: fold=0 reads the offset before it (RFC 5545).
-    assert ZonedTime.from_local(datetime(2026, 3, 29, 5, 30), name).at == utc(2026, 3, 29, 4, 30)
-    assert ZonedTime.from_local(datetime(2026, 3, 29, 5, 30, fold=1), name).at == \
+    assert zoned(2026, 3, 29, 5, 30, tz=name).at == utc(2026, 3, 29, 4, 30)
+    assert zoned(2026, 3, 29, 5, 30, fold=1, tz=name).at == \
         utc(2026, 3, 29, 3, 30)
     # Overlap 04:00-05:00 on 25 October: fold=0 the first time, fold=1 the second.
-    assert ZonedTime.from_local(datetime(2026, 10, 25, 4, 30), name).at == utc(2026, 10, 25, 2, 30)
-    assert ZonedTime.from_local(datetime(2026, 10, 25, 4, 30, fold=1), name).at == \
+    assert zoned(2026, 10, 25, 4, 30, tz=name).at == utc(2026, 10, 25, 2, 30)
+    assert zoned(2026, 10, 25, 4, 30, fold=1, tz=name).at == \
         utc(2026, 10, 25, 3, 30)
     # Every instant of a year goes to the wall clock and back.
     at = utc(2026, 1, 1)
@@ -133,10 +133,10 @@ def test_two_zones_with_one_tzid_export_apart() -> None:
         "TZOFFSETFROM:+0100", "TZOFFSETFROM:+0045")
     a, b = custom_zones.register(FOO), custom_zones.register(other)
     assert a != b
-    evs = [Event.new("c", "A", ZonedTime.from_local(datetime(2026, 1, 5, 9), a),
-                     ZonedTime.from_local(datetime(2026, 1, 5, 10), a)),
-           Event.new("c", "B", ZonedTime.from_local(datetime(2026, 1, 5, 9), b),
-                     ZonedTime.from_local(datetime(2026, 1, 5, 10), b))]
+    evs = [Event.new("c", "A", zoned(2026, 1, 5, 9, tz=a),
+                     zoned(2026, 1, 5, 10, tz=a)),
+           Event.new("c", "B", zoned(2026, 1, 5, 9, tz=b),
+                     zoned(2026, 1, 5, 10, tz=b))]
     data = to_ics(evs)
     # One is written under its registry name (a TZID must name one VTIMEZONE): a
     # re-import reads the same times, as a zone of that name.
@@ -180,8 +180,8 @@ def test_a_name_without_its_definition_is_refused_clearly() -> None:
 def test_the_wire_carries_definitions_and_omits_an_empty_map() -> None:
     name = custom_zones.register(FOO)
     text = custom_zones.definition(name)
-    ev = Event.new("c", "A", ZonedTime.from_local(datetime(2026, 3, 29, 4, 30), name),
-                   ZonedTime.from_local(datetime(2026, 3, 29, 5, 30), name))
+    ev = Event.new("c", "A", zoned(2026, 3, 29, 4, 30, tz=name),
+                   zoned(2026, 3, 29, 5, 30, tz=name))
     page = wire.SyncPage(calendars=[], events=[wire.event_to_wire(ev)], cursor="x",
                          has_more=False, server_time=utc(2026, 1, 1), zones={name: text})
     back = wire.SyncPage.model_validate_json(page.model_dump_json())

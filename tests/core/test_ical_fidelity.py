@@ -19,6 +19,7 @@ from aurora_core.model import (
     ZonedTime,
 )
 from aurora_core.recurrence import edit_all, edit_occurrence, expand
+from tests.helpers.times import zoned
 
 ICS = Path(__file__).parent / "ics"
 FIXTURE = ICS / "fidelity_unknown_properties.ics"
@@ -174,7 +175,7 @@ def test_series_edits_keep_the_lines() -> None:
     (master,) = [e for e in parse_ics(FIXTURE.read_bytes(), calendar_id="cal").events
                  if e.uid == "fid-1@example.org" and e.recurrence_id is None]
     rid = master.start
-    rid2 = ZonedTime.from_local(datetime(2024, 1, 29, 9), "Europe/Berlin")
+    rid2 = zoned(2024, 1, 29, 9)
     (ov,) = edit_occurrence(master, [], rid2, title="Only this one").upserts
     assert ov.extra == master.extra
     change = edit_all(master, [], title="All of them")

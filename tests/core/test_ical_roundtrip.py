@@ -270,7 +270,7 @@ def test_import_of_export_gives_the_same_events(evs: list[Event]) -> None:
 
 
 def test_backslashes_commas_and_semicolons_survive_export() -> None:
-    start = ZonedTime.from_local(datetime(2026, 1, 5, 9), "Europe/Berlin")
+    start = zoned(2026, 1, 5, 9)
     odd = ["C:\\Notes\\new", "a;b,c\\;d", "\\N\\n\\\\", "two\nlines"]
     evs = [ev(f"uid-{i}\\N", t, start, start, notes=t, location=t) for i, t in enumerate(odd)]
     back = parse_ics(to_ics(evs), calendar_id="cal").events

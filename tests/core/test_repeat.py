@@ -1,16 +1,17 @@
 """The editor's repeat presets: the rule each writes, and that a stored rule reads
 back as the same preset (or as a custom rule with its text kept)."""
 
-from datetime import date, datetime
+from datetime import date
 
 import pytest
 
-from aurora_core.model import AllDayDate, ZonedTime
+from aurora_core.model import AllDayDate
 from aurora_core.repeat import RepeatChoice, RepeatPreset, nth_weekday
+from tests.helpers.times import zoned
 
 P = RepeatPreset
 THU = date(2026, 12, 3)  # the first Thursday of December 2026
-START = ZonedTime.from_local(datetime(2026, 12, 3, 9, 0), "Europe/Paris")
+START = zoned(2026, 12, 3, 9, 0, tz="Europe/Paris")
 
 
 @pytest.mark.parametrize(("preset", "kw", "rule"), [

@@ -35,6 +35,7 @@ from aurora_core.recurrence import (
     rule_walls_between,
 )
 from aurora_core.times import own_wall
+from tests.helpers.times import zoned
 
 DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 UNIT = {"YEARLY": timedelta(days=365), "MONTHLY": timedelta(days=30),
@@ -159,8 +160,8 @@ def test_last_and_next_instances_are_the_walks(data: tuple[Event, str], offset: 
 
 
 def dtstart_1900(rule: str) -> Event:
-    start = ZonedTime.from_local(datetime(1900, 1, 1, 9), "Europe/Berlin")
-    end = ZonedTime.from_local(datetime(1900, 1, 1, 9, 30), "Europe/Berlin")
+    start = zoned(1900, 1, 1, 9)
+    end = zoned(1900, 1, 1, 9, 30)
     return Event(id="e", uid="e", calendar_id="c", title="t", start=start, end=end,
                  rrule=rule)
 
@@ -200,7 +201,7 @@ def test_a_minutely_rule_from_1900_expands_near_today_in_full() -> None:
     lo = datetime(2026, 12, 2, 10)
     walls = rule_walls_between(ev, lo, lo + timedelta(hours=2))
     assert walls == [lo + timedelta(minutes=i) for i in range(121)]
-    assert last_instance(ev) == ZonedTime.from_local(datetime(2200, 12, 31, 1), "Europe/Berlin")
+    assert last_instance(ev) == zoned(2200, 12, 31, 1)
     # A window holds at most MAX_WINDOW instances of one series.
     day = recurrence.instances(ev, lo, lo + timedelta(days=5))
     assert len(day) == recurrence.MAX_WINDOW and own_wall(day[0]) == lo

@@ -189,7 +189,7 @@ def test_moving_a_series_later_keeps_its_last_instance_under_until() -> None:
     from aurora_core.recurrence import last_instance
 
     def berlin(*a: int) -> ZonedTime:
-        return ZonedTime.from_local(datetime(*a), "Europe/Berlin")  # type: ignore[arg-type]
+        return zoned(*a)  # type: ignore[arg-type]
 
     master = Event.new("c", "Stand-up", berlin(2026, 12, 1, 9), berlin(2026, 12, 1, 10),
                        rrule="FREQ=DAILY;UNTIL=20261210T080000Z")

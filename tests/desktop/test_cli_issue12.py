@@ -19,6 +19,7 @@ from aurora_core.model import Event, ZonedTime, get_zone
 from aurora_desktop.cli import main
 from aurora_desktop.store import Store
 from aurora_desktop.store.base import StoreReadOnly
+from tests.helpers.times import zoned
 
 # Two series-or-standalone events, one changed occurrence of the series, and an
 # invitation to one occurrence of a series that is not in the file: 3 events by the rule.
@@ -147,7 +148,7 @@ def test_list_with_no_dates_lists_the_coming_week(data_dir: Path,
         cal = store.default_calendar().id
         for title, days in (("Yesterday", -1), ("Today", 0), ("In a week", 7), ("Too late", 8)):
             d = today + timedelta(days=days)
-            start = ZonedTime.from_local(datetime(d.year, d.month, d.day, 12), "Europe/Berlin")
+            start = zoned(d.year, d.month, d.day, 12)
             store.put_event(Event.new(cal, title, start,
                                       ZonedTime(start.at + timedelta(hours=1), start.tz)))
     code, out, err = run(capsys, "list")
@@ -161,8 +162,8 @@ def test_an_event_of_several_days_is_listed_on_each_day_with_its_end(
         data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     with Store(data_dir / "aurora.sqlite3") as store:
         cal = store.default_calendar().id
-        start = ZonedTime.from_local(datetime(2026, 12, 2, 14, 0), "Europe/Berlin")
-        end = ZonedTime.from_local(datetime(2026, 12, 4, 12, 0), "Europe/Berlin")
+        start = zoned(2026, 12, 2, 14, 0)
+        end = zoned(2026, 12, 4, 12, 0)
         store.put_event(Event.new(cal, "Conference", start, end))
     code, out, err = run(capsys, "list", "--from", "2026-12-01", "--to", "2026-12-06")
     assert code == 0, err
@@ -187,7 +188,7 @@ def test_all_day_spans_and_an_end_at_midnight_in_the_listing(
     run(capsys, "import", str(f))
     with Store(data_dir / "aurora.sqlite3") as store:
         cal = store.default_calendar().id
-        start = ZonedTime.from_local(datetime(2026, 11, 5, 22, 0), "Europe/Berlin")
+        start = zoned(2026, 11, 5, 22, 0)
         store.put_event(Event.new(cal, "Late shift", start,
                                   ZonedTime(start.at + timedelta(hours=2), start.tz)))
     code, out, _ = run(capsys, "list", "--from", "2026-11-05", "--to", "2026-11-06")
@@ -241,7 +242,7 @@ def test_list_and_export_read_a_read_only_store(tmp_path: Path, what: str) -> No
     data = tmp_path / "data"
     with Store(data / "aurora.sqlite3") as store:
         cal = store.default_calendar().id
-        start = ZonedTime.from_local(datetime(2026, 12, 2, 9, 0), "Europe/Berlin")
+        start = zoned(2026, 12, 2, 9, 0)
         store.put_event(Event.new(cal, "Dentist", start,
                                   ZonedTime(start.at + timedelta(hours=1), start.tz)))
     db = data / "aurora.sqlite3"
@@ -287,7 +288,7 @@ def test_a_read_only_open_never_writes(tmp_path: Path) -> None:
     path = tmp_path / "aurora.sqlite3"
     with Store(path) as store:
         cal = store.default_calendar().id
-        start = ZonedTime.from_local(datetime(2026, 12, 2, 9, 0), "Europe/Berlin")
+        start = zoned(2026, 12, 2, 9, 0)
         store.put_event(Event.new(cal, "Weekly", start,
                                   ZonedTime(start.at + timedelta(hours=1), start.tz),
                                   rrule="FREQ=WEEKLY"))

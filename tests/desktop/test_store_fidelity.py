@@ -7,10 +7,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from aurora_core.ical import parse_ics, to_ics
-from aurora_core.model import Event, Reminder, ZonedTime
+from aurora_core.model import Event, Reminder
 from aurora_core.recurrence import edit_occurrence
 from aurora_desktop.store import Store
 from aurora_desktop.store.schema import MIGRATIONS, SCHEMA_VERSION
+from tests.helpers.times import zoned
 
 NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
 FIXTURE = Path(__file__).parents[1] / "core" / "ics" / "fidelity_unknown_properties.ics"
@@ -27,7 +28,7 @@ def test_imported_lines_survive_the_store_and_an_edit(tmp_path: Path) -> None:
                      and e.recurrence_id is None]
         store.put_event(store.get_event(master.id).replace(title="Renamed"))
         assert store.get_event(master.id).extra == master.extra
-        rid = ZonedTime.from_local(datetime(2024, 1, 29, 9), "Europe/Berlin")
+        rid = zoned(2024, 1, 29, 9)
         overrides = [e for e in events if e.uid == master.uid and e.recurrence_id is not None]
         (ov,) = edit_occurrence(store.get_event(master.id), overrides, rid,
                                 title="One").upserts

@@ -15,9 +15,9 @@ BERLIN = "Europe/Berlin"
 
 
 def zoned(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0, *,
-          tz: str = BERLIN) -> ZonedTime:
-    """The instant at this wall clock in ``tz``."""
-    return ZonedTime.from_local(datetime(year, month, day, hour, minute, second), tz)
+          fold: int = 0, tz: str = BERLIN) -> ZonedTime:
+    """The instant at this wall clock in ``tz`` (``fold=1``: the second of a repeated hour)."""
+    return ZonedTime.from_local(datetime(year, month, day, hour, minute, second, fold=fold), tz)
 
 
 def on(day: date, hour: int, minute: int = 0, tz: str = BERLIN) -> ZonedTime:

@@ -6,16 +6,16 @@ from __future__ import annotations
 
 import shutil
 from collections import Counter
-from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from aurora_core.model import Event, ZonedTime
+from aurora_core.model import Event
 from aurora_core.recurrence import edit_occurrence
 from tests.helpers.cloud_process import CloudProcess
 from tests.helpers.desktops import Desktop, dump, make_account
 from tests.helpers.faulty_proxy import FaultyProxy
+from tests.helpers.times import zoned
 
 pytestmark = pytest.mark.e2e
 
@@ -47,19 +47,17 @@ def behind(desktop: Desktop, proxy: FaultyProxy) -> Desktop:
 
 
 def series(d: Desktop, title: str, day: int) -> Event:
-    start = ZonedTime.from_local(datetime(2026, 12, day, 9), "Europe/Berlin")
-    end = ZonedTime.from_local(datetime(2026, 12, day, 9, 30), "Europe/Berlin")
+    start = zoned(2026, 12, day, 9)
+    end = zoned(2026, 12, day, 9, 30)
     return d.store.put_event(Event.new(d.calendar_id(), title, start, end,
                                        rrule="FREQ=DAILY;COUNT=6"))
 
 
 def move_occurrence(d: Desktop, master: Event, day: int, hour: int) -> None:
-    rid = ZonedTime.from_local(datetime(2026, 12, day, 9), "Europe/Berlin")
+    rid = zoned(2026, 12, day, 9)
     d.store.apply(edit_occurrence(d.get(master.id), [], rid,  # type: ignore[arg-type]
-                                  start=ZonedTime.from_local(datetime(2026, 12, day, hour),
-                                                             "Europe/Berlin"),
-                                  end=ZonedTime.from_local(datetime(2026, 12, day, hour, 30),
-                                                           "Europe/Berlin")))
+                                  start=zoned(2026, 12, day, hour),
+                                  end=zoned(2026, 12, day, hour, 30)))
 
 
 def test_edits_and_deletes_of_events_and_series_go_in_one_batch(cloud: CloudProcess,
@@ -92,7 +90,7 @@ def test_edits_and_deletes_of_events_and_series_go_in_one_batch(cloud: CloudProc
         master, overrides = b.store.series(kept.uid)
         assert master is not None and master.title == "Kept series (renamed)"
         assert [o.start for o in overrides] == [
-            ZonedTime.from_local(datetime(2026, 12, 15, 11), "Europe/Berlin")]
+            zoned(2026, 12, 15, 11)]
         assert b.store.series(gone.uid) == (None, [])
         assert sorted(e["title"] for e in b.snapshot() if e["title"].startswith("Event")) == \
             sorted(f"Event {i} (edited)" for i in range(8))

@@ -10,7 +10,7 @@ import json
 import shutil
 import time
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -21,6 +21,7 @@ from aurora_desktop.sync import engine as engine_module
 from tests.helpers.cloud_process import CloudProcess
 from tests.helpers.desktops import Desktop, dump, make_account
 from tests.helpers.faulty_proxy import FaultyProxy
+from tests.helpers.times import zoned
 
 pytestmark = pytest.mark.e2e
 
@@ -69,9 +70,8 @@ def test_different_fields_changed_on_each_desktop_are_both_kept(
     ev = a.add("Review", day=11)
     converge(a, b)
     a.edit(ev.id, title="Design review")
-    later = ZonedTime.from_local(datetime(2026, 12, 11, 14), "Europe/Berlin")
-    b.edit(ev.id, start=later, end=ZonedTime.from_local(datetime(2026, 12, 11, 15),
-                                                        "Europe/Berlin"))
+    later = zoned(2026, 12, 11, 14)
+    b.edit(ev.id, start=later, end=zoned(2026, 12, 11, 15))
     a.sync()
     b.sync()  # B's push gets 412 and merges: the title from A, the time from B
     converge(a, b)
@@ -123,33 +123,30 @@ def test_an_edit_beats_a_delete_in_both_directions(pair: tuple[Desktop, Desktop]
 def test_a_series_edited_on_one_desktop_and_an_occurrence_on_the_other(
         pair: tuple[Desktop, Desktop]) -> None:
     a, b = pair
-    start = ZonedTime.from_local(datetime(2026, 12, 7, 9), "Europe/Berlin")
-    end = ZonedTime.from_local(datetime(2026, 12, 7, 9, 30), "Europe/Berlin")
+    start = zoned(2026, 12, 7, 9)
+    end = zoned(2026, 12, 7, 9, 30)
     master = a.store.put_event(Event.new(a.calendar_id(), "Stand-up", start, end,
                                          rrule="FREQ=DAILY;COUNT=10"))
     converge(a, b)
     # A renames the whole series; B moves Wednesday's occurrence.
     a.store.apply(edit_all(master, [], title="Daily stand-up"))
-    rid = ZonedTime.from_local(datetime(2026, 12, 9, 9), "Europe/Berlin")
+    rid = zoned(2026, 12, 9, 9)
     b.store.apply(edit_occurrence(b.get(master.id), [], rid,  # type: ignore[arg-type]
-                                  start=ZonedTime.from_local(datetime(2026, 12, 9, 11),
-                                                             "Europe/Berlin"),
-                                  end=ZonedTime.from_local(datetime(2026, 12, 9, 11, 30),
-                                                           "Europe/Berlin")))
+                                  start=zoned(2026, 12, 9, 11),
+                                  end=zoned(2026, 12, 9, 11, 30)))
     converge(a, b)
     for d in (a, b):
         m, overrides = d.store.series(master.uid)
         assert m is not None and m.title == "Daily stand-up"
         assert len(overrides) == 1
-        assert overrides[0].start == ZonedTime.from_local(datetime(2026, 12, 9, 11),
-                                                          "Europe/Berlin")
+        assert overrides[0].start == zoned(2026, 12, 9, 11)
 
 
 def test_first_sign_in_with_a_thousand_local_events_done_twice_makes_no_duplicates(
         cloud: CloudProcess, tmp_path: Path) -> None:
     email, password = make_account(cloud, tmp_path)
     a = Desktop("laptop", tmp_path / "laptop", cloud)
-    base = ZonedTime.from_local(datetime(2026, 12, 1, 8), "Europe/Berlin")
+    base = zoned(2026, 12, 1, 8)
     cal = a.calendar_id()
     events = [Event.new(cal, f"Local {i}", ZonedTime(base.at + timedelta(hours=i), base.tz),
                         ZonedTime(base.at + timedelta(hours=i, minutes=30), base.tz))

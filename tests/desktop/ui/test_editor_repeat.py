@@ -1,17 +1,17 @@
 """The editor's repeat row: a stored rule opens as its preset (or as a custom rule with
 its text) and saves back unchanged; each preset writes its rule."""
 
-from datetime import datetime
 
 import pytest
 
-from aurora_core.model import Calendar, Event, ZonedTime
+from aurora_core.model import Calendar, Event
 from aurora_desktop.ui.editor import EventEditor
+from tests.helpers.times import zoned
 
 CAL = Calendar("c1", "Work")
 # Thursday 31 December 2026: the fifth and last Thursday of its month.
-START = ZonedTime.from_local(datetime(2026, 12, 31, 9, 0), "Europe/Berlin")
-END = ZonedTime.from_local(datetime(2026, 12, 31, 10, 0), "Europe/Berlin")
+START = zoned(2026, 12, 31, 9, 0)
+END = zoned(2026, 12, 31, 10, 0)
 
 
 def _editor(qtbot, rrule: str | None) -> EventEditor:  # type: ignore[no-untyped-def]

@@ -9,6 +9,7 @@ from aurora_core.model import Event, ZonedTime, get_zone
 from aurora_desktop.qt import QtGui
 from aurora_desktop.store import Store
 from aurora_desktop.ui.controller import Controller
+from tests.helpers.times import zoned
 
 BERLIN = "Europe/Berlin"
 
@@ -18,7 +19,7 @@ def test_moving_all_across_the_spring_night_keeps_the_new_wall_time(qtbot, tmp_p
     store = Store(tmp_path / "a.sqlite3")
     controller = Controller(store, QtGui.QUndoStack(), zone, BERLIN)
     controller.ask_scope = lambda _verb, _following: "all"
-    start = ZonedTime.from_local(datetime(2026, 3, 21, 9), BERLIN)
+    start = zoned(2026, 3, 21, 9, tz=BERLIN)
     store.put_event(Event.new(store.default_calendar().id, "Daily", start,
                               ZonedTime(start.at + timedelta(minutes=30), BERLIN),
                               rrule="FREQ=DAILY"))
