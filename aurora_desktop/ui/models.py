@@ -10,7 +10,7 @@ from aurora_core.defaults import DEFAULT_COLOR, NO_TITLE
 from aurora_core.model import Calendar, Event
 from aurora_desktop.qt import Qt, QtCore
 from aurora_desktop.store import Store, StoreError
-from aurora_desktop.ui import theme
+from aurora_desktop.ui import icons
 from aurora_desktop.ui.layout import Item, to_items
 
 ItemRole = Qt.ItemDataRole.UserRole + 1
@@ -196,7 +196,7 @@ class CalendarListModel(QtCore.QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return cal.name + (" (read-only)" if cal.read_only else "")
         if role == Qt.ItemDataRole.DecorationRole:
-            return theme.swatch(cal.color)
+            return icons.swatch(cal.color)
         if role == Qt.ItemDataRole.CheckStateRole:
             return Qt.CheckState.Checked if cal.visible else Qt.CheckState.Unchecked
         if role == Qt.ItemDataRole.AccessibleTextRole:
@@ -401,7 +401,7 @@ class SearchModel(QtCore.QAbstractListModel):
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{ev.title}, {self._labels[index.row()]}"
         if role == Qt.ItemDataRole.DecorationRole:
-            return theme.dot(self._colors.get(ev.calendar_id, DEFAULT_COLOR))
+            return icons.dot(self._colors.get(ev.calendar_id, DEFAULT_COLOR))
         if role == ColorRole:
             return self._colors.get(ev.calendar_id, DEFAULT_COLOR)
         if role == IdRole:

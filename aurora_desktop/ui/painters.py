@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from aurora_desktop.qt import Qt, QtCore, QtGui
-from aurora_desktop.ui.theme import ChipColors, Theme
+from aurora_desktop.ui.colors import ChipColors
+from aurora_desktop.ui.theme import Theme
 
 RectF = QtCore.QRectF
 

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from aurora_desktop.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 from aurora_desktop.ui import painters
+from aurora_desktop.ui.colors import chip_colors
 from aurora_desktop.ui.layout import Item
 from aurora_desktop.ui.models import (
     AgendaModel,
@@ -15,7 +16,6 @@ from aurora_desktop.ui.models import (
     ModelIndex,
     OccurrenceModel,
 )
-from aurora_desktop.ui.theme import chip_colors
 from aurora_desktop.ui.views.base import CalendarView, ViewContext
 from aurora_desktop.ui.views.kinds import ViewKind
 

@@ -7,9 +7,10 @@ from datetime import date, datetime, time, timedelta
 from aurora_core.dates import add_months
 from aurora_desktop.qt import Qt, QtCore, QtGui, QtWidgets
 from aurora_desktop.ui import painters
+from aurora_desktop.ui.colors import chip_colors
+from aurora_desktop.ui.icons import swatch
 from aurora_desktop.ui.layout import Bar, Item, MonthCell, layout_month, month_grid_start
 from aurora_desktop.ui.models import OccurrenceModel
-from aurora_desktop.ui.theme import chip_colors, swatch
 from aurora_desktop.ui.views.base import CalendarView, ViewContext
 from aurora_desktop.ui.views.gesture import DAY_CELLS, Change, DragMode, DragTracker
 from aurora_desktop.ui.views.kinds import ViewKind

@@ -17,7 +17,8 @@ import pytest
 
 from aurora_desktop.auth import AccountService, AuthError, MemorySecrets, PasswordPolicy
 from aurora_desktop.qt import Qt
-from aurora_desktop.ui.account import AccountDialog, AccountUi
+from aurora_desktop.ui.account import AccountUi
+from aurora_desktop.ui.account_dialog import AccountDialog
 from aurora_desktop.ui.main_window import MainWindow
 from tests.helpers.accounts import (
     MemoryKeyring,

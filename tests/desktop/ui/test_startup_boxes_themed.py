@@ -11,7 +11,7 @@ import pytest
 from aurora_desktop import app as app_module
 from aurora_desktop.qt import QtCore, QtGui, QtWidgets
 from aurora_desktop.store.base import StoreDamaged
-from aurora_desktop.ui import open_failure, theme
+from aurora_desktop.ui import open_failure, style_sheets, theme
 
 
 @pytest.mark.parametrize("mode", ["light", "dark"])
@@ -53,6 +53,6 @@ def test_the_damaged_database_box_is_themed(
     assert app_module.run_app(tmp_path, ["aurora"]) == 1
     t = theme.resolve(mode)
     assert seen["window"] == t.window
-    assert seen["sheet"] == theme.style_sheet(t)
+    assert seen["sheet"] == style_sheets.app_style_sheet(t)
     assert seen["font"] == theme.install_font(qapp)
     assert seen["clipped"] == []  # whole labels on the theme's padded buttons
