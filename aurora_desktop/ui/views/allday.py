@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 from aurora_desktop.qt import Qt, QtCore, QtGui, QtWidgets
 from aurora_desktop.ui import painters
+from aurora_desktop.ui.colors import chip_colors
 from aurora_desktop.ui.layout import Bar, Item
-from aurora_desktop.ui.theme import chip_colors
 from aurora_desktop.ui.views.gesture import DAY_CELLS, Change, Create, DragMode, DragTracker
 from aurora_desktop.ui.views.grid_metrics import GUTTER
 

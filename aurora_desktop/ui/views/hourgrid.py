@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 from aurora_desktop.qt import Qt, QtCore, QtGui, QtWidgets
 from aurora_desktop.ui import painters
+from aurora_desktop.ui.colors import chip_colors
 from aurora_desktop.ui.layout import Item
-from aurora_desktop.ui.theme import chip_colors
 from aurora_desktop.ui.views.gesture import (
     HOUR_GRID,
     Change,
