@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from aurora_core.defaults import DEFAULT_COLOR
 from aurora_core.model import Calendar, ValidationError, new_id
 
-from .base import DEFAULT_CALENDAR_NAME, ChangeNotice, StoreBase
+from .base import DEFAULT_CALENDAR_NAME, ChangeNotice, StoreBase, StoreError
 
 __all__ = ["PALETTE", "CalendarsMixin", "pick_color"]
 
@@ -91,14 +91,26 @@ class CalendarsMixin(StoreBase):
         return pick_color(c.color for c in self.calendars())
 
     def default_calendar(self) -> Calendar:
-        cals = self.calendars()
-        writable = [c for c in cals if not c.read_only]
-        if writable:
-            return writable[0]
-        # (a subscription may be called "Personal": names are unique)
-        cal = Calendar(new_id(), self.free_name(DEFAULT_CALENDAR_NAME))
-        self.put_calendar(cal)
-        return cal
+        """The first writable calendar: where an event goes when no calendar is named.
+
+        Only reads: when every calendar is read-only (subscriptions) there is none
+        (StoreError); :meth:`default_calendar_or_new` makes one then.
+        """
+        for cal in self.calendars():
+            if not cal.read_only:
+                return cal
+        raise StoreError("there is no calendar to add events to: every calendar is a "
+                         "subscription")
+
+    def default_calendar_or_new(self) -> Calendar:
+        """:meth:`default_calendar`, or (none is writable) a new one, stored now."""
+        try:
+            return self.default_calendar()
+        except StoreError:
+            # (a subscription may be called "Personal": names are unique)
+            cal = Calendar(new_id(), self.free_name(DEFAULT_CALENDAR_NAME))
+            self.put_calendar(cal)
+            return cal
 
     def _write_calendar(self, cal: Calendar, touched: set[str], *, local: bool = True) -> None:
         """Write a calendar; a local one with another calendar's name is refused (a
