@@ -7,36 +7,24 @@ from datetime import datetime, timedelta, tzinfo
 
 from aurora_cloud.storage import Due
 from aurora_core import recurrence
-from aurora_core.model import Event, EventStatus, Occurrence
+from aurora_core.model import Event, Occurrence
+from aurora_core.reminders import channel_minutes, due_reminders
 from aurora_core.wire import format_time
 
 SEARCH_SPAN = timedelta(days=366)
 MAX_SPANS = 12  # a series with no instance in 12 years reminds no more
 
 
-def _email_minutes(events: Sequence[Event]) -> list[int]:
-    return [r.minutes_before for e in events for r in e.reminders if r.channel == "email"]
-
-
 def _candidates(occ: Occurrence, local_tz: tzinfo, after: datetime) -> list[Due]:
-    if occ.event.status == EventStatus.CANCELLED:
-        return []
-    start = occ.start.instant(local_tz)
-    out = []
-    for r in occ.event.reminders:
-        if r.channel != "email":
-            continue
-        at = start - timedelta(minutes=r.minutes_before)
-        if at > after:
-            out.append(Due(at=at, info={
-                "event_id": occ.event.id,
-                "start": format_time(occ.start),
-                "end": format_time(occ.end),
-                "recurrence_id": None if occ.recurrence_id is None
-                else format_time(occ.recurrence_id),
-                "minutes_before": r.minutes_before,
-            }))
-    return out
+    """The occurrence's email reminders due strictly after ``after`` (the core's rule,
+    :func:`aurora_core.reminders.due_reminders`), with what the email needs."""
+    return [Due(at=at, info={
+        "event_id": occ.event.id,
+        "start": format_time(occ.start),
+        "end": format_time(occ.end),
+        "recurrence_id": None if occ.recurrence_id is None else format_time(occ.recurrence_id),
+        "minutes_before": rem.minutes_before,
+    }) for rem, at in due_reminders(occ, "email", local_tz, after=after)]
 
 
 def next_email_due(master: Event, overrides: Sequence[Event], after: datetime,
@@ -49,7 +37,7 @@ def next_email_due(master: Event, overrides: Sequence[Event], after: datetime,
     """
     if master.recurrence_id is not None:
         return None
-    minutes = _email_minutes([master, *overrides])
+    minutes = channel_minutes([master, *overrides], "email")
     if not minutes:
         return None
     lo_lead, hi_lead = min(minutes), max(minutes)

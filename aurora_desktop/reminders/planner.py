@@ -38,7 +38,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 
-from aurora_core.model import Event, EventStatus, Occurrence
+from aurora_core.model import Event, Occurrence
+from aurora_core.reminders import channel_minutes, due_reminders
 from aurora_core.series import overrides_stand_alone, series_occurrences
 from aurora_desktop.store import ReminderState, Store
 
@@ -179,26 +180,23 @@ def decide(
 
 
 def reminders_of(occurrences: Iterable[Occurrence], local_tz: tzinfo) -> list[DueReminder]:
-    """The desktop (notification-channel) reminders of ``occurrences``.
-
-    Cancelled events have none; email reminders belong to the server.
+    """The desktop (notification-channel) reminders of ``occurrences``, as the core says
+    they fall due (:func:`aurora_core.reminders.due_reminders`: none for a cancelled
+    event, each of an event's minutes once); email reminders belong to the server.
     """
     out: list[DueReminder] = []
     for occ in occurrences:
-        ev = occ.event
-        if ev.status == EventStatus.CANCELLED or not ev.reminders:
+        dues = due_reminders(occ, "notification", local_tz)
+        if not dues:
             continue
+        ev = occ.event
         start = occ.start.instant(local_tz)
         end = occ.end.instant(local_tz)
         key = occ.key
-        seen: set[int] = set()
-        for rem in ev.reminders:
-            if rem.channel != "notification" or rem.minutes_before in seen:
-                continue
-            seen.add(rem.minutes_before)
+        for rem, due in dues:
             out.append(DueReminder(
                 occurrence_key=key, reminder=f"{rem.minutes_before}:notification",
-                due=start - timedelta(minutes=rem.minutes_before), event_id=ev.id, uid=ev.uid,
+                due=due, event_id=ev.id, uid=ev.uid,
                 title=ev.title, location=ev.location, start=start, end=end,
                 all_day=ev.all_day, minutes_before=rem.minutes_before, set_at=ev.updated))
     return out
@@ -206,13 +204,8 @@ def reminders_of(occurrences: Iterable[Occurrence], local_tz: tzinfo) -> list[Du
 
 def _leads(events: Iterable[Event]) -> tuple[int, int]:
     """(largest minutes before, largest minutes after) over the notification reminders."""
-    lead = lag = 0
-    for ev in events:
-        for rem in ev.reminders:
-            if rem.channel == "notification":
-                lead = max(lead, rem.minutes_before)
-                lag = max(lag, -rem.minutes_before)
-    return lead, lag
+    minutes = channel_minutes(events, "notification")
+    return max([0, *minutes]), max([0, *(-m for m in minutes)])
 
 
 class Planner:
