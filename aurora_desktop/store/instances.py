@@ -36,8 +36,9 @@ DENSE = 20_000
 
 
 class InstancesMixin(StoreBase):
-    def _horizon(self) -> int:
-        """Wall seconds up to which open-ended series are materialised."""
+    def _ensure_horizon(self) -> int:
+        """Wall seconds up to which open-ended series are materialised (the first call on
+        a store sets it: its now plus HORIZON, written to meta)."""
         row = self._db.execute("SELECT value FROM meta WHERE key = 'horizon'").fetchone()
         if row is not None:
             return int(row[0])
@@ -63,7 +64,7 @@ class InstancesMixin(StoreBase):
                 self._insert_single_instance(rowid, e)
             return
         master_rowid, master = masters[0]
-        self._materialise(master_rowid, master, overrides, self._horizon())
+        self._materialise(master_rowid, master, overrides, self._ensure_horizon())
 
     def _materialise(self, master_rowid: int, master: Event,
                      overrides: Sequence[tuple[int, Event]], horizon: int,
@@ -136,7 +137,7 @@ class InstancesMixin(StoreBase):
         """Materialise open-ended series further, up to at least ``wall_needed``."""
         if self.read_only:
             return  # answers from what is materialised (400 days past the last writer's now)
-        old = self._horizon()
+        old = self._ensure_horizon()
         behind = self._db.execute(
             f"SELECT {_EVENT_COLS}, expanded_to FROM events WHERE expanded_to IS NOT NULL "
             "AND expanded_to < ? AND deleted = 0", (wall_needed,)).fetchall()
