@@ -32,7 +32,8 @@ from aurora_cloud.errors import (
     Unauthorized,
 )
 from aurora_cloud.limits import Limits
-from aurora_cloud.logic import Precondition, Service, parse_bound
+from aurora_cloud.logic import Precondition, Service
+from aurora_cloud.logic.occurrences import parse_bound
 from aurora_cloud.storage import Stored
 from aurora_core import wire
 
@@ -68,7 +69,11 @@ def problem(status: int, detail: str | None = None, *, title: str | None = None,
 
 def _current_json(current: Any) -> Any:
     if isinstance(current, Stored):
-        from aurora_cloud.logic import stored_calendar, stored_event, stored_reminder_state
+        from aurora_cloud.logic.convert import (
+            stored_calendar,
+            stored_event,
+            stored_reminder_state,
+        )
 
         convert = {"event": stored_event, "calendar": stored_calendar,
                    "reminder_state": stored_reminder_state}[current.kind]

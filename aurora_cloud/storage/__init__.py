@@ -1,5 +1,5 @@
 """DynamoDB storage (see :mod:`aurora_cloud.storage.dynamo`)."""
 
-from aurora_cloud.storage.dynamo import Due, Storage, Stored, Write
+from aurora_cloud.storage.dynamo import Due, Kind, Storage, Stored, Write
 
-__all__ = ["Due", "Storage", "Stored", "Write"]
+__all__ = ["Due", "Kind", "Storage", "Stored", "Write"]

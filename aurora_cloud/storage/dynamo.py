@@ -35,6 +35,7 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -55,6 +56,24 @@ PARKED_PK = "PARKED"  # the due GSI partition of parked reminders
 DISPATCHER_KEY = {"PK": {"S": "SYSTEM"}, "SK": {"S": "DISPATCHER"}}
 THROTTLE_CODES = {"ProvisionedThroughputExceededException", "ThrottlingException",
                   "RequestLimitExceeded"}
+
+
+class Kind(StrEnum):
+    """What a versioned item of a user is."""
+
+    CALENDAR = "calendar"
+    EVENT = "event"
+    REMINDER_STATE = "reminder_state"
+
+
+_PREFIX = {Kind.CALENDAR: "CAL#", Kind.EVENT: "EVT#", Kind.REMINDER_STATE: "RST#"}
+_KIND_OF = {prefix: kind for kind, prefix in _PREFIX.items()}
+
+
+def item_sk(kind: Kind, item_id: str) -> str:
+    """The sort key of a user's item. Event and reminder state ids are UUIDs, matched
+    whatever their case; a calendar id is the client's, kept as it is."""
+    return _PREFIX[kind] + (item_id if kind is Kind.CALENDAR else item_id.lower())
 
 
 def user_pk(sub: str) -> str:
@@ -116,26 +135,35 @@ class Stored:
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
-    def kind(self) -> str:
-        """calendar, event or reminder_state."""
-        if self.sk.startswith("CAL#"):
-            return "calendar"
-        return "reminder_state" if self.sk.startswith("RST#") else "event"
+    def kind(self) -> Kind:
+        return _KIND_OF[self.sk[:4]]
+
+    @property
+    def id(self) -> str:
+        """The item's id (an event's or reminder state's in lower case)."""
+        return self.sk[4:]
 
 
 @dataclass(frozen=True)
 class Write:
-    """One item to write in a versioned commit."""
+    """One item to write in a versioned commit: the ``kind`` of item and its ``id``."""
 
-    sk: str
+    kind: Kind
+    id: str
     doc: dict[str, Any]
     prev_version: int | None  # None: the item must not exist
     deleted: bool = False
     created_at: str | None = None
     due: Due | None = None
-    series: str | None = None
+    series_uid: str | None = None  # an event of a series (master or override): its uid
     envelope: tuple[int, int] | None = None  # epoch seconds an event can touch: [rs, re]
     expires_at: int | None = None  # TTL (epoch seconds) of a live item; tombstones get theirs
+
+    @classmethod
+    def tombstone(cls, cur: Stored) -> Write:
+        """The write that deletes ``cur`` (its content stays, as a tombstone)."""
+        return cls(kind=cur.kind, id=cur.id, doc=cur.doc, prev_version=cur.version,
+                   deleted=True, created_at=cur.created_at)
 
 
 class Storage:
@@ -194,17 +222,26 @@ class Storage:
 
     # -- versioned items --------------------------------------------------
 
-    def get(self, sub: str, sk: str) -> Stored | None:
+    def get(self, sub: str, kind: Kind, item_id: str) -> Stored | None:
+        """The user's item (live or a tombstone), or None. One consistent read."""
         resp = self._call("get_item", TableName=self.table, ConsistentRead=True,
-                          Key={"PK": {"S": user_pk(sub)}, "SK": {"S": sk}})
+                          Key={"PK": {"S": user_pk(sub)}, "SK": {"S": item_sk(kind, item_id)}})
         item = resp.get("Item")
         return self._from_item(item) if item else None
 
-    def get_many(self, sub: str, sks: Sequence[str]) -> dict[str, Stored]:
-        """:meth:`get` for many items of ``sub`` (consistent reads, BatchGetItem, 100 keys
-        a call; unprocessed keys retried with back-off). Absent items are left out."""
+    def get_many(self, sub: str, kind: Kind, ids: Sequence[str]) -> dict[str, Stored]:
+        """:meth:`get` for many items of ``sub``, keyed by the ids as asked (absent items
+        are left out)."""
+        asked: dict[str, list[str]] = {}
+        for item_id in ids:
+            asked.setdefault(item_sk(kind, item_id), []).append(item_id)
+        found = self._get_many(sub, list(asked))
+        return {item_id: stored for sk, stored in found.items() for item_id in asked[sk]}
+
+    def _get_many(self, sub: str, keys: Sequence[str]) -> dict[str, Stored]:
+        """Items by sort key (consistent reads, BatchGetItem, 100 keys a call; unprocessed
+        keys retried with back-off)."""
         pk = user_pk(sub)
-        keys = list(dict.fromkeys(sks))
         out: dict[str, Stored] = {}
         for start in range(0, len(keys), BATCH_GET):
             want = [{"PK": {"S": pk}, "SK": {"S": sk}} for sk in keys[start:start + BATCH_GET]]
@@ -259,9 +296,10 @@ class Storage:
         stored: list[Stored] = []
         for i, w in enumerate(writes, start=1):
             version = (w.prev_version or 0) + 1
+            sk = item_sk(w.kind, w.id)
             item: dict[str, Any] = {
                 "PK": {"S": pk},
-                "SK": {"S": w.sk},
+                "SK": {"S": sk},
                 "doc": {"S": json.dumps(w.doc, separators=(",", ":"), ensure_ascii=False)},
                 "version": {"N": str(version)},
                 "seq": {"N": str(base + i)},
@@ -273,14 +311,14 @@ class Storage:
                 item["expires_at"] = {"N": str(int((now + self.tombstone_horizon).timestamp()))}
             elif w.expires_at is not None:
                 item["expires_at"] = {"N": str(w.expires_at)}
-            if w.series:
-                item["series"] = {"S": w.series}
+            if w.series_uid is not None:
+                item["series"] = {"S": series_key(sub, w.series_uid)}
             if w.envelope:
                 item["rs"] = {"N": str(w.envelope[0])}
                 item["re"] = {"N": str(w.envelope[1])}
             due_sk = None
             if w.due is not None and not w.deleted:
-                due_attrs = self._due_attrs(sub, w.sk, w.due)
+                due_attrs = self._due_attrs(sub, w.id.lower(), w.due)
                 item.update(due_attrs)
                 due_sk = due_attrs["due_sk"]["S"]
             put: dict[str, Any] = {"TableName": self.table, "Item": item}
@@ -290,7 +328,7 @@ class Storage:
                 put["ConditionExpression"] = "version = :v"
                 put["ExpressionAttributeValues"] = {":v": {"N": str(w.prev_version)}}
             actions.append({"Put": put})
-            stored.append(Stored(sk=w.sk, doc=w.doc, version=version, seq=base + i,
+            stored.append(Stored(sk=sk, doc=w.doc, version=version, seq=base + i,
                                  created_at=w.created_at or stamp, updated_at=stamp,
                                  deleted=w.deleted, due_sk=due_sk,
                                  due_info=w.due.info if w.due else None))
@@ -302,8 +340,17 @@ class Storage:
             raise
         return stored
 
-    def query_prefix(self, sub: str, prefix: str, *, include_deleted: bool = False,
-                     window: tuple[int, int] | None = None) -> Iterator[Stored]:
+    def calendars(self, sub: str) -> Iterator[Stored]:
+        """The user's calendars (not the deleted ones)."""
+        return self._query_prefix(sub, _PREFIX[Kind.CALENDAR])
+
+    def events(self, sub: str, *, window: tuple[int, int] | None = None) -> Iterator[Stored]:
+        """The user's events (not the deleted ones); with ``window``, only those that may
+        touch [from, to] epoch seconds (by the envelope they were written with)."""
+        return self._query_prefix(sub, _PREFIX[Kind.EVENT], window=window)
+
+    def _query_prefix(self, sub: str, prefix: str, *, include_deleted: bool = False,
+                      window: tuple[int, int] | None = None) -> Iterator[Stored]:
         """Items of ``sub`` whose SK starts with ``prefix``; ``window`` filters events
         by their envelope (they may touch [from, to] epoch seconds)."""
         kw: dict[str, Any] = {
@@ -521,8 +568,7 @@ class Storage:
 
     # -- due reminders ----------------------------------------------------
 
-    def _due_attrs(self, sub: str, sk: str, due: Due) -> dict[str, Any]:
-        event_id = sk.removeprefix("EVT#")
+    def _due_attrs(self, sub: str, event_id: str, due: Due) -> dict[str, Any]:
         shard = shard_of(sub, event_id, self.due_shards)
         return {
             "due_pk": {"S": due_bucket(due.at, shard)},
@@ -530,15 +576,16 @@ class Storage:
             "due_info": {"S": json.dumps(due.info)},
         }
 
-    def set_due(self, sub: str, sk: str, version: int, due: Due | None) -> bool:
-        """Point an event's next reminder at ``due`` if it is still ``version``."""
-        key = {"PK": {"S": user_pk(sub)}, "SK": {"S": sk}}
+    def set_event_due(self, sub: str, event_id: str, version: int, due: Due | None) -> bool:
+        """Point an event's next reminder at ``due`` (None: none) if the event is still
+        ``version`` and not deleted; False if it is not."""
+        key = {"PK": {"S": user_pk(sub)}, "SK": {"S": item_sk(Kind.EVENT, event_id)}}
         values: dict[str, Any] = {":v": {"N": str(version)}}
         # A lease or a parking of the dispatcher is over: the reminders are planned anew.
         if due is None:
             expr = "REMOVE due_pk, due_sk, due_info, lease_of, released, parked_reason"
         else:
-            attrs = self._due_attrs(sub, sk, due)
+            attrs = self._due_attrs(sub, event_id.lower(), due)
             expr = ("SET due_pk = :dp, due_sk = :ds, due_info = :di "
                     "REMOVE lease_of, released, parked_reason")
             values.update({":dp": attrs["due_pk"], ":ds": attrs["due_sk"],
@@ -666,7 +713,7 @@ class Storage:
         if due is None:
             removes = ["due_pk", "due_sk", "due_info"]
         else:
-            attrs = self._due_attrs(sub, sk, due)
+            attrs = self._due_attrs(sub, sk.removeprefix("EVT#"), due)
             sets += ["due_pk = :dp", "due_sk = :ds", "due_info = :di"]
             values.update({":dp": attrs["due_pk"], ":ds": attrs["due_sk"],
                            ":di": attrs["due_info"]})

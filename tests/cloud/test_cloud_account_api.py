@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from aurora_cloud import logic
+from aurora_cloud.logic import account
 from aurora_cloud.storage import Storage
 from tests.helpers.cloud import InProcess, event_body
 
@@ -55,7 +55,7 @@ def test_deleting_the_account_removes_every_item_and_then_the_cognito_user(
 
 def test_deletion_is_bounded_per_call_202_until_done(inproc: InProcess,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(logic, "DELETE_BUDGET", 7)
+    monkeypatch.setattr(account, "DELETE_BUDGET", 7)
     _fill(inproc, "alice", 15)  # 18 items: META, calendar, 15 events, 1 tombstone
     answers = []
     for _ in range(10):

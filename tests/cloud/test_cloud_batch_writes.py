@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from aurora_cloud.logic import _event_sk
+from aurora_cloud.storage import Kind
 from tests.helpers.cloud import InProcess, event_body
 
 CREATE = {"If-None-Match": "*"}
@@ -140,7 +140,7 @@ def _stored(inproc: InProcess, sub: str, ids: list[str]) -> list[Any]:
     """What the table holds for ``ids``: content, version, deletion, reminder due."""
     out = []
     for eid in ids:
-        s = inproc.storage.get(sub, _event_sk(eid))
+        s = inproc.storage.get(sub, Kind.EVENT, eid)
         assert s is not None
         due_at = s.due_sk.split("#")[0] if s.due_sk else None
         out.append((eid, s.doc, s.version, s.deleted, due_at, s.due_info))

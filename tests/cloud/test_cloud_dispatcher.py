@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aurora_cloud.reminders.dispatcher import Dispatcher
+from aurora_cloud.storage import Kind
 from tests.helpers.cloud import InProcess, event_body
 
 T0 = datetime(2026, 11, 25, 7, 58, 30, tzinfo=UTC)  # 08:58:30 in Berlin
@@ -100,7 +101,7 @@ def test_a_series_reminds_again_for_the_next_occurrence(inproc: InProcess) -> No
     created = _create(inproc, title="daily", rrule="FREQ=DAILY;COUNT=3")
     inproc.clock.advance(timedelta(minutes=2))
     assert inproc.dispatcher.run().sent == 1
-    item = inproc.storage.get("alice", f"EVT#{created['id']}")
+    item = inproc.storage.get("alice", Kind.EVENT, created["id"])
     assert item is not None and item.due_sk is not None
     assert item.due_sk.startswith("2026-11-26T08:00:00")  # tomorrow 09:00 Berlin
     # The schedule ran every minute since (nothing was due); tomorrow at 09:00:30:
