@@ -43,7 +43,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from aurora_cloud.reminders import schedule
@@ -51,7 +51,8 @@ from aurora_cloud.reminders.render import Email, render_reminder
 from aurora_cloud.storage import Due, Storage
 from aurora_cloud.storage.dynamo import due_bucket, parse_iso
 from aurora_core import custom_zones, wire
-from aurora_core.model import Event, ValidationError, get_zone
+from aurora_core.model import Event, ValidationError
+from aurora_core.times import DisplayZone
 
 if TYPE_CHECKING:
     from aurora_cloud.settings import Settings
@@ -484,13 +485,13 @@ class Dispatcher:
             master = guarded(lambda: _event(json.loads(it.raw["doc"]["S"])))
             if master is None:
                 raise ValueError("the stored event does not validate")
-            zone = get_zone(settings.timezone)
+            zone = DisplayZone.named(settings.timezone)
             info = json.loads(it.raw["due_info"]["S"])
         except Exception as exc:  # OverBudget too
             return park(exc)
         overrides = cache.overrides(sub, master.uid) if master.is_recurring else []
         try:
-            next_due = guarded(lambda: self.planner(master, overrides, it.due_at, zone))
+            next_due = guarded(lambda: self.planner(master, overrides, it.due_at, zone.tz))
         except Exception as exc:
             return park(exc)
         why = "stale" if now - it.due_at > self.stale_after else \
@@ -514,14 +515,14 @@ class Dispatcher:
         return "sent", ""
 
     def _render(self, master: Event, overrides: list[Event], info: dict[str, Any],
-                zone: tzinfo, settings: wire.SettingsWire, to: str, now: datetime) -> Email:
+                zone: DisplayZone, settings: wire.SettingsWire, to: str, now: datetime) -> Email:
         event = master
         if info.get("event_id") and info["event_id"] != master.id:
             event = next((o for o in overrides if o.id == info["event_id"]), master)
         start = wire.parse_time(info["start"], all_day=event.all_day,
                                 timezone=getattr(event.start, "tz", None))
         return render_reminder(event, start, minutes_before=int(info["minutes_before"]),
-                               zone=zone, zone_name=settings.timezone, to=to,
+                               zone=zone, to=to,
                                sender=self.sender, now=now)
 
     def _finish(self, it: _Leased, next_due: Due | None, sent_at: datetime | None) -> None:

@@ -7,12 +7,13 @@ import html
 import re
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime
 from email.header import Header
 from email.utils import format_datetime
 
 from aurora_core import custom_zones
 from aurora_core.model import AllDayDate, Event, EventTime, FloatingTime, ZonedTime
+from aurora_core.times import DisplayZone
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 
@@ -23,16 +24,16 @@ def one_line(text: str, limit: int = 120) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-def describe_time(t: EventTime, zone: tzinfo, zone_name: str) -> str:
+def describe_time(t: EventTime, zone: DisplayZone) -> str:
     """A time as the user reads it: zoned times in the user's zone."""
     if isinstance(t, AllDayDate):
         return f"{t.day:%a %d %b %Y} (all day)"
     if isinstance(t, FloatingTime):
         return f"{t.wall:%a %d %b %Y, %H:%M}"
     assert isinstance(t, ZonedTime)
-    local = t.at.astimezone(zone)
-    text = f"{local:%a %d %b %Y, %H:%M} ({zone_name})"
-    if t.tz != zone_name:
+    local = zone.wall(t)
+    text = f"{local:%a %d %b %Y, %H:%M} ({zone.name})"
+    if t.tz != zone.name:
         there = t.local
         text += f" — {there:%H:%M} in {custom_zones.display_name(t.tz)}"
     return text
@@ -81,12 +82,12 @@ class Email:
         return "\r\n".join(lines).encode("ascii")
 
 
-def render_reminder(event: Event, start: EventTime, *, minutes_before: int, zone: tzinfo,
-                    zone_name: str, to: str, sender: str, now: datetime | None = None
+def render_reminder(event: Event, start: EventTime, *, minutes_before: int,
+                    zone: DisplayZone, to: str, sender: str, now: datetime | None = None
                     ) -> Email:
     """The email for one reminder of one occurrence (``start``) of ``event``."""
     title = event.title.strip() or "(untitled event)"
-    when = describe_time(start, zone, zone_name)
+    when = describe_time(start, zone)
     subject = f"Reminder: {one_line(title)} — {one_line(when, 80)}"
     lead = _lead(minutes_before)
     lines = [f"{title}", "", f"When: {when}"]
