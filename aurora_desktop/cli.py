@@ -76,7 +76,7 @@ def _calendar_named(store: Store, name: str | None, *, create: bool,
     never a guess. ``create``: a new name makes the calendar, stored now, or (``lazily``)
     left to the caller to store (an import makes it only if anything goes into it)."""
     if name is None:
-        return store.default_calendar_or_new()
+        return store.default_calendar()
     matches = store.calendars_named(name)
     if len(matches) > 1:
         raise CliError(f"{len(matches)} calendars are named {matches[0].name!r}: rename one "

@@ -28,7 +28,7 @@ from aurora_core.model import (
 )
 from aurora_core.repeat import WEEKDAYS, RepeatPreset, nth_weekday
 from aurora_desktop.qt import Qt, QtCore, QtGui, QtWidgets
-from aurora_desktop.ui.icons import swatch
+from aurora_desktop.ui.theme import swatch
 
 if TYPE_CHECKING:
     from aurora_desktop.ui.controller import Scope

@@ -17,10 +17,9 @@ from aurora_core.model import (
     AllDayDate,
     Calendar,
     EventStatus,
-    FloatingTime,
     Occurrence,
-    ZonedTime,
 )
+from aurora_core.times import wall_in
 
 __all__ = [
     "Item",
@@ -70,20 +69,12 @@ class Item:
             (self.end - timedelta(microseconds=1)).date()
 
 
-def wall(t: ZonedTime | AllDayDate | FloatingTime, zone: tzinfo) -> datetime:
-    if isinstance(t, ZonedTime):
-        return t.at.astimezone(zone).replace(tzinfo=None)
-    if isinstance(t, AllDayDate):
-        return datetime.combine(t.day, time())
-    return t.wall
-
-
 def to_items(occs: Iterable[Occurrence], zone: tzinfo,
              calendars: dict[str, Calendar]) -> list[Item]:
     out = []
     for o in occs:
         cal = calendars.get(o.event.calendar_id)
-        out.append(Item(o, wall(o.start, zone), wall(o.end, zone), isinstance(o.start, AllDayDate),
+        out.append(Item(o, wall_in(o.start, zone), wall_in(o.end, zone), isinstance(o.start, AllDayDate),
                         cal.color if cal else DEFAULT_COLOR, cal.name if cal else ""))
     return out
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import date, timedelta, tzinfo
 from typing import Any, TypeAlias
 
 from aurora_core.defaults import DEFAULT_COLOR, NO_TITLE
 from aurora_core.model import Calendar, Event
+from aurora_core.times import window_bounds
 from aurora_desktop.qt import Qt, QtCore
 from aurora_desktop.store import Store, StoreError
 from aurora_desktop.ui import icons
@@ -22,10 +23,6 @@ ColorRole = Qt.ItemDataRole.UserRole + 5  # a search result's calendar colour (s
 # What Qt passes to the model and delegate virtuals (data, flags, paint, ...).
 ModelIndex: TypeAlias = "QtCore.QModelIndex | QtCore.QPersistentModelIndex"
 _ROOT = QtCore.QModelIndex()  # the invalid index: the parent of a list's rows
-
-
-def local_bounds(first: date, end_exclusive: date, zone: tzinfo) -> tuple[datetime, datetime]:
-    return (datetime.combine(first, time(), zone), datetime.combine(end_exclusive, time(), zone))
 
 
 class OccurrenceModel(QtCore.QAbstractListModel):
@@ -118,7 +115,7 @@ class OccurrenceModel(QtCore.QAbstractListModel):
         try:
             if not self._calendars:
                 self._calendars = {c.id: c for c in self._store.calendars()}
-            s, e = local_bounds(*rng, self._zone)
+            s, e = window_bounds(*rng, self._zone)
             occs = self._store.occurrences(s, e, self._zone)
         except StoreError as exc:
             self.failed.emit(f"The calendar database cannot be read: {exc}")
@@ -284,7 +281,7 @@ class AgendaModel(QtCore.QAbstractListModel):
     def _fetch_rows(self, days: int) -> list[tuple[str, Any]]:
         first = self._loaded_to
         end = first + timedelta(days=days)
-        s, e = local_bounds(first, end, self._zone)
+        s, e = window_bounds(first, end, self._zone)
         items = to_items(self._store.occurrences(s, e, self._zone), self._zone, self._calendars)
         by_day: dict[date, list[Item]] = {}
         last = end - timedelta(days=1)

@@ -96,12 +96,20 @@ def test_a_store_edit_rearms(qtbot, store, clock, recorder, sched_factory):
 def test_many_changes_make_one_check(qtbot, store, clock, recorder, sched_factory):
     eng = ReminderEngine(store, recorder, local_tz=UTC, clock=clock)
     sched = sched_factory(eng)
+    asked_at: list[int] = []  # the check count at each request for a check
+
+    def ask() -> None:
+        asked_at.append(sched.checks)
+        sched.request_check()
+
+    eng.on_dirty = ask
     sched.start()
     before = sched.checks
-    for i in range(20):
-        make_event(store, f"E{i}", T0 + timedelta(hours=1, minutes=i))
-    qtbot.waitUntil(lambda: sched.checks > before, timeout=3000)
-    qtbot.wait(20)
+    with qtbot.waitSignal(sched.checked, timeout=3000):
+        for i in range(20):
+            make_event(store, f"E{i}", T0 + timedelta(hours=1, minutes=i))
+    # A second check needs a request after the first one began: none was made.
+    assert len(asked_at) == 20 and set(asked_at) == {before}
     assert sched.checks == before + 1
     assert sched.armed_for == T0 + timedelta(minutes=45)
 
@@ -133,8 +141,8 @@ def test_wake_from_sleep_is_noticed_by_the_minute_tick(qtbot, store, clock, reco
         wall[0] += 60
         mono[0] += 60
         clock.advance(minutes=1)
-        sched.tick()
-        qtbot.wait(5)
+        with qtbot.waitSignal(sched.checked, timeout=3000):  # the check the tick asked for
+            sched.tick()
     assert reasons == ["drift"]
     assert len(recorder.shown) == 1
 
