@@ -152,6 +152,26 @@ class PrivateBus:
         self.emit("NotificationClosed", "uu", notification_id, reason)
 
 
+def settle(native: Any, timeout: float = 8.0) -> None:
+    """Return once the app has handled every signal the daemon sent before this call.
+
+    A round trip on the notifier's own D-Bus connection: the bus delivers one sender's
+    messages in order, so the daemon's reply to it comes after every signal the daemon
+    emitted before (a press, a close), and the notifier's thread has passed each one on
+    by the time the reply is in; then the GUI thread takes what was passed on. So a test
+    shows that a press did nothing without sleeping on it.
+    """
+    from aurora_desktop.qt import QtCore
+
+    async def round_trip() -> None:
+        # desktop-notifier's D-Bus backend: the interface it listens for signals on.
+        await native._dn._backend.interface.call_get_server_information()
+
+    native._worker.submit(round_trip()).result(timeout)
+    for _ in range(3):  # the queued hand-over, and what it queues in turn
+        QtCore.QCoreApplication.sendPostedEvents()
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, Variant):
         return _plain(value.value)

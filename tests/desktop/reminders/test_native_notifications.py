@@ -22,7 +22,7 @@ from aurora_desktop.reminders.native import NO_BUTTONS_NOTE
 from aurora_desktop.store import Store
 from aurora_desktop.ui.reminder_service import ReminderService
 from tests.helpers.clocks import FakeClock
-from tests.helpers.notification_bus import PrivateBus, missing
+from tests.helpers.notification_bus import PrivateBus, missing, settle
 from tests.helpers.reminders import T0, make_event, put_written_earlier
 
 _MISSING = missing()
@@ -115,7 +115,7 @@ def test_a_reminder_is_a_desktop_notification_and_snooze_on_it_snoozes(
     assert app.svc.window.row_count() == 0
     # A press on the old notification now does nothing (it was acted on).
     bus.press(n["id"], "snooze")
-    qtbot.wait(300)
+    settle(app.svc.native)
     assert _state(store).state == "dismissed"
     assert app.shown == []
 
@@ -135,8 +135,9 @@ def test_a_click_opens_the_event_and_closing_is_not_dismissing(
     # Opening is not acting on the reminder: it stays pending, as after "Open event".
     assert app.svc.window.row_count() == 2
     # The user closes the other one with its X (reason 2): still pending, not dismissed.
+    assert [m.title for m in app.svc.native.shown] == ["Lunch"]  # Review was acted on
     bus.close_notification(by_title["Lunch"]["id"], 2)
-    qtbot.wait(300)
+    qtbot.waitUntil(lambda: not app.svc.native.shown, timeout=WAIT)  # the close was taken
     states = {k[0]: s.state for k, s in store.reminder_states().items()}
     assert sorted(states.values()) == ["fired", "fired"]
     assert app.svc.window.row_count() == 2
@@ -157,7 +158,7 @@ def test_dismissed_in_the_window_closes_its_notification(
     assert _state(store).state == "dismissed"
     # Its buttons no longer act: a late Snooze on it does not bring the reminder back.
     bus.press(nid, "snooze")
-    qtbot.wait(300)
+    settle(app.svc.native)
     assert _state(store).state == "dismissed"
 
 
