@@ -21,7 +21,7 @@ from typing import Any, TextIO
 
 from .auth import AccountService
 from .store import Store
-from .sync import SyncError, SyncReport, account_key, make_engine
+from .sync import SyncError, SyncReport, account_id, make_engine
 
 __all__ = ["add_sync_commands", "after_login", "before_logout", "run_sync"]
 
@@ -100,11 +100,11 @@ def after_login(accounts: AccountService, data_dir: Path, *, keep_local: bool,
     ident = accounts.identity
     if ident is None:
         return
-    key = account_key(*ident)
+    account = account_id(*ident)
     with _store(data_dir) as store:
-        store.set_current_account(key)
-        if store.sync_value(key, "cursor") is None:
-            store.set_sync_value(key, "adopt_local", "0" if keep_local else "1")
+        store.set_current_account(account)
+        if store.sync_value(account, "cursor") is None:
+            store.set_sync_value(account, "adopt_local", "0" if keep_local else "1")
     try:
         report, conflicts = run_sync(data_dir, accounts)
     except SyncError as exc:
@@ -119,10 +119,10 @@ def before_logout(accounts: AccountService, data_dir: Path, *, remove_local: boo
     ident = accounts.identity
     if ident is None:
         return
-    key = account_key(*ident)
+    account = account_id(*ident)
     with _store(data_dir) as store:
-        waiting = store.pending_count(key)
-        removed = store.release_account(key, keep=not remove_local)
+        waiting = store.pending_count(account)
+        removed = store.release_account(account, keep=not remove_local)
     if remove_local:
         out.write(f"Removed this account's calendars from this computer ({removed} events); "
                   "they stay in the account.\n")
@@ -136,7 +136,7 @@ def after_delete(identity: tuple[str, str] | None, data_dir: Path) -> None:
     if identity is None:
         return
     with _store(data_dir) as store:
-        store.detach_account(account_key(*identity))
+        store.detach_account(account_id(*identity))
 
 
 def add_sync_commands(sub: Any, common: argparse.ArgumentParser) -> None:

@@ -15,14 +15,15 @@ from .client import ApiClient, SyncError
 from .engine import SyncEngine, SyncReport
 from .lock import SyncLock
 
-__all__ = ["ApiClient", "SyncEngine", "SyncError", "SyncLock", "SyncReport", "account_key",
+__all__ = ["ApiClient", "SyncEngine", "SyncError", "SyncLock", "SyncReport", "account_id",
            "make_engine"]
 
 LOCK_FILE = "sync.lock"
 
 
-def account_key(server_url: str, sub: str) -> str:
-    """How the store names an account: its server and its Cognito user."""
+def account_id(server_url: str, sub: str) -> str:
+    """The account id the store keeps (calendars.account, the sync bookkeeping): its server and
+    its Cognito user, "<server URL>|<sub>"."""
     return f"{server_url}|{sub}"
 
 
@@ -37,5 +38,5 @@ def make_engine(data_dir: Path, store: Store, accounts: AccountService) -> SyncE
         client = ApiClient(accounts.request)
     except AuthError as exc:  # pragma: no cover - request is only bound here
         raise SyncError("signed_out", exc.message) from None
-    return SyncEngine(store, client, account_key(st.server, st.sub),
+    return SyncEngine(store, client, account_id(st.server, st.sub),
                       SyncLock(Path(data_dir) / LOCK_FILE))

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from aurora_desktop.qt import Qt, QtWidgets
 from aurora_desktop.store import ChangeNotice, Store
-from aurora_desktop.sync import LOCK_FILE, SyncLock, account_key
+from aurora_desktop.sync import LOCK_FILE, SyncLock, account_id
 from aurora_desktop.ui import theme as themes
 from aurora_desktop.ui.account_form import Page
 from aurora_desktop.ui.sync_controller import DB_NAME
@@ -48,7 +48,7 @@ class AccountSyncBridge:
     def first_time(self, server: str, sub: str) -> bool:
         """True until this computer has answered the question for this account (also
         when a sync already ran: the dialog was closed without an answer)."""
-        return self.store.sync_value(account_key(server, sub), "adopt_local") is None
+        return self.store.sync_value(account_id(server, sub), "adopt_local") is None
 
     def choose(self, server: str, sub: str, adopt: bool) -> None:
         """The answer: the next sync adds this computer's calendars (``adopt``) or not.
@@ -56,10 +56,10 @@ class AccountSyncBridge:
         Also right when a sync already began the account here before the answer
         came (the sync adds them then, matching names with the account's).
         """
-        key = account_key(server, sub)
-        self.store.set_current_account(key)
-        if self.store.sync_value(key, "adopt_local") != "done":
-            self.store.set_sync_value(key, "adopt_local", "1" if adopt else "0")
+        account = account_id(server, sub)
+        self.store.set_current_account(account)
+        if self.store.sync_value(account, "adopt_local") != "done":
+            self.store.set_sync_value(account, "adopt_local", "1" if adopt else "0")
         self.start_sync()
 
     def start_sync(self) -> None:
@@ -67,7 +67,7 @@ class AccountSyncBridge:
             self.sync_now()
 
     def waiting(self, server: str, sub: str) -> int:
-        return self.store.pending_count(account_key(server, sub))
+        return self.store.pending_count(account_id(server, sub))
 
     def release(self, server: str, sub: str, *, keep: bool) -> int:
         """Signing out (worker thread): keep the account's calendars here or remove them.
@@ -76,11 +76,11 @@ class AccountSyncBridge:
         finishes first and cannot bring back what was removed. Returns how many
         events were removed. Call :meth:`released` on the GUI thread afterwards.
         """
-        key = account_key(server, sub)
+        account = account_id(server, sub)
         store = Store(self.data_dir / DB_NAME)
         try:
             with SyncLock(self.data_dir / LOCK_FILE).hold():
-                return store.release_account(key, keep=keep)
+                return store.release_account(account, keep=keep)
         finally:
             store.close()
 

@@ -41,7 +41,7 @@ from typing import Any
 from aurora_desktop.auth import AccountService, AccountStatus
 from aurora_desktop.qt import QtCore, QtNetwork, Signal, is_alive
 from aurora_desktop.store import ChangeNotice, Conflict, Store
-from aurora_desktop.sync import SyncError, SyncReport, account_key, make_engine
+from aurora_desktop.sync import SyncError, SyncReport, account_id, make_engine
 from aurora_desktop.ui.ops import BackgroundOp, run_in_background
 
 __all__ = ["SyncController", "SyncOutcome", "refused_message"]
@@ -180,7 +180,7 @@ class SyncController(QtCore.QObject):
         st = self.status
         if st is None or not st.signed_in or not st.server or not st.sub:
             return None
-        return account_key(st.server, st.sub)
+        return account_id(st.server, st.sub)
 
     @property
     def running(self) -> bool:
@@ -435,7 +435,7 @@ class SyncController(QtCore.QObject):
         account = self.account
         st = self.status
         if account is None and st is not None and st.needs_sign_in and st.server and st.sub:
-            account = account_key(st.server, st.sub)  # what waits for the sign-in to resume
+            account = account_id(st.server, st.sub)  # what waits for the sign-in to resume
         try:
             self.pending = self.store.pending_count(account) if account else 0
             self.conflicts = self.store.conflicts(account) if account else []

@@ -19,7 +19,7 @@ from aurora_desktop.auth import AccountService, MemorySecrets
 from aurora_desktop.qt import QtCore, QtWidgets
 from aurora_desktop.settings import Settings
 from aurora_desktop.store import Store
-from aurora_desktop.sync import account_key
+from aurora_desktop.sync import account_id
 from aurora_desktop.ui.account import AccountUi, install_account
 from aurora_desktop.ui.main_window import MainWindow
 from aurora_desktop.ui.sync_controller import SyncController
@@ -158,9 +158,9 @@ class SyncedWindow:
         qtbot.waitUntil(lambda: self.controller.account is not None, timeout=5000)
         ident = self.service.identity
         assert ident is not None
-        key = account_key(*ident)
-        self.store.set_current_account(key)
-        self.store.set_sync_value(key, "adopt_local", "1" if adopt else "0")
+        account = account_id(*ident)
+        self.store.set_current_account(account)
+        self.store.set_sync_value(account, "adopt_local", "1" if adopt else "0")
 
     def wait_synced(self, qtbot: Any, timeout: int = 20_000) -> None:
         """Wait for the next sync to complete (started now if none is running or due)."""
