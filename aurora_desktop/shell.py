@@ -108,7 +108,7 @@ def install_reminders(app: Any, data_dir: Path, *, autostart: Autostart | None =
         bring_forward(window)
         if window.show_event(event_id, start):
             # "Open event" opens it: the editor, once the reminder window's click returned.
-            QtCore.QTimer.singleShot(0, window.edit_selected)
+            QtCore.QTimer.singleShot(0, window.event_actions.edit_selected)
 
     def new_event() -> None:
         bring_forward(window)
@@ -126,7 +126,8 @@ def install_reminders(app: Any, data_dir: Path, *, autostart: Autostart | None =
         lookback=timedelta(days=int(settings.get("reminders/lookback_days"))),
         sound=bool(settings.get("reminders/sound")),
         native=native_available() if native is None else native,
-        snooze_delay=lambda: default_snooze(settings), parent=window)
+        snooze_delay=lambda: default_snooze(settings), plan_in_background=True,
+        parent=window)
     svc.window.set_owner(window)  # above the main window while it is shown: never hidden behind it
 
     status = QtWidgets.QLabel()

@@ -38,6 +38,7 @@ from .planner import (
     DueReminder,
     Planner,
     ReminderKey,
+    WindowPlan,
     decide,
 )
 
@@ -45,6 +46,8 @@ __all__ = [
     "FileWatermark",
     "MemoryWatermark",
     "PendingReminder",
+    "PlanJob",
+    "PlanRunner",
     "ReminderEngine",
     "Watermark",
 ]
@@ -130,6 +133,13 @@ class DeliverySink(Protocol):
     def notify(self, deliveries: Sequence[Delivery]) -> None: ...
 
 
+PlanJob = Callable[[Store], WindowPlan]
+# Runs a plan job elsewhere (a worker thread with its own Store on the same file), then
+# calls back on the engine's thread with the plan or the exception.
+PlanRunner = Callable[[PlanJob, Callable[[WindowPlan], None],
+                       Callable[[BaseException], None]], None]
+
+
 class ReminderEngine:
     """Plans, delivers and records desktop reminders. Use it from one thread.
 
@@ -137,6 +147,13 @@ class ReminderEngine:
     whenever either changes. ``on_dirty``: called when the store changed and
     a :meth:`check` is wanted soon (the scheduler defers one; tests call
     :meth:`check` themselves).
+
+    ``plan_runner``: where the planner's full re-read of the window runs (the
+    window's ops run it on a worker thread). Without one it runs inside
+    :meth:`check`. With one, a check that needs it starts it and decides
+    nothing until its plan is in (deciding on an outdated plan could deliver a
+    reminder of an event deleted meanwhile); the plan arriving asks for a check
+    (``on_dirty``), and events changed while it was read are re-read then.
     """
 
     def __init__(
@@ -151,8 +168,11 @@ class ReminderEngine:
         horizon: timedelta = DEFAULT_HORIZON,
         on_pending: Callable[[list[PendingReminder], list[Delivery]], None] | None = None,
         on_dirty: Callable[[], None] | None = None,
+        plan_runner: PlanRunner | None = None,
     ) -> None:
         self.store = store
+        self.plan_runner = plan_runner
+        self._planning = False  # a plan job is out with the runner
         self.notifier = notifier
         self.clock = clock or store.now
         self.watermark = watermark or MemoryWatermark()
@@ -247,6 +267,9 @@ class ReminderEngine:
             self._store_version = version
             self._full = True
         if self._full or planner.needs_rebuild(now):
+            if self.plan_runner is not None:
+                self._plan_elsewhere(now)
+                return self.last_decision  # decided when the plan is in
             planner.rebuild(now)
             self._full = False
             self._dirty_ids.clear()
@@ -294,6 +317,32 @@ class ReminderEngine:
         if self.on_pending is not None and (new or previous != self._pending):
             self.on_pending(self.pending(), new)
         return d
+
+    def _plan_elsewhere(self, now: datetime) -> None:
+        """Hand the window's full re-read to :attr:`plan_runner` (once at a time). What
+        changed before this moment is in the store it reads; what changes while it reads
+        stays in ``_dirty_ids``, re-read incrementally once the plan is in."""
+        if self._planning:
+            return
+        assert self.plan_runner is not None
+        self._planning = True
+        self._full = False
+        self._dirty_ids.clear()
+        self.plan_runner(self.planner.plan_job(now), self._plan_ready, self._plan_failed)
+
+    def _plan_ready(self, plan: WindowPlan) -> None:
+        self._planning = False
+        if self._closed:
+            return
+        self.planner.apply(plan)
+        self._housekeep(plan.built_at)
+        self._wanted()
+
+    def _plan_failed(self, exc: BaseException) -> None:
+        self._planning = False
+        self._full = True  # the next check (a minute's tick at most) tries again
+        log.error("re-planning reminders failed; trying again at the next check",
+                  exc_info=exc)
 
     def _record(self, deliveries: Sequence[Delivery], now: datetime) -> None:
         states = [ReminderState(dl.reminder.occurrence_key, dl.reminder.reminder, "fired",

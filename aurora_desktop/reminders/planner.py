@@ -34,7 +34,7 @@ is longer; a snooze (at most a week) always comes back.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 
@@ -53,7 +53,9 @@ __all__ = [
     "Delivery",
     "DueReminder",
     "Planner",
+    "WindowPlan",
     "decide",
+    "plan_window",
     "reminders_of",
 ]
 
@@ -208,6 +210,35 @@ def _leads(events: Iterable[Event]) -> tuple[int, int]:
     return max([0, *minutes]), max([0, *(-m for m in minutes)])
 
 
+@dataclass(frozen=True, slots=True)
+class WindowPlan:
+    """Every reminder due in [lo, hi] as read at ``built_at``: a planner's full re-read,
+    made by :func:`plan_window` (on any thread, with its own store connection) and
+    installed by :meth:`Planner.apply` (on the planner's)."""
+
+    lo: datetime
+    hi: datetime
+    lead: int  # the longest notification reminder offsets (minutes before / after)
+    lag: int
+    reminders: tuple[DueReminder, ...]
+    built_at: datetime
+
+
+def plan_window(store: Store, local_tz: tzinfo, now: datetime, back: timedelta,
+                horizon: timedelta, leads: tuple[int, int] | None = None) -> WindowPlan:
+    """Read every reminder due in [now - back, now + horizon] from ``store``.
+
+    ``leads``: the longest reminder offsets already known (None: read them from every
+    event). Reminders fire for every calendar, shown or hidden in the views.
+    """
+    lo, hi = now - back, now + horizon
+    lead, lag = _leads(store.events()) if leads is None else leads
+    occs = store.occurrences(lo - timedelta(minutes=lag), hi + timedelta(minutes=lead),
+                             local_tz, calendar_ids=[c.id for c in store.calendars()])
+    reminders = tuple(r for r in reminders_of(occs, local_tz) if lo <= r.due <= hi)
+    return WindowPlan(lo, hi, lead, lag, reminders, now)
+
+
 class Planner:
     """The reminders whose due lies in [now - back, now + horizon], from the store.
 
@@ -215,8 +246,9 @@ class Planner:
     :data:`MAX_SNOOZE`: far enough for every reminder that can still be
     delivered, listed or snoozed.
 
-    :meth:`rebuild` reads the whole window; :meth:`update` re-reads only the
-    series of the changed events. Not thread-safe (like the store).
+    :meth:`rebuild` reads the whole window (or, split, :meth:`plan_job` reads it on
+    a worker's connection and :meth:`apply` installs it); :meth:`update` re-reads
+    only the series of the changed events. Not thread-safe (like the store).
     """
 
     def __init__(self, store: Store, local_tz: tzinfo, *, lookback: timedelta = DEFAULT_LOOKBACK,
@@ -257,26 +289,30 @@ class Planner:
 
     # --------------------------------------------------------------- building
 
-    def _calendar_ids(self) -> list[str]:
-        # Reminders fire for every calendar, shown or hidden in the views.
-        return [c.id for c in self.store.calendars()]
-
     def rebuild(self, now: datetime) -> None:
         """Re-read every reminder due in [now - back, now + horizon]."""
-        self._lo, self._hi = now - self.back, now + self.horizon
-        if self.built_at is None:
-            # The longest reminder offsets, read once; edits only widen them (update()).
-            self._lead, self._lag = _leads(self.store.events())
-        occs = self.store.occurrences(
-            self._lo - timedelta(minutes=self._lag), self._hi + timedelta(minutes=self._lead),
-            self.local_tz, calendar_ids=self._calendar_ids())
+        self.apply(self.plan_job(now)(self.store))
+
+    def plan_job(self, now: datetime) -> Callable[[Store], WindowPlan]:
+        """The reading part of :meth:`rebuild` at ``now``, as a job for any connection
+        to this store's file: a worker thread runs it on a Store of its own (this
+        planner's settings are taken now), and :meth:`apply` installs its result."""
+        tz, back, horizon = self.local_tz, self.back, self.horizon
+        # The longest reminder offsets, read once; edits only widen them (update()).
+        leads = None if self.built_at is None else (self._lead, self._lag)
+        return lambda store: plan_window(store, tz, now, back, horizon, leads)
+
+    def apply(self, plan: WindowPlan) -> None:
+        """Install a full re-read of the window (:meth:`plan_job`'s result)."""
+        self._lo, self._hi = plan.lo, plan.hi
+        # An update() meanwhile may have widened them: keep the wider.
+        self._lead, self._lag = max(self._lead, plan.lead), max(self._lag, plan.lag)
         self._by_uid.clear()
         self._uid_of.clear()
-        for r in reminders_of(occs, self.local_tz):
-            if self._lo <= r.due <= self._hi:
-                self._by_uid.setdefault(r.uid, []).append(r)
-                self._uid_of[r.event_id] = r.uid
-        self.built_at = now
+        for r in plan.reminders:
+            self._by_uid.setdefault(r.uid, []).append(r)
+            self._uid_of[r.event_id] = r.uid
+        self.built_at = plan.built_at
 
     def update(self, event_ids: Iterable[str]) -> None:
         """Re-read the series of the changed (created, edited, deleted) events."""

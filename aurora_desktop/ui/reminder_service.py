@@ -16,13 +16,20 @@ from pathlib import Path
 
 from aurora_core.model import ValidationError, get_zone
 from aurora_desktop.qt import QtCore, QtWidgets
-from aurora_desktop.reminders.engine import FileWatermark, PendingReminder, ReminderEngine, Watermark
+from aurora_desktop.reminders.engine import (
+    FileWatermark,
+    PendingReminder,
+    PlanJob,
+    ReminderEngine,
+    Watermark,
+)
 from aurora_desktop.reminders.native import NativeNotifier
 from aurora_desktop.reminders.notifier import InWindowNotifier, Notifier, TrayNotifier, describe_time
-from aurora_desktop.reminders.planner import DEFAULT_LOOKBACK, Delivery
+from aurora_desktop.reminders.planner import DEFAULT_LOOKBACK, Delivery, WindowPlan
 from aurora_desktop.reminders.scheduler import ReminderScheduler
 from aurora_desktop.store import Store
 from aurora_desktop.systemzone import system_zone_name
+from aurora_desktop.ui.ops import run_in_background
 from aurora_desktop.ui.reminder_window import ReminderWindow
 from aurora_desktop.ui.tray import AppTray, icon_path
 
@@ -52,7 +59,11 @@ class ReminderService(QtCore.QObject):
     overrides the choice (tests pass a recording one). ``native``: reminders
     go to the desktop's notification service first (Snooze for
     ``snooze_delay()``, Dismiss, a click opens the event), the tray or the
-    main window only where that fails (docs/reminders.md).
+    main window only where that fails (docs/reminders.md). ``plan_in_background``:
+    the planner's full re-reads of the window (at start, after a clock jump, a zone
+    change or a big import: a quarter second with 10,000 events) run on a worker
+    thread with a Store of its own (:func:`ui.ops.run_in_background`), so the window
+    stays responsive; without it they run on the GUI thread inside each check.
     """
 
     paused_changed = QtCore.Signal(bool)
@@ -75,6 +86,7 @@ class ReminderService(QtCore.QObject):
         native: bool = False,
         snooze_delay: Callable[[], timedelta] = lambda: timedelta(minutes=15),
         window_parent: QtWidgets.QWidget | None = None,
+        plan_in_background: bool = False,
         parent: QtCore.QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -100,7 +112,8 @@ class ReminderService(QtCore.QObject):
             base = Path(data_dir) if data_dir is not None else store.path.parent
             watermark = FileWatermark(watermark_path(base))
         self.engine = ReminderEngine(store, notifier, local_tz=_zone(zone_name()), clock=clock,
-                                     watermark=watermark, lookback=lookback)
+                                     watermark=watermark, lookback=lookback,
+                                     plan_runner=self._run_plan if plan_in_background else None)
         if self.native is not None:
             self.native.snooze_requested.connect(self.snooze)
             self.native.dismiss_requested.connect(self.dismiss)
@@ -134,6 +147,17 @@ class ReminderService(QtCore.QObject):
     def local_tz(self) -> tzinfo:
         return self.engine.planner.local_tz if hasattr(self, "engine") else _zone(
             self._zone_name())
+
+    def _run_plan(self, job: PlanJob, done: Callable[[WindowPlan], None],
+                  failed: Callable[[BaseException], None]) -> None:
+        # A Store is not thread-safe: the worker reads through its own connection.
+        path, read_only = self.store.path, self.store.read_only
+
+        def work() -> WindowPlan:
+            with Store(path, read_only=read_only) as own:
+                return job(own)
+
+        run_in_background(self, work, done, failed, name="reminder-plan")
 
     def start(self) -> None:
         """Arm everything and deliver what is due or was missed while we were away."""
