@@ -10,8 +10,9 @@ from aurora_cloud.logic.base import ServiceBase, with_zones
 from aurora_cloud.logic.convert import stored_event, to_core_quiet, zone_definitions
 from aurora_cloud.logic.events import epoch
 from aurora_cloud.storage import Stored
-from aurora_core import recurrence, wire
+from aurora_core import wire
 from aurora_core.model import Event, Occurrence, ValidationError, get_zone
+from aurora_core.series import series_occurrences
 
 MAX_WINDOW = timedelta(days=370)
 MAX_OCCURRENCES = 5_000
@@ -60,15 +61,11 @@ class OccurrencesPart(ServiceBase):
                 overrides[ev.uid].append(ev)
         occs: list[Occurrence] = []
         truncated = False  # a series had more occurrences than expand() lets through
-        for uid, master in masters.items():
-            series = recurrence.expand(master, overrides.get(uid, ()), start, end, zone)
+        for uid in masters.keys() | overrides.keys():  # overrides may stand alone
+            series = series_occurrences(masters.get(uid), overrides.get(uid, ()), start, end,
+                                        zone)
             truncated |= series.truncated
             occs.extend(series)
-        for uid, ovs in overrides.items():
-            if uid not in masters:  # an orphan override stands alone
-                for ov in ovs:
-                    occs.extend(recurrence.expand(ov.replace(recurrence_id=None), (), start,
-                                                  end, zone))
         occs.sort(key=lambda o: (o.start.instant(zone), o.event.title, o.event.id))
         truncated |= len(occs) > MAX_OCCURRENCES
         out = []
@@ -86,17 +83,3 @@ class OccurrencesPart(ServiceBase):
         return wire.OccurrenceList(occurrences=out, truncated=truncated,
                                    zones=zone_definitions([o.event for o in out]))
 
-
-def parse_bound(text: str, name: str, zone: tzinfo) -> datetime:
-    """A window bound: an offset date-time, or a date (midnight in ``zone``)."""
-    t = text.strip()
-    try:
-        if len(t) == 10:
-            at = datetime.combine(date.fromisoformat(t), time(), zone)
-        else:
-            at = datetime.fromisoformat(t.replace("Z", "+00:00"))
-    except ValueError:
-        raise InvalidInput(f"'{name}' is not an ISO 8601 date or date-time") from None
-    if not wire.MIN_YEAR <= at.year <= wire.MAX_YEAR:
-        raise InvalidInput(f"'{name}' is out of range")
-    return window_bound(at, name, zone)
