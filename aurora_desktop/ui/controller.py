@@ -17,11 +17,8 @@ from aurora_core.defaults import NO_TITLE
 from aurora_core.model import (
     AllDayDate,
     Event,
-    EventTime,
-    FloatingTime,
     Occurrence,
     ValidationError,
-    ZonedTime,
     time_key,
 )
 from aurora_core.recurrence import (
@@ -33,6 +30,7 @@ from aurora_core.recurrence import (
     split_series,
 )
 from aurora_core.series import moved_series_times
+from aurora_core.times import difference, from_wall
 from aurora_desktop.qt import QtCore, QtGui
 from aurora_desktop.store import Store, StoreError
 from aurora_desktop.ui.commands import StoreCommand
@@ -40,22 +38,6 @@ from aurora_desktop.ui.commands import StoreCommand
 log = logging.getLogger("aurora.ui.controller")
 
 Scope = Literal["this", "following", "all"]
-
-
-def wall_to_time(wall: datetime, like: EventTime, zone: tzinfo, zone_name: str) -> EventTime:
-    """A wall time in the user's zone as a time of the same kind as ``like``.
-
-    Zoned times keep their own zone (a New York meeting moved in Berlin stays
-    a New York meeting); floating stay floating; all-day become dates.
-    """
-    if isinstance(like, ZonedTime):
-        at = wall.replace(tzinfo=zone)
-        return ZonedTime(at.astimezone(like.at.tzinfo), like.tz)
-    if isinstance(like, AllDayDate):
-        return AllDayDate(wall.date())
-    if isinstance(like, FloatingTime):
-        return FloatingTime(wall)
-    return ZonedTime.from_local(wall, zone_name)
 
 
 class Controller(QtCore.QObject):
@@ -158,11 +140,12 @@ class Controller(QtCore.QObject):
     # ---------------------------------------------------------- move/resize
     def move(self, occ: Occurrence, wall_start: datetime, wall_end: datetime) -> bool:
         """Move or resize ``occ`` to [wall_start, wall_end) (user's wall clock)."""
-        start = wall_to_time(wall_start, occ.start, self.zone, self.zone_name)
-        end = wall_to_time(wall_end, occ.end, self.zone, self.zone_name)
+        # A New York meeting moved in Berlin stays a New York meeting (times.from_wall).
+        start = from_wall(wall_start, occ.start, self.zone)
+        end = from_wall(wall_end, occ.end, self.zone)
         if isinstance(start, AllDayDate) and isinstance(end, AllDayDate) and end.day <= start.day:
             end = AllDayDate(start.day + timedelta(days=1))
-        resized = _delta(occ.start, occ.end) != _delta(start, end)
+        resized = difference(occ.start, occ.end) != difference(start, end)
         text = f"{'Resize' if resized else 'Move'} “{_short(occ.event.title)}”"
         if not self.is_series(occ):
             return self.run(SeriesChange(upserts=[occ.event.replace(start=start, end=end)]), text)
@@ -219,20 +202,6 @@ def _fields(ev: Event) -> dict[str, Any]:
         "location": ev.location, "notes": ev.notes, "reminders": ev.reminders,
         "rrule": ev.rrule,
     }
-
-
-def _delta(a: EventTime, b: EventTime) -> timedelta:
-    if isinstance(a, ZonedTime) and isinstance(b, ZonedTime):
-        # whole-day moves keep the wall clock (shift() handles DST)
-        wall = b.local.replace(tzinfo=None) - a.local.replace(tzinfo=None)
-        if wall.seconds == 0 and wall.microseconds == 0:
-            return wall
-        return b.at - a.at
-    if isinstance(a, AllDayDate) and isinstance(b, AllDayDate):
-        return b.day - a.day
-    if isinstance(a, FloatingTime) and isinstance(b, FloatingTime):
-        return b.wall - a.wall
-    return timedelta(0)
 
 
 def _short(title: str) -> str:
