@@ -1,4 +1,4 @@
-"""Issue 12 on the command line: counts said by one rule, `list` with no dates, events of
+"""The command line's listing and counts: counts said by one rule, `list` with no dates, events of
 several days listed on each day with their end, distinct colours for new calendars, and
 a read-only store that `list` and `export` still read."""
 

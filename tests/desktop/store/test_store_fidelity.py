@@ -14,7 +14,7 @@ from aurora_desktop.store.schema import MIGRATIONS, SCHEMA_VERSION
 from tests.helpers.times import zoned
 
 NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
-FIXTURE = Path(__file__).parents[1] / "core" / "ics" / "fidelity_unknown_properties.ics"
+FIXTURE = Path(__file__).parents[2] / "core" / "ics" / "fidelity_unknown_properties.ics"
 
 
 def test_imported_lines_survive_the_store_and_an_edit(tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ from aurora_desktop.store import Store
 from tests.helpers.stores import make_store
 from tests.helpers.times import utc
 
-ICS = (Path(__file__).parents[1] / "core" / "zones" / "custom_zones.ics").read_text()
+ICS = (Path(__file__).parents[2] / "core" / "zones" / "custom_zones.ics").read_text()
 
 
 def _forget() -> None:
