@@ -108,7 +108,7 @@ def install_reminders(app: Any, data_dir: Path, *, autostart: Autostart | None =
         bring_forward(window)
         if window.show_event(event_id, start):
             # "Open event" opens it: the editor, once the reminder window's click returned.
-            QtCore.QTimer.singleShot(0, window.edit_selected)
+            QtCore.QTimer.singleShot(0, window.event_actions.edit_selected)
 
     def new_event() -> None:
         bring_forward(window)

@@ -192,7 +192,7 @@ def main() -> None:
         d.close()
         # The editor, signed out, with an email reminder.
         ui._set_status(AccountStatus(False))
-        ed = w.make_editor(start=datetime.combine(today, time(15)),
+        ed = w.event_actions.make_editor(start=datetime.combine(today, time(15)),
                            end=datetime.combine(today, time(16)))
         ed.title.setText("Dentist")
         ed._add_reminder(Reminder(60, "email"))

@@ -101,7 +101,7 @@ def shots(app: QtWidgets.QApplication, w: MainWindow, store: Store, out: Path,
 
     now = datetime.combine(TODAY, time(14, 20), get_zone(TZ))
     # Settings: every page the bare window has.
-    dlg = w.make_settings_dialog()
+    dlg = w.settings_ui.make_dialog()
     dlg.show()
     save(app, dlg, p("settings"))
     dlg.close()
@@ -130,8 +130,8 @@ def shots(app: QtWidgets.QApplication, w: MainWindow, store: Store, out: Path,
     modal(app, lambda: w.import_ics(ics), p("import-target"))
     modal(app, lambda: w.export_ics(), p("export"))
     # About, shortcuts.
-    modal(app, w.about, p("about"))
-    modal(app, w.show_shortcuts, p("shortcuts"))
+    modal(app, w.menu_actions.show_about, p("about"))
+    modal(app, w.menu_actions.show_shortcuts, p("shortcuts"))
     # The reminder window.
     rw = ReminderWindow(w)
     rw.set_pending(pending_reminders(), get_zone(TZ), now.astimezone(UTC))
@@ -141,7 +141,7 @@ def shots(app: QtWidgets.QApplication, w: MainWindow, store: Store, out: Path,
     # The editor: an event in another zone (the "your time" hint).
     ny = ZonedTime.from_local(datetime.combine(TODAY + timedelta(days=1), time(9, 30)),
                               "America/New_York")
-    ed = w.make_editor(start=datetime.combine(TODAY + timedelta(days=1), time(15, 30)),
+    ed = w.event_actions.make_editor(start=datetime.combine(TODAY + timedelta(days=1), time(15, 30)),
                        end=datetime.combine(TODAY + timedelta(days=1), time(16, 30)))
     ed.title.setText("Board call with the New York office")
     ed._set_zone(ny.tz)
@@ -154,7 +154,7 @@ def shots(app: QtWidgets.QApplication, w: MainWindow, store: Store, out: Path,
     modal(app, ed.ask_discard, p("discard"))
     ed.close()
     # An all-day event: its own default reminder, "1 day before at 09:00".
-    ed = w.make_editor(start=datetime.combine(TODAY + timedelta(days=2), time(0)),
+    ed = w.event_actions.make_editor(start=datetime.combine(TODAY + timedelta(days=2), time(0)),
                        end=datetime.combine(TODAY + timedelta(days=3), time(0)), all_day=True)
     ed.title.setText("Mia's birthday")
     ed.show()

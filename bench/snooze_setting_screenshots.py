@@ -62,7 +62,7 @@ def main() -> None:
         w.show()
         settle(app)
 
-        dlg = w.make_settings_dialog()
+        dlg = w.settings_ui.make_dialog()
         dlg.list.setCurrentRow(len(dlg.pages) - 1)  # Reminders
         dlg.show()
         settle(app)

@@ -70,8 +70,8 @@ def main() -> None:
                                                services=[]), tmp)
     w.resize(QtCore.QSize(1440, 900))
     w.show()
-    w.set_view("week")
-    w.set_date(today)
+    w.view_switcher.set_view("week")
+    w.navigation.set_date(today)
     settle(app)
     # The failing subscription's row, its tooltip shown.
     m = w.calendar_model
@@ -100,7 +100,7 @@ def main() -> None:
 
     hol = next(s for s in store.subscriptions() if s.calendar.name == "Public holidays")
     ev = store.events(hol.calendar.id)[0]
-    ed = w.make_editor(event=ev)
+    ed = w.event_actions.make_editor(event=ev)
     ed.show()
     grab(app, ed, out / "subscription-editor.png")
     ed.close()

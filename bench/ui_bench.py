@@ -61,7 +61,7 @@ def child_aurora(data_dir: str) -> None:
 
     app = appmod.build(Path(data_dir), sys.argv[:1], services=False)
     after_first_paint(app.window, lambda: appmod.install_services(app))
-    app.window.set_view("month")
+    app.window.view_switcher.set_view("month")
     app.window.show()
     win = app.window.windowHandle()
     while win is None or not win.isExposed():
@@ -183,7 +183,7 @@ def switching(data_dir: Path) -> None:
     w.activateWindow()
     QtTest.QTest.qWaitForWindowActive(w, 2000)  # shortcuts need an active window
     for view in ("month", "week", "day"):
-        w.set_view(view)
+        w.view_switcher.set_view(view)
         app.qapp.processEvents()
         times, cold, idle = [], [], []
         counts = []

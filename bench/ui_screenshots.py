@@ -73,8 +73,8 @@ def main() -> None:
         w.show()
         settle(app)
         for view in ("week", "month", "day", "workweek", "agenda"):
-            w.set_view(view)
-            w.set_date(today)
+            w.view_switcher.set_view(view)
+            w.navigation.set_date(today)
             if view in ("week", "day", "workweek"):
                 w.view.scroll_area.verticalScrollBar().setValue(int(7.5 * 50))  # type: ignore[attr-defined]
             if view == "week":
@@ -85,20 +85,20 @@ def main() -> None:
             grab(app, w, out / f"{view}-{theme_name}.png")
             w.view.select_key(None)
         # the editor, on a recurring event
-        w.set_view("week")
+        w.view_switcher.set_view("week")
         item = next((it for it in w.model.items() if it.title == "Team stand-up"), None)
         if item is not None:
-            ed = w.make_editor(event=item.occ.event, occurrence=item.occ)
+            ed = w.event_actions.make_editor(event=item.occ.event, occurrence=item.occ)
             ed.show()
             grab(app, ed, out / f"editor-{theme_name}.png")
             ed.close()
         # search
-        w.set_view("month")
+        w.view_switcher.set_view("month")
         w.search_field.setText("review")
-        w.run_search()
+        w.search.run()
         grab(app, w, out / f"search-{theme_name}.png")
         w.search_field.clear()
-        w.run_search()
+        w.search.run()
         w.close()
         w.deleteLater()
         settle(app)

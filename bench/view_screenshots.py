@@ -77,14 +77,14 @@ def main() -> None:
     w.resize(1280, 820)
     w.show()
     settle(app)
-    w.set_view("week")
-    w.set_date(TODAY)
+    w.view_switcher.set_view("week")
+    w.navigation.set_date(TODAY)
     w.view.scroll_area.verticalScrollBar().setValue(int(8.5 * 50))  # type: ignore[attr-defined]
     grab(app, w, out / f"{prefix}week-1280.png")
     w.resize(950, 820)
     settle(app)
     grab(app, w, out / f"{prefix}week-950.png")
-    w.set_view("month")
+    w.view_switcher.set_view("month")
     grab(app, w, out / f"{prefix}month-950.png")
     w.resize(1280, 820)
     settle(app)
@@ -103,12 +103,12 @@ def main() -> None:
         QtTest.QTest.mouseRelease(v, Qt.MouseButton.LeftButton,
                                   Qt.KeyboardModifier.NoModifier, b)
     grab(app, w, out / f"{prefix}month-after-drag.png")
-    w.set_view("day")
-    w.set_date(TODAY)
+    w.view_switcher.set_view("day")
+    w.navigation.set_date(TODAY)
     w.view.scroll_area.verticalScrollBar().setValue(int(8.5 * 50))  # type: ignore[attr-defined]
     w.view.setFocus()
     grab(app, w, out / f"{prefix}day.png")
-    w.set_view("week")
+    w.view_switcher.set_view("week")
     w.view.setFocus()
     grab(app, w, out / f"{prefix}week-focus.png")
     w.search_field.setText("review")
@@ -117,7 +117,7 @@ def main() -> None:
     grab(app, w, out / f"{prefix}search.png")
     # the toolbar: where the view switcher sits for two titles
     for d in (date(2026, 5, 13), date(2026, 12, 30)):
-        w.set_date(d)
+        w.navigation.set_date(d)
         settle(app)
         sw = w.findChild(QtWidgets.QFrame, "viewSwitcher")
         print(d, w.title_label.text(), "switcher x =", sw.mapTo(w, QtCore.QPoint(0, 0)).x()

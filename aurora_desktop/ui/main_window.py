@@ -1,8 +1,20 @@
 """The main window: toolbar, sidebar, views, search, menus, status bar.
 
+The window is the shell: it holds the shared state (the store, the shown
+``date`` and ``current_view``, the views' context and models), lays out the
+widgets and hands each job to its controller:
+
+- ``navigation`` (ui/navigation.py): the shown date, previous/next, today, refresh;
+- ``view_switcher`` (ui/view_switcher.py): the views, built on first use, and switching;
+- ``search`` (ui/search_controller.py): the search field and results panel;
+- ``event_actions`` (ui/event_actions.py): new/open/delete event, the editor, show_event;
+- ``menu_actions`` (ui/window_actions.py): the actions, menus, shortcuts list, About;
+- ``settings_ui`` (ui/window_settings.py): the Settings dialog, applying a changed setting;
+- ui/window_state.py: the geometry, view and date kept between runs.
+
 Public hooks for other parts of the app (reminders, tray, sync):
-``show_event(event_id, occurrence_start)``, ``new_event()``, ``go_today()``,
-``set_agenda_today()``, ``show_message()`` / ``add_status_widget()``,
+``show_event(event_id, occurrence_start)``, ``new_event()``, ``set_agenda_today()``,
+``refresh()``, ``show_message()`` / ``add_status_widget()``,
 ``add_settings_page(factory)``, ``add_file_action(action)``, ``add_view_action(action)``, ``hide_on_close``
 (a callable: True hides the window on close instead of quitting) and
 ``account_signed_in`` (a callable the account UI sets; the editor asks it).
@@ -13,48 +25,36 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta, tzinfo
-from functools import partial
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from aurora_core.model import (
-    AllDayDate,
-    Calendar,
-    EventTime,
-    FloatingTime,
-    ValidationError,
-    ZonedTime,
-    get_zone,
-    new_id,
-)
-from aurora_core.recurrence import first_instance_on_or_after
+from aurora_core.model import Calendar, EventTime, ValidationError, new_id
 from aurora_desktop.qt import Qt, QtCore, QtGui, QtWidgets, is_alive
 from aurora_desktop.settings import Settings
 from aurora_desktop.store import ChangeNotice, Store, StoreError
 from aurora_desktop.ui import colors, icons, theme
 from aurora_desktop.ui.controller import Controller, Scope
+from aurora_desktop.ui.event_actions import EventActions
 from aurora_desktop.ui.first_paint import after_first_paint
-from aurora_desktop.ui.fmt import Formatter
-from aurora_desktop.ui.layout import Item
 from aurora_desktop.ui.models import AgendaModel, CalendarListModel, OccurrenceModel, SearchModel
+from aurora_desktop.ui.navigation import Navigator
+from aurora_desktop.ui.search_controller import SearchController
 from aurora_desktop.ui.search_panel import SearchPanel
 from aurora_desktop.ui.sidebar import Sidebar
 from aurora_desktop.ui.toolbar import build_toolbar
+from aurora_desktop.ui.view_switcher import VIEWS, ViewSwitcher
 from aurora_desktop.ui.views.base import CalendarView, ViewContext
-from aurora_desktop.ui.views.month import MonthView
+from aurora_desktop.ui.views.kinds import ViewKind
+from aurora_desktop.ui.window_actions import WindowActions
+from aurora_desktop.ui.window_settings import WindowSettings
+from aurora_desktop.ui.window_state import restore_state, save_state
 
 if TYPE_CHECKING:  # imported when first used: they are not needed to show the window
     from aurora_desktop.ui import dialogs
-    from aurora_desktop.ui.editor import EventEditor
     from aurora_desktop.ui.importexport import ImportJob, ImportSummary
 
 log = logging.getLogger("aurora.ui")
-
-
-VIEWS = [("day", "Day", "D"), ("week", "Week", "W"), ("workweek", "Work week", "X"),
-         ("month", "Month", "M"), ("agenda", "Agenda", "A")]
-VIEW_NAMES = tuple(name for name, _label, _key in VIEWS)
 
 
 class MainWindow(QtWidgets.QMainWindow):
@@ -73,13 +73,12 @@ class MainWindow(QtWidgets.QMainWindow):
         self._closed = False
         self._shown_once = False
         self._search_icon: QtGui.QAction | None = None
-        self._settings_pages: list[Callable[[], dialogs.SettingsPage]] = []
         self._jobs: list[ImportJob] = []
 
         self.ctx = ViewContext(zone=zone)
         if now is not None:
             self.ctx.now = now
-        self._read_display_settings()
+        self.settings_ui = WindowSettings(self)  # reads the display settings into ctx
 
         self.undo_stack = QtGui.QUndoStack(self)
         self.controller = Controller(store, self.undo_stack, zone, zone_name, self)
@@ -95,17 +94,21 @@ class MainWindow(QtWidgets.QMainWindow):
         self.calendar_model = CalendarListModel(store, self)
         self.search_model = SearchModel(self)
 
-        # Views are built the first time they are shown (see view_widget).
-        self.views: dict[str, CalendarView] = {}
+        # Views are built the first time they are shown (ui/view_switcher.py).
+        self.views: dict[ViewKind, CalendarView] = {}
         self.stack = QtWidgets.QStackedWidget()
         self.stack.setAccessibleName("Calendar views")
-        self.current_view = "week"
+        self.current_view = ViewKind.WEEK
         self.date = self.ctx.today()
+        self.navigation = Navigator(self)
+        self.view_switcher = ViewSwitcher(self)
+        self.event_actions = EventActions(self)
 
         self._build_toolbar()
         self._build_sidebar_and_search()
-        self._build_actions()
-        self._build_menus()
+        self.search = SearchController(self, self.search_field)
+        self.menu_actions = WindowActions(self)
+        self.file_menu, self.view_menu = self.menu_actions.build_menus()
         from aurora_desktop.ui.quick_add import install_quick_add
 
         self.quick_add = install_quick_add(self)  # the field under "New event"; Ctrl+Shift+N
@@ -116,45 +119,34 @@ class MainWindow(QtWidgets.QMainWindow):
         # status tips) are drawn left of it and never over it.
         self.statusBar().addPermanentWidget(self.status_label)
 
-        self._show_week_numbers()
+        self.settings_ui.show_week_numbers()
         store.subscribe(self._on_store_change)
-        self.settings.changed.connect(self._on_setting)
+        self.settings.changed.connect(self.settings_ui.on_setting)
         self.apply_theme()
-        self._restore_state()
+        restore_state(self)
         from aurora_desktop.ui.undo_notice import install_undo_notice
 
         self.undo_notice = install_undo_notice(self, self.undo_stack)  # "Deleted “x”  Undo"
 
     # ================================================================ building
     def _build_toolbar(self) -> None:
-        bar = self.nav_bar = build_toolbar(self, VIEWS, self.go_today, self.step)
+        nav = self.navigation
+        bar = self.nav_bar = build_toolbar(self, VIEWS, nav.go_today, nav.step)
         self.today_button, self.prev_button = bar.today_button, bar.prev_button
         self.next_button, self.title_label = bar.next_button, bar.title_label
         self.title_label.today = self.ctx.today  # short of room, this year's titles drop it
         self.view_buttons = bar.view_buttons
-        bar.viewChosen.connect(self.set_view)
+        bar.viewChosen.connect(self.view_switcher.set_view)
         self.search_field = bar.search_field
-        self.search_field.returnPressed.connect(self._search_enter)
-        self._search_timer = QtCore.QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(250)
-        self._search_timer.timeout.connect(self.run_search)
-        self.search_field.textChanged.connect(lambda _t: self._search_timer.start())
-        self.search_field.installEventFilter(self)
 
     def _build_sidebar_and_search(self) -> None:
         self.sidebar = Sidebar(self.calendar_model)
-        self.sidebar.newEventRequested.connect(self.new_event)
-        self.sidebar.mini.dayChosen.connect(self.set_date)
+        self.sidebar.newEventRequested.connect(self.event_actions.new_event)
+        self.sidebar.mini.dayChosen.connect(self.navigation.set_date)
         self.sidebar.addCalendarRequested.connect(self.add_calendar)
         self.sidebar.editCalendarRequested.connect(self.edit_calendar)
         self.sidebar.deleteCalendarRequested.connect(self.delete_calendar)
         self.search_panel = SearchPanel(self.search_model, self)
-        self.search_panel.chosen.connect(self._search_chosen)
-        self.search_panel.closeRequested.connect(self.close_search)
-        self.search_heading = self.search_panel.heading
-        self.search_list = self.search_panel.list
-        self.close_search_button = self.search_panel.close_button
         central = QtWidgets.QWidget()
         lay = QtWidgets.QHBoxLayout(central)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -163,91 +155,6 @@ class MainWindow(QtWidgets.QMainWindow):
         lay.addWidget(self.stack, 1)
         lay.addWidget(self.search_panel)
         self.setCentralWidget(central)
-
-    def _action(self, text: str, slot: Callable[[], object],
-                shortcut: str | QtGui.QKeySequence | QtGui.QKeySequence.StandardKey |
-                list[QtGui.QKeySequence] | None = None, tip: str = "") -> QtGui.QAction:
-        a = QtGui.QAction(text, self)
-        a.triggered.connect(lambda _=False: slot())
-        if isinstance(shortcut, list):
-            a.setShortcuts(shortcut)
-        elif shortcut is not None:
-            a.setShortcut(QtGui.QKeySequence(shortcut))
-        if tip:
-            a.setStatusTip(tip)
-        self.addAction(a)
-        return a
-
-    def _build_actions(self) -> None:
-        K = QtGui.QKeySequence
-        self.act_new = self._action("&New event…", self.new_event, K.StandardKey.New)
-        self.act_import = self._action("&Import .ics…", self.import_ics, "Ctrl+I")
-        self.act_export = self._action("&Export .ics…", self.export_ics, "Ctrl+E")
-        self.act_quit = self._action("&Quit", self.quit, K.StandardKey.Quit)
-        self.act_undo = self.undo_stack.createUndoAction(self, "&Undo")
-        self.act_undo.setShortcuts([K("Ctrl+Z")])
-        self.act_redo = self.undo_stack.createRedoAction(self, "&Redo")
-        self.act_redo.setShortcuts([K("Ctrl+Shift+Z"), K("Ctrl+Y")])
-        self.addAction(self.act_undo)
-        self.addAction(self.act_redo)
-        self.act_edit = self._action("&Open event…", self.edit_selected)
-        self.act_delete = self._action("&Delete event", self.delete_selected, K.StandardKey.Delete)
-        self.act_find = self._action("&Find…", self.focus_search, K.StandardKey.Find)
-        self.act_settings = self._action("&Settings…", self.open_settings, "Ctrl+,")
-        self.act_today = self._action("&Today", self.go_today, "T")
-        self.act_prev = self._action("&Previous", lambda: self.step(-1),
-                                     [K("PgUp"), K("Alt+Left")])
-        self.act_next = self._action("&Next", lambda: self.step(1), [K("PgDown"), K("Alt+Right")])
-        self.view_actions: dict[str, QtGui.QAction] = {}
-        for name, label, key in VIEWS:
-            a = self._action(label, partial(self.set_view, name), key)
-            a.setCheckable(True)
-            self.view_actions[name] = a
-        self.act_weeknumbers = self._action(
-            "Show &week numbers",
-            lambda: self.settings.set("ui/week_numbers", self.act_weeknumbers.isChecked()))
-        self.act_weeknumbers.setCheckable(True)
-        self.act_weeknumbers.setChecked(bool(self.settings.get("ui/week_numbers")))
-        self.act_sidebar = self._action("Show &sidebar", self._toggle_sidebar, "F9")
-        self.act_sidebar.setCheckable(True)
-        self.act_sidebar.setChecked(True)
-        self.act_shortcuts = self._action("&Keyboard shortcuts", self.show_shortcuts,
-                                          [K("F1"), K("Ctrl+?")])
-        self.act_about = self._action("&About Aurora Time", self.about)
-
-    def _build_menus(self) -> None:
-        mb = self.menuBar()
-        f = self.file_menu = mb.addMenu("&File")
-        f.addAction(self.act_new)
-        f.addSeparator()
-        f.addAction(self.act_import)
-        f.addAction(self.act_export)
-        f.addSeparator()
-        f.addAction(self.act_quit)
-        e = mb.addMenu("&Edit")
-        for a in (self.act_undo, self.act_redo):
-            e.addAction(a)
-        e.addSeparator()
-        e.addAction(self.act_edit)
-        e.addAction(self.act_delete)
-        e.addSeparator()
-        e.addAction(self.act_find)
-        e.addSeparator()
-        e.addAction(self.act_settings)
-        v = self.view_menu = mb.addMenu("&View")
-        for name, _l, _k in VIEWS:
-            v.addAction(self.view_actions[name])
-        v.addSeparator()
-        v.addAction(self.act_today)
-        v.addAction(self.act_prev)
-        v.addAction(self.act_next)
-        v.addSeparator()
-        v.addAction(self.act_weeknumbers)
-        v.addAction(self.act_sidebar)
-        h = mb.addMenu("&Help")
-        h.addAction(self.act_shortcuts)
-        h.addAction(self.act_about)
-        self.help_menu = h
 
     # ================================================================= theme
     def apply_theme(self) -> None:
@@ -264,7 +171,7 @@ class MainWindow(QtWidgets.QMainWindow):
         else:
             self._search_icon.setIcon(icons.icon("search", t.muted))
         self.sidebar.set_icons(lambda n: icons.icon(n, t.muted, 16))
-        self.close_search_button.setIcon(icons.icon("close", t.muted, 14))
+        self.search_panel.close_button.setIcon(icons.icon("close", t.muted, 14))
         self.sidebar.new_button.setIcon(icons.icon("plus", t.accent_text))
         self.sidebar.new_button.setStyleSheet(
             f"QPushButton {{ background: {t.accent}; color: {t.accent_text}; border: none; "
@@ -277,155 +184,19 @@ class MainWindow(QtWidgets.QMainWindow):
         for v in self.views.values():
             v.update_view()
 
-    def _read_display_settings(self) -> None:
-        s = self.settings
-        ws = s.get("ui/week_start") or QtCore.QLocale().firstDayOfWeek().value
-        self.ctx.week_start = int(ws)
-        self.ctx.fmt = Formatter(s.get("ui/clock_24h"))
-        self.ctx.work_start = int(s.get("ui/work_start_hour"))
-        self.ctx.work_end = max(int(s.get("ui/work_end_hour")), self.ctx.work_start + 1)
-        self.ctx.week_numbers = bool(s.get("ui/week_numbers"))
-        try:
-            days = tuple(int(x) for x in str(s.get("ui/work_days")).split(",") if x.strip())
-        except ValueError:
-            days = (1, 2, 3, 4, 5)
-        self.ctx.work_days = days or (1, 2, 3, 4, 5)
-
-    def _show_week_numbers(self) -> None:
-        """View → Show week numbers: the month view, the time grids' corner and the mini month."""
-        fmt = QtWidgets.QCalendarWidget.VerticalHeaderFormat
-        want = fmt.ISOWeekNumbers if self.ctx.week_numbers else fmt.NoVerticalHeader
-        if self.sidebar.mini.verticalHeaderFormat() != want:
-            self.sidebar.mini.setVerticalHeaderFormat(want)
-
-    def set_zone(self, zone_name: str) -> None:
-        """Show times in ``zone_name`` (an IANA name; '' = the system zone)."""
-        from aurora_desktop.systemzone import system_zone_name
-
-        name = zone_name or system_zone_name()
-        try:
-            zone = get_zone(name)
-        except ValidationError:
-            name, zone = "UTC", get_zone("UTC")
-        self.zone, self.zone_name = zone, name
-        self.ctx.zone = zone
-        self.controller.zone, self.controller.zone_name = zone, name
-        self.agenda_model.set_zone(zone)
-        self.model.set_zone(zone)
-        self.refresh()
-
-    def _on_setting(self, key: str) -> None:
-        if key == "ui/theme":
-            self.apply_theme()
-        elif key == "ui/time_zone":
-            self.set_zone(self.settings.get("ui/time_zone"))
-        elif key.startswith("ui/"):
-            self._read_display_settings()
-            self._show_week_numbers()
-            for v in self.views.values():
-                relayout = getattr(v, "relayout", None)
-                if callable(relayout):
-                    relayout()
-            self.refresh()
-
     # ============================================================ navigation
     @property
     def view(self) -> CalendarView:
-        return self.view_widget(self.current_view)
-
-    def view_widget(self, name: str) -> CalendarView:
-        """The view called ``name``, built and wired on first use."""
-        v = self.views.get(name)
-        if v is not None:
-            return v
-        if name == "month":
-            v = MonthView(self.model, self.ctx)
-        elif name == "agenda":
-            from aurora_desktop.ui.views.agenda import AgendaView
-
-            v = AgendaView(self.model, self.agenda_model, self.ctx)
-            v.listed.connect(self._update_status)
-        else:
-            from aurora_desktop.ui.views.timegrid import TimeGridView
-
-            v = TimeGridView(self.model, self.ctx, name)
-        self.views[name] = v
-        self.stack.addWidget(v)
-        v.itemActivated.connect(self.edit_item)
-        v.createRequested.connect(self._create_from_view)
-        v.changeRequested.connect(self._change_from_view)
-        v.dayActivated.connect(self._open_day)
-        v.cursorMoved.connect(self.set_date)
-        v.selectionChanged.connect(self._update_actions)
-        return v
-
-    def set_view(self, name: str) -> None:
-        if name not in VIEW_NAMES:
-            return
-        self.view_widget(name)
-        self.current_view = name
-        for n, v in self.views.items():
-            v.active = n == name
-        self.stack.setCurrentWidget(self.views[name])
-        for n, b in self.view_buttons.items():
-            b.setChecked(n == name)
-        for n, a in self.view_actions.items():
-            a.setChecked(n == name)
-        self.refresh()
-        if self.isVisible():
-            self.view.setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def set_date(self, d: date) -> None:
-        self.date = d
-        self.refresh()
-
-    def step(self, n: int) -> None:
-        self.set_date(self.view.step(self.date, n))
-
-    def go_today(self) -> None:
-        self.set_date(self.ctx.today())
-        self.view.scroll_to_time(self.ctx.now_wall())
-
-    def set_agenda_today(self) -> None:
-        """Show the agenda from today (the tray's "Show agenda")."""
-        self.set_view("agenda")
-        self.go_today()
-
-    def _open_day(self, d: date) -> None:
-        self.date = d
-        self.set_view("day")
+        """The view shown now."""
+        return self.view_switcher.widget(self.current_view)
 
     def refresh(self) -> None:
         """Load the current view's range and repaint."""
-        v = self.view
-        v.set_anchor(self.date)
-        first, end = v.visible_range(self.date)
-        neighbours = tuple(v.visible_range(v.step(self.date, n)) for n in (1, -1))
-        self.model.load(first, end, neighbours)
-        days = v.days()
-        self.title_label.setText(self.ctx.fmt.range_title(days[0], days[-1], self.current_view))
-        self.sidebar.mini.show_date(self.date, self.ctx.week_start)
-        self._update_status()
-        self._update_actions()
+        self.navigation.refresh()
 
-    def _update_status(self) -> None:
-        if self.current_view == "agenda":  # what it lists, which grows as it scrolls
-            self.status_label.setText(self.views["agenda"].status_text())  # type: ignore[attr-defined]
-            return
-        days = self.view.days()
-        n = len(self.model.items())
-        if self.current_view == "agenda":
-            span = f"From {self.ctx.fmt.short_date(days[0])}"
-        elif len(days) == 1:
-            span = self.ctx.fmt.long_date(days[0])
-        else:
-            span = f"{self.ctx.fmt.short_date(days[0])} – {self.ctx.fmt.short_date(days[-1])}"
-        self.status_label.setText(f"{span}  ·  {n} event{'s' if n != 1 else ''}")
-
-    def _update_actions(self, *_: object) -> None:
-        has = self.view.selected_item() is not None
-        self.act_edit.setEnabled(has)
-        self.act_delete.setEnabled(has)
+    def set_agenda_today(self) -> None:
+        """Show the agenda from today (the tray's "Show agenda")."""
+        self.navigation.agenda_today()
 
     # ========================================================== status hooks
     def show_message(self, text: str, timeout_ms: int = 4000) -> None:
@@ -439,8 +210,8 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def add_file_action(self, action: QtGui.QAction) -> None:
         """Add an entry to the File menu, in its own group above Quit."""
-        self.file_menu.insertAction(self.act_quit, action)
-        self.file_menu.insertSeparator(self.act_quit)
+        self.file_menu.insertAction(self.menu_actions.quit, action)
+        self.file_menu.insertSeparator(self.menu_actions.quit)
 
     def add_status_widget(self, widget: QtWidgets.QWidget, permanent: bool = True) -> None:
         if permanent:
@@ -473,218 +244,32 @@ class MainWindow(QtWidgets.QMainWindow):
             self.calendar_model.refresh()
         if notice.event_ids or notice.calendar_ids:
             self.model.reload()
-            if self.current_view == "agenda":
-                self.views["agenda"].reload()  # type: ignore[attr-defined]
-            self._update_status()
+            if self.current_view is ViewKind.AGENDA:
+                self.views[ViewKind.AGENDA].reload()  # type: ignore[attr-defined]
+            self.navigation.update_status()
             if self.search_panel.isVisible():
-                self.run_search()
+                self.search.run()
 
     def reload_all(self) -> None:
         self.calendar_model.refresh()
         self.model.reload()
-        if self.current_view == "agenda":
-            self.views["agenda"].reload()  # type: ignore[attr-defined]
-        self._update_status()
+        if self.current_view is ViewKind.AGENDA:
+            self.views[ViewKind.AGENDA].reload()  # type: ignore[attr-defined]
+        self.navigation.update_status()
 
-    # ================================================================ editing
+    # ================================================================ events
     def _calendars(self) -> list[Calendar]:
         return self.store.calendars()
 
-    def _default_calendar_id(self) -> str | None:
-        cid = self.settings.get("ui/default_calendar")
-        cals = {c.id: c for c in self._calendars() if not c.read_only}
-        if cid in cals:
-            return cals[cid].id
-        candidates = [c for c in cals.values() if c.visible] or list(cals.values())
-        return candidates[0].id if candidates else None
-
-    def make_editor(self, **kw: object) -> EventEditor:
-        """Build the editor (tests patch this to drive it)."""
-        from aurora_desktop.ui.editor import EventEditor
-
-        return EventEditor(self._calendars(), zone_name=self.zone_name, h24=self.ctx.fmt.h24,
-                           default_reminder=int(self.settings.get("ui/default_reminder")),
-                           default_all_day_reminder=int(
-                               self.settings.get("ui/default_all_day_reminder")),
-                           signed_in=self.account_signed_in, parent=self, **kw)  # type: ignore[arg-type]
-
-    def run_editor(self, editor: EventEditor) -> str:
-        """Show the editor modally; returns its action ("save", "delete" or "")."""
-        editor.exec()
-        return editor.result_action
-
     def new_event(self, start: datetime | None = None, end: datetime | None = None,
                   all_day: bool = False) -> None:
-        if start is None:
-            now = self.ctx.now_wall()
-            base = self.date if self.current_view != "agenda" else now.date()
-            hour = now.hour + 1 if base == now.date() else max(self.ctx.work_start, 9)
-            start = datetime.combine(base, time(min(hour, 23)))
-            end = start + timedelta(hours=1)
-        editor = self.make_editor(start=start, end=end, all_day=all_day,
-                                  calendar_id=self._default_calendar_id())
-        if self.run_editor(editor) == "save":
-            try:
-                ev = editor.edited_event()
-            except ValidationError as exc:
-                self.report_error(str(exc))
-                return
-            if self.controller.create(ev):
-                self.show_event(ev.id, None, switch=False)
+        """The editor for a new event (the tray's and the sidebar's "New event")."""
+        self.event_actions.new_event(start, end, all_day)
 
-    def _create_from_view(self, start: datetime, end: datetime, all_day: bool) -> None:
-        self.new_event(start, end, all_day)
-
-    def edit_item(self, item: Item) -> None:
-        occ = item.occ
-        series_rule = None
-        if occ.event.recurrence_id is not None:  # an override: show the series' rule
-            master, _ = self.store.series(occ.event.uid)
-            series_rule = master.rrule if master is not None else None
-        editor = self.make_editor(event=occ.event, occurrence=occ, series_rule=series_rule)
-        editor.ask_scope = lambda ev: self.controller.scope_for_edit(occ, ev)
-        action = self.run_editor(editor)
-        if action == "delete":
-            self.controller.delete(occ)
-        elif action == "save":
-            try:
-                ev = editor.edited_event()
-                if editor.locked is not None:  # a subscription's event: only its reminders
-                    self.store.set_subscription_reminders(occ.event.id, ev.reminders)
-                    return
-            except (ValidationError, StoreError) as exc:
-                self.report_error(str(exc))
-                return
-            self.controller.update(occ, ev, editor.scope)
-
-    def edit_selected(self) -> None:
-        it = self.view.selected_item()
-        if it is not None:
-            self.edit_item(it)
-
-    def delete_selected(self) -> None:
-        it = self.view.selected_item()
-        if it is not None:
-            self.controller.delete(it.occ)
-
-    def _change_from_view(self, item: Item, start: datetime, end: datetime) -> None:
-        self.controller.move(item.occ, start, end)  # the undo notice says it (undo_notice.py)
-
-    # ============================================================= show_event
     def show_event(self, event_id: str, occurrence_start: datetime | EventTime | None,
                    switch: bool = True) -> bool:
-        """Jump to an event's occurrence (or its next one) and select it.
-
-        ``occurrence_start``: the occurrence's start (aware datetime, naive wall
-        time in the user's zone, or a model time); None means the event's start
-        or, for a series, its next occurrence from today.
-        """
-        try:
-            ev = self.store.get_event(event_id)
-        except (KeyError, StoreError):
-            self.show_message("That event no longer exists.")
-            return False
-        when = self._wall_of(occurrence_start) if occurrence_start is not None else None
-        if when is None:
-            t: EventTime = ev.start
-            if ev.is_recurring:
-                nxt = first_instance_on_or_after(ev, self.ctx.today())
-                t = nxt or ev.start
-            when = self._wall_of(t)
-        if switch and self.isHidden():
-            self.show()
-        if switch:
-            self.raise_()
-            self.activateWindow()
-        self.date = when.date()
-        self.refresh()
-        if not ev.all_day:  # an all-day event is in the all-day row: the hours stay put
-            self.view.scroll_to_time(when)
-        match = [it for it in self.model.items() if it.occ.event.id == event_id or
-                 (it.occ.event.uid == ev.uid and ev.recurrence_id is None)]
-        match.sort(key=lambda it: abs((it.start - when).total_seconds()))
-        if match:
-            self.view.select_key(match[0].key)
-            self._update_actions()
-            return True
-        return False
-
-    def _wall_of(self, t: datetime | EventTime) -> datetime:
-        if isinstance(t, ZonedTime):
-            return t.at.astimezone(self.zone).replace(tzinfo=None)
-        if isinstance(t, AllDayDate):
-            return datetime.combine(t.day, time())
-        if isinstance(t, FloatingTime):
-            return t.wall
-        if t.tzinfo is not None:
-            return t.astimezone(self.zone).replace(tzinfo=None)
-        return t
-
-    # ================================================================ search
-    def focus_search(self) -> None:
-        self.search_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.search_field.selectAll()
-
-    def run_search(self) -> None:
-        text = self.search_field.text().strip()
-        if not text:
-            self.search_panel.hide()
-            self.search_model.set_results([], [], {})
-            return
-        try:
-            events = self.store.search(text)
-        except StoreError as exc:
-            self.report_error(str(exc))
-            return
-        cals = {c.id: c for c in self._calendars()}
-        labels = []
-        for ev in events:
-            w = self._wall_of(ev.start)
-            lab = self.ctx.fmt.short_date(w.date()) + f" {w.year}"
-            if not ev.all_day:
-                lab += f", {self.ctx.fmt.time(w)}"
-            if ev.is_recurring:
-                lab += " · repeats"
-            if ev.location:
-                lab += f" · {ev.location}"
-            labels.append(lab)
-        self.search_model.set_results(events, labels, {k: c.color for k, c in cals.items()})
-        n = len(events)
-        self.search_heading.setText(f"{n} RESULT{'S' if n != 1 else ''}" if n else "NO RESULTS")
-        self.search_panel.show()
-
-    def close_search(self) -> None:
-        self.search_field.clear()
-        self.search_panel.hide()
-        self.view.setFocus()
-
-    def _search_enter(self) -> None:
-        self._search_timer.stop()
-        self.run_search()
-        if self.search_model.rowCount() > 0:
-            idx = self.search_model.index(0)
-            self.search_list.setCurrentIndex(idx)
-            self._search_chosen(idx)
-
-    def _search_chosen(self, idx: QtCore.QModelIndex) -> None:
-        ev = self.search_model.event_at(idx.row())
-        if ev is not None:
-            if self.current_view == "agenda":
-                self.set_view("week")
-            self.show_event(ev.id, None)
-
-    def eventFilter(self, obj: QtCore.QObject, event: QtCore.QEvent) -> bool:
-        if obj is self.search_field and event.type() == QtCore.QEvent.Type.KeyPress and \
-                isinstance(event, QtGui.QKeyEvent):
-            key = event.key()
-            if key == Qt.Key.Key_Down and self.search_model.rowCount():
-                self.search_list.setFocus()
-                self.search_list.setCurrentIndex(self.search_model.index(0))
-                return True
-            if key == Qt.Key.Key_Escape:
-                self.close_search()
-                return True
-        return super().eventFilter(obj, event)
+        """Jump to an event's occurrence (or its next one) and select it (see EventActions)."""
+        return self.event_actions.show_event(event_id, occurrence_start, switch)
 
     # ============================================================= calendars
     def add_calendar(self) -> None:
@@ -826,79 +411,14 @@ class MainWindow(QtWidgets.QMainWindow):
     # ============================================================== settings
     def add_settings_page(self, factory: Callable[[], dialogs.SettingsPage]) -> None:
         """Add a page to the settings dialog (built each time the dialog opens)."""
-        self._settings_pages.append(factory)
+        self.settings_ui.add_page(factory)
 
-    def make_settings_dialog(self) -> dialogs.SettingsDialog:
-        from aurora_desktop.ui import dialogs
-
-        dlg = dialogs.SettingsDialog(self)
-        from aurora_desktop.systemzone import system_zone_name
-
-        dlg.add_page(dialogs.GeneralPage(self.settings, self._calendars(), system_zone_name()))
-        for f in self._settings_pages:
-            dlg.add_page(f())
-        return dlg
-
-    def open_settings(self) -> None:
-        self.make_settings_dialog().exec()
-
-    # ================================================================== misc
-    def shortcut_rows(self) -> list[tuple[str, str]]:
-        rows = []
-        for a in self.actions():
-            keys = ", ".join(k.toString(QtGui.QKeySequence.SequenceFormat.NativeText)
-                             for k in a.shortcuts())
-            if keys:
-                # Undo/redo name the last edit ("Undo Create “x”"): the list says "Undo".
-                text = {id(self.act_undo): "Undo", id(self.act_redo): "Redo"}.get(id(a), a.text())
-                rows.append((text.replace("&", "").rstrip("…"), keys))
-        rows += [("Move the day cursor", "Arrow keys"), ("Next / previous event", "Tab / "
-                 "Shift+Tab"), ("Open the selected event", "Enter"),
-                 ("Drag to create, move; drag the lower edge to resize", "Mouse")]
-        return rows
-
-    def show_shortcuts(self) -> None:
-        from aurora_desktop.ui import dialogs
-
-        dialogs.shortcuts_dialog(self, self.shortcut_rows()).exec()
-
-    def about(self) -> None:
-        from aurora_desktop.ui.about import AboutDialog
-
-        AboutDialog(self).exec()
-
-    def _toggle_sidebar(self) -> None:
-        self.sidebar.setVisible(not self.sidebar.isVisible())
-        self.act_sidebar.setChecked(self.sidebar.isVisible())
-
+    # =========================================================== the window
     def quit(self) -> None:
-        self._save_state()
+        save_state(self)
         app = QtWidgets.QApplication.instance()
         if app is not None:
             app.quit()
-
-    # ================================================================= state
-    def _restore_state(self) -> None:
-        s = self.settings
-        geo = s.get("window/geometry")
-        if geo:
-            self.restoreGeometry(QtCore.QByteArray(geo))
-        else:
-            self.resize(1280, 820)
-        view = s.get("window/view")
-        d = s.get("window/date")
-        try:
-            self.date = date.fromisoformat(d) if d else self.ctx.today()
-        except ValueError:
-            self.date = self.ctx.today()
-        self.set_view(view if view in VIEW_NAMES else "week")
-
-    def _save_state(self) -> None:
-        s = self.settings
-        s.set("window/geometry", bytes(self.saveGeometry().data()))
-        s.set("window/view", self.current_view)
-        s.set("window/date", self.date.isoformat())
-        s.sync()
 
     def _after_first_paint(self) -> None:
         """What start-up leaves until the window has been painted (docs/performance.md)."""
@@ -914,7 +434,7 @@ class MainWindow(QtWidgets.QMainWindow):
             self.view.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
 
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:
-        self._save_state()
+        save_state(self)
         if self.hide_on_close():
             event.ignore()
             self.hide()

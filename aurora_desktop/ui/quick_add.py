@@ -171,7 +171,7 @@ class QuickAddField(QtWidgets.QLineEdit):
         return r
 
     def _calendar_name(self) -> str:
-        cid = self.window_._default_calendar_id()
+        cid = self.window_.event_actions.default_calendar_id()
         for c in self.window_.store.calendars():
             if c.id == cid:
                 return c.name
@@ -194,7 +194,7 @@ class QuickAddField(QtWidgets.QLineEdit):
         """Ctrl+Shift+N: show the sidebar if hidden, focus the field."""
         w = self.window_
         if not w.sidebar.isVisible():
-            w.act_sidebar.trigger()
+            w.menu_actions.sidebar.trigger()
         self.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.selectAll()
 
@@ -208,7 +208,7 @@ class QuickAddField(QtWidgets.QLineEdit):
             self._warm.join()
         r = self.parse(text)  # now, not at the last keystroke
         self.result = r
-        cal_id = w._default_calendar_id()
+        cal_id = w.event_actions.default_calendar_id()
         if r.ok and cal_id is None:
             r.error = "There is no calendar you can write to: add one first."
         ev: Event | None = None
@@ -242,12 +242,12 @@ class QuickAddField(QtWidgets.QLineEdit):
         if ev is None:
             return None
         self.preview.hide()
-        editor = w.make_editor(event=ev)
+        editor = w.event_actions.make_editor(event=ev)
         editor.setWindowTitle("New event")
         editor.setAccessibleName("New event")
         if editor.delete_button is not None:  # it is not saved yet: nothing to delete
             editor.delete_button.hide()
-        if w.run_editor(editor) != "save":
+        if w.event_actions.run_editor(editor) != "save":
             self.setFocus(Qt.FocusReason.OtherFocusReason)
             return None
         try:
@@ -336,8 +336,9 @@ def install_quick_add(window: MainWindow) -> QuickAddField:
     act.triggered.connect(lambda _=False: field.activate())
     window.addAction(act)
     actions = window.file_menu.actions()
-    if window.act_new in actions and actions.index(window.act_new) + 1 < len(actions):
-        window.file_menu.insertAction(actions[actions.index(window.act_new) + 1], act)
+    new = window.menu_actions.new
+    if new in actions and actions.index(new) + 1 < len(actions):
+        window.file_menu.insertAction(actions[actions.index(new) + 1], act)
     else:
         window.file_menu.addAction(act)
     window.act_quick_add = act  # type: ignore[attr-defined]

@@ -76,7 +76,7 @@ def test_open_event_opens_the_event_in_the_editor(qtbot, built, tmp_path):
         opened.append(editor.title.text())
         return ""
 
-    app.window.run_editor = run_editor  # type: ignore[method-assign]
+    app.window.event_actions.run_editor = run_editor  # type: ignore[method-assign]
     svc.window.open_button.click()
     qtbot.waitUntil(lambda: opened == ["Quarterly planning"], timeout=2000)
     # the view shows it, selected

@@ -47,7 +47,7 @@ def test_a_new_all_day_event_whose_reminder_time_passed_today_is_not_missed(qtbo
         editor.save_button.click()
         return editor.result_action
 
-    app.window.run_editor = fill  # type: ignore[method-assign]
+    app.window.event_actions.run_editor = fill  # type: ignore[method-assign]
     app.window.new_event(tomorrow, tomorrow + timedelta(days=1), all_day=True)
     [ev] = app.store.search("Holiday")
     qtbot.waitUntil(lambda: any(r.event_id == ev.id for r in svc.engine.planner.reminders()),

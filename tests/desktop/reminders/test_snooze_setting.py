@@ -55,7 +55,7 @@ def _due_now(app: Any, title: str) -> datetime:
 
 def _set_default_snooze(qtbot, app: Any, minutes: int) -> None:
     """Settings > Reminders > "Snooze button snoozes for", then OK, as a user does."""
-    dlg = app.window.make_settings_dialog()
+    dlg = app.window.settings_ui.make_dialog()
     qtbot.addWidget(dlg)
     (page,) = [p for p in dlg.pages if isinstance(p, RemindersSettingsPage)]
     dlg.list.setCurrentRow(dlg.pages.index(page))
@@ -84,7 +84,7 @@ def test_the_page_shows_the_setting_and_writes_it_within_a_minute_and_a_week(
 
     install_reminders(app, app.store.path.parent, autostart=_autostart(app.store.path.parent),
                       tray=None, native=False)
-    dlg = app.window.make_settings_dialog()
+    dlg = app.window.settings_ui.make_dialog()
     qtbot.addWidget(dlg)
     (page,) = [p for p in dlg.pages if isinstance(p, RemindersSettingsPage)]
     assert page.snooze.value() == 15  # the default
@@ -94,7 +94,7 @@ def test_the_page_shows_the_setting_and_writes_it_within_a_minute_and_a_week(
     assert app.settings.get("reminders/snooze_minutes") == 15
     _set_default_snooze(qtbot, app, 45)
     assert app.settings.get("reminders/snooze_minutes") == 45
-    dlg = app.window.make_settings_dialog()
+    dlg = app.window.settings_ui.make_dialog()
     qtbot.addWidget(dlg)
     (page,) = [p for p in dlg.pages if isinstance(p, RemindersSettingsPage)]
     assert page.snooze.value() == 45  # opened again, it shows what was saved

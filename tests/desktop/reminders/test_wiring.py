@@ -74,7 +74,7 @@ def test_settings_page_changes_the_service_and_autostart(qtbot, built, tmp_path)
     app, _calls = built
     auto = _autostart(tmp_path)
     svc = install_reminders(app, tmp_path, autostart=auto, tray=None)
-    dlg = app.window.make_settings_dialog()
+    dlg = app.window.settings_ui.make_dialog()
     (page,) = [p for p in dlg.pages if p.title == "Reminders"]
     page.sound.setChecked(True)
     page.lookback.setValue(3)

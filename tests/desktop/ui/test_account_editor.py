@@ -50,7 +50,7 @@ def test_choosing_email_while_signed_out_says_emails_are_sent_once_signed_in(
         editor.save_button.click()
         return editor.result_action
 
-    window.run_editor = fill  # type: ignore[method-assign]
+    window.event_actions.run_editor = fill  # type: ignore[method-assign]
     window.new_event()
     assert "sent once you sign in to an Aurora account" in str(seen["notice"])
     assert "kept" in str(seen["notice"])
@@ -65,7 +65,7 @@ def test_signed_in_an_email_reminder_needs_no_notice(qtbot, window: MainWindow,
     account._set_status(AccountStatus(True, "ada@example.com", "https://api.example.com", "s1",
                                       remembered=True))
     assert account.button.text() == "Signed in as ada@example.com"
-    ed = window.make_editor()
+    ed = window.event_actions.make_editor()
     ed.show()
     _choose_email(ed)
     assert not ed.email_notice.isVisible()
@@ -74,7 +74,7 @@ def test_signed_in_an_email_reminder_needs_no_notice(qtbot, window: MainWindow,
 
 def test_an_editor_that_knows_nothing_of_accounts_says_nothing(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     assert window.account_signed_in is None
-    ed = window.make_editor()
+    ed = window.event_actions.make_editor()
     ed.show()
     _choose_email(ed)
     assert not ed.email_notice.isVisible()

@@ -47,7 +47,7 @@ def test_cancelled_events_are_struck_through_in_the_week_and_month(
                       "Weekly course (cancelled)": True}
     assert bars == {"Holiday (cancelled)": True}
     chips = record(monkeypatch, "dot_chip", 4, 7)
-    w.set_view("month")
+    w.view_switcher.set_view("month")
     w.grab()
     assert chips["Still on"] is False and chips["Called off"] is True
     assert chips["Weekly course (cancelled)"] is True

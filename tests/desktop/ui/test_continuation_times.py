@@ -74,7 +74,7 @@ def test_the_week_after_shows_a_continued_bar_without_the_time(
     w = make_window("week")
     w.grab()
     assert ("bar", "18:00 Trip to Lisbon") in drawn  # this week: it starts here
-    w.step(1)  # next week: it goes on from the week before
+    w.navigation.step(1)  # next week: it goes on from the week before
     drawn.clear()
     w.view.grab()
     assert [text for kind, text in drawn if kind == "bar"] == ["Trip to Lisbon"]

@@ -41,11 +41,11 @@ def test_down_in_the_search_field_moves_to_the_results(window: MainWindow, store
     put(store, "Dentist", at(TODAY, 9))
     QTest.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     QTest.keyClicks(window.search_field, "dentist")
-    window.run_search()
+    window.search.run()
     assert window.search_model.rowCount() == 1
     QTest.keyClick(window.search_field, Qt.Key.Key_Down)
-    assert window.search_list.hasFocus()
-    assert window.search_list.currentIndex().row() == 0
+    assert window.search_panel.list.hasFocus()
+    assert window.search_panel.list.currentIndex().row() == 0
     window.search_field.setFocus()
     QTest.keyClick(window.search_field, Qt.Key.Key_Escape)
     assert not window.search_panel.isVisible()

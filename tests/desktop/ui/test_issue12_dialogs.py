@@ -63,7 +63,7 @@ def test_a_move_and_a_new_event_say_so_with_undo(window: MainWindow, store) -> N
         editor.save_button.click()
         return editor.result_action
 
-    window.run_editor = fill  # type: ignore[method-assign]
+    window.event_actions.run_editor = fill  # type: ignore[method-assign]
     window.new_event()
     assert _notice(window) == ("Created “Conference”", "Undo")
 
@@ -74,10 +74,10 @@ def test_the_shortcut_list_says_undo_not_the_last_edit(window: MainWindow) -> No
         editor.save_button.click()
         return editor.result_action
 
-    window.run_editor = fill  # type: ignore[method-assign]
+    window.event_actions.run_editor = fill  # type: ignore[method-assign]
     window.new_event()
-    assert window.act_undo.text() == "&Undo Create “Conference”"  # the Edit menu names it
-    rows = dict(window.shortcut_rows())
+    assert window.menu_actions.undo.text() == "&Undo Create “Conference”"  # the Edit menu names it
+    rows = dict(window.menu_actions.shortcut_rows())
     assert rows["Undo"] == "Ctrl+Z"
     assert "Redo" in rows
     assert not [a for a in rows if a.startswith(("Undo ", "Redo "))]
@@ -95,7 +95,7 @@ def test_about_has_version_licence_and_a_link(window: MainWindow, qtbot) -> None
         w.close()
 
     QtCore.QTimer.singleShot(20, close_it)
-    window.about()
+    window.menu_actions.show_about()
     [dlg] = seen
     assert isinstance(dlg, AboutDialog)
     assert dlg.version_label.text() == "Version 0.1.0"

@@ -23,7 +23,7 @@ def _ny(d: date, h: int, m: int = 0) -> ZonedTime:
 def test_an_event_in_another_zone_says_when_that_is_on_your_clock(window: MainWindow,
                                                                   store) -> None:
     ev = put(store, "Board call", _ny(THU, 9, 30))  # 09:30 New York = 15:30 Berlin
-    ed = window.make_editor(event=ev)
+    ed = window.event_actions.make_editor(event=ev)
     assert ed.zone.currentText() == "America/New_York"
     assert ed.start_time.time() == QtCore.QTime(9, 30)  # shown in its own zone...
     assert ed.zone_hint.isVisibleTo(ed)
@@ -58,14 +58,14 @@ def test_esc_asks_before_throwing_edits_away_and_only_then(window: MainWindow, s
     answer = {"discard": False}
 
     # Nothing changed: Esc closes at once, no question.
-    ed = window.make_editor(event=ev)
+    ed = window.event_actions.make_editor(event=ev)
     ed.ask_discard = lambda: asked.append("asked") or answer["discard"]  # type: ignore[method-assign]
     _run_modal(ed, qtbot)
     QTest.keyClick(ed, Qt.Key.Key_Escape)
     assert not ed.isVisible() and asked == []
 
     # Changed: Esc asks; "Keep editing" keeps the dialog and the edit.
-    ed = window.make_editor(event=ev)
+    ed = window.event_actions.make_editor(event=ev)
     ed.ask_discard = lambda: asked.append("asked") or answer["discard"]  # type: ignore[method-assign]
     _run_modal(ed, qtbot)
     ed.title.setText("Dentist (moved)")
@@ -80,7 +80,7 @@ def test_esc_asks_before_throwing_edits_away_and_only_then(window: MainWindow, s
     assert store.get_event(ev.id).title == "Dentist"
 
     # A change undone by hand is no change.
-    ed = window.make_editor(event=ev)
+    ed = window.event_actions.make_editor(event=ev)
     ed.ask_discard = lambda: asked.append("asked") or answer["discard"]  # type: ignore[method-assign]
     _run_modal(ed, qtbot)
     ed.title.setText("Dentist?")
@@ -104,14 +104,14 @@ def test_all_day_events_get_their_own_default_reminder(window: MainWindow, store
         editor.save_button.click()
         return editor.result_action
 
-    window.run_editor = save  # type: ignore[method-assign]
+    window.event_actions.run_editor = save  # type: ignore[method-assign]
     window.new_event(datetime(2026, 11, 27), datetime(2026, 11, 28), all_day=True)
     assert created == [(Reminder(900),)]
     [ev] = store.search("Holiday")
     assert ev.reminders == (Reminder(900),)  # 09:00 on Thursday, not 23:45
 
     # A new timed event made all-day: its untouched default becomes the all-day one.
-    ed = window.make_editor(start=datetime(2026, 11, 27, 10), end=datetime(2026, 11, 27, 11))
+    ed = window.event_actions.make_editor(start=datetime(2026, 11, 27, 10), end=datetime(2026, 11, 27, 11))
     assert [r.reminder() for r in ed.reminder_rows] == [Reminder(15)]
     ed.all_day.setChecked(True)
     assert [r.reminder() for r in ed.reminder_rows] == [Reminder(900)]
@@ -130,7 +130,7 @@ def test_all_day_events_get_their_own_default_reminder(window: MainWindow, store
 
     # The setting is used, and "None" means none.
     settings.set("ui/default_all_day_reminder", -1)
-    ed = window.make_editor(start=datetime(2026, 11, 27), end=datetime(2026, 11, 28),
+    ed = window.event_actions.make_editor(start=datetime(2026, 11, 27), end=datetime(2026, 11, 28),
                             all_day=True)
     assert ed.reminder_rows == []
 
@@ -144,7 +144,7 @@ def test_esc_asks_in_the_editor_the_window_runs(window: MainWindow, store) -> No
     assert item is not None
     asked: list[bool] = []
     made: list[EventEditor] = []
-    real_make = window.make_editor
+    real_make = window.event_actions.make_editor
 
     def make(**kw: object) -> EventEditor:
         ed = real_make(**kw)
@@ -158,8 +158,8 @@ def test_esc_asks_in_the_editor_the_window_runs(window: MainWindow, store) -> No
         QtCore.QTimer.singleShot(0, edit_then_escape)
         return ed
 
-    window.make_editor = make  # type: ignore[method-assign]
-    window.edit_item(item)  # runs the editor modally until Esc + Discard close it
+    window.event_actions.make_editor = make  # type: ignore[method-assign]
+    window.event_actions.edit_item(item)  # runs the editor modally until Esc + Discard close it
     assert asked == [True]
     assert made[0].result_action == ""
     assert store.get_event(ev.id).title == "Gym"

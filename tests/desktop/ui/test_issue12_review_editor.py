@@ -30,7 +30,7 @@ def _drive(window: MainWindow, *steps: Callable[[EventEditor], None]) -> list[Ev
     """The window's own make_editor and run_editor; each step runs (in the editor's exec
     loop) once the one before it has returned."""
     made: list[EventEditor] = []
-    real_make = window.make_editor
+    real_make = window.event_actions.make_editor
 
     def make(**kw: object) -> EventEditor:
         ed = real_make(**kw)
@@ -45,7 +45,7 @@ def _drive(window: MainWindow, *steps: Callable[[EventEditor], None]) -> list[Ev
         QtCore.QTimer.singleShot(0, next_step)
         return ed
 
-    window.make_editor = make  # type: ignore[method-assign]
+    window.event_actions.make_editor = make  # type: ignore[method-assign]
     return made
 
 
@@ -64,7 +64,7 @@ def test_an_all_day_event_reopens_with_the_reminder_it_was_made_with(window: Mai
     [ev] = store.search("Holiday")
     assert ev.reminders == (Reminder(900),)
 
-    ed = window.make_editor(event=ev)  # reopened
+    ed = window.event_actions.make_editor(event=ev)  # reopened
     [row] = ed.reminder_rows
     assert ed.all_day.isChecked()
     assert row.days.isVisibleTo(ed) and row.at.isVisibleTo(ed)
@@ -89,7 +89,7 @@ def test_an_all_day_event_reopens_with_the_reminder_it_was_made_with(window: Mai
     # A saved event with no reminder gets none from the toggle.
     bare = store.put_event(Event.new(ev.calendar_id, "Bare", AllDayDate(THU),
                                      AllDayDate(THU + timedelta(days=1))))
-    ed = window.make_editor(event=bare)
+    ed = window.event_actions.make_editor(event=bare)
     ed.all_day.setChecked(False)
     ed.all_day.setChecked(True)
     assert ed.reminder_rows == []
@@ -139,7 +139,7 @@ def test_cancel_in_the_scope_question_goes_back_to_the_edits(window: MainWindow,
         _enter(ed)  # asked again; "Only this event"
 
     made = _drive(window, edit_and_cancel, still_there)
-    window.edit_item(item)
+    window.event_actions.edit_item(item)
     assert len(asked) == 2
     assert seen == {"visible": True, "title": "Standup (moved to room 2)", "parent": made[0]}
     assert made[0].result_action == "save"
@@ -160,7 +160,7 @@ def test_save_on_an_untouched_event_just_closes_the_editor(window: MainWindow, s
     for uid in (ev.uid, master.uid):  # a single event, an occurrence of a series
         item = next(i for i in window.model.items() if i.occ.event.uid == uid)
         made = _drive(window, _enter)
-        window.edit_item(item)  # a question here fails the test (conftest)
+        window.event_actions.edit_item(item)  # a question here fails the test (conftest)
         assert made[0].result_action == "save" and not made[0].isVisible()
     assert window.undo_stack.count() == 0  # nothing to undo...
     assert not window.undo_notice.isVisible()  # ...and no "Saved “Dentist”"
@@ -175,14 +175,14 @@ def test_save_on_an_untouched_event_just_closes_the_editor(window: MainWindow, s
         ed.title.setText("Dentist")
 
     _drive(window, there_and_back, _enter)
-    window.edit_item(item)
+    window.event_actions.edit_item(item)
     assert window.undo_stack.count() == 0
 
     def rename(ed: EventEditor) -> None:
         ed.title.setText("Dentist (Dr Lee)")
 
     _drive(window, rename, _enter)
-    window.edit_item(item)
+    window.event_actions.edit_item(item)
     assert window.undo_stack.count() == 1
     assert store.get_event(ev.id).title == "Dentist (Dr Lee)"
     qtbot.waitUntil(window.undo_notice.isVisible)

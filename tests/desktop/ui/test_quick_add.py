@@ -54,11 +54,11 @@ def test_the_field_sits_under_new_event_and_ctrl_shift_n_focuses_it(window: Main
     QTest.keyClick(window, Qt.Key.Key_N,
                    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert f.hasFocus()
-    assert "Quick add" in dict(window.shortcut_rows())
+    assert "Quick add" in dict(window.menu_actions.shortcut_rows())
 
 
 def test_ctrl_shift_n_shows_a_hidden_sidebar(window: MainWindow) -> None:
-    window.act_sidebar.trigger()
+    window.menu_actions.sidebar.trigger()
     assert not window.sidebar.isVisible()
     QTest.keyClick(window, Qt.Key.Key_N,
                    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
@@ -217,7 +217,7 @@ def test_shift_enter_opens_the_understood_event_in_the_editor(window: MainWindow
         editor.location.setText("Dr Weber, Hauptstr. 4")
         return "save"
 
-    window.run_editor = fill  # type: ignore[method-assign]
+    window.event_actions.run_editor = fill  # type: ignore[method-assign]
     f = type_in(window, "Dentist on Friday at 3pm for 45 minutes")
     QTest.keyClick(f, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
     assert seen == {"title": "New event", "delete": True, "what": "Dentist"}
@@ -228,7 +228,7 @@ def test_shift_enter_opens_the_understood_event_in_the_editor(window: MainWindow
 
 
 def test_shift_enter_then_cancel_keeps_the_text(window: MainWindow) -> None:
-    window.run_editor = lambda editor: ""  # type: ignore[method-assign]
+    window.event_actions.run_editor = lambda editor: ""  # type: ignore[method-assign]
     f = type_in(window, "Dentist on Friday at 3pm")
     QTest.keyClick(f, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
     assert _all_events(window) == [] and f.text() == "Dentist on Friday at 3pm"

@@ -157,7 +157,7 @@ def test_the_editor_refuses_an_edit_says_why_and_takes_own_reminders(  # type: i
     server.routes["/football.ics"] = Route(FEED)
     cal = subscribe(store, server.url("/football.ics")).calendar
     ev = next(e for e in store.events(cal.id) if e.title == "Cup final")
-    ed = window.make_editor(event=ev)
+    ed = window.event_actions.make_editor(event=ev)
     qtbot.addWidget(ed)
     ed.show()
     assert ed.locked_note.isVisible()
@@ -180,7 +180,7 @@ def test_the_editor_refuses_an_edit_says_why_and_takes_own_reminders(  # type: i
         editor.save_button.click()
         return editor.result_action
 
-    window.run_editor = fill  # type: ignore[method-assign]
-    window.edit_item(item)
+    window.event_actions.run_editor = fill  # type: ignore[method-assign]
+    window.event_actions.edit_item(item)
     assert store.get_event(ev.id).reminders == (Reminder(30),)
     assert store.get_event(ev.id).title == "Cup final"

@@ -12,7 +12,7 @@ from aurora_desktop.ui.toolbar import ElidedTitle, last_year_only, without_year
 
 def _show(window: MainWindow, width: int, d: date) -> tuple[str, ElidedTitle]:
     window.resize(width, 700)
-    window.set_date(d)
+    window.navigation.set_date(d)
     QtTest.QTest.qWait(5)
     title = window.title_label
     assert isinstance(title, ElidedTitle)

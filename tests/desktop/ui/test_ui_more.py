@@ -130,8 +130,8 @@ def test_this_and_following_through_the_editor(window: MainWindow, store) -> Non
         editor.save_button.click()
         return editor.result_action
 
-    window.run_editor = fill  # type: ignore[method-assign]
-    window.edit_item(item)
+    window.event_actions.run_editor = fill  # type: ignore[method-assign]
+    window.event_actions.edit_item(item)
     old = store.get_event(master.id)
     assert old.title == "Yoga" and "UNTIL=" in (old.rrule or "")
     new = next(e for e in store.events() if e.title == "Yoga (new studio)")
@@ -151,8 +151,8 @@ def test_editing_all_occurrences_keeps_the_series_start(window: MainWindow, stor
         editor.save_button.click()
         return editor.result_action
 
-    window.run_editor = fill  # type: ignore[method-assign]
-    window.edit_item(item)
+    window.event_actions.run_editor = fill  # type: ignore[method-assign]
+    window.event_actions.edit_item(item)
     got = store.get_event(master.id)
     assert wall(got.start) == datetime.combine(first, time(17))
 
@@ -166,14 +166,14 @@ def test_all_day_events_can_be_created_in_the_editor(window: MainWindow, store) 
         editor.save_button.click()
         return editor.result_action
 
-    window.run_editor = fill  # type: ignore[method-assign]
+    window.event_actions.run_editor = fill  # type: ignore[method-assign]
     window.new_event()
     [ev] = store.search("Holiday")
     assert ev.start == AllDayDate(date(2026, 12, 24)) and ev.end == AllDayDate(date(2026, 12, 27))
 
 
 def test_the_time_zone_list_is_searchable(window: MainWindow) -> None:
-    ed = window.make_editor()
+    ed = window.event_actions.make_editor()
     comp = ed.zone.completer()
     comp.setCompletionPrefix("tokyo")
     assert comp.currentCompletion() == "Asia/Tokyo"
@@ -215,7 +215,7 @@ def test_the_agenda_loads_more_days_as_you_scroll(make_window, store) -> None:
     w = make_window("agenda")
     for i in range(0, 120, 3):
         put(store, f"Thing {i}", at(TODAY + timedelta(days=i), 10))
-    w.set_date(TODAY)
+    w.navigation.set_date(TODAY)
     v = w.view
     first_rows = v.agenda.rowCount()
     last = v.agenda.loaded_to
@@ -274,8 +274,8 @@ def test_editing_all_from_a_moved_occurrence_keeps_the_series_rule(window: MainW
         editor.save_button.click()
         return editor.result_action
 
-    window.run_editor = fill  # type: ignore[method-assign]
-    window.edit_item(moved)
+    window.event_actions.run_editor = fill  # type: ignore[method-assign]
+    window.event_actions.edit_item(moved)
     got = store.get_event(master.id)
     assert got.title == "Stand-up" and got.rrule == "FREQ=WEEKLY;BYDAY=MO,WE"
 
@@ -296,7 +296,7 @@ def test_a_store_that_cannot_be_read_says_so_in_the_status_bar(window: MainWindo
 
     monkeypatch.setattr(store, "occurrences", broken)
     window.model.reload()  # drops prefetched pages
-    window.step(1)
+    window.navigation.step(1)
     assert window.model.items() == []
     assert "cannot be read: disk I/O error" in window.statusBar().currentMessage()
 

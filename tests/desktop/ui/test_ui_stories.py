@@ -54,7 +54,7 @@ def test_an_event_created_through_the_editor_is_in_the_store(window: MainWindow,
         editor.save_button.click()
         return editor.result_action
 
-    window.run_editor = fill  # type: ignore[method-assign]
+    window.event_actions.run_editor = fill  # type: ignore[method-assign]
     window.new_event()
     [ev] = store.search("Planning poker")
     assert ev.location == "Room 7" and ev.notes == "bring cards"
@@ -72,7 +72,7 @@ def test_an_event_created_through_the_editor_is_in_the_store(window: MainWindow,
 
 
 def test_the_editor_refuses_an_end_before_the_start_and_says_why(window: MainWindow) -> None:
-    ed = window.make_editor(start=datetime(2026, 11, 26, 10), end=datetime(2026, 11, 26, 11))
+    ed = window.event_actions.make_editor(start=datetime(2026, 11, 26, 10), end=datetime(2026, 11, 26, 11))
     ed.title.setText("Backwards")
     assert ed.save_button.isEnabled()
     ed.end_time.setTime(QtCore.QTime(9, 0))
@@ -94,8 +94,8 @@ def test_editing_an_event_through_the_editor_changes_it(window: MainWindow, stor
         editor.save_button.click()
         return editor.result_action
 
-    window.run_editor = fill  # type: ignore[method-assign]
-    window.edit_item(item)
+    window.event_actions.run_editor = fill  # type: ignore[method-assign]
+    window.event_actions.edit_item(item)
     got = store.get_event(ev.id)
     assert got.title == "Dentist (moved)"
     assert wall(got.start) == datetime(2026, 11, 26, 11) and wall(got.end) == datetime(
@@ -165,7 +165,7 @@ def test_drag_to_create_opens_the_editor_with_that_range(window: MainWindow, sto
         editor.save_button.click()
         return editor.result_action
 
-    window.run_editor = fill  # type: ignore[method-assign]
+    window.event_actions.run_editor = fill  # type: ignore[method-assign]
     v = week_view(window)
     drag(v.grid, v.point_for(THU, time(14, 5)), v.point_for(THU, time(15, 55)))
     assert got["start"] == (QtCore.QDate(2026, 11, 26), QtCore.QTime(14, 0))
@@ -214,9 +214,9 @@ def test_this_and_following_on_a_weekly_series_splits_it(window: MainWindow, sto
     assert wall(new.start) == datetime(2026, 11, 25, 11)
     assert new.rrule == "FREQ=WEEKLY"
     # earlier weeks keep 09:00, this and later weeks are at 11:00
-    window.set_date(TODAY - timedelta(weeks=1))
+    window.navigation.set_date(TODAY - timedelta(weeks=1))
     assert [it.start.time() for it in window.model.items()] == [time(9)]
-    window.set_date(TODAY + timedelta(weeks=3))
+    window.navigation.set_date(TODAY + timedelta(weeks=3))
     assert [it.start.time() for it in window.model.items()] == [time(11)]
     # undo joins them again
     window.undo_stack.undo()
@@ -241,7 +241,7 @@ def test_deleting_one_occurrence_asks_and_excludes_it(window: MainWindow, store)
     window.controller.ask_scope = lambda verb, f: "this"
     item = next(it for it in window.model.items())
     window.view.select_key(item.key)
-    window.delete_selected()
+    window.event_actions.delete_selected()
     assert len(store.get_event(master.id).exdates) == 1
     assert window.model.items() == []
 
@@ -285,7 +285,7 @@ def test_tab_selects_events_and_enter_opens_the_editor(window: MainWindow, store
         opened.append(editor.title.text())
         return ""
 
-    window.run_editor = fake  # type: ignore[method-assign]
+    window.event_actions.run_editor = fake  # type: ignore[method-assign]
     window.view.setFocus()
     QTest.keyClick(window.view, Qt.Key.Key_Tab)
     QTest.keyClick(window.view, Qt.Key.Key_Tab)
@@ -294,7 +294,7 @@ def test_tab_selects_events_and_enter_opens_the_editor(window: MainWindow, store
 
 
 def test_the_help_menu_lists_the_shortcuts(window: MainWindow) -> None:
-    rows = dict(window.shortcut_rows())
+    rows = dict(window.menu_actions.shortcut_rows())
     assert rows["New event"] == QtGui.QKeySequence(QtGui.QKeySequence.StandardKey.New).toString(
         QtGui.QKeySequence.SequenceFormat.NativeText)
     assert rows["Month"] == "M" and rows["Today"] == "T"
@@ -324,7 +324,7 @@ def test_search_jumps_to_the_event_and_selects_it(window: MainWindow, store) -> 
 def test_the_window_remembers_view_date_and_geometry(make_window, settings) -> None:
     w = make_window("month")
     w.resize(1000, 700)
-    w.set_date(date(2027, 1, 10))
+    w.navigation.set_date(date(2027, 1, 10))
     w.close()
     assert settings.get("window/view") == "month"
     w2 = make_window("week")  # the fixture sets the view; the saved date is kept
@@ -351,7 +351,7 @@ def test_settings_dialog_pages_can_be_added(window: MainWindow, settings) -> Non
             Extra.applied = True
 
     window.add_settings_page(Extra)
-    dlg = window.make_settings_dialog()
+    dlg = window.settings_ui.make_dialog()
     assert [p.title for p in dlg.pages] == ["Calendar", "Reminders"]
     general = dlg.pages[0]
     general.week_start.setCurrentIndex(general.week_start.findData(7))  # Sunday
@@ -403,7 +403,7 @@ def test_dragging_across_the_all_day_row_creates_a_multi_day_event(window: MainW
         editor.save_button.click()
         return editor.result_action
 
-    window.run_editor = fill  # type: ignore[method-assign]
+    window.event_actions.run_editor = fill  # type: ignore[method-assign]
     v = week_view(window)
     h = v.header
     y = 54 + 10  # inside the first all-day lane

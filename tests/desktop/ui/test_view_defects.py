@@ -88,14 +88,14 @@ def test_saving_a_new_all_day_event_keeps_the_week_grid_where_it_was(window: Mai
         editor.save_button.click()
         return editor.result_action
 
-    window.run_editor = fill  # type: ignore[method-assign]
+    window.event_actions.run_editor = fill  # type: ignore[method-assign]
     window.new_event()
     sel = window.view.selected_item()
     assert sel is not None and sel.title == "Holiday" and sel.all_day
     QTest.qWait(20)
     assert sb.value() == before
     # and paging on keeps the hours the user was looking at
-    window.step(1)
+    window.navigation.step(1)
     QTest.qWait(20)
     assert sb.value() == before
 
@@ -128,8 +128,8 @@ def test_esc_closes_the_search_panel_after_enter_jumped_to_a_result(make_window,
 def test_esc_in_the_results_list_closes_the_panel(window: MainWindow, store) -> None:
     put(store, "Dentist", at(TODAY, 11))
     _search(window, "dentist")
-    window.search_list.setFocus()
-    QTest.keyClick(window.search_list, Qt.Key.Key_Escape)
+    window.search_panel.list.setFocus()
+    QTest.keyClick(window.search_panel.list, Qt.Key.Key_Escape)
     assert not window.search_panel.isVisible()
 
 
@@ -137,7 +137,7 @@ def test_the_calendar_dot_shows_in_the_selected_search_row(window: MainWindow, s
     # The default calendar is blue, like the selection: the dot must still stand out.
     put(store, "Dentist", at(TODAY, 11))
     _search(window, "dentist")
-    lst = window.search_list
+    lst = window.search_panel.list
     idx = window.search_model.index(0)
     assert lst.selectionModel().isSelected(idx)
     rect = lst.visualRect(idx)
@@ -197,8 +197,8 @@ def test_show_week_numbers_also_numbers_the_week_and_day_views(window: MainWindo
     assert v.header.week_label() == "W48"  # it is the week of 23-29 November 2026
     fmt = QtWidgets.QCalendarWidget.VerticalHeaderFormat
     assert window.sidebar.mini.verticalHeaderFormat() == fmt.ISOWeekNumbers
-    window.set_view("day")
-    window.set_date(date(2027, 1, 3))  # a Sunday: ISO week 53 of 2026
+    window.view_switcher.set_view("day")
+    window.navigation.set_date(date(2027, 1, 3))  # a Sunday: ISO week 53 of 2026
     day = window.view
     assert isinstance(day, TimeGridView)
     assert day.header.week_label() == "W53"
@@ -221,10 +221,10 @@ def test_the_view_switcher_stays_put_while_the_title_changes_width(window: MainW
     assert switcher is not None
     xs = set()
     for d in (date(2026, 5, 13), date(2026, 12, 30), date(2026, 9, 16)):
-        window.set_date(d)  # "11 – 17 May 2026", "28 Dec 2026 – 3 Jan 2027", ...
+        window.navigation.set_date(d)  # "11 – 17 May 2026", "28 Dec 2026 – 3 Jan 2027", ...
         QTest.qWait(5)
         xs.add(_x_in_window(window, switcher))
-    window.set_view("day")
+    window.view_switcher.set_view("day")
     QTest.qWait(5)
     xs.add(_x_in_window(window, switcher))
     assert len(xs) == 1, xs
@@ -243,9 +243,9 @@ def test_the_search_field_stays_at_narrow_widths(window: MainWindow) -> None:
             assert b.isVisible()
     # the title gives way: it is cut with "…" and whole on hover
     window.resize(900, 820)
-    window.set_date(date(2026, 12, 30))
+    window.navigation.set_date(date(2026, 12, 30))
     QTest.qWait(5)
-    window.set_view("day")
+    window.view_switcher.set_view("day")
     QTest.qWait(5)
     title = window.title_label
     assert title.text() == "Wednesday, 30 December 2026"
