@@ -260,7 +260,7 @@ class GeneralPage(SettingsPage):
         self.zone.setEditable(True)
         self.zone.setInsertPolicy(QtWidgets.QComboBox.InsertPolicy.NoInsert)
         self.zone.addItem(f"System ({system_zone})", "")
-        from aurora_desktop.ui.editor import zone_names
+        from aurora_desktop.ui.editor_sections import zone_names
 
         for z in zone_names():
             self.zone.addItem(z, z)

@@ -2,16 +2,16 @@
 
 It edits one event (or one occurrence of a series: its times are the
 occurrence's, its repeat rule the series') and returns a new :class:`Event`
-from :meth:`EventEditor.event`; it never writes to the store itself.
+from :meth:`EventEditor.edited_event`; it never writes to the store itself.
+Its sections (title, calendar, when, repeat, reminders, location and notes,
+buttons) are built by ui/editor_sections.py; this module gives them behaviour.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta
-from functools import lru_cache
+from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
-from zoneinfo import available_timezones
 
 from aurora_core import custom_zones
 from aurora_core.model import (
@@ -28,123 +28,14 @@ from aurora_core.model import (
 )
 from aurora_core.repeat import WEEKDAYS, RepeatPreset, nth_weekday
 from aurora_desktop.qt import Qt, QtCore, QtGui, QtWidgets
-from aurora_desktop.ui.theme import swatch
+from aurora_desktop.ui import editor_sections as sections
+from aurora_desktop.ui.editor_sections import FLOATING, ReminderRow, pydate, pytime, qdate, qtime
+from aurora_desktop.ui.icons import swatch
 
 if TYPE_CHECKING:
     from aurora_desktop.ui.controller import Scope
 
-FLOATING = "Floating (same clock time everywhere)"
-REPEATS = [p.label for p in RepeatPreset]  # the combo box's index is the preset's value
-UNITS = [("minutes", 1), ("hours", 60), ("days", 1440)]
 ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", -1: "last"}
-ALL_DAY_DAYS = [("On the day at", 0), ("1 day before at", 1), ("2 days before at", 2),
-                ("1 week before at", 7)]
-EMAIL_NEEDS_ACCOUNT = ("Email reminders are sent once you sign in to an Aurora account "
-                       "(File\u00a0→\u00a0Account…). This reminder is kept until then.")
-
-
-@lru_cache(maxsize=1)
-def zone_names() -> list[str]:
-    return sorted(z for z in available_timezones() if "/" in z or z == "UTC")
-
-
-def _qdate(d: date) -> QtCore.QDate:
-    return QtCore.QDate(d.year, d.month, d.day)
-
-
-def _pydate(q: QtCore.QDate) -> date:
-    return date(q.year(), q.month(), q.day())
-
-
-def _qtime(t: time) -> QtCore.QTime:
-    return QtCore.QTime(t.hour, t.minute)
-
-
-def _pytime(q: QtCore.QTime) -> time:
-    return time(q.hour(), q.minute())
-
-
-class ReminderRow(QtWidgets.QWidget):
-    """One reminder: "15 minutes before" for a timed event; for an all-day event, which
-    starts at midnight, "1 day before at 09:00" (``minutes_before`` counts from 00:00)."""
-
-    removed = QtCore.Signal(object)
-
-    def __init__(self, reminder: Reminder, parent: QtWidgets.QWidget | None = None, *,
-                 all_day: bool = False, time_format: str = "HH:mm") -> None:
-        super().__init__(parent)
-        lay = QtWidgets.QHBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        self.amount = QtWidgets.QSpinBox()
-        self.amount.setRange(0, 9999)
-        self.amount.setAccessibleName("Reminder amount")
-        self.unit = QtWidgets.QComboBox()
-        self.unit.addItems([f"{u} before" for u, _ in UNITS])
-        self.unit.setAccessibleName("Reminder unit")
-        self.days = QtWidgets.QComboBox()
-        self.days.setAccessibleName("Reminder day")
-        for label, n in ALL_DAY_DAYS:
-            self.days.addItem(label, n)
-        self.at = QtWidgets.QTimeEdit()
-        self.at.setDisplayFormat(time_format)
-        self.at.setAccessibleName("Reminder time")
-        self.channel = QtWidgets.QComboBox()
-        self.channel.addItem("Notification", "notification")
-        self.channel.addItem("Email", "email")
-        self.channel.setAccessibleName("Reminder channel")
-        self.remove = QtWidgets.QToolButton()
-        self.remove.setText("✕")
-        self.remove.setToolTip("Remove this reminder")
-        self.remove.setAccessibleName("Remove reminder")
-        self.remove.clicked.connect(lambda: self.removed.emit(self))
-        for w in (self.amount, self.unit, self.days, self.at, self.channel):
-            lay.addWidget(w)
-        lay.addWidget(self.remove)
-        lay.addStretch(1)
-        self.all_day = all_day
-        self._show(reminder.minutes_before)
-        self.channel.setCurrentIndex(max(self.channel.findData(reminder.channel), 0))
-
-    def _show(self, m: int) -> None:
-        self.amount.setVisible(not self.all_day)
-        self.unit.setVisible(not self.all_day)
-        self.days.setVisible(self.all_day)
-        self.at.setVisible(self.all_day)
-        if self.all_day:
-            # minutes before midnight -> (whole days before, time of day)
-            days = -(-m // 1440) if m > 0 else 0
-            clock = days * 1440 - m
-            if not 0 <= clock < 1440:  # after the day's end: show the nearest we can
-                days, clock = 0, min(max(clock, 0), 1439)
-            i = self.days.findData(days)
-            if i < 0:
-                self.days.addItem(f"{days} days before", days)
-                i = self.days.count() - 1
-            self.days.setCurrentIndex(i)
-            self.at.setTime(QtCore.QTime(clock // 60, clock % 60))
-            return
-        m = max(m, 0)
-        for i, (_u, f) in reversed(list(enumerate(UNITS))):
-            if m % f == 0 and (m or f == 1):
-                self.unit.setCurrentIndex(i)
-                self.amount.setValue(min(m // f, 9999))
-                break
-
-    def set_all_day(self, all_day: bool) -> None:
-        """Show the same reminder the other way ("15 hours before" <-> "1 day before at 09:00")."""
-        if all_day != self.all_day:
-            m = self.minutes()
-            self.all_day = all_day
-            self._show(m)
-
-    def minutes(self) -> int:
-        if self.all_day:
-            t = self.at.time()
-            return int(self.days.currentData()) * 1440 - (t.hour() * 60 + t.minute())
-        return self.amount.value() * UNITS[self.unit.currentIndex()][1]
-
-    def reminder(self) -> Reminder:
-        return Reminder(self.minutes(), self.channel.currentData())
 
 
 class EventEditor(QtWidgets.QDialog):
@@ -186,11 +77,8 @@ class EventEditor(QtWidgets.QDialog):
                                                                         c.id == event.calendar_id)]
         # An event of a read-only calendar (a subscription) is shown, never saved: why, inline.
         home = next((c for c in calendars if event and c.id == event.calendar_id), None)
-        self.locked = (f"This event comes from “{home.name}”, a read-only calendar: "
-                       "it changes only where the calendar comes from. Only its reminders "
-                       "can be set here (on this computer); you can hide the calendar or "
-                       "change its colour in the sidebar."
-                       if home is not None and home.read_only else None)
+        self.locked = sections.locked_text(home.name) if home is not None and home.read_only \
+            else None
         tfmt = "HH:mm" if h24 else "h:mm AP"
         self._tfmt = tfmt
         self._h24 = h24
@@ -198,188 +86,45 @@ class EventEditor(QtWidgets.QDialog):
         self._defaults = (default_reminder, default_reminder if default_all_day_reminder is None
                           else default_all_day_reminder)
 
-        self.title = QtWidgets.QLineEdit()
-        self.title.setPlaceholderText("Add a title")
-        self.title.setAccessibleName("Title")
-        self.title.setObjectName("titleField")
-
-        self.calendar = QtWidgets.QComboBox()
-        self.calendar.setAccessibleName("Calendar")
+        # The sections (ui/editor_sections.py), top to bottom.
+        self.title = sections.title_field()
+        self.calendar = sections.calendar_field()
         for c in self._calendars:
             self.calendar.addItem(swatch(c.color), c.name, c.id)
-
-        self.all_day = QtWidgets.QCheckBox("All day")
-        self.all_day.setAccessibleName("All day")
-        self.start_date = QtWidgets.QDateEdit()
-        self.start_date.setCalendarPopup(True)
-        self.start_date.setAccessibleName("Start date")
-        self.start_time = QtWidgets.QTimeEdit()
-        self.start_time.setDisplayFormat(tfmt)
-        self.start_time.setAccessibleName("Start time")
-        self.end_date = QtWidgets.QDateEdit()
-        self.end_date.setCalendarPopup(True)
-        self.end_date.setAccessibleName("End date")
-        self.end_time = QtWidgets.QTimeEdit()
-        self.end_time.setDisplayFormat(tfmt)
-        self.end_time.setAccessibleName("End time")
-        for w in (self.start_date, self.end_date):
-            w.setDisplayFormat("ddd d MMM yyyy")
-            # room for the longest date with the drop-down (style sheets add padding)
-            w.setMinimumWidth(w.fontMetrics().horizontalAdvance("Wed 30 Sep 2026") + 56)
-        for t in (self.start_time, self.end_time):
-            t.setMinimumWidth(t.fontMetrics().horizontalAdvance("12:00 PM") + 44)
-
-        self.zone = QtWidgets.QComboBox()
-        self.zone.setEditable(True)
-        self.zone.setAccessibleName("Time zone")
-        self.zone.setInsertPolicy(QtWidgets.QComboBox.InsertPolicy.NoInsert)
-        self.zone.addItem(FLOATING)
-        self.zone.addItems(zone_names())
-        comp = self.zone.completer()
-        assert comp is not None  # an editable combo box always has one
-        comp.setFilterMode(Qt.MatchFlag.MatchContains)
-        comp.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        comp.setCompletionMode(QtWidgets.QCompleter.CompletionMode.PopupCompletion)
-        # "15:30–16:30 your time": an event in another zone, read on the user's clock.
-        self.zone_hint = QtWidgets.QLabel()
-        self.zone_hint.setObjectName("zoneHint")
-        self.zone_hint.setAccessibleName("In your time zone")
-        self.zone_hint.hide()
-
-        self.repeat = QtWidgets.QComboBox()
-        self.repeat.addItems(REPEATS)
-        self.repeat.setAccessibleName("Repeat")
-        self.interval = QtWidgets.QSpinBox()
-        self.interval.setRange(1, 999)
-        self.interval.setPrefix("every ")
-        self.interval.setAccessibleName("Repeat interval")
-        self.interval_unit = QtWidgets.QLabel()
-        self.weekday_box = QtWidgets.QWidget()
-        wl = QtWidgets.QHBoxLayout(self.weekday_box)
-        wl.setContentsMargins(0, 0, 0, 0)
-        wl.setSpacing(2)
-        self.weekday_buttons: list[QtWidgets.QToolButton] = []
-        locale = QtCore.QLocale()
-        for i, code in enumerate(WEEKDAYS):
-            b = QtWidgets.QToolButton()
-            b.setText(locale.dayName(i + 1, QtCore.QLocale.FormatType.ShortFormat)[:2])
-            b.setCheckable(True)
-            b.setAccessibleName(f"Repeat on {locale.dayName(i + 1)}")
-            b.setProperty("code", code)
-            b.setObjectName("weekdayButton")
-            wl.addWidget(b)
-            self.weekday_buttons.append(b)
-        wl.addStretch(1)
-        self.custom = QtWidgets.QLineEdit()
-        self.custom.setPlaceholderText("RRULE, e.g. FREQ=MONTHLY;BYDAY=MO,TU;BYSETPOS=-1")
-        self.custom.setAccessibleName("Custom repeat rule")
-        self.ends = QtWidgets.QComboBox()
-        self.ends.addItems(["never", "on date", "after"])
-        self.ends.setAccessibleName("Repeat ends")
-        self.until = QtWidgets.QDateEdit()
-        self.until.setCalendarPopup(True)
-        self.until.setDisplayFormat("d MMM yyyy")
-        self.until.setAccessibleName("Repeat until")
-        self.count = QtWidgets.QSpinBox()
-        self.count.setRange(1, 10000)
-        self.count.setSuffix(" times")
-        self.count.setAccessibleName("Number of occurrences")
-
-        self.reminder_box = QtWidgets.QVBoxLayout()
-        self.reminder_box.setSpacing(4)
+        when = sections.when_section(tfmt)
+        (self.all_day, self.start_date, self.start_time, self.end_date, self.end_time,
+         self.zone, self.zone_hint, self._when_grid) = when
+        repeat = sections.repeat_section()
+        (self.repeat, self.interval, self.interval_unit, self.weekday_box, self.weekday_buttons,
+         self.custom, self.ends, self.until, self.count, self.ends_label, self.ends_row,
+         _row) = repeat
+        reminders = sections.reminders_section()
+        self.reminder_box, self.email_notice, self.add_reminder, _column = reminders
         self.reminder_rows: list[ReminderRow] = []
-        self.email_notice = QtWidgets.QLabel(EMAIL_NEEDS_ACCOUNT)
-        self.email_notice.setObjectName("emailNotice")
-        self.email_notice.setAccessibleName("Email reminders")
-        self.email_notice.setWordWrap(True)
-        self.email_notice.setStyleSheet("QLabel#emailNotice { border: 1px solid palette(mid); "
-                                        "border-radius: 6px; padding: 6px 8px; }")
-        self.email_notice.hide()
-        self.add_reminder = QtWidgets.QPushButton("Add reminder")
-        self.add_reminder.setAccessibleName("Add reminder")
-        self.add_reminder.clicked.connect(self._add_another_reminder)
-
-        self.location = QtWidgets.QLineEdit()
-        self.location.setPlaceholderText("Add a location")
-        self.location.setAccessibleName("Location")
-        self.notes = QtWidgets.QPlainTextEdit()
-        self.notes.setPlaceholderText("Notes")
-        self.notes.setAccessibleName("Notes")
-        self.notes.setTabChangesFocus(True)
-        self.notes.setFixedHeight(90)
-
-        self.error = QtWidgets.QLabel()
-        self.error.setObjectName("errorLabel")
-        self.error.setWordWrap(True)
-        self.error.setAccessibleName("Problem")
-
-        self.buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Save
-                                                  | QtWidgets.QDialogButtonBox.StandardButton.Cancel)
-        self.save_button = self.buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Save)
-        self.save_button.setAccessibleName("Save")
-        self.delete_button: QtWidgets.QPushButton | None = None
-        if event is not None:
-            self.delete_button = self.buttons.addButton(
-                "Delete", QtWidgets.QDialogButtonBox.ButtonRole.DestructiveRole)
-            self.delete_button.setAccessibleName("Delete event")
-            self.delete_button.setObjectName("deleteButton")
-            self.delete_button.clicked.connect(self._delete)
-        for button in self.buttons.buttons():
-            button.setIcon(QtGui.QIcon())
-        self.buttons.accepted.connect(self._save)
-        self.buttons.rejected.connect(self.reject)
-
-        # layout
-        form = QtWidgets.QFormLayout()
-        form.setFieldGrowthPolicy(QtWidgets.QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        form.addRow(self.title)
-        form.addRow("Calendar", self.calendar)
-        when = QtWidgets.QGridLayout()
-        when.addWidget(self.start_date, 0, 0)
-        when.addWidget(self.start_time, 0, 1)
-        when.addWidget(QtWidgets.QLabel("to"), 0, 2)
-        when.addWidget(self.end_date, 0, 3)
-        when.addWidget(self.end_time, 0, 4)
-        when.setColumnStretch(0, 3)
-        when.setColumnStretch(3, 3)
-        self._when_grid = when
-        form.addRow("When", when)
-        form.addRow("", self.all_day)
-        form.addRow("Time zone", self.zone)
-        form.addRow("", self.zone_hint)
-        rep = QtWidgets.QHBoxLayout()
-        rep.addWidget(self.repeat, 1)
-        rep.addWidget(self.interval)
-        rep.addWidget(self.interval_unit)
-        form.addRow("Repeat", rep)
-        form.addRow("", self.weekday_box)
-        form.addRow("", self.custom)
-        ends = QtWidgets.QHBoxLayout()
-        self.ends_label = QtWidgets.QLabel("Ends")
-        ends.addWidget(self.ends)
-        ends.addWidget(self.until)
-        ends.addWidget(self.count)
-        ends.addStretch(1)
-        self.ends_row = QtWidgets.QWidget()
-        self.ends_row.setLayout(ends)
-        ends.setContentsMargins(0, 0, 0, 0)
-        form.addRow(self.ends_label, self.ends_row)
-        rem = QtWidgets.QVBoxLayout()
-        rem.addLayout(self.reminder_box)
-        rem.addWidget(self.email_notice)
-        rem.addWidget(self.add_reminder, 0, Qt.AlignmentFlag.AlignLeft)
-        form.addRow("Reminders", rem)
-        form.addRow("Location", self.location)
-        form.addRow("Notes", self.notes)
-        form.setVerticalSpacing(10)
-        form.setHorizontalSpacing(14)
-        outer = QtWidgets.QVBoxLayout(self)
-        outer.setContentsMargins(22, 18, 22, 16)
-        outer.addLayout(form)
-        outer.addWidget(self.error)
-        outer.addWidget(self.buttons)
+        self.location = sections.location_field()
+        self.notes = sections.notes_field()
+        self.error = sections.problem_label()
+        buttons = sections.buttons_section(deletable=event is not None)
+        self.buttons, self.save_button, self.delete_button = buttons
+        outer = sections.lay_out(self, self.title, self.calendar, when, repeat, reminders,
+                                 self.location, self.notes, self.error, buttons)
 
         self._load(event, occurrence, start, end, all_day, calendar_id, default_reminder)
+        self._connect()
+        self._refresh()
+        self._refresh_email_notice()
+        self.title.setFocus()
+        self._initial = self._state()
+        if self.locked is not None:
+            self._lock(outer, self.locked)
+
+    def _connect(self) -> None:
+        """The fields' signals: any change re-checks the event; the end follows the start."""
+        self.add_reminder.clicked.connect(self._add_another_reminder)
+        if self.delete_button is not None:
+            self.delete_button.clicked.connect(self._delete)
+        self.buttons.accepted.connect(self._save)
+        self.buttons.rejected.connect(self.reject)
         for sig in (self.title.textChanged, self.all_day.toggled, self.start_date.dateChanged,
                     self.start_time.timeChanged, self.end_date.dateChanged,
                     self.end_time.timeChanged, self.zone.currentTextChanged,
@@ -394,28 +139,22 @@ class EventEditor(QtWidgets.QDialog):
         self.start_time.timeChanged.connect(self._keep_duration)
         self.end_date.dateChanged.connect(self._remember_duration)
         self.end_time.timeChanged.connect(self._remember_duration)
-        self._refresh()
-        self._refresh_email_notice()
-        self.title.setFocus()
-        self._initial = self._state()
-        if self.locked is not None:
-            if self.delete_button is not None:
-                self.delete_button.setEnabled(False)
-                self.delete_button.setVisible(False)
-            self.title.setReadOnly(True)
-            self._refresh()  # (it enables the zone for timed events: the fields go after)
-            fields: tuple[QtWidgets.QWidget, ...] = (
-                self.calendar, self.all_day, self.start_date, self.start_time, self.end_date,
-                self.end_time, self.zone, self.repeat, self.interval, self.weekday_box,
-                self.custom, self.ends, self.until, self.count, self.location, self.notes)
-            for field in fields:
-                field.setEnabled(False)
-            note = QtWidgets.QLabel(self.locked)
-            note.setWordWrap(True)
-            note.setObjectName("lockedNote")
-            note.setAccessibleName("Why this event cannot be changed")
-            self.locked_note = note
-            outer.insertWidget(outer.indexOf(self.error), note)
+
+    def _lock(self, outer: QtWidgets.QVBoxLayout, why: str) -> None:
+        """A read-only calendar's event: only its reminders change; the note says why."""
+        if self.delete_button is not None:
+            self.delete_button.setEnabled(False)
+            self.delete_button.setVisible(False)
+        self.title.setReadOnly(True)
+        self._refresh()  # (it enables the zone for timed events: the fields go after)
+        fields: tuple[QtWidgets.QWidget, ...] = (
+            self.calendar, self.all_day, self.start_date, self.start_time, self.end_date,
+            self.end_time, self.zone, self.repeat, self.interval, self.weekday_box,
+            self.custom, self.ends, self.until, self.count, self.location, self.notes)
+        for field in fields:
+            field.setEnabled(False)
+        self.locked_note = sections.locked_note(why)
+        outer.insertWidget(outer.indexOf(self.error), self.locked_note)
 
     # ------------------------------------------------------------- loading
     def _load(self, event: Event | None, occ: Occurrence | None, start: datetime | None,
@@ -464,10 +203,10 @@ class EventEditor(QtWidgets.QDialog):
                 self._add_reminder(Reminder(default))
             rule_args = (None, None)
         self.calendar.setCurrentIndex(max(self.calendar.findData(cal), 0))
-        self.start_date.setDate(_qdate(sw.date()))
-        self.start_time.setTime(_qtime(sw.time()))
-        self.end_date.setDate(_qdate(ew.date()))
-        self.end_time.setTime(_qtime(ew.time()))
+        self.start_date.setDate(qdate(sw.date()))
+        self.start_time.setTime(qtime(sw.time()))
+        self.end_date.setDate(qdate(ew.date()))
+        self.end_time.setTime(qtime(ew.time()))
         self._duration = self._start_wall_raw(), self._end_wall_raw()
         self._load_rule(*rule_args)
 
@@ -487,7 +226,7 @@ class EventEditor(QtWidgets.QDialog):
         self.count.setValue(10)
         choice = RepeatPreset.from_rule(text, start)
         if choice.preset is RepeatPreset.WEEKLY:
-            days = choice.weekdays or (WEEKDAYS[_pydate(self.start_date.date()).weekday()],)
+            days = choice.weekdays or (WEEKDAYS[pydate(self.start_date.date()).weekday()],)
             for b in self.weekday_buttons:
                 b.setChecked(b.property("code") in days)
         self.repeat.setCurrentIndex(choice.preset.value)
@@ -501,7 +240,7 @@ class EventEditor(QtWidgets.QDialog):
             self.count.setValue(choice.count)
         elif choice.until is not None:
             self.ends.setCurrentIndex(1)
-            self.until.setDate(_qdate(choice.until))
+            self.until.setDate(qdate(choice.until))
 
     def _add_another_reminder(self) -> None:
         ad = self.all_day.isChecked()
@@ -551,10 +290,10 @@ class EventEditor(QtWidgets.QDialog):
 
     # ---------------------------------------------------------- behaviour
     def _start_wall_raw(self) -> datetime:
-        return datetime.combine(_pydate(self.start_date.date()), _pytime(self.start_time.time()))
+        return datetime.combine(pydate(self.start_date.date()), pytime(self.start_time.time()))
 
     def _end_wall_raw(self) -> datetime:
-        return datetime.combine(_pydate(self.end_date.date()), _pytime(self.end_time.time()))
+        return datetime.combine(pydate(self.end_date.date()), pytime(self.end_time.time()))
 
     def _keep_duration(self) -> None:
         """Moving the start moves the end with it (the duration stays)."""
@@ -564,8 +303,8 @@ class EventEditor(QtWidgets.QDialog):
             new_e = new_s + (old_e - old_s)
             for w in (self.end_date, self.end_time):
                 w.blockSignals(True)
-            self.end_date.setDate(_qdate(new_e.date()))
-            self.end_time.setTime(_qtime(new_e.time()))
+            self.end_date.setDate(qdate(new_e.date()))
+            self.end_time.setTime(qtime(new_e.time()))
             for w in (self.end_date, self.end_time):
                 w.blockSignals(False)
         self._duration = self._start_wall_raw(), self._end_wall_raw()
@@ -588,7 +327,7 @@ class EventEditor(QtWidgets.QDialog):
         self.interval_unit.setText(RepeatPreset(i).unit)
         self.weekday_box.setVisible(i == 2)
         if i == 2 and not any(b.isChecked() for b in self.weekday_buttons):
-            own = _pydate(self.start_date.date()).weekday()
+            own = pydate(self.start_date.date()).weekday()
             self.weekday_buttons[own].blockSignals(True)
             self.weekday_buttons[own].setChecked(True)
             self.weekday_buttons[own].blockSignals(False)
@@ -600,7 +339,7 @@ class EventEditor(QtWidgets.QDialog):
         if i == 3:
             self.repeat.setItemText(3, f"Monthly on day {self.start_date.date().day()}")
         if i == 4:
-            n, wd = self._nth_weekday()
+            n, wd = nth_weekday(pydate(self.start_date.date()))
             self.repeat.setItemText(4, f"Monthly on the {ORDINALS[n]} "
                                        f"{QtCore.QLocale().dayName(wd)}")
         self._refresh_zone_hint()
@@ -625,11 +364,11 @@ class EventEditor(QtWidgets.QDialog):
                 text = f"{self._clock(s)}–{self._clock(e)} your time"
                 if s.date() != start.local.date() or e.date() != s.date():
                     loc = QtCore.QLocale()
-                    day = loc.toString(_qdate(s.date()), "ddd d MMM")
+                    day = loc.toString(qdate(s.date()), "ddd d MMM")
                     text = f"{day}, {text}"
                     if e.date() != s.date():
                         text = (f"{day} {self._clock(s)} – "
-                                f"{loc.toString(_qdate(e.date()), 'ddd d MMM')} "
+                                f"{loc.toString(qdate(e.date()), 'ddd d MMM')} "
                                 f"{self._clock(e)} your time")
                 self.zone_hint.setToolTip(f"In {self._zone_name}, the zone this computer "
                                           "shows times in")
@@ -638,26 +377,23 @@ class EventEditor(QtWidgets.QDialog):
 
     def _clock(self, t: datetime) -> str:
         return t.strftime("%H:%M") if self._h24 else \
-            QtCore.QLocale().toString(_qtime(t.time()), self._tfmt)
-
-    def _nth_weekday(self) -> tuple[int, int]:
-        return nth_weekday(_pydate(self.start_date.date()))
+            QtCore.QLocale().toString(qtime(t.time()), self._tfmt)
 
     # ------------------------------------------------------------- result
     def rrule(self) -> str | None:
         ends = self.ends.currentIndex()
         return RepeatPreset(self.repeat.currentIndex()).to_rule(
-            _pydate(self.start_date.date()), interval=self.interval.value(),
+            pydate(self.start_date.date()), interval=self.interval.value(),
             weekdays=[b.property("code") for b in self.weekday_buttons if b.isChecked()],
-            until=_pydate(self.until.date()) if ends == 1 else None,
+            until=pydate(self.until.date()) if ends == 1 else None,
             count=self.count.value() if ends == 2 else None,
             custom=self.custom.text())
 
     def times(self) -> tuple[object, object]:
         """(start, end) as model times; raises ValidationError with the reason."""
         if self.all_day.isChecked():
-            s = _pydate(self.start_date.date())
-            e = _pydate(self.end_date.date())
+            s = pydate(self.start_date.date())
+            e = pydate(self.end_date.date())
             if e < s:
                 raise ValidationError("the end date is before the start date")
             return AllDayDate(s), AllDayDate(e + timedelta(days=1))
@@ -740,16 +476,7 @@ class EventEditor(QtWidgets.QDialog):
 
     def ask_discard(self) -> bool:
         """Ask "Discard changes?"; True to discard. Tests replace this."""
-        box = QtWidgets.QMessageBox(self)
-        box.setWindowTitle("Discard changes?")
-        box.setIcon(QtWidgets.QMessageBox.Icon.Question)
-        box.setText("Discard your changes to this event?")
-        discard = box.addButton("Discard", QtWidgets.QMessageBox.ButtonRole.DestructiveRole)
-        keep = box.addButton("Keep editing", QtWidgets.QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(keep)
-        box.setEscapeButton(keep)
-        box.exec()
-        return box.clickedButton() is discard
+        return sections.ask_discard(self)
 
     def reject(self) -> None:
         """Esc, Cancel or closing: ask first when something was changed (in the app's exec)."""
