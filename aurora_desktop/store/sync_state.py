@@ -154,21 +154,22 @@ class SyncMixin(StoreBase):
         with self._tx():
             self._set_meta("account", account)
 
-    def sync_value(self, account: str, key: str) -> str | None:
+    def sync_value(self, account: str, name: str) -> str | None:
+        """The sync bookkeeping value ``name`` ("cursor", "adopt_local", …) of ``account``."""
         row = self._db.execute("SELECT value FROM sync_meta WHERE key = ?",
-                               (f"{account}|{key}",)).fetchone()
+                               (f"{account}|{name}",)).fetchone()
         return None if row is None else str(row[0])
 
-    def set_sync_value(self, account: str, key: str, value: str | None) -> None:
+    def set_sync_value(self, account: str, name: str, value: str | None) -> None:
         with self._tx():
-            self._put_sync_value(account, key, value)
+            self._put_sync_value(account, name, value)
 
-    def _put_sync_value(self, account: str, key: str, value: str | None) -> None:
+    def _put_sync_value(self, account: str, name: str, value: str | None) -> None:
         if value is None:
-            self._db.execute("DELETE FROM sync_meta WHERE key = ?", (f"{account}|{key}",))
+            self._db.execute("DELETE FROM sync_meta WHERE key = ?", (f"{account}|{name}",))
         else:
             self._db.execute("INSERT OR REPLACE INTO sync_meta VALUES (?, ?)",
-                             (f"{account}|{key}", value))
+                             (f"{account}|{name}", value))
 
     def local_calendars(self) -> list[Calendar]:
         """This computer's own calendars (in no account)."""
@@ -249,9 +250,9 @@ class SyncMixin(StoreBase):
                     added.append(name)
                 self._mark_changed("event", ids)
                 touched_events.update(ids)
-            keys = [r[0] + "#" + r[1] for r in self._db.execute(
+            item_ids = [r[0] + "#" + r[1] for r in self._db.execute(
                 "SELECT occurrence_key, reminder FROM reminder_state")]
-            self._mark_changed("reminder_state", keys)
+            self._mark_changed("reminder_state", item_ids)
         self._notify(ChangeNotice(event_ids=frozenset(touched_events),
                                   calendar_ids=frozenset(r[0] for r in [*rows, *subs])))
         return added
@@ -365,13 +366,13 @@ class SyncMixin(StoreBase):
                                  "calendars WHERE id = ? AND deleted = 0", (item_id,)).fetchone()
             return None if r is None else calendar_content(
                 Calendar(r[0], r[1], r[2], bool(r[3]), bool(r[4])), r[5])
-        key, _, reminder = item_id.rpartition("#")
+        occurrence_key, _, reminder = item_id.rpartition("#")
         r = self._db.execute(
             "SELECT state, due, snoozed_until, updated FROM reminder_state "
-            "WHERE occurrence_key = ? AND reminder = ?", (key, reminder)).fetchone()
+            "WHERE occurrence_key = ? AND reminder = ?", (occurrence_key, reminder)).fetchone()
         if r is None:
             return None
-        st = ReminderState(key, reminder, r[0], datetime.fromtimestamp(r[1], UTC),
+        st = ReminderState(occurrence_key, reminder, r[0], datetime.fromtimestamp(r[1], UTC),
                            None if r[2] is None else datetime.fromtimestamp(r[2], UTC))
         return reminder_state_content(st, datetime.fromtimestamp(r[3], UTC))
 
@@ -629,21 +630,21 @@ class SyncMixin(StoreBase):
             # Read once for the page: an item's base and pending change move only when
             # that item is applied, so they hold for each item's first appearance.
             known = self._base_versions(items)
-            pending = self._pending_keys(items)
+            pending = self._pending_items(items)
             seen: set[tuple[str, str]] = set()
             ensured: set[str] = set()  # calendars known to be there (reset by a calendar)
             for entity, w in items:
-                key = (entity, str(w.id))
-                first = entity != "reminder_state" and key not in seen
-                seen.add(key)
-                if first and not force and key in known and w.version <= known[key]:
+                item = (entity, str(w.id))
+                first = entity != "reminder_state" and item not in seen
+                seen.add(item)
+                if first and not force and item in known and w.version <= known[item]:
                     report.skipped_echo += 1  # our own echo (as _apply_item would say)
-                    if w.version < known[key]:
+                    if w.version < known[item]:
                         report.regressed += 1
                     continue
                 if entity == "event":
                     if first:
-                        base_version, has_pending = known.get(key), key in pending
+                        base_version, has_pending = known.get(item), item in pending
                     else:
                         base = self.base("event", w.id)
                         base_version = None if base is None else base[0]
@@ -676,7 +677,7 @@ class SyncMixin(StoreBase):
                     out[(entity, item_id)] = int(version)
         return out
 
-    def _pending_keys(self, items: Sequence[tuple[str, Any]]) -> set[tuple[str, str]]:
+    def _pending_items(self, items: Sequence[tuple[str, Any]]) -> set[tuple[str, str]]:
         """The calendars and events of ``items`` with a local change."""
         out: set[tuple[str, str]] = set()
         for entity in ("calendar", "event"):
