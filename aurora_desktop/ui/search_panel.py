@@ -53,7 +53,7 @@ class SearchPanel(QtWidgets.QWidget):
 
     Esc closes it from anywhere in the window while it is shown: the search
     field, the list, or the view that Enter jumped to (``closeRequested``).
-    The window's ``close_search`` hides it.
+    The search controller (ui/search_controller.py) shows and hides it.
     """
 
     closeRequested = Signal()
