@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 
-from aurora_core.model import ValidationError, get_zone
+from aurora_core.times import DisplayZone
 from aurora_desktop.qt import QtCore, QtWidgets
 from aurora_desktop.reminders.engine import (
     FileWatermark,
@@ -41,13 +41,6 @@ PAUSE_FOR = timedelta(hours=1)
 
 def watermark_path(data_dir: Path) -> Path:
     return Path(data_dir) / "reminders-watermark.json"
-
-
-def _zone(name: str) -> tzinfo:
-    try:
-        return get_zone(name)
-    except ValidationError:
-        return UTC
 
 
 class ReminderService(QtCore.QObject):
@@ -111,7 +104,8 @@ class ReminderService(QtCore.QObject):
         if watermark is None:
             base = Path(data_dir) if data_dir is not None else store.path.parent
             watermark = FileWatermark(watermark_path(base))
-        self.engine = ReminderEngine(store, notifier, local_tz=_zone(zone_name()), clock=clock,
+        local_tz = DisplayZone.named_or_utc(zone_name()).tz
+        self.engine = ReminderEngine(store, notifier, local_tz=local_tz, clock=clock,
                                      watermark=watermark, lookback=lookback,
                                      plan_runner=self._run_plan if plan_in_background else None)
         if self.native is not None:
@@ -145,8 +139,8 @@ class ReminderService(QtCore.QObject):
     # ---------------------------------------------------------------- life
 
     def local_tz(self) -> tzinfo:
-        return self.engine.planner.local_tz if hasattr(self, "engine") else _zone(
-            self._zone_name())
+        return self.engine.planner.local_tz if hasattr(self, "engine") else \
+            DisplayZone.named_or_utc(self._zone_name()).tz
 
     def _run_plan(self, job: PlanJob, done: Callable[[WindowPlan], None],
                   failed: Callable[[BaseException], None]) -> None:
