@@ -9,7 +9,7 @@ from aurora_cloud.accounts import Accounts
 from aurora_cloud.errors import AuroraError, Unauthorized
 from aurora_cloud.logic.base import ServiceBase
 from aurora_core import wire
-from aurora_core.model import get_zone
+from aurora_core.times import DisplayZone
 
 DELETE_BUDGET = 2_000  # items one DELETE /me call deletes at most (the Lambda never times out)
 REVOKED_KEEP = timedelta(days=2)  # the revoked mark outlives any token (Cognito: ≤ 1 day)
@@ -77,4 +77,4 @@ class AccountPart(ServiceBase):
         return new
 
     def user_zone(self, sub: str) -> tzinfo:
-        return get_zone(self.get_settings(sub).timezone)
+        return DisplayZone.named(self.get_settings(sub).timezone).tz
