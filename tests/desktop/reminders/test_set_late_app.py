@@ -53,7 +53,9 @@ def test_a_new_all_day_event_whose_reminder_time_passed_today_is_not_missed(qtbo
     qtbot.waitUntil(lambda: any(r.event_id == ev.id for r in svc.engine.planner.reminders()),
                     timeout=3000)
     svc.engine.check()
-    qtbot.wait(200)
+    # And the check a change asked the scheduler for (requests make one check): run it.
+    with qtbot.waitSignal(svc.scheduler.checked, timeout=3000):
+        svc.scheduler.request_check()
     assert svc.window.row_count() == 0
     assert not svc.window.isVisible()
     assert svc.engine.pending() == []
