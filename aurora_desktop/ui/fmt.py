@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
 from aurora_desktop.qt import QtCore
+from aurora_desktop.ui.views.kinds import ViewKind
 
 
 class HourStyle(StrEnum):
@@ -58,14 +59,14 @@ class Formatter:
     def short_date(self, d: date) -> str:
         return f"{self.day_name(d)} {d.day} {self.month_name(d.month, False)}"
 
-    def range_title(self, first: date, last: date, view: str) -> str:
+    def range_title(self, first: date, last: date, view: ViewKind) -> str:
         """The toolbar title for a view showing [first, last] (inclusive)."""
-        if view == "month":
+        if view == ViewKind.MONTH:
             mid = first + (last - first) / 2
             return f"{self.month_name(mid.month)} {mid.year}"
-        if view == "day":
+        if view == ViewKind.DAY:
             return self.long_date(first)
-        if view == "agenda":
+        if view == ViewKind.AGENDA:
             return f"From {self.short_date(first)} {first.year}"
         if first.month == last.month:
             return f"{first.day} – {last.day} {self.month_name(first.month)} {first.year}"
