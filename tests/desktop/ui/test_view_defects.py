@@ -10,7 +10,7 @@ from aurora_desktop.ui.editor import EventEditor
 from aurora_desktop.ui.main_window import MainWindow
 from aurora_desktop.ui.views.month import MonthView
 from aurora_desktop.ui.views.timegrid import GUTTER, HOUR_H, TimeGridView
-from tests.helpers.ui import TODAY, at, put
+from tests.helpers.ui import TODAY, at, drain_events, put
 
 QTest = QtTest.QTest
 FRI = TODAY + timedelta(days=2)
@@ -92,11 +92,11 @@ def test_saving_a_new_all_day_event_keeps_the_week_grid_where_it_was(window: Mai
     window.new_event()
     sel = window.view.selected_item()
     assert sel is not None and sel.title == "Holiday" and sel.all_day
-    QTest.qWait(20)
+    drain_events()
     assert sb.value() == before
     # and paging on keeps the hours the user was looking at
     window.navigation.step(1)
-    QTest.qWait(20)
+    drain_events()
     assert sb.value() == before
 
 
