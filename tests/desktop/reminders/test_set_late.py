@@ -7,11 +7,12 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from aurora_core.model import AllDayDate, Event, Reminder, ZonedTime
+from aurora_core.model import Event, Reminder, ZonedTime
 from aurora_desktop.reminders.engine import MemoryWatermark, ReminderEngine
 from aurora_desktop.reminders.notifier import RecordingNotifier
 from aurora_desktop.store import Store
 from tests.helpers.clocks import FakeClock
+from tests.helpers.events import put_all_day
 from tests.helpers.stores import make_store
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -29,9 +30,7 @@ def _engine(store: Store, clock: FakeClock, recorder: RecordingNotifier,
 
 
 def _holiday(store: Store, *reminders: int) -> Event:
-    return store.put_event(Event.new(store.default_calendar().id, "Holiday", AllDayDate(THU),
-                                     AllDayDate(THU + timedelta(days=1)),
-                                     reminders=tuple(Reminder(m) for m in reminders)))
+    return put_all_day(store, "Holiday", THU, reminders=tuple(Reminder(m) for m in reminders))
 
 
 def test_an_all_day_event_made_after_its_reminder_time_is_not_missed(tmp_path) -> None:

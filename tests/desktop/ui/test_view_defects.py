@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from aurora_core.model import AllDayDate, Event
+from aurora_core.model import Event
 from aurora_desktop.qt import Qt, QtCore, QtGui, QtTest, QtWidgets
 from aurora_desktop.ui.editor import EventEditor
 from aurora_desktop.ui.main_window import MainWindow
 from aurora_desktop.ui.views.month import MonthView
 from aurora_desktop.ui.views.timegrid import GUTTER, HOUR_H, TimeGridView
+from tests.helpers.events import put_all_day
 from tests.helpers.ui import TODAY, at, drain_events, put
 
 QTest = QtTest.QTest
@@ -23,12 +24,6 @@ def drag(widget, a: QtCore.QPoint, b: QtCore.QPoint) -> None:  # type: ignore[no
     QTest.mouseMove(widget, b)
     widget.grab()  # the drag preview is painted (repaint() may not paint offscreen)
     QTest.mouseRelease(widget, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, b)
-
-
-def all_day(store, title: str, d: date, days: int = 1) -> Event:  # type: ignore[no-untyped-def]
-    ev = Event.new(store.default_calendar().id, title, AllDayDate(d),
-                   AllDayDate(d + timedelta(days=days)))
-    return store.put_event(ev)
 
 
 def pixel(widget, x: float, y: float) -> QtGui.QColor:  # type: ignore[no-untyped-def]
@@ -49,7 +44,7 @@ def test_after_a_month_drag_the_calendars_bars_keep_their_solid_colour(make_wind
                                                                        store) -> None:
     w = make_window("month")
     colour = QtGui.QColor(store.default_calendar().color)
-    all_day(store, "Team offsite", FRI)
+    put_all_day(store, "Team offsite", FRI)
     chip = put(store, "Haircut", at(TODAY, 15))
     w.refresh()
     v = w.view
