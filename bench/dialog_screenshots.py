@@ -127,8 +127,8 @@ def shots(app: QtWidgets.QApplication, w: MainWindow, store: Store, out: Path,
     # Scope question.
     modal(app, lambda: dialogs.ask_scope(w, "move"), p("scope"))
     # Import target and export choice (the window's own code paths).
-    modal(app, lambda: w.import_ics(ics), p("import-target"))
-    modal(app, lambda: w.export_ics(), p("export"))
+    modal(app, lambda: w.import_export.import_ics(ics), p("import-target"))
+    modal(app, lambda: w.import_export.export_ics(), p("export"))
     # About, shortcuts.
     modal(app, w.menu_actions.show_about, p("about"))
     modal(app, w.menu_actions.show_shortcuts, p("shortcuts"))

@@ -1,8 +1,14 @@
-"""File > Import / Export .ics.
+"""File → Import / Export .ics for one window (:class:`ImportExport`), and what the
+import dialog offers.
 
-Import runs off the GUI thread: a worker parses the file and writes the
-events through its *own* :class:`Store` on the same database file (a Store
-is not thread-safe), reporting progress and the result by signal.
+Both run off the GUI thread through :func:`ops.run_on_store`: a worker with its own
+:class:`Store` on the window's database file runs the routine the command line runs
+too (:func:`aurora_desktop.transfer.import_file` / ``export_file``). While one runs a
+progress dialog shows (after a moment; an import with its count, an export busy),
+the window keeps painting, and what an import changed is announced on the window's
+store (views reload, reminders re-plan, sync sends it). The outcome is one message:
+the status bar and a summary box for an import, the status bar for an export, and
+one error box when it failed (a file that cannot be read or written, a full disk).
 """
 
 from __future__ import annotations
@@ -11,12 +17,24 @@ import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from aurora_core.counting import ImportCounts, count_events, export_text, import_headline, plural
-from aurora_core.ics_header import CalendarHeader, read_header
+from aurora_core.counting import ImportCounts, export_text, import_headline, plural
 from aurora_core.model import Calendar, Event, new_id
-from aurora_desktop.qt import Qt, QtCore, QtWidgets, Signal
+from aurora_desktop.qt import Qt, QtCore, QtWidgets, is_alive
 from aurora_desktop.store import Store, StoreError
+from aurora_desktop.transfer import (
+    ExportReport,
+    ImportReport,
+    ReadOnlyCalendar,
+    export_file,
+    file_header,
+    import_file,
+)
+from aurora_desktop.ui.ops import BackgroundOp, Progress, run_on_store
+
+if TYPE_CHECKING:
+    from aurora_desktop.ui.main_window import MainWindow
 
 log = logging.getLogger("aurora.ui.import")
 
@@ -31,6 +49,11 @@ class ImportSummary:
     warnings: list[str] = field(default_factory=list)  # read as meant (docs/import.md)
     counts: ImportCounts | None = None  # new, updated, unchanged
     into: str | None = None  # the calendar the events went to
+
+    @classmethod
+    def of(cls, r: ImportReport) -> ImportSummary:
+        return cls(r.path, r.counts.total, r.skipped, r.calendar_name, None, r.warnings,
+                   r.counts, r.into.name)
 
 
 def headline(s: ImportSummary) -> str:
@@ -53,115 +76,33 @@ def finished_text(s: ImportSummary) -> tuple[str, str]:
     return text + ".", "\n".join(details)
 
 
-class ImportWorker(QtCore.QObject):
-    """Parses and stores one .ics file; lives in a QThread."""
-
-    progress = Signal(str, int, int)  # phase, done, total
-    finished = Signal(object)         # ImportSummary
-
-    def __init__(self, db_path: Path, ics_path: Path, calendar_id: str,
-                 create: Calendar | None = None) -> None:
-        super().__init__()
-        self.db_path = db_path
-        self.ics_path = ics_path
-        self.calendar_id = calendar_id
-        self.create = create  # a new calendar to import into: made if anything goes there
-
-    def run(self) -> None:
-        summary = ImportSummary(self.ics_path)
-        try:
-            from aurora_core.ical import parse_ics
-
-            data = self.ics_path.read_bytes()
-            result = parse_ics(data, calendar_id=self.calendar_id,
-                               progress=lambda d, t: self.progress.emit("Reading", d, t))
-            summary.skipped = [str(s) for s in result.skipped]
-            summary.warnings = [str(w) for w in result.warnings]
-            summary.calendar_name = result.calendar_name
-            store = Store(self.db_path)
-            try:
-                summary.into = (self.create.name if self.create is not None
-                                else store.calendar(self.calendar_id).name)
-                counts = store.import_events(
-                    result.events, progress=lambda d, t: self.progress.emit("Saving", d, t),
-                    create=self.create)
-            finally:
-                store.close()
-            summary.counts = counts
-            summary.imported = counts.total
-        except OSError as exc:
-            summary.error = f"Cannot read {self.ics_path.name}: {exc.strerror or exc}"
-        except StoreError as exc:
-            summary.error = f"The calendar database cannot be written: {exc}"
-        except KeyError:
-            summary.error = "The calendar to import into was deleted meanwhile"
-        except ValueError as exc:  # ValidationError included
-            summary.error = f"The file could not be imported: {exc}"
-        except Exception as exc:  # a bug: still tell the user, and log it whole
-            log.exception("import failed")
-            summary.error = f"Import failed unexpectedly: {exc!r}"
-        self.finished.emit(summary)
+def import_error_text(path: Path, exc: BaseException) -> str:
+    """One line for an import that failed (a bug is logged whole, and said too)."""
+    if isinstance(exc, OSError):
+        return f"Cannot read {path.name}: {exc.strerror or exc}"
+    if isinstance(exc, StoreError):
+        return f"The calendar database cannot be written: {exc}"
+    if isinstance(exc, KeyError):
+        return "The calendar to import into was deleted meanwhile"
+    if isinstance(exc, ReadOnlyCalendar):
+        return f"Cannot import: the {exc}"
+    if isinstance(exc, ValueError):  # ValidationError included
+        return f"The file could not be imported: {exc}"
+    log.error("import failed", exc_info=exc)
+    return f"Import failed unexpectedly: {exc!r}"
 
 
-class ImportJob(QtCore.QObject):
-    """One import: the worker in its thread, the progress dialog, and ``done(job, summary)``.
-
-    Lives in the GUI thread, so the worker's signals reach it queued.
-    """
-
-    done = Signal(object, object)
-
-    def __init__(self, db_path: Path, ics_path: Path, calendar_id: str,
-                 parent: QtWidgets.QWidget, create: Calendar | None = None) -> None:
-        super().__init__(parent)
-        self.path = ics_path
-        self.worker_thread = QtCore.QThread(self)
-        self.worker = ImportWorker(db_path, ics_path, calendar_id, create)
-        self.worker.moveToThread(self.worker_thread)
-        self.worker_thread.started.connect(self.worker.run)
-        self.worker.progress.connect(self._progress)
-        self.worker.finished.connect(self._finished)
-        self.progress = QtWidgets.QProgressDialog(f"Importing {ics_path.name}…", "", 0, 0, parent)
-        self.progress.setWindowTitle("Import")
-        self.progress.setAccessibleName("Import progress")
-        self.progress.setCancelButton(None)
-        self.progress.setMinimumDuration(400)
-        self.progress.setWindowModality(Qt.WindowModality.WindowModal)
-        self.progress.setAutoClose(False)
-        self.progress.setAutoReset(False)
-
-    def start(self) -> None:
-        self.worker_thread.start()
-
-    def stop(self) -> None:
-        self.worker_thread.quit()
-        self.worker_thread.wait(10_000)
-
-    def _progress(self, phase: str, done: int, total: int) -> None:
-        self.progress.setLabelText(f"{phase} {self.path.name}… {done} of {total}")
-        self.progress.setMaximum(max(total, 1))
-        self.progress.setValue(done)
-
-    def _finished(self, summary: ImportSummary) -> None:
-        self.progress.close()
-        self.progress.deleteLater()
-        self.worker_thread.quit()
-        self.worker_thread.wait()
-        self.worker.deleteLater()
-        self.done.emit(self, summary)
-
-
-def export_ics(path: Path, events: list[Event], calendars: dict[str, Calendar],
-               name: str | None = None) -> int:
-    """Write ``events`` to ``path``; returns how many events went out (the counting rule:
-    a series with its changed occurrences is one, as ``aurora export`` counts)."""
-    from aurora_core.ical import to_ics
-
-    data = to_ics(events, calendars, calendar_name=name)
-    tmp = path.with_suffix(path.suffix + ".part")
-    tmp.write_bytes(data)
-    tmp.replace(path)
-    return count_events(events)
+def export_error_text(path: Path, exc: BaseException) -> str:
+    """One line for an export that failed; the file that was there is as it was."""
+    if isinstance(exc, OSError):
+        return (f"Cannot export to {path}: {exc.strerror or exc}. Nothing was written; "
+                "a file already there is unchanged.")
+    if isinstance(exc, KeyError):
+        return "The calendar to export was deleted meanwhile; nothing was written."
+    if isinstance(exc, StoreError):
+        return f"Cannot export: {exc}"
+    log.error("export failed", exc_info=exc)
+    return f"Export failed unexpectedly ({type(exc).__name__}: {exc}); nothing was written."
 
 
 def exported_text(path: Path, events: list[Event]) -> str:
@@ -169,22 +110,179 @@ def exported_text(path: Path, events: list[Event]) -> str:
     return f"Exported {export_text(events)} to {path.name}"
 
 
+class _Busy(QtCore.QObject):
+    """The progress dialog of one import or export: it shows after a moment (a quick one
+    never flashes it), window-modal, with no Cancel (the work is one transaction)."""
+
+    def __init__(self, parent: QtWidgets.QWidget, title: str, text: str, subject: str) -> None:
+        super().__init__(parent)
+        self.subject = subject  # "a.ics…" in "Reading a.ics… 10 of 200"
+        self.dialog = QtWidgets.QProgressDialog(text, "", 0, 0, parent)
+        self.dialog.setWindowTitle(title)
+        self.dialog.setAccessibleName(f"{title} progress")
+        self.dialog.setCancelButton(None)
+        self.dialog.setMinimumDuration(400)
+        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        self.dialog.setAutoClose(False)
+        self.dialog.setAutoReset(False)
+
+    def progress(self, phase: str, done: int, total: int) -> None:
+        if is_alive(self.dialog):
+            self.dialog.setLabelText(f"{phase} {self.subject} {done} of {total}")
+            self.dialog.setMaximum(max(total, 1))
+            self.dialog.setValue(done)
+
+    def close(self) -> None:
+        if is_alive(self.dialog):
+            self.dialog.close()
+            self.dialog.deleteLater()
+        self.deleteLater()
+
+
+class ImportExport(QtCore.QObject):
+    """File → Import .ics and Export .ics of ``window``: the questions, the work off the
+    GUI thread, its progress, and the report."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.ops: list[BackgroundOp[object]] = []  # running imports and exports
+
+    @property
+    def store(self) -> Store:
+        return self.window.store
+
+    @property
+    def exporting(self) -> bool:
+        return any(op.running and op.objectName() == "export" for op in self.ops)
+
+    def _track(self, op: BackgroundOp[object], kind: str) -> None:
+        op.setObjectName(kind)
+        self.ops.append(op)
+        op.finished.connect(lambda: self.ops.remove(op) if op in self.ops else None)
+
+    # ---------------------------------------------------------------- import
+    def import_ics(self, path: Path | None = None,
+                   calendar_id: str | None = None) -> BackgroundOp[ImportReport] | None:
+        """Ask for the file (``path`` None) and the calendar (``calendar_id`` None), then
+        import off the GUI thread."""
+        w = self.window
+        create = None
+        if path is None:
+            name, _ = QtWidgets.QFileDialog.getOpenFileName(
+                w, "Import calendar", str(Path.home()), "iCalendar files (*.ics *.ical);;"
+                "All files (*)")
+            if not name:
+                return None
+            path = Path(name)
+        if calendar_id is None:
+            # Preselected: the calendar already holding its events (docs/import.md)
+            t = import_targets(self.store, path)
+            choice, ok = QtWidgets.QInputDialog.getItem(w, "Import into", "Import the events "
+                                                        "into:", t.labels, t.default, False)
+            if not ok:
+                return None
+            cal = t.calendars[t.labels.index(choice)]
+            calendar_id = cal.id
+            create = cal if cal is t.fresh else None  # made only if anything goes into it
+        return self.start_import(path, calendar_id, create)
+
+    def start_import(self, path: Path, calendar_id: str,
+                     create: Calendar | None = None) -> BackgroundOp[ImportReport]:
+        """Import off the GUI thread with a progress dialog; a summary when done."""
+        busy = _Busy(self.window, "Import", f"Importing {path.name}…", f"{path.name}…")
+        progress = Progress(busy)
+        progress.changed.connect(busy.progress)
+
+        def work(own: Store) -> ImportReport:
+            return import_file(own, path, create or calendar_id, progress=progress)
+
+        def done(report: ImportReport) -> None:
+            busy.close()
+            self.import_finished(ImportSummary.of(report))
+
+        def failed(exc: BaseException) -> None:
+            busy.close()
+            self.import_finished(ImportSummary(path, error=import_error_text(path, exc)))
+
+        op = run_on_store(self, self.store, work, done, failed, name="import")
+        self._track(op, "import")  # type: ignore[arg-type]
+        return op
+
+    def import_finished(self, s: ImportSummary) -> None:
+        """Tell the user what was imported and what was skipped (tests override)."""
+        w = self.window
+        if not is_alive(w):
+            return
+        if s.error:
+            w.report_error(s.error)
+            return
+        w.show_message(headline(s))
+        text, details = finished_text(s)
+        if not details:
+            QtWidgets.QMessageBox.information(w, "Import finished", text)
+            return
+        box = QtWidgets.QMessageBox(QtWidgets.QMessageBox.Icon.Information, "Import finished",
+                                    text, QtWidgets.QMessageBox.StandardButton.Ok, w)
+        box.setDetailedText(details)
+        box.exec()
+
+    # ---------------------------------------------------------------- export
+    def export_ics(self, path: Path | None = None,
+                   calendar_id: str | None = None) -> BackgroundOp[ExportReport] | None:
+        """Ask what to export and where (``path`` None), then write it off the GUI thread.
+        Returns the running export (None: the user cancelled, or one already runs)."""
+        w = self.window
+        if self.exporting:
+            w.show_message("An export is still being written; try again when it is done.")
+            return None
+        if path is None:
+            cals = self.store.calendars()
+            choices = ["All calendars"] + [c.name for c in cals]
+            choice, ok = QtWidgets.QInputDialog.getItem(w, "Export", "Export:", choices, 0,
+                                                        False)
+            if not ok:
+                return None
+            i = choices.index(choice)
+            calendar_id = None if i == 0 else cals[i - 1].id
+            default = "aurora.ics" if calendar_id is None else f"{cals[i - 1].name}.ics"
+            name, _ = QtWidgets.QFileDialog.getSaveFileName(
+                w, "Export calendar", str(Path.home() / default), "iCalendar files (*.ics)")
+            if not name:
+                return None
+            path = Path(name)
+        target = path
+        busy = _Busy(w, "Export", f"Exporting to {target.name}…", f"{target.name}…")
+
+        def done(report: ExportReport) -> None:
+            busy.close()
+            if is_alive(w):
+                w.show_message(exported_text(target, report.events))
+
+        def failed(exc: BaseException) -> None:
+            busy.close()
+            if is_alive(w):
+                w.report_error(export_error_text(target, exc))
+
+        op = run_on_store(self, self.store, lambda own: export_file(own, target, calendar_id),
+                          done, failed, name="export")
+        self._track(op, "export")  # type: ignore[arg-type]
+        return op
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """The window closes: an import or export under way finishes first."""
+        for op in list(self.ops):
+            op.wait(timeout)
+
+
 def new_calendar_for(store: Store, path: Path) -> Calendar:
     """The calendar an import of ``path`` into a new calendar makes (not yet stored): named
     by the file's X-WR-CALNAME (or NAME), else after the file, with " (2)"… when a calendar
     has that name already (names are unique); coloured as the file says, else as every new
     calendar is (:meth:`Store.new_calendar_color`)."""
-    header = _header(path)
+    header = file_header(path)
     name = store.free_name(header.name or path.stem[:200].strip() or "Imported")
     return Calendar(new_id(), name, header.color or store.new_calendar_color())
-
-
-def _header(path: Path) -> CalendarHeader:
-    try:
-        with path.open("rb") as f:
-            return read_header(f.read(256 * 1024))
-    except OSError:
-        return CalendarHeader()
 
 
 _UID_LINE = re.compile(rb"^UID[;:][^\r\n]*", re.MULTILINE)
@@ -229,7 +327,7 @@ def import_targets(store: Store, path: Path) -> ImportTargets:
     holding = [(n, c) for c, n in held.items() if c in writable]
     default_id = max(holding)[1] if holding else None
     if default_id is None:
-        name = _header(path).name
+        name = file_header(path).name
         named = store.calendars_named(name) if name else []
         default_id = named[0].id if len(named) == 1 and named[0].id in writable else None
     labels = [f"New calendar “{fresh.name}”"]

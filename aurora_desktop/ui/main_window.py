@@ -22,21 +22,21 @@ Public hooks for other parts of the app (reminders, tray, sync):
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from collections.abc import Callable
 from datetime import datetime, tzinfo
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from aurora_core.model import Calendar, EventTime, ValidationError, new_id
-from aurora_desktop.qt import Qt, QtCore, QtGui, QtWidgets, is_alive
+from aurora_core.model import Calendar, EventTime
+from aurora_desktop.qt import Qt, QtGui, QtWidgets, is_alive
 from aurora_desktop.settings import Settings
-from aurora_desktop.store import ChangeNotice, Store, StoreError
+from aurora_desktop.store import ChangeNotice, Store
 from aurora_desktop.ui import colors, icons, theme
+from aurora_desktop.ui.calendar_actions import CalendarActions
 from aurora_desktop.ui.controller import Controller, Scope
 from aurora_desktop.ui.event_actions import EventActions
 from aurora_desktop.ui.first_paint import after_first_paint
+from aurora_desktop.ui.importexport import ImportExport
 from aurora_desktop.ui.models import AgendaModel, CalendarListModel, OccurrenceModel, SearchModel
 from aurora_desktop.ui.navigation import Navigator
 from aurora_desktop.ui.search_controller import SearchController
@@ -52,7 +52,6 @@ from aurora_desktop.ui.window_state import restore_state, save_state
 
 if TYPE_CHECKING:  # imported when first used: they are not needed to show the window
     from aurora_desktop.ui import dialogs
-    from aurora_desktop.ui.importexport import ImportJob, ImportSummary
 
 log = logging.getLogger("aurora.ui")
 
@@ -73,7 +72,6 @@ class MainWindow(QtWidgets.QMainWindow):
         self._closed = False
         self._shown_once = False
         self._search_icon: QtGui.QAction | None = None
-        self._jobs: list[ImportJob] = []
 
         self.ctx = ViewContext(zone=zone)
         if now is not None:
@@ -103,6 +101,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.navigation = Navigator(self)
         self.view_switcher = ViewSwitcher(self)
         self.event_actions = EventActions(self)
+        self.calendar_actions = CalendarActions(self)  # add, edit, delete calendars
+        self.import_export = ImportExport(self)  # File → Import / Export .ics
 
         self._build_toolbar()
         self._build_sidebar_and_search()
@@ -143,9 +143,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self.sidebar = Sidebar(self.calendar_model)
         self.sidebar.newEventRequested.connect(self.event_actions.new_event)
         self.sidebar.mini.dayChosen.connect(self.navigation.set_date)
-        self.sidebar.addCalendarRequested.connect(self.add_calendar)
-        self.sidebar.editCalendarRequested.connect(self.edit_calendar)
-        self.sidebar.deleteCalendarRequested.connect(self.delete_calendar)
+        self.sidebar.addCalendarRequested.connect(self.calendar_actions.add_calendar)
+        self.sidebar.editCalendarRequested.connect(self.calendar_actions.edit_calendar)
+        self.sidebar.deleteCalendarRequested.connect(self.calendar_actions.delete_calendar)
         self.search_panel = SearchPanel(self.search_model, self)
         central = QtWidgets.QWidget()
         lay = QtWidgets.QHBoxLayout(central)
@@ -271,143 +271,6 @@ class MainWindow(QtWidgets.QMainWindow):
         """Jump to an event's occurrence (or its next one) and select it (see EventActions)."""
         return self.event_actions.show_event(event_id, occurrence_start, switch)
 
-    # ============================================================= calendars
-    def add_calendar(self) -> None:
-        from aurora_desktop.ui import dialogs
-
-        dlg = dialogs.CalendarDialog(None, self, new_color=self.store.new_calendar_color(),
-                                     taken=[c.name for c in self.store.calendars()])
-        if dlg.exec():
-            self._put_calendar(Calendar(new_id(), dlg.name.text().strip(), dlg.color))
-
-    def edit_calendar(self, cal_id: str) -> None:
-        try:
-            cal = self.store.calendar(cal_id)
-        except KeyError:
-            return
-        from aurora_desktop.ui import dialogs
-
-        dlg = dialogs.CalendarDialog(cal, self, taken=[c.name for c in self.store.calendars()
-                                                        if c.id != cal.id])
-        if dlg.exec():
-            self._put_calendar(dataclasses.replace(cal, name=dlg.name.text().strip(),
-                                                   color=dlg.color))
-
-    def _put_calendar(self, cal: Calendar) -> None:
-        try:
-            self.store.put_calendar(cal)
-        except (ValidationError, StoreError) as exc:
-            self.report_error(f"Cannot save the calendar: {exc}")
-
-    def delete_calendar(self, cal_id: str, confirm: bool = True) -> bool:
-        try:
-            cal = self.store.calendar(cal_id)
-        except KeyError:
-            return False
-        n = self.store.count_events(cal_id)
-        if confirm and n:
-            answer = QtWidgets.QMessageBox.question(
-                self, "Delete calendar",
-                f"Delete the calendar “{cal.name}” and its {n} event{'s' if n != 1 else ''}? "
-                "This cannot be undone.")
-            if answer != QtWidgets.QMessageBox.StandardButton.Yes:
-                return False
-        try:
-            self.store.delete_calendar(cal_id)
-        except StoreError as exc:
-            self.report_error(f"Cannot delete the calendar: {exc}")
-            return False
-        self.undo_stack.clear()  # edits of its events can no longer be undone
-        return True
-
-    # ========================================================= import/export
-    def import_ics(self, path: Path | None = None, calendar_id: str | None = None) -> None:
-        create = None
-        if path is None:
-            name, _ = QtWidgets.QFileDialog.getOpenFileName(
-                self, "Import calendar", str(Path.home()), "iCalendar files (*.ics *.ical);;"
-                "All files (*)")
-            if not name:
-                return
-            path = Path(name)
-        if calendar_id is None:
-            from aurora_desktop.ui.importexport import import_targets
-
-            # Preselected: the calendar already holding its events (docs/import.md)
-            t = import_targets(self.store, path)
-            choice, ok = QtWidgets.QInputDialog.getItem(self, "Import into", "Import the events "
-                                                        "into:", t.labels, t.default, False)
-            if not ok:
-                return
-            cal = t.calendars[t.labels.index(choice)]
-            calendar_id = cal.id
-            create = cal if cal is t.fresh else None  # made only if anything goes into it
-        self.start_import(path, calendar_id, create)
-
-    def start_import(self, path: Path, calendar_id: str,
-                     create: Calendar | None = None) -> QtCore.QThread:
-        """Import off the GUI thread with a progress dialog; a summary when done."""
-        from aurora_desktop.ui.importexport import ImportJob
-
-        job = ImportJob(self.store.path, path, calendar_id, self, create)
-        job.done.connect(self._import_done)
-        self._jobs.append(job)
-        job.start()
-        return job.worker_thread
-
-    def _import_done(self, job: object, summary: ImportSummary) -> None:
-        self._jobs = [j for j in self._jobs if j is not job]
-        # The import wrote through its own connection; the store notices that
-        # (PRAGMA data_version) and drops what it had read before.
-        self.reload_all()
-        self.import_finished(summary)
-
-    def import_finished(self, s: ImportSummary) -> None:
-        """Tell the user what was imported and what was skipped (tests override)."""
-        if s.error:
-            self.report_error(s.error)
-            return
-        from aurora_desktop.ui.importexport import finished_text, headline
-
-        self.show_message(headline(s))
-        text, details = finished_text(s)
-        if not details:
-            QtWidgets.QMessageBox.information(self, "Import finished", text)
-            return
-        box = QtWidgets.QMessageBox(QtWidgets.QMessageBox.Icon.Information, "Import finished",
-                                    text, QtWidgets.QMessageBox.StandardButton.Ok, self)
-        box.setDetailedText(details)
-        box.exec()
-
-    def export_ics(self, path: Path | None = None, calendar_id: str | None = None) -> int:
-        cals = self._calendars()
-        if path is None:
-            choices = ["All calendars"] + [c.name for c in cals]
-            choice, ok = QtWidgets.QInputDialog.getItem(self, "Export", "Export:", choices, 0,
-                                                        False)
-            if not ok:
-                return 0
-            i = choices.index(choice)
-            calendar_id = None if i == 0 else cals[i - 1].id
-            default = "aurora.ics" if calendar_id is None else f"{cals[i - 1].name}.ics"
-            name, _ = QtWidgets.QFileDialog.getSaveFileName(
-                self, "Export calendar", str(Path.home() / default), "iCalendar files (*.ics)")
-            if not name:
-                return 0
-            path = Path(name)
-        from aurora_desktop.ui.importexport import export_ics, exported_text
-
-        try:
-            events = self.store.events(calendar_id)
-            cal_map = {c.id: c for c in cals}
-            n = export_ics(path, events, cal_map,
-                           cal_map[calendar_id].name if calendar_id else None)
-        except (OSError, StoreError) as exc:
-            self.report_error(f"Cannot export to {path}: {exc}")
-            return 0
-        self.show_message(exported_text(path, events))
-        return n
-
     # ============================================================== settings
     def add_settings_page(self, factory: Callable[[], dialogs.SettingsPage]) -> None:
         """Add a page to the settings dialog (built each time the dialog opens)."""
@@ -439,7 +302,7 @@ class MainWindow(QtWidgets.QMainWindow):
             event.ignore()
             self.hide()
             return
-        for job in self._jobs:
-            job.stop()
+        self.import_export.stop()  # an import, export or calendar delete under way ends first
+        self.calendar_actions.stop()
         self._closed = True
         event.accept()

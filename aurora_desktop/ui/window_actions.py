@@ -34,8 +34,8 @@ class WindowActions:
         K = QtGui.QKeySequence
         edits, nav = w.event_actions, w.navigation
         self.new = self._action("&New event…", edits.new_event, K.StandardKey.New)
-        self.import_ics = self._action("&Import .ics…", w.import_ics, "Ctrl+I")
-        self.export_ics = self._action("&Export .ics…", w.export_ics, "Ctrl+E")
+        self.import_ics = self._action("&Import .ics…", w.import_export.import_ics, "Ctrl+I")
+        self.export_ics = self._action("&Export .ics…", w.import_export.export_ics, "Ctrl+E")
         self.quit = self._action("&Quit", w.quit, K.StandardKey.Quit)
         self.undo = w.undo_stack.createUndoAction(w, "&Undo")
         self.undo.setShortcuts([K("Ctrl+Z")])

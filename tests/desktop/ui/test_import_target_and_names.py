@@ -41,8 +41,8 @@ END:VCALENDAR
 def _import_with_the_default(window: MainWindow, qtbot: Any, path: Path,
                              offered: list[tuple[list[str], int]]) -> ImportSummary:
     done: list[ImportSummary] = []
-    window.import_finished = done.append  # type: ignore[method-assign]
-    window.import_ics(path)
+    window.import_export.import_finished = done.append  # type: ignore[method-assign]
+    window.import_export.import_ics(path)
     qtbot.waitUntil(lambda: bool(done), timeout=10_000)
     return done[0]
 
@@ -98,12 +98,12 @@ def test_importing_into_another_calendar_leaves_the_events_where_they_are(
     f.write_text(HOLIDAYS.replace("SUMMARY:Neujahr", "SUMMARY:Neujahrstag"))
     personal = store.default_calendar()
     done: list[ImportSummary] = []
-    window.import_finished = done.append  # type: ignore[method-assign]
-    window.start_import(tmp_path / "holidays.ics", personal.id)
+    window.import_export.import_finished = done.append  # type: ignore[method-assign]
+    window.import_export.start_import(tmp_path / "holidays.ics", personal.id)
     qtbot.waitUntil(lambda: bool(done), timeout=10_000)
     f.write_text(HOLIDAYS)  # Neujahr renamed back
     fresh = Calendar(new_id(), "Holidays")
-    window.start_import(f, fresh.id, fresh)  # the "New calendar" choice
+    window.import_export.start_import(f, fresh.id, fresh)  # the "New calendar" choice
     qtbot.waitUntil(lambda: len(done) == 2, timeout=10_000)
     assert [c.name for c in store.calendars()] == ["Personal"]  # nothing went into it
     assert {e.title for e in store.events(personal.id)} == {"Neujahr", "Karfreitag"}
@@ -134,12 +134,12 @@ def test_the_calendar_dialog_refuses_a_name_another_calendar_has(
         return int(accepted)
 
     monkeypatch.setattr(dialogs.CalendarDialog, "exec", type_name)
-    window.add_calendar()
+    window.calendar_actions.add_calendar()
     assert shown[-1] == "A calendar named 'Family' already exists."
     assert sorted(c.name for c in store.calendars()) == ["Family", "Personal"]
-    window.edit_calendar(store.default_calendar().id)  # rename Personal to "family"
+    window.calendar_actions.edit_calendar(store.default_calendar().id)  # rename Personal to "family"
     assert shown[-1] == "A calendar named 'Family' already exists."
     assert sorted(c.name for c in store.calendars()) == ["Family", "Personal"]
-    window.edit_calendar(family.id)  # its own name, in another case: fine
+    window.calendar_actions.edit_calendar(family.id)  # its own name, in another case: fine
     assert shown[-1] == ""
     assert sorted(c.name for c in store.calendars()) == ["Personal", "family"]

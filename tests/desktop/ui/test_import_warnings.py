@@ -14,8 +14,8 @@ LIBERAL = Path(__file__).parents[2] / "core" / "ics" / "liberal_start_end.ics"
 def test_warnings_reach_the_import_summary_and_its_details(window: MainWindow, store: Any,
                                                            qtbot: Any) -> None:
     done: list[ImportSummary] = []
-    window.import_finished = done.append  # type: ignore[method-assign]
-    window.start_import(LIBERAL, store.default_calendar().id)
+    window.import_export.import_finished = done.append  # type: ignore[method-assign]
+    window.import_export.start_import(LIBERAL, store.default_calendar().id)
     qtbot.waitUntil(lambda: bool(done), timeout=10_000)
     [summary] = done
     assert summary.error is None and summary.imported == 5 and summary.skipped == []

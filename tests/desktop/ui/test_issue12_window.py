@@ -111,14 +111,14 @@ def test_the_window_counts_an_import_as_the_command_line_does(
     f = tmp_path / "team.ics"
     f.write_text(ics(TODAY))
     done: list[ImportSummary] = []
-    window.import_finished = done.append  # type: ignore[method-assign]
-    window.start_import(f, store.default_calendar().id)
+    window.import_export.import_finished = done.append  # type: ignore[method-assign]
+    window.import_export.start_import(f, store.default_calendar().id)
     qtbot.waitUntil(lambda: bool(done), timeout=10_000)
     text, _ = finished_text(done[0])
     # 2 events: the series (its changed occurrence is part of it) and the lunch.
     assert text == "Imported 2 events from team.ics into “Personal”."
     done.clear()
-    window.start_import(f, store.default_calendar().id)
+    window.import_export.start_import(f, store.default_calendar().id)
     qtbot.waitUntil(lambda: bool(done), timeout=10_000)
     assert finished_text(done[0])[0] == \
         "Nothing changed: 2 events from team.ics were already in “Personal”."
@@ -143,8 +143,8 @@ def test_a_new_calendar_is_named_by_the_file_and_gets_its_own_colour(
 
     monkeypatch.setattr(QtWidgets.QInputDialog, "getItem", pick_first)
     done: list[ImportSummary] = []
-    window.import_finished = done.append  # type: ignore[method-assign]
-    window.import_ics(f)
+    window.import_export.import_finished = done.append  # type: ignore[method-assign]
+    window.import_export.import_ics(f)
     qtbot.waitUntil(lambda: bool(done), timeout=10_000)
     assert offered[0][0] == "New calendar “Football club”"
     cals = {c.name: c for c in store.calendars()}
@@ -153,7 +153,7 @@ def test_a_new_calendar_is_named_by_the_file_and_gets_its_own_colour(
     # Without a name in the file: the file's name; and a third distinct colour.
     g = tmp_path / "holidays.ics"
     g.write_text(ics(TODAY, name=None).replace("@example.com", "@other"))
-    window.import_ics(g)
+    window.import_export.import_ics(g)
     qtbot.waitUntil(lambda: len(done) == 2, timeout=10_000)
     colours = [c.color for c in store.calendars()]
     assert [c.name for c in store.calendars()][-1] == "holidays"
@@ -161,7 +161,7 @@ def test_a_new_calendar_is_named_by_the_file_and_gets_its_own_colour(
 
 
 def test_the_export_message_counts_as_the_command_line_does(
-        window: MainWindow, store: Store, tmp_path: Path) -> None:
+        window: MainWindow, store: Store, qtbot: Any, tmp_path: Path) -> None:
     f = tmp_path / "team.ics"
     f.write_text(ics(TODAY))
     from aurora_core.ical import parse_ics
@@ -169,7 +169,10 @@ def test_the_export_message_counts_as_the_command_line_does(
     store.import_events(parse_ics(f.read_bytes(), calendar_id=store.default_calendar().id).events)
     messages: list[str] = []
     window.show_message = lambda text, timeout_ms=4000: messages.append(text)  # type: ignore[method-assign]
-    assert window.export_ics(tmp_path / "out.ics", None) == 2
+    op = window.import_export.export_ics(tmp_path / "out.ics", None)  # off the GUI thread
+    assert op is not None
+    qtbot.waitUntil(lambda: not op.running, timeout=10_000)
+    assert op.result is not None and op.result.count == 2
     assert messages == ["Exported 2 events with 1 changed occurrence to out.ics"]
     assert (tmp_path / "out.ics").read_bytes().count(b"BEGIN:VEVENT") == 3
 
@@ -311,8 +314,8 @@ def test_a_calendar_made_with_the_plus_button_gets_a_colour_no_other_has(
         return 1
 
     monkeypatch.setattr(dialogs.CalendarDialog, "exec", accept)
-    window.add_calendar()
-    window.add_calendar()
+    window.calendar_actions.add_calendar()
+    window.calendar_actions.add_calendar()
     colours = [c.color for c in store.calendars()]
     assert len(colours) == 3 and len(set(colours)) == 3, colours
 

@@ -38,7 +38,10 @@ def test_export_then_import_round_trips_through_a_worker(window: MainWindow, sto
     put(store, "Exported weekly", at(TODAY, 9), rrule="FREQ=WEEKLY;COUNT=3")
     put(store, "Exported once", at(TODAY, 15))
     out = tmp_path / "out.ics"
-    assert window.export_ics(out, None) == 2
+    op = window.import_export.export_ics(out, None)  # off the GUI thread
+    assert op is not None
+    qtbot.waitUntil(lambda: not op.running, timeout=10_000)
+    assert op.result is not None and op.result.count == 2
     data = out.read_bytes()
     assert b"Exported weekly" in data and b"RRULE:FREQ=WEEKLY;COUNT=3" in data
 
@@ -51,8 +54,8 @@ def test_export_then_import_round_trips_through_a_worker(window: MainWindow, sto
     cal = Calendar(new_id(), "Copy", "#10b981")
     store.put_calendar(cal)
     done: list[ImportSummary] = []
-    window.import_finished = done.append  # type: ignore[method-assign]
-    window.start_import(src, cal.id)
+    window.import_export.import_finished = done.append  # type: ignore[method-assign]
+    window.import_export.start_import(src, cal.id)
     qtbot.waitUntil(lambda: bool(done), timeout=10_000)
     [summary] = done
     assert summary.error is None and summary.imported == 2
@@ -66,8 +69,8 @@ def test_import_reports_what_it_skipped(window: MainWindow, store, qtbot, tmp_pa
     f = tmp_path / "mixed.ics"
     f.write_bytes(BAD_ICS)
     done: list[ImportSummary] = []
-    window.import_finished = done.append  # type: ignore[method-assign]
-    window.start_import(f, store.default_calendar().id)
+    window.import_export.import_finished = done.append  # type: ignore[method-assign]
+    window.import_export.start_import(f, store.default_calendar().id)
     qtbot.waitUntil(lambda: bool(done), timeout=10_000)
     [summary] = done
     assert summary.imported == 1
@@ -94,7 +97,7 @@ def test_an_overflowing_month_day_offers_the_full_list(make_window, store) -> No
     menu.close()
 
 
-def test_deleting_a_calendar_with_events_asks_first(window: MainWindow, store,
+def test_deleting_a_calendar_with_events_asks_first(window: MainWindow, store, qtbot,
                                                     monkeypatch) -> None:
     cal = Calendar(new_id(), "Club", "#f97316")
     store.put_calendar(cal)
@@ -106,13 +109,15 @@ def test_deleting_a_calendar_with_events_asks_first(window: MainWindow, store,
         return QtWidgets.QMessageBox.StandardButton.No
 
     monkeypatch.setattr(QtWidgets.QMessageBox, "question", no)
-    assert not window.delete_calendar(cal.id)
+    assert not window.calendar_actions.delete_calendar(cal.id)
     assert asked and "Club" in asked[0] and "1 event" in asked[0]
     assert store.count_events(cal.id) == 1
 
     monkeypatch.setattr(QtWidgets.QMessageBox, "question",
                         lambda *a, **k: QtWidgets.QMessageBox.StandardButton.Yes)
-    assert window.delete_calendar(cal.id)
+    op = window.calendar_actions.delete_calendar(cal.id)  # off the GUI thread
+    assert op
+    qtbot.waitUntil(lambda: not op.running, timeout=10_000)
     assert all(c.id != cal.id for c in store.calendars())
     assert window.calendar_model.rowCount() == 1
 
