@@ -27,7 +27,8 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from .auth import AccountService, AuthError, SecretStore, ServerInfo
+from .app import open_desktop
+from .auth import AccountService, AuthError, ServerInfo
 
 __all__ = ["add_account_commands", "make_account_service"]
 
@@ -37,8 +38,8 @@ class AccountCliError(Exception):
 
 
 def make_account_service(data_dir: Path, *, window: bool = False) -> AccountService:
-    """The account service of ``data_dir`` (the one place both front ends build it)."""
-    return AccountService(Path(data_dir), SecretStore(), allow_memory_only=window)
+    """The account service of ``data_dir``, as the composition root makes it (app.py)."""
+    return open_desktop(data_dir).accounts(window=window)
 
 
 def _read_secret(args: argparse.Namespace, prompt: str, *, repeat: bool = False,

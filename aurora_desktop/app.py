@@ -1,6 +1,13 @@
-"""The composition root: builds the Qt application, the store, settings and the window.
+"""The composition root: one factory for every front end of a data folder.
 
-No module-level state: everything is made in :func:`build` and handed down.
+:func:`open_desktop` puts a data folder's parts together (the calendar database,
+the settings, the account and sync); the window (:func:`build`, :func:`run_app`)
+and every ``aurora`` command use it, so only this module knows where the database
+file is and how the account service is made. Its parts are made when first asked
+for: ``aurora list`` reaches no account, ``aurora account status`` opens no
+database, and nothing here imports Qt until the window (or the settings) is built.
+
+No module-level state: everything is made here and handed down.
 """
 
 from __future__ import annotations
@@ -11,29 +18,117 @@ import sys
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from types import TracebackType
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from aurora_core.model import ValidationError, iana_zone
-from aurora_desktop.qt import QtCore, QtGui, QtWidgets
-from aurora_desktop.resources import resource
-from aurora_desktop.settings import Settings
 from aurora_desktop.store import Store, StoreError
 from aurora_desktop.store.base import StoreDamaged, _environment_error
-from aurora_desktop.systemzone import system_zone_name
-from aurora_desktop.ui.first_paint import after_first_paint
-from aurora_desktop.ui.main_window import MainWindow
-from aurora_desktop.ui.store_watch import install_store_watch
 
-if TYPE_CHECKING:  # imported by install_services: not needed to show the window
+if TYPE_CHECKING:  # the window's parts import Qt: made only by build() and run_app()
+    from aurora_desktop.auth import AccountService
+    from aurora_desktop.qt import QtCore, QtWidgets
+    from aurora_desktop.settings import Settings
+    from aurora_desktop.sync import SyncEngine
     from aurora_desktop.ui.account import AccountUi
+    from aurora_desktop.ui.main_window import MainWindow
     from aurora_desktop.ui.subscriptions import SubscriptionsUi
     from aurora_desktop.ui.sync_install import SyncUi
 
 log = logging.getLogger("aurora.app")
 
-APP_ICON = resource("aurora-time.svg")
 DB_FILE = "aurora.sqlite3"
+SETTINGS_FILE = "settings.ini"
+
+
+def default_data_dir() -> Path:
+    """$AURORA_DATA_DIR, else the platform's data folder for Aurora Time."""
+    import os
+
+    env = os.environ.get("AURORA_DATA_DIR")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("aurora-time", appauthor=False))
+
+
+class Desktop:
+    """One data folder's calendar, settings and account, put together one way for the
+    window and for every command. Each part is made when first asked for; ``close()``
+    (or ``with``) closes what was opened."""
+
+    def __init__(self, data_dir: Path, *, for_reading: bool = False) -> None:
+        self.data_dir = Path(data_dir)
+        self.for_reading = for_reading
+        self._store: Store | None = None
+        self._accounts: AccountService | None = None
+        self._settings: Settings | None = None
+
+    @property
+    def database(self) -> Path:
+        """The calendar database file (tests and the damaged-file box name it)."""
+        return self.data_dir / DB_FILE
+
+    @property
+    def store(self) -> Store:
+        """The calendar, opened on first use (raises StoreError)."""
+        if self._store is None:
+            self._store = self.open_store()
+        return self._store
+
+    def open_store(self) -> Store:
+        """A new connection to the calendar (each thread has its own). ``for_reading``
+        (commands that only read: list, export): as usual when it can be written, else
+        read-only (a read-only folder or file: a backup, another user's data)."""
+        try:
+            return Store(self.database)
+        except StoreError:
+            if not self.for_reading or not self.database.is_file():
+                raise
+            return Store(self.database, read_only=True)
+
+    def accounts(self, *, window: bool = False) -> AccountService:
+        """The account service of this folder (made once). ``window``: with no secure
+        store the window may sign in for this run only; the command line refuses."""
+        if self._accounts is None:
+            from aurora_desktop.auth import account_service
+
+            self._accounts = account_service(self.data_dir, window=window)
+        return self._accounts
+
+    def sync_engine(self, store: Store | None = None) -> SyncEngine:
+        """A sync engine on ``store`` (default: :attr:`store`) for the signed-in account;
+        SyncError(signed_out) when nobody is."""
+        from aurora_desktop.sync import make_engine
+
+        return make_engine(self.data_dir, store or self.store, self.accounts())
+
+    @property
+    def settings(self) -> Settings:
+        """The settings kept next to the calendar (``settings.ini``; imports Qt)."""
+        if self._settings is None:
+            self._settings = settings_for(self.data_dir)
+        return self._settings
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    def __enter__(self) -> Desktop:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+
+def open_desktop(data_dir: Path, *, for_reading: bool = False) -> Desktop:
+    """The parts of the data folder ``data_dir`` (see :class:`Desktop`); ``for_reading``
+    for a front end that only reads. Nothing is opened until asked for."""
+    return Desktop(data_dir, for_reading=for_reading)
 
 
 @dataclass
@@ -49,9 +144,12 @@ class App:
     account: AccountUi | None = None
     sync: SyncUi | None = None
     subscriptions: SubscriptionsUi | None = None
+    desktop: Desktop | None = None
 
     def shutdown(self) -> None:
         """Close the window and the store in order (Qt objects before the interpreter exits)."""
+        from aurora_desktop.qt import QtCore
+
         for svc in reversed(self.services):
             stop = getattr(svc, "stop", None) or getattr(svc, "close", None)
             if callable(stop):
@@ -64,6 +162,9 @@ class App:
 
 
 def make_qapp(argv: list[str]) -> QtWidgets.QApplication:
+    from aurora_desktop.qt import QtCore, QtGui, QtWidgets
+    from aurora_desktop.resources import resource
+
     existing = QtWidgets.QApplication.instance()
     if isinstance(existing, QtWidgets.QApplication):
         return existing
@@ -71,15 +172,21 @@ def make_qapp(argv: list[str]) -> QtWidgets.QApplication:
     QtCore.QCoreApplication.setApplicationName("Aurora Time")
     QtGui.QGuiApplication.setDesktopFileName("aurora-time")
     qapp = QtWidgets.QApplication(argv)
-    if APP_ICON.exists():
-        qapp.setWindowIcon(QtGui.QIcon(str(APP_ICON)))
+    icon = resource("aurora-time.svg")
+    if icon.exists():
+        qapp.setWindowIcon(QtGui.QIcon(str(icon)))
     return qapp
 
 
-def settings_for(data_dir: Path) -> Settings:
-    """The settings kept next to the calendar (``settings.ini``)."""
-    return Settings(QtCore.QSettings(str(Path(data_dir) / "settings.ini"),
-                                     QtCore.QSettings.Format.IniFormat))
+def settings_for(data_dir: Path, qsettings: QtCore.QSettings | None = None) -> Settings:
+    """The settings kept next to the calendar (``settings.ini``), or in ``qsettings``."""
+    from aurora_desktop.qt import QtCore
+    from aurora_desktop.settings import Settings
+
+    if qsettings is None:
+        qsettings = QtCore.QSettings(str(Path(data_dir) / SETTINGS_FILE),
+                                     QtCore.QSettings.Format.IniFormat)
+    return Settings(qsettings)
 
 
 def apply_startup_theme(qapp: QtWidgets.QApplication, data_dir: Path) -> None:
@@ -92,6 +199,8 @@ def apply_startup_theme(qapp: QtWidgets.QApplication, data_dir: Path) -> None:
 
 
 def user_zone(settings: Settings) -> tuple[str, ZoneInfo]:
+    from aurora_desktop.systemzone import system_zone_name
+
     name = settings.get("ui/time_zone") or system_zone_name()
     try:
         return name, iana_zone(name)
@@ -107,22 +216,24 @@ def build(data_dir: Path, argv: list[str], qsettings: QtCore.QSettings | None = 
     :func:`install_services`: run_app installs them once the window has been
     painted (start-up time, docs/performance.md).
     """
+    from aurora_desktop.ui.main_window import MainWindow
+    from aurora_desktop.ui.store_watch import install_store_watch
+
     qapp = make_qapp(argv)
-    if qsettings is None:
-        qsettings = QtCore.QSettings(str(Path(data_dir) / "settings.ini"),
-                                     QtCore.QSettings.Format.IniFormat)
-    settings = Settings(qsettings)
-    store = Store(Path(data_dir) / DB_FILE)
+    desktop = open_desktop(data_dir)
+    settings = settings_for(desktop.data_dir, qsettings)
+    store = desktop.store
     zone_name, zone = user_zone(settings)
     try:
         window = MainWindow(store, settings, zone=zone, zone_name=zone_name)
     except sqlite3.DatabaseError as exc:  # the first view read a page that cannot be read
-        store.close()
+        desktop.close()
         err = _environment_error(exc, store.path)
         if err is None:
             raise
         raise err from None
-    app = App(qapp, store, settings, window, services=[], data_dir=Path(data_dir))
+    app = App(qapp, store, settings, window, services=[], data_dir=desktop.data_dir,
+              desktop=desktop)
     if services:
         install_services(app)
     # Other writers (aurora import, another window's sync) show within half a second.
@@ -139,8 +250,10 @@ def install_services(app: App) -> None:
 
     if app.account is not None:
         return
-    data_dir = app.data_dir or Path(app.store.path).parent
-    app.account = install_account(app, data_dir)  # status button, File → Account…
+    desktop = app.desktop or open_desktop(app.data_dir or Path(app.store.path).parent)
+    data_dir = desktop.data_dir
+    # status button, File → Account…
+    app.account = install_account(app, data_dir, service=desktop.accounts(window=True))
     app.sync = install_sync(app, data_dir, app.account)  # indicator, View → Sync now
     # File → Subscribe to calendar…, View → Refresh subscriptions (refreshing: run_app)
     app.subscriptions = install_subscriptions(app, data_dir)
@@ -178,6 +291,7 @@ def run_app(data_dir: Path, argv: list[str]) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     # Imported here, not at the top: build() (tests, benches) needs none of it, and
     # APScheduler's import alone is ~0.1 s of start-up.
+    from aurora_desktop.qt import QtWidgets
     from aurora_desktop.shell import (
         claim_single_instance,
         connect_single_instance,
@@ -185,6 +299,7 @@ def run_app(data_dir: Path, argv: list[str]) -> int:
         start_hidden,
     )
     from aurora_desktop.ui import theme
+    from aurora_desktop.ui.first_paint import after_first_paint
 
     make_qapp(argv)
     instance = claim_single_instance(Path(data_dir), argv)
@@ -197,7 +312,7 @@ def run_app(data_dir: Path, argv: list[str]) -> int:
         from aurora_desktop.ui.open_failure import handle_open_failure
 
         apply_startup_theme(make_qapp(argv), Path(data_dir))  # no window yet to theme it
-        kept = handle_open_failure(exc, Path(data_dir) / DB_FILE)
+        kept = handle_open_failure(exc, open_desktop(data_dir).database)
         if kept is None:
             return 1
         try:

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import TextIO
 
 from aurora_core import __version__
-from aurora_core.counting import export_text, import_headline, plural
+from aurora_core.counting import import_headline, plural
+from aurora_core.ics_header import read_header
 from aurora_core.model import (
     AllDayDate,
     Calendar,
@@ -27,39 +28,15 @@ from aurora_core.model import (
 )
 from aurora_core.times import DisplayZone, wall_in
 
+from .app import default_data_dir, open_desktop
 from .store import Store, StoreError
 from .systemzone import system_zone_name
 
 EXIT_ERROR = 2
-DB_NAME = "aurora.sqlite3"
 
 
 class CliError(Exception):
     """A problem to report to the user as one line (exit code 2)."""
-
-
-def default_data_dir() -> Path:
-    env = os.environ.get("AURORA_DATA_DIR")
-    if env:
-        return Path(env).expanduser()
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("aurora-time", appauthor=False))
-
-
-def open_store(data_dir: Path) -> Store:
-    return Store(data_dir / DB_NAME)
-
-
-def open_store_for_reading(data_dir: Path) -> Store:
-    """The store for a command that only reads (list, export): as usual when it can be
-    written, else read-only (a read-only folder or file: a backup, another user's data)."""
-    try:
-        return open_store(data_dir)
-    except StoreError:
-        if not (data_dir / DB_NAME).is_file():
-            raise
-        return Store(data_dir / DB_NAME, read_only=True)
 
 
 def _parse_day(text: str, what: str) -> date:
@@ -76,7 +53,7 @@ def _calendar_named(store: Store, name: str | None, *, create: bool,
     never a guess. ``create``: a new name makes the calendar, stored now, or (``lazily``)
     left to the caller to store (an import makes it only if anything goes into it)."""
     if name is None:
-        return store.default_calendar()
+        return store.default_calendar_or_new()
     matches = store.calendars_named(name)
     if len(matches) > 1:
         raise CliError(f"{len(matches)} calendars are named {matches[0].name!r}: rename one "
@@ -185,8 +162,8 @@ def cmd_list(args: argparse.Namespace, out: TextIO) -> int:
                else start_day + timedelta(days=default_days))
     if end_day < start_day:
         raise CliError("--to is before --from" if args.date_from else "--to is before today")
-    store = open_store_for_reading(args.data_dir)
-    with store:
+    with open_desktop(args.data_dir, for_reading=True) as desktop:
+        store = desktop.store
         names = {c.id: c.name for c in store.calendars()}
         ids = None
         if args.calendar:
@@ -213,76 +190,74 @@ def cmd_list(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
-    from aurora_core.ical import parse_ics
-    from aurora_core.ics_header import read_header
+    from .transfer import HEADER_BYTES, ReadOnlyCalendar, import_file
 
     path = Path(args.file)
     try:
-        data = path.read_bytes()
+        with path.open("rb") as f:
+            header = read_header(f.read(HEADER_BYTES))
     except OSError as exc:
         raise CliError(f"cannot read {path}: {exc.strerror or exc}") from None
-    store = open_store(args.data_dir)
-    with store:
+    with open_desktop(args.data_dir) as desktop:
+        store = desktop.store
         # A new calendar takes the file's colour if it gives one, else one no calendar has.
-        cal = _calendar_named(store, args.calendar, create=True, color=read_header(data).color,
+        cal = _calendar_named(store, args.calendar, create=True, color=header.color,
                               lazily=True)
         fresh = cal if args.calendar is not None and store.calendars_named(cal.name) == [] \
             else None
-        if cal.read_only:
-            raise CliError(f"calendar {cal.name!r} is read-only")
         show = sys.stderr.isatty() or args.progress
         last = [-1]
 
-        def progress(done: int, total: int) -> None:
+        def progress(_phase: str, done: int, total: int) -> None:
             pct = 100 * done // max(total, 1)
             if show and pct != last[0]:
                 last[0] = pct
                 sys.stderr.write(f"\rimporting {path.name}: {done}/{total} ({pct}%)")
                 sys.stderr.flush()
 
-        result = parse_ics(data, calendar_id=cal.id, progress=progress)
-        # An event already in another calendar stays there (docs/import.md).
-        counts = store.import_events(result.events, progress=progress, create=fresh)
+        try:
+            # An event already in another calendar stays there (docs/import.md).
+            report = import_file(store, path, fresh or cal.id, progress=progress)
+        except ReadOnlyCalendar as exc:
+            raise CliError(str(exc)) from None
+        except OSError as exc:
+            raise CliError(f"cannot read {path}: {exc.strerror or exc}") from None
         if show:
             sys.stderr.write("\n")
-    for s in result.skipped:
+    for s in report.skipped:
         print(f"skipped: {s}", file=sys.stderr)
-    for w in result.warnings:  # read as meant, not skipped (docs/import.md)
+    for w in report.warnings:  # read as meant, not skipped (docs/import.md)
         print(f"warning: {w}", file=sys.stderr)
-    warned = len(result.warnings)
+    warned = len(report.warnings)
     # Counted by the one rule (aurora_core.counting), as the window counts.
+    counts = report.counts
     text = import_headline(counts, repr(cal.name))
-    if result.skipped:
-        text += f"; skipped {plural(len(result.skipped), 'item')}"
+    if report.skipped:
+        text += f"; skipped {plural(len(report.skipped), 'item')}"
     if warned:
         text += f"; {plural(warned, 'warning')}"
     out.write(text + ".\n")
-    if not counts.total and result.skipped:
+    if not counts.total and report.skipped:
         return EXIT_ERROR
     return 0
 
 
 def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
-    from aurora_core.ical import to_ics
+    from .transfer import export_data, export_file
 
-    store = open_store_for_reading(args.data_dir)
-    with store:
-        cals = {c.id: c for c in store.calendars()}
-        cal = _calendar_named(store, args.calendar, create=False) if args.calendar else None
-        events = store.events(cal.id if cal else None)
-        data = to_ics(events, cals, calendar_name=cal.name if cal else None)
     target = Path(args.output)
-    if str(target) == "-":
-        sys.stdout.buffer.write(data)
-        return 0
-    tmp = target.with_name(target.name + ".part")
-    try:
-        tmp.write_bytes(data)
-        tmp.replace(target)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise CliError(f"cannot write {target}: {exc.strerror or exc}") from None
-    out.write(f"Exported {export_text(events)} to {target}.\n")
+    with open_desktop(args.data_dir, for_reading=True) as desktop:
+        store = desktop.store
+        cal = _calendar_named(store, args.calendar, create=False) if args.calendar else None
+        if str(target) == "-":
+            data, _events = export_data(store, cal.id if cal else None)
+            sys.stdout.buffer.write(data)
+            return 0
+        try:
+            report = export_file(store, target, cal.id if cal else None)
+        except OSError as exc:
+            raise CliError(f"cannot write {target}: {exc.strerror or exc}") from None
+    out.write(f"Exported {report.text} to {target}.\n")
     return 0
 
 

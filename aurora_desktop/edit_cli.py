@@ -34,7 +34,8 @@ from aurora_core.model import (
 )
 from aurora_core.recurrence import edit_all
 
-from .cli import CliError, _calendar_named, open_store
+from .app import open_desktop
+from .cli import CliError, _calendar_named
 from .systemzone import system_zone_name
 
 __all__ = ["add_edit_commands"]
@@ -95,7 +96,8 @@ def _quick_add(args: argparse.Namespace, out: TextIO) -> int:
     if result.not_understood:
         raise CliError("not understood, nothing added: " + "; ".join(result.not_understood))
     assert result.start is not None and result.end is not None
-    with open_store(args.data_dir) as store:
+    with open_desktop(args.data_dir) as desktop:
+        store = desktop.store
         cal = _calendar_named(store, args.calendar, create=False)
         if cal.read_only:
             raise CliError(f"calendar {cal.name!r} is read-only")
@@ -118,7 +120,8 @@ def cmd_add(args: argparse.Namespace, out: TextIO) -> int:
     if missing:  # what argparse said when they were required (the contract)
         args.add_parser.error("the following arguments are required: " + ", ".join(missing))
     start, end = _times(args.start, args.end, args.timezone)
-    with open_store(args.data_dir) as store:
+    with open_desktop(args.data_dir) as desktop:
+        store = desktop.store
         cal = _calendar_named(store, args.calendar, create=False)
         if cal.read_only:
             raise CliError(f"calendar {cal.name!r} is read-only")
@@ -143,7 +146,8 @@ def cmd_edit(args: argparse.Namespace, out: TextIO) -> int:
         value = getattr(args, name)
         if value is not None:
             changes[name] = value
-    with open_store(args.data_dir) as store:
+    with open_desktop(args.data_dir) as desktop:
+        store = desktop.store
         ev = _find(store, args.id)
         if args.start is not None:
             changes["start"], changes["end"] = _times(args.start, args.end, args.timezone,
@@ -161,7 +165,8 @@ def cmd_edit(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_delete(args: argparse.Namespace, out: TextIO) -> int:
-    with open_store(args.data_dir) as store:
+    with open_desktop(args.data_dir) as desktop:
+        store = desktop.store
         ev = _find(store, args.id)
         store.delete_event(ev.id)
     what = "the series" if ev.is_recurring and ev.recurrence_id is None else "the event"

@@ -14,20 +14,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any, TextIO
 
-from .store import Store
+from .app import open_desktop
 from .subscriptions import FetchError, refresh_all, subscribe
 
 __all__ = ["ERRORS", "add_subscription_commands"]
 
-DB_NAME = "aurora.sqlite3"
 EXIT_ERROR = 2
-
-
-def _store(data_dir: Path) -> Store:
-    return Store(Path(data_dir) / DB_NAME)
 
 
 def _count(n: int, what: str) -> str:
@@ -35,7 +29,8 @@ def _count(n: int, what: str) -> str:
 
 
 def cmd_subscribe(args: argparse.Namespace, out: TextIO) -> int:
-    with _store(args.data_dir) as store:
+    with open_desktop(args.data_dir) as desktop:
+        store = desktop.store
         done = subscribe(store, args.url, args.name)
         url = store.subscription(done.calendar.id).url  # type: ignore[union-attr]
         n = store.count_events(done.calendar.id)
@@ -46,7 +41,8 @@ def cmd_subscribe(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_refresh(args: argparse.Namespace, out: TextIO) -> int:
-    with _store(args.data_dir) as store:
+    with open_desktop(args.data_dir) as desktop:
+        store = desktop.store
         results = refresh_all(store)
     if not results:
         out.write("No subscriptions.\n")
@@ -64,7 +60,8 @@ def cmd_refresh(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_unsubscribe(args: argparse.Namespace, out: TextIO) -> int:
-    with _store(args.data_dir) as store:
+    with open_desktop(args.data_dir) as desktop:
+        store = desktop.store
         subs = store.subscriptions()
         folded = args.name.strip().casefold()
         sub = next((s for s in subs if s.calendar.name.casefold() == folded), None)

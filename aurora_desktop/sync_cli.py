@@ -19,23 +19,19 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from .app import open_desktop
 from .auth import AccountService
 from .store import Store
 from .sync import SyncError, SyncReport, account_id, make_engine
 
 __all__ = ["add_sync_commands", "after_login", "before_logout", "run_sync"]
 
-DB_NAME = "aurora.sqlite3"
-
-
-def _store(data_dir: Path) -> Store:
-    return Store(Path(data_dir) / DB_NAME)
-
 
 def run_sync(data_dir: Path, accounts: AccountService, *,
              adopt_local: bool | None = None) -> tuple[SyncReport, list[dict[str, Any]]]:
     """One sync of ``data_dir``'s store; (report, the account's open conflicts as JSON)."""
-    with _store(data_dir) as store:
+    with open_desktop(data_dir) as desktop:
+        store = desktop.store
         engine = make_engine(data_dir, store, accounts)
         if adopt_local is None:
             adopt_local = store.sync_value(engine.account, "adopt_local") != "0"
@@ -82,10 +78,8 @@ def describe(report: SyncReport, conflicts: list[dict[str, Any]]) -> str:
 
 
 def cmd_sync(args: argparse.Namespace, out: TextIO) -> int:
-    from .account_cli import make_account_service
-
-    accounts = make_account_service(args.data_dir)
-    report, conflicts = run_sync(args.data_dir, accounts)
+    desktop = open_desktop(args.data_dir)
+    report, conflicts = run_sync(desktop.data_dir, desktop.accounts())
     if args.json:
         json.dump(report.to_json(conflicts), out, ensure_ascii=False)
         out.write("\n")
@@ -101,7 +95,8 @@ def after_login(accounts: AccountService, data_dir: Path, *, keep_local: bool,
     if ident is None:
         return
     account = account_id(*ident)
-    with _store(data_dir) as store:
+    with open_desktop(data_dir) as desktop:
+        store = desktop.store
         store.set_current_account(account)
         if store.sync_value(account, "cursor") is None:
             store.set_sync_value(account, "adopt_local", "0" if keep_local else "1")
@@ -120,7 +115,8 @@ def before_logout(accounts: AccountService, data_dir: Path, *, remove_local: boo
     if ident is None:
         return
     account = account_id(*ident)
-    with _store(data_dir) as store:
+    with open_desktop(data_dir) as desktop:
+        store = desktop.store
         waiting = store.pending_count(account)
         removed = store.release_account(account, keep=not remove_local)
     if remove_local:
@@ -135,7 +131,8 @@ def after_delete(identity: tuple[str, str] | None, data_dir: Path) -> None:
     """The account is gone from the server: its calendars become this computer's own."""
     if identity is None:
         return
-    with _store(data_dir) as store:
+    with open_desktop(data_dir) as desktop:
+        store = desktop.store
         store.detach_account(account_id(*identity))
 
 

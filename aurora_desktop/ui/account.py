@@ -158,12 +158,13 @@ def install_account(app: Any, data_dir: Path, *,
     """Build the window's account service and plug the account into ``app`` (app.App).
 
     The window may sign in for this run only when the machine has no secure
-    store (``make_account_service(window=True)``); the command line refuses.
+    store (``account_service(window=True)``); the command line refuses. The
+    composition root (app.py) hands over the service it made.
     """
     if service is None:
-        from aurora_desktop.account_cli import make_account_service
+        from aurora_desktop.auth import account_service
 
-        service = make_account_service(Path(data_dir), window=True)
+        service = account_service(Path(data_dir), window=True)
     settings = app.settings
     ui = AccountUi(service, app.window, lambda: themes.resolve(settings.get("ui/theme")))
     settings.changed.connect(ui.on_setting)

@@ -19,7 +19,6 @@ from aurora_desktop.store import ChangeNotice, Store
 from aurora_desktop.sync import LOCK_FILE, SyncLock, account_id
 from aurora_desktop.ui import theme as themes
 from aurora_desktop.ui.account_form import Page
-from aurora_desktop.ui.sync_controller import DB_NAME
 
 __all__ = ["AccountSyncBridge", "AdoptPage", "SignOutPage"]
 
@@ -77,7 +76,7 @@ class AccountSyncBridge:
         events were removed. Call :meth:`released` on the GUI thread afterwards.
         """
         account = account_id(server, sub)
-        store = Store(self.data_dir / DB_NAME)
+        store = Store(self.store.path)  # its own connection to the window's file
         try:
             with SyncLock(self.data_dir / LOCK_FILE).hold():
                 return store.release_account(account, keep=keep)

@@ -3,8 +3,8 @@
 File → Subscribe to calendar… (:mod:`subscribe_dialog`), View → Refresh
 subscriptions, and the refreshes themselves: every ``subscriptions/refresh_minutes``
 (an hour by default), at start-up (:meth:`SubscriptionsUi.start`) and on
-demand. Each fetch runs off the GUI thread (:func:`ops.run_in_background`) on
-its own store connection; the result reaches the window as a change notice.
+demand. Each fetch runs off the GUI thread (:func:`ops.run_on_store`) on its
+own store connection; the result reaches the window as a change notice.
 A failing refresh only changes the calendar's row in the sidebar (a marker,
 the reason on hover): never a dialog. One that failed because the server could
 not be reached is tried again when the network comes back (Qt's network
@@ -23,13 +23,12 @@ from typing import Any
 
 from aurora_desktop.qt import QtCore, QtGui, QtNetwork, is_alive
 from aurora_desktop.store import ChangeNotice, Store, StoreError
-from aurora_desktop.ui.ops import BackgroundOp, run_in_background
+from aurora_desktop.ui.ops import BackgroundOp, run_on_store
 from aurora_desktop.ui.subscribe_dialog import SubscribeDialog
 
 __all__ = ["SubscriptionsUi", "install_subscriptions"]
 
 log = logging.getLogger("aurora.ui.subscriptions")
-DB_NAME = "aurora.sqlite3"
 MIN_MINUTES = 5
 TICK_MS = 60_000  # the due time is checked on the wall clock every minute (see start())
 RETRY_MINUTES = (1, 2, 5, 10)  # after a network failure; then every 10 minutes
@@ -45,7 +44,7 @@ class SubscriptionsUi(QtCore.QObject):
         self.window = window = app.window
         self.store: Store = app.store
         self.settings = getattr(app, "settings", None)
-        self.path = Path(data_dir) / DB_NAME
+        self.data_dir = Path(data_dir)
         self.op: BackgroundOp[Any] | None = None
         self.subscribe_op: BackgroundOp[Any] | None = None
         self._again = False  # a refresh of every subscription was asked during one
@@ -194,17 +193,16 @@ class SubscriptionsUi(QtCore.QObject):
                 self.window.show_message("No subscribed calendars to refresh.")
             self._announce_done = False
             return None
-        path = self.path
         ids = None if only is None else frozenset(only)
 
-        def work() -> list[Any]:
+        def work(store: Store) -> list[Any]:
             from aurora_desktop.subscriptions import refresh_all
 
-            with Store(path) as store:
-                return refresh_all(store, only=ids)
+            return refresh_all(store, only=ids)
 
-        self.op = run_in_background(self, work, self._refreshed, self._failed,
-                                    name="subscriptions")
+        # Announced by _refreshed, marked remote: a feed's events are never sent to sync.
+        self.op = run_on_store(self, self.store, work, self._refreshed, self._failed,
+                               name="subscriptions", announce=False)
         return self.op
 
     def _refreshed(self, results: list[Any]) -> None:
@@ -257,16 +255,15 @@ class SubscriptionsUi(QtCore.QObject):
 
     def subscribe(self, url: str, name: str | None) -> BackgroundOp[Any]:
         """Subscribe and fetch off the GUI thread; the dialog hears how it went."""
-        path = self.path
-
-        def work() -> Any:
+        def work(store: Store) -> Any:
             from aurora_desktop.subscriptions import subscribe
 
-            with Store(path) as store:
-                return subscribe(store, url, name)
+            return subscribe(store, url, name)
 
-        self.subscribe_op = run_in_background(self, work, self._subscribed,
-                                              self._subscribe_failed, name="subscribe")
+        # Announced by _subscribed (a local change: with an account it is sent).
+        self.subscribe_op = run_on_store(self, self.store, work, self._subscribed,
+                                         self._subscribe_failed, name="subscribe",
+                                         announce=False)
         return self.subscribe_op
 
     def _subscribed(self, done: Any) -> None:

@@ -1,6 +1,6 @@
 """When the window syncs, and what it shows about it (the Qt glue of aurora_desktop.sync).
 
-Syncs run off the GUI thread through :func:`run_in_background`, each on its
+Syncs run off the GUI thread through :func:`ops.run_on_store`, each on its
 own :class:`Store` connection; the window's store is told what a pull changed
 (:meth:`Store.announce`), so views reload and reminders re-plan. Nothing here
 ever opens a modal dialog: a background sync only changes the status-bar
@@ -42,13 +42,12 @@ from aurora_desktop.auth import AccountService, AccountStatus
 from aurora_desktop.qt import QtCore, QtNetwork, Signal, is_alive
 from aurora_desktop.store import ChangeNotice, Conflict, Store
 from aurora_desktop.sync import SyncError, SyncReport, account_id, make_engine
-from aurora_desktop.ui.ops import BackgroundOp, run_in_background
+from aurora_desktop.ui.ops import BackgroundOp, run_in_background, run_on_store
 
 __all__ = ["SyncController", "SyncOutcome", "refused_message"]
 
 log = logging.getLogger("aurora.sync")
 
-DB_NAME = "aurora.sqlite3"
 EDIT_DELAY_MS = 3_000
 PERIOD_MS = 5 * 60_000
 START_DELAY_MS = 1_500
@@ -313,27 +312,25 @@ class SyncController(QtCore.QObject):
         self._timer.stop()
         self._again = False
         self._set("syncing", "")
-        self._op = run_in_background(self, self._work, self._done, self._failed, name="sync")
+        # What a pull changed is announced by _take, marked remote (never sent back).
+        self._op = run_on_store(self, self.store, self._work, self._done, self._failed,
+                                name="sync", announce=False)
 
-    def _work(self) -> SyncOutcome:
+    def _work(self, store: Store) -> SyncOutcome:
         """One sync on its own connection (worker thread)."""
-        store = Store(self.data_dir / DB_NAME)
-        try:
-            engine = make_engine(self.data_dir, store, self.accounts)
-            account = engine.account
-            adopt = store.sync_value(account, "adopt_local") == "1"
-            if adopt and store.sync_value(account, "cursor") is not None:
-                # Answered after an earlier sync already began the account here: the
-                # account's calendars are here now, so names can be matched.
-                store.adopt_local_calendars(account)
-            report = engine.run(adopt_local=adopt)
-            if adopt:
-                store.set_sync_value(account, "adopt_local", "done")
-            return SyncOutcome(account, report, store.pending_count(account),
-                               store.conflicts(account), store.problems(account),
-                               adopted=adopt)
-        finally:
-            store.close()
+        engine = make_engine(self.data_dir, store, self.accounts)
+        account = engine.account
+        adopt = store.sync_value(account, "adopt_local") == "1"
+        if adopt and store.sync_value(account, "cursor") is not None:
+            # Answered after an earlier sync already began the account here: the
+            # account's calendars are here now, so names can be matched.
+            store.adopt_local_calendars(account)
+        report = engine.run(adopt_local=adopt)
+        if adopt:
+            store.set_sync_value(account, "adopt_local", "done")
+        return SyncOutcome(account, report, store.pending_count(account),
+                           store.conflicts(account), store.problems(account),
+                           adopted=adopt)
 
     def _done(self, outcome: SyncOutcome) -> None:
         self._op = None

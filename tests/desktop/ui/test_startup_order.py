@@ -97,7 +97,8 @@ def done():
     else:
         QtCore.QTimer.singleShot(20, done)
 
-appmod.MainWindow = Watched
+import aurora_desktop.ui.main_window as main_window_module
+main_window_module.MainWindow = Watched  # what app.build makes
 appmod.make_qapp(["aurora"])
 QtCore.QTimer.singleShot(0, done)
 QtCore.QTimer.singleShot(20_000, QtCore.QCoreApplication.instance().quit)
