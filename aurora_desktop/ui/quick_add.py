@@ -341,5 +341,4 @@ def install_quick_add(window: MainWindow) -> QuickAddField:
         window.file_menu.insertAction(actions[actions.index(new) + 1], act)
     else:
         window.file_menu.addAction(act)
-    window.act_quick_add = act  # type: ignore[attr-defined]
     return field
