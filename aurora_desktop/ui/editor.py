@@ -27,6 +27,7 @@ from aurora_core.model import (
     get_zone,
 )
 from aurora_core.repeat import WEEKDAYS, RepeatPreset, nth_weekday
+from aurora_core.times import wall_in
 from aurora_desktop.qt import Qt, QtCore, QtGui, QtWidgets
 from aurora_desktop.ui import editor_sections as sections
 from aurora_desktop.ui.editor_sections import FLOATING, ReminderRow, pydate, pytime, qdate, qtime
@@ -359,8 +360,7 @@ class EventEditor(QtWidgets.QDialog):
             except ValidationError:
                 start = end = None
             if isinstance(start, ZonedTime) and isinstance(end, ZonedTime):
-                s = start.at.astimezone(mine)
-                e = end.at.astimezone(mine)
+                s, e = wall_in(start, mine), wall_in(end, mine)
                 text = f"{self._clock(s)}–{self._clock(e)} your time"
                 if s.date() != start.local.date() or e.date() != s.date():
                     loc = QtCore.QLocale()
