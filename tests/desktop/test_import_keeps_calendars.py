@@ -186,4 +186,4 @@ def test_the_default_calendar_made_beside_read_only_ones_gets_a_free_name(
         personal = store.default_calendar()
         store.put_calendar(Calendar(personal.id, personal.name, personal.color,
                                     read_only=True))
-        assert store.default_calendar().name == "Personal (2)"
+        assert store.default_calendar_or_new().name == "Personal (2)"
