@@ -128,7 +128,10 @@ def _from_wall_seconds(s: int) -> datetime:
     return _EPOCH + timedelta(seconds=s)
 
 
-def _key(t: EventTime) -> int:
+def _time_seconds(t: EventTime) -> int:
+    """A time as the store keeps it in its *_key columns: UTC epoch seconds for a zoned
+    time, wall seconds for an all-day or floating one (not aurora_core.model.time_key, the
+    text form that matches overrides and EXDATEs). :func:`_time` is the inverse."""
     if isinstance(t, ZonedTime):
         return int(t.at.timestamp())
     if isinstance(t, AllDayDate):
@@ -152,7 +155,7 @@ def _event_values(ev: Event) -> tuple[object, ...]:
         None if ev.recurrence_id is None else time_key(ev.recurrence_id),
         ev.title, ev.location, ev.notes, str(ev.status), _KIND[type(ev.start)],
         ev.start.tz if isinstance(ev.start, ZonedTime) else None,
-        _key(ev.start), _key(ev.end), ev.rrule,
+        _time_seconds(ev.start), _time_seconds(ev.end), ev.rrule,
         " ".join(time_key(x) for x in ev.exdates), " ".join(time_key(x) for x in ev.rdates),
         _reminders_text(ev.reminders), int(ev.created.timestamp()), int(ev.updated.timestamp()),
         "\n".join(ev.extra),

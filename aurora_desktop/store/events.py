@@ -23,9 +23,9 @@ from .base import (
     ChangeNotice,
     StoreBase,
     _event_values,
-    _key,
     _reminders_parse,
     _time,
+    _time_seconds,
 )
 from .zones import save_zones
 
@@ -383,7 +383,7 @@ class EventsMixin(StoreBase):
                 series_to_build.add(ev.uid)
             else:
                 singles.append((rowid, rowid, 0 if isinstance(ev.start, ZonedTime) else 1,
-                                _key(ev.start), _key(ev.end), None))
+                                _time_seconds(ev.start), _time_seconds(ev.end), None))
             if progress is not None and (i % 500 == 0 or i == total - 1):
                 progress(i + 1, total)
         # The definitions of zones a file defined go with their events (store/zones.py).

@@ -22,8 +22,8 @@ from .base import (
     HORIZON_STEP,
     StoreBase,
     _from_wall_seconds,
-    _key,
     _time,
+    _time_seconds,
     _wall_seconds,
 )
 
@@ -108,8 +108,8 @@ class InstancesMixin(StoreBase):
                 walls = rule_walls_between(master, lo, hi, DENSE)
             if len(walls) >= DENSE:
                 expanded_to = _wall_seconds(walls[-1])
-        skip = {_key(x) for x in master.exdates}
-        skip.update(_key(e.recurrence_id) for _, e in overrides if e.recurrence_id is not None)
+        skip = {_time_seconds(x) for x in master.exdates}
+        skip.update(_time_seconds(e.recurrence_id) for _, e in overrides if e.recurrence_id is not None)
         rows = []
         seen: set[int] = set()
         extra = [own_wall(r) for r in master.rdates if lo <= own_wall(r) <= hi]
@@ -121,14 +121,15 @@ class InstancesMixin(StoreBase):
             end = key_of(wall + dur) if whole_days else k + dur_s
             rows.append((master_rowid, master_rowid, wall_clock, k, end, k))
         if from_wall is None:
-            excluded = {_key(x) for x in master.exdates}
+            excluded = {_time_seconds(x) for x in master.exdates}
             for rowid, ov in overrides:
                 assert ov.recurrence_id is not None
-                rk = _key(ov.recurrence_id)
+                rk = _time_seconds(ov.recurrence_id)
                 if rk in excluded or ov.status == EventStatus.CANCELLED:
                     continue
                 ov_wall = 0 if isinstance(ov.start, ZonedTime) else 1
-                rows.append((rowid, master_rowid, ov_wall, _key(ov.start), _key(ov.end), rk))
+                rows.append((rowid, master_rowid, ov_wall, _time_seconds(ov.start),
+                             _time_seconds(ov.end), rk))
         self._insert_instances(rows)
         self._db.execute("UPDATE events SET expanded_to = ? WHERE rowid = ?",
                          (expanded_to, master_rowid))
@@ -224,7 +225,8 @@ class InstancesMixin(StoreBase):
 
     def _insert_single_instance(self, rowid: int, ev: Event) -> None:
         wall_clock = 0 if isinstance(ev.start, ZonedTime) else 1
-        self._insert_instances([(rowid, rowid, wall_clock, _key(ev.start), _key(ev.end), None)])
+        self._insert_instances([(rowid, rowid, wall_clock, _time_seconds(ev.start),
+                                 _time_seconds(ev.end), None)])
 
     def _insert_instances(self, rows: Sequence[tuple[object, ...]]) -> None:
         """Insert instance rows (event, series, wall_clock, start, end, rid), keeping the longest
