@@ -125,6 +125,7 @@ class _Busy(QtCore.QObject):
         self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
         self.dialog.setAutoClose(False)
         self.dialog.setAutoReset(False)
+        self.dialog.setValue(0)  # starts its clock: shown after the minimum duration
 
     def progress(self, phase: str, done: int, total: int) -> None:
         if is_alive(self.dialog):
