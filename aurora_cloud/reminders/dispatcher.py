@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from aurora_cloud.reminders import schedule
 from aurora_cloud.reminders.render import Email, render_reminder
 from aurora_cloud.storage import Due, Storage
-from aurora_cloud.storage.dynamo import due_bucket, parse_iso
+from aurora_cloud.storage.dynamo import due_bucket, parse_iso, user_of
 from aurora_core import custom_zones, wire
 from aurora_core.model import Event, ValidationError
 from aurora_core.times import DisplayZone
@@ -444,7 +444,7 @@ class Dispatcher:
             return "failed", ""
 
     def _one(self, it: _Leased, now: datetime, cache: _RunCache) -> tuple[str, str]:
-        sub = it.pk.removeprefix("USER#")
+        sub = user_of(it.pk)
         # An event in a zone a file defined: its stored definition, registered here for
         # the threads the work runs on (docs/import.md).
         token = custom_zones.resolver.set(functools.partial(self.storage.get_zone, sub))
