@@ -5,12 +5,14 @@ edit made while the worker reads is not lost, and a failed read is tried again."
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from datetime import UTC, timedelta
+from pathlib import Path
 
 import pytest
 
 from aurora_desktop.reminders import planner as planner_module
-from aurora_desktop.reminders.engine import MemoryWatermark
+from aurora_desktop.reminders.engine import MemoryWatermark, PlanJob, ReminderEngine
 from aurora_desktop.reminders.notifier import RecordingNotifier
 from aurora_desktop.store import Store
 from aurora_desktop.ui.reminder_service import ReminderService
@@ -83,3 +85,42 @@ def test_a_failed_plan_is_tried_again_at_the_next_check(
     service.scheduler.tick()  # the minute's tick checks (and plans) again at the latest
     qtbot.waitUntil(lambda: recorder.titles() == ["Standup"], timeout=5000)
     assert len(held.calls) == 2  # the one that failed, and the one tried again
+
+
+class ManualRunner:
+    """A plan runner the test drives: it keeps the jobs; the test runs them."""
+
+    def __init__(self) -> None:
+        self.jobs: list[tuple[PlanJob, Callable[[planner_module.WindowPlan], None]]] = []
+
+    def __call__(self, job: PlanJob, done: Callable[[planner_module.WindowPlan], None],
+                 failed: Callable[[BaseException], None]) -> None:
+        self.jobs.append((job, done))
+
+    def run(self, store_path: Path) -> None:
+        job, done = self.jobs.pop(0)
+        with Store(store_path) as own:  # a connection of its own, as a worker's
+            plan = job(own)
+        done(plan)
+
+
+def test_the_engine_decides_nothing_until_its_plan_is_in_and_replans_once_at_a_time(
+        store_path: Path, store: Store, recorder: RecordingNotifier,
+        make_engine: Callable[..., ReminderEngine]) -> None:
+    runner = ManualRunner()
+    engine = make_engine(plan_runner=runner)
+    make_event(store, "Standup", T0 + timedelta(minutes=15))  # due now
+    store.occurrences(T0, T0 + timedelta(days=1), UTC)  # its horizon, as above
+    engine.check()
+    engine.check()  # asked again while the plan is out: still one job
+    assert len(runner.jobs) == 1 and recorder.shown == []
+    engine.replan()  # e.g. the zone changed while it was out
+    make_event(store, "Review", T0 + timedelta(minutes=15))
+    runner.run(store_path)  # a plan that has both events
+    engine.check()  # the replan asked for is done next, before deciding
+    assert recorder.shown == [] and len(runner.jobs) == 1
+    runner.run(store_path)
+    engine.check()
+    assert sorted(recorder.titles()) == ["Review", "Standup"]
+    engine.check()
+    assert runner.jobs == [] and len(recorder.shown) == 2  # a plan in hand: no more jobs
