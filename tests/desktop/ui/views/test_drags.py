@@ -93,3 +93,24 @@ def test_escape_during_a_month_drag_keeps_the_day(make_window, store) -> None:
     QTest.keyClick(v, Qt.Key.Key_Escape)
     QTest.mouseRelease(v, LEFT, NONE, target)
     assert wall(store.get_event(ev.id).start) == datetime(2026, 11, 25, 15)
+
+
+def test_in_a_work_week_without_tuesday_a_bar_dropped_on_wednesday_lands_there(
+        make_window, store, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.set("ui/work_days", "1,3,5")
+    w = make_window("workweek")
+    monday = TODAY - timedelta(days=2)
+    ev = store.put_event(Event.new(store.default_calendar().id, "Training",
+                                   AllDayDate(monday), AllDayDate(monday + timedelta(days=1))))
+    w.refresh()
+    v = week(w)
+    assert v.days() == [monday, TODAY, TODAY + timedelta(days=2)]
+    h = v.header
+    [bar] = v.bars()
+    a = h.bar_rect(bar).center().toPoint()
+    b = QtCore.QPoint(int(a.x() + h._colw()), a.y())  # one column right: Wednesday
+    QTest.mousePress(h, LEFT, NONE, a)
+    QTest.mouseMove(h, QtCore.QPoint(a.x() + 20, a.y()))
+    QTest.mouseMove(h, b)
+    QTest.mouseRelease(h, LEFT, NONE, b)
+    assert store.get_event(ev.id).start == AllDayDate(TODAY)
