@@ -24,6 +24,7 @@ sys.path.insert(0, str(HERE))
 from ui_data import fill_demo  # noqa: E402
 
 from aurora_core.model import Reminder, ZonedTime, get_zone  # noqa: E402
+from aurora_core.times import DisplayZone  # noqa: E402
 from aurora_desktop.app import make_qapp  # noqa: E402
 from aurora_desktop.qt import QtCore, QtWidgets  # noqa: E402
 from aurora_desktop.reminders.engine import PendingReminder  # noqa: E402
@@ -127,7 +128,12 @@ def shots(app: QtWidgets.QApplication, w: MainWindow, store: Store, out: Path,
     # Scope question.
     modal(app, lambda: dialogs.ask_scope(w, "move"), p("scope"))
     # Import target and export choice (the window's own code paths).
-    modal(app, lambda: w.import_export.import_ics(ics), p("import-target"))
+    def import_question() -> None:  # the question comes once the file was scanned
+        op = w.import_export.import_ics(ics)
+        while op is not None and op.running:  # until it was answered (cancelled)
+            app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)
+
+    modal(app, import_question, p("import-target"))
     modal(app, lambda: w.import_export.export_ics(), p("export"))
     # About, shortcuts.
     modal(app, w.menu_actions.show_about, p("about"))
@@ -189,7 +195,7 @@ def main() -> None:
         settings.set("ui/week_start", 1)
         settings.set("ui/clock_24h", "24")
         settings.set("window/date", TODAY.isoformat())
-        w = MainWindow(store, settings, zone=zone, zone_name=TZ, now=lambda: now)
+        w = MainWindow(store, settings, zone=DisplayZone(TZ, zone), now=lambda: now)
         w.resize(1280, 800)
         w.show()
         settle(app)

@@ -17,7 +17,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from aurora_core.counting import ImportCounts, export_text, import_headline, plural
 from aurora_core.model import Calendar, Event, new_id
@@ -164,11 +164,12 @@ class ImportExport(QtCore.QObject):
 
     # ---------------------------------------------------------------- import
     def import_ics(self, path: Path | None = None,
-                   calendar_id: str | None = None) -> BackgroundOp[ImportReport] | None:
+                   calendar_id: str | None = None) -> BackgroundOp[Any] | None:
         """Ask for the file (``path`` None) and the calendar (``calendar_id`` None), then
-        import off the GUI thread."""
+        import off the GUI thread. The calendars offered are worked out off the GUI thread
+        too (a file of 100,000 events takes a second and more to scan): the question comes
+        when they are known. Returns the running step (None: the user cancelled)."""
         w = self.window
-        create = None
         if path is None:
             name, _ = QtWidgets.QFileDialog.getOpenFileName(
                 w, "Import calendar", str(Path.home()), "iCalendar files (*.ics *.ical);;"
@@ -176,17 +177,32 @@ class ImportExport(QtCore.QObject):
             if not name:
                 return None
             path = Path(name)
-        if calendar_id is None:
+        if calendar_id is not None:
+            return self.start_import(path, calendar_id)
+        source = path
+        w.show_message(f"Reading {source.name}…", 0)
+
+        def ask(t: ImportTargets) -> None:
+            if not is_alive(w):
+                return
+            w.show_message("")
             # Preselected: the calendar already holding its events (docs/import.md)
-            t = import_targets(self.store, path)
             choice, ok = QtWidgets.QInputDialog.getItem(w, "Import into", "Import the events "
                                                         "into:", t.labels, t.default, False)
             if not ok:
-                return None
+                return
             cal = t.calendars[t.labels.index(choice)]
-            calendar_id = cal.id
-            create = cal if cal is t.fresh else None  # made only if anything goes into it
-        return self.start_import(path, calendar_id, create)
+            # A new calendar is made only if anything goes into it.
+            self.start_import(source, cal.id, cal if cal is t.fresh else None)
+
+        def failed(exc: BaseException) -> None:
+            if is_alive(w):
+                w.show_message("")
+                self.import_finished(ImportSummary(source,
+                                                   error=import_error_text(source, exc)))
+
+        return run_on_store(self, self.store, lambda own: import_targets(own, source), ask,
+                            failed, name="import-targets")
 
     def start_import(self, path: Path, calendar_id: str,
                      create: Calendar | None = None) -> BackgroundOp[ImportReport]:

@@ -182,3 +182,40 @@ def test_a_calendar_delete_that_fails_says_so_once_and_deletes_nothing(
     assert said == ["Cannot delete the calendar “Club”: the disk is full. Nothing was deleted."]
     assert store.count_events(club.id) == 1
     assert window.calendar_model.rowCount() == 2
+
+
+def test_the_import_question_waits_for_the_file_scan_off_the_gui_thread(
+        window: MainWindow, store: Store, qtbot: Any, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from aurora_desktop.ui import importexport
+
+    put(store, "Standup", at(TODAY, 9))
+    f = tmp_path / "team.ics"
+    f.write_bytes(transfer.export_data(store)[0])
+    release = threading.Event()
+    scan = importexport.import_targets
+
+    def slow_scan(own: Store, path: Path) -> importexport.ImportTargets:
+        assert release.wait(30), "the test never let the scan go"
+        return scan(own, path)
+
+    asked: list[list[str]] = []
+
+    def answer(_parent: Any, _title: str, _label: str, choices: list[str], current: int,
+               *_: Any) -> tuple[str, bool]:
+        asked.append(list(choices))
+        return choices[current], True
+
+    monkeypatch.setattr(importexport, "import_targets", slow_scan)
+    monkeypatch.setattr(QtWidgets.QInputDialog, "getItem", answer)
+    done: list[importexport.ImportSummary] = []
+    window.import_export.import_finished = done.append  # type: ignore[method-assign]
+    op = window.import_export.import_ics(f)
+    assert op is not None and op.running and asked == []
+    _gui_thread_runs(qtbot)
+    assert window.statusBar().currentMessage() == "Reading team.ics…"
+    release.set()
+    qtbot.waitUntil(lambda: bool(done), timeout=10_000)
+    assert asked == [["New calendar “Personal (2)”", "Personal (holds 1 event of this file)"]]
+    assert done[0].error is None and done[0].counts is not None
+    assert done[0].counts.unchanged == 1
