@@ -24,11 +24,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
 from aurora_core.model import EventTime
-from aurora_core.times import DisplayZone
 from aurora_desktop.qt import Qt, QtGui, QtWidgets, is_alive
 from aurora_desktop.settings import Settings
 from aurora_desktop.store import ChangeNotice, Store
@@ -58,13 +57,14 @@ log = logging.getLogger("aurora.ui")
 
 
 class MainWindow(QtWidgets.QMainWindow):
-    def __init__(self, store: Store, settings: Settings, *, zone: DisplayZone,
+    def __init__(self, store: Store, settings: Settings, *, zone: tzinfo, zone_name: str,
                  now: Callable[[], datetime] | None = None,
                  parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
         self.settings = settings
-        self.zone = zone  # the zone times are shown in (settings: ui/time_zone)
+        self.zone = zone
+        self.zone_name = zone_name
         self.setWindowTitle("Aurora Time")
         self.setAccessibleName("Aurora Time")
         self.hide_on_close: Callable[[], bool] = lambda: False
@@ -79,16 +79,16 @@ class MainWindow(QtWidgets.QMainWindow):
         self.settings_ui = WindowSettings(self)  # reads the display settings into ctx
 
         self.undo_stack = QtGui.QUndoStack(self)
-        self.controller = Controller(store, self.undo_stack, zone, self)
+        self.controller = Controller(store, self.undo_stack, zone, zone_name, self)
         self.controller.ask_scope = self._ask_scope
         self.controller.report_error = self.report_error
 
-        self.model = OccurrenceModel(store, zone.tz, self)
+        self.model = OccurrenceModel(store, zone, self)
         self.model.failed.connect(self._read_failed)
         # The neighbouring pages are read once the window has been painted (start-up time).
         self.model.hold_prefetch(True)
         after_first_paint(self, self._after_first_paint)
-        self.agenda_model = AgendaModel(store, zone.tz, self)
+        self.agenda_model = AgendaModel(store, zone, self)
         self.calendar_model = CalendarListModel(store, self)
         self.search_model = SearchModel(self)
 
