@@ -36,8 +36,9 @@ class _FirstPaint(QtCore.QObject):
         if event.type() == QtCore.QEvent.Type.Paint:
             obj.removeEventFilter(self)
             obj.setProperty(_PAINTED, True)
-            # A zero timer fires once this paint (and the rest of the window's) is done.
-            QtCore.QTimer.singleShot(0, self._run)
+            # A zero timer fires once this paint (and the rest of the window's) is done;
+            # with self as its context, never after the window (and self) was deleted.
+            QtCore.QTimer.singleShot(0, self, self._run)
         return False
 
     def _run(self) -> None:
