@@ -29,7 +29,7 @@ from aurora_desktop.reminders.planner import DEFAULT_LOOKBACK, Delivery, WindowP
 from aurora_desktop.reminders.scheduler import ReminderScheduler
 from aurora_desktop.store import Store
 from aurora_desktop.systemzone import system_zone_name
-from aurora_desktop.ui.ops import run_in_background
+from aurora_desktop.ui.ops import run_on_store
 from aurora_desktop.ui.reminder_window import ReminderWindow
 from aurora_desktop.ui.tray import AppTray, icon_path
 
@@ -55,7 +55,7 @@ class ReminderService(QtCore.QObject):
     main window only where that fails (docs/reminders.md). ``plan_in_background``:
     the planner's full re-reads of the window (at start, after a clock jump, a zone
     change or a big import: a quarter second with 10,000 events) run on a worker
-    thread with a Store of its own (:func:`ui.ops.run_in_background`), so the window
+    thread with a Store of its own (:func:`ui.ops.run_on_store`), so the window
     stays responsive; without it they run on the GUI thread inside each check.
     """
 
@@ -145,13 +145,8 @@ class ReminderService(QtCore.QObject):
     def _run_plan(self, job: PlanJob, done: Callable[[WindowPlan], None],
                   failed: Callable[[BaseException], None]) -> None:
         # A Store is not thread-safe: the worker reads through its own connection.
-        path, read_only = self.store.path, self.store.read_only
-
-        def work() -> WindowPlan:
-            with Store(path, read_only=read_only) as own:
-                return job(own)
-
-        run_in_background(self, work, done, failed, name="reminder-plan")
+        run_on_store(self, self.store, job, done, failed, name="reminder-plan",
+                     announce=False)  # it only reads
 
     def start(self) -> None:
         """Arm everything and deliver what is due or was missed while we were away."""
