@@ -48,7 +48,7 @@ class SignedInFlows(PageDialog):
         """The sign-in page (where signing out and an ended sign-in lead)."""
         raise NotImplementedError
 
-    # ============================================================= sign in
+    # ============================================= after sign-in: the sync question
     def after_sign_in(self, result: SignInResult) -> None:
         """Signed in: on a first sign-in here, ask whether to add this computer's calendars
         to the account (when there are any worth asking about); then sync."""
