@@ -8,11 +8,10 @@ from typing import Any
 
 import pytest
 
-from aurora_desktop.qt import QtTest
 from aurora_desktop.ui import painters
 from aurora_desktop.ui.main_window import MainWindow
 from aurora_desktop.ui.views.month import MonthView
-from tests.helpers.ui import TODAY, at, put
+from tests.helpers.ui import TODAY, at, drain_events, put
 
 FRI = TODAY + timedelta(days=2)  # Friday 27 November 2026 (TODAY is a Wednesday)
 SAT = TODAY + timedelta(days=3)
@@ -39,7 +38,7 @@ def drawn(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
 
 def _month(window: MainWindow) -> MonthView:
     window.resize(1600, 1000)  # room for the times in every chip
-    QtTest.QTest.qWait(5)
+    drain_events()
     v = window.view
     assert isinstance(v, MonthView)
     return v

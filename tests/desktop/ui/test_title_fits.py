@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from aurora_desktop.qt import QtGui, QtTest
+from aurora_desktop.qt import QtGui
 from aurora_desktop.ui.main_window import MainWindow
 from aurora_desktop.ui.toolbar import ElidedTitle, last_year_only, without_year
+from tests.helpers.ui import drain_events
 
 
 def _show(window: MainWindow, width: int, d: date) -> tuple[str, ElidedTitle]:
     window.resize(width, 700)
     window.navigation.set_date(d)
-    QtTest.QTest.qWait(5)
+    drain_events()
     title = window.title_label
     assert isinstance(title, ElidedTitle)
     text, font = title.shown() if hasattr(title, "shown") else (title.shown_text(), title.font())

@@ -217,10 +217,10 @@ def test_the_view_switcher_stays_put_while_the_title_changes_width(window: MainW
     xs = set()
     for d in (date(2026, 5, 13), date(2026, 12, 30), date(2026, 9, 16)):
         window.navigation.set_date(d)  # "11 – 17 May 2026", "28 Dec 2026 – 3 Jan 2027", ...
-        QTest.qWait(5)
+        drain_events()
         xs.add(_x_in_window(window, switcher))
     window.view_switcher.set_view("day")
-    QTest.qWait(5)
+    drain_events()
     xs.add(_x_in_window(window, switcher))
     assert len(xs) == 1, xs
 
@@ -228,7 +228,7 @@ def test_the_view_switcher_stays_put_while_the_title_changes_width(window: MainW
 def test_the_search_field_stays_at_narrow_widths(window: MainWindow) -> None:
     for width in (1000, 950, 900):
         window.resize(width, 820)
-        QTest.qWait(5)
+        drain_events()
         f = window.search_field
         assert f.isVisible(), width
         x = _x_in_window(window, f)
@@ -239,9 +239,9 @@ def test_the_search_field_stays_at_narrow_widths(window: MainWindow) -> None:
     # the title gives way: it is cut with "…" and whole on hover
     window.resize(900, 820)
     window.navigation.set_date(date(2026, 12, 30))
-    QTest.qWait(5)
+    drain_events()
     window.view_switcher.set_view("day")
-    QTest.qWait(5)
+    drain_events()
     title = window.title_label
     assert title.text() == "Wednesday, 30 December 2026"
     shown = title.shown_text()  # type: ignore[attr-defined]
@@ -269,7 +269,7 @@ def test_narrow_month_chips_show_the_title_before_the_time(make_window, store) -
     ev = put(store, "Team stand-up", at(TODAY + timedelta(days=1), 9, 30))
     w.resize(950, 820)
     w.refresh()
-    QTest.qWait(5)
+    drain_events()
     v = w.view
     assert isinstance(v, MonthView)
     v.grab()
@@ -282,7 +282,7 @@ def test_narrow_month_chips_show_the_title_before_the_time(make_window, store) -
     assert close(got, text, 40), (got.name(), text.name(), w.ctx.theme.muted)
     # with room, the time stays
     w.resize(1600, 900)
-    QTest.qWait(5)
+    drain_events()
     r = v.item_rect(f"{ev.uid}/")
     assert r is not None and r.width() > 150
     img = v.grab().toImage()
