@@ -1,7 +1,7 @@
 """The composition root: one factory for every front end of a data folder.
 
 :func:`open_desktop` puts a data folder's parts together (the calendar database,
-the settings, the account and sync); the window (:func:`build`, :func:`run_app`)
+the settings, the account service); the window (:func:`build`, :func:`run_app`)
 and every ``aurora`` command use it, so only this module knows where the database
 file is and how the account service is made. Its parts are made when first asked
 for: ``aurora list`` reaches no account, ``aurora account status`` opens no
@@ -20,9 +20,9 @@ from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
-from aurora_core.model import ValidationError, iana_zone
+from aurora_core.model import ValidationError
+from aurora_core.times import DisplayZone
 from aurora_desktop.store import Store, StoreError
 from aurora_desktop.store.base import StoreDamaged, _environment_error
 
@@ -30,7 +30,6 @@ if TYPE_CHECKING:  # the window's parts import Qt: made only by build() and run_
     from aurora_desktop.auth import AccountService
     from aurora_desktop.qt import QtCore, QtWidgets
     from aurora_desktop.settings import Settings
-    from aurora_desktop.sync import SyncEngine
     from aurora_desktop.ui.account import AccountUi
     from aurora_desktop.ui.main_window import MainWindow
     from aurora_desktop.ui.subscriptions import SubscriptionsUi
@@ -97,13 +96,6 @@ class Desktop:
 
             self._accounts = account_service(self.data_dir, window=window)
         return self._accounts
-
-    def sync_engine(self, store: Store | None = None) -> SyncEngine:
-        """A sync engine on ``store`` (default: :attr:`store`) for the signed-in account;
-        SyncError(signed_out) when nobody is."""
-        from aurora_desktop.sync import make_engine
-
-        return make_engine(self.data_dir, store or self.store, self.accounts())
 
     @property
     def settings(self) -> Settings:
@@ -198,14 +190,11 @@ def apply_startup_theme(qapp: QtWidgets.QApplication, data_dir: Path) -> None:
     theme.apply(qapp, theme.resolve(str(settings_for(data_dir).get("ui/theme"))))
 
 
-def user_zone(settings: Settings) -> tuple[str, ZoneInfo]:
+def user_zone(settings: Settings) -> DisplayZone:
+    """The zone the window shows times in: the setting, else the system's; UTC if unknown."""
     from aurora_desktop.systemzone import system_zone_name
 
-    name = settings.get("ui/time_zone") or system_zone_name()
-    try:
-        return name, iana_zone(name)
-    except ValidationError:
-        return "UTC", iana_zone("UTC")
+    return DisplayZone.named_or_utc(settings.get("ui/time_zone") or system_zone_name())
 
 
 def build(data_dir: Path, argv: list[str], qsettings: QtCore.QSettings | None = None, *,
@@ -221,11 +210,10 @@ def build(data_dir: Path, argv: list[str], qsettings: QtCore.QSettings | None = 
 
     qapp = make_qapp(argv)
     desktop = open_desktop(data_dir)
-    settings = settings_for(desktop.data_dir, qsettings)
+    settings = desktop.settings if qsettings is None else settings_for(data_dir, qsettings)
     store = desktop.store
-    zone_name, zone = user_zone(settings)
     try:
-        window = MainWindow(store, settings, zone=zone, zone_name=zone_name)
+        window = MainWindow(store, settings, zone=user_zone(settings))
     except sqlite3.DatabaseError as exc:  # the first view read a page that cannot be read
         desktop.close()
         err = _environment_error(exc, store.path)
