@@ -9,6 +9,7 @@ from pathlib import Path
 from aurora_core.ical import parse_ics, to_ics
 from aurora_core.model import Calendar, Event
 from aurora_desktop.store import Store
+from tests.helpers.stores import make_store
 
 NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
 HEAD = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Aurora tests//EN\r\n"
@@ -59,8 +60,8 @@ def imported(store: Store, text: str) -> None:
 
 def test_series_imported_after_its_this_and_future_override_is_split_there(
         tmp_path: Path) -> None:
-    with Store(tmp_path / "one.sqlite3", clock=lambda: NOW) as one, \
-            Store(tmp_path / "two.sqlite3", clock=lambda: NOW) as two:
+    with make_store(tmp_path / "one.sqlite3", NOW) as one, \
+            make_store(tmp_path / "two.sqlite3", NOW) as two:
         imported(one, BOTH)
         imported(two, ORPHAN_FILE)
         # alone, the override is a change of its one instance, shown on its own
@@ -82,8 +83,8 @@ def test_series_imported_after_its_this_and_future_override_is_split_there(
 
 
 def test_override_imported_after_its_series_splits_it(tmp_path: Path) -> None:
-    with Store(tmp_path / "one.sqlite3", clock=lambda: NOW) as one, \
-            Store(tmp_path / "two.sqlite3", clock=lambda: NOW) as two:
+    with make_store(tmp_path / "one.sqlite3", NOW) as one, \
+            make_store(tmp_path / "two.sqlite3", NOW) as two:
         imported(one, BOTH)
         imported(two, MASTER_FILE)
         imported(two, ORPHAN_FILE)
@@ -92,7 +93,7 @@ def test_override_imported_after_its_series_splits_it(tmp_path: Path) -> None:
 
 
 def test_series_imported_again_alone_after_one_file_is_split_again(tmp_path: Path) -> None:
-    with Store(tmp_path / "one.sqlite3", clock=lambda: NOW) as one:
+    with make_store(tmp_path / "one.sqlite3", NOW) as one:
         imported(one, BOTH)
         before, occ = state(one), occurrences(one)
         imported(one, MASTER_FILE)  # e.g. the organiser's file without the change
@@ -101,7 +102,7 @@ def test_series_imported_again_alone_after_one_file_is_split_again(tmp_path: Pat
 
 
 def test_importing_both_files_again_changes_nothing(tmp_path: Path) -> None:
-    with Store(tmp_path / "two.sqlite3", clock=lambda: NOW) as two:
+    with make_store(tmp_path / "two.sqlite3", NOW) as two:
         imported(two, ORPHAN_FILE)
         imported(two, MASTER_FILE)
         before, occ = state(two), occurrences(two)
@@ -116,8 +117,8 @@ def test_importing_both_files_again_changes_nothing(tmp_path: Path) -> None:
 
 
 def test_an_override_kept_for_its_series_survives_export_and_reimport(tmp_path: Path) -> None:
-    with Store(tmp_path / "a.sqlite3", clock=lambda: NOW) as a, \
-            Store(tmp_path / "b.sqlite3", clock=lambda: NOW) as b:
+    with make_store(tmp_path / "a.sqlite3", NOW) as a, \
+            make_store(tmp_path / "b.sqlite3", NOW) as b:
         imported(a, ORPHAN_FILE)
         exported = to_ics(a.events()).decode()
         assert "RANGE=THISANDFUTURE" not in exported  # other calendars see one instance
@@ -126,15 +127,15 @@ def test_an_override_kept_for_its_series_survives_export_and_reimport(tmp_path: 
         assert again.warnings == []  # said at the first import
         b.import_events(again.events)
         imported(b, MASTER_FILE)
-        with Store(tmp_path / "one.sqlite3", clock=lambda: NOW) as one:
+        with make_store(tmp_path / "one.sqlite3", NOW) as one:
             imported(one, BOTH)
             assert occurrences(b) == occurrences(one)
 
 
 def test_a_split_made_by_a_later_import_is_made_again_when_the_series_changes(
         tmp_path: Path) -> None:
-    with Store(tmp_path / "two.sqlite3", clock=lambda: NOW) as two, \
-            Store(tmp_path / "one.sqlite3", clock=lambda: NOW) as one:
+    with make_store(tmp_path / "two.sqlite3", NOW) as two, \
+            make_store(tmp_path / "one.sqlite3", NOW) as one:
         imported(two, ORPHAN_FILE)
         imported(two, MASTER_FILE)
         renamed = MASTER_FILE.replace("SUMMARY:Team sync\r\n", "SUMMARY:Weekly sync\r\n")
@@ -145,7 +146,7 @@ def test_a_split_made_by_a_later_import_is_made_again_when_the_series_changes(
 
 
 def test_another_calendar_is_not_joined(tmp_path: Path) -> None:
-    with Store(tmp_path / "a.sqlite3", clock=lambda: NOW) as store:
+    with make_store(tmp_path / "a.sqlite3", NOW) as store:
         work = store.default_calendar()
         other = Calendar(id="other-calendar", name="Other")
         store.put_calendar(other)
@@ -161,7 +162,7 @@ def test_another_calendar_is_not_joined(tmp_path: Path) -> None:
 def test_an_override_of_an_instance_the_series_lacks_stays_as_it_is(tmp_path: Path) -> None:
     # 18 June is not a Monday: no instance of the series there
     lacking = ORPHAN_FILE.replace("20240617T090000\r\nDTSTART", "20240618T090000\r\nDTSTART")
-    with Store(tmp_path / "a.sqlite3", clock=lambda: NOW) as store:
+    with make_store(tmp_path / "a.sqlite3", NOW) as store:
         imported(store, lacking)
         orphan = state(store)
         imported(store, MASTER_FILE)

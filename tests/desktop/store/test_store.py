@@ -261,7 +261,7 @@ def test_a_killed_process_leaves_both_row_and_pending_change_or_neither(tmp_path
 
 def test_disk_full_is_reported_and_loses_nothing(tmp_path: Path) -> None:
     path = tmp_path / "full.db"
-    with Store(path, clock=lambda: NOW) as s:
+    with make_store(path, NOW) as s:
         s.put_event(meeting(s, "kept"))
         # Cap the file at its current size: the next big write cannot fit.
         pages = s._db.execute("PRAGMA page_count").fetchone()[0]
@@ -287,7 +287,7 @@ def test_dst_day_query_in_the_viewers_zone(store: Store) -> None:
 
 def test_a_long_event_written_by_another_process_is_found(tmp_path: Path) -> None:
     path = tmp_path / "shared.db"
-    with Store(path, clock=lambda: NOW) as app, Store(path, clock=lambda: NOW) as cli:
+    with make_store(path, NOW) as app, make_store(path, NOW) as cli:
         assert month(app) == []  # the app has looked once: it knows the longest span
         cal = cli.default_calendar()
         cli.put_event(Event.new(cal.id, "sabbatical", zoned(2026, 6, 1, 9), zoned(2026, 11, 20, 17)))
@@ -305,7 +305,7 @@ def test_unsubscribed_listeners_hear_nothing(store: Store) -> None:
 
 def test_an_import_by_another_connection_is_seen_even_with_the_same_stamp(tmp_path: Path) -> None:
     path = tmp_path / "shared.db"
-    with Store(path, clock=lambda: NOW) as app, Store(path, clock=lambda: NOW) as worker:
+    with make_store(path, NOW) as app, make_store(path, NOW) as worker:
         ev = app.put_event(meeting(app, "Old title"))
         assert month(app) == ["Old title"]
         # An import keeps the file's stamps (touch=False): `updated` does not change.

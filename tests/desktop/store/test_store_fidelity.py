@@ -9,8 +9,8 @@ from pathlib import Path
 from aurora_core.ical import parse_ics, to_ics
 from aurora_core.model import Event, Reminder
 from aurora_core.recurrence import edit_occurrence
-from aurora_desktop.store import Store
 from aurora_desktop.store.schema import MIGRATIONS, SCHEMA_VERSION
+from tests.helpers.stores import make_store
 from tests.helpers.times import zoned
 
 NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
@@ -18,7 +18,7 @@ FIXTURE = Path(__file__).parents[2] / "core" / "ics" / "fidelity_unknown_propert
 
 
 def test_imported_lines_survive_the_store_and_an_edit(tmp_path: Path) -> None:
-    with Store(tmp_path / "a.sqlite3", clock=lambda: NOW) as store:
+    with make_store(tmp_path / "a.sqlite3", NOW) as store:
         cal = store.default_calendar()
         events = parse_ics(FIXTURE.read_bytes(), calendar_id=cal.id).events
         store.put_events(events)
@@ -34,7 +34,7 @@ def test_imported_lines_survive_the_store_and_an_edit(tmp_path: Path) -> None:
                                 title="One").upserts
         store.put_event(ov)
         assert store.get_event(ov.id).extra == master.extra
-    with Store(tmp_path / "a.sqlite3", clock=lambda: NOW) as store:  # read from disk again
+    with make_store(tmp_path / "a.sqlite3", NOW) as store:  # read from disk again
         stored = [store.get_event(e.id) for e in events]
         data = to_ics(stored)
         assert b"TRANSP:TRANSPARENT" in data and b"X-WR-ALARMUID:" in data
@@ -54,7 +54,7 @@ def test_the_migration_adding_extra_keeps_every_event(tmp_path: Path) -> None:
                "end_key, reminders, created, updated) VALUES (1, 'e1', 'e1', 'c1', 'Old', 0, "
                "'UTC', 1700000000, 1700003600, '15:notification', 1700000000, 1700000000)")
     db.close()
-    with Store(path, clock=lambda: NOW) as store:
+    with make_store(path, NOW) as store:
         assert store.schema_version == SCHEMA_VERSION > ours
         ev = store.get_event("e1")
         assert (ev.title, ev.reminders, ev.extra) == ("Old", (Reminder(15),), ())

@@ -15,6 +15,7 @@ from aurora_core import wire
 from aurora_core.model import Event, ZonedTime
 from aurora_desktop.store import Store
 from aurora_desktop.store.sync_state import ApplyReport
+from tests.helpers.stores import make_store
 
 NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
 ACCOUNT = "https://aurora.example|me"
@@ -29,7 +30,7 @@ def _server_copy(store: Store, event_id: str, version: int) -> wire.EventWire:
 
 def test_a_taken_write_stays_ours_after_many_cut_off_sends_of_a_newer_edit(
         tmp_path: Path) -> None:
-    with Store(tmp_path / "a.sqlite3", clock=lambda: NOW) as store:
+    with make_store(tmp_path / "a.sqlite3", NOW) as store:
         store.set_current_account(ACCOUNT)
         cal = store.default_calendar()
         store.adopt_local_calendars(ACCOUNT)
