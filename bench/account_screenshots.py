@@ -26,6 +26,7 @@ from ui_data import fill_demo  # noqa: E402
 from ui_screenshots import settle  # noqa: E402
 
 from aurora_core.model import Reminder, get_zone  # noqa: E402
+from aurora_core.times import DisplayZone  # noqa: E402
 from aurora_desktop.app import make_qapp  # noqa: E402
 from aurora_desktop.auth import (  # noqa: E402
     AccountService,
@@ -172,7 +173,7 @@ def main() -> None:
         settings.set("ui/theme", name)
         settings.set("ui/week_start", 1)
         settings.set("ui/clock_24h", "24")
-        w = MainWindow(store, settings, zone=zone, zone_name=TZ, now=lambda: now)
+        w = MainWindow(store, settings, zone=DisplayZone(TZ, zone), now=lambda: now)
         w.resize(1280, 800)
         w.move(0, 0)
         service = AccountService(tmp / f"account-{name}", MemorySecrets())

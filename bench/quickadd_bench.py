@@ -30,6 +30,7 @@ from quickadd_phrases import PHRASES  # noqa: E402
 from ui_data import fill_demo  # noqa: E402
 
 from aurora_core.model import get_zone  # noqa: E402
+from aurora_core.times import DisplayZone  # noqa: E402
 from aurora_desktop.app import make_qapp  # noqa: E402
 from aurora_desktop.qt import Qt, QtCore, QtTest, QtWidgets  # noqa: E402
 from aurora_desktop.settings import Settings  # noqa: E402
@@ -68,7 +69,7 @@ def main() -> None:
     qs = QtCore.QSettings(str(tmp / "settings.ini"), QtCore.QSettings.Format.IniFormat)
     settings = Settings(qs)
     settings.set("ui/theme", "light")
-    w = MainWindow(store, settings, zone=zone, zone_name=TZ, now=lambda: now)
+    w = MainWindow(store, settings, zone=DisplayZone(TZ, zone), now=lambda: now)
     w.resize(1440, 900)
     w.show()
     settle(app)

@@ -20,6 +20,7 @@ sys.path.insert(0, str(HERE))
 from ui_data import fill_demo  # noqa: E402
 
 from aurora_core.model import get_zone  # noqa: E402
+from aurora_core.times import DisplayZone  # noqa: E402
 from aurora_desktop.app import make_qapp  # noqa: E402
 from aurora_desktop.qt import QtCore, QtTest, QtWidgets  # noqa: E402
 from aurora_desktop.settings import Settings  # noqa: E402
@@ -59,7 +60,7 @@ def main() -> None:
     settings.set("ui/theme", "dark" if dark else "light")
     settings.set("ui/week_start", 1)
     settings.set("ui/clock_24h", "24")
-    w = MainWindow(store, settings, zone=zone, zone_name=TZ, now=lambda: now)
+    w = MainWindow(store, settings, zone=DisplayZone(TZ, zone), now=lambda: now)
     w.resize(1440, 900)
     w.show()
     settle(app)

@@ -112,7 +112,7 @@ def app_shot(out: Path) -> None:
         store = app.store
         cal = store.default_calendar().id
         now = datetime.now().astimezone().replace(second=0, microsecond=0)
-        zone = app.window.zone_name if hasattr(app.window, "zone_name") else "UTC"
+        zone = app.window.zone.name
         items = [("Standup", 5, 15, "Room Aurora 4.12"), ("Design review", 12, 15, "Online"),
                  ("Lunch with Priya", 150, 30, "Café Einstein")]
         for title, mins, length, where in items:

@@ -22,6 +22,7 @@ from dialog_screenshots import TODAY, TZ, pending_reminders, settle  # noqa: E40
 from ui_data import fill_demo  # noqa: E402
 
 from aurora_core.model import get_zone  # noqa: E402
+from aurora_core.times import DisplayZone  # noqa: E402
 from aurora_desktop.app import make_qapp  # noqa: E402
 from aurora_desktop.autostart import Autostart  # noqa: E402
 from aurora_desktop.qt import QtCore, QtGui  # noqa: E402
@@ -56,7 +57,7 @@ def main() -> None:
         settings.set("ui/theme", name)
         settings.set("ui/clock_24h", "24")
         settings.set(SNOOZE_SETTING, 20)
-        w = MainWindow(store, settings, zone=zone, zone_name=TZ, now=lambda: now)
+        w = MainWindow(store, settings, zone=DisplayZone(TZ, zone), now=lambda: now)
         w.add_settings_page(lambda s=settings: RemindersSettingsPage(s, autostart))
         w.resize(1280, 800)
         w.show()

@@ -23,6 +23,7 @@ from ui_data import fill_demo  # noqa: E402
 from ui_screenshots import grab, settle  # noqa: E402
 
 from aurora_core.model import get_zone  # noqa: E402
+from aurora_core.times import DisplayZone  # noqa: E402
 from aurora_desktop.app import make_qapp  # noqa: E402
 from aurora_desktop.qt import QtCore, QtGui, QtWidgets  # noqa: E402
 from aurora_desktop.settings import Settings  # noqa: E402
@@ -65,7 +66,7 @@ def main() -> None:
     settings.set("ui/theme", "light")
     settings.set("ui/week_start", 1)
     settings.set("ui/clock_24h", "24")
-    w = MainWindow(store, settings, zone=zone, zone_name=TZ, now=lambda: now)
+    w = MainWindow(store, settings, zone=DisplayZone(TZ, zone), now=lambda: now)
     ui = install_subscriptions(SimpleNamespace(window=w, store=store, settings=settings,
                                                services=[]), tmp)
     w.resize(QtCore.QSize(1440, 900))

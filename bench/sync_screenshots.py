@@ -34,6 +34,7 @@ from ui_data import fill_demo  # noqa: E402
 from ui_screenshots import settle  # noqa: E402
 
 from aurora_core.model import get_zone  # noqa: E402
+from aurora_core.times import DisplayZone  # noqa: E402
 from aurora_desktop.app import make_qapp  # noqa: E402
 from aurora_desktop.auth import AccountService, MemorySecrets  # noqa: E402
 from aurora_desktop.qt import QtCore, QtGui, QtWidgets  # noqa: E402
@@ -171,7 +172,7 @@ def main() -> None:
         settings.set("ui/week_start", 1)
         settings.set("ui/clock_24h", "24")
         settings.set("ui/time_zone", TZ)
-        w = MainWindow(store, settings, zone=zone, zone_name=TZ)
+        w = MainWindow(store, settings, zone=DisplayZone(TZ, zone))
         w.resize(1280, 800)
         w.move(40, 20)
         shell = SimpleNamespace(window=w, store=store, settings=settings, services=[])

@@ -24,6 +24,7 @@ sys.path.insert(0, str(HERE))
 from ui_data import fill_demo  # noqa: E402
 
 from aurora_core.model import Event, ZonedTime, get_zone  # noqa: E402
+from aurora_core.times import DisplayZone  # noqa: E402
 from aurora_desktop.app import make_qapp  # noqa: E402
 from aurora_desktop.qt import Qt, QtCore, QtTest, QtWidgets  # noqa: E402
 from aurora_desktop.settings import Settings  # noqa: E402
@@ -73,7 +74,7 @@ def main() -> None:
     settings.set("ui/week_start", 1)
     settings.set("ui/clock_24h", "24")
     settings.set("ui/week_numbers", True)
-    w = MainWindow(store, settings, zone=zone, zone_name=TZ, now=lambda: now)
+    w = MainWindow(store, settings, zone=DisplayZone(TZ, zone), now=lambda: now)
     w.resize(1280, 820)
     w.show()
     settle(app)

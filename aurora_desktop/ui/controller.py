@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from aurora_core.defaults import NO_TITLE
@@ -30,7 +30,7 @@ from aurora_core.recurrence import (
     split_series,
 )
 from aurora_core.series import moved_series_times
-from aurora_core.times import difference, from_wall
+from aurora_core.times import DisplayZone, difference
 from aurora_desktop.qt import QtCore, QtGui
 from aurora_desktop.store import Store, StoreError
 from aurora_desktop.ui.commands import StoreCommand
@@ -45,13 +45,12 @@ class Controller(QtCore.QObject):
 
     edited = QtCore.Signal(str)
 
-    def __init__(self, store: Store, undo: QtGui.QUndoStack, zone: tzinfo, zone_name: str,
+    def __init__(self, store: Store, undo: QtGui.QUndoStack, zone: DisplayZone,
                  parent: QtCore.QObject | None = None) -> None:
         super().__init__(parent)
         self.store = store
         self.undo = undo
         self.zone = zone
-        self.zone_name = zone_name
         self.ask_scope: Callable[[str, bool], Scope | None] = lambda _verb, _following: "this"
         self.report_error: Callable[[str], None] = lambda msg: log.warning("%s", msg)
 
@@ -140,9 +139,9 @@ class Controller(QtCore.QObject):
     # ---------------------------------------------------------- move/resize
     def move(self, occ: Occurrence, wall_start: datetime, wall_end: datetime) -> bool:
         """Move or resize ``occ`` to [wall_start, wall_end) (user's wall clock)."""
-        # A New York meeting moved in Berlin stays a New York meeting (times.from_wall).
-        start = from_wall(wall_start, occ.start, self.zone)
-        end = from_wall(wall_end, occ.end, self.zone)
+        # A New York meeting moved in Berlin stays a New York meeting (DisplayZone.time_at).
+        start = self.zone.time_at(wall_start, occ.start)
+        end = self.zone.time_at(wall_end, occ.end)
         if isinstance(start, AllDayDate) and isinstance(end, AllDayDate) and end.day <= start.day:
             end = AllDayDate(start.day + timedelta(days=1))
         resized = difference(occ.start, occ.end) != difference(start, end)

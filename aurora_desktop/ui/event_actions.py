@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 
 from aurora_core.model import EventTime, ValidationError
 from aurora_core.recurrence import first_instance_on_or_after
-from aurora_core.times import DisplayZone
 from aurora_desktop.store import StoreError
 from aurora_desktop.ui.layout import Item
 from aurora_desktop.ui.views.kinds import ViewKind
@@ -22,11 +21,6 @@ from aurora_desktop.ui.views.kinds import ViewKind
 if TYPE_CHECKING:
     from aurora_desktop.ui.editor import EventEditor
     from aurora_desktop.ui.main_window import MainWindow
-
-
-def display_zone(window: MainWindow) -> DisplayZone:
-    """The zone the window shows times in (its ``wall`` reads a time on that clock)."""
-    return DisplayZone(window.zone_name, window.zone)
 
 
 class EventActions:
@@ -48,7 +42,7 @@ class EventActions:
         from aurora_desktop.ui.editor import EventEditor
 
         w = self.window
-        return EventEditor(w.store.calendars(), zone_name=w.zone_name, h24=w.ctx.fmt.h24,
+        return EventEditor(w.store.calendars(), zone_name=w.zone.name, h24=w.ctx.fmt.h24,
                            default_reminder=int(w.settings.get("ui/default_reminder")),
                            default_all_day_reminder=int(
                                w.settings.get("ui/default_all_day_reminder")),
@@ -143,7 +137,7 @@ class EventActions:
         except (KeyError, StoreError):
             w.show_message("That event no longer exists.")
             return False
-        here = display_zone(w)
+        here = w.zone
         when = here.wall(occurrence_start) if occurrence_start is not None else None
         if when is None:
             t: EventTime = ev.start

@@ -24,10 +24,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime, tzinfo
+from datetime import datetime
 from typing import TYPE_CHECKING
 
-from aurora_core.model import EventTime
+from aurora_core.model import Calendar, EventTime
+from aurora_core.times import DisplayZone
 from aurora_desktop.qt import Qt, QtGui, QtWidgets, is_alive
 from aurora_desktop.settings import Settings
 from aurora_desktop.store import ChangeNotice, Store
@@ -57,14 +58,13 @@ log = logging.getLogger("aurora.ui")
 
 
 class MainWindow(QtWidgets.QMainWindow):
-    def __init__(self, store: Store, settings: Settings, *, zone: tzinfo, zone_name: str,
+    def __init__(self, store: Store, settings: Settings, *, zone: DisplayZone,
                  now: Callable[[], datetime] | None = None,
                  parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
         self.settings = settings
-        self.zone = zone
-        self.zone_name = zone_name
+        self.zone = zone  # the zone times are shown in (settings: ui/time_zone)
         self.setWindowTitle("Aurora Time")
         self.setAccessibleName("Aurora Time")
         self.hide_on_close: Callable[[], bool] = lambda: False
@@ -79,16 +79,16 @@ class MainWindow(QtWidgets.QMainWindow):
         self.settings_ui = WindowSettings(self)  # reads the display settings into ctx
 
         self.undo_stack = QtGui.QUndoStack(self)
-        self.controller = Controller(store, self.undo_stack, zone, zone_name, self)
+        self.controller = Controller(store, self.undo_stack, zone, self)
         self.controller.ask_scope = self._ask_scope
         self.controller.report_error = self.report_error
 
-        self.model = OccurrenceModel(store, zone, self)
+        self.model = OccurrenceModel(store, zone.tz, self)
         self.model.failed.connect(self._read_failed)
         # The neighbouring pages are read once the window has been painted (start-up time).
         self.model.hold_prefetch(True)
         after_first_paint(self, self._after_first_paint)
-        self.agenda_model = AgendaModel(store, zone, self)
+        self.agenda_model = AgendaModel(store, zone.tz, self)
         self.calendar_model = CalendarListModel(store, self)
         self.search_model = SearchModel(self)
 
@@ -250,7 +250,17 @@ class MainWindow(QtWidgets.QMainWindow):
             if self.search_panel.isVisible():
                 self.search.run()
 
+    def reload_all(self) -> None:
+        self.calendar_model.refresh()
+        self.model.reload()
+        if self.current_view is ViewKind.AGENDA:
+            self.views[ViewKind.AGENDA].reload()  # type: ignore[attr-defined]
+        self.navigation.update_status()
+
     # ================================================================ events
+    def _calendars(self) -> list[Calendar]:
+        return self.store.calendars()
+
     def new_event(self, start: datetime | None = None, end: datetime | None = None,
                   all_day: bool = False) -> None:
         """The editor for a new event (the tray's and the sidebar's "New event")."""

@@ -166,7 +166,7 @@ class QuickAddField(QtWidgets.QLineEdit):
     def parse(self, text: str) -> QuickAdd:
         w = self.window_
         t0 = time.perf_counter()
-        r: QuickAdd = quickadd.parse(text, now=w.ctx.now(), zone=w.zone_name, locale=locale_info(w))
+        r: QuickAdd = quickadd.parse(text, now=w.ctx.now(), zone=w.zone.name, locale=locale_info(w))
         self.last_parse_ms = (time.perf_counter() - t0) * 1000
         return r
 

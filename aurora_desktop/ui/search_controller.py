@@ -70,9 +70,7 @@ class SearchController(QtCore.QObject):
         except StoreError as exc:
             w.report_error(str(exc))
             return
-        from aurora_desktop.ui.event_actions import display_zone
-
-        here = display_zone(w)
+        here = w.zone
         labels = [result_label(ev, here.wall(ev.start), w.ctx.fmt) for ev in events]
         self.model.set_results(events, labels, {c.id: c.color for c in w.store.calendars()})
         n = len(events)

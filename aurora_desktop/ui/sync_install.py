@@ -61,7 +61,7 @@ class SyncUi:
 
     def when(self, instant: datetime) -> str:
         """A time as the window shows times (its zone, 12 or 24 hours)."""
-        return str(self.window.ctx.fmt.time(instant.astimezone(self.window.zone)))
+        return str(self.window.ctx.fmt.time(instant.astimezone(self.window.zone.tz)))
 
     def _enable(self) -> None:
         self.action.setEnabled(self.controller.state not in ("off",))

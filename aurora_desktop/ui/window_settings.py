@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from aurora_core.model import ValidationError, get_zone
+from aurora_core.times import DisplayZone
 from aurora_desktop.qt import QtCore, QtWidgets
 from aurora_desktop.ui.fmt import Formatter
 
@@ -78,16 +78,10 @@ class WindowSettings:
         from aurora_desktop.systemzone import system_zone_name
 
         w = self.window
-        name = zone_name or system_zone_name()
-        try:
-            zone = get_zone(name)
-        except ValidationError:
-            name, zone = "UTC", get_zone("UTC")
-        w.zone, w.zone_name = zone, name
-        w.ctx.zone = zone
-        w.controller.zone, w.controller.zone_name = zone, name
-        w.agenda_model.set_zone(zone)
-        w.model.set_zone(zone)
+        zone = DisplayZone.named_or_utc(zone_name or system_zone_name())
+        w.zone = w.ctx.zone = w.controller.zone = zone
+        w.agenda_model.set_zone(zone.tz)
+        w.model.set_zone(zone.tz)
         w.refresh()
 
     def on_setting(self, key: str) -> None:

@@ -140,7 +140,7 @@ class AllDayRow(QtWidgets.QWidget):
                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, week)
             p.setFont(painters.ui_font(7.5))
         # zone label in the gutter
-        now = v.ctx.now().astimezone(v.ctx.zone)
+        now = v.ctx.now().astimezone(v.ctx.zone.tz)
         p.drawText(RectF(0, HEADER_H, GUTTER - 8, LANE_H), Qt.AlignmentFlag.AlignRight
                    | Qt.AlignmentFlag.AlignVCenter, now.strftime("%Z") or "")
         font = painters.ui_font(8.5, QtGui.QFont.Weight.DemiBold)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta
 
+from aurora_core.times import DisplayZone
 from aurora_desktop.qt import QtCore, QtGui, QtWidgets, Signal
 from aurora_desktop.ui.fmt import Formatter
 from aurora_desktop.ui.layout import Item
@@ -19,7 +20,7 @@ from aurora_desktop.ui.views.kinds import ViewKind
 class ViewContext:
     """Shared, mutable display settings; views re-read it on every paint."""
 
-    zone: tzinfo
+    zone: DisplayZone
     theme: Theme = LIGHT
     fmt: Formatter = field(default_factory=Formatter)
     week_start: int = 1  # ISO weekday
@@ -30,7 +31,7 @@ class ViewContext:
     now: Callable[[], datetime] = field(default=lambda: datetime.now().astimezone())
 
     def now_wall(self) -> datetime:
-        return self.now().astimezone(self.zone).replace(tzinfo=None)
+        return self.zone.wall(self.now())
 
     def today(self) -> date:
         return self.now_wall().date()

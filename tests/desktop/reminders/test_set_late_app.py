@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from aurora_core.model import get_zone
 from aurora_desktop.autostart import Autostart
 from aurora_desktop.qt import QtCore
 from aurora_desktop.shell import install_reminders
@@ -33,7 +32,7 @@ def test_a_new_all_day_event_whose_reminder_time_passed_today_is_not_missed(qtbo
         command=["aurora"], platform="linux"))
     app.window.show()
     qtbot.waitExposed(app.window)
-    now = datetime.now(get_zone(app.window.zone_name))
+    now = datetime.now(app.window.zone.tz)
     if now.hour == 0 and now.minute < 15:
         pytest.skip("needs a reminder time earlier today")
     earlier = now - timedelta(minutes=10)  # "1 day before at" 10 minutes ago, today

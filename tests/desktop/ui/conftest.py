@@ -15,6 +15,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from aurora_core.times import DisplayZone
 from aurora_desktop.qt import QtCore, is_alive
 from aurora_desktop.settings import Settings
 from aurora_desktop.store import Store
@@ -51,7 +52,7 @@ def make_window(qtbot, store: Store, settings: Settings):  # type: ignore[no-unt
 
     def make(view: str = "week") -> MainWindow:
         settings.set("window/view", view)
-        w = MainWindow(store, settings, zone=ZONE, zone_name=TZ, now=lambda: NOW)
+        w = MainWindow(store, settings, zone=DisplayZone(TZ, ZONE), now=lambda: NOW)
         w.controller.report_error = _fail_on_error
         w.controller.ask_scope = _unexpected_question
         qtbot.addWidget(w)

@@ -177,12 +177,12 @@ from aurora_desktop.qt import QtCore
 from aurora_desktop.settings import Settings
 from aurora_desktop.store import Store
 from aurora_desktop.ui.main_window import MainWindow
-from aurora_core.model import get_zone
+from aurora_core.times import DisplayZone
 app = make_qapp(["x"])
 tmp = Path({str(tmp_path)!r})
 store = Store(tmp / "a.sqlite3")
 settings = Settings(QtCore.QSettings(str(tmp / "s.ini"), QtCore.QSettings.Format.IniFormat))
-w = MainWindow(store, settings, zone=get_zone("Europe/Berlin"), zone_name="Europe/Berlin")
+w = MainWindow(store, settings, zone=DisplayZone.named("Europe/Berlin"))
 w.show()
 app.processEvents()
 print(sorted(m for m in ("dateparser", "aurora_core.quickadd") if m in sys.modules))

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from aurora_core.model import Event, ZonedTime, get_zone
+from aurora_core.times import DisplayZone
 from aurora_desktop.qt import QtGui
 from aurora_desktop.store import Store
 from aurora_desktop.ui.controller import Controller
@@ -17,7 +18,7 @@ BERLIN = "Europe/Berlin"
 def test_moving_all_across_the_spring_night_keeps_the_new_wall_time(qtbot, tmp_path: Path) -> None:
     zone = get_zone(BERLIN)
     store = Store(tmp_path / "a.sqlite3")
-    controller = Controller(store, QtGui.QUndoStack(), zone, BERLIN)
+    controller = Controller(store, QtGui.QUndoStack(), DisplayZone(BERLIN, zone))
     controller.ask_scope = lambda _verb, _following: "all"
     start = zoned(2026, 3, 21, 9, tz=BERLIN)
     store.put_event(Event.new(store.default_calendar().id, "Daily", start,

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from aurora_core.times import DisplayZone
 from aurora_desktop.qt import QtWidgets
 from aurora_desktop.settings import Settings
 from aurora_desktop.store import Store
@@ -17,7 +18,7 @@ from tests.helpers.ui import TZ, ZONE
 
 
 def _window(qtbot, store: Store, settings: Settings) -> MainWindow:  # type: ignore[no-untyped-def]
-    w = MainWindow(store, settings, zone=ZONE, zone_name=TZ)
+    w = MainWindow(store, settings, zone=DisplayZone(TZ, ZONE))
     qtbot.addWidget(w)
     return w
 
