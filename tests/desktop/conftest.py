@@ -1,4 +1,4 @@
-"""Fixtures shared by the desktop tests: the backend as a separate process."""
+"""Fixtures shared by the desktop tests: the backend as a separate process, a feed server."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.helpers.cloud_process import CloudProcess
+from tests.helpers.feed_server import FeedServer
 
 
 @pytest.fixture(scope="session")
@@ -19,3 +20,11 @@ def cloud(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CloudProcess]:
     proc = CloudProcess(tmp_path_factory.mktemp("cloud"), extra_args=["--no-limits"]).start()
     yield proc
     proc.stop()
+
+
+@pytest.fixture
+def server() -> Iterator[FeedServer]:
+    """A calendar-feed server on 127.0.0.1 (the subscription tests and their CLI's)."""
+    s = FeedServer().start()
+    yield s
+    s.stop()

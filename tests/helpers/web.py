@@ -1,6 +1,6 @@
 """What the browser tests share: signing in through the page, an API client for the test
 itself (the way a desktop talks to the server), and a desktop run through the `aurora`
-command line with its own HOME and keyring (as tests/desktop/sync/test_sync_cli.py)."""
+command line with its own HOME and keyring (as tests/desktop/test_sync_cli.py)."""
 
 from __future__ import annotations
 
