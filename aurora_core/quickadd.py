@@ -26,6 +26,7 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from aurora_core.model import AllDayDate, EventTime, ValidationError, ZonedTime, get_zone, zone_names
+from aurora_core.times import wall_in
 
 __all__ = ["LocaleInfo", "QuickAdd", "locale_from_name", "parse", "warm_up"]
 
@@ -969,7 +970,7 @@ def _assemble(f: _Found, r: QuickAdd, now: datetime, local_zone: str, loc: Local
         r.start = ZonedTime.from_local(start_wall, zone)
         r.end = ZonedTime.from_local(end_wall, zone)
         if f.zone and f.zone != local_zone:
-            here = r.start.at.astimezone(get_zone(local_zone))
+            here = wall_in(r.start, get_zone(local_zone))
             r.understood.append(f"{_fmt_time(start_wall.time(), loc.h24)} in {zone} is "
                                 f"{_fmt_date(here.date())} {_fmt_time(here.time(), loc.h24)} "
                                 f"in {local_zone}")

@@ -27,7 +27,7 @@ from aurora_core.model import (
     get_zone,
 )
 from aurora_core.repeat import WEEKDAYS, RepeatPreset, nth_weekday
-from aurora_core.times import wall_in
+from aurora_core.times import own_wall, wall_in
 from aurora_desktop.qt import Qt, QtCore, QtGui, QtWidgets
 from aurora_desktop.ui import editor_sections as sections
 from aurora_desktop.ui.editor_sections import FLOATING, ReminderRow, pydate, pytime, qdate, qtime
@@ -174,13 +174,10 @@ class EventEditor(QtWidgets.QDialog):
                 ew = datetime.combine(e.day - timedelta(days=1), time(10))
                 self._set_zone(self._zone_name)
             elif isinstance(s, ZonedTime):
-                sw = s.local.replace(tzinfo=None)
-                assert isinstance(e, ZonedTime)
-                ew = e.local.replace(tzinfo=None)
+                sw, ew = own_wall(s), own_wall(e)  # in the event's own zone
                 self._set_zone(s.tz)
             else:
-                assert isinstance(e, FloatingTime)
-                sw, ew = s.wall, e.wall
+                sw, ew = own_wall(s), own_wall(e)
                 self.zone.setCurrentIndex(0)
             master_rule = event.rrule
             if event.recurrence_id is not None:
