@@ -14,7 +14,7 @@ from aurora_desktop.settings import Settings
 from aurora_desktop.store import Store
 from aurora_desktop.ui.first_paint import after_first_paint
 from aurora_desktop.ui.main_window import MainWindow
-from tests.helpers.ui import TZ, ZONE
+from tests.helpers.ui import TZ, ZONE, drain_events
 
 
 def _window(qtbot, store: Store, settings: Settings) -> MainWindow:  # type: ignore[no-untyped-def]
@@ -29,9 +29,12 @@ def test_the_next_pages_are_read_only_after_the_window_was_painted(
     w = _window(qtbot, store, settings)
     first, end = w.view.visible_range(w.date)
     assert w.model.is_cached(first, end)
-    qtbot.wait(150)  # the prefetch timer is 40 ms: it would have fired by now
     nxt = w.view.visible_range(w.view.step(w.date, 1))
-    assert not w.model.is_cached(*nxt)  # nothing read before the window is seen
+    # Nothing read before the window is seen: the prefetch (a 40 ms timer) is not even
+    # armed, and nothing queued reads it.
+    assert not w.model._prefetch_timer.isActive()
+    drain_events()
+    assert not w.model.is_cached(*nxt)
     w.show()
     qtbot.waitExposed(w)
     qtbot.waitUntil(lambda: w.model.is_cached(*nxt), timeout=3000)
@@ -45,12 +48,12 @@ def test_after_first_paint_runs_once_after_the_paint_in_order(qtbot) -> None:  #
     calls: list[str] = []
     after_first_paint(w, lambda: calls.append("a"))
     after_first_paint(w, lambda: calls.append("b"))
-    qtbot.wait(50)
+    drain_events()
     assert calls == []  # not shown, not painted
     w.show()
     qtbot.waitUntil(lambda: calls == ["a", "b"], timeout=3000)
     w.update()
-    qtbot.wait(50)
+    drain_events()  # the repaint, and whatever it would queue
     assert calls == ["a", "b"]  # once
     after_first_paint(w, lambda: calls.append("c"))  # already painted: soon
     qtbot.waitUntil(lambda: calls == ["a", "b", "c"], timeout=3000)
@@ -63,7 +66,8 @@ def test_after_first_paint_runs_at_the_latest_when_told(qtbot) -> None:  # type:
     after_first_paint(w, lambda: calls.append("x"), at_latest_ms=100)
     qtbot.waitUntil(lambda: calls == ["x"], timeout=3000)  # never shown
     w.show()
-    qtbot.wait(50)
+    qtbot.waitExposed(w)
+    drain_events()  # the first paint, and whatever it would queue
     assert calls == ["x"]
 
 
