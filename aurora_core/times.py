@@ -197,18 +197,6 @@ class DisplayZone:
         """The time of ``like``'s kind at wall clock ``wall`` here (:func:`from_wall`)."""
         return from_wall(wall, like, self.tz)
 
-    def zoned(self, wall: datetime) -> ZonedTime:
-        """The instant at wall clock ``wall`` here, as a time in this zone."""
-        return ZonedTime.from_local(wall, self.name)
-
-    def today(self, now: datetime) -> date:
-        """The local date here at the aware instant ``now``."""
-        return now.astimezone(self.tz).date()
-
-    def day_bounds(self, day: date) -> tuple[datetime, datetime]:
-        """:func:`day_bounds` of ``day`` here."""
-        return day_bounds(day, self.tz)
-
     def window(self, first: date, end_exclusive: date) -> tuple[datetime, datetime]:
         """:func:`window_bounds` of those days here."""
         return window_bounds(first, end_exclusive, self.tz)
