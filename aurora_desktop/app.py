@@ -1,7 +1,7 @@
 """The composition root: one factory for every front end of a data folder.
 
 :func:`open_desktop` puts a data folder's parts together (the calendar database,
-the settings, the account and sync); the window (:func:`build`, :func:`run_app`)
+the settings, the account service); the window (:func:`build`, :func:`run_app`)
 and every ``aurora`` command use it, so only this module knows where the database
 file is and how the account service is made. Its parts are made when first asked
 for: ``aurora list`` reaches no account, ``aurora account status`` opens no
@@ -30,7 +30,6 @@ if TYPE_CHECKING:  # the window's parts import Qt: made only by build() and run_
     from aurora_desktop.auth import AccountService
     from aurora_desktop.qt import QtCore, QtWidgets
     from aurora_desktop.settings import Settings
-    from aurora_desktop.sync import SyncEngine
     from aurora_desktop.ui.account import AccountUi
     from aurora_desktop.ui.main_window import MainWindow
     from aurora_desktop.ui.subscriptions import SubscriptionsUi
@@ -97,13 +96,6 @@ class Desktop:
 
             self._accounts = account_service(self.data_dir, window=window)
         return self._accounts
-
-    def sync_engine(self, store: Store | None = None) -> SyncEngine:
-        """A sync engine on ``store`` (default: :attr:`store`) for the signed-in account;
-        SyncError(signed_out) when nobody is."""
-        from aurora_desktop.sync import make_engine
-
-        return make_engine(self.data_dir, store or self.store, self.accounts())
 
     @property
     def settings(self) -> Settings:
@@ -218,7 +210,7 @@ def build(data_dir: Path, argv: list[str], qsettings: QtCore.QSettings | None = 
 
     qapp = make_qapp(argv)
     desktop = open_desktop(data_dir)
-    settings = settings_for(desktop.data_dir, qsettings)
+    settings = desktop.settings if qsettings is None else settings_for(data_dir, qsettings)
     store = desktop.store
     try:
         window = MainWindow(store, settings, zone=user_zone(settings))

@@ -128,7 +128,12 @@ def shots(app: QtWidgets.QApplication, w: MainWindow, store: Store, out: Path,
     # Scope question.
     modal(app, lambda: dialogs.ask_scope(w, "move"), p("scope"))
     # Import target and export choice (the window's own code paths).
-    modal(app, lambda: w.import_export.import_ics(ics), p("import-target"))
+    def import_question() -> None:  # the question comes once the file was scanned
+        op = w.import_export.import_ics(ics)
+        while op is not None and op.running:  # until it was answered (cancelled)
+            app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)
+
+    modal(app, import_question, p("import-target"))
     modal(app, lambda: w.import_export.export_ics(), p("export"))
     # About, shortcuts.
     modal(app, w.menu_actions.show_about, p("about"))

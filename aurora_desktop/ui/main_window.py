@@ -27,7 +27,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from aurora_core.model import Calendar, EventTime
+from aurora_core.model import EventTime
 from aurora_core.times import DisplayZone
 from aurora_desktop.qt import Qt, QtGui, QtWidgets, is_alive
 from aurora_desktop.settings import Settings
@@ -250,17 +250,7 @@ class MainWindow(QtWidgets.QMainWindow):
             if self.search_panel.isVisible():
                 self.search.run()
 
-    def reload_all(self) -> None:
-        self.calendar_model.refresh()
-        self.model.reload()
-        if self.current_view is ViewKind.AGENDA:
-            self.views[ViewKind.AGENDA].reload()  # type: ignore[attr-defined]
-        self.navigation.update_status()
-
     # ================================================================ events
-    def _calendars(self) -> list[Calendar]:
-        return self.store.calendars()
-
     def new_event(self, start: datetime | None = None, end: datetime | None = None,
                   all_day: bool = False) -> None:
         """The editor for a new event (the tray's and the sidebar's "New event")."""
