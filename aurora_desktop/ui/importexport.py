@@ -147,7 +147,7 @@ class ImportExport(QtCore.QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
-        self.ops: list[BackgroundOp[object]] = []  # running imports and exports
+        self.ops: list[BackgroundOp[Any]] = []  # running imports and exports
 
     @property
     def store(self) -> Store:
@@ -157,7 +157,7 @@ class ImportExport(QtCore.QObject):
     def exporting(self) -> bool:
         return any(op.running and op.objectName() == "export" for op in self.ops)
 
-    def _track(self, op: BackgroundOp[object], kind: str) -> None:
+    def _track(self, op: BackgroundOp[Any], kind: str) -> None:
         op.setObjectName(kind)
         self.ops.append(op)
         op.finished.connect(lambda: self.ops.remove(op) if op in self.ops else None)
@@ -223,7 +223,7 @@ class ImportExport(QtCore.QObject):
             self.import_finished(ImportSummary(path, error=import_error_text(path, exc)))
 
         op = run_on_store(self, self.store, work, done, failed, name="import")
-        self._track(op, "import")  # type: ignore[arg-type]
+        self._track(op, "import")
         return op
 
     def import_finished(self, s: ImportSummary) -> None:
@@ -283,7 +283,7 @@ class ImportExport(QtCore.QObject):
 
         op = run_on_store(self, self.store, lambda own: export_file(own, target, calendar_id),
                           done, failed, name="export")
-        self._track(op, "export")  # type: ignore[arg-type]
+        self._track(op, "export")
         return op
 
     def stop(self, timeout: float = 10.0) -> None:
