@@ -34,6 +34,8 @@ class SwitchProxy:
 
     ``down``: every connection is closed unanswered (the server cannot be
     reached). ``delay``: seconds to wait before forwarding (a slow network).
+    ``hold``: an Event each request waits for before forwarding (at most a minute):
+    a network as slow as the test wants; ``waiting`` counts the requests held now.
     ``refuse``: answer chosen requests with an error of our own.
     """
 
@@ -41,6 +43,9 @@ class SwitchProxy:
         self.target = urlsplit(target)
         self.down = False
         self.delay = 0.0
+        self.hold: threading.Event | None = None
+        self.waiting = 0
+        self._count = threading.Lock()
         self.refuse: Refusal | None = None
         self.log: list[tuple[str, str, int]] = []
         proxy = self
@@ -60,6 +65,13 @@ class SwitchProxy:
                     return
                 if proxy.delay:
                     time.sleep(proxy.delay)
+                hold = proxy.hold
+                if hold is not None:
+                    with proxy._count:
+                        proxy.waiting += 1
+                    hold.wait(60)
+                    with proxy._count:
+                        proxy.waiting -= 1
                 answer = proxy.refuse(self.command, self.path, body) if proxy.refuse else None
                 if answer is not None:
                     status, problem = answer
