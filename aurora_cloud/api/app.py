@@ -64,7 +64,9 @@ class ApiApp:
             self.resolver.include_router(module.router(self))
 
     def routes(self) -> set[tuple[str, str]]:
-        """(method, path as OpenAPI writes it) of every route the resolver answers."""
+        """(method, path as OpenAPI writes it) of every route the resolver answers, for
+        the test that holds them against the template and the OpenAPI document
+        (Powertools keeps its route lists private; they are read, never changed)."""
         resolver = self.resolver
         return {(r.method, r.openapi_path)
                 for r in [*resolver._static_routes, *resolver._dynamic_routes]}
