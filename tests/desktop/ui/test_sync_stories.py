@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import re
 import threading
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -213,11 +212,9 @@ def test_an_edit_in_the_window_syncs_by_itself_and_a_pulled_change_shows_in_the_
     signed_in_and_synced(qtbot, synced, cloud.url, user, other)
     # An edit in the window (through its controller, as a drag or the editor does it).
     with DialogWatch() as watch:
-        started = time.monotonic()
-        with qtbot.waitSignal(synced.controller.synced, timeout=10_000):
+        # It syncs by itself "a few seconds after an edit" (300 ms in this test).
+        with qtbot.waitSignal(synced.controller.synced, timeout=5_000):
             put(store, "Planning poker", at(THU, 15))
-        took = time.monotonic() - started
-        assert took < 5, took  # "a few seconds after an edit" (300 ms in this test)
         assert synced.controller.pending == 0
         other.sync()
         [ev] = [e for e in other.snapshot() if e["title"] == "Planning poker"]
