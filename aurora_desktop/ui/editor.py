@@ -24,10 +24,9 @@ from aurora_core.model import (
     Reminder,
     ValidationError,
     ZonedTime,
-    get_zone,
 )
 from aurora_core.repeat import WEEKDAYS, RepeatPreset, nth_weekday
-from aurora_core.times import own_wall, wall_in
+from aurora_core.times import DisplayZone, own_wall, wall_in
 from aurora_desktop.qt import Qt, QtCore, QtGui, QtWidgets
 from aurora_desktop.ui import editor_sections as sections
 from aurora_desktop.ui.editor_sections import FLOATING, ReminderRow, pydate, pytime, qdate, qtime
@@ -49,7 +48,7 @@ class EventEditor(QtWidgets.QDialog):
     None means the editor does not know and says nothing.
     """
 
-    def __init__(self, calendars: list[Calendar], *, zone_name: str,
+    def __init__(self, calendars: list[Calendar], *, zone: DisplayZone,
                  event: Event | None = None, occurrence: Occurrence | None = None,
                  start: datetime | None = None, end: datetime | None = None,
                  all_day: bool = False, calendar_id: str | None = None,
@@ -71,7 +70,8 @@ class EventEditor(QtWidgets.QDialog):
         self._signed_in = signed_in
         self._base = event
         self._occ = occurrence
-        self._zone_name = zone_name
+        self._zone_name = zone.name  # the user's zone: a new event's, and the hint's
+        self._my_zone = zone.tz
         # Zones an imported file defined (X-AURORA/<hash>) show as the file named them.
         self._zone_labels: dict[str, str] = {}  # label -> zone name
         self._calendars = [c for c in calendars if not c.read_only or (event and
@@ -351,9 +351,9 @@ class EventEditor(QtWidgets.QDialog):
         text = ""
         zone = self.zone.currentText().strip()
         if not self.all_day.isChecked() and zone not in (FLOATING, self._zone_name):
+            mine = self._my_zone
             try:
                 start, end = self.times()
-                mine = get_zone(self._zone_name)
             except ValidationError:
                 start = end = None
             if isinstance(start, ZonedTime) and isinstance(end, ZonedTime):

@@ -42,7 +42,7 @@ class EventActions:
         from aurora_desktop.ui.editor import EventEditor
 
         w = self.window
-        return EventEditor(w.store.calendars(), zone_name=w.zone.name, h24=w.ctx.fmt.h24,
+        return EventEditor(w.store.calendars(), zone=w.zone, h24=w.ctx.fmt.h24,
                            default_reminder=int(w.settings.get("ui/default_reminder")),
                            default_all_day_reminder=int(
                                w.settings.get("ui/default_all_day_reminder")),

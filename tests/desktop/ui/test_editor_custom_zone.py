@@ -9,6 +9,7 @@ from pathlib import Path
 
 from aurora_core.ical import parse_ics
 from aurora_core.model import Calendar, ZonedTime
+from aurora_core.times import DisplayZone
 from aurora_desktop.ui.editor import EventEditor
 
 FIXTURE = Path(__file__).parents[2] / "core" / "zones" / "custom_zones.ics"
@@ -19,7 +20,7 @@ def test_the_editor_shows_the_files_zone_and_keeps_it(qtbot) -> None:  # type: i
     cal = Calendar("c1", "Work", "#3b82f6")
     evs = parse_ics(FIXTURE.read_bytes(), calendar_id=cal.id).events
     odd = next(e for e in evs if e.title == "Odd meeting")
-    ed = EventEditor([cal], zone_name="Europe/Berlin", event=odd)
+    ed = EventEditor([cal], zone=DisplayZone.named("Europe/Berlin"), event=odd)
     qtbot.addWidget(ed)
     assert ed.zone.currentText() == "Odd (from the imported file)"
     assert ed.start_time.time().hour() == 9 and ed.start_time.time().minute() == 0

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from aurora_core.ical import parse_ics, to_ics
 from aurora_core.model import Calendar
+from aurora_core.times import DisplayZone
 from aurora_desktop.ui.editor import EventEditor
 
 FIXTURE = Path(__file__).parents[2] / "core" / "ics" / "fidelity_unknown_properties.ics"
@@ -15,7 +16,7 @@ def test_an_edit_keeps_the_imported_lines(qtbot) -> None:  # type: ignore[no-unt
     cal = Calendar("c1", "Work", "#3b82f6")
     (master,) = [e for e in parse_ics(FIXTURE.read_bytes(), calendar_id=cal.id).events
                  if e.uid == "fid-1@example.org" and e.recurrence_id is None]
-    ed = EventEditor([cal], zone_name="Europe/Berlin", event=master)
+    ed = EventEditor([cal], zone=DisplayZone.named("Europe/Berlin"), event=master)
     qtbot.addWidget(ed)
     ed.title.setText("Weekly planning, new room")
     edited = ed.edited_event()

@@ -5,6 +5,7 @@ its text) and saves back unchanged; each preset writes its rule."""
 import pytest
 
 from aurora_core.model import Calendar, Event
+from aurora_core.times import DisplayZone
 from aurora_desktop.ui.editor import EventEditor
 from tests.helpers.times import zoned
 
@@ -17,7 +18,7 @@ END = zoned(2026, 12, 31, 10, 0)
 def _editor(qtbot, rrule: str | None) -> EventEditor:  # type: ignore[no-untyped-def]
     ev = Event(id="e1", uid="e1", calendar_id=CAL.id, title="Review", start=START, end=END,
                rrule=rrule)
-    ed = EventEditor([CAL], zone_name="Europe/Berlin", event=ev)
+    ed = EventEditor([CAL], zone=DisplayZone.named("Europe/Berlin"), event=ev)
     qtbot.addWidget(ed)
     return ed
 

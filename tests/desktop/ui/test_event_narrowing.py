@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 from aurora_core.model import AllDayDate, Calendar, Event, FloatingTime
+from aurora_core.times import DisplayZone
 from aurora_desktop.qt import Qt, QtCore, QtTest
 from aurora_desktop.ui.editor import EventEditor
 from aurora_desktop.ui.main_window import MainWindow
@@ -62,7 +63,7 @@ def test_the_editor_loads_each_kind_of_time(qtbot) -> None:  # type: ignore[no-u
     ]
     for s, e, rule in kinds:
         ev = Event.new(cal.id, "Kind", s, e, rrule=rule)
-        ed = EventEditor([cal], zone_name="Europe/Berlin", event=ev)
+        ed = EventEditor([cal], zone=DisplayZone.named("Europe/Berlin"), event=ev)
         qtbot.addWidget(ed)
         assert ed.all_day.isChecked() == isinstance(s, AllDayDate)
         assert ed.edited_event().start == s and ed.edited_event().end == e
