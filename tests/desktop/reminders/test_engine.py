@@ -9,9 +9,9 @@ import pytest
 from aurora_core.model import Event, Reminder, ZonedTime
 from aurora_desktop.reminders.engine import FileWatermark, ReminderEngine
 from aurora_desktop.reminders.notifier import RecordingNotifier
-from aurora_desktop.store import Store
 from tests.helpers.clocks import FakeClock
 from tests.helpers.reminders import T0, make_event
+from tests.helpers.stores import make_store
 
 
 def test_a_reminder_fires_at_its_time_and_not_before(store, clock, recorder, make_engine):
@@ -92,7 +92,7 @@ def test_dismiss_survives_a_restart(store_path, store, clock, watermark):
     store.close()
     for _ in range(2):  # restart twice, later each time
         clock.advance(minutes=3)
-        again = Store(store_path, clock=clock)
+        again = make_store(store_path, clock)
         rec2 = RecordingNotifier()
         eng2 = ReminderEngine(again, rec2, local_tz=UTC, clock=clock, watermark=watermark)
         eng2.check()
@@ -109,7 +109,7 @@ def test_an_undismissed_reminder_is_listed_after_restart_but_not_notified_again(
     eng.check()
     store.close()
     clock.advance(minutes=2)
-    again = Store(store_path, clock=clock)
+    again = make_store(store_path, clock)
     rec = RecordingNotifier()
     eng2 = ReminderEngine(again, rec, local_tz=UTC, clock=clock, watermark=watermark)
     eng2.check()
@@ -134,7 +134,7 @@ def test_downtime_shows_each_missed_reminder_exactly_once(tmp_path, store_path, 
     clock.set(T0 + timedelta(hours=4))  # back at 12:00
     shown: list[str] = []
     for _restart in range(3):
-        s = Store(store_path, clock=clock)
+        s = make_store(store_path, clock)
         rec = RecordingNotifier()
         e = ReminderEngine(s, rec, local_tz=UTC, clock=clock, watermark=FileWatermark(wm.path))
         e.check()
@@ -346,7 +346,7 @@ def test_dst_daily_0900_berlin_fires_0845_local_both_sides(tmp_path, first_day, 
 
     z = get_zone(berlin)
     clock = FakeClock(ZonedTime.from_local(first_day, berlin).at - timedelta(hours=3))
-    s = Store(tmp_path / "dst.sqlite", clock=clock)
+    s = make_store(tmp_path / "dst.sqlite", clock)
     ev = Event.new(s.default_calendar().id, "Daily 9:00", ZonedTime.from_local(first_day, berlin),
                    ZonedTime.from_local(first_day + timedelta(minutes=30), berlin),
                    rrule="FREQ=DAILY", reminders=(Reminder(15),))
@@ -505,7 +505,7 @@ def test_an_event_written_by_another_process_gets_its_reminder(store_path, store
     eng.check()
     # `aurora import` in a terminal (or the window's import worker) writes through its
     # own connection: this store's listeners hear nothing.
-    other = Store(store_path, clock=clock)
+    other = make_store(store_path, clock)
     try:
         make_event(other, "Imported standup", T0 + timedelta(minutes=30))  # due 08:15
     finally:
