@@ -42,6 +42,7 @@ def _refused_as(text: str) -> WrapValidator:
 
 
 def _first(n: int) -> BeforeValidator:
+    """Only the first ``n`` characters of the text are read (a bound never needs more)."""
     return BeforeValidator(lambda v: v[:n] if isinstance(v, str) else v)
 
 
