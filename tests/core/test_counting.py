@@ -3,7 +3,7 @@ name and colour (aurora_core.ics_header): what the CLI and the window both say."
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from aurora_core.counting import (
     Elsewhere,
@@ -17,8 +17,9 @@ from aurora_core.counting import (
 )
 from aurora_core.ics_header import read_header
 from aurora_core.model import Event, ZonedTime
+from tests.helpers.times import zoned
 
-T = ZonedTime(datetime(2026, 12, 2, 9, tzinfo=UTC), "UTC")
+T = zoned(2026, 12, 2, 9, tz="UTC")
 
 
 def _ev(uid: str, title: str, *, rid: ZonedTime | None = None, rrule: str | None = None) -> Event:

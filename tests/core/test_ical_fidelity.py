@@ -16,7 +16,6 @@ from aurora_core.model import (
     Event,
     Reminder,
     ValidationError,
-    ZonedTime,
 )
 from aurora_core.recurrence import edit_all, edit_occurrence, expand
 from tests.helpers.times import zoned
@@ -163,7 +162,7 @@ def test_exported_time_zones_carry_no_validity_comment() -> None:
 
 
 def test_model_refuses_what_is_not_content_lines_or_too_long() -> None:
-    start = ZonedTime(datetime(2024, 1, 5, 9, tzinfo=UTC), "UTC")
+    start = zoned(2024, 1, 5, 9, tz="UTC")
     ev = Event.new("cal", "x", start, start)
     ev.replace(extra=("TRANSP:TRANSPARENT",)).validate()
     for bad in (("TRANSP:A\nX-B:c",), ("",), ("no colon",), ("X-A:" + "y" * MAX_EXTRA,)):

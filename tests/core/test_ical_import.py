@@ -12,6 +12,7 @@ from aurora_core.ical import ImportResult, parse_ics, resolve_tzid
 from aurora_core.model import AllDayDate, Event, EventStatus, FloatingTime, Reminder, ZonedTime
 from aurora_core.recurrence import expand
 from aurora_core.windows_zones import WINDOWS_ZONES, windows_to_iana
+from tests.helpers.times import zoned
 
 ICS = Path(__file__).parent / "ics"
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -277,7 +278,7 @@ def test_series_with_exdate_rdate_and_overrides() -> None:
 def test_orphan_override_is_kept_for_a_master_imported_later() -> None:
     r = load("recurrence_overrides.ics")
     orphan = next(e for e in r.events if e.uid == "orphan-override@example.org")
-    assert orphan.recurrence_id == ZonedTime(datetime(2024, 4, 2, 8, 0, tzinfo=UTC), "UTC")
+    assert orphan.recurrence_id == zoned(2024, 4, 2, 8, 0, tz="UTC")
 
 
 # -- ids ---------------------------------------------------------------------

@@ -16,6 +16,7 @@ import pytest
 from aurora_core.ical import ImportResult, _import, parse_ics, to_ics
 from aurora_core.model import AllDayDate, Event, EventStatus, FloatingTime, ZonedTime
 from aurora_core.recurrence import expand
+from tests.helpers.times import zoned
 
 ICS = Path(__file__).parent / "ics"
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -147,7 +148,7 @@ def test_an_open_ended_second_rule_is_written_out_to_a_horizon() -> None:
     (ev,) = r.events
     ev.validate()
     assert ev.rrule == "FREQ=WEEKLY;BYDAY=MO"
-    assert ev.rdates[0] == ZonedTime(datetime(2024, 6, 15, 9, tzinfo=UTC), "UTC")
+    assert ev.rdates[0] == zoned(2024, 6, 15, 9, tz="UTC")
     assert all(isinstance(t, ZonedTime) and t.at.day == 15 for t in ev.rdates)
     (w,) = r.warnings
     assert "later ones are not kept" in w.reason
@@ -177,7 +178,7 @@ def test_this_and_future_splits_the_series_and_without_a_master_is_one_instance(
     w = warned(r)
     assert "the series was split there" in w["weekly@example.org"]
     orphan = next(e for e in r.events if e.uid == "no-master@example.org")
-    assert orphan.recurrence_id == ZonedTime(datetime(2024, 6, 12, 8, tzinfo=UTC), "UTC")
+    assert orphan.recurrence_id == zoned(2024, 6, 12, 8, tz="UTC")
     assert "not in the file" in w["no-master@example.org"]
     # kept for its series, should a later import bring it (rejoin_range)
     assert "X-AURORA-RANGE:THISANDFUTURE" in orphan.extra

@@ -12,10 +12,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from aurora_core import wire
-from aurora_core.model import Event, ZonedTime
+from aurora_core.model import Event
 from aurora_desktop.store import Store
 from aurora_desktop.store.sync_state import ApplyReport
 from tests.helpers.stores import make_store
+from tests.helpers.times import zoned
 
 NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
 ACCOUNT = "https://aurora.example|me"
@@ -34,8 +35,8 @@ def test_a_taken_write_stays_ours_after_many_cut_off_sends_of_a_newer_edit(
         store.set_current_account(ACCOUNT)
         cal = store.default_calendar()
         store.adopt_local_calendars(ACCOUNT)
-        start = ZonedTime(datetime(2026, 12, 3, 9, tzinfo=UTC), "UTC")
-        end = ZonedTime(datetime(2026, 12, 3, 10, tzinfo=UTC), "UTC")
+        start = zoned(2026, 12, 3, 9, tz="UTC")
+        end = zoned(2026, 12, 3, 10, tz="UTC")
         ev = store.put_event(Event.new(cal.id, "e1", start, end))
         # The server confirms the first version.
         first = [o for o in store.outgoing(ACCOUNT) if o.id == ev.id]
