@@ -16,7 +16,7 @@ data folder, stopped at the end):
 4. a sync with nothing new (A), repeated;
 5. 10 changes: 10 events edited on A, A syncs, then B syncs; repeated.
 
-Desktops are in process, like tests/desktop/sync/desktops.py: each has its own
+Desktops are in process, like tests/helpers/desktops.py: each has its own
 data folder, Store, AccountService (``MemorySecrets``) and one engine from
 ``make_engine``; the timed part is ``engine.run()``. Requests are the engine's
 own count. Bytes are counted at the socket (TCP payload on connections to the
