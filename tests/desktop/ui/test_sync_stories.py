@@ -38,6 +38,7 @@ from tests.helpers.accounts import (
     submit,
     type_into,
 )
+from tests.helpers.clocks import FakeClock
 from tests.helpers.cloud_process import CloudProcess
 from tests.helpers.desktops import Desktop, make_account
 from tests.helpers.synced_window import DialogWatch, SwitchProxy, SyncedWindow, install_synced
@@ -449,10 +450,10 @@ def test_a_reminder_dismissed_on_the_laptop_leaves_this_desktops_reminder_window
         cloud: CloudProcess, other: Desktop) -> None:
     signed_in_and_synced(qtbot, synced, cloud.url, user, other)
     now = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
-    clock = [now]
+    clock = FakeClock(now)
     recorder = RecordingNotifier()
     reminders = ReminderService(store, notifier=recorder, watermark=MemoryWatermark(),
-                                clock=lambda: clock[0], zone_name=lambda: "Europe/Berlin")
+                                clock=clock, zone_name=lambda: "Europe/Berlin")
     qtbot.addWidget(reminders.window)
     try:
         with qtbot.waitSignal(synced.controller.synced, timeout=10_000):
@@ -479,7 +480,7 @@ def test_a_reminder_dismissed_on_the_laptop_leaves_this_desktops_reminder_window
         qtbot.waitUntil(lambda: reminders.window.row_count() == 0, timeout=5000)
         assert store.reminder_states()[due.key].state == "dismissed"
         # And it does not fire again, now or later.
-        clock[0] = now + timedelta(minutes=5)
+        clock.set(now + timedelta(minutes=5))
         reminders.scheduler.run_check()
         assert recorder.titles() == ["Board meeting"]
         assert reminders.engine.pending() == []
