@@ -410,9 +410,14 @@ class Occurrence:
 
     @property
     def key(self) -> str:
-        """Identifies this occurrence for good: event uid plus its recurrence key."""
-        rid = "" if self.recurrence_id is None else time_key(self.recurrence_id)
-        return f"{self.event.uid}/{rid}"
+        """Identifies this occurrence for good: event uid plus its recurrence key.
+
+        An override standing alone (``recurrence_id`` None: shown as an event of its
+        own, aurora_core.series) keys by its own recurrence id, so its key is the same
+        with or without its master, and two overrides of one series never share one."""
+        rid = self.recurrence_id if self.recurrence_id is not None else \
+            self.event.recurrence_id
+        return f"{self.event.uid}/{'' if rid is None else time_key(rid)}"
 
 
 def time_from_key(key: str, like: EventTime) -> EventTime:

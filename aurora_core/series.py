@@ -16,6 +16,7 @@ from datetime import datetime, tzinfo
 from aurora_core.model import (
     Event,
     EventTime,
+    Occurrence,
     ZonedTime,
     get_zone,
     shift,
@@ -93,12 +94,21 @@ def series_occurrences(master: Event | None, overrides: Sequence[Event],
     """The occurrences of one series (``master`` and its ``overrides``, all of one uid)
     overlapping [window_start, window_end), sorted: :func:`recurrence.expand`, or,
     when :func:`overrides_stand_alone`, the master (if any) and each override as
-    events of their own."""
+    events of their own.
+
+    An override standing alone is an occurrence of no series (``recurrence_id``
+    None: edited as an event of its own) whose event is still the override, its
+    recurrence id kept, as the desktop's occurrence index has it: so its
+    ``Occurrence.key`` is ``"<uid>/<key of its recurrence id>"`` whether it stands
+    alone or not, and its reminders' states (fired, snoozed, dismissed) stay its own
+    when its master comes (docs/reminders.md)."""
     if master is not None and not overrides_stand_alone(master):
         return expand(master, overrides, window_start, window_end, local_tz, limit)
     out = Occurrences()
-    alone = [standing_alone(ov) for ov in overrides]
-    for ev in ([master] if master is not None else []) + alone:
-        out.extend(expand(ev, (), window_start, window_end, local_tz, limit))
+    if master is not None:
+        out.extend(expand(master, (), window_start, window_end, local_tz, limit))
+    for ov in overrides:
+        out.extend(Occurrence(ov, o.start, o.end, None) for o in expand(
+            standing_alone(ov), (), window_start, window_end, local_tz, limit))
     out.sort(key=lambda o: (o.start.instant(local_tz), o.event.title))
     return out

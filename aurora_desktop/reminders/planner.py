@@ -129,9 +129,21 @@ class Decision:
 def _valid_state(states: Mapping[ReminderKey, ReminderState], r: DueReminder
                  ) -> ReminderState | None:
     st = states.get(r.key)
+    if st is None and not r.occurrence_key.endswith("/"):
+        # An instance's or override's reminder whose state was written under the series'
+        # bare "<uid>/" key: an override that stood alone before overrides kept their own
+        # key, or an event that has been made repeating since. For the same due it is
+        # the same reminder: what was done with it stands (docs/reminders.md).
+        st = states.get((_series_key(r.occurrence_key), r.reminder))
     if st is None or st.due != r.due:
         return None  # none, or one recorded for an earlier time of a moved event
     return st
+
+
+def _series_key(occurrence_key: str) -> str:
+    """``"<uid>/"``: the occurrence key with its recurrence part left empty (a
+    recurrence key never holds a "/", a uid may)."""
+    return occurrence_key[:occurrence_key.rfind("/") + 1]
 
 
 def decide(

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aurora_core.model import AllDayDate, Event, FloatingTime, ZonedTime, shift
+from aurora_core.model import AllDayDate, Event, FloatingTime, ZonedTime, shift, time_key
 from aurora_core.recurrence import edit_occurrence, expand, instances
 from aurora_core.series import (
     moved_series_times,
@@ -152,8 +152,12 @@ def test_without_its_master_an_override_stands_alone() -> None:
     _, override = _weekly()
     assert overrides_stand_alone(None)
     (occ,) = series_occurrences(None, [override], WS, WE, UTC)
-    assert occ.event == standing_alone(override)
-    assert occ.event.recurrence_id is None and occ.recurrence_id is None
+    # Shown and edited as an event of its own (no instance of a series: recurrence_id
+    # None), yet still the override it is (its own recurrence id kept, as the desktop's
+    # occurrence index keeps it), so its occurrence key stays the one it has beside its
+    # master (docs/reminders.md).
+    assert occ.event == override and occ.recurrence_id is None
+    assert standing_alone(override).recurrence_id is None
     assert (occ.event.id, occ.event.uid) == (override.id, override.uid)
     assert (occ.start, occ.end) == (ny(2026, 3, 9, 14), ny(2026, 3, 9, 15))
     assert series_occurrences(None, [override], WE, WE + timedelta(days=1), UTC) == []
@@ -166,3 +170,22 @@ def test_overrides_of_a_master_that_no_longer_repeats_stand_alone_beside_it() ->
     occs = series_occurrences(single, [override], WS, WE, UTC)
     assert [(o.event.title, o.start) for o in occs] == [
         ("Weekly", ny(2026, 3, 2, 9)), ("Moved", ny(2026, 3, 9, 14))]
+
+
+def test_an_override_keeps_its_occurrence_key_whether_it_stands_alone_or_not() -> None:
+    master, override = _weekly()
+    assert override.recurrence_id is not None
+    key = f"{override.uid}/{time_key(override.recurrence_id)}"
+    (beside,) = [o for o in series_occurrences(master, [override], WS, WE, UTC)
+                 if o.event.id == override.id]
+    (alone,) = series_occurrences(None, [override], WS, WE, UTC)
+    assert beside.key == alone.key == key
+    without_rule = series_occurrences(master.replace(rrule=None), [override], WS, WE, UTC)
+    assert [o.key for o in without_rule] == [f"{master.uid}/", key]
+
+
+def test_two_overrides_standing_alone_have_two_occurrence_keys() -> None:
+    master, first = _weekly()
+    (second,) = edit_occurrence(master, [first], ny(2026, 3, 16, 9), title="Other").upserts
+    keys = [o.key for o in series_occurrences(None, [first, second], WS, WE, UTC)]
+    assert len(keys) == len(set(keys)) == 2

@@ -8,7 +8,7 @@ from datetime import timedelta
 from aurora_core.model import Event, Reminder, ZonedTime
 from aurora_core.recurrence import edit_occurrence
 from aurora_desktop.reminders.planner import Planner
-from aurora_desktop.store import Store
+from aurora_desktop.store import ReminderState, Store
 from tests.helpers.reminders import T0
 
 UTC_ZONE = T0.tzinfo
@@ -65,3 +65,69 @@ def test_an_override_that_arrives_before_its_master_stands_alone_until_it_comes(
     assert _planned(planner) == together
     planner.rebuild(T0)
     assert _planned(planner) == together
+
+
+# ------------------------------------------------ the occurrence key of an override
+
+
+def _alone_pair(store: Store) -> tuple[Event, Event, Event]:
+    """A daily series whose master is not here, with two of its overrides: the second
+    and third instances, each moved three hours later (so both are still to start)."""
+    master, first = _series(store)
+    rid = ZonedTime(master.start.at + timedelta(days=2), "UTC")
+    (second,) = edit_occurrence(master, [first], rid, title="Moved too",
+                                start=ZonedTime(rid.at + timedelta(hours=3), "UTC"),
+                                end=ZonedTime(rid.at + timedelta(hours=4), "UTC")).upserts
+    store.delete_event(master.id)
+    store.put_events([first, second])
+    return master, first, second
+
+
+def test_two_overrides_standing_alone_keep_their_own_reminder_states(
+        store: Store, make_engine, clock, recorder) -> None:
+    _alone_pair(store)
+    planner = Planner(store, UTC_ZONE, horizon=timedelta(days=3))
+    planner.rebuild(T0)
+    keys = {r.occurrence_key for r in planner.reminders()}
+    assert len(keys) == 2  # one per override, not one "<uid>/" shared by both
+    engine = make_engine()
+    clock.set(T0 + timedelta(days=1, hours=4, minutes=45))  # the first one's reminder
+    engine.check()
+    clock.set(T0 + timedelta(days=2, hours=4, minutes=45))  # the second one's
+    engine.check()
+    assert recorder.titles() == ["Moved", "Moved too"]
+    # Neither state overwrote the other: both stay fired, nothing is shown again.
+    assert {st.state for st in store.reminder_states().values()} == {"fired"}
+    assert len(store.reminder_states()) == 2
+    clock.advance(minutes=1)
+    engine.check()
+    assert recorder.titles() == ["Moved", "Moved too"]
+
+
+def test_an_override_reminded_alone_is_not_reminded_again_when_its_master_arrives(
+        store: Store, make_engine, clock, recorder) -> None:
+    master, _, _ = _alone_pair(store)
+    engine = make_engine()
+    clock.set(T0 + timedelta(days=1, hours=4, minutes=45))  # "Moved" is due, alone
+    engine.check()
+    assert recorder.titles() == ["Moved"]
+    clock.advance(minutes=5)
+    store.put_event(master)  # its series arrives (a sync): the override is an instance now
+    engine.check()
+    assert recorder.titles() == ["Moved"]  # the same reminder: not shown twice
+    assert [p.reminder.title for p in engine.pending()] == ["Moved"]  # still listed
+
+
+def test_a_state_kept_under_the_old_key_of_an_override_still_counts(
+        store: Store, make_engine, clock, recorder) -> None:
+    """States written before an override had its own key ("<uid>/" while it stood
+    alone): the reminder at that due is not shown again."""
+    _, first, _ = _alone_pair(store)
+    due = T0 + timedelta(days=1, hours=4, minutes=45)
+    store.set_reminder_states([ReminderState(f"{first.uid}/", "15:notification", "fired",
+                                             due, None)])
+    clock.set(due + timedelta(minutes=1))
+    engine = make_engine()
+    engine.check()
+    assert recorder.titles() == []
+    assert [p.reminder.title for p in engine.pending()] == ["Moved"]
