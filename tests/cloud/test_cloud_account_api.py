@@ -90,6 +90,9 @@ def test_after_deletion_even_a_token_of_the_same_second_is_refused(inproc: InPro
 
 
 def test_sign_out_everywhere_refuses_older_tokens_not_newer_ones(inproc: InProcess) -> None:
+    # pinned mid-second: on the real clock a second could tick between the sign-out and
+    # reading "now", and the mark's own second would then pass as "now - 1"
+    inproc.clock.pin(inproc.clock().replace(microsecond=200_000))
     old = int(inproc.clock().timestamp())
     inproc.clock.advance(timedelta(seconds=1.5))
     assert inproc.call("POST", "/me/signout", sub="alice", iat=old)[0] == 204
