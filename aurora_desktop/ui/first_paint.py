@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from aurora_desktop.qt import QtCore, QtWidgets
+from aurora_desktop.qt import QtCore, QtWidgets, is_alive
 
 __all__ = ["after_first_paint"]
 
@@ -45,7 +45,8 @@ class _FirstPaint(QtCore.QObject):
         if self.done:
             return
         self.done = True
-        self._latest.stop()
+        if is_alive(self._latest):
+            self._latest.stop()
         parent = self.parent()
         if isinstance(parent, QtCore.QObject):
             parent.removeEventFilter(self)
@@ -62,7 +63,8 @@ def after_first_paint(widget: QtWidgets.QWidget, callback: Callable[[], object],
     if waiting:
         first = waiting[0]
     elif widget.property(_PAINTED):
-        QtCore.QTimer.singleShot(0, callback)
+        # the widget as the timer's context: never called after the widget was deleted
+        QtCore.QTimer.singleShot(0, widget, callback)
         return
     else:
         first = _FirstPaint(widget)
