@@ -10,8 +10,9 @@ from typing import Any
 
 from aurora_cloud.errors import Conflict, Contention, InvalidInput, NotFound, PreconditionFailed
 from aurora_cloud.logic.base import CHUNK, RETRIES, ServiceBase, with_zones
-from aurora_cloud.logic.convert import stored_event, to_core
+from aurora_cloud.logic.convert import stored_event, to_core, to_core_quiet
 from aurora_cloud.logic.versions import Precondition, decide, tombstone_write, written_status
+from aurora_cloud.reminders.schedule import standing_changes
 from aurora_cloud.storage import Kind, Stored, Write
 from aurora_core import wire
 from aurora_core.model import Event
@@ -124,6 +125,9 @@ class BatchPart(ServiceBase):
                     if it.content is None and stored.doc.get("recurrence_id"):
                         deleted_overrides.add(stored.doc.get("uid") or it.id)
                     continue
+                if cur is not None and not cur.deleted and standing_changes(
+                        to_core_quiet(cur), it.event):  # its overrides' dues change hands
+                    deleted_overrides.add(cur.doc.get("uid") or it.id)
                 writes.append(makers[it.index](cur))
                 index.append((it, written_status(cur, it.content)))
             if not writes:

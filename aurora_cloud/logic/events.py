@@ -11,8 +11,9 @@ from aurora_cloud.errors import InvalidInput, NotFound, PreconditionRequired
 from aurora_cloud.logic.base import RETRIES, ServiceBase, with_zones
 from aurora_cloud.logic.convert import stored_event, to_core, to_core_quiet
 from aurora_cloud.logic.versions import Precondition, tombstone_write
-from aurora_cloud.reminders.schedule import next_email_due
+from aurora_cloud.reminders.schedule import next_email_due, series_email_dues, standing_changes
 from aurora_cloud.storage import Due, Kind, Stored, Write
+from aurora_cloud.storage.keys import iso
 from aurora_core import custom_zones, recurrence, wire
 from aurora_core.model import Event, EventTime
 
@@ -107,41 +108,62 @@ class EventsPart(ServiceBase):
         content = body.content()
         zone = self.user_zone(sub)
         make = self._write_for(sub, event, content, zone)
-        stored, status = self._write_loop(sub, Kind.EVENT, event_id, pre, content, make)
-        if event.recurrence_id is not None:
+        before: list[Stored | None] = [None]
+
+        def make_after(cur: Stored | None) -> Write:
+            before[0] = cur
+            return make(cur)
+
+        stored, status = self._write_loop(sub, Kind.EVENT, event_id, pre, content, make_after)
+        if event.recurrence_id is not None or standing_changes(
+                _live(before[0]), event):  # its overrides now stand alone, or no longer
             self.refresh_series_due(sub, event.uid, zone, known=[stored])
         return stored_event(stored), status
 
     @with_zones
     def delete_event(self, sub: str, event_id: str, pre: Precondition) -> None:
         stored, _ = self._write_loop(sub, Kind.EVENT, event_id, pre, None, tombstone_write)
-        if stored.doc.get("recurrence_id"):
+        if stored.doc.get("recurrence_id") or standing_changes(to_core_quiet(stored), None):
             self.refresh_series_due(sub, stored.doc.get("uid") or event_id, self.user_zone(sub),
                                     known=[stored])
 
     @with_zones
     def refresh_series_due(self, sub: str, uid: str, zone: tzinfo,
                            known: Sequence[Stored] = ()) -> None:
-        """Recompute the master's next email reminder after one of its overrides changed.
+        """Recompute the next email reminder of every event of the series after one of
+        them changed: the repeating master's (its overrides' times and reminders
+        included), or, when the overrides stand alone (no master, or one that no longer
+        repeats), each override's own (:func:`series_email_dues`).
 
         ``known`` are items just written: they replace what the (eventually
-        consistent) series index returns for the same items.
+        consistent) series index returns for the same items; each is then read again
+        consistently for its version.
         """
         for _ in range(RETRIES):
             by_id = {m.id: m for m in self.storage.series_members(sub, uid)}
             by_id.update({k.id: k for k in known})
-            members = [m for m in by_id.values() if not m.deleted]
-            masters = [m for m in members if not m.doc.get("recurrence_id")]
-            if not masters:
+            fresh = self.storage.get_many(sub, Kind.EVENT, list(by_id))
+            live = [(s, e) for s in fresh.values() if not s.deleted
+                    and (e := to_core_quiet(s)) is not None and e.uid == uid]
+            stored_of = {e.id: s for s, e in live}
+            masters = [e for _, e in live if e.recurrence_id is None]
+            overrides = [e for _, e in live if e.recurrence_id is not None]
+            dues = series_email_dues(masters[0] if masters else None, overrides,
+                                     self.clock(), zone)
+            if all(_same_due(stored_of[i], due) or self.storage.set_event_due(
+                    sub, stored_of[i].id, stored_of[i].version, due)
+                    for i, due in dues.items()):
                 return
-            fresh = self.storage.get(sub, Kind.EVENT, masters[0].id)
-            if fresh is None or fresh.deleted:
-                return
-            master = to_core_quiet(fresh)
-            if master is None:
-                return
-            overrides = [o for o in (to_core_quiet(m) for m in members if m is not masters[0])
-                         if o is not None and o.recurrence_id is not None]
-            due = next_email_due(master, overrides, self.clock(), zone)
-            if self.storage.set_event_due(sub, fresh.id, fresh.version, due):
-                return
+
+
+def _live(stored: Stored | None) -> Event | None:
+    """The event ``stored`` holds, or None when absent, deleted or unreadable."""
+    return None if stored is None or stored.deleted else to_core_quiet(stored)
+
+
+def _same_due(stored: Stored, due: Due | None) -> bool:
+    """``stored`` already points at ``due``: no write needed."""
+    if due is None:
+        return stored.due_sk is None
+    return stored.due_info == due.info and stored.due_sk is not None and \
+        stored.due_sk.startswith(f"{iso(due.at)}#")

@@ -1,4 +1,11 @@
-"""When is an event's next email reminder due? Pure functions over the core model."""
+"""When is an event's next email reminder due? Pure functions over the core model.
+
+Each event item carries at most one due (its next email reminder): a repeating
+master's covers its whole series, the overrides included (each replaces its
+instance, with its own reminders); an override standing alone (no master, or one
+that no longer repeats: :func:`aurora_core.series.overrides_stand_alone`) carries
+its own, as the event of its own it then is (:func:`series_email_dues`).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +16,7 @@ from aurora_cloud.storage import Due
 from aurora_core import recurrence
 from aurora_core.model import Event, Occurrence
 from aurora_core.reminders import channel_minutes, due_reminders
+from aurora_core.series import overrides_stand_alone, standing_alone
 from aurora_core.wire import format_time
 
 SEARCH_SPAN = timedelta(days=366)
@@ -34,9 +42,12 @@ def next_email_due(master: Event, overrides: Sequence[Event], after: datetime,
     Overrides replace their instances (their own reminders count for them);
     cancelled events remind nobody. All-day and floating times are read in
     ``local_tz`` (the user's zone). None when nothing is due any more.
+
+    ``master`` may be an override standing alone (the dispatcher plans the next
+    reminder of the item it sent): it is planned as the event of its own it is.
     """
     if master.recurrence_id is not None:
-        return None
+        master, overrides = standing_alone(master), ()
     minutes = channel_minutes([master, *overrides], "email")
     if not minutes:
         return None
@@ -67,3 +78,31 @@ def next_email_due(master: Event, overrides: Sequence[Event], after: datetime,
             return best
         lo = hi
     return best
+
+
+def series_email_dues(master: Event | None, overrides: Sequence[Event], after: datetime,
+                      local_tz: tzinfo) -> dict[str, Due | None]:
+    """The next email reminder (after ``after``) each event of one series carries, by
+    event id: ``master`` (None: not here) and its ``overrides``.
+
+    With a repeating master, the master carries the series' (the overrides' times and
+    reminders included) and the overrides none, so an instance is emailed once. When
+    the overrides stand alone, each carries its own, at its own time, and a master
+    that no longer repeats its own.
+    """
+    if master is not None and not overrides_stand_alone(master):
+        out: dict[str, Due | None] = {o.id: None for o in overrides}
+        out[master.id] = next_email_due(master, overrides, after, local_tz)
+        return out
+    out = {o.id: next_email_due(o, (), after, local_tz) for o in overrides}
+    if master is not None:
+        out[master.id] = next_email_due(master, (), after, local_tz)
+    return out
+
+
+def standing_changes(before: Event | None, after: Event | None) -> bool:
+    """Whether writing a master from ``before`` to ``after`` (None: absent, or deleted)
+    changes whether its overrides stand alone: a repeating master arrived, went, or
+    gained or lost its rule. Then every event of the series needs its email due planned
+    again (:func:`series_email_dues`), not just the master's."""
+    return overrides_stand_alone(before) != overrides_stand_alone(after)
