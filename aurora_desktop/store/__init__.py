@@ -1,4 +1,5 @@
-"""The local SQLite store (no Qt): calendars, events, occurrences, reminder state, sync state.
+"""The local SQLite store (no Qt): calendars, events, imports, occurrences, reminder state,
+sync state.
 
 One module per concern, composed into :class:`Store` (see ``base`` for the
 contract every part keeps).
@@ -7,6 +8,7 @@ contract every part keeps).
 from .base import DEFAULT_CALENDAR_NAME, ChangeNotice, ReminderState, StoreBase, StoreError
 from .calendars import CalendarsMixin
 from .events import EventsMixin
+from .imports import ImportsMixin
 from .instances import InstancesMixin
 from .reminder_state import ReminderStateMixin
 from .subscriptions import Subscription, SubscriptionsMixin
@@ -14,8 +16,8 @@ from .sync_state import ApplyReport, Conflict, Outgoing, SyncMixin
 from .zones import ZonesMixin
 
 
-class Store(SubscriptionsMixin, SyncMixin, ReminderStateMixin, InstancesMixin, EventsMixin,
-            CalendarsMixin, ZonesMixin, StoreBase):
+class Store(SubscriptionsMixin, SyncMixin, ReminderStateMixin, InstancesMixin, ImportsMixin,
+            EventsMixin, CalendarsMixin, ZonesMixin, StoreBase):
     """The local calendar database. Not thread-safe: use it from one thread (a worker opens
     its own Store on the same file). ``clock`` gives "now" (aware UTC); tests pass a fake one.
     """

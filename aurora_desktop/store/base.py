@@ -1,4 +1,4 @@
-"""The store's foundation: the connection, transactions, change notices, time keys.
+"""The store's foundation: the connection, its errors, transactions, change notices.
 
 Contract (for the whole :class:`aurora_desktop.store.Store`):
 - Every local mutation writes its rows and marks each changed item as having
@@ -25,17 +25,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Self
 
-from aurora_core.model import (
-    AllDayDate,
-    Calendar,
-    Event,
-    EventTime,
-    FloatingTime,
-    Reminder,
-    ZonedTime,
-    new_id,
-    time_key,
-)
+from aurora_core.model import Calendar, Event, new_id
 
 from .schema import MIGRATIONS, SCHEMA_VERSION
 
@@ -46,8 +36,6 @@ DEFAULT_CALENDAR_NAME = "Personal"
 # Open-ended series are materialised this far past "now"; a view beyond moves it.
 HORIZON = timedelta(days=400)
 HORIZON_STEP = timedelta(days=62)  # how much further a view past the horizon moves it
-_EPOCH = datetime(1970, 1, 1)
-_KIND = {ZonedTime: 0, AllDayDate: 1, FloatingTime: 2}
 
 
 class StoreError(Exception):
@@ -120,60 +108,6 @@ class ChangeNotice:
     remote: bool = False  # written by sync (the server's changes), not by an edit here
 
 
-def _wall_seconds(wall: datetime) -> int:
-    return int((wall - _EPOCH).total_seconds())
-
-
-def _from_wall_seconds(s: int) -> datetime:
-    return _EPOCH + timedelta(seconds=s)
-
-
-def _time_seconds(t: EventTime) -> int:
-    """A time as the store keeps it in its *_key columns: UTC epoch seconds for a zoned
-    time, wall seconds for an all-day or floating one (not aurora_core.model.time_key, the
-    text form that matches overrides and EXDATEs). :func:`_time` is the inverse."""
-    if isinstance(t, ZonedTime):
-        return int(t.at.timestamp())
-    if isinstance(t, AllDayDate):
-        return _wall_seconds(datetime(t.day.year, t.day.month, t.day.day))
-    return _wall_seconds(t.wall)
-
-
-def _time(kind: int, tz: str | None, k: int) -> EventTime:
-    if kind == 0:
-        assert tz is not None
-        return ZonedTime(datetime.fromtimestamp(k, UTC), tz)
-    if kind == 1:
-        return AllDayDate(_from_wall_seconds(k).date())
-    return FloatingTime(_from_wall_seconds(k))
-
-
-def _event_values(ev: Event) -> tuple[object, ...]:
-    """The events-table columns id..updated, then extra, of ``ev``."""
-    return (
-        ev.id, ev.uid, ev.calendar_id,
-        None if ev.recurrence_id is None else time_key(ev.recurrence_id),
-        ev.title, ev.location, ev.notes, str(ev.status), _KIND[type(ev.start)],
-        ev.start.tz if isinstance(ev.start, ZonedTime) else None,
-        _time_seconds(ev.start), _time_seconds(ev.end), ev.rrule,
-        " ".join(time_key(x) for x in ev.exdates), " ".join(time_key(x) for x in ev.rdates),
-        _reminders_text(ev.reminders), int(ev.created.timestamp()), int(ev.updated.timestamp()),
-        "\n".join(ev.extra),
-    )
-
-
-def _reminders_text(rs: Sequence[Reminder]) -> str:
-    return " ".join(f"{r.minutes_before}:{r.channel}" for r in rs)
-
-
-def _reminders_parse(text: str) -> tuple[Reminder, ...]:
-    out = []
-    for part in text.split():
-        m, ch = part.split(":", 1)
-        out.append(Reminder(int(m), ch))  # type: ignore[arg-type]  # checked on write
-    return tuple(out)
-
-
 def _read_only(path: Path) -> StoreReadOnly:
     """What to say when the database or its folder cannot be written (permissions, a
     read-only disk), instead of SQLite's "unable to open database file"."""
@@ -204,15 +138,6 @@ def _environment_error(exc: sqlite3.Error, path: Path) -> StoreError | None:
             return _read_only(path)
         return StoreError(f"cannot open or write {path}: {exc}")
     return None
-
-
-_EVENT_COLS = (
-    "rowid, id, uid, calendar_id, rid, title, location, notes, status, kind, tz, start_key, "
-    "end_key, rrule, exdates, rdates, reminders, created, updated, extra"
-)
-
-_E_COLS = ", ".join("e." + c.strip() for c in _EVENT_COLS.split(","))
-
 
 
 class StoreBase:

@@ -15,17 +15,8 @@ from aurora_core.recurrence import parse_rule, rule_walls_between
 from aurora_core.series import overrides_stand_alone
 from aurora_core.times import own_wall
 
-from .base import (
-    _E_COLS,
-    _EVENT_COLS,
-    HORIZON,
-    HORIZON_STEP,
-    StoreBase,
-    _from_wall_seconds,
-    _time,
-    _time_seconds,
-    _wall_seconds,
-)
+from .base import HORIZON, HORIZON_STEP, StoreBase
+from .rows import _E_COLS, _EVENT_COLS, _from_wall_seconds, _time, _time_seconds, _wall_seconds
 
 __all__ = ["InstancesMixin"]
 

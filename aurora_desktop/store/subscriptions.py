@@ -19,7 +19,8 @@ from datetime import UTC, datetime
 from aurora_core.model import Calendar, Event, Reminder, ValidationError, new_id
 from aurora_core.source_url import subscription_url
 
-from .base import ChangeNotice, StoreBase, _event_values, _reminders_parse, _reminders_text
+from .base import ChangeNotice, StoreBase
+from .rows import _event_values, _reminders_parse, _reminders_text
 
 __all__ = ["Subscription", "SubscriptionsMixin"]
 

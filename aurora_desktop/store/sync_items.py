@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any
 from aurora_core.model import Calendar, Event
 from aurora_desktop.lazy import LazyModule
 
-from .base import _EVENT_COLS, ReminderState, StoreBase
+from .base import ReminderState, StoreBase
+from .rows import _EVENT_COLS
 
 if TYPE_CHECKING:
     from aurora_core import merge as mg

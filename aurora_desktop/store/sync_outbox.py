@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .base import _EVENT_COLS
+from .rows import _EVENT_COLS
 from .sync_items import SyncItemsMixin, _chunks, _content, _norm, event_content
 
 __all__ = ["SENT_KEPT", "OutboxMixin", "Outgoing"]
