@@ -243,16 +243,19 @@ class RemoteMixin(OutboxMixin, ConflictsMixin):
             report.event_ids.add(item_id)
             if remote is not None and not remote.get("recurrence_id") and (
                     base_content is None or base_content.get("rrule") != remote.get("rrule")
+                    or base_content.get("rdates") != remote.get("rdates")
                     or base_content.get("start") != remote.get("start")):
                 self._flag_orphans(account, item_id, report)
         else:
             report.calendar_ids.add(item_id)
 
     def _flag_orphans(self, account: str, master_id: str, report: ApplyReport) -> None:
-        """The series' rule or start changed on the other side: overrides of ours that no
-        longer name one of its instances are kept (shown on their own) and flagged."""
+        """The series' rule, RDATEs or start changed on the other side: overrides of ours
+        that no longer name one of its instances are kept (shown on their own) and
+        flagged. A master that no longer repeats (its rule taken away) names none: all
+        its overrides stand alone, and all are flagged (docs/merge.md)."""
         master = self._local_content("event", master_id)
-        if master is None or not master.get("rrule"):
+        if master is None:
             return
         uid = master.get("uid") or master_id
         overrides = [c for c in (self._local_content("event", r[0]) for r in self._db.execute(
