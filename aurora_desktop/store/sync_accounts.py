@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from aurora_core.model import Calendar
 
-from .base import ChangeNotice, StoreBase
-from .sync_items import _chunks
+from .base import ChangeNotice
+from .sync_items import SyncItemsMixin, _chunks
 
 __all__ = ["SyncAccountsMixin"]
 
 
-class SyncAccountsMixin(StoreBase):
+class SyncAccountsMixin(SyncItemsMixin):
     # ------------------------------------------------------------ accounts
 
     def set_current_account(self, account: str | None) -> None:
@@ -147,9 +147,7 @@ class SyncAccountsMixin(StoreBase):
                     self._db.execute("DELETE FROM sync_base WHERE entity = 'calendar' AND id = ?",
                                      (cid,))
                     self._db.execute("DELETE FROM calendars WHERE id = ?", (cid,))
-                self._db.execute("DELETE FROM sync_conflicts WHERE account = ?", (account,))
-                self._db.execute("DELETE FROM sync_meta WHERE key LIKE ? ESCAPE '\\'",
-                                 (account.replace("%", "\\%").replace("_", "\\_") + "|%",))
+                self._forget_account(account)
                 self._event_cache.clear()
                 self._span = None
         self._notify(ChangeNotice(calendar_ids=frozenset({"*"})))
@@ -166,9 +164,13 @@ class SyncAccountsMixin(StoreBase):
                 self._db.execute("DELETE FROM sync_base WHERE entity = 'calendar' AND id = ?",
                                  (cid,))
             self._db.execute("UPDATE calendars SET account = NULL WHERE account = ?", (account,))
-            self._db.execute("DELETE FROM sync_conflicts WHERE account = ?", (account,))
-            self._db.execute("DELETE FROM sync_meta WHERE key LIKE ? ESCAPE '\\'",
-                             (account.replace("%", "\\%").replace("_", "\\_") + "|%",))
+            self._forget_account(account)
             if self._meta("account") == account:
                 self._set_meta("account", None)
         self._notify(ChangeNotice(calendar_ids=frozenset(cals)))
+
+    def _forget_account(self, account: str) -> None:
+        """The account's conflicts and sync values (its cursor, …) go; its calendars are
+        the caller's."""
+        self._db.execute("DELETE FROM sync_conflicts WHERE account = ?", (account,))
+        self._drop_sync_values(account)

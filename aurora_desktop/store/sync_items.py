@@ -112,6 +112,11 @@ class SyncItemsMixin(StoreBase):
             self._db.execute("INSERT OR REPLACE INTO sync_meta VALUES (?, ?)",
                              (f"{account}|{name}", value))
 
+    def _drop_sync_values(self, account: str) -> None:
+        """Forget every sync value of ``account`` (its calendars went, or it was deleted)."""
+        prefix = f"{account}|"
+        self._db.execute("DELETE FROM sync_meta WHERE substr(key, 1, ?) = ?", (len(prefix), prefix))
+
     # ------------------------------------------------------ items, bases
 
     def _local_content(self, entity: str, item_id: str) -> dict[str, Any] | None:
