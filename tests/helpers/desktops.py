@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from aurora_core.model import Event, ZonedTime, new_id
+from aurora_core.model import Event, new_id
 from aurora_desktop.auth import AccountService, MemorySecrets
 from aurora_desktop.store import Store
 from aurora_desktop.store.sync_state import event_content
 from aurora_desktop.sync import SyncReport, make_engine
 from tests.helpers.cloud_process import PASSWORD, CloudProcess, new_email
+from tests.helpers.events import timed
+from tests.helpers.times import zoned
 
 
 def make_account(cloud: CloudProcess, tmp: Path) -> tuple[str, str]:
@@ -70,10 +71,9 @@ class Desktop:
         return self.store.default_calendar().id
 
     def add(self, title: str, day: int = 7, hour: int = 10, **kw: Any) -> Event:
-        start = ZonedTime.from_local(datetime(2026, 12, day, hour), "Europe/Berlin")
-        end = ZonedTime.from_local(datetime(2026, 12, day, hour) + timedelta(hours=1),
-                                   "Europe/Berlin")
-        return self.store.put_event(Event.new(self.calendar_id(), title, start, end, **kw))
+        # An hour on December's wall clock in Berlin (no DST change in December).
+        return self.store.put_event(timed(self.calendar_id(), title, zoned(2026, 12, day, hour),
+                                          60, **kw))
 
     def edit(self, event_id: str, **changes: Any) -> Event:
         ev = self.store.get_event(event_id)
