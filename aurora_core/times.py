@@ -34,6 +34,7 @@ from aurora_core.model import (
     FloatingTime,
     ValidationError,
     ZonedTime,
+    duration,
     get_zone,
     iana_zone,
     shift,
@@ -126,12 +127,9 @@ def difference(a: EventTime, b: EventTime) -> timedelta:
         wall = wall_in(b, get_zone(a.tz)) - own_wall(a)
         if _whole_days(wall) and shift(a, wall) == ZonedTime(b.at, a.tz):
             return wall
-        return b.at - a.at
-    if isinstance(a, AllDayDate) and isinstance(b, AllDayDate):
-        return b.day - a.day
-    if isinstance(a, FloatingTime) and isinstance(b, FloatingTime):
-        return b.wall - a.wall
-    raise ValidationError("times of different kinds have no difference")
+    elif type(a) is not type(b):
+        raise ValidationError("times of different kinds have no difference")
+    return duration(a, b)  # the elapsed time; whole days for all-day, wall clocks for floating
 
 
 # --------------------------------------------------------------------------
