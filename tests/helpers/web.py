@@ -84,7 +84,7 @@ class ApiUser:
 
 
 class Computer(CliDesktop):
-    """A desktop used through the `aurora` command line (tests/desktop/cli_desktop.py)."""
+    """A desktop used through the `aurora` command line (tests/helpers/cli_desktop.py)."""
 
     def login(self, cloud: CloudProcess, email: str, password: str = PASSWORD) -> None:
         self.aurora("account", "login", "--server", cloud.url, "--email", email,

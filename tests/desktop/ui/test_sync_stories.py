@@ -5,7 +5,7 @@ edit and find the change on the office desktop, work offline, meet a
 conflict or a refused change in the sync details, keep the window usable
 while a slow sync runs, and a reminder dismissed on the laptop leaving the
 office desktop's reminder window. The "other desktop" is an in-process
-desktop (tests/desktop/sync/desktops.py) on the same account.
+desktop (tests/helpers/desktops.py) on the same account.
 """
 
 from __future__ import annotations
