@@ -1,8 +1,11 @@
-"""A small HTTP proxy on 127.0.0.1 that can make the server misbehave on purpose.
+"""Small HTTP proxies on 127.0.0.1 in front of the local stack.
 
-Tests point a desktop at the proxy's URL; it forwards to the local stack and,
-when told, answers a chosen request with 429, 500 or 401 instead (or drops
-the connection), so a sync meets trouble in the middle of its work.
+``ForwardingProxy`` forwards every request and relays the answer; a subclass may
+answer a request itself first. ``FaultyProxy`` makes the server misbehave on
+purpose: tests point a desktop at the proxy's URL and, when told, it answers a
+chosen request with 429, 500 or 401 instead, so a sync meets trouble in the middle
+of its work. (The sync stories' ``SwitchProxy``, in synced_window.py, goes down,
+slows down, holds or refuses.)
 """
 
 from __future__ import annotations
@@ -16,13 +19,13 @@ from urllib.parse import urlsplit
 Rule = Callable[[str, str, int], int | None]  # (method, path, n-th request) -> status or None
 
 
-class FaultyProxy:
+class ForwardingProxy:
+    """Forwards each request to ``target`` and relays the answer; ``log`` holds
+    (method, path, status) of every answer. A subclass overrides :meth:`intercept`."""
+
     def __init__(self, target: str) -> None:
         self.target = urlsplit(target)
-        self.count = 0
         self.log: list[tuple[str, str, int]] = []
-        self.rule: Rule | None = None
-        self._lock = threading.Lock()
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -34,37 +37,8 @@ class FaultyProxy:
             def _handle(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
-                with proxy._lock:
-                    proxy.count += 1
-                    n = proxy.count
-                fault = proxy.rule(self.command, self.path, n) if proxy.rule else None
-                if fault is not None:
-                    proxy.log.append((self.command, self.path, fault))
-                    data = (b'{"type":"about:blank","title":"injected","status":%d}' % fault)
-                    self.send_response(fault)
-                    self.send_header("Content-Type", "application/problem+json")
-                    if fault == 429:
-                        self.send_header("Retry-After", "0")
-                    self.send_header("Content-Length", str(len(data)))
-                    self.end_headers()
-                    self.wfile.write(data)
-                    return
-                conn = http.client.HTTPConnection(proxy.target.hostname or "127.0.0.1",
-                                                  proxy.target.port, timeout=60)
-                headers = {k: v for k, v in self.headers.items()
-                           if k.lower() not in ("host", "connection")}
-                conn.request(self.command, self.path, body=body or None, headers=headers)
-                resp = conn.getresponse()
-                data = resp.read()
-                proxy.log.append((self.command, self.path, resp.status))
-                self.send_response(resp.status)
-                for k, v in resp.getheaders():
-                    if k.lower() not in ("transfer-encoding", "connection", "content-length"):
-                        self.send_header(k, v)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-                conn.close()
+                if not proxy.intercept(self, body):
+                    proxy.forward(self, body)
 
             do_GET = do_PUT = do_POST = do_DELETE = _handle
 
@@ -73,6 +47,40 @@ class FaultyProxy:
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
+    def intercept(self, request: BaseHTTPRequestHandler, body: bytes) -> bool:
+        """Answer (or drop) ``request`` here instead of forwarding it: True if it did."""
+        return False
+
+    def answer(self, request: BaseHTTPRequestHandler, status: int, data: bytes,
+               headers: dict[str, str] | None = None) -> None:
+        """Answer ``request`` with a problem of our own."""
+        self.log.append((request.command, request.path, status))
+        request.send_response(status)
+        request.send_header("Content-Type", "application/problem+json")
+        for k, v in (headers or {}).items():
+            request.send_header(k, v)
+        request.send_header("Content-Length", str(len(data)))
+        request.end_headers()
+        request.wfile.write(data)
+
+    def forward(self, request: BaseHTTPRequestHandler, body: bytes) -> None:
+        conn = http.client.HTTPConnection(self.target.hostname or "127.0.0.1",
+                                          self.target.port, timeout=60)
+        headers = {k: v for k, v in request.headers.items()
+                   if k.lower() not in ("host", "connection")}
+        conn.request(request.command, request.path, body=body or None, headers=headers)
+        resp = conn.getresponse()
+        data = resp.read()
+        self.log.append((request.command, request.path, resp.status))
+        request.send_response(resp.status)
+        for k, v in resp.getheaders():
+            if k.lower() not in ("transfer-encoding", "connection", "content-length"):
+                request.send_header(k, v)
+        request.send_header("Content-Length", str(len(data)))
+        request.end_headers()
+        request.wfile.write(data)
+        conn.close()
+
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.server.server_address[1]}"
@@ -80,3 +88,24 @@ class FaultyProxy:
     def stop(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+        self.thread.join(5)
+
+
+class FaultyProxy(ForwardingProxy):
+
+    def __init__(self, target: str) -> None:
+        self.count = 0
+        self.rule: Rule | None = None
+        self._lock = threading.Lock()
+        super().__init__(target)
+
+    def intercept(self, request: BaseHTTPRequestHandler, body: bytes) -> bool:
+        with self._lock:
+            self.count += 1
+            n = self.count
+        fault = self.rule(request.command, request.path, n) if self.rule else None
+        if fault is None:
+            return False
+        self.answer(request, fault, b'{"type":"about:blank","title":"injected","status":%d}' % fault,
+                    {"Retry-After": "0"} if fault == 429 else None)
+        return True

@@ -3,17 +3,15 @@ can go down or slow down, and a watch that fails a test when a dialog pops up by
 
 from __future__ import annotations
 
-import http.client
 import json
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
-from urllib.parse import urlsplit
 
 from aurora_desktop.auth import AccountService, MemorySecrets
 from aurora_desktop.qt import QtCore, QtWidgets
@@ -24,12 +22,13 @@ from aurora_desktop.ui.account import AccountUi, install_account
 from aurora_desktop.ui.main_window import MainWindow
 from aurora_desktop.ui.sync_controller import SyncController
 from aurora_desktop.ui.sync_install import SyncUi, install_sync
+from tests.helpers.faulty_proxy import ForwardingProxy
 
 # (method, path, body) -> (status, problem json) to answer instead of the server, or None
 Refusal = Callable[[str, str, bytes], tuple[int, dict[str, Any]] | None]
 
 
-class SwitchProxy:
+class SwitchProxy(ForwardingProxy):
     """An HTTP proxy on 127.0.0.1 in front of the local stack.
 
     ``down``: every connection is closed unanswered (the server cannot be
@@ -40,81 +39,34 @@ class SwitchProxy:
     """
 
     def __init__(self, target: str) -> None:
-        self.target = urlsplit(target)
         self.down = False
         self.delay = 0.0
         self.hold: threading.Event | None = None
         self.waiting = 0
         self._count = threading.Lock()
         self.refuse: Refusal | None = None
-        self.log: list[tuple[str, str, int]] = []
-        proxy = self
+        super().__init__(target)
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-            def _handle(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length) if length else b""
-                if proxy.down:
-                    proxy.log.append((self.command, self.path, 0))
-                    self.close_connection = True
-                    return
-                if proxy.delay:
-                    time.sleep(proxy.delay)
-                hold = proxy.hold
-                if hold is not None:
-                    with proxy._count:
-                        proxy.waiting += 1
-                    hold.wait(60)
-                    with proxy._count:
-                        proxy.waiting -= 1
-                answer = proxy.refuse(self.command, self.path, body) if proxy.refuse else None
-                if answer is not None:
-                    status, problem = answer
-                    data = json.dumps(problem).encode()
-                    proxy.log.append((self.command, self.path, status))
-                    self.send_response(status)
-                    self.send_header("Content-Type", "application/problem+json")
-                    self.send_header("Content-Length", str(len(data)))
-                    self.end_headers()
-                    self.wfile.write(data)
-                    return
-                conn = http.client.HTTPConnection(proxy.target.hostname or "127.0.0.1",
-                                                  proxy.target.port, timeout=60)
-                headers = {k: v for k, v in self.headers.items()
-                           if k.lower() not in ("host", "connection")}
-                conn.request(self.command, self.path, body=body or None, headers=headers)
-                resp = conn.getresponse()
-                data = resp.read()
-                proxy.log.append((self.command, self.path, resp.status))
-                self.send_response(resp.status)
-                for k, v in resp.getheaders():
-                    if k.lower() not in ("transfer-encoding", "connection", "content-length"):
-                        self.send_header(k, v)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-                conn.close()
-
-            do_GET = do_PUT = do_POST = do_DELETE = _handle
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(5)
+    def intercept(self, request: BaseHTTPRequestHandler, body: bytes) -> bool:
+        if self.down:
+            self.log.append((request.command, request.path, 0))
+            request.close_connection = True
+            return True
+        if self.delay:
+            time.sleep(self.delay)
+        hold = self.hold
+        if hold is not None:
+            with self._count:
+                self.waiting += 1
+            hold.wait(60)
+            with self._count:
+                self.waiting -= 1
+        answer = self.refuse(request.command, request.path, body) if self.refuse else None
+        if answer is None:
+            return False
+        status, problem = answer
+        self.answer(request, status, json.dumps(problem).encode())
+        return True
 
 
 class DialogWatch(QtCore.QObject):
