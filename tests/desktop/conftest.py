@@ -1,8 +1,10 @@
-"""Fixtures shared by the desktop tests: the backend as a separate process, a feed server."""
+"""Fixtures shared by the desktop tests: the backend as a separate process, a feed server,
+and a data folder for the command line."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -28,3 +30,12 @@ def server() -> Iterator[FeedServer]:
     s = FeedServer().start()
     yield s
     s.stop()
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The data folder the `aurora` command uses (AURORA_DATA_DIR), on Berlin time."""
+    d = tmp_path / "data"
+    monkeypatch.setenv("AURORA_DATA_DIR", str(d))
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    return d

@@ -75,14 +75,6 @@ END:VCALENDAR
 """
 
 
-@pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    d = tmp_path / "data"
-    monkeypatch.setenv("AURORA_DATA_DIR", str(d))
-    monkeypatch.setenv("TZ", "Europe/Berlin")
-    return d
-
-
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     code = main(list(args))
     out, err = capsys.readouterr()
