@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from aurora_core.model import EventTime, get_zone
-from aurora_desktop.qt import QtWidgets
+from aurora_desktop.qt import QtCore, QtWidgets
 from tests.helpers import times
 from tests.helpers.events import put as put
 from tests.helpers.times import on as at
@@ -19,7 +19,7 @@ ZONE = get_zone(TZ)
 TODAY = date(2026, 11, 25)  # a Wednesday
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=ZONE)
 
-__all__ = ["NOW", "TODAY", "TZ", "ZONE", "at", "drain_events", "put", "wall"]
+__all__ = ["NOW", "TODAY", "TZ", "ZONE", "at", "drag", "drain_events", "put", "wall"]
 
 
 def wall(t: EventTime) -> datetime:
@@ -34,3 +34,19 @@ def drain_events(rounds: int = 3) -> None:
     first instead of sleeping; nothing here waits on the clock."""
     for _ in range(rounds):
         QtWidgets.QApplication.processEvents()
+
+
+def drag(widget: QtWidgets.QWidget, a: QtCore.QPoint, b: QtCore.QPoint, *,
+         paint: bool = False) -> None:
+    """A left-button drag from ``a`` to ``b`` on ``widget``, by way of the midpoint;
+    ``paint``: the drag preview is painted before the release (grab(): repaint() may not
+    paint offscreen)."""
+    from aurora_desktop.qt import QtTest
+
+    left, none = QtCore.Qt.MouseButton.LeftButton, QtCore.Qt.KeyboardModifier.NoModifier
+    QtTest.QTest.mousePress(widget, left, none, a)
+    QtTest.QTest.mouseMove(widget, QtCore.QPoint((a.x() + b.x()) // 2, (a.y() + b.y()) // 2))
+    QtTest.QTest.mouseMove(widget, b)
+    if paint:
+        widget.grab()
+    QtTest.QTest.mouseRelease(widget, left, none, b)

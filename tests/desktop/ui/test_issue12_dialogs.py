@@ -12,7 +12,7 @@ from aurora_desktop.ui.about import AboutDialog
 from aurora_desktop.ui.editor import EventEditor
 from aurora_desktop.ui.main_window import MainWindow
 from aurora_desktop.ui.views.timegrid import TimeGridView
-from tests.helpers.ui import TODAY, at, put, wall
+from tests.helpers.ui import TODAY, at, drag, put, wall
 
 QTest = QtTest.QTest
 
@@ -51,10 +51,7 @@ def test_a_move_and_a_new_event_say_so_with_undo(window: MainWindow, store) -> N
     v = window.view
     assert isinstance(v, TimeGridView)
     a, b = v.point_for(TODAY, time(10, 20)), v.point_for(TODAY, time(15, 20))
-    QTest.mousePress(v.grid, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, a)
-    QTest.mouseMove(v.grid, QtCore.QPoint(a.x(), (a.y() + b.y()) // 2))
-    QTest.mouseMove(v.grid, b)
-    QTest.mouseRelease(v.grid, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, b)
+    drag(v.grid, a, b)  # same day: the midpoint is on a's column
     assert wall(store.get_event(ev.id).start) == datetime(2026, 11, 25, 15)
     assert _notice(window) == ("Moved “Review”", "Undo")
 

@@ -10,18 +10,10 @@ from aurora_desktop.ui.editor import EventEditor
 from aurora_desktop.ui.main_window import MainWindow
 from aurora_desktop.ui.views.month import MonthView
 from aurora_desktop.ui.views.timegrid import TimeGridView
-from tests.helpers.ui import TODAY, TZ, at, put, wall
+from tests.helpers.ui import TODAY, TZ, at, drag, put, wall
 
 THU = TODAY + timedelta(days=1)
 QTest = QtTest.QTest
-
-
-def drag(widget, a: QtCore.QPoint, b: QtCore.QPoint) -> None:  # type: ignore[no-untyped-def]
-    QTest.mousePress(widget, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, a)
-    mid = QtCore.QPoint((a.x() + b.x()) // 2, (a.y() + b.y()) // 2)
-    QTest.mouseMove(widget, mid)
-    QTest.mouseMove(widget, b)
-    QTest.mouseRelease(widget, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, b)
 
 
 def week_view(w: MainWindow) -> TimeGridView:

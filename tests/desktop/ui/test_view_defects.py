@@ -11,19 +11,10 @@ from aurora_desktop.ui.main_window import MainWindow
 from aurora_desktop.ui.views.month import MonthView
 from aurora_desktop.ui.views.timegrid import GUTTER, HOUR_H, TimeGridView
 from tests.helpers.events import put_all_day
-from tests.helpers.ui import TODAY, at, drain_events, put
+from tests.helpers.ui import TODAY, at, drag, drain_events, put
 
 QTest = QtTest.QTest
 FRI = TODAY + timedelta(days=2)
-
-
-def drag(widget, a: QtCore.QPoint, b: QtCore.QPoint) -> None:  # type: ignore[no-untyped-def]
-    QTest.mousePress(widget, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, a)
-    mid = QtCore.QPoint((a.x() + b.x()) // 2, (a.y() + b.y()) // 2)
-    QTest.mouseMove(widget, mid)
-    QTest.mouseMove(widget, b)
-    widget.grab()  # the drag preview is painted (repaint() may not paint offscreen)
-    QTest.mouseRelease(widget, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, b)
 
 
 def pixel(widget, x: float, y: float) -> QtGui.QColor:  # type: ignore[no-untyped-def]
@@ -56,7 +47,7 @@ def test_after_a_month_drag_the_calendars_bars_keep_their_solid_colour(make_wind
     assert close(pixel(v, r.left() + 3, r.center().y()), colour)
     cr = v.item_rect(f"{chip.uid}/")
     assert cr is not None
-    drag(v, cr.center().toPoint(), v.point_for_day(TODAY + timedelta(days=1)))
+    drag(v, cr.center().toPoint(), v.point_for_day(TODAY + timedelta(days=1)), paint=True)
     assert store.get_event(chip.id).start != chip.start  # it moved
     v.repaint()
     r = v.item_rect(bar_key)
