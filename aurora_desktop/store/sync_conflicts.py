@@ -17,7 +17,7 @@ from aurora_core.model import Calendar
 from aurora_desktop.lazy import LazyModule
 
 from .base import ChangeNotice
-from .sync_items import SyncItemsMixin, _event_of
+from .sync_items import SyncItemsMixin
 
 if TYPE_CHECKING:
     from aurora_core import merge as mg
@@ -106,7 +106,7 @@ class ConflictsMixin(SyncItemsMixin):
                     data.update(lost)
                 else:
                     data[unit] = lost
-                ev = _event_of(wire.EventWire.model_validate(data))
+                ev = wire.event_from_wire(wire.EventWire.model_validate(data))
                 self.put_event(ev)  # type: ignore[attr-defined]
         elif entity == "calendar" and current is not None and unit in ("name", "color"):
             cal = self.calendar(item_id)  # type: ignore[attr-defined]

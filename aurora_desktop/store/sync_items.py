@@ -82,10 +82,6 @@ def _norm(entity: str, content: dict[str, Any] | None) -> dict[str, Any] | None:
     return content
 
 
-def _event_of(w: wire.EventWire) -> Event:
-    return wire.event_from_wire(w)
-
-
 def _chunks(ids: Sequence[str], n: int = 500) -> Iterator[Sequence[str]]:
     for i in range(0, len(ids), n):
         yield ids[i:i + n]

@@ -21,7 +21,7 @@ from aurora_desktop.lazy import LazyModule
 
 from .base import ChangeNotice, ReminderState
 from .sync_conflicts import ConflictsMixin
-from .sync_items import _chunks, _content, _event_of, _norm
+from .sync_items import _chunks, _content, _norm
 from .sync_outbox import OutboxMixin
 
 if TYPE_CHECKING:
@@ -157,7 +157,7 @@ class RemoteMixin(OutboxMixin, ConflictsMixin):
         if w.calendar_id not in ensured:
             self._ensure_calendar(w.calendar_id, account)
             ensured.add(w.calendar_id)
-        plain.append(_event_of(w))
+        plain.append(wire.event_from_wire(w))
         self._db.execute("INSERT OR REPLACE INTO sync_base VALUES (?, ?, ?, ?)",
                          ("event", w.id, w.version, w.model_dump_json()))
         report.applied += 1
@@ -308,7 +308,7 @@ class RemoteMixin(OutboxMixin, ConflictsMixin):
                                             "created_at": getattr(w, "created_at", None),
                                             "updated_at": getattr(w, "updated_at", None)})
         self._ensure_calendar(ew.calendar_id, account)
-        self._put_many([_event_of(ew)], set(), None, False, local=False)  # type: ignore[attr-defined]
+        self._put_many([wire.event_from_wire(ew)], set(), None, False, local=False)  # type: ignore[attr-defined]
 
     def _apply_reminder_state(self, w: Any, item: dict[str, Any], item_id: str,
                               report: ApplyReport) -> None:
