@@ -75,9 +75,6 @@ class EventActions:
             if w.controller.create(ev):
                 self.show_event(ev.id, None, switch=False)
 
-    def create_from_view(self, start: datetime, end: datetime, all_day: bool) -> None:
-        self.new_event(start, end, all_day)
-
     def edit_item(self, item: Item) -> None:
         """Open an occurrence in the editor; its answer saves, deletes or does nothing."""
         w = self.window

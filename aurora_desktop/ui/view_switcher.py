@@ -47,7 +47,7 @@ class ViewSwitcher:
         w.stack.addWidget(v)
         edits = w.event_actions
         v.itemActivated.connect(edits.edit_item)
-        v.createRequested.connect(edits.create_from_view)
+        v.createRequested.connect(edits.new_event)
         v.changeRequested.connect(edits.change_from_view)
         v.dayActivated.connect(w.navigation.open_day)
         v.cursorMoved.connect(w.navigation.set_date)
