@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from aurora_cloud.reminders import schedule
 from aurora_cloud.reminders.render import Email, render_reminder
 from aurora_cloud.storage import Due, Storage
-from aurora_cloud.storage.dynamo import due_bucket, parse_iso, user_of
+from aurora_cloud.storage.keys import due_bucket, parse_iso, user_of
 from aurora_core import custom_zones, wire
 from aurora_core.model import Event, ValidationError
 from aurora_core.times import DisplayZone

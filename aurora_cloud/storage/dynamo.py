@@ -29,14 +29,11 @@ as :class:`aurora_cloud.errors.Contention` for the caller to retry.
 from __future__ import annotations
 
 from aurora_cloud.storage.account import AccountPart
-from aurora_cloud.storage.base import Due, Stored, Write
 from aurora_cloud.storage.due import DuePart
 from aurora_cloud.storage.items import ItemsPart
-from aurora_cloud.storage.keys import Kind, due_bucket, parse_iso, series_key, shard_of, user_of
 from aurora_cloud.storage.limits import LimitsPart
 
-__all__ = ["Due", "Kind", "Storage", "Stored", "Write", "due_bucket", "parse_iso",
-           "series_key", "shard_of", "user_of"]
+__all__ = ["Storage"]
 
 
 class Storage(ItemsPart, AccountPart, LimitsPart, DuePart):

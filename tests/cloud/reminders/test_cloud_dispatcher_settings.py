@@ -20,7 +20,7 @@ from moto import mock_aws
 
 from aurora_cloud.local.template import Template
 from aurora_cloud.settings import Settings, function_environment
-from aurora_cloud.storage.dynamo import shard_of
+from aurora_cloud.storage.keys import shard_of
 
 
 class _Ctx:
