@@ -75,7 +75,6 @@ __all__ = [
     "join_reminder_states",
     "parse_time",
     "reminder_state_id",
-    "subscription_url",
 ]
 
 MIN_YEAR = 1900

@@ -27,7 +27,6 @@ if TYPE_CHECKING:  # imported by install_reminders: run_app calls it after the f
     from aurora_desktop.ui.reminder_service import ReminderService
 
 __all__ = [
-    "HIDDEN_ENV",
     "claim_single_instance",
     "connect_single_instance",
     "install_reminders",

@@ -19,7 +19,7 @@ from aurora_desktop.ui.views.grid_metrics import GUTTER, HOUR_H
 from aurora_desktop.ui.views.hourgrid import HourGrid
 from aurora_desktop.ui.views.kinds import ViewKind
 
-__all__ = ["GUTTER", "HOUR_H", "TimeGridView"]
+__all__ = ["TimeGridView"]
 
 MIN_W = 72  # an event block is never narrower (when the column has room): ~9 letters
 INDENT = 10  # px per cascade step

@@ -8,8 +8,9 @@ from aurora_core.model import Event
 from aurora_desktop.qt import Qt, QtCore, QtGui, QtTest, QtWidgets
 from aurora_desktop.ui.editor import EventEditor
 from aurora_desktop.ui.main_window import MainWindow
+from aurora_desktop.ui.views.grid_metrics import GUTTER, HOUR_H
 from aurora_desktop.ui.views.month import MonthView
-from aurora_desktop.ui.views.timegrid import GUTTER, HOUR_H, TimeGridView
+from aurora_desktop.ui.views.timegrid import TimeGridView
 from tests.helpers.events import put_all_day
 from tests.helpers.ui import TODAY, at, drag, drain_events, put
 
