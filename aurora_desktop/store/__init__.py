@@ -12,7 +12,10 @@ from .imports import ImportsMixin
 from .instances import InstancesMixin
 from .reminder_state import ReminderStateMixin
 from .subscriptions import Subscription, SubscriptionsMixin
-from .sync_state import ApplyReport, Conflict, Outgoing, SyncMixin
+from .sync_conflicts import Conflict
+from .sync_outbox import Outgoing
+from .sync_remote import ApplyReport
+from .sync_state import SyncMixin
 from .zones import ZonesMixin
 
 

@@ -25,12 +25,9 @@ the signed-in account's items are ever sent, so two accounts never mix.
 from __future__ import annotations
 
 from .sync_accounts import SyncAccountsMixin
-from .sync_conflicts import Conflict
-from .sync_items import event_content
-from .sync_outbox import Outgoing
-from .sync_remote import ApplyReport, RemoteMixin
+from .sync_remote import RemoteMixin
 
-__all__ = ["ApplyReport", "Conflict", "Outgoing", "SyncMixin", "event_content"]
+__all__ = ["SyncMixin"]
 
 
 class SyncMixin(SyncAccountsMixin, RemoteMixin):

@@ -14,7 +14,7 @@ from typing import Any
 from aurora_core.model import Event, new_id
 from aurora_desktop.auth import AccountService, MemorySecrets
 from aurora_desktop.store import Store
-from aurora_desktop.store.sync_state import event_content
+from aurora_desktop.store.sync_items import event_content
 from aurora_desktop.sync import SyncReport, make_engine
 from tests.helpers.cloud_process import PASSWORD, CloudProcess, new_email
 from tests.helpers.events import timed

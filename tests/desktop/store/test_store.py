@@ -106,7 +106,7 @@ def test_every_mutation_leaves_one_pending_change_per_item(store: Store) -> None
 
 
 def test_a_change_back_to_what_the_server_has_is_no_change(store: Store) -> None:
-    from aurora_desktop.store.sync_state import event_content
+    from aurora_desktop.store.sync_items import event_content
 
     ev = store.put_event(meeting(store))
     sent = event_content(ev)
@@ -119,7 +119,7 @@ def test_a_change_back_to_what_the_server_has_is_no_change(store: Store) -> None
 
 
 def test_an_edit_made_while_it_was_being_sent_stays_pending(store: Store) -> None:
-    from aurora_desktop.store.sync_state import event_content
+    from aurora_desktop.store.sync_items import event_content
 
     ev = store.put_event(meeting(store))
     sent = event_content(ev)

@@ -13,8 +13,7 @@ from pathlib import Path
 
 from aurora_core import wire
 from aurora_core.model import Event
-from aurora_desktop.store import Store
-from aurora_desktop.store.sync_state import ApplyReport
+from aurora_desktop.store import ApplyReport, Store
 from tests.helpers.stores import make_store
 from tests.helpers.times import zoned
 
