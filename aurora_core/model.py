@@ -32,7 +32,6 @@ from aurora_core.custom_zones import CUSTOM_PREFIX
 from aurora_core.defaults import DEFAULT_COLOR
 
 __all__ = [
-    "UTC",
     "AllDayDate",
     "Calendar",
     "Channel",

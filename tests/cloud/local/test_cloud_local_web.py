@@ -20,7 +20,8 @@ from werkzeug.test import Client
 
 from aurora_cloud.local.front import Front, JwtVerifier, RateLimiter
 from aurora_cloud.local.template import Template
-from aurora_cloud.local.web import CSP, WebFiles, default_dist, repo_dist
+from aurora_cloud.local.web import CSP, WebFiles, default_dist
+from aurora_cloud.web_hosting import repo_dist
 
 INDEX = b'<!doctype html><html><head><script type="module" src="./assets/index-abc123.js">' \
         b'</script></head><body><div id="app"></div></body></html>'
