@@ -22,7 +22,6 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from aurora_core.model import ValidationError
-from aurora_core.times import DisplayZone
 from aurora_desktop.store import Store, StoreError
 from aurora_desktop.store.base import StoreDamaged, _environment_error
 
@@ -190,13 +189,6 @@ def apply_startup_theme(qapp: QtWidgets.QApplication, data_dir: Path) -> None:
     theme.apply(qapp, theme.resolve(str(settings_for(data_dir).get("ui/theme"))))
 
 
-def user_zone(settings: Settings) -> DisplayZone:
-    """The zone the window shows times in: the setting, else the system's; UTC if unknown."""
-    from aurora_desktop.systemzone import system_zone_name
-
-    return DisplayZone.named_or_utc(settings.get("ui/time_zone") or system_zone_name())
-
-
 def build(data_dir: Path, argv: list[str], qsettings: QtCore.QSettings | None = None, *,
           services: bool = True) -> App:
     """Build the app without running it (tests and benches use this). Raises StoreError.
@@ -205,6 +197,7 @@ def build(data_dir: Path, argv: list[str], qsettings: QtCore.QSettings | None = 
     :func:`install_services`: run_app installs them once the window has been
     painted (start-up time, docs/performance.md).
     """
+    from aurora_desktop.systemzone import display_zone
     from aurora_desktop.ui.main_window import MainWindow
     from aurora_desktop.ui.store_watch import install_store_watch
 
@@ -213,7 +206,7 @@ def build(data_dir: Path, argv: list[str], qsettings: QtCore.QSettings | None = 
     settings = desktop.settings if qsettings is None else settings_for(data_dir, qsettings)
     store = desktop.store
     try:
-        window = MainWindow(store, settings, zone=user_zone(settings))
+        window = MainWindow(store, settings, zone=display_zone(settings.get("ui/time_zone")))
     except sqlite3.DatabaseError as exc:  # the first view read a page that cannot be read
         desktop.close()
         err = _environment_error(exc, store.path)

@@ -1,4 +1,4 @@
-"""The IANA name of the machine's time zone."""
+"""The IANA name of the machine's time zone, and the zone the window shows times in."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from aurora_core.model import ValidationError, get_zone
+from aurora_core.times import DisplayZone
 
 
 def system_zone_name() -> str:
@@ -30,3 +31,9 @@ def system_zone_name() -> str:
             continue
         return name
     return "UTC"
+
+
+def display_zone(setting: str) -> DisplayZone:
+    """The zone the window shows times in: ``setting`` (Settings' ``ui/time_zone``), else
+    the system's; UTC if unknown."""
+    return DisplayZone.named_or_utc(setting or system_zone_name())

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from aurora_core.times import DisplayZone
 from aurora_desktop.qt import QtCore, QtWidgets
 from aurora_desktop.ui.fmt import Formatter
 
@@ -75,10 +74,10 @@ class WindowSettings:
 
     def set_zone(self, zone_name: str) -> None:
         """Show times in ``zone_name`` (an IANA name; '' = the system zone)."""
-        from aurora_desktop.systemzone import system_zone_name
+        from aurora_desktop.systemzone import display_zone
 
         w = self.window
-        zone = DisplayZone.named_or_utc(zone_name or system_zone_name())
+        zone = display_zone(zone_name)
         w.zone = w.ctx.zone = w.controller.zone = zone
         w.agenda_model.set_zone(zone.tz)
         w.model.set_zone(zone.tz)
