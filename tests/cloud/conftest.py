@@ -34,10 +34,8 @@ for _name in ("NO_PROXY", "no_proxy"):
 
 import boto3  # noqa: E402
 import requests  # noqa: E402
-from moto import mock_aws  # noqa: E402
 
 from aurora_cloud.api.app import ApiApp  # noqa: E402
-from aurora_cloud.local.template import Template  # noqa: E402
 from aurora_cloud.logic import Service  # noqa: E402
 from aurora_cloud.reminders.dispatcher import Dispatcher  # noqa: E402
 from aurora_cloud.storage import Storage  # noqa: E402
@@ -51,6 +49,7 @@ from tests.helpers.cloud import (  # noqa: E402
     Mailbox,
     User,
     confirmation_code,
+    moto_table,
 )
 
 
@@ -61,14 +60,8 @@ def clock() -> OffsetClock:
 
 @pytest.fixture
 def inproc(clock: OffsetClock) -> Iterator[InProcess]:
-    # No reset and another region: the session's local stack (moto's server in this
-    # process shares moto's backends) keeps its data while in-process tests run.
-    mock = mock_aws()
-    mock.start(reset=False)
-    try:
-        t = Template(region="eu-west-1", stack_name=f"t{uuid.uuid4().hex[:12]}")
-        ddb = boto3.client("dynamodb", region_name="eu-west-1")
-        ddb.create_table(**t.create_table_args())
+    # Another region: the session's local stack keeps its data while in-process tests run.
+    with moto_table("eu-west-1") as (ddb, t):
         storage = Storage(Atomic(ddb), t.table_name())
         config = wire.ServerConfig(
             region="us-east-1", user_pool_id="us-east-1_test", client_id="client",
@@ -81,9 +74,6 @@ def inproc(clock: OffsetClock) -> Iterator[InProcess]:
         dispatcher = Dispatcher(storage, mailbox, Directory(), sender="reminders@aurora.example",
                                 clock=clock, workers=4)
         yield InProcess(api, storage, clock, mailbox, dispatcher, accounts)
-        ddb.delete_table(TableName=t.table_name())
-    finally:
-        mock.stop(remove_data=False)
 
 
 # --------------------------------------------------------------------------

@@ -16,17 +16,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 import requests
-from moto import mock_aws
 from werkzeug.test import Client
 
 from aurora_cloud.limits import Limit, Limits, MemoryGate
 from aurora_cloud.local.front import Front, JwtVerifier, RateLimiter
 from aurora_cloud.local.template import Template
 from aurora_cloud.storage import Storage
-from tests.helpers.cloud import InProcess
+from tests.helpers.cloud import InProcess, moto_table
 
 T0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
@@ -189,16 +187,8 @@ def test_the_cli_limits_config_per_address_with_the_templates_numbers(tmp_path: 
 
 @pytest.mark.parametrize("rate", [0])
 def test_rate_zero_turns_the_local_limits_off(tmp_path: Path, rate: float) -> None:
-    mock = mock_aws()
-    mock.start(reset=False)  # the session's local stack shares moto's backends: keep them
-    try:
-        ddb = boto3.client("dynamodb", region_name="eu-north-1")
-        t = Template(region="eu-north-1", stack_name=f"l{uuid.uuid4().hex[:8]}")
-        ddb.create_table(**t.create_table_args())
+    with moto_table("eu-north-1", "l") as (ddb, t):
         limits = Limits(Storage(ddb, t.table_name()), Limit(rate, 1), Limit(rate, 1))
         for _ in range(5):
             limits.check_user("u")
             limits.check_ip("1.2.3.4")
-        ddb.delete_table(TableName=t.table_name())
-    finally:
-        mock.stop(remove_data=False)

@@ -5,16 +5,14 @@ configuration set and the suppression list it feeds (aurora_cloud.suppression)."
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
-from moto import mock_aws
 
 from aurora_cloud import suppression
 from aurora_cloud.local.template import Template, load_template
+from tests.helpers.cloud import moto_table
 
 
 class _NoManagedPolicies:
@@ -159,15 +157,8 @@ def test_bounces_and_complaints_reach_the_suppression_function(
 
 @pytest.fixture
 def suppressions() -> Iterator[suppression.SuppressionList]:
-    mock = mock_aws()
-    mock.start(reset=False)
-    try:
-        t = Template(region="eu-west-1", stack_name=f"s{uuid.uuid4().hex[:10]}")
-        ddb = boto3.client("dynamodb", region_name="eu-west-1")
-        ddb.create_table(**t.create_table_args())
+    with moto_table("eu-west-1", "s", drop=False) as (ddb, t):
         yield suppression.SuppressionList(ddb, t.table_name())
-    finally:
-        mock.stop(remove_data=False)
 
 
 def _sns(message: dict[str, Any]) -> dict[str, Any]:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import gzip
 import json
 import re
 import threading
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage
@@ -169,3 +171,27 @@ def confirmation_code(outbox: Path, email: str) -> str:
     match = re.search(r"\b(\d{6})\b", body.get_content())
     assert match
     return match.group(1)
+
+
+@contextlib.contextmanager
+def moto_table(region: str, prefix: str = "t", *, drop: bool = True) -> Iterator[tuple[Any, Any]]:
+    """A table shaped like ours (the template's) in moto, in this process: the DynamoDB
+    client and the Template; the table is dropped after (``drop``). Moto starts without a
+    reset and keeps its data when it stops: the session's local stack (moto's server in
+    this process) shares moto's backends. Tests use a region of their own."""
+    import boto3
+    from moto import mock_aws
+
+    from aurora_cloud.local.template import Template
+
+    mock = mock_aws()
+    mock.start(reset=False)
+    try:
+        t = Template(region=region, stack_name=f"{prefix}{uuid.uuid4().hex[:12]}")
+        ddb = boto3.client("dynamodb", region_name=region)
+        ddb.create_table(**t.create_table_args())
+        yield ddb, t
+        if drop:
+            ddb.delete_table(TableName=t.table_name())
+    finally:
+        mock.stop(remove_data=False)

@@ -28,6 +28,7 @@ from moto.dynamodb.responses import DynamoResult
 
 from aurora_cloud.local import moto_state
 from aurora_cloud.local.template import Template
+from tests.helpers.cloud import moto_table
 
 USERS = ["USER#a", "USER#b", "USER#c"]
 
@@ -183,16 +184,8 @@ def _our_table() -> Iterator[tuple[Any, str]]:
     """A table shaped like ours in moto patched as the local stack runs it; dropped after."""
     moto_state.patch_moto_transactions()
     moto_state.patch_moto_fast_paths()
-    mock = mock_aws()
-    mock.start(reset=False)
-    try:
-        t = Template(region="eu-west-2", stack_name=f"m{uuid.uuid4().hex[:12]}")
-        ddb = boto3.client("dynamodb", region_name="eu-west-2")
-        ddb.create_table(**t.create_table_args())
+    with moto_table("eu-west-2", "m") as (ddb, t):
         yield ddb, t.table_name()
-        ddb.delete_table(TableName=t.table_name())
-    finally:
-        mock.stop(remove_data=False)
 
 
 def test_fast_paths_answer_like_moto() -> None:
