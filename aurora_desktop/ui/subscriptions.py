@@ -21,8 +21,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from aurora_desktop.qt import QtCore, QtGui, QtNetwork, is_alive
+from aurora_desktop.qt import QtCore, QtGui, is_alive
 from aurora_desktop.store import ChangeNotice, Store, StoreError
+from aurora_desktop.ui.network import is_online, watch_reachability
 from aurora_desktop.ui.ops import BackgroundOp, run_on_store
 from aurora_desktop.ui.subscribe_dialog import SubscribeDialog
 
@@ -116,22 +117,10 @@ class SubscriptionsUi(QtCore.QObject):
 
     # ------------------------------------------------------- network failures
     def _watch_network(self) -> None:
-        info_cls = getattr(QtNetwork, "QNetworkInformation", None)
-        if info_cls is None:
-            return
-        try:
-            if not info_cls.loadDefaultBackend():
-                return
-            info = info_cls.instance()
-        except Exception:  # no backend on this platform: the timed retries cover it
-            return
-        if info is None:
-            return
-        self._network = info
-        info.reachabilityChanged.connect(self._on_reachability)
+        self._network = watch_reachability(self._on_reachability)  # None: the timed retries cover it
 
     def _on_reachability(self, reachability: Any) -> None:
-        if reachability == getattr(type(reachability), "Online", None):
+        if is_online(reachability):
             self.network_online()
 
     def network_online(self) -> None:

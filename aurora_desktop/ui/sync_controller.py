@@ -39,9 +39,10 @@ from pathlib import Path
 from typing import Any
 
 from aurora_desktop.auth import AccountService, AccountStatus
-from aurora_desktop.qt import QtCore, QtNetwork, Signal, is_alive
+from aurora_desktop.qt import QtCore, Signal, is_alive
 from aurora_desktop.store import ChangeNotice, Conflict, Store
 from aurora_desktop.sync import SyncError, SyncReport, account_id, make_engine
+from aurora_desktop.ui.network import is_online, watch_reachability
 from aurora_desktop.ui.ops import BackgroundOp, run_in_background, run_on_store
 
 __all__ = ["SyncController", "SyncOutcome", "refused_message"]
@@ -256,22 +257,10 @@ class SyncController(QtCore.QObject):
         self.schedule(2_000)
 
     def _watch_network(self) -> None:
-        info_cls = getattr(QtNetwork, "QNetworkInformation", None)
-        if info_cls is None:
-            return
-        try:
-            if not info_cls.loadDefaultBackend():
-                return
-            info = info_cls.instance()
-        except Exception:  # no backend on this platform: back-off covers it
-            return
-        if info is None:
-            return
-        self._network = info
-        info.reachabilityChanged.connect(self._on_reachability)
+        self._network = watch_reachability(self._on_reachability)  # None: back-off covers it
 
     def _on_reachability(self, reachability: Any) -> None:
-        if reachability == getattr(type(reachability), "Online", None):
+        if is_online(reachability):
             self.network_online()
 
     def network_online(self) -> None:
