@@ -152,12 +152,9 @@ _OTHER_COMPONENTS = {
 
 
 @dataclass(frozen=True, slots=True)
-class Skipped:
-    """Something in the file that was not imported, and why.
-
-    ``component`` names it for a user (``VEVENT 'Dentist' (UID abc…)``);
-    ``line`` is the line of the file where it begins, when known.
-    """
+class _Finding:
+    """``component`` names it for a user (``VEVENT 'Dentist' (UID abc…)``); ``line`` is
+    the line of the file where it begins, when known."""
 
     component: str
     reason: str
@@ -169,20 +166,17 @@ class Skipped:
 
 
 @dataclass(frozen=True, slots=True)
-class Assumed:
+class Skipped(_Finding):
+    """Something in the file that was not imported, and why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Assumed(_Finding):
     """Something in the file that broke RFC 5545 and was read as clearly meant.
 
     Not a skip: the event was imported, in a valid form; ``reason`` says
     what was assumed (see docs/import.md). Same fields as :class:`Skipped`.
     """
-
-    component: str
-    reason: str
-    line: int | None = None
-
-    def __str__(self) -> str:
-        where = f"line {self.line}: " if self.line is not None else ""
-        return f"{where}{self.component}: {self.reason}"
 
 
 @dataclass(slots=True)
