@@ -8,6 +8,8 @@ widgets and hands each job to its controller:
 - ``view_switcher`` (ui/view_switcher.py): the views, built on first use, and switching;
 - ``search`` (ui/search_controller.py): the search field and results panel;
 - ``event_actions`` (ui/event_actions.py): new/open/delete event, the editor, show_event;
+- ``calendar_actions`` (ui/calendar_actions.py): add, edit and delete calendars;
+- ``import_export`` (ui/importexport.py): File → Import / Export .ics, off the GUI thread;
 - ``menu_actions`` (ui/window_actions.py): the actions, menus, shortcuts list, About;
 - ``settings_ui`` (ui/window_settings.py): the Settings dialog, applying a changed setting;
 - ui/window_state.py: the geometry, view and date kept between runs.
