@@ -29,7 +29,7 @@ from aurora_desktop.reminders.planner import DEFAULT_LOOKBACK, Delivery, WindowP
 from aurora_desktop.reminders.scheduler import ReminderScheduler
 from aurora_desktop.store import Store
 from aurora_desktop.systemzone import system_zone_name
-from aurora_desktop.ui.ops import run_on_store
+from aurora_desktop.ui.ops import BackgroundOp, run_on_store
 from aurora_desktop.ui.reminder_window import ReminderWindow
 from aurora_desktop.ui.tray import AppTray, icon_path
 
@@ -37,6 +37,7 @@ __all__ = ["PAUSE_FOR", "ReminderService", "watermark_path"]
 
 log = logging.getLogger("aurora.reminders")
 PAUSE_FOR = timedelta(hours=1)
+PLAN_STOP_WAIT_S = 10.0  # at quit, for a plan read on a worker (it takes well under a second)
 
 
 def watermark_path(data_dir: Path) -> Path:
@@ -89,6 +90,7 @@ class ReminderService(QtCore.QObject):
         self.open_event = open_event
         self._zone_name = zone_name
         self.native: NativeNotifier | None = None
+        self._plan_op: BackgroundOp[WindowPlan] | None = None  # the plan read on a worker
         if notifier is None:
             if tray is not None and tray.icon is not None and tray.icon.supportsMessages():
                 notifier = TrayNotifier(tray.icon, self.local_tz, sound=lambda: self.sound)
@@ -145,8 +147,8 @@ class ReminderService(QtCore.QObject):
     def _run_plan(self, job: PlanJob, done: Callable[[WindowPlan], None],
                   failed: Callable[[BaseException], None]) -> None:
         # A Store is not thread-safe: the worker reads through its own connection.
-        run_on_store(self, self.store, job, done, failed, name="reminder-plan",
-                     announce=False)  # it only reads
+        self._plan_op = run_on_store(self, self.store, job, done, failed, name="reminder-plan",
+                                     announce=False)  # it only reads
 
     def start(self) -> None:
         """Arm everything and deliver what is due or was missed while we were away."""
@@ -155,6 +157,10 @@ class ReminderService(QtCore.QObject):
     def stop(self) -> None:
         """Stop for good (quit): no more checks, the engine lets go of the store."""
         self.scheduler.shutdown()
+        op = self._plan_op
+        if op is not None and op.running:  # a plan being read: dropped, its worker waited for
+            op.cancel()
+            op.wait(PLAN_STOP_WAIT_S)
         self.engine.close()
         if self.native is not None:
             self.native.stop()

@@ -18,6 +18,7 @@ from aurora_desktop.store import Store
 from aurora_desktop.ui.reminder_service import ReminderService
 from tests.helpers.clocks import FakeClock
 from tests.helpers.reminders import T0, make_event
+from tests.helpers.ui import drain_events
 
 
 @pytest.fixture
@@ -124,3 +125,25 @@ def test_the_engine_decides_nothing_until_its_plan_is_in_and_replans_once_at_a_t
     assert sorted(recorder.titles()) == ["Review", "Standup"]
     engine.check()
     assert runner.jobs == [] and len(recorder.shown) == 2  # a plan in hand: no more jobs
+
+
+def test_stop_waits_for_a_plan_being_read_and_drops_it(
+        qtbot, store: Store, clock: FakeClock, recorder: RecordingNotifier,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Quitting while the worker reads: stop() returns once the worker let go of its own
+    connection (the app closes the store and deletes the window next; a worker still
+    reading then crashed the process once), and the plan that came in decides nothing."""
+    held = HeldPlan()
+    monkeypatch.setattr(planner_module, "plan_window", held)
+    svc = ReminderService(store, notifier=recorder, watermark=MemoryWatermark(), clock=clock,
+                          zone_name=lambda: "UTC", plan_in_background=True)
+    qtbot.addWidget(svc.window)
+    make_event(store, "Standup", T0 + timedelta(minutes=15))  # due now
+    store.occurrences(T0, T0 + timedelta(days=1), UTC)
+    svc.start()
+    assert held.read.wait(10)
+    threading.Timer(0.2, held.release.set).start()  # the read ends a moment after the quit
+    svc.stop()
+    assert not [t for t in threading.enumerate() if t.name == "aurora-op-reminder-plan"]
+    drain_events()  # a late callback would be delivered now
+    assert recorder.shown == []
