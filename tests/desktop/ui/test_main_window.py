@@ -1,4 +1,4 @@
-"""Issue 12 in the window: other writers show within a second, imports count and name
+"""The window: other writers show within a second, imports count and name
 their calendar as the command line does, the agenda lists an event of several days on
 each day and counts what it lists, a damaged database offers a way on, and no display
 is one line."""

@@ -1,4 +1,4 @@
-"""The reminder window in the running app (issue 12): on top at start-up, a readable
+"""The reminder window in the running app: on top at start-up, a readable
 Event column, and "Open event" opens the event in the editor."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 12 review, the editor as a user drives it: an all-day event's reminder reopens as
+"""The editor as a user drives it, modally: an all-day event's reminder reopens as
 it was made (B), Cancel in "Edit a recurring event" goes back to the edits (C), and Save on
 an untouched event just closes the editor (H1). The editor runs modally (exec), as in the
 app; the steps are timers run inside its event loop."""

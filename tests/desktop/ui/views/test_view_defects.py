@@ -1,4 +1,4 @@
-"""Issue 12: defects in the window's views, told as the user met them."""
+"""Defects found in the window's views, told as the user met them."""
 
 from __future__ import annotations
 

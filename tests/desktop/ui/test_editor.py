@@ -1,4 +1,4 @@
-"""The event editor (issue 12): another zone's event on the user's clock, Esc asks before
+"""The event editor: another zone's event on the user's clock, Esc asks before
 throwing edits away, and all-day events have their own default reminder."""
 
 from __future__ import annotations

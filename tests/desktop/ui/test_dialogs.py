@@ -1,4 +1,4 @@
-"""Dialogs and notices of the window (issue 12): the undo notice after every edit, undo
+"""Dialogs and notices of the window: the undo notice after every edit, undo
 and redo; "Undo" in the shortcut list; About; a calendar without a name; no "This and
 following" on a series' first occurrence."""
 

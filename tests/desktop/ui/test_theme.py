@@ -1,4 +1,4 @@
-"""The secondary windows look like the main window (issue 12): its palette, typeface and
+"""The secondary windows look like the main window: its palette, typeface and
 spacing, light and dark, down to Qt's stock input dialogs."""
 
 from __future__ import annotations
