@@ -126,6 +126,7 @@ ID_NAMESPACE = uuid.UUID("6f1c3f5e-8a7b-4d0e-9c51-2b7d3e9a4f10")
 X_ID = "X-AURORA-ID"
 X_CHANNEL = "X-AURORA-CHANNEL"
 X_CALENDAR = "X-AURORA-CALENDAR"
+X_TZID = "X-AURORA-TZID"  # on a DTSTART written in UTC: the event's zone
 
 _TIME_PROPS = {
     "DTSTART": "start (DTSTART)",
@@ -870,6 +871,11 @@ class _Converter:
             raise _Skip("it has no start (DTSTART)")
         start_year = _year(dtstart.dt)
         start = self._time(dtstart.dt, dtstart.params.get("TZID"), start_year)
+        own_zone = dtstart.params.get(X_TZID)
+        if own_zone and isinstance(start, ZonedTime) and not dtstart.params.get("TZID"):
+            zone = _named_zone(str(own_zone))  # our export: a UTC start and the event's zone
+            if zone is not None:
+                start = ZonedTime(start.at, zone)
         end = self._end(props, start, start_year)
         end = self._length(start, end)
 
@@ -1607,10 +1613,19 @@ def _ical_value(t: EventTime, tz: str | None = None,
         if zone == "UTC":
             return t.at
         local = t.at.astimezone(get_zone(zone))
+        if own is None and local.fold:
+            # The second of a repeated wall time (the night the clocks go back): RFC 5545
+            # reads a local time with a TZID as the first one, so the instant goes in UTC.
+            return t.at
         return local.replace(tzinfo=None) if own is not None else local
     if isinstance(t, AllDayDate):
         return t.day
     return t.wall
+
+
+def _second_of_repeated(t: EventTime) -> bool:
+    """``t`` is the second of a wall time its zone repeats (its fold), written in UTC."""
+    return isinstance(t, ZonedTime) and bool(t.local.fold)
 
 
 def _export_rule(text: str, start: EventTime) -> vRecur:
@@ -1664,7 +1679,10 @@ def _vevent(ev: Event, calendars: Mapping[str, Calendar] | None,
         rid = ev.recurrence_id
         v.add("RECURRENCE-ID", _ical_value(rid, rid.tz if isinstance(rid, ZonedTime) else None,
                                            own), parameters=params)
-    v.add("DTSTART", _ical_value(ev.start, None, own), parameters=params)
+    start_params = params
+    if own is None and tz is not None and tz != "UTC" and _second_of_repeated(ev.start):
+        start_params = {X_TZID: tz}  # written in UTC (above); our import puts its zone back
+    v.add("DTSTART", _ical_value(ev.start, None, own), parameters=start_params)
     v.add("DTEND", _ical_value(ev.end, tz, own), parameters=params)
     v.add("SUMMARY", _text_value(ev.title))
     if ev.location:

@@ -224,7 +224,10 @@ def shift(t: EventTime, delta: timedelta) -> EventTime:
     """
     if isinstance(t, ZonedTime):
         if delta.seconds == 0 and delta.microseconds == 0:
-            return ZonedTime.from_local(t.local.replace(tzinfo=None) + delta, t.tz)
+            wall = t.local.replace(tzinfo=None)
+            # datetime arithmetic drops ``fold``: keep it, so the second 01:30 of a night
+            # the clocks go back stays the second one (shift by 0 days is the identity)
+            return ZonedTime.from_local((wall + delta).replace(fold=wall.fold), t.tz)
         return ZonedTime(t.at + delta, t.tz)
     if isinstance(t, AllDayDate):
         return AllDayDate(t.day + timedelta(days=delta.days))

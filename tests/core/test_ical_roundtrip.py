@@ -276,3 +276,21 @@ def test_backslashes_commas_and_semicolons_survive_export() -> None:
     back = parse_ics(to_ics(evs), calendar_id="cal").events
     assert [(e.uid, e.title, e.notes, e.location) for e in back] == [
         (e.uid, e.title, e.notes, e.location) for e in evs]
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_the_second_of_a_repeated_hour_survives_export(fast: bool) -> None:
+    # 27 Oct 2024, London: 01:00-02:00 happens twice. RFC 5545 reads "01:30 with a TZID"
+    # as the first one, so the second is written in UTC, and its zone comes back with us.
+    start = zoned(2024, 10, 27, 1, 30, fold=1, tz="Europe/London")
+    end = zoned(2024, 10, 27, 1, 45, fold=1, tz="Europe/London")
+    event = ev("second-half", "Night shift handover", start, end)
+    text = to_ics([event]).decode()
+    assert "DTSTART;X-AURORA-TZID=Europe/London:20241027T013000Z" in text
+    assert "DTEND:20241027T014500Z" in text
+    other = icalendar.Calendar.from_ical(text).walk("VEVENT")[0]
+    assert other["DTSTART"].dt == start.at  # another reader gets the right instant
+    from aurora_core.ical import _import
+    (back,) = _import(text, calendar_id="cal", progress=None, fast=fast).events
+    assert (back.start, back.end) == (start, end)
+    assert back.start.local.fold == 1  # the second 01:30, in London

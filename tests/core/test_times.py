@@ -267,3 +267,8 @@ def test_day_bounds_tile_the_timeline(day: date, zone_name: str) -> None:
 def test_a_skipped_day_has_empty_bounds() -> None:
     s, e = day_bounds(date(2011, 12, 30), get_zone("Pacific/Apia"))
     assert s == e
+
+
+def test_shifting_the_second_of_a_repeated_hour_by_whole_days_keeps_it_second() -> None:
+    second = ZonedTime.from_local(datetime(2024, 10, 27, 1, 30, fold=1), "Europe/London")
+    assert shift(second, timedelta(0)) == second  # was the first 01:30: an hour earlier
